@@ -1,0 +1,29 @@
+//! wlab's intermediate representation: SSA with block parameters.
+//!
+//! ```text
+//!  .wasm ──translate──▶ ModuleInfo + Vec<Function> ──verify──▶ passes / backends / interp
+//!                                        ▲     │
+//!                                  parse │     │ print (write.rs)
+//!                                        └─text┘
+//! ```
+//!
+//! One concept per file: [`types`], [`entities`], [`opcode`] (every opcode and its
+//! effects, defined once), [`instructions`], [`function`], [`typing`] (result types),
+//! [`write`] (printer). This crate knows no pass, target or engine.
+
+pub mod entities;
+pub mod function;
+pub mod instructions;
+pub mod module;
+pub mod opcode;
+pub mod typing;
+pub mod types;
+pub mod write;
+
+pub use entities::{Block, Inst, Value};
+pub use function::{BlockData, Function, ValueData, ValueDef};
+pub use instructions::{BlockCall, FloatCC, Imm, InstData, IntCC, MemArg, TrapCode};
+pub use module::{Module, ModuleInfo};
+pub use opcode::{Effects, Opcode};
+pub use types::{Signature, Type};
+pub use write::print_function;

@@ -14,6 +14,7 @@
 pub mod entities;
 pub mod function;
 pub mod instructions;
+pub mod interp;
 pub mod module;
 pub mod opcode;
 pub mod typing;

@@ -1,6 +1,29 @@
-//! wlab's passes: the `Pass` trait, the registry, pipeline strings, the pass manager
-//! and every pass.
+//! wlab's passes: the `Pass` trait, the registry, pipeline strings, the pass manager,
+//! translation validation and every pass.
+//!
+//! ```text
+//!  "copy-prop,fix(dce)" ──pipeline::Pipeline::parse──▶ Pipeline (registry lookups)
+//!                                                          │
+//!            Function ──manager::run_pipeline──────────────┘
+//!                          per pass: run, time, measure `changed`, verify,
+//!                          validate::check_equivalent (IR interpreter), record IR
+//! ```
+//!
+//! Adding a pass: its own file (with `pub const INFO`), one `pub mod` line below, one
+//! line in [`registry`]. This file only declares modules and re-exports.
 
+// infrastructure
+pub mod edit;
+pub mod fold;
 pub mod pass;
+pub mod pipeline;
+pub mod registry;
+
+// passes: one line each
+pub mod const_fold;
+pub mod copy_prop;
+pub mod dce;
 
 pub use pass::{Changed, Pass, PassError, PassOutcome};
+pub use pipeline::{Pipeline, PipelineError};
+pub use registry::{describe_passes, lookup, registry, PassInfo};

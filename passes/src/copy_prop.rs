@@ -1,0 +1,178 @@
+//! `copy-prop`: copy propagation, through `copy` instructions and through block
+//! parameters that always receive the same value.
+//!
+//! ```text
+//! block0(v0: i32):                      block0(v0: i32):
+//!     v1 = copy.i32 v0                      jump block1
+//!     jump block1(v1)          ==>      block1:
+//! block1(v2: i32):                          v3 = iadd.i32 v0, v0
+//!     v3 = iadd.i32 v2, v1                  brif v3, block1, block2
+//!     brif v3, block1(v2), block2       block2:
+//! block2:                                   return v0
+//!     return v2
+//! ```
+//!
+//! A parameter is replaced when every branch to its block passes the same value `v`,
+//! ignoring branches that pass the parameter itself (a loop that carries it around
+//! unchanged); `v` then dominates the block. Only blocks reachable from the entry are
+//! simplified (dominance means nothing elsewhere), and the entry block's parameters are
+//! the function's and never change. Replacing one parameter can make another trivial,
+//! so the pass repeats until nothing more is found, within one run.
+//! This pass never removes anything but copies and the parameters it replaced.
+
+use crate::edit::{
+    incoming_edges, reachable_blocks, remove_block_params, remove_insts, substitute_uses,
+};
+use crate::pass::{Changed, Pass, PassError, PassOutcome};
+use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
+use wlab_ir::{Function, Opcode, Value};
+
+pub const INFO: PassInfo = PassInfo {
+    name: "copy-prop",
+    description:
+        "replace copies and block parameters that always receive the same value by that value",
+    args: &[ArgSpec {
+        name: "block-params",
+        ty: ArgType::Bool,
+        default: "true",
+        doc: "also replace block parameters that always receive the same value",
+    }],
+    make: |args: &PassArgs| {
+        Ok(Box::new(CopyProp {
+            block_params: args.bool("block-params")?,
+        }))
+    },
+};
+
+/// See the module docs.
+#[derive(Clone, Debug)]
+pub struct CopyProp {
+    pub block_params: bool,
+}
+
+impl Default for CopyProp {
+    fn default() -> Self {
+        CopyProp { block_params: true }
+    }
+}
+
+/// Union-find over values: `alias[v] == v` when `v` stands for itself.
+struct Aliases(Vec<Value>);
+
+impl Aliases {
+    fn find(&mut self, v: Value) -> Value {
+        let mut root = v;
+        while self.0[root.index()] != root {
+            root = self.0[root.index()];
+        }
+        let mut cur = v;
+        while self.0[cur.index()] != root {
+            let next = self.0[cur.index()];
+            self.0[cur.index()] = root;
+            cur = next;
+        }
+        root
+    }
+}
+
+impl Pass for CopyProp {
+    fn name(&self) -> &'static str {
+        INFO.name
+    }
+
+    fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
+        let mut alias = Aliases((0..func.values.len()).map(Value::new).collect());
+        let mut copies = 0u64;
+        let mut params = 0u64;
+
+        for (_, i) in func.layout_insts() {
+            let d = func.inst(i);
+            if d.opcode == Opcode::Copy {
+                if let (Some(&r), Some(&a)) = (d.results.first(), d.args.first()) {
+                    let a = alias.find(a);
+                    alias.0[r.index()] = a;
+                    copies += 1;
+                }
+            }
+        }
+
+        let mut dead_params: Vec<Vec<bool>> = func
+            .blocks
+            .iter()
+            .map(|b| vec![false; b.params.len()])
+            .collect();
+        if self.block_params {
+            let reachable = reachable_blocks(func);
+            let incoming = incoming_edges(func);
+            let entry = func.entry();
+            loop {
+                let mut progress = false;
+                for &b in &func.layout {
+                    if Some(b) == entry || !reachable[b.index()] {
+                        continue;
+                    }
+                    for (n, &p) in func.block_params(b).iter().enumerate() {
+                        if dead_params[b.index()][n] {
+                            continue;
+                        }
+                        let mut same: Option<Value> = None;
+                        let mut trivial = true;
+                        for &(t, k) in &incoming[b.index()] {
+                            let Some(&arg) = func.inst(t).dests[k].args.get(n) else {
+                                trivial = false;
+                                break;
+                            };
+                            let a = alias.find(arg);
+                            if a == p {
+                                continue;
+                            }
+                            match same {
+                                None => same = Some(a),
+                                Some(s) if s == a => {}
+                                Some(_) => {
+                                    trivial = false;
+                                    break;
+                                }
+                            }
+                        }
+                        if let (true, Some(v)) = (trivial, same) {
+                            alias.0[p.index()] = v;
+                            dead_params[b.index()][n] = true;
+                            params += 1;
+                            progress = true;
+                        }
+                    }
+                }
+                if !progress {
+                    break;
+                }
+            }
+        }
+
+        if copies == 0 && params == 0 {
+            return Ok(PassOutcome::unchanged());
+        }
+        substitute_uses(func, |v| alias.find(v));
+        let is_copy: Vec<bool> = func
+            .insts
+            .iter()
+            .map(|d| d.opcode == Opcode::Copy)
+            .collect();
+        let removed_copies = remove_insts(func, |i| is_copy[i.index()]);
+        debug_assert_eq!(removed_copies as u64, copies);
+        for b in func.layout.clone() {
+            remove_block_params(func, b, &dead_params[b.index()]);
+        }
+        let mut out = PassOutcome {
+            changed: Changed::Instructions,
+            ..PassOutcome::unchanged()
+        };
+        if copies > 0 {
+            out.count("removed-copies", copies);
+        }
+        if params > 0 {
+            out.count("removed-params", params);
+        }
+        Ok(out)
+    }
+}

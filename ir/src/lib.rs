@@ -11,10 +11,13 @@
 //! effects, defined once), [`instructions`], [`function`], [`typing`] (result types),
 //! [`write`] (printer). This crate knows no pass, target or engine.
 
+pub mod cfg;
+pub mod dominators;
 pub mod entities;
 pub mod function;
 pub mod instructions;
 pub mod interp;
+pub mod loops;
 pub mod module;
 pub mod opcode;
 pub mod typing;

@@ -1,0 +1,233 @@
+//! Natural loops: for every back edge `b -> h` (where `h` dominates `b`), the loop with
+//! header `h` holds `h` and every block that reaches `b` without passing `h`. Back edges
+//! to the same header make one loop. Two natural loops with different headers are
+//! either disjoint or nested, so loops form a forest.
+//!
+//! Loops are numbered in the reverse postorder of their headers, which puts every outer
+//! loop before the loops nested in it. Branches into a cycle that bypass its header
+//! (irreducible control flow) make no loop: their edges are not back edges.
+//!
+//! This file must never panic on a malformed function and never depend on hash-map order.
+
+use crate::cfg::ControlFlowGraph;
+use crate::dominators::DomTree;
+use crate::entities::Block;
+use crate::function::Function;
+
+/// A loop handle: an index into the [`LoopAnalysis`] that made it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loop(pub u32);
+
+#[derive(Clone, Debug)]
+struct LoopData {
+    header: Block,
+    /// Every block of the loop (nested loops included), in RPO order.
+    blocks: Vec<Block>,
+    parent: Option<Loop>,
+    depth: u32,
+}
+
+/// The loop forest of a function; a snapshot of one CFG and dominator tree.
+#[derive(Clone, Debug, Default)]
+pub struct LoopAnalysis {
+    loops: Vec<LoopData>,
+    /// Innermost loop of each block.
+    innermost: Vec<Option<Loop>>,
+}
+
+impl LoopAnalysis {
+    pub fn new(func: &Function, cfg: &ControlFlowGraph, dom: &DomTree) -> Self {
+        let n = func.blocks.len();
+        let mut la = LoopAnalysis {
+            loops: Vec::new(),
+            innermost: vec![None; n],
+        };
+        // Marks blocks of the loop being built with its id + 1 (0: unmarked).
+        let mut mark: Vec<u32> = vec![0; n];
+        let mut worklist: Vec<Block> = Vec::new();
+        for &h in dom.rpo() {
+            let latches: Vec<Block> = cfg
+                .preds(h)
+                .iter()
+                .copied()
+                .filter(|&p| dom.is_reachable(p) && dom.dominates(h, p))
+                .collect();
+            if latches.is_empty() {
+                continue;
+            }
+            let id = Loop(la.loops.len() as u32);
+            let tag = id.0 + 1;
+            let mut body = vec![h];
+            mark[h.index()] = tag;
+            worklist.clear();
+            for &l in &latches {
+                if mark[l.index()] != tag {
+                    mark[l.index()] = tag;
+                    body.push(l);
+                    worklist.push(l);
+                }
+            }
+            while let Some(b) = worklist.pop() {
+                for &p in cfg.preds(b) {
+                    if dom.is_reachable(p) && mark[p.index()] != tag {
+                        mark[p.index()] = tag;
+                        body.push(p);
+                        worklist.push(p);
+                    }
+                }
+            }
+            body.sort_by_key(|&b| dom.rpo_number(b));
+            // Outer loops were numbered first, so the innermost loop recorded for the
+            // header so far is the parent.
+            let parent = la.innermost[h.index()];
+            let depth = parent.map_or(1, |p| la.loops[p.0 as usize].depth + 1);
+            for &b in &body {
+                la.innermost[b.index()] = Some(id);
+            }
+            la.loops.push(LoopData {
+                header: h,
+                blocks: body,
+                parent,
+                depth,
+            });
+        }
+        la
+    }
+
+    /// Every loop, outer loops before the loops nested in them.
+    pub fn loops(&self) -> impl Iterator<Item = Loop> {
+        (0..self.loops.len() as u32).map(Loop)
+    }
+
+    pub fn len(&self) -> usize {
+        self.loops.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.loops.is_empty()
+    }
+
+    pub fn header(&self, l: Loop) -> Block {
+        self.loops[l.0 as usize].header
+    }
+
+    /// All blocks of the loop, nested loops included, in RPO order (the header first).
+    pub fn blocks(&self, l: Loop) -> &[Block] {
+        &self.loops[l.0 as usize].blocks
+    }
+
+    pub fn contains(&self, l: Loop, b: Block) -> bool {
+        let depth = self.depth(l);
+        let mut cur = self.innermost_loop(b);
+        while let Some(c) = cur {
+            if c == l {
+                return true;
+            }
+            if self.depth(c) <= depth {
+                return false;
+            }
+            cur = self.parent(c);
+        }
+        false
+    }
+
+    /// The loop this one is nested in, directly.
+    pub fn parent(&self, l: Loop) -> Option<Loop> {
+        self.loops[l.0 as usize].parent
+    }
+
+    /// Nesting depth: 1 for an outermost loop.
+    pub fn depth(&self, l: Loop) -> u32 {
+        self.loops[l.0 as usize].depth
+    }
+
+    pub fn innermost_loop(&self, b: Block) -> Option<Loop> {
+        self.innermost.get(b.index()).copied().flatten()
+    }
+
+    /// How many loops contain `b`; 0 outside loops.
+    pub fn loop_depth(&self, b: Block) -> u32 {
+        self.innermost_loop(b).map_or(0, |l| self.depth(l))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instructions::{BlockCall, Imm};
+    use crate::opcode::Opcode;
+    use crate::types::{Signature, Type};
+
+    fn graph(edges: &[&[u32]]) -> Function {
+        let mut f = Function::new("g", Signature::new(vec![Type::I32], vec![]));
+        let bs: Vec<Block> = edges.iter().map(|_| f.create_block()).collect();
+        for &b in &bs {
+            f.append_block(b);
+        }
+        let c = f.append_block_param(bs[0], Type::I32);
+        for (i, succ) in edges.iter().enumerate() {
+            let dests: Vec<BlockCall> = succ
+                .iter()
+                .map(|&s| BlockCall::new(Block(s), vec![]))
+                .collect();
+            match dests.len() {
+                0 => f.terminate(bs[i], Opcode::Return, vec![], Imm::None, vec![]),
+                1 => f.terminate(bs[i], Opcode::Jump, vec![], Imm::None, dests),
+                2 => f.terminate(bs[i], Opcode::Brif, vec![c], Imm::None, dests),
+                _ => f.terminate(bs[i], Opcode::BrTable, vec![c], Imm::None, dests),
+            };
+        }
+        f
+    }
+
+    fn analyse(f: &Function) -> LoopAnalysis {
+        let cfg = ControlFlowGraph::new(f);
+        let dom = DomTree::new(f, &cfg);
+        LoopAnalysis::new(f, &cfg, &dom)
+    }
+
+    #[test]
+    fn nested_loops() {
+        // 0 -> 1 ; 1 -> 2, 5 ; 2 -> 3 ; 3 -> 2, 4 ; 4 -> 1 ; 5
+        let f = graph(&[&[1], &[2, 5], &[3], &[2, 4], &[1], &[]]);
+        let la = analyse(&f);
+        let ls: Vec<Loop> = la.loops().collect();
+        assert_eq!(ls, vec![Loop(0), Loop(1)]);
+        assert_eq!(la.header(Loop(0)), Block(1));
+        assert_eq!(
+            la.blocks(Loop(0)),
+            &[Block(1), Block(2), Block(3), Block(4)]
+        );
+        assert_eq!(la.header(Loop(1)), Block(2));
+        assert_eq!(la.blocks(Loop(1)), &[Block(2), Block(3)]);
+        assert_eq!(la.parent(Loop(1)), Some(Loop(0)));
+        assert_eq!(la.parent(Loop(0)), None);
+        assert_eq!(la.depth(Loop(1)), 2);
+        assert_eq!(la.loop_depth(Block(3)), 2);
+        assert_eq!(la.loop_depth(Block(4)), 1);
+        assert_eq!(la.loop_depth(Block(5)), 0);
+        assert_eq!(la.innermost_loop(Block(3)), Some(Loop(1)));
+        assert!(la.contains(Loop(0), Block(3)));
+        assert!(!la.contains(Loop(1), Block(4)));
+        assert!(!la.contains(Loop(0), Block(5)));
+    }
+
+    #[test]
+    fn two_latches_one_loop_and_self_loop() {
+        // 0 -> 1 ; 1 -> 2, 3 ; 2 -> 1 ; 3 -> 1, 4 ; 4 -> 4, 5 ; 5
+        let f = graph(&[&[1], &[2, 3], &[1], &[1, 4], &[4, 5], &[]]);
+        let la = analyse(&f);
+        assert_eq!(la.len(), 2);
+        assert_eq!(la.header(Loop(0)), Block(1));
+        assert_eq!(la.blocks(Loop(0)).len(), 3);
+        assert_eq!(la.header(Loop(1)), Block(4));
+        assert_eq!(la.blocks(Loop(1)), &[Block(4)]);
+        assert_eq!(la.parent(Loop(1)), None);
+    }
+
+    #[test]
+    fn irreducible_cycle_is_no_loop() {
+        let f = graph(&[&[1, 2], &[2], &[1]]);
+        assert!(analyse(&f).is_empty());
+    }
+}

@@ -184,3 +184,38 @@ impl Pass for ConstFold {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{run_checked, B};
+    use wlab_ir::Type::I32;
+
+    #[test]
+    fn folds_arithmetic_and_branches_but_not_trapping_division() {
+        let (mut b, v) = B::new(&[I32], &[I32]);
+        let b0 = b.b(0);
+        let (b1, _) = b.block(&[]);
+        let (b2, _) = b.block(&[]);
+        let six = b.iconst(b0, I32, 6);
+        let seven = b.iconst(b0, I32, 7);
+        let m = b.op(b0, Opcode::Imul, I32, &[six, seven]);
+        let zero = b.iconst(b0, I32, 0);
+        let d = b.op(b0, Opcode::Sdiv, I32, &[m, zero]);
+        let s = b.f.ins1(b0, Opcode::Select, I32, vec![zero, d, v[0]], Imm::None);
+        let c = b.icmp(b0, wlab_ir::IntCC::Slt, I32, m, zero);
+        b.brif(b0, c, (b1, &[]), (b2, &[]));
+        b.ret(b1, &[d]);
+        b.ret(b2, &[s]);
+        let (out, text) = run_checked(&mut ConstFold::default(), &mut b.f);
+        assert_eq!(out.changed, Changed::ControlFlow);
+        assert!(text.contains("v3 = iconst.i32 42"), "{text}");
+        assert!(text.contains("sdiv.i32 v3, v4"), "{text}");
+        assert!(text.contains("v7 = iconst.i32 0"), "{text}");
+        assert!(text.contains("jump block2"), "{text}");
+        assert!(text.contains("return v0"), "{text}");
+        assert!(!text.contains("select"), "{text}");
+        assert_eq!(out.counters.get("left-trapping"), Some(&1));
+        assert_eq!(out.counters.get("folded"), Some(&2));
+    }
+}

@@ -176,3 +176,64 @@ impl Pass for CopyProp {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{body, run_checked, B};
+    use wlab_ir::Type::I32;
+
+    #[test]
+    fn copies_and_pass_through_params_disappear() {
+        let (mut b, v) = B::new(&[I32], &[I32]);
+        let b0 = b.b(0);
+        let (b1, p) = b.block(&[I32]);
+        let (b2, _) = b.block(&[]);
+        let c = b.op(b0, Opcode::Copy, I32, &[v[0]]);
+        b.jump(b0, b1, &[c]);
+        let s = b.op(b1, Opcode::Iadd, I32, &[p[0], c]);
+        b.brif(b1, s, (b1, &[p[0]]), (b2, &[]));
+        b.ret(b2, &[p[0]]);
+        let (out, text) = run_checked(&mut CopyProp::default(), &mut b.f);
+        assert_eq!(out.changed, Changed::Instructions);
+        assert_eq!(out.counters.get("removed-copies"), Some(&1));
+        assert_eq!(out.counters.get("removed-params"), Some(&1));
+        assert_eq!(
+            body(&text),
+            ["block0(v0: i32):", "jump block1", "block1:", "v3 = iadd.i32 v0, v0", "brif v3, block1, block2", "block2:", "return v0"]
+        );
+    }
+
+    #[test]
+    fn params_with_different_incoming_values_stay() {
+        let (mut b, v) = B::new(&[I32], &[I32]);
+        let b0 = b.b(0);
+        let (b1, p) = b.block(&[I32]);
+        let (b2, _) = b.block(&[]);
+        let one = b.iconst(b0, I32, 1);
+        b.jump(b0, b1, &[v[0]]);
+        let s = b.op(b1, Opcode::Iadd, I32, &[p[0], one]);
+        b.brif(b1, s, (b1, &[s]), (b2, &[]));
+        b.ret(b2, &[p[0]]);
+        let (out, _) = run_checked(&mut CopyProp::default(), &mut b.f);
+        assert_eq!(out.changed, Changed::Nothing);
+    }
+
+    #[test]
+    fn chains_of_trivial_params_resolve_in_one_run() {
+        // block1(p) gets v0 from entry and q from block2; block2(q) gets p only:
+        // q == p, so p == v0.
+        let (mut b, v) = B::new(&[I32], &[I32]);
+        let b0 = b.b(0);
+        let (b1, p) = b.block(&[I32]);
+        let (b2, q) = b.block(&[I32]);
+        let (b3, _) = b.block(&[]);
+        b.jump(b0, b1, &[v[0]]);
+        b.brif(b1, p[0], (b2, &[p[0]]), (b3, &[]));
+        b.jump(b2, b1, &[q[0]]);
+        b.ret(b3, &[p[0]]);
+        let (out, text) = run_checked(&mut CopyProp::default(), &mut b.f);
+        assert_eq!(out.counters.get("removed-params"), Some(&2), "{text}");
+        assert!(text.contains("brif v0, block2, block3"), "{text}");
+    }
+}

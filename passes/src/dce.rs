@@ -136,3 +136,50 @@ impl Pass for Dce {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{body, run_checked, B};
+    use wlab_ir::Opcode;
+    use wlab_ir::Type::I32;
+
+    #[test]
+    fn removes_dead_insts_params_and_blocks() {
+        let (mut b, v) = B::new(&[I32], &[I32]);
+        let b0 = b.b(0);
+        let (b1, _) = b.block(&[I32, I32]);
+        let (b2, _) = b.block(&[]);
+        let k = b.iconst(b0, I32, 7);
+        let m = b.op(b0, Opcode::Imul, I32, &[v[0], k]);
+        b.jump(b0, b1, &[m, v[0]]);
+        let p = b.f.block_params(b1).to_vec();
+        b.ret(b1, &[p[1]]);
+        b.ret(b2, &[v[0]]);
+        let (out, text) = run_checked(&mut Dce::default(), &mut b.f);
+        assert_eq!(out.changed, Changed::ControlFlow);
+        assert_eq!(body(&text), ["block0(v0: i32):", "jump block1(v0)", "block1(v2: i32):", "return v2"]);
+        assert_eq!(out.counters.get("removed-insts"), Some(&2));
+        assert_eq!(out.counters.get("removed-params"), Some(&1));
+        assert_eq!(out.counters.get("removed-blocks"), Some(&1));
+    }
+
+    #[test]
+    fn keeps_trapping_insts_and_params_feeding_live_code() {
+        // An unused division may trap: it stays. A loop-carried parameter used by the
+        // branch stays; one only passed around the loop goes, from both brif edges
+        // naming the same block. (block2 is unreachable and goes too.)
+        let (mut b, v) = B::new(&[I32], &[I32]);
+        let b0 = b.b(0);
+        let (b1, p) = b.block(&[I32, I32]);
+        let (b2, _) = b.block(&[]);
+        b.op(b0, Opcode::Sdiv, I32, &[v[0], v[0]]);
+        b.jump(b0, b1, &[v[0], v[0]]);
+        b.brif(b1, p[0], (b1, &[p[0], p[1]]), (b1, &[p[0], p[1]]));
+        b.ret(b2, &[]);
+        let (out, text) = run_checked(&mut Dce::default(), &mut b.f);
+        assert!(text.contains("sdiv.i32 v0, v0"), "{text}");
+        assert!(text.contains("brif v1, block1(v1), block1(v1)"), "{text}");
+        assert_eq!(out.counters.get("removed-params"), Some(&1));
+    }
+}

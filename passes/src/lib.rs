@@ -18,6 +18,8 @@ pub mod fold;
 pub mod pass;
 pub mod pipeline;
 pub mod registry;
+#[cfg(test)]
+mod testing;
 
 // passes: one line each
 pub mod const_fold;

@@ -1,0 +1,625 @@
+//! The instruction loop: runs one IR function, block by block, against an [`Env`].
+//!
+//! ```text
+//!  args ─▶ entry params ─▶ [ inst; inst; ...; terminator ] ─▶ next block's params ─▶ ...
+//!                               │ memory, globals, tables, calls           │ return ─▶ results
+//!                               ▼                                          ▼ trap ─▶ Trap{code, func, srcloc}
+//!                              Env
+//! ```
+//!
+//! Every value lives in one `Vec<Val>` indexed by [`crate::Value::index`], allocated once
+//! per call; branch arguments go through a reused scratch buffer (so `jump block1(v5, v4)`
+//! onto `block1(v4, v5)` swaps correctly). Nothing is allocated per instruction except
+//! by calls and returns.
+//!
+//! The function must be well formed (the verifier accepts it): an instruction whose
+//! operands, immediate or types do not fit its opcode is a broken invariant and panics
+//! with the instruction's text; a wasm trap is a value ([`Trap`]). This file never
+//! counts call depth (the [`Env`] does, in `call`) and never keeps state between calls.
+
+use super::convert;
+use super::env::{Env, Trap};
+use super::float::Float;
+use super::int::Int;
+use super::memory;
+use super::val::Val;
+use crate::entities::{Block, Inst};
+use crate::function::Function;
+use crate::instructions::{BlockCall, Imm, InstData, TrapCode};
+use crate::opcode::Opcode;
+use crate::types::Type;
+use crate::write::inst_to_string;
+
+/// Bytes in a wasm page.
+const PAGE: usize = 65536;
+
+/// Runs `func` on `args` and returns its results, or the trap that stopped it.
+///
+/// A trap raised by this function carries `func.wasm_index` and the trapping
+/// instruction's `srcloc`; a trap coming back from [`Env::call`] / [`Env::call_indirect`]
+/// keeps the location it already has (the callee's), and gets this call's location when
+/// it has none (a trap raised by the Env itself, such as a bad indirect call).
+///
+/// # Panics
+/// When `args` do not match the entry block's parameters, or the function is malformed
+/// (see the module docs).
+pub fn call_function(func: &Function, args: &[Val], env: &mut dyn Env) -> Result<Vec<Val>, Trap> {
+    let Some(entry) = func.entry() else { panic!("interp: function {} has no blocks", func.name) };
+    let params = func.block_params(entry);
+    assert!(
+        params.len() == args.len(),
+        "interp: function {} takes {} arguments, given {}",
+        func.name,
+        params.len(),
+        args.len()
+    );
+    let mut vals = vec![Val::I32(0); func.values.len()];
+    for (&p, &a) in params.iter().zip(args) {
+        assert!(
+            func.value_type(p) == a.ty(),
+            "interp: function {} parameter {p} is {}, given {a}",
+            func.name,
+            func.value_type(p)
+        );
+        vals[p.index()] = a;
+    }
+    run(func, entry, &mut vals, env)
+}
+
+/// Copies a branch's arguments into its target's parameters (all read before any is
+/// written) and returns the target.
+#[inline]
+fn enter(func: &Function, bc: &BlockCall, vals: &mut [Val], scratch: &mut Vec<Val>) -> Block {
+    let params = &func.blocks[bc.block.index()].params;
+    if params.len() != bc.args.len() {
+        panic!("interp: {} passes {} arguments to {} parameters", bc, bc.args.len(), params.len());
+    }
+    match bc.args.len() {
+        0 => {}
+        1 => vals[params[0].index()] = vals[bc.args[0].index()],
+        _ => {
+            scratch.clear();
+            scratch.extend(bc.args.iter().map(|a| vals[a.index()]));
+            for (p, &v) in params.iter().zip(scratch.iter()) {
+                vals[p.index()] = v;
+            }
+        }
+    }
+    bc.block
+}
+
+#[cold]
+#[inline(never)]
+fn malformed(func: &Function, inst: Inst) -> ! {
+    panic!(
+        "interp: malformed instruction `{}` in function {} (operands, immediate or types do not fit; run the verifier)",
+        inst_to_string(func, inst),
+        func.name
+    )
+}
+
+/// A trap raised by instruction `d` of `func`.
+#[cold]
+#[inline(never)]
+fn trap_at(func: &Function, d: &InstData, code: TrapCode) -> Trap {
+    Trap { code, func: func.wasm_index, srcloc: d.srcloc }
+}
+
+/// A trap coming back from the Env at instruction `d`: keeps its location if it has one.
+#[cold]
+#[inline(never)]
+fn locate(func: &Function, d: &InstData, trap: Trap) -> Trap {
+    if trap.func.is_none() && trap.srcloc.is_none() {
+        trap_at(func, d, trap.code)
+    } else {
+        trap
+    }
+}
+
+/// An address or length operand, read as unsigned.
+#[inline]
+fn unsigned(func: &Function, inst: Inst, v: Val) -> u64 {
+    match v {
+        Val::I32(x) => x as u32 as u64,
+        Val::I64(x) => x as u64,
+        _ => malformed(func, inst),
+    }
+}
+
+/// Stores call results into the instruction's result values.
+#[inline]
+fn set_results(func: &Function, d: &InstData, vals: &mut [Val], results: Vec<Val>) {
+    if results.len() != d.results.len() {
+        panic!(
+            "interp: a call in function {} expected {} results, the Env returned {}",
+            func.name,
+            d.results.len(),
+            results.len()
+        );
+    }
+    for (r, v) in d.results.iter().zip(results) {
+        vals[r.index()] = v;
+    }
+}
+
+fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Result<Vec<Val>, Trap> {
+    let mut scratch: Vec<Val> = Vec::new();
+    let mut block = entry;
+    'blocks: loop {
+        for &inst in func.blocks[block.index()].insts.iter() {
+            let d = &func.insts[inst.index()];
+
+            // Operand `$i`.
+            macro_rules! arg {
+                ($i:expr) => {
+                    vals[d.args[$i].index()]
+                };
+            }
+            // Defines the (first) result.
+            macro_rules! set {
+                ($v:expr) => {{
+                    let v = $v;
+                    vals[d.results[0].index()] = v;
+                }};
+            }
+            // Unwraps a trapping operation, locating the trap here.
+            macro_rules! t {
+                ($e:expr) => {
+                    match $e {
+                        Ok(x) => x,
+                        Err(code) => return Err(trap_at(func, d, code)),
+                    }
+                };
+            }
+            // The immediate, which must match the pattern.
+            macro_rules! imm {
+                ($p:pat => $e:expr) => {
+                    match d.imm {
+                        $p => $e,
+                        _ => malformed(func, inst),
+                    }
+                };
+            }
+            macro_rules! as_i32 {
+                ($v:expr) => {
+                    match $v {
+                        Val::I32(x) => x,
+                        _ => malformed(func, inst),
+                    }
+                };
+            }
+            // Integer binary operation, written once for both widths.
+            macro_rules! ibin {
+                ($x:ident, $y:ident => $e:expr) => {
+                    set!(match (arg!(0), arg!(1)) {
+                        (Val::I32($x), Val::I32($y)) => Val::I32($e),
+                        (Val::I64($x), Val::I64($y)) => Val::I64($e),
+                        _ => malformed(func, inst),
+                    })
+                };
+            }
+            macro_rules! iun {
+                ($x:ident => $e:expr) => {
+                    set!(match arg!(0) {
+                        Val::I32($x) => Val::I32($e),
+                        Val::I64($x) => Val::I64($e),
+                        _ => malformed(func, inst),
+                    })
+                };
+            }
+            // Float binary operation on the bits, written once for both widths.
+            macro_rules! fbin {
+                ($f:path) => {
+                    set!(match (arg!(0), arg!(1)) {
+                        (Val::F32(x), Val::F32(y)) => Val::F32($f(f32::from_bits(x), f32::from_bits(y)).to_bits()),
+                        (Val::F64(x), Val::F64(y)) => Val::F64($f(f64::from_bits(x), f64::from_bits(y)).to_bits()),
+                        _ => malformed(func, inst),
+                    })
+                };
+            }
+            macro_rules! fun {
+                ($f:path) => {
+                    set!(match arg!(0) {
+                        Val::F32(x) => Val::F32($f(f32::from_bits(x)).to_bits()),
+                        Val::F64(x) => Val::F64($f(f64::from_bits(x)).to_bits()),
+                        _ => malformed(func, inst),
+                    })
+                };
+            }
+            // A float operand widened to f64 (exact), for conversions to integers.
+            macro_rules! float_arg {
+                () => {
+                    match arg!(0) {
+                        Val::F32(b) => f32::from_bits(b) as f64,
+                        Val::F64(b) => f64::from_bits(b),
+                        _ => malformed(func, inst),
+                    }
+                };
+            }
+            // Loads `$n` bytes at operand 0 + offset and defines the result from them.
+            macro_rules! load {
+                ($n:literal, $b:ident => $e:expr) => {{
+                    let m = imm!(Imm::Mem(m) => m);
+                    let addr = unsigned(func, inst, arg!(0));
+                    let $b = t!(memory::load::<$n>(env.memory(m.memory), addr, m.offset));
+                    set!($e)
+                }};
+            }
+            // Stores `bytes` at operand 0 + offset.
+            macro_rules! store {
+                ($bytes:expr) => {{
+                    let m = imm!(Imm::Mem(m) => m);
+                    let addr = unsigned(func, inst, arg!(0));
+                    t!(memory::store(env.memory(m.memory), addr, m.offset, $bytes))
+                }};
+            }
+
+            match d.opcode {
+                // ---- constants and copies ----------------------------------------------
+                Opcode::Iconst => set!(match (d.ty, d.imm) {
+                    (Some(Type::I32), Imm::I64(x)) => Val::I32(x as i32),
+                    (Some(Type::I64), Imm::I64(x)) => Val::I64(x),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::Fconst => set!(match d.imm {
+                    Imm::F32(b) => Val::F32(b),
+                    Imm::F64(b) => Val::F64(b),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::RefNull => set!(match d.ty {
+                    Some(Type::FuncRef) => Val::FuncRef(None),
+                    Some(Type::ExternRef) => Val::ExternRef(None),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::RefFunc => {
+                    let f = imm!(Imm::Func(f) => f);
+                    set!(env.ref_func(f))
+                }
+                Opcode::RefIsNull => set!(match arg!(0) {
+                    Val::FuncRef(r) => Val::I32(r.is_none() as i32),
+                    Val::ExternRef(r) => Val::I32(r.is_none() as i32),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::Copy => set!(arg!(0)),
+                Opcode::Select => {
+                    let c = as_i32!(arg!(0));
+                    set!(if c != 0 { arg!(1) } else { arg!(2) })
+                }
+
+                // ---- integer arithmetic ----------------------------------------------
+                Opcode::Iadd => ibin!(x, y => x.wrapping_add(y)),
+                Opcode::Isub => ibin!(x, y => x.wrapping_sub(y)),
+                Opcode::Imul => ibin!(x, y => x.wrapping_mul(y)),
+                Opcode::Sdiv => ibin!(x, y => t!(Int::sdiv(x, y))),
+                Opcode::Udiv => ibin!(x, y => t!(Int::udiv(x, y))),
+                Opcode::Srem => ibin!(x, y => t!(Int::srem(x, y))),
+                Opcode::Urem => ibin!(x, y => t!(Int::urem(x, y))),
+                Opcode::Band => ibin!(x, y => x & y),
+                Opcode::Bor => ibin!(x, y => x | y),
+                Opcode::Bxor => ibin!(x, y => x ^ y),
+                Opcode::Ishl => ibin!(x, y => Int::shl(x, y)),
+                Opcode::Ushr => ibin!(x, y => Int::ushr(x, y)),
+                Opcode::Sshr => ibin!(x, y => Int::sshr(x, y)),
+                Opcode::Rotl => ibin!(x, y => Int::rotl(x, y)),
+                Opcode::Rotr => ibin!(x, y => Int::rotr(x, y)),
+                Opcode::Clz => iun!(x => Int::clz(x)),
+                Opcode::Ctz => iun!(x => Int::ctz(x)),
+                Opcode::Popcnt => iun!(x => Int::popcnt(x)),
+                Opcode::Eqz => set!(match arg!(0) {
+                    Val::I32(x) => Val::I32(x.is_zero() as i32),
+                    Val::I64(x) => Val::I32(x.is_zero() as i32),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::Icmp => {
+                    let cc = imm!(Imm::IntCC(cc) => cc);
+                    set!(match (arg!(0), arg!(1)) {
+                        (Val::I32(x), Val::I32(y)) => Val::I32(x.cmp_cc(cc, y) as i32),
+                        (Val::I64(x), Val::I64(y)) => Val::I32(x.cmp_cc(cc, y) as i32),
+                        _ => malformed(func, inst),
+                    })
+                }
+
+                // ---- float arithmetic ------------------------------------------------
+                Opcode::Fadd => fbin!(Float::add),
+                Opcode::Fsub => fbin!(Float::sub),
+                Opcode::Fmul => fbin!(Float::mul),
+                Opcode::Fdiv => fbin!(Float::div),
+                Opcode::Fmin => fbin!(Float::wasm_min),
+                Opcode::Fmax => fbin!(Float::wasm_max),
+                Opcode::Fcopysign => fbin!(Float::copysign_bits),
+                Opcode::Fabs => fun!(Float::abs_bits),
+                Opcode::Fneg => fun!(Float::neg_bits),
+                Opcode::Fsqrt => fun!(Float::sqrt_),
+                Opcode::Fceil => fun!(Float::ceil_),
+                Opcode::Ffloor => fun!(Float::floor_),
+                Opcode::Ftrunc => fun!(Float::trunc_),
+                Opcode::Fnearest => fun!(Float::nearest),
+                Opcode::Fcmp => {
+                    let cc = imm!(Imm::FloatCC(cc) => cc);
+                    set!(match (arg!(0), arg!(1)) {
+                        (Val::F32(x), Val::F32(y)) => {
+                            Val::I32(f32::from_bits(x).cmp_cc(cc, f32::from_bits(y)) as i32)
+                        }
+                        (Val::F64(x), Val::F64(y)) => {
+                            Val::I32(f64::from_bits(x).cmp_cc(cc, f64::from_bits(y)) as i32)
+                        }
+                        _ => malformed(func, inst),
+                    })
+                }
+
+                // ---- conversions -----------------------------------------------------
+                Opcode::Ireduce => set!(match arg!(0) {
+                    Val::I64(x) => Val::I32(x as i32),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::Sextend => set!(match arg!(0) {
+                    Val::I32(x) => Val::I64(x as i64),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::Uextend => set!(match arg!(0) {
+                    Val::I32(x) => Val::I64(x as u32 as i64),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::Sext8 => iun!(x => Int::sext8(x)),
+                Opcode::Sext16 => iun!(x => Int::sext16(x)),
+                Opcode::Sext32 => set!(match arg!(0) {
+                    Val::I64(x) => Val::I64(x as i32 as i64),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::FcvtToSint => {
+                    let x = float_arg!();
+                    set!(match d.ty {
+                        Some(Type::I32) => Val::I32(t!(convert::to_i32(x))),
+                        Some(Type::I64) => Val::I64(t!(convert::to_i64(x))),
+                        _ => malformed(func, inst),
+                    })
+                }
+                Opcode::FcvtToUint => {
+                    let x = float_arg!();
+                    set!(match d.ty {
+                        Some(Type::I32) => Val::I32(t!(convert::to_u32(x))),
+                        Some(Type::I64) => Val::I64(t!(convert::to_u64(x))),
+                        _ => malformed(func, inst),
+                    })
+                }
+                Opcode::FcvtToSintSat => {
+                    let x = float_arg!();
+                    set!(match d.ty {
+                        Some(Type::I32) => Val::I32(convert::to_i32_sat(x)),
+                        Some(Type::I64) => Val::I64(convert::to_i64_sat(x)),
+                        _ => malformed(func, inst),
+                    })
+                }
+                Opcode::FcvtToUintSat => {
+                    let x = float_arg!();
+                    set!(match d.ty {
+                        Some(Type::I32) => Val::I32(convert::to_u32_sat(x)),
+                        Some(Type::I64) => Val::I64(convert::to_u64_sat(x)),
+                        _ => malformed(func, inst),
+                    })
+                }
+                Opcode::FcvtFromSint => set!(match (d.ty, arg!(0)) {
+                    (Some(Type::F32), Val::I32(x)) => Val::F32((x as f32).to_bits()),
+                    (Some(Type::F32), Val::I64(x)) => Val::F32((x as f32).to_bits()),
+                    (Some(Type::F64), Val::I32(x)) => Val::F64((x as f64).to_bits()),
+                    (Some(Type::F64), Val::I64(x)) => Val::F64((x as f64).to_bits()),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::FcvtFromUint => set!(match (d.ty, arg!(0)) {
+                    (Some(Type::F32), Val::I32(x)) => Val::F32((x as u32 as f32).to_bits()),
+                    (Some(Type::F32), Val::I64(x)) => Val::F32((x as u64 as f32).to_bits()),
+                    (Some(Type::F64), Val::I32(x)) => Val::F64((x as u32 as f64).to_bits()),
+                    (Some(Type::F64), Val::I64(x)) => Val::F64((x as u64 as f64).to_bits()),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::Fpromote => set!(match arg!(0) {
+                    Val::F32(b) => Val::F64(convert::promote(f32::from_bits(b)).to_bits()),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::Fdemote => set!(match arg!(0) {
+                    Val::F64(b) => Val::F32(convert::demote(f64::from_bits(b)).to_bits()),
+                    _ => malformed(func, inst),
+                }),
+                Opcode::Bitcast => set!(match (d.ty, arg!(0)) {
+                    (Some(Type::I32), Val::F32(b)) => Val::I32(b as i32),
+                    (Some(Type::I64), Val::F64(b)) => Val::I64(b as i64),
+                    (Some(Type::F32), Val::I32(x)) => Val::F32(x as u32),
+                    (Some(Type::F64), Val::I64(x)) => Val::F64(x as u64),
+                    _ => malformed(func, inst),
+                }),
+
+                // ---- linear memory ---------------------------------------------------
+                Opcode::Load => match d.ty {
+                    Some(Type::I32) => load!(4, b => Val::I32(i32::from_le_bytes(b))),
+                    Some(Type::I64) => load!(8, b => Val::I64(i64::from_le_bytes(b))),
+                    Some(Type::F32) => load!(4, b => Val::F32(u32::from_le_bytes(b))),
+                    Some(Type::F64) => load!(8, b => Val::F64(u64::from_le_bytes(b))),
+                    _ => malformed(func, inst),
+                },
+                Opcode::Uload8 => match d.ty {
+                    Some(Type::I32) => load!(1, b => Val::I32(b[0] as i32)),
+                    Some(Type::I64) => load!(1, b => Val::I64(b[0] as i64)),
+                    _ => malformed(func, inst),
+                },
+                Opcode::Sload8 => match d.ty {
+                    Some(Type::I32) => load!(1, b => Val::I32(b[0] as i8 as i32)),
+                    Some(Type::I64) => load!(1, b => Val::I64(b[0] as i8 as i64)),
+                    _ => malformed(func, inst),
+                },
+                Opcode::Uload16 => match d.ty {
+                    Some(Type::I32) => load!(2, b => Val::I32(u16::from_le_bytes(b) as i32)),
+                    Some(Type::I64) => load!(2, b => Val::I64(u16::from_le_bytes(b) as i64)),
+                    _ => malformed(func, inst),
+                },
+                Opcode::Sload16 => match d.ty {
+                    Some(Type::I32) => load!(2, b => Val::I32(i16::from_le_bytes(b) as i32)),
+                    Some(Type::I64) => load!(2, b => Val::I64(i16::from_le_bytes(b) as i64)),
+                    _ => malformed(func, inst),
+                },
+                Opcode::Uload32 => match d.ty {
+                    Some(Type::I64) => load!(4, b => Val::I64(u32::from_le_bytes(b) as i64)),
+                    _ => malformed(func, inst),
+                },
+                Opcode::Sload32 => match d.ty {
+                    Some(Type::I64) => load!(4, b => Val::I64(i32::from_le_bytes(b) as i64)),
+                    _ => malformed(func, inst),
+                },
+                Opcode::Store => match arg!(1) {
+                    Val::I32(x) => store!(x.to_le_bytes()),
+                    Val::I64(x) => store!(x.to_le_bytes()),
+                    Val::F32(b) => store!(b.to_le_bytes()),
+                    Val::F64(b) => store!(b.to_le_bytes()),
+                    _ => malformed(func, inst),
+                },
+                Opcode::Istore8 => match arg!(1) {
+                    Val::I32(x) => store!([x as u8]),
+                    Val::I64(x) => store!([x as u8]),
+                    _ => malformed(func, inst),
+                },
+                Opcode::Istore16 => match arg!(1) {
+                    Val::I32(x) => store!((x as u16).to_le_bytes()),
+                    Val::I64(x) => store!((x as u16).to_le_bytes()),
+                    _ => malformed(func, inst),
+                },
+                Opcode::Istore32 => match arg!(1) {
+                    Val::I64(x) => store!((x as u32).to_le_bytes()),
+                    _ => malformed(func, inst),
+                },
+                Opcode::MemorySize => {
+                    let m = imm!(Imm::Memory(m) => m);
+                    set!(Val::I32((env.memory(m).len() / PAGE) as i32))
+                }
+                Opcode::MemoryGrow => {
+                    let m = imm!(Imm::Memory(m) => m);
+                    let delta = as_i32!(arg!(0));
+                    set!(Val::I32(env.memory_grow(m, delta as u32)))
+                }
+                Opcode::MemoryFill => {
+                    let m = imm!(Imm::Memory(m) => m);
+                    let dst = unsigned(func, inst, arg!(0));
+                    let byte = as_i32!(arg!(1)) as u8;
+                    let len = unsigned(func, inst, arg!(2));
+                    t!(memory::fill(env.memory(m), dst, byte, len))
+                }
+                Opcode::MemoryCopy => {
+                    let (md, ms) = imm!(Imm::MemoryCopy { dst, src } => (dst, src));
+                    let dst = unsigned(func, inst, arg!(0));
+                    let src = unsigned(func, inst, arg!(1));
+                    let len = unsigned(func, inst, arg!(2));
+                    if md == ms {
+                        t!(memory::copy(env.memory(md), dst, src, len))
+                    } else {
+                        let bytes = t!(memory::read_range(env.memory(ms), src, len)).to_vec();
+                        t!(memory::write_range(env.memory(md), dst, len)).copy_from_slice(&bytes)
+                    }
+                }
+                Opcode::MemoryInit => {
+                    let (data, m) = imm!(Imm::MemoryInit { data, memory } => (data, memory));
+                    let dst = as_i32!(arg!(0)) as u32;
+                    let src = as_i32!(arg!(1)) as u32;
+                    let len = as_i32!(arg!(2)) as u32;
+                    t!(env.memory_init(m, data, dst, src, len))
+                }
+                Opcode::DataDrop => env.data_drop(imm!(Imm::Data(x) => x)),
+
+                // ---- globals and tables ----------------------------------------------
+                Opcode::GlobalGet => {
+                    let g = imm!(Imm::Global(g) => g);
+                    set!(env.global_get(g))
+                }
+                Opcode::GlobalSet => {
+                    let g = imm!(Imm::Global(g) => g);
+                    env.global_set(g, arg!(0))
+                }
+                Opcode::TableGet => {
+                    let t = imm!(Imm::Table(t) => t);
+                    let i = as_i32!(arg!(0)) as u32;
+                    set!(t!(env.table_get(t, i)))
+                }
+                Opcode::TableSet => {
+                    let t = imm!(Imm::Table(t) => t);
+                    let i = as_i32!(arg!(0)) as u32;
+                    t!(env.table_set(t, i, arg!(1)))
+                }
+                Opcode::TableSize => {
+                    let t = imm!(Imm::Table(t) => t);
+                    set!(Val::I32(env.table_size(t) as i32))
+                }
+                Opcode::TableGrow => {
+                    let t = imm!(Imm::Table(t) => t);
+                    let delta = as_i32!(arg!(1)) as u32;
+                    set!(Val::I32(env.table_grow(t, arg!(0), delta)))
+                }
+                Opcode::TableFill => {
+                    let t = imm!(Imm::Table(t) => t);
+                    let dst = as_i32!(arg!(0)) as u32;
+                    let len = as_i32!(arg!(2)) as u32;
+                    t!(env.table_fill(t, dst, arg!(1), len))
+                }
+                Opcode::TableCopy => {
+                    let (td, ts) = imm!(Imm::TableCopy { dst, src } => (dst, src));
+                    let dst = as_i32!(arg!(0)) as u32;
+                    let src = as_i32!(arg!(1)) as u32;
+                    let len = as_i32!(arg!(2)) as u32;
+                    t!(env.table_copy(td, ts, dst, src, len))
+                }
+                Opcode::TableInit => {
+                    let (elem, t) = imm!(Imm::TableInit { elem, table } => (elem, table));
+                    let dst = as_i32!(arg!(0)) as u32;
+                    let src = as_i32!(arg!(1)) as u32;
+                    let len = as_i32!(arg!(2)) as u32;
+                    t!(env.table_init(t, elem, dst, src, len))
+                }
+                Opcode::ElemDrop => env.elem_drop(imm!(Imm::Elem(e) => e)),
+
+                // ---- calls -------------------------------------------------------------
+                Opcode::Call => {
+                    let f = imm!(Imm::Func(f) => f);
+                    scratch.clear();
+                    scratch.extend(d.args.iter().map(|a| vals[a.index()]));
+                    match env.call(f, &scratch) {
+                        Ok(results) => set_results(func, d, vals, results),
+                        Err(trap) => return Err(locate(func, d, trap)),
+                    }
+                }
+                Opcode::CallIndirect => {
+                    let (type_index, table) = imm!(Imm::CallIndirect { type_index, table } => (type_index, table));
+                    let Some((&callee, args)) = d.args.split_last() else { malformed(func, inst) };
+                    let index = as_i32!(vals[callee.index()]) as u32;
+                    scratch.clear();
+                    scratch.extend(args.iter().map(|a| vals[a.index()]));
+                    match env.call_indirect(table, type_index, index, &scratch) {
+                        Ok(results) => set_results(func, d, vals, results),
+                        Err(trap) => return Err(locate(func, d, trap)),
+                    }
+                }
+
+                // ---- terminators -------------------------------------------------------
+                Opcode::Jump => {
+                    let Some(bc) = d.dests.first() else { malformed(func, inst) };
+                    block = enter(func, bc, vals, &mut scratch);
+                    continue 'blocks;
+                }
+                Opcode::Brif => {
+                    let c = as_i32!(arg!(0));
+                    let [then, els] = &d.dests[..] else { malformed(func, inst) };
+                    block = enter(func, if c != 0 { then } else { els }, vals, &mut scratch);
+                    continue 'blocks;
+                }
+                Opcode::BrTable => {
+                    let i = as_i32!(arg!(0)) as u32 as usize;
+                    let Some((default, table)) = d.dests.split_first() else { malformed(func, inst) };
+                    let bc = table.get(i).unwrap_or(default);
+                    block = enter(func, bc, vals, &mut scratch);
+                    continue 'blocks;
+                }
+                Opcode::Return => return Ok(d.args.iter().map(|a| vals[a.index()]).collect()),
+                Opcode::Trap => {
+                    let code = imm!(Imm::Trap(code) => code);
+                    return Err(trap_at(func, d, code));
+                }
+            }
+        }
+        panic!("interp: {block} of function {} does not end in a terminator", func.name);
+    }
+}

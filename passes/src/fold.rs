@@ -2,9 +2,10 @@
 //!
 //! [`fold`] evaluates one operation on constant operands: wrapping integer arithmetic,
 //! shift and rotate amounts modulo the width, signed/unsigned comparisons, float
-//! arithmetic bit-exact (a NaN result is the positive canonical NaN, which wasm allows
-//! for every arithmetic operation; `neg`, `abs`, `copysign` and reinterpretations keep
-//! payloads), wasm `min`/`max` (NaN wins, -0 < +0), ties-to-even `nearest`, and
+//! arithmetic bit-exact (a NaN result is the first NaN operand with its quiet bit set,
+//! or the positive canonical NaN when no operand was NaN — an arithmetic NaN as wasm
+//! allows, and the very choice the IR interpreter makes, so translation validation can
+//! compare bits; `neg`, `abs`, `copysign` and reinterpretations keep payloads), wasm `min`/`max` (NaN wins, -0 < +0), ties-to-even `nearest`, and
 //! conversions. An operation that would trap is reported as [`Fold::Traps`] and must
 //! never be folded into a value. This file never rewrites a function.
 
@@ -90,19 +91,20 @@ pub enum Fold {
 const F32_CANON_NAN: u32 = 0x7fc0_0000;
 const F64_CANON_NAN: u64 = 0x7ff8_0000_0000_0000;
 
-fn f32r(x: f32) -> Const {
-    Const::F32(if x.is_nan() {
-        F32_CANON_NAN
-    } else {
-        x.to_bits()
-    })
+/// The result of an f32 arithmetic operation on `ops`: `x`, or when it is NaN the
+/// first NaN operand quieted, or the canonical NaN.
+fn f32n(x: f32, ops: &[u32]) -> Const {
+    if !x.is_nan() {
+        return Const::F32(x.to_bits());
+    }
+    Const::F32(ops.iter().find(|b| f32::from_bits(**b).is_nan()).map_or(F32_CANON_NAN, |b| b | 0x0040_0000))
 }
-fn f64r(x: f64) -> Const {
-    Const::F64(if x.is_nan() {
-        F64_CANON_NAN
-    } else {
-        x.to_bits()
-    })
+/// See [`f32n`].
+fn f64n(x: f64, ops: &[u64]) -> Const {
+    if !x.is_nan() {
+        return Const::F64(x.to_bits());
+    }
+    Const::F64(ops.iter().find(|b| f64::from_bits(**b).is_nan()).map_or(F64_CANON_NAN, |b| b | 0x0008_0000_0000_0000))
 }
 fn b(x: bool) -> Const {
     Const::I32(x as u32)
@@ -327,14 +329,14 @@ fn fold_inner(
             (Type::F32, [F32(a), F32(bb)]) => {
                 let (x, y) = (f32::from_bits(*a), f32::from_bits(*bb));
                 Some(match opcode {
-                    Opcode::Fadd => f32r(x + y),
-                    Opcode::Fsub => f32r(x - y),
-                    Opcode::Fmul => f32r(x * y),
-                    Opcode::Fdiv => f32r(x / y),
+                    Opcode::Fadd => f32n(x + y, &[*a, *bb]),
+                    Opcode::Fsub => f32n(x - y, &[*a, *bb]),
+                    Opcode::Fmul => f32n(x * y, &[*a, *bb]),
+                    Opcode::Fdiv => f32n(x / y, &[*a, *bb]),
                     Opcode::Fmin | Opcode::Fmax => {
                         match pick_first(x as f64, y as f64, opcode == Opcode::Fmax) {
                             Some(first) => F32(if first { *a } else { *bb }),
-                            None => F32(F32_CANON_NAN),
+                            None => f32n(f32::NAN, &[*a, *bb]),
                         }
                     }
                     _ => F32((a & 0x7fff_ffff) | (bb & 0x8000_0000)),
@@ -343,13 +345,13 @@ fn fold_inner(
             (Type::F64, [F64(a), F64(bb)]) => {
                 let (x, y) = (f64::from_bits(*a), f64::from_bits(*bb));
                 Some(match opcode {
-                    Opcode::Fadd => f64r(x + y),
-                    Opcode::Fsub => f64r(x - y),
-                    Opcode::Fmul => f64r(x * y),
-                    Opcode::Fdiv => f64r(x / y),
+                    Opcode::Fadd => f64n(x + y, &[*a, *bb]),
+                    Opcode::Fsub => f64n(x - y, &[*a, *bb]),
+                    Opcode::Fmul => f64n(x * y, &[*a, *bb]),
+                    Opcode::Fdiv => f64n(x / y, &[*a, *bb]),
                     Opcode::Fmin | Opcode::Fmax => match pick_first(x, y, opcode == Opcode::Fmax) {
                         Some(first) => F64(if first { *a } else { *bb }),
-                        None => F64(F64_CANON_NAN),
+                        None => f64n(f64::NAN, &[*a, *bb]),
                     },
                     _ => F64((a & !(1 << 63)) | (bb & (1 << 63))),
                 })
@@ -368,11 +370,11 @@ fn fold_inner(
                 Some(match opcode {
                     Opcode::Fabs => F32(a & 0x7fff_ffff),
                     Opcode::Fneg => F32(a ^ 0x8000_0000),
-                    Opcode::Fsqrt => f32r(x.sqrt()),
-                    Opcode::Fceil => f32r(x.ceil()),
-                    Opcode::Ffloor => f32r(x.floor()),
-                    Opcode::Ftrunc => f32r(x.trunc()),
-                    _ => f32r(x.round_ties_even()),
+                    Opcode::Fsqrt => f32n(x.sqrt(), &[*a]),
+                    Opcode::Fceil => f32n(x.ceil(), &[*a]),
+                    Opcode::Ffloor => f32n(x.floor(), &[*a]),
+                    Opcode::Ftrunc => f32n(x.trunc(), &[*a]),
+                    _ => f32n(x.round_ties_even(), &[*a]),
                 })
             }
             (Type::F64, [F64(a)]) => {
@@ -380,11 +382,11 @@ fn fold_inner(
                 Some(match opcode {
                     Opcode::Fabs => F64(a & !(1 << 63)),
                     Opcode::Fneg => F64(a ^ (1 << 63)),
-                    Opcode::Fsqrt => f64r(x.sqrt()),
-                    Opcode::Fceil => f64r(x.ceil()),
-                    Opcode::Ffloor => f64r(x.floor()),
-                    Opcode::Ftrunc => f64r(x.trunc()),
-                    _ => f64r(x.round_ties_even()),
+                    Opcode::Fsqrt => f64n(x.sqrt(), &[*a]),
+                    Opcode::Fceil => f64n(x.ceil(), &[*a]),
+                    Opcode::Ffloor => f64n(x.floor(), &[*a]),
+                    Opcode::Ftrunc => f64n(x.trunc(), &[*a]),
+                    _ => f64n(x.round_ties_even(), &[*a]),
                 })
             }
             _ => None,
@@ -463,11 +465,18 @@ fn fold_inner(
             }
         }
         Opcode::Fpromote => match (ty, args) {
-            (Type::F64, [F32(a)]) => Some(f64r(f32::from_bits(*a) as f64)),
+            // NaN: sign and top payload bits kept, quiet bit set (as the interpreter).
+            (Type::F64, [F32(a)]) if f32::from_bits(*a).is_nan() => {
+                Some(F64(((*a as u64 & 0x8000_0000) << 32) | F64_CANON_NAN | ((*a as u64 & 0x007f_ffff) << 29)))
+            }
+            (Type::F64, [F32(a)]) => Some(F64((f32::from_bits(*a) as f64).to_bits())),
             _ => None,
         },
         Opcode::Fdemote => match (ty, args) {
-            (Type::F32, [F64(a)]) => Some(f32r(f64::from_bits(*a) as f32)),
+            (Type::F32, [F64(a)]) if f64::from_bits(*a).is_nan() => {
+                Some(F32((((*a >> 32) & 0x8000_0000) as u32) | F32_CANON_NAN | (((*a >> 29) & 0x007f_ffff) as u32)))
+            }
+            (Type::F32, [F64(a)]) => Some(F32((f64::from_bits(*a) as f32).to_bits())),
             _ => None,
         },
         Opcode::Bitcast => match (ty, args) {
@@ -598,10 +607,13 @@ mod tests {
     #[test]
     fn float_semantics() {
         let nan = f32::NAN.to_bits() | 1;
-        assert_eq!(
-            f(Opcode::Fadd, Type::F32, &[F32(nan), F32(0)]),
-            Fold::Value(F32(F32_CANON_NAN))
-        );
+        assert_eq!(f(Opcode::Fadd, Type::F32, &[F32(nan), F32(0)]), Fold::Value(F32(nan)));
+        // A signalling NaN is quieted, payload kept; a NaN from numbers is canonical.
+        assert_eq!(f(Opcode::Fadd, Type::F32, &[F32(0), F32(0x7fa0_0000)]), Fold::Value(F32(0x7fe0_0000)));
+        let inf = f32::INFINITY.to_bits();
+        assert_eq!(f(Opcode::Fsub, Type::F32, &[F32(inf), F32(inf)]), Fold::Value(F32(F32_CANON_NAN)));
+        assert_eq!(f(Opcode::Fpromote, Type::F64, &[F32(0x7fa0_0000)]), Fold::Value(F64(0x7ffc_0000_0000_0000)));
+        assert_eq!(f(Opcode::Fdemote, Type::F32, &[F64(0xfff4_0000_0000_0000)]), Fold::Value(F32(0xffe0_0000)));
         assert_eq!(
             f(Opcode::Fneg, Type::F32, &[F32(nan)]),
             Fold::Value(F32(nan ^ 0x8000_0000))
@@ -626,9 +638,9 @@ mod tests {
             f(
                 Opcode::Fmin,
                 Type::F64,
-                &[F64(1.0f64.to_bits()), F64(f64::NAN.to_bits())]
+                &[F64(1.0f64.to_bits()), F64(0x7ff0_0000_0000_0001)]
             ),
-            Fold::Value(F64(F64_CANON_NAN))
+            Fold::Value(F64(0x7ff8_0000_0000_0001))
         );
         assert_eq!(
             f(Opcode::Fnearest, Type::F64, &[F64(2.5f64.to_bits())]),

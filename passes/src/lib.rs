@@ -18,6 +18,7 @@ pub mod fold;
 pub mod pass;
 pub mod pipeline;
 pub mod registry;
+pub mod validate;
 #[cfg(test)]
 mod testing;
 
@@ -29,3 +30,4 @@ pub mod dce;
 pub use pass::{Changed, Pass, PassError, PassOutcome};
 pub use pipeline::{Pipeline, PipelineError};
 pub use registry::{describe_passes, lookup, registry, PassInfo};
+pub use validate::{check_equivalent, Mismatch};

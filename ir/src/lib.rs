@@ -22,6 +22,7 @@ pub mod module;
 pub mod opcode;
 pub mod typing;
 pub mod types;
+pub mod verify;
 pub mod write;
 
 pub use entities::{Block, Inst, Value};

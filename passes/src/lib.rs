@@ -15,6 +15,7 @@
 // infrastructure
 pub mod edit;
 pub mod fold;
+pub mod manager;
 pub mod pass;
 pub mod pipeline;
 pub mod registry;
@@ -28,6 +29,7 @@ pub mod copy_prop;
 pub mod dce;
 
 pub use pass::{Changed, Pass, PassError, PassOutcome};
+pub use manager::{run_pipeline, ManagerError, ManagerOptions, PassRun, PipelineReport};
 pub use pipeline::{Pipeline, PipelineError};
 pub use registry::{describe_passes, lookup, registry, PassInfo};
 pub use validate::{check_equivalent, Mismatch};

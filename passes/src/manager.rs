@@ -1,0 +1,405 @@
+//! The pass manager: runs a [`Pipeline`] on one function and records, for every pass
+//! run, its time, its `changed` flag as reported and as measured, its counters and
+//! (optionally) the IR after it.
+//!
+//! `changed` is checked, not trusted: the manager prints the function before and after
+//! each pass; a pass that reports [`Changed::Nothing`] while the text differs is an
+//! error naming it. With [`ManagerOptions::verify`] the verifier runs after every pass
+//! (and on the input), with [`ManagerOptions::validate_trials`] > 0 translation
+//! validation ([`crate::validate`]) compares each changed function with the one before;
+//! either failure names the pass. `fix(...)` repeats its body until a round in which no
+//! pass changed the printed IR (measured), at most its bound; whether it converged is
+//! recorded. This file never decides what a pass may do; it only runs and checks.
+
+use crate::pass::{Changed, PassError};
+use crate::pipeline::{Pipeline, Step};
+use crate::validate::{validate, Mismatch, ValidationReport};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::{Duration, Instant};
+use wlab_ir::{print_function, Function};
+
+/// What the manager checks and records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManagerOptions {
+    /// Run the verifier on the input and after every pass.
+    pub verify: bool,
+    /// Translation-validate every pass that changed the function with this many trials
+    /// (0: off).
+    pub validate_trials: usize,
+    /// Keep the printed IR after every pass in [`PassRun::ir_after`].
+    pub record_ir: bool,
+}
+
+impl Default for ManagerOptions {
+    /// Verify and record, no validation.
+    fn default() -> Self {
+        ManagerOptions { verify: true, validate_trials: 0, record_ir: true }
+    }
+}
+
+impl ManagerOptions {
+    /// What tests use: verify, validate with 16 trials, record.
+    pub fn checked() -> Self {
+        ManagerOptions { verify: true, validate_trials: 16, record_ir: true }
+    }
+}
+
+fn ser_changed<S: serde::Serializer>(c: &Changed, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(match c {
+        Changed::Nothing => "nothing",
+        Changed::Instructions => "instructions",
+        Changed::ControlFlow => "control-flow",
+    })
+}
+
+fn ser_duration_us<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64() * 1e6)
+}
+
+/// One pass run.
+#[derive(Clone, Debug, Serialize)]
+pub struct PassRun {
+    /// Registry name.
+    pub name: &'static str,
+    /// The arguments written in the pipeline (`max-depth=2`), empty for defaults.
+    pub args: String,
+    /// Where in the pipeline: `3` for the fourth step, `7.2.1` for the second pass of
+    /// the eighth step's third round (`fix` rounds count from 1).
+    pub position: String,
+    #[serde(rename = "time_us", serialize_with = "ser_duration_us")]
+    pub time: Duration,
+    /// What the pass said.
+    #[serde(serialize_with = "ser_changed")]
+    pub reported: Changed,
+    /// Whether the printed IR differs from before the pass.
+    pub measured: bool,
+    pub counters: BTreeMap<&'static str, u64>,
+    /// The printed IR after the pass, when recorded.
+    pub ir_after: Option<String>,
+    /// Translation validation of this run, when it ran.
+    pub validation: Option<ValidationReport>,
+}
+
+/// One `fix(...)` loop.
+#[derive(Clone, Debug, Serialize)]
+pub struct FixRun {
+    pub position: String,
+    pub rounds: u32,
+    pub max_rounds: u32,
+    /// True when the last round changed nothing; false when the bound stopped it.
+    pub converged: bool,
+}
+
+/// Everything about one pipeline run on one function.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PipelineReport {
+    pub function: String,
+    pub pipeline: String,
+    pub runs: Vec<PassRun>,
+    pub fixes: Vec<FixRun>,
+    #[serde(rename = "total_time_us", serialize_with = "ser_duration_us")]
+    pub total_time: Duration,
+}
+
+impl PipelineReport {
+    /// Whether any pass changed the function (measured).
+    pub fn changed(&self) -> bool {
+        self.runs.iter().any(|r| r.measured)
+    }
+}
+
+/// Why a pipeline stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    /// The pass returned an error.
+    Pass(PassError),
+    /// The verifier rejected the function after the pass (or the input, for `input`).
+    Verify(String),
+    /// The pass reported `Nothing` but the printed IR changed.
+    ChangedNotReported { diff_line: String },
+    /// Translation validation found a difference.
+    Mismatch(Mismatch),
+    /// The pipeline could not instantiate a pass.
+    Instantiate(PassError),
+}
+
+/// A failed pipeline: which pass, what went wrong, and the runs completed before it.
+#[derive(Clone, Debug)]
+pub struct ManagerError {
+    pub function: String,
+    /// The pass's registry name, or `input` when the input failed to verify.
+    pub pass: String,
+    pub position: String,
+    pub failure: Failure,
+    pub completed: Vec<PassRun>,
+}
+
+impl fmt::Display for ManagerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.pass == "input" {
+            format!("function `{}`: input", self.function)
+        } else {
+            format!("function `{}`: pass `{}` (step {})", self.function, self.pass, self.position)
+        };
+        match &self.failure {
+            Failure::Pass(e) => write!(f, "{at} failed: {e}"),
+            Failure::Instantiate(e) => write!(f, "{at} could not be built: {e}"),
+            Failure::Verify(m) => write!(f, "{at} broke the function: {m}"),
+            Failure::ChangedNotReported { diff_line } => {
+                write!(f, "{at} reported no change but the IR changed (first differing line: `{diff_line}`)")
+            }
+            Failure::Mismatch(m) => write!(f, "{at} changed behaviour: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for ManagerError {}
+
+fn first_differing_line(a: &str, b: &str) -> String {
+    let mut la = a.lines();
+    let mut lb = b.lines();
+    loop {
+        match (la.next(), lb.next()) {
+            (Some(x), Some(y)) if x == y => continue,
+            (_, Some(y)) => return y.trim().to_string(),
+            (Some(x), None) => return format!("(removed) {}", x.trim()),
+            (None, None) => return String::new(),
+        }
+    }
+}
+
+fn verify(func: &Function) -> Result<(), String> {
+    wlab_ir::verify::verify_function(func).map_err(|e| e.to_string())
+}
+
+struct Runner<'o> {
+    opts: &'o ManagerOptions,
+    report: PipelineReport,
+}
+
+impl Runner<'_> {
+    fn fail(&mut self, pass: &str, position: String, failure: Failure) -> ManagerError {
+        ManagerError {
+            function: self.report.function.clone(),
+            pass: pass.to_string(),
+            position,
+            failure,
+            completed: std::mem::take(&mut self.report.runs),
+        }
+    }
+
+    /// Runs the steps; returns whether any pass changed the function (measured).
+    fn steps(&mut self, func: &mut Function, steps: &[Step], prefix: &str) -> Result<bool, ManagerError> {
+        let mut any = false;
+        for (n, step) in steps.iter().enumerate() {
+            let position = format!("{prefix}{n}");
+            match step {
+                Step::Pass(p) => {
+                    let mut pass = p.instantiate().map_err(|e| self.fail(p.info.name, position.clone(), Failure::Instantiate(e)))?;
+                    let before_text = print_function(func);
+                    let before = (self.opts.validate_trials > 0).then(|| func.clone());
+                    let start = Instant::now();
+                    let outcome = pass.run(func);
+                    let time = start.elapsed();
+                    let outcome = outcome.map_err(|e| self.fail(p.info.name, position.clone(), Failure::Pass(e)))?;
+                    let after_text = print_function(func);
+                    let measured = before_text != after_text;
+                    if outcome.changed == Changed::Nothing && measured {
+                        let diff_line = first_differing_line(&before_text, &after_text);
+                        return Err(self.fail(p.info.name, position, Failure::ChangedNotReported { diff_line }));
+                    }
+                    if self.opts.verify && measured {
+                        verify(func).map_err(|m| self.fail(p.info.name, position.clone(), Failure::Verify(m)))?;
+                    }
+                    let mut validation = None;
+                    if let (Some(before), true) = (before, measured) {
+                        let r = validate(&before, func, self.opts.validate_trials)
+                            .map_err(|m| self.fail(p.info.name, position.clone(), Failure::Mismatch(m)))?;
+                        validation = Some(r);
+                    }
+                    let args = p.args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
+                    self.report.runs.push(PassRun {
+                        name: p.info.name,
+                        args,
+                        position,
+                        time,
+                        reported: outcome.changed,
+                        measured,
+                        counters: outcome.counters,
+                        ir_after: self.opts.record_ir.then_some(after_text),
+                        validation,
+                    });
+                    any |= measured;
+                }
+                Step::Fix { max_rounds, body } => {
+                    let mut rounds = 0;
+                    let mut converged = false;
+                    while rounds < *max_rounds {
+                        rounds += 1;
+                        let changed = self.steps(func, body, &format!("{position}.{rounds}."))?;
+                        any |= changed;
+                        if !changed {
+                            converged = true;
+                            break;
+                        }
+                    }
+                    self.report.fixes.push(FixRun { position, rounds, max_rounds: *max_rounds, converged });
+                }
+            }
+        }
+        Ok(any)
+    }
+}
+
+/// Runs `pipeline` on `func` in place, checking and recording as `opts` asks.
+pub fn run_pipeline(func: &mut Function, pipeline: &Pipeline, opts: &ManagerOptions) -> Result<PipelineReport, ManagerError> {
+    let mut runner = Runner {
+        opts,
+        report: PipelineReport { function: func.name.clone(), pipeline: pipeline.to_string(), ..Default::default() },
+    };
+    if opts.verify {
+        verify(func).map_err(|m| runner.fail("input", String::new(), Failure::Verify(m)))?;
+    }
+    let start = Instant::now();
+    runner.steps(func, &pipeline.steps, "")?;
+    runner.report.total_time = start.elapsed();
+    Ok(runner.report)
+}
+
+/// Parses `pipeline` and runs it on a copy of `func`; returns the report and the result.
+pub fn run_pipeline_str(func: &Function, pipeline: &str, opts: &ManagerOptions) -> Result<(PipelineReport, Function), String> {
+    let p = Pipeline::parse(pipeline).map_err(|e| e.to_string())?;
+    let mut f = func.clone();
+    let report = run_pipeline(&mut f, &p, opts).map_err(|e| e.to_string())?;
+    Ok((report, f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pass::{Pass, PassOutcome};
+    use crate::pipeline::PassStep;
+    use crate::registry::PassInfo;
+    use crate::testing::B;
+    use wlab_ir::Opcode;
+    use wlab_ir::Type::I32;
+
+    fn sample() -> Function {
+        let (mut b, v) = B::new(&[I32], &[I32]);
+        let b0 = b.b(0);
+        let c = b.op(b0, Opcode::Copy, I32, &[v[0]]);
+        let k = b.iconst(b0, I32, 3);
+        let k2 = b.iconst(b0, I32, 4);
+        let s = b.op(b0, Opcode::Iadd, I32, &[k, k2]);
+        let _dead = b.op(b0, Opcode::Imul, I32, &[c, s]);
+        b.ret(b0, &[c]);
+        b.f
+    }
+
+    const QUIET: ManagerOptions = ManagerOptions { verify: true, validate_trials: 0, record_ir: true };
+
+    #[test]
+    fn records_every_run_and_fix_converges() {
+        let mut f = sample();
+        let p = Pipeline::parse("fix(copy-prop,const-fold,dce),dce").unwrap();
+        let r = run_pipeline(&mut f, &p, &QUIET).unwrap();
+        let names: Vec<&str> = r.runs.iter().map(|r| r.name).collect();
+        assert_eq!(names, ["copy-prop", "const-fold", "dce", "copy-prop", "const-fold", "dce", "dce"]);
+        assert_eq!(r.runs[0].position, "0.1.0");
+        assert_eq!(r.runs[6].position, "1");
+        assert!(r.runs[0].measured && !r.runs[3].measured);
+        assert_eq!(r.fixes.len(), 1);
+        assert!(r.fixes[0].converged && r.fixes[0].rounds == 2);
+        assert_eq!(r.runs[2].ir_after.as_deref(), Some(print_function(&f).as_str()));
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains("\"reported\":\"instructions\"") && json.contains("\"time_us\""), "{json}");
+    }
+
+    struct Liar;
+    impl Pass for Liar {
+        fn name(&self) -> &'static str {
+            "liar"
+        }
+        fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
+            func.name.push('!');
+            Ok(PassOutcome::unchanged())
+        }
+    }
+    static LIAR: PassInfo = PassInfo { name: "liar", description: "renames", args: &[], make: |_| Ok(Box::new(Liar)) };
+
+    #[test]
+    fn a_pass_that_hides_a_change_is_named() {
+        let mut f = sample();
+        let mut p = Pipeline::parse("copy-prop").unwrap();
+        p.steps.push(Step::Pass(PassStep { info: &LIAR, args: Vec::new() }));
+        let e = run_pipeline(&mut f, &p, &QUIET).unwrap_err();
+        assert_eq!(e.pass, "liar");
+        assert_eq!(e.completed.len(), 1);
+        assert!(matches!(e.failure, Failure::ChangedNotReported { .. }));
+        assert!(e.to_string().contains("pass `liar` (step 1) reported no change"), "{e}");
+    }
+
+    #[test]
+    fn fix_stops_at_its_bound() {
+        struct Bump;
+        impl Pass for Bump {
+            fn name(&self) -> &'static str {
+                "bump"
+            }
+            fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
+                func.name.push('+');
+                Ok(PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() })
+            }
+        }
+        static BUMP: PassInfo = PassInfo { name: "bump", description: "grows", args: &[], make: |_| Ok(Box::new(Bump)) };
+        let mut f = sample();
+        let p = Pipeline { steps: vec![Step::Fix { max_rounds: 3, body: vec![Step::Pass(PassStep { info: &BUMP, args: vec![] })] }] };
+        let r = run_pipeline(&mut f, &p, &QUIET).unwrap();
+        assert_eq!(r.runs.len(), 3);
+        assert!(!r.fixes[0].converged);
+    }
+}
+
+#[cfg(test)]
+mod validation_tests {
+    use super::*;
+    use crate::pass::{Pass, PassOutcome};
+    use crate::pipeline::PassStep;
+    use crate::registry::PassInfo;
+    use crate::testing::B;
+    use wlab_ir::Opcode;
+    use wlab_ir::Type::I32;
+
+    /// Turns every `iadd` into `isub` and says so: verifies, but computes otherwise.
+    struct Wrong;
+    impl Pass for Wrong {
+        fn name(&self) -> &'static str {
+            "wrong"
+        }
+        fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
+            for d in func.insts.iter_mut().filter(|d| d.opcode == Opcode::Iadd) {
+                d.opcode = Opcode::Isub;
+            }
+            Ok(PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() })
+        }
+    }
+    static WRONG: PassInfo = PassInfo { name: "wrong", description: "breaks", args: &[], make: |_| Ok(Box::new(Wrong)) };
+
+    #[test]
+    fn translation_validation_names_the_wrong_pass() {
+        let (mut b, v) = B::new(&[I32], &[I32]);
+        let b0 = b.b(0);
+        let c = b.op(b0, Opcode::Copy, I32, &[v[0]]);
+        let k = b.iconst(b0, I32, 5);
+        let s = b.op(b0, Opcode::Iadd, I32, &[c, k]);
+        b.ret(b0, &[s]);
+        let mut p = Pipeline::parse("copy-prop").unwrap();
+        p.steps.push(Step::Pass(PassStep { info: &WRONG, args: Vec::new() }));
+        let e = run_pipeline(&mut b.f, &p, &ManagerOptions::checked()).unwrap_err();
+        assert_eq!(e.pass, "wrong");
+        assert_eq!(e.completed[0].validation.map(|v| v.compared), Some(16));
+        assert!(e.to_string().contains("pass `wrong` (step 1) changed behaviour: trial 0 with args (i32:0): results differ"), "{e}");
+    }
+}

@@ -1,1 +1,2 @@
 //! Cross-crate test helpers.
+pub mod corpus;

@@ -106,6 +106,14 @@ pub fn validate(before: &Function, after: &Function, trials: usize) -> Result<Va
     Ok(report)
 }
 
+/// Runs `func` once on `args` in the instance trial `seed` would use (no fuel limit
+/// beyond [`FUEL_PER_RUN`]: `None` when it ran out). For tests that compare exact bits.
+pub fn run_isolated(func: &Function, args: &[Val], seed: u64) -> Option<Result<Vec<Val>, TrapCode>> {
+    let shape = Shape::of(&[func]);
+    let o = run_one(&instrument(func), args, &shape, seed);
+    (!o.out_of_fuel).then_some(o.result)
+}
+
 /// A copy of `func` whose every block starts with `call FUEL_FUNC()`.
 fn instrument(func: &Function) -> Function {
     let mut f = func.clone();

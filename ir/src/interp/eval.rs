@@ -142,6 +142,35 @@ fn set_results(func: &Function, d: &InstData, vals: &mut [Val], results: Vec<Val
     }
 }
 
+/// `call` and `call_indirect` (told apart by the immediate), out of line so the
+/// instruction loop's stack frame, which stays live across the call, is small.
+#[inline(never)]
+fn call(func: &Function, inst: Inst, vals: &mut [Val], env: &mut dyn Env, scratch: &mut Vec<Val>) -> Result<(), Trap> {
+    let d = &func.insts[inst.index()];
+    let results = match d.imm {
+        Imm::Func(f) => {
+            scratch.clear();
+            scratch.extend(d.args.iter().map(|a| vals[a.index()]));
+            env.call(f, scratch)
+        }
+        Imm::CallIndirect { type_index, table } => {
+            let Some((&callee, args)) = d.args.split_last() else { malformed(func, inst) };
+            let Val::I32(index) = vals[callee.index()] else { malformed(func, inst) };
+            scratch.clear();
+            scratch.extend(args.iter().map(|a| vals[a.index()]));
+            env.call_indirect(table, type_index, index as u32, scratch)
+        }
+        _ => malformed(func, inst),
+    };
+    match results {
+        Ok(results) => {
+            set_results(func, d, vals, results);
+            Ok(())
+        }
+        Err(trap) => Err(locate(func, d, trap)),
+    }
+}
+
 fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Result<Vec<Val>, Trap> {
     let mut scratch: Vec<Val> = Vec::new();
     let mut block = entry;
@@ -236,7 +265,8 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
                     }
                 };
             }
-            // Loads `$n` bytes at operand 0 + offset and defines the result from them.
+            // Loads `$n` bytes at operand 0 + offset (zero-extended to u64 `$b`) and defines the
+            // result from them.
             macro_rules! load {
                 ($n:literal, $b:ident => $e:expr) => {{
                     let m = imm!(Imm::Mem(m) => m);
@@ -245,12 +275,12 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
                     set!($e)
                 }};
             }
-            // Stores `bytes` at operand 0 + offset.
+            // Stores the low `$n` bytes of `value` at operand 0 + offset.
             macro_rules! store {
-                ($bytes:expr) => {{
+                ($n:literal, $value:expr) => {{
                     let m = imm!(Imm::Mem(m) => m);
                     let addr = unsigned(func, inst, arg!(0));
-                    t!(memory::store(env.memory(m.memory), addr, m.offset, $bytes))
+                    t!(memory::store::<$n>(env.memory(m.memory), addr, m.offset, $value))
                 }};
             }
 
@@ -430,59 +460,60 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
 
                 // ---- linear memory ---------------------------------------------------
                 Opcode::Load => match d.ty {
-                    Some(Type::I32) => load!(4, b => Val::I32(i32::from_le_bytes(b))),
-                    Some(Type::I64) => load!(8, b => Val::I64(i64::from_le_bytes(b))),
-                    Some(Type::F32) => load!(4, b => Val::F32(u32::from_le_bytes(b))),
-                    Some(Type::F64) => load!(8, b => Val::F64(u64::from_le_bytes(b))),
+                    Some(Type::I32) => load!(4, b => Val::I32(b as i32)),
+                    Some(Type::I64) => load!(8, b => Val::I64(b as i64)),
+                    Some(Type::F32) => load!(4, b => Val::F32(b as u32)),
+                    Some(Type::F64) => load!(8, b => Val::F64(b)),
                     _ => malformed(func, inst),
                 },
                 Opcode::Uload8 => match d.ty {
-                    Some(Type::I32) => load!(1, b => Val::I32(b[0] as i32)),
-                    Some(Type::I64) => load!(1, b => Val::I64(b[0] as i64)),
+                    Some(Type::I32) => load!(1, b => Val::I32(b as i32)),
+                    Some(Type::I64) => load!(1, b => Val::I64(b as i64)),
                     _ => malformed(func, inst),
                 },
                 Opcode::Sload8 => match d.ty {
-                    Some(Type::I32) => load!(1, b => Val::I32(b[0] as i8 as i32)),
-                    Some(Type::I64) => load!(1, b => Val::I64(b[0] as i8 as i64)),
+                    Some(Type::I32) => load!(1, b => Val::I32(b as i8 as i32)),
+                    Some(Type::I64) => load!(1, b => Val::I64(b as i8 as i64)),
                     _ => malformed(func, inst),
                 },
                 Opcode::Uload16 => match d.ty {
-                    Some(Type::I32) => load!(2, b => Val::I32(u16::from_le_bytes(b) as i32)),
-                    Some(Type::I64) => load!(2, b => Val::I64(u16::from_le_bytes(b) as i64)),
+                    Some(Type::I32) => load!(2, b => Val::I32(b as i32)),
+                    Some(Type::I64) => load!(2, b => Val::I64(b as i64)),
                     _ => malformed(func, inst),
                 },
                 Opcode::Sload16 => match d.ty {
-                    Some(Type::I32) => load!(2, b => Val::I32(i16::from_le_bytes(b) as i32)),
-                    Some(Type::I64) => load!(2, b => Val::I64(i16::from_le_bytes(b) as i64)),
+                    Some(Type::I32) => load!(2, b => Val::I32(b as i16 as i32)),
+                    Some(Type::I64) => load!(2, b => Val::I64(b as i16 as i64)),
                     _ => malformed(func, inst),
                 },
                 Opcode::Uload32 => match d.ty {
-                    Some(Type::I64) => load!(4, b => Val::I64(u32::from_le_bytes(b) as i64)),
+                    Some(Type::I64) => load!(4, b => Val::I64(b as i64)),
                     _ => malformed(func, inst),
                 },
                 Opcode::Sload32 => match d.ty {
-                    Some(Type::I64) => load!(4, b => Val::I64(i32::from_le_bytes(b) as i64)),
+                    Some(Type::I64) => load!(4, b => Val::I64(b as i32 as i64)),
                     _ => malformed(func, inst),
                 },
                 Opcode::Store => match arg!(1) {
-                    Val::I32(x) => store!(x.to_le_bytes()),
-                    Val::I64(x) => store!(x.to_le_bytes()),
-                    Val::F32(b) => store!(b.to_le_bytes()),
-                    Val::F64(b) => store!(b.to_le_bytes()),
+                    Val::I32(x) => store!(4, x as u32 as u64),
+                    Val::I64(x) => store!(8, x as u64),
+                    Val::F32(b) => store!(4, b as u64),
+                    Val::F64(b) => store!(8, b),
                     _ => malformed(func, inst),
                 },
                 Opcode::Istore8 => match arg!(1) {
-                    Val::I32(x) => store!([x as u8]),
-                    Val::I64(x) => store!([x as u8]),
+                    Val::I32(x) => store!(1, x as u64),
+                    Val::I64(x) => store!(1, x as u64),
                     _ => malformed(func, inst),
                 },
                 Opcode::Istore16 => match arg!(1) {
-                    Val::I32(x) => store!((x as u16).to_le_bytes()),
-                    Val::I64(x) => store!((x as u16).to_le_bytes()),
+                    Val::I32(x) => store!(2, x as u64),
+                    Val::I64(x) => store!(2, x as u64),
                     _ => malformed(func, inst),
                 },
                 Opcode::Istore32 => match arg!(1) {
-                    Val::I64(x) => store!((x as u32).to_le_bytes()),
+                    Val::I32(x) => store!(4, x as u64),
+                    Val::I64(x) => store!(4, x as u64),
                     _ => malformed(func, inst),
                 },
                 Opcode::MemorySize => {
@@ -573,26 +604,7 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
                 Opcode::ElemDrop => env.elem_drop(imm!(Imm::Elem(e) => e)),
 
                 // ---- calls -------------------------------------------------------------
-                Opcode::Call => {
-                    let f = imm!(Imm::Func(f) => f);
-                    scratch.clear();
-                    scratch.extend(d.args.iter().map(|a| vals[a.index()]));
-                    match env.call(f, &scratch) {
-                        Ok(results) => set_results(func, d, vals, results),
-                        Err(trap) => return Err(locate(func, d, trap)),
-                    }
-                }
-                Opcode::CallIndirect => {
-                    let (type_index, table) = imm!(Imm::CallIndirect { type_index, table } => (type_index, table));
-                    let Some((&callee, args)) = d.args.split_last() else { malformed(func, inst) };
-                    let index = as_i32!(vals[callee.index()]) as u32;
-                    scratch.clear();
-                    scratch.extend(args.iter().map(|a| vals[a.index()]));
-                    match env.call_indirect(table, type_index, index, &scratch) {
-                        Ok(results) => set_results(func, d, vals, results),
-                        Err(trap) => return Err(locate(func, d, trap)),
-                    }
-                }
+                Opcode::Call | Opcode::CallIndirect => call(func, inst, vals, env, &mut scratch)?,
 
                 // ---- terminators -------------------------------------------------------
                 Opcode::Jump => {

@@ -21,22 +21,28 @@ fn range(start: u64, len: u64, size: usize) -> Result<std::ops::Range<usize>, Tr
     }
 }
 
-/// Reads `N` bytes at `addr + offset`.
+/// Reads `N` (1, 2, 4 or 8) bytes at `addr + offset`, little-endian, zero-extended.
+/// (An integer rather than a byte array, so the evaluator keeps it in a register.)
 #[inline]
-pub fn load<const N: usize>(mem: &[u8], addr: u64, offset: u64) -> Result<[u8; N], TrapCode> {
+pub fn load<const N: usize>(mem: &[u8], addr: u64, offset: u64) -> Result<u64, TrapCode> {
     let ea = addr.checked_add(offset).ok_or(TrapCode::MemoryOutOfBounds)?;
     let r = range(ea, N as u64, mem.len())?;
-    let mut out = [0u8; N];
-    out.copy_from_slice(&mem[r]);
-    Ok(out)
+    let b = &mem[r];
+    Ok(match N {
+        1 => b[0] as u64,
+        2 => u16::from_le_bytes([b[0], b[1]]) as u64,
+        4 => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64,
+        8 => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+        _ => unreachable!("no {N}-byte access in wasm"),
+    })
 }
 
-/// Writes `bytes` at `addr + offset`.
+/// Writes the low `N` (1, 2, 4 or 8) bytes of `value` at `addr + offset`, little-endian.
 #[inline]
-pub fn store<const N: usize>(mem: &mut [u8], addr: u64, offset: u64, bytes: [u8; N]) -> Result<(), TrapCode> {
+pub fn store<const N: usize>(mem: &mut [u8], addr: u64, offset: u64, value: u64) -> Result<(), TrapCode> {
     let ea = addr.checked_add(offset).ok_or(TrapCode::MemoryOutOfBounds)?;
     let r = range(ea, N as u64, mem.len())?;
-    mem[r].copy_from_slice(&bytes);
+    mem[r].copy_from_slice(&value.to_le_bytes()[..N]);
     Ok(())
 }
 
@@ -78,10 +84,11 @@ mod tests {
     fn loads_are_bounds_checked_and_little_endian() {
         let mut mem = vec![0u8; 16];
         mem[12..16].copy_from_slice(&[1, 2, 3, 4]);
-        assert_eq!(load::<4>(&mem, 12, 0), Ok([1, 2, 3, 4]));
-        assert_eq!(u32::from_le_bytes(load::<4>(&mem, 4, 8).unwrap()), 0x0403_0201);
+        assert_eq!(load::<4>(&mem, 12, 0), Ok(0x0403_0201));
+        assert_eq!(load::<2>(&mem, 4, 10), Ok(0x0403));
+        assert_eq!(load::<8>(&mem, 8, 0), Ok(0x0403_0201_0000_0000));
         assert_eq!(load::<4>(&mem, 13, 0), Err(OOB));
-        assert_eq!(load::<1>(&mem, 15, 0), Ok([4]));
+        assert_eq!(load::<1>(&mem, 15, 0), Ok(4));
         assert_eq!(load::<1>(&mem, 16, 0), Err(OOB));
         assert_eq!(load::<8>(&mem, 0xffff_ffff, 0xffff_ffff), Err(OOB));
         assert_eq!(load::<1>(&mem, 1, u64::MAX), Err(OOB));
@@ -90,9 +97,9 @@ mod tests {
     #[test]
     fn stores_write_nothing_when_out_of_bounds() {
         let mut mem = vec![0u8; 8];
-        assert_eq!(store(&mut mem, 6, 0, [9u8, 9, 9, 9]), Err(OOB));
+        assert_eq!(store::<4>(&mut mem, 6, 0, 0x0909_0909), Err(OOB));
         assert_eq!(mem, vec![0; 8]);
-        store(&mut mem, 4, 0, 0x0102_0304u32.to_le_bytes()).unwrap();
+        store::<4>(&mut mem, 4, 0, 0xffff_0102_0304).unwrap();
         assert_eq!(mem, vec![0, 0, 0, 0, 4, 3, 2, 1]);
     }
 

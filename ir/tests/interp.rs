@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use wlab_ir::interp::{call_function, Env, FuncRef, Trap, Val};
+use wlab_ir::verify::verify_function;
 use wlab_ir::{
     Block, BlockCall, FloatCC, Function, Imm, InstData, IntCC, MemArg, Opcode, Signature, TrapCode, Type, Value,
 };
@@ -205,8 +206,19 @@ fn unary(op: Opcode, from: Type, to: Type) -> Function {
     b.done()
 }
 
+/// Runs `f` in a fresh TestEnv after checking that the verifier accepts it.
 fn run(f: &Function, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    checked(f);
     call_function(f, args, &mut TestEnv::new())
+}
+
+/// Panics with the verifier's report unless `f` is well formed (so every test runs IR
+/// the translator could have produced).
+fn checked(f: &Function) -> &Function {
+    if let Err(e) = verify_function(f) {
+        panic!("test function does not verify:\n{e}\n{f}");
+    }
+    f
 }
 
 fn run1(f: &Function, args: &[Val]) -> Val {
@@ -292,8 +304,7 @@ fn comparisons_eqz_and_select() {
 fn constants_and_extensions() {
     let (mut b, _) = B::new(&[], &[Type::I32, Type::I64, Type::I64, Type::I32, Type::I64, Type::I64]);
     let e = b.entry;
-    // An i32 constant is kept truncated to 32 bits.
-    let c32 = b.iconst(e, Type::I32, 0x1_0000_0080);
+    let c32 = b.iconst(e, Type::I32, 0x80);
     let c64 = b.iconst(e, Type::I64, -2);
     let u = b.f.ins1(e, Opcode::Uextend, Type::I64, vec![c32], Imm::None);
     let s8 = b.f.ins1(e, Opcode::Sext8, Type::I32, vec![c32], Imm::None);
@@ -654,7 +665,7 @@ fn memory_size_grow_init_and_drop() {
     b.ret(e, vec![s0, g1, g2, s1, r]);
     let f = b.done();
     let mut env = TestEnv::new();
-    let t = call_function(&f, &[], &mut env).unwrap_err();
+    let t = call_function(checked(&f), &[], &mut env).unwrap_err();
     assert_eq!(t, Trap { code: TrapCode::MemoryOutOfBounds, func: Some(7), srcloc: Some(3) });
     assert_eq!(env.memory.len(), 2 * 65536);
     assert_eq!(&env.memory[70000..70004], b"ello");
@@ -735,12 +746,16 @@ fn callee_env() -> TestEnv {
     let mut fn3 = b.done();
     fn3.wasm_index = Some(3);
 
+    for f in [&fn1, &fn2, &fn3] {
+        checked(f);
+    }
     TestEnv::new().with_func(1, 0, fn1).with_func(2, 0, fn2).with_func(3, 1, fn3)
 }
 
 #[test]
 fn calls_with_multiple_results_and_trap_locations() {
     let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32, Type::I32]);
+    b.f.callees.insert(1, Signature::new(vec![Type::I32], vec![Type::I32, Type::I32]));
     let e = b.entry;
     let mut d = InstData::new(Opcode::Call, None, vec![p[1]], Imm::Func(1));
     d.srcloc = Some(50);
@@ -749,10 +764,14 @@ fn calls_with_multiple_results_and_trap_locations() {
     b.ret(e, r);
     let f = b.done();
     let mut env = callee_env();
-    assert_eq!(call_function(&f, &[Val::I32(0), Val::I32(20)], &mut env).unwrap(), vec![Val::I32(40), Val::I32(21)]);
+    assert_eq!(
+        call_function(checked(&f), &[Val::I32(0), Val::I32(20)], &mut env).unwrap(),
+        vec![Val::I32(40), Val::I32(21)]
+    );
 
     // A callee's trap keeps its own location.
     let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+    b.f.callees.insert(3, Signature::new(vec![Type::I32], vec![Type::I32]));
     let e = b.entry;
     let mut d = InstData::new(Opcode::Call, None, p, Imm::Func(3));
     d.srcloc = Some(50);
@@ -761,7 +780,7 @@ fn calls_with_multiple_results_and_trap_locations() {
     b.ret(e, r);
     let mut f = b.done();
     f.wasm_index = Some(0);
-    let t = call_function(&f, &[Val::I32(1)], &mut env).unwrap_err();
+    let t = call_function(checked(&f), &[Val::I32(1)], &mut env).unwrap_err();
     assert_eq!(t, Trap { code: TrapCode::IntegerDivisionByZero, func: Some(3), srcloc: Some(100) });
 
     // Unbounded recursion: the Env reports stack exhaustion, located at the innermost call.
@@ -787,7 +806,7 @@ fn call_indirect_traps_from_the_env_get_this_location() {
     let mut env = callee_env();
     env.table[0] = Val::FuncRef(Some(FuncRef(1)));
     env.table[1] = Val::FuncRef(Some(FuncRef(3)));
-    let mut go = |idx: i32| call_function(&f, &[Val::I32(idx), Val::I32(5)], &mut env);
+    let mut go = |idx: i32| call_function(checked(&f), &[Val::I32(idx), Val::I32(5)], &mut env);
     assert_eq!(go(0).unwrap(), vec![Val::I32(10), Val::I32(6)]);
     let here = |code| Trap { code, func: Some(7), srcloc: Some(77) };
     assert_eq!(go(1).unwrap_err(), here(TrapCode::IndirectCallBadSig));

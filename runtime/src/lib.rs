@@ -1,1 +1,36 @@
-//! placeholder
+//! wlab's runtime: the store and instances, instantiation, host modules, the engine
+//! abstraction and its engines, and the spec-suite (`.wast`) runner.
+//!
+//! ```text
+//!  wasm bytes ──translate──▶ Module ──Engine::prepare──▶ PreparedModule
+//!                                                            │
+//!  Linker (spectest, registered instances) ──▶ instantiate(store, prepared, linker) ─▶ InstanceId
+//!                                                            │
+//!  invoke(store, instance, "export", args) ─▶ Store::call ─▶ engine code ─▶ results | Trap
+//! ```
+//!
+//! One concept per file: [`store`] (all run-time state and the call path), [`instance`]
+//! (instantiation), [`linker`] (import resolution), [`ops`] (bulk memory / table
+//! operations and `call_indirect` checks shared by every engine), [`engine`] (the
+//! engine trait and the name registry), [`interp_engine`] (the IR interpreter engine),
+//! [`spectest`] (host module), [`invoke`] (calls from outside), [`stack`] (the
+//! big-stack thread), [`wast`] (the spec-suite runner).
+
+pub mod engine;
+pub mod instance;
+pub mod interp_engine;
+pub mod invoke;
+pub mod linker;
+pub mod ops;
+pub mod spectest;
+pub mod stack;
+pub mod store;
+
+pub use engine::{engine_by_name, Engine, EngineError, PreparedModule, ENGINE_NAMES};
+pub use instance::{instantiate, instantiate_module, Instance, InstantiateError};
+pub use interp_engine::InterpEngine;
+pub use invoke::{get_global, invoke, InvokeError};
+pub use linker::{Linker, Resolver};
+pub use spectest::define_spectest;
+pub use stack::run_with_big_stack;
+pub use store::{Extern, GlobalId, InstanceId, MemoryId, Store, StoreLimits, TableId};

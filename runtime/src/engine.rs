@@ -1,0 +1,91 @@
+//! The engine abstraction: how a translated module's functions get run.
+//!
+//! ```text
+//!  Module (ModuleInfo + IR) ──Engine::prepare──▶ PreparedModule (interpreter: the IR;
+//!                                                  native engines: machine code)
+//!  instantiate(store, prepared, ...) ─▶ Instance { code: PreparedModule, ... }
+//!  Store::call(FuncRef) ─▶ Wasm { instance, index } ─▶ instance.code.call(store, instance, index, args)
+//! ```
+//!
+//! Every engine shares the store and instance model of this crate: an engine only turns
+//! "run function `index` of this instance" into execution, and reaches memories, tables,
+//! globals and other functions through the [`Store`]. Engines are chosen by name with
+//! [`engine_by_name`]; an unknown name is an error listing the valid ones.
+//!
+//! An engine never keeps run-time state of its own outside the store, so the same
+//! prepared module can back any number of instances.
+
+use crate::interp_engine::InterpEngine;
+use crate::store::{InstanceId, Store};
+use std::fmt;
+use std::sync::Arc;
+use wlab_ir::interp::{Trap, Val};
+use wlab_ir::Module;
+
+/// Something that can run wasm functions. `Sync` so the wast runner can hand it to
+/// its big-stack thread.
+pub trait Engine: Sync {
+    /// The name `engine_by_name` knows it by.
+    fn name(&self) -> &'static str;
+    /// Readies a translated module for execution (compiling it, for native engines).
+    fn prepare(&self, module: Arc<Module>) -> Result<Arc<dyn PreparedModule>, EngineError>;
+}
+
+/// A module ready to run on one engine.
+pub trait PreparedModule {
+    /// The module it was prepared from.
+    fn module(&self) -> &Arc<Module>;
+    /// Runs defined function `func_index` (module index space) of `instance`, which is
+    /// an instance of this module, on `args` (already checked against its signature).
+    fn call(
+        &self,
+        store: &mut Store,
+        instance: InstanceId,
+        func_index: u32,
+        args: &[Val],
+    ) -> Result<Vec<Val>, Trap>;
+}
+
+/// Why an engine could not be chosen or could not prepare a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EngineError {
+    /// No engine has this name.
+    Unknown { name: String },
+    /// The engine cannot run this module (a feature it lacks, a compile error).
+    Unsupported {
+        engine: &'static str,
+        reason: String,
+    },
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EngineError::Unknown { name } => {
+                write!(
+                    f,
+                    "unknown engine `{name}`; valid engines: {}",
+                    ENGINE_NAMES.join(", ")
+                )
+            }
+            EngineError::Unsupported { engine, reason } => {
+                write!(f, "engine {engine} cannot run this module: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// Every engine name, in the order `wlab --help` lists them.
+pub const ENGINE_NAMES: &[&str] = &["interp"];
+
+/// The engine called `name`, or an error listing the valid names.
+pub fn engine_by_name(name: &str) -> Result<Box<dyn Engine>, EngineError> {
+    match name {
+        "interp" => Ok(Box::new(InterpEngine)),
+        _ => Err(EngineError::Unknown {
+            name: name.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,323 @@
+//! The store: every function, memory, table and global that exists at run time, shared
+//! between instances through imports and exports.
+//!
+//! ```text
+//!  Store ─┬─ funcs:     FuncRef(n) ─▶ Wasm { instance, index } | Host(closure)   + signature
+//!         ├─ memories:  MemoryId(n) ─▶ bytes (page-sized) + max pages
+//!         ├─ tables:    TableId(n)  ─▶ Vec<Val> + max
+//!         ├─ globals:   GlobalId(n) ─▶ Val + mutability
+//!         └─ instances: InstanceId(n) ─▶ module index space → the handles above
+//! ```
+//!
+//! A [`FuncRef`] value *is* a store function handle, so a `funcref` stored in a shared
+//! table can be called from any instance. Every call between functions goes through
+//! [`Store::call`], which counts call depth and turns runaway recursion into
+//! [`TrapCode::StackOverflow`].
+//!
+//! This file never grows a memory or table past its declared maximum or the store's
+//! limits, and never panics on a wasm-level failure: growth that cannot be satisfied
+//! (including a failed allocation) is reported as failure, as `memory.grow` wants.
+
+use crate::instance::Instance;
+use std::rc::Rc;
+use wlab_ir::interp::{FuncRef, Trap, Val};
+use wlab_ir::{Signature, TrapCode, Type};
+
+/// Bytes in a wasm page.
+pub const PAGE_SIZE: usize = 65536;
+
+/// The most pages a 32-bit wasm memory can have.
+pub const MAX_WASM_PAGES: u64 = 65536;
+
+/// An instance in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InstanceId(pub u32);
+
+/// A memory in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MemoryId(pub u32);
+
+/// A table in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableId(pub u32);
+
+/// A global in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GlobalId(pub u32);
+
+/// Something an instance can export and another can import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Extern {
+    Func(FuncRef),
+    Table(TableId),
+    Memory(MemoryId),
+    Global(GlobalId),
+}
+
+impl Extern {
+    /// `func`, `table`, `memory` or `global`.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Extern::Func(_) => "func",
+            Extern::Table(_) => "table",
+            Extern::Memory(_) => "memory",
+            Extern::Global(_) => "global",
+        }
+    }
+}
+
+/// A host function: gets the store (to reach memories or call back) and its arguments,
+/// which already match its signature; must return values matching its results.
+pub type HostFn = dyn Fn(&mut Store, &[Val]) -> Result<Vec<Val>, Trap>;
+
+/// What a store function runs.
+#[derive(Clone)]
+pub enum FuncKind {
+    /// Defined function `index` (module index space) of `instance`.
+    Wasm { instance: InstanceId, index: u32 },
+    /// A host closure.
+    Host(Rc<HostFn>),
+}
+
+/// A function in the store.
+#[derive(Clone)]
+pub struct StoreFunc {
+    pub sig: Signature,
+    pub kind: FuncKind,
+}
+
+/// A linear memory.
+#[derive(Clone, Debug)]
+pub struct Memory {
+    /// Always a whole number of pages.
+    pub bytes: Vec<u8>,
+    /// The declared maximum in pages, if any.
+    pub max: Option<u64>,
+}
+
+impl Memory {
+    pub fn pages(&self) -> u64 {
+        (self.bytes.len() / PAGE_SIZE) as u64
+    }
+}
+
+/// A table of references.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// `FuncRef` or `ExternRef`.
+    pub elem: Type,
+    pub elems: Vec<Val>,
+    /// The declared maximum, if any.
+    pub max: Option<u64>,
+}
+
+/// A global variable.
+#[derive(Clone, Copy, Debug)]
+pub struct Global {
+    pub ty: Type,
+    pub mutable: bool,
+    pub value: Val,
+}
+
+/// Limits the store puts on growth, beyond what modules declare, so that a wasm
+/// program cannot exhaust the real machine. Exceeding one is an ordinary failure
+/// (`memory.grow` / `table.grow` return -1; instantiation reports an error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreLimits {
+    /// Pages one memory may have (at most [`MAX_WASM_PAGES`]).
+    pub memory_pages: u64,
+    /// Elements one table may have.
+    pub table_elems: u64,
+    /// Nested calls (wasm or host) before [`TrapCode::StackOverflow`]. The thread that
+    /// runs wasm must have stack for this many interpreter frames: see
+    /// [`crate::run_with_big_stack`].
+    pub call_depth: u32,
+}
+
+impl Default for StoreLimits {
+    fn default() -> Self {
+        StoreLimits {
+            memory_pages: 16384,
+            table_elems: 10_000_000,
+            call_depth: 10_000,
+        }
+    }
+}
+
+/// All run-time state: see the module docs.
+#[derive(Default)]
+pub struct Store {
+    pub funcs: Vec<StoreFunc>,
+    pub memories: Vec<Memory>,
+    pub tables: Vec<Table>,
+    pub globals: Vec<Global>,
+    pub instances: Vec<Instance>,
+    pub limits: StoreLimits,
+    /// Calls in progress.
+    depth: u32,
+}
+
+impl Store {
+    pub fn new() -> Self {
+        Store::default()
+    }
+
+    pub fn with_limits(limits: StoreLimits) -> Self {
+        Store {
+            limits,
+            ..Store::default()
+        }
+    }
+
+    /// Current call depth (0 when no wasm or host function is running).
+    pub fn call_depth(&self) -> u32 {
+        self.depth
+    }
+
+    /// Resets the call depth to 0, for a caller that recovered from a panic in the
+    /// middle of a call.
+    pub fn reset_call_depth(&mut self) {
+        self.depth = 0;
+    }
+
+    pub fn add_func(&mut self, func: StoreFunc) -> FuncRef {
+        self.funcs.push(func);
+        FuncRef(self.funcs.len() as u32 - 1)
+    }
+
+    /// Adds a host function.
+    pub fn add_host_func(
+        &mut self,
+        sig: Signature,
+        f: impl Fn(&mut Store, &[Val]) -> Result<Vec<Val>, Trap> + 'static,
+    ) -> FuncRef {
+        self.add_func(StoreFunc {
+            sig,
+            kind: FuncKind::Host(Rc::new(f)),
+        })
+    }
+
+    /// Adds a zeroed memory of `min` pages; `None` when `min` exceeds the limits.
+    pub fn add_memory(&mut self, min: u64, max: Option<u64>) -> Option<MemoryId> {
+        if min > self.limits.memory_pages.min(MAX_WASM_PAGES) {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(min as usize * PAGE_SIZE).ok()?;
+        bytes.resize(min as usize * PAGE_SIZE, 0);
+        self.memories.push(Memory { bytes, max });
+        Some(MemoryId(self.memories.len() as u32 - 1))
+    }
+
+    /// Adds a table of `min` elements set to `init`; `None` when `min` exceeds the limits.
+    pub fn add_table(
+        &mut self,
+        elem: Type,
+        min: u64,
+        max: Option<u64>,
+        init: Val,
+    ) -> Option<TableId> {
+        if min > self.limits.table_elems {
+            return None;
+        }
+        let mut elems = Vec::new();
+        elems.try_reserve_exact(min as usize).ok()?;
+        elems.resize(min as usize, init);
+        self.tables.push(Table { elem, elems, max });
+        Some(TableId(self.tables.len() as u32 - 1))
+    }
+
+    pub fn add_global(&mut self, global: Global) -> GlobalId {
+        self.globals.push(global);
+        GlobalId(self.globals.len() as u32 - 1)
+    }
+
+    pub fn func(&self, f: FuncRef) -> &StoreFunc {
+        &self.funcs[f.0 as usize]
+    }
+
+    pub fn memory(&self, m: MemoryId) -> &Memory {
+        &self.memories[m.0 as usize]
+    }
+
+    pub fn memory_mut(&mut self, m: MemoryId) -> &mut Memory {
+        &mut self.memories[m.0 as usize]
+    }
+
+    pub fn table(&self, t: TableId) -> &Table {
+        &self.tables[t.0 as usize]
+    }
+
+    pub fn table_mut(&mut self, t: TableId) -> &mut Table {
+        &mut self.tables[t.0 as usize]
+    }
+
+    pub fn global(&self, g: GlobalId) -> &Global {
+        &self.globals[g.0 as usize]
+    }
+
+    pub fn global_mut(&mut self, g: GlobalId) -> &mut Global {
+        &mut self.globals[g.0 as usize]
+    }
+
+    pub fn instance(&self, i: InstanceId) -> &Instance {
+        &self.instances[i.0 as usize]
+    }
+
+    pub fn instance_mut(&mut self, i: InstanceId) -> &mut Instance {
+        &mut self.instances[i.0 as usize]
+    }
+
+    /// Grows memory `m` by `delta` pages: the old size in pages, or `None` when the
+    /// declared maximum, the store's limit or the allocator says no.
+    pub fn grow_memory(&mut self, m: MemoryId, delta: u64) -> Option<u64> {
+        let limit = self.limits.memory_pages.min(MAX_WASM_PAGES);
+        let mem = &mut self.memories[m.0 as usize];
+        let old = mem.pages();
+        let new = old.checked_add(delta)?;
+        if new > limit || mem.max.is_some_and(|max| new > max) {
+            return None;
+        }
+        let new_len = new as usize * PAGE_SIZE;
+        mem.bytes
+            .try_reserve_exact(new_len - mem.bytes.len())
+            .ok()?;
+        mem.bytes.resize(new_len, 0);
+        Some(old)
+    }
+
+    /// Grows table `t` by `delta` elements set to `init`: the old size, or `None` when
+    /// the declared maximum, the store's limit or the allocator says no.
+    pub fn grow_table(&mut self, t: TableId, delta: u64, init: Val) -> Option<u64> {
+        let limit = self.limits.table_elems.min(u32::MAX as u64);
+        let table = &mut self.tables[t.0 as usize];
+        let old = table.elems.len() as u64;
+        let new = old.checked_add(delta)?;
+        if new > limit || table.max.is_some_and(|max| new > max) {
+            return None;
+        }
+        table.elems.try_reserve_exact(delta as usize).ok()?;
+        table.elems.resize(new as usize, init);
+        Some(old)
+    }
+
+    /// Calls store function `f` on `args`, which must match its signature (callers
+    /// check: [`crate::invoke`] for outside callers, validation for wasm callers).
+    /// Counts call depth: past [`StoreLimits::call_depth`] it traps with
+    /// [`TrapCode::StackOverflow`].
+    pub fn call(&mut self, f: FuncRef, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        if self.depth >= self.limits.call_depth {
+            return Err(Trap::new(TrapCode::StackOverflow));
+        }
+        self.depth += 1;
+        let result = match self.funcs[f.0 as usize].kind.clone() {
+            FuncKind::Wasm { instance, index } => {
+                let code = self.instances[instance.0 as usize].code.clone();
+                code.call(self, instance, index, args)
+            }
+            FuncKind::Host(host) => host(self, args),
+        };
+        self.depth -= 1;
+        result
+    }
+}

@@ -20,6 +20,7 @@ pub mod interp;
 pub mod loops;
 pub mod module;
 pub mod opcode;
+pub mod parse;
 pub mod typing;
 pub mod types;
 pub mod verify;

@@ -27,6 +27,7 @@ mod testing;
 pub mod const_fold;
 pub mod copy_prop;
 pub mod dce;
+pub mod gvn;
 
 pub use pass::{Changed, Pass, PassError, PassOutcome};
 pub use manager::{run_pipeline, ManagerError, ManagerOptions, PassRun, PipelineReport};

@@ -17,6 +17,7 @@ static REGISTRY: &[PassInfo] = &[
     crate::copy_prop::INFO,
     crate::dce::INFO,
     crate::const_fold::INFO,
+    crate::gvn::INFO,
 ];
 
 /// The type of a pass argument.

@@ -18,6 +18,7 @@ static REGISTRY: &[PassInfo] = &[
     crate::dce::INFO,
     crate::const_fold::INFO,
     crate::gvn::INFO,
+    crate::simplify_cfg::INFO,
 ];
 
 /// The type of a pass argument.

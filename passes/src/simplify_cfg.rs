@@ -1,0 +1,346 @@
+//! `simplify-cfg`: folds branches that cannot choose, threads jumps through empty
+//! blocks, merges straight-line blocks and removes blocks nothing reaches.
+//!
+//! ```text
+//! block0(v0: i32):                          block0(v0: i32):
+//!     v1 = iconst.i32 1                         v1 = iconst.i32 1
+//!     brif v1, block1, block2                   v2 = iadd.i32 v0, v0
+//! block1:                          ==>          return v2
+//!     jump block3(v0)
+//! block2:                                   (brif on a constant became a jump;
+//!     trap unreachable                       block2 became unreachable and went;
+//! block3(v9: i32):                           block1 only jumped: threaded; block3's
+//!     v2 = iadd.i32 v9, v9                   only predecessor jumps to it: merged,
+//!     return v2                              with v9 replaced by v0)
+//! ```
+//!
+//! Rewrites, repeated until none applies:
+//! - `brif` on an `iconst` condition, `brif` whose two targets are the same block with
+//!   the same arguments, and `br_table` whose targets are all equal become `jump`.
+//! - Blocks unreachable from the entry are removed from the layout.
+//! - A block whose only instruction is `jump T(args)` (T another block) is threaded:
+//!   every branch to it goes to T directly, with the block's parameters in `args`
+//!   replaced by the arguments of that branch. Not done when the block's parameters are
+//!   used anywhere but its own jump, or when T is itself such a block (this keeps
+//!   cycles of empty blocks from threading forever; chains thread one step per round).
+//! - A block whose only predecessor ends in `jump` to it is appended to that
+//!   predecessor (its parameters replaced by the jump's arguments).
+//!
+//! The entry block is never removed, threaded or merged away and stays first.
+//! Counters: `branches-folded`, `jumps-threaded`, `blocks-merged`, `blocks-removed`.
+
+use crate::edit::{reachable_blocks, substitute_uses};
+use crate::pass::{Changed, Pass, PassError, PassOutcome};
+use crate::registry::{PassArgs, PassInfo};
+use wlab_ir::cfg::ControlFlowGraph;
+use wlab_ir::{Block, Function, Imm, Opcode, Value, ValueDef};
+
+pub const INFO: PassInfo = PassInfo {
+    name: "simplify-cfg",
+    description: "fold constant and same-target branches, thread empty jumps, merge straight-line blocks, drop unreachable blocks",
+    args: &[],
+    make: |_: &PassArgs| Ok(Box::new(SimplifyCfg)),
+};
+
+/// See the module docs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SimplifyCfg;
+
+#[derive(Default)]
+struct Counts {
+    folded: u64,
+    threaded: u64,
+    merged: u64,
+    removed: u64,
+}
+
+impl Pass for SimplifyCfg {
+    fn name(&self) -> &'static str {
+        INFO.name
+    }
+
+    fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
+        let mut c = Counts::default();
+        loop {
+            let mut progress = fold_branches(func, &mut c);
+            progress |= remove_unreachable(func, &mut c);
+            progress |= thread_jumps(func, &mut c);
+            progress |= remove_unreachable(func, &mut c);
+            progress |= merge_blocks(func, &mut c);
+            if !progress {
+                break;
+            }
+        }
+        let mut out = PassOutcome::unchanged();
+        if c.folded + c.threaded + c.merged + c.removed > 0 {
+            out.changed = Changed::ControlFlow;
+        }
+        for (name, n) in [
+            ("branches-folded", c.folded),
+            ("jumps-threaded", c.threaded),
+            ("blocks-merged", c.merged),
+            ("blocks-removed", c.removed),
+        ] {
+            if n > 0 {
+                out.count(name, n);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The integer value of `v` when it is an `iconst` result.
+fn const_of(func: &Function, v: Value) -> Option<i64> {
+    match func.value_def(v) {
+        ValueDef::Result(i, 0) => match (func.inst(i).opcode, func.inst(i).imm) {
+            (Opcode::Iconst, Imm::I64(x)) => Some(x),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn fold_branches(func: &mut Function, c: &mut Counts) -> bool {
+    let mut progress = false;
+    for b in func.layout.clone() {
+        let Some(t) = func.terminator(b) else {
+            continue;
+        };
+        let d = func.inst(t);
+        let chosen = match d.opcode {
+            Opcode::Brif if d.dests.len() == 2 && d.args.len() == 1 => {
+                match const_of(func, d.args[0]) {
+                    Some(x) => Some(d.dests[if x != 0 { 0 } else { 1 }].clone()),
+                    None if d.dests[0] == d.dests[1] => Some(d.dests[0].clone()),
+                    None => None,
+                }
+            }
+            Opcode::BrTable if !d.dests.is_empty() && d.dests.iter().all(|x| *x == d.dests[0]) => {
+                Some(d.dests[0].clone())
+            }
+            _ => None,
+        };
+        if let Some(dest) = chosen {
+            let d = func.inst_mut(t);
+            d.opcode = Opcode::Jump;
+            d.ty = None;
+            d.args.clear();
+            d.imm = Imm::None;
+            d.dests = vec![dest];
+            c.folded += 1;
+            progress = true;
+        }
+    }
+    progress
+}
+
+fn remove_unreachable(func: &mut Function, c: &mut Counts) -> bool {
+    let reach = reachable_blocks(func);
+    let before = func.layout.len();
+    func.layout.retain(|b| reach[b.index()]);
+    let n = (before - func.layout.len()) as u64;
+    c.removed += n;
+    n > 0
+}
+
+/// `Some((target, args))` when `b` holds nothing but `jump target(args)`.
+fn forwarder(func: &Function, b: Block) -> Option<(Block, Vec<Value>)> {
+    let insts = func.block_insts(b);
+    if insts.len() != 1 {
+        return None;
+    }
+    let d = func.inst(insts[0]);
+    if d.opcode != Opcode::Jump || d.dests.len() != 1 || d.dests[0].block == b {
+        return None;
+    }
+    Some((d.dests[0].block, d.dests[0].args.clone()))
+}
+
+fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
+    // How often each value is used, over the layout.
+    let mut uses = vec![0u32; func.values.len()];
+    for (_, i) in func.layout_insts() {
+        for v in func.inst_uses(i) {
+            uses[v.index()] += 1;
+        }
+    }
+    let entry = func.entry();
+    let mut progress = false;
+    for e in func.layout.clone() {
+        if Some(e) == entry {
+            continue;
+        }
+        let Some((target, args)) = forwarder(func, e) else {
+            continue;
+        };
+        if forwarder(func, target).is_some() {
+            continue;
+        }
+        let params = func.block_params(e).to_vec();
+        // Uses of e's params outside its own jump would lose their definition.
+        let own_uses = |p: Value| args.iter().filter(|&&a| a == p).count() as u32;
+        if params.iter().any(|&p| uses[p.index()] != own_uses(p)) {
+            continue;
+        }
+        for b in func.layout.clone() {
+            if b == e {
+                continue;
+            }
+            let Some(t) = func.terminator(b) else {
+                continue;
+            };
+            let mut changed = false;
+            for bc in func.inst_mut(t).dests.iter_mut().filter(|bc| bc.block == e) {
+                let incoming = bc.args.clone();
+                let new_args: Vec<Value> = args
+                    .iter()
+                    .map(|&a| match params.iter().position(|&p| p == a) {
+                        Some(n) => incoming[n],
+                        None => a,
+                    })
+                    .collect();
+                bc.block = target;
+                bc.args = new_args;
+                changed = true;
+            }
+            if changed {
+                c.threaded += 1;
+                progress = true;
+            }
+        }
+        if progress {
+            // Use counts are stale after an edit: recompute on the next round.
+            return true;
+        }
+    }
+    progress
+}
+
+fn merge_blocks(func: &mut Function, c: &mut Counts) -> bool {
+    let cfg = ControlFlowGraph::new(func);
+    let entry = func.entry();
+    let mut progress = false;
+    let mut gone = vec![false; func.blocks.len()];
+    for b in func.layout.clone() {
+        if Some(b) == entry || gone[b.index()] {
+            continue;
+        }
+        let [p] = cfg.preds(b) else { continue };
+        let p = *p;
+        if p == b || gone[p.index()] {
+            continue;
+        }
+        let Some(t) = func.terminator(p) else {
+            continue;
+        };
+        let d = func.inst(t);
+        if d.opcode != Opcode::Jump || d.dests.len() != 1 || d.dests[0].block != b {
+            continue;
+        }
+        let args = d.dests[0].args.clone();
+        let params = func.block_params(b).to_vec();
+        // Merge: drop p's jump, append b's instructions, replace b's params.
+        func.blocks[p.index()].insts.pop();
+        let moved = std::mem::take(&mut func.blocks[b.index()].insts);
+        func.blocks[p.index()].insts.extend(moved);
+        substitute_uses(func, |v| match params.iter().position(|&q| q == v) {
+            Some(n) => args[n],
+            None => v,
+        });
+        func.layout.retain(|&x| x != b);
+        gone[b.index()] = true;
+        c.merged += 1;
+        progress = true;
+        // The CFG changed (p's successors are b's now): rebuild before the next merge.
+        return progress;
+    }
+    progress
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{body, run_checked, B};
+    use crate::validate::check_equivalent;
+    use wlab_ir::{TrapCode, Type};
+
+    #[test]
+    fn folds_threads_merges_and_removes() {
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (b1, _) = b.block(&[]);
+        let (b2, _) = b.block(&[]);
+        let (b3, q) = b.block(&[Type::I32]);
+        let one = b.iconst(b0, Type::I32, 1);
+        b.brif(b0, one, (b1, &[]), (b2, &[]));
+        b.jump(b1, b3, &[p[0]]);
+        b.f.terminate(
+            b2,
+            Opcode::Trap,
+            vec![],
+            Imm::Trap(TrapCode::Unreachable),
+            vec![],
+        );
+        let s = b.op(b3, Opcode::Iadd, Type::I32, &[q[0], q[0]]);
+        b.ret(b3, &[s]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut SimplifyCfg, &mut b.f);
+        assert_eq!(out.changed, Changed::ControlFlow);
+        assert_eq!(
+            body(&text),
+            [
+                "block0(v0: i32):",
+                "v2 = iconst.i32 1",
+                "v3 = iadd.i32 v0, v0",
+                "return v3"
+            ],
+            "{text}"
+        );
+        check_equivalent(&before, &b.f, 32).expect("same behaviour");
+    }
+
+    #[test]
+    fn threads_params_through_empty_block_into_loop() {
+        // block1(x) only jumps to the loop header block3 with (x, v0): block0's branch
+        // goes to block3 directly with x replaced by what block0 passed.
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (b1, x) = b.block(&[Type::I32]);
+        let (b2, _) = b.block(&[]);
+        let (b3, h) = b.block(&[Type::I32, Type::I32]);
+        let (b4, _) = b.block(&[]);
+        let k = b.iconst(b0, Type::I32, 3);
+        let z = b.iconst(b0, Type::I32, 0);
+        b.brif(b0, p[0], (b1, &[k]), (b2, &[]));
+        b.jump(b1, b3, &[x[0], p[0]]);
+        let y = b.op(b2, Opcode::Clz, Type::I32, &[p[0]]);
+        b.jump(b2, b3, &[y, y]);
+        let dec = b.op(b3, Opcode::Isub, Type::I32, &[h[0], k]);
+        let acc = b.op(b3, Opcode::Iadd, Type::I32, &[h[1], dec]);
+        let c = b.icmp(b3, wlab_ir::IntCC::Sgt, Type::I32, dec, z);
+        b.brif(b3, c, (b3, &[dec, acc]), (b4, &[]));
+        b.ret(b4, &[acc]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut SimplifyCfg, &mut b.f);
+        assert_eq!(out.counters.get("jumps-threaded"), Some(&1), "{text}");
+        assert!(text.contains("brif v0, block3(v4, v0), block2"), "{text}");
+        check_equivalent(&before, &b.f, 32).expect("same behaviour");
+    }
+
+    #[test]
+    fn leaves_a_real_diamond_alone() {
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (b1, _) = b.block(&[]);
+        let (b2, _) = b.block(&[]);
+        let (b3, q) = b.block(&[Type::I32]);
+        b.brif(b0, p[0], (b1, &[]), (b2, &[]));
+        let x = b.op(b1, Opcode::Clz, Type::I32, &[p[0]]);
+        b.jump(b1, b3, &[x]);
+        let y = b.op(b2, Opcode::Ctz, Type::I32, &[p[0]]);
+        b.jump(b2, b3, &[y]);
+        b.ret(b3, &[q[0]]);
+        let (out, _) = run_checked(&mut SimplifyCfg, &mut b.f);
+        assert_eq!(out.changed, Changed::Nothing);
+    }
+}

@@ -28,6 +28,7 @@ pub mod const_fold;
 pub mod copy_prop;
 pub mod dce;
 pub mod gvn;
+pub mod licm;
 pub mod simplify_cfg;
 
 pub use pass::{Changed, Pass, PassError, PassOutcome};

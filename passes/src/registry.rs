@@ -19,6 +19,7 @@ static REGISTRY: &[PassInfo] = &[
     crate::const_fold::INFO,
     crate::gvn::INFO,
     crate::simplify_cfg::INFO,
+    crate::licm::INFO,
 ];
 
 /// The type of a pass argument.

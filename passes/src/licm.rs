@@ -1,0 +1,387 @@
+//! `licm`: loop-invariant code motion. Instructions whose operands do not change inside
+//! a loop move to the loop's preheader, which runs once before the loop.
+//!
+//! ```text
+//! block0(v0: i32, v1: i32):                 block0(v0: i32, v1: i32):
+//!     jump block1(v0)                           v3 = imul.i32 v1, v1
+//!                                               jump block1(v0)
+//! block1(v2: i32):                 ==>      block1(v2: i32):
+//!     v3 = imul.i32 v1, v1                      v4 = isub.i32 v2, v3
+//!     v4 = isub.i32 v2, v3                      brif v4, block1(v4), block2
+//!     brif v4, block1(v4), block2
+//! ```
+//!
+//! What moves (operands all defined outside the loop or already hoisted):
+//! - pure instructions ([`wlab_ir::Opcode::effects`] is pure), from anywhere in the loop;
+//! - instructions whose only effect is that they may trap (`sdiv`, `urem`,
+//!   `fcvt_to_sint`, ...) and loads ([`wlab_ir::Opcode::is_load`]; only when no
+//!   instruction in the loop `writes_memory` or `call`s), and only when they sit in the
+//!   loop header with nothing but pure or already-hoisted instructions before them. The
+//!   header runs right after the preheader, so such an instruction executed anyway, with
+//!   the same operands and nothing observable in between: hoisting changes neither
+//!   whether nor where it traps. A division in a conditional block of the loop never
+//!   moves, nor does one after a store, a call or another trapping instruction that
+//!   stays.
+//!
+//! The preheader is the loop's only outside predecessor when that block ends in a
+//! `jump` to the header; otherwise a new block is made, placed just before the header,
+//! that takes the header's parameters and passes them through, and every outside branch
+//! to the header goes to it instead (only when something is hoisted). Loops whose header
+//! is the entry block are skipped. Inner loops are processed first, so an invariant can
+//! move out of several levels. Argument `max-depth`: only loops nested at most this deep
+//! (1 = outermost loops only; 0 = every loop). Counters: `hoisted`, `preheaders`.
+
+use crate::pass::{Changed, Pass, PassError, PassOutcome};
+use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
+use wlab_ir::cfg::ControlFlowGraph;
+use wlab_ir::dominators::DomTree;
+use wlab_ir::loops::{Loop, LoopAnalysis};
+use wlab_ir::{Block, BlockCall, Function, Imm, Inst, InstData, Opcode, Value, ValueDef};
+
+pub const INFO: PassInfo = PassInfo {
+    name: "licm",
+    description: "hoist loop-invariant instructions (pure; loads and trapping ops only when they run anyway) to a preheader",
+    args: &[ArgSpec {
+        name: "max-depth",
+        ty: ArgType::Int,
+        default: "0",
+        doc: "only loops nested at most this deep (1 = outermost); 0 = every loop",
+    }],
+    make: |args: &PassArgs| Ok(Box::new(Licm { max_depth: args.int_in("max-depth", 0, u32::MAX as i64)? as u32 })),
+};
+
+/// See the module docs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Licm {
+    /// 0: every loop.
+    pub max_depth: u32,
+}
+
+struct Analyses {
+    cfg: ControlFlowGraph,
+    loops: LoopAnalysis,
+}
+
+impl Analyses {
+    fn new(func: &Function) -> Self {
+        let cfg = ControlFlowGraph::new(func);
+        let dom = DomTree::new(func, &cfg);
+        let loops = LoopAnalysis::new(func, &cfg, &dom);
+        Analyses { cfg, loops }
+    }
+
+    fn loop_with_header(&self, h: Block) -> Option<Loop> {
+        self.loops.loops().find(|&l| self.loops.header(l) == h)
+    }
+}
+
+/// The block holding each instruction in the layout, by instruction index.
+fn inst_blocks(func: &Function) -> Vec<Option<Block>> {
+    let mut at = vec![None; func.insts.len()];
+    for (b, i) in func.layout_insts() {
+        at[i.index()] = Some(b);
+    }
+    at
+}
+
+impl Pass for Licm {
+    fn name(&self) -> &'static str {
+        INFO.name
+    }
+
+    fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
+        let mut an = Analyses::new(func);
+        let entry = func.entry();
+        // Headers, innermost loops first (deeper first; ties in loop order).
+        let mut order: Vec<Loop> = an
+            .loops
+            .loops()
+            .filter(|&l| self.max_depth == 0 || an.loops.depth(l) <= self.max_depth)
+            .collect();
+        order.sort_by_key(|&l| (std::cmp::Reverse(an.loops.depth(l)), l));
+        let headers: Vec<Block> = order.iter().map(|&l| an.loops.header(l)).collect();
+        let mut inst_block = inst_blocks(func);
+        let mut hoisted_total = 0u64;
+        let mut preheaders = 0u64;
+        for h in headers {
+            if Some(h) == entry {
+                continue;
+            }
+            let Some(l) = an.loop_with_header(h) else {
+                continue;
+            };
+            let hoist = hoistable(func, &an.loops, l, &inst_block);
+            if hoist.is_empty() {
+                continue;
+            }
+            let (ph, created) = preheader(func, &an, l);
+            if created {
+                preheaders += 1;
+            }
+            for &i in &hoist {
+                let from = inst_block[i.index()].expect("hoisted instruction is placed");
+                func.blocks[from.index()].insts.retain(|&x| x != i);
+                let insts = &mut func.blocks[ph.index()].insts;
+                let at = insts.len() - 1; // before the terminator
+                insts.insert(at, i);
+                inst_block[i.index()] = Some(ph);
+            }
+            hoisted_total += hoist.len() as u64;
+            if created {
+                an = Analyses::new(func);
+            }
+        }
+        let mut out = PassOutcome::unchanged();
+        if preheaders > 0 {
+            out.changed = Changed::ControlFlow;
+            out.count("preheaders", preheaders);
+        } else if hoisted_total > 0 {
+            out.changed = Changed::Instructions;
+        }
+        if hoisted_total > 0 {
+            out.count("hoisted", hoisted_total);
+        }
+        Ok(out)
+    }
+}
+
+/// The instructions of loop `l` that may move to its preheader, in an order where
+/// every operand is hoisted before its users.
+fn hoistable(
+    func: &Function,
+    la: &LoopAnalysis,
+    l: Loop,
+    inst_block: &[Option<Block>],
+) -> Vec<Inst> {
+    let blocks = la.blocks(l);
+    let header = la.header(l);
+    let in_loop = |b: Block| la.contains(l, b);
+    let loop_writes = blocks.iter().any(|&b| {
+        func.block_insts(b).iter().any(|&i| {
+            let e = func.inst(i).opcode.effects();
+            e.writes_memory || e.call
+        })
+    });
+    let mut hoisted = vec![false; func.insts.len()];
+    let mut out = Vec::new();
+    let invariant = |v: Value, hoisted: &[bool]| match func.value_def(v) {
+        ValueDef::Param(b, _) => !in_loop(b),
+        ValueDef::Result(i, _) => {
+            hoisted[i.index()] || inst_block[i.index()].map_or(false, |b| !in_loop(b))
+        }
+    };
+    for &b in blocks {
+        // In the header: true while every instruction so far is pure or hoisted.
+        let mut clean_prefix = b == header;
+        for &i in func.block_insts(b) {
+            let d = func.inst(i);
+            let e = d.opcode.effects();
+            let operands_ok = d.args.iter().all(|&a| invariant(a, &hoisted));
+            let only_traps = e.may_trap
+                && !e.reads_memory
+                && !e.writes_memory
+                && !e.reads_state
+                && !e.writes_state
+                && !e.call
+                && !e.terminator;
+            let load_ok = d.opcode.is_load() && !loop_writes;
+            let movable = if e.is_pure() {
+                operands_ok
+            } else if only_traps || load_ok {
+                clean_prefix && operands_ok
+            } else {
+                false
+            };
+            if movable && !d.results.is_empty() {
+                hoisted[i.index()] = true;
+                out.push(i);
+            } else if !e.is_pure() {
+                clean_prefix = false;
+            }
+        }
+    }
+    out
+}
+
+/// The preheader of `l`, and whether it was created now.
+fn preheader(func: &mut Function, an: &Analyses, l: Loop) -> (Block, bool) {
+    let h = an.loops.header(l);
+    let outside: Vec<Block> = an
+        .cfg
+        .preds(h)
+        .iter()
+        .copied()
+        .filter(|&p| !an.loops.contains(l, p))
+        .collect();
+    if let [p] = outside[..] {
+        let t = func.terminator(p).expect("a predecessor has a terminator");
+        if func.inst(t).opcode == Opcode::Jump {
+            return (p, false);
+        }
+    }
+    let ph = func.create_block();
+    let types: Vec<_> = func
+        .block_params(h)
+        .iter()
+        .map(|&v| func.value_type(v))
+        .collect();
+    let params: Vec<Value> = types
+        .into_iter()
+        .map(|ty| func.append_block_param(ph, ty))
+        .collect();
+    for p in outside {
+        let t = func.terminator(p).expect("a predecessor has a terminator");
+        for bc in func.inst_mut(t).dests.iter_mut().filter(|bc| bc.block == h) {
+            bc.block = ph;
+        }
+    }
+    let mut jump = InstData::new(Opcode::Jump, None, vec![], Imm::None);
+    jump.dests = vec![BlockCall::new(h, params)];
+    func.append_inst(ph, jump, &[]);
+    let at = func
+        .layout
+        .iter()
+        .position(|&b| b == h)
+        .expect("header is in the layout");
+    func.layout.insert(at, ph);
+    (ph, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{body, run_checked, B};
+    use crate::validate::check_equivalent;
+    use wlab_ir::{IntCC, MemArg, Type};
+
+    fn mem() -> Imm {
+        Imm::Mem(MemArg {
+            offset: 0,
+            align: 0,
+            memory: 0,
+        })
+    }
+
+    /// A counted loop `for i = n; i > 0; i -= 1` whose body is built by `body_fn`
+    /// (given the loop block, i and the function params) and returns a value to sum.
+    fn counted_loop(
+        body_fn: impl FnOnce(&mut B, Block, Value, &[Value]) -> Value,
+        two_entries: bool,
+    ) -> Function {
+        let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (b1, _) = b.block(&[]);
+        let (h, hp) = b.block(&[Type::I32, Type::I32]);
+        let (exit, _) = b.block(&[]);
+        let zero = b.iconst(b0, Type::I32, 0);
+        if two_entries {
+            b.brif(b0, p[1], (h, &[p[0], zero]), (b1, &[]));
+            b.jump(b1, h, &[p[1], zero]);
+        } else {
+            b.jump(b0, b1, &[]);
+            b.jump(b1, h, &[p[0], zero]);
+        }
+        let v = body_fn(&mut b, h, hp[0], &p);
+        let acc = b.op(h, Opcode::Iadd, Type::I32, &[hp[1], v]);
+        let one = b.iconst(h, Type::I32, 1);
+        let next = b.op(h, Opcode::Isub, Type::I32, &[hp[0], one]);
+        let c = b.icmp(h, IntCC::Sgt, Type::I32, next, zero);
+        b.brif(h, c, (h, &[next, acc]), (exit, &[]));
+        b.ret(exit, &[acc]);
+        b.f
+    }
+
+    #[test]
+    fn hoists_pure_and_header_division_with_new_preheader() {
+        let mut f = counted_loop(
+            |b, h, i, p| {
+                let d = b.op(h, Opcode::Sdiv, Type::I32, &[p[0], p[1]]);
+                let m = b.op(h, Opcode::Imul, Type::I32, &[d, d]);
+                b.op(h, Opcode::Iadd, Type::I32, &[m, i])
+            },
+            true,
+        );
+        let before = f.clone();
+        let (out, text) = run_checked(&mut Licm::default(), &mut f);
+        assert_eq!(out.counters["hoisted"], 3, "{text}"); // sdiv, imul, iconst 1
+        assert_eq!(out.counters["preheaders"], 1, "{text}");
+        let lines = body(&text);
+        let ph = lines
+            .iter()
+            .position(|l| l == "block4(v12: i32, v13: i32):")
+            .expect(&text);
+        assert_eq!(lines[ph + 1], "v5 = sdiv.i32 v0, v1", "{text}");
+        assert!(text.contains("brif v1, block4(v0, v4), block1"), "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
+    }
+
+    #[test]
+    fn keeps_load_after_store_and_division_in_conditional() {
+        let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (h, hp) = b.block(&[Type::I32]);
+        let (then, _) = b.block(&[]);
+        let (latch, lp) = b.block(&[Type::I32]);
+        let (exit, _) = b.block(&[]);
+        b.jump(b0, h, &[p[0]]);
+        // header: store to the loop's address, then a load of an invariant address
+        b.f.append_inst(
+            h,
+            InstData::new(Opcode::Store, Some(Type::I32), vec![hp[0], hp[0]], mem()),
+            &[],
+        );
+        let ld = b.f.ins1(h, Opcode::Load, Type::I32, vec![p[1]], mem());
+        let zero = b.iconst(h, Type::I32, 0);
+        let c = b.icmp(h, IntCC::Ne, Type::I32, hp[0], zero);
+        b.brif(h, c, (then, &[]), (latch, &[ld]));
+        // conditional: a division by an invariant divisor that may be zero
+        let q = b.op(then, Opcode::Udiv, Type::I32, &[p[0], p[1]]);
+        b.jump(then, latch, &[q]);
+        let four = b.iconst(latch, Type::I32, 4);
+        let next = b.op(latch, Opcode::Isub, Type::I32, &[hp[0], four]);
+        let again = b.icmp(latch, IntCC::Ugt, Type::I32, next, lp[0]);
+        b.brif(latch, again, (h, &[next]), (exit, &[]));
+        b.ret(exit, &[lp[0]]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut Licm::default(), &mut b.f);
+        // only the two constants move
+        assert_eq!(out.counters["hoisted"], 2, "{text}");
+        let lines = body(&text);
+        assert_eq!(
+            &lines[0..4],
+            [
+                "block0(v0: i32, v1: i32):",
+                "v5 = iconst.i32 0",
+                "v8 = iconst.i32 4",
+                "jump block1(v0)"
+            ]
+        );
+        assert!(lines.contains(&"v4 = load.i32 v1".to_string()));
+        assert!(lines.contains(&"v7 = udiv.i32 v0, v1".to_string()));
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+
+    #[test]
+    fn max_depth_limits_and_nothing_to_do_is_nothing() {
+        let mut f = counted_loop(|b, h, i, _| b.op(h, Opcode::Clz, Type::I32, &[i]), false);
+        let (out, _) = run_checked(&mut Licm::default(), &mut f);
+        // only `iconst 1` is invariant; block1 is the preheader (it ends in a jump)
+        assert_eq!(out.counters["hoisted"], 1);
+        assert_eq!(out.changed, Changed::Instructions);
+        let (out, _) = run_checked(&mut Licm::default(), &mut f);
+        assert_eq!(out.changed, Changed::Nothing);
+    }
+
+    #[test]
+    fn hoists_header_load_when_loop_writes_nothing() {
+        let mut f = counted_loop(
+            |b, h, _, p| b.f.ins1(h, Opcode::Load, Type::I32, vec![p[1]], mem()),
+            false,
+        );
+        let before = f.clone();
+        let (out, text) = run_checked(&mut Licm::default(), &mut f);
+        assert_eq!(out.counters["hoisted"], 2, "{text}");
+        assert_eq!(body(&text)[4], "v5 = load.i32 v1", "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
+    }
+}

@@ -333,4 +333,89 @@ mod tests {
         assert_eq!(d.idom(Block(n - 1)), Some(Block(n - 2)));
         assert!(t0.elapsed().as_secs() < 5);
     }
+
+    /// Random graphs: `dominates` and `idom` agree with the textbook data-flow definition
+    /// (Dom(entry) = {entry}; Dom(b) = {b} ∪ ⋂ Dom(preds)) computed over reachable blocks.
+    #[test]
+    fn agrees_with_dataflow_dominators_on_random_graphs() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..300 {
+            let n = 1 + (rand() % 12) as usize;
+            let edges: Vec<Vec<u32>> = (0..n)
+                .map(|_| {
+                    (0..rand() % 4)
+                        .map(|_| (rand() % n as u64) as u32)
+                        .collect()
+                })
+                .collect();
+            let refs: Vec<&[u32]> = edges.iter().map(Vec::as_slice).collect();
+            let f = graph(&refs);
+            let cfg = ControlFlowGraph::new(&f);
+            let d = DomTree::new(&f, &cfg);
+            // Reachability by DFS.
+            let mut reach = vec![false; n];
+            let mut stack = vec![0usize];
+            reach[0] = true;
+            while let Some(b) = stack.pop() {
+                for &s in cfg.succs(Block(b as u32)) {
+                    if !reach[s.index()] {
+                        reach[s.index()] = true;
+                        stack.push(s.index());
+                    }
+                }
+            }
+            // Data-flow dominator sets as bit masks.
+            let all: u32 = (1u32 << n) - 1;
+            let mut dom: Vec<u32> = (0..n).map(|b| if b == 0 { 1 } else { all }).collect();
+            let mut changed = true;
+            while changed {
+                changed = false;
+                for b in 1..n {
+                    if !reach[b] {
+                        continue;
+                    }
+                    let mut m = all;
+                    for &p in cfg.preds(Block(b as u32)) {
+                        if reach[p.index()] {
+                            m &= dom[p.index()];
+                        }
+                    }
+                    m |= 1 << b;
+                    if m != dom[b] {
+                        dom[b] = m;
+                        changed = true;
+                    }
+                }
+            }
+            for b in 0..n {
+                assert_eq!(d.is_reachable(Block(b as u32)), reach[b]);
+                for a in 0..n {
+                    let want = a == b || (reach[a] && reach[b] && dom[b] & (1 << a) != 0);
+                    assert_eq!(
+                        d.dominates(Block(a as u32), Block(b as u32)),
+                        want,
+                        "{a} dom {b} in {edges:?}"
+                    );
+                }
+                if reach[b] && b != 0 {
+                    // The idom is the strict dominator with the most dominators itself.
+                    let strict = dom[b] & !(1 << b);
+                    let idom = (0..n)
+                        .filter(|&a| strict & (1 << a) != 0)
+                        .max_by_key(|&a| dom[a].count_ones());
+                    assert_eq!(
+                        d.idom(Block(b as u32)),
+                        idom.map(|a| Block(a as u32)),
+                        "idom of {b} in {edges:?}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -230,4 +230,77 @@ mod tests {
         let f = graph(&[&[1, 2], &[2], &[1]]);
         assert!(analyse(&f).is_empty());
     }
+
+    /// Random graphs: every loop is the natural loop of its header's back edges, nested
+    /// inside its parent, numbered after it, and `innermost_loop` / `contains` agree.
+    #[test]
+    fn forest_properties_on_random_graphs() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..300 {
+            let n = 1 + (rand() % 12) as usize;
+            let edges: Vec<Vec<u32>> = (0..n)
+                .map(|_| {
+                    (0..rand() % 4)
+                        .map(|_| (rand() % n as u64) as u32)
+                        .collect()
+                })
+                .collect();
+            let refs: Vec<&[u32]> = edges.iter().map(Vec::as_slice).collect();
+            let f = graph(&refs);
+            let cfg = ControlFlowGraph::new(&f);
+            let dom = DomTree::new(&f, &cfg);
+            let la = LoopAnalysis::new(&f, &cfg, &dom);
+            for l in la.loops() {
+                let h = la.header(l);
+                // Natural loop by definition: h, plus blocks reaching a latch avoiding h.
+                let mut body = vec![false; n];
+                body[h.index()] = true;
+                let mut stack: Vec<Block> = cfg
+                    .preds(h)
+                    .iter()
+                    .copied()
+                    .filter(|&p| dom.is_reachable(p) && dom.dominates(h, p))
+                    .collect();
+                assert!(!stack.is_empty());
+                while let Some(b) = stack.pop() {
+                    if !body[b.index()] {
+                        body[b.index()] = true;
+                        stack.extend(
+                            cfg.preds(b)
+                                .iter()
+                                .copied()
+                                .filter(|&p| dom.is_reachable(p)),
+                        );
+                    }
+                }
+                let want: Vec<Block> = dom
+                    .rpo()
+                    .iter()
+                    .copied()
+                    .filter(|b| body[b.index()])
+                    .collect();
+                assert_eq!(la.blocks(l), want.as_slice(), "{edges:?}");
+                for b in 0..n as u32 {
+                    assert_eq!(la.contains(l, Block(b)), body[b as usize], "{edges:?}");
+                }
+                if let Some(p) = la.parent(l) {
+                    assert!(p < l);
+                    assert_eq!(la.depth(l), la.depth(p) + 1);
+                    assert!(la.blocks(l).iter().all(|&b| la.contains(p, b)));
+                }
+            }
+            for b in 0..n as u32 {
+                let containing: Vec<Loop> =
+                    la.loops().filter(|&l| la.contains(l, Block(b))).collect();
+                assert_eq!(la.loop_depth(Block(b)) as usize, containing.len());
+                assert_eq!(la.innermost_loop(Block(b)), containing.last().copied());
+            }
+        }
+    }
 }

@@ -139,7 +139,7 @@ impl Default for StoreLimits {
         StoreLimits {
             memory_pages: 16384,
             table_elems: 10_000_000,
-            call_depth: 10_000,
+            call_depth: 20_000,
         }
     }
 }

@@ -20,6 +20,7 @@ static REGISTRY: &[PassInfo] = &[
     crate::gvn::INFO,
     crate::simplify_cfg::INFO,
     crate::licm::INFO,
+    crate::strength_reduce::INFO,
 ];
 
 /// The type of a pass argument.

@@ -21,6 +21,7 @@ pub mod loops;
 pub mod module;
 pub mod opcode;
 pub mod parse;
+pub mod translate;
 pub mod typing;
 pub mod types;
 pub mod verify;

@@ -1,0 +1,356 @@
+//! SSA construction for wasm locals: the on-demand algorithm of Braun et al., "Simple and
+//! Efficient Construction of SSA Form" (CC 2013), as Cranelift's frontend uses it.
+//!
+//! A local is a *variable*; `def_var` records its current value in a block and `use_var`
+//! finds it, walking predecessors: a block with one predecessor asks it; a sealed block
+//! with several gets a block parameter (the phi) whose arguments are looked up in every
+//! predecessor; a block not yet sealed (a loop header whose back edges are still to come)
+//! gets an *incomplete* parameter, completed when the block is sealed. A parameter whose
+//! arguments are all one value (or itself) is trivial: it is removed and becomes an alias of
+//! that value. [`SsaBuilder::finish`] removes the parameters that became trivial later (also
+//! block parameters carrying wasm block results) and rewrites every use, so no alias is left.
+//!
+//! Lookups run on an explicit task stack, never by recursion: a chain of 50,000 blocks
+//! cannot overflow the native stack. Definitions are kept in a hash map keyed by
+//! (block, variable), never in a dense locals × blocks table. Nothing here iterates a hash
+//! map, so the output is deterministic. This file never decides control flow: the
+//! translator declares blocks, predecessors and seals.
+
+use crate::entities::{Block, Inst, Value};
+use crate::function::{Function, ValueDef};
+use crate::instructions::{Imm, InstData};
+use crate::opcode::Opcode;
+use crate::types::Type;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small multiplicative hasher for `(block, variable)` keys (lookups only, never iterated).
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// An edge into a block: the branch instruction and the block it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Pred {
+    block: Block,
+    inst: Inst,
+}
+
+#[derive(Default)]
+struct SsaBlock {
+    sealed: bool,
+    preds: Vec<Pred>,
+    /// Parameters added while the block was not sealed, with their variable.
+    incomplete: Vec<(u32, Value)>,
+}
+
+enum Task {
+    /// Find the variable's value at the end of this block; pushes one result.
+    Lookup(Block),
+    /// The arguments of `param` (one result per predecessor, in order) are on the result
+    /// stack: add them to the edges, try to remove the parameter, push the outcome.
+    Finish { block: Block, param: Value },
+}
+
+/// The SSA construction state of one function.
+pub(crate) struct SsaBuilder {
+    var_types: Vec<Type>,
+    entry: Block,
+    /// Zero constants inserted at the start of the entry block so far.
+    entry_consts: usize,
+    /// Source offset given to the zero constants of locals.
+    srcloc: u32,
+    defs: FxMap<(u32, u32), Value>,
+    blocks: Vec<SsaBlock>,
+    aliases: FxMap<Value, Value>,
+    tasks: Vec<Task>,
+    results: Vec<Value>,
+    visited: Vec<Block>,
+}
+
+impl SsaBuilder {
+    /// A builder for variables of the given types; `entry` is sealed (it has no predecessor).
+    pub fn new(var_types: Vec<Type>, entry: Block, srcloc: u32) -> Self {
+        let mut b = SsaBuilder {
+            var_types,
+            entry,
+            entry_consts: 0,
+            srcloc,
+            defs: FxMap::default(),
+            blocks: Vec::new(),
+            aliases: FxMap::default(),
+            tasks: Vec::new(),
+            results: Vec::new(),
+            visited: Vec::new(),
+        };
+        b.block(entry).sealed = true;
+        b
+    }
+
+    fn block(&mut self, b: Block) -> &mut SsaBlock {
+        if self.blocks.len() <= b.index() {
+            self.blocks.resize_with(b.index() + 1, SsaBlock::default);
+        }
+        &mut self.blocks[b.index()]
+    }
+
+    /// Records that `inst`, which ends `from`, branches to `target`. Call once per
+    /// (instruction, target) pair, before `target` is sealed.
+    pub fn declare_pred(&mut self, target: Block, from: Block, inst: Inst) {
+        let sb = self.block(target);
+        debug_assert!(
+            !sb.sealed,
+            "{target} gained a predecessor after being sealed"
+        );
+        sb.preds.push(Pred { block: from, inst });
+    }
+
+    /// Number of variables (wasm locals, parameters first).
+    pub fn num_vars(&self) -> usize {
+        self.var_types.len()
+    }
+
+    /// Sets the value of `var` at the current point of `block`.
+    pub fn def_var(&mut self, var: u32, block: Block, value: Value) {
+        self.defs.insert((block.0, var), value);
+    }
+
+    /// The alias-free value `v` stands for.
+    pub fn resolve(&self, mut v: Value) -> Value {
+        while let Some(&to) = self.aliases.get(&v) {
+            v = to;
+        }
+        v
+    }
+
+    /// The value of `var` at the current point of `block`.
+    pub fn use_var(&mut self, func: &mut Function, var: u32, block: Block) -> Value {
+        self.tasks.push(Task::Lookup(block));
+        self.run(func, var);
+        let v = self.results.pop().expect("a lookup pushes one result");
+        self.resolve(v)
+    }
+
+    /// Declares that every predecessor of `b` is known and completes its incomplete
+    /// parameters.
+    pub fn seal(&mut self, func: &mut Function, b: Block) {
+        let incomplete = std::mem::take(&mut self.block(b).incomplete);
+        for (var, param) in incomplete {
+            self.push_param_lookups(b, param);
+            self.run(func, var);
+            self.results.pop();
+        }
+        self.block(b).sealed = true;
+    }
+
+    fn push_param_lookups(&mut self, b: Block, param: Value) {
+        self.tasks.push(Task::Finish { block: b, param });
+        for i in (0..self.blocks[b.index()].preds.len()).rev() {
+            let pred = self.blocks[b.index()].preds[i].block;
+            self.tasks.push(Task::Lookup(pred));
+        }
+    }
+
+    fn run(&mut self, func: &mut Function, var: u32) {
+        while let Some(task) = self.tasks.pop() {
+            match task {
+                Task::Lookup(b) => self.lookup(func, var, b),
+                Task::Finish { block, param } => {
+                    let n = self.blocks[block.index()].preds.len();
+                    let args = self.results.split_off(self.results.len() - n);
+                    for (i, arg) in args.into_iter().enumerate() {
+                        let pred = self.blocks[block.index()].preds[i];
+                        for dest in func.inst_mut(pred.inst).dests.iter_mut() {
+                            if dest.block == block {
+                                dest.args.push(arg);
+                            }
+                        }
+                    }
+                    let out = match self.trivial_value(func, block, param) {
+                        Some(v) => {
+                            self.remove_param(func, block, param, v);
+                            v
+                        }
+                        None => param,
+                    };
+                    self.results.push(out);
+                }
+            }
+        }
+    }
+
+    fn lookup(&mut self, func: &mut Function, var: u32, start: Block) {
+        self.visited.clear();
+        let mut cur = start;
+        let found = loop {
+            if let Some(&v) = self.defs.get(&(cur.0, var)) {
+                break self.resolve(v);
+            }
+            let ty = self.var_types[var as usize];
+            let (sealed, npreds) = {
+                let sb = self.block(cur);
+                (sb.sealed, sb.preds.len())
+            };
+            if !sealed {
+                let p = func.append_block_param(cur, ty);
+                self.block(cur).incomplete.push((var, p));
+                self.def_var(var, cur, p);
+                break p;
+            }
+            match npreds {
+                0 => {
+                    // The entry block (or, defensively, a block nothing reaches): the local
+                    // still holds its initial zero.
+                    let v = self.zero_const(func, ty);
+                    let entry = self.entry;
+                    self.def_var(var, entry, v);
+                    break v;
+                }
+                1 => {
+                    self.visited.push(cur);
+                    cur = self.blocks[cur.index()].preds[0].block;
+                }
+                _ => {
+                    let p = func.append_block_param(cur, ty);
+                    self.def_var(var, cur, p);
+                    for i in 0..self.visited.len() {
+                        let b = self.visited[i];
+                        self.def_var(var, b, p);
+                    }
+                    self.push_param_lookups(cur, p);
+                    return;
+                }
+            }
+        };
+        for i in 0..self.visited.len() {
+            let b = self.visited[i];
+            self.def_var(var, b, found);
+        }
+        self.results.push(found);
+    }
+
+    fn zero_const(&mut self, func: &mut Function, ty: Type) -> Value {
+        let (opcode, imm) = match ty {
+            Type::I32 | Type::I64 => (Opcode::Iconst, Imm::I64(0)),
+            Type::F32 => (Opcode::Fconst, Imm::F32(0)),
+            Type::F64 => (Opcode::Fconst, Imm::F64(0)),
+            Type::FuncRef | Type::ExternRef => (Opcode::RefNull, Imm::None),
+        };
+        let mut data = InstData::new(opcode, Some(ty), Vec::new(), imm);
+        data.srcloc = Some(self.srcloc);
+        let inst = func.make_inst(data, &[ty]);
+        func.blocks[self.entry.index()]
+            .insts
+            .insert(self.entry_consts, inst);
+        self.entry_consts += 1;
+        func.inst_results(inst)[0]
+    }
+
+    /// If every argument passed to `param` (a parameter of `b`) is one value or `param`
+    /// itself, that value. `None` when an edge has no argument for it yet.
+    fn trivial_value(&self, func: &Function, b: Block, param: Value) -> Option<Value> {
+        let ValueDef::Param(_, idx) = func.value_def(param) else {
+            return None;
+        };
+        let mut same = None;
+        for pred in &self.blocks.get(b.index())?.preds {
+            for dest in &func.inst(pred.inst).dests {
+                if dest.block != b {
+                    continue;
+                }
+                let arg = self.resolve(*dest.args.get(idx as usize)?);
+                if arg == param || Some(arg) == same {
+                    continue;
+                }
+                if same.is_some() {
+                    return None;
+                }
+                same = Some(arg);
+            }
+        }
+        same
+    }
+
+    /// Removes `param` from `b` and from every edge into it; `param` becomes an alias of `to`.
+    fn remove_param(&mut self, func: &mut Function, b: Block, param: Value, to: Value) {
+        let ValueDef::Param(_, idx) = func.value_def(param) else {
+            return;
+        };
+        let idx = idx as usize;
+        func.blocks[b.index()].params.remove(idx);
+        for n in idx..func.blocks[b.index()].params.len() {
+            let v = func.blocks[b.index()].params[n];
+            func.values[v.index()].def = ValueDef::Param(b, n as u32);
+        }
+        if let Some(sb) = self.blocks.get(b.index()) {
+            for pred in &sb.preds {
+                for dest in func.inst_mut(pred.inst).dests.iter_mut() {
+                    if dest.block == b && idx < dest.args.len() {
+                        dest.args.remove(idx);
+                    }
+                }
+            }
+        }
+        self.aliases.insert(param, to);
+    }
+
+    /// Removes every parameter of a non-entry layout block that is trivial (also those that
+    /// became trivial after others were removed), then rewrites every use in the layout so
+    /// no alias is left.
+    pub fn finish(&mut self, func: &mut Function) {
+        loop {
+            let mut changed = false;
+            for li in 1..func.layout.len() {
+                let b = func.layout[li];
+                let mut idx = 0;
+                while idx < func.blocks[b.index()].params.len() {
+                    let p = func.blocks[b.index()].params[idx];
+                    match self.trivial_value(func, b, p) {
+                        Some(v) => {
+                            self.remove_param(func, b, p, v);
+                            changed = true;
+                        }
+                        None => idx += 1,
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        if self.aliases.is_empty() {
+            return;
+        }
+        for li in 0..func.layout.len() {
+            let b = func.layout[li];
+            for ii in 0..func.blocks[b.index()].insts.len() {
+                let inst = func.blocks[b.index()].insts[ii];
+                let aliases = &self.aliases;
+                func.map_inst_uses(inst, |mut v| {
+                    while let Some(&to) = aliases.get(&v) {
+                        v = to;
+                    }
+                    v
+                });
+            }
+        }
+    }
+}

@@ -29,6 +29,7 @@ pub mod copy_prop;
 pub mod dce;
 pub mod gvn;
 pub mod licm;
+pub mod load_elim;
 pub mod strength_reduce;
 pub mod simplify_cfg;
 

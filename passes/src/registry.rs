@@ -21,6 +21,7 @@ static REGISTRY: &[PassInfo] = &[
     crate::simplify_cfg::INFO,
     crate::licm::INFO,
     crate::strength_reduce::INFO,
+    crate::load_elim::INFO,
 ];
 
 /// The type of a pass argument.

@@ -1,7 +1,8 @@
 ;; test: passes
 ;; passes: const-fold
-;; min/max order -0 below +0; NaN arithmetic gives the canonical NaN; neg and
-;; copysign keep NaN payloads; nearest rounds ties to even; f64 -> f32 rounds.
+;; min/max order -0 below +0; arithmetic on a signalling NaN gives it quieted (payload
+;; kept, as the interpreter does); neg flips only the sign of a NaN; nearest rounds
+;; ties to even; f64 -> f32 rounds to nearest.
 (module
   (func $floats (export "floats") (result f32 f32 f32 f32 f64 f32)
     (f32.min (f32.const 0) (f32.const -0))

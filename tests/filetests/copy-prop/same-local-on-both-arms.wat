@@ -1,8 +1,8 @@
 ;; test: passes
 ;; passes: copy-prop
-;; Both arms of the `if` leave the same local on the stack, so the join block's
-;; parameter always receives v0 and is replaced by it. The second function's arms
-;; differ: its join parameter must stay.
+;; Must not act: the translator's SSA construction already drops the join parameter
+;; when both arms of the `if` leave the same local (first function), and in the
+;; second function the arms differ, so the join parameter is a real one and stays.
 (module
   (func $same (export "same") (param i32 i32) (result i32)
     (if (result i32) (local.get 1)

@@ -5,12 +5,13 @@
 //! - running a pass a second time reports no change and changes nothing,
 //! - translation validation finds no difference between before and after.
 //!
-//! Also for `O1` and `fix(const-fold,copy-prop,dce)`. Prints counts (functions, runs
+//! copy-prop also gets every function with a copy injected after every definition and
+//! must give back the original text exactly. Also for `O1` and `fix(const-fold,copy-prop,dce)`. Prints counts (functions, runs
 //! that changed something, validation trials compared and inconclusive). This test never accepts a failure silently: every one is
 //! listed, then the test fails.
 
 use std::sync::Mutex;
-use wlab_ir::Function;
+use wlab_ir::{print_function, Function, Value};
 use wlab_passes::manager::{run_pipeline, ManagerOptions};
 use wlab_passes::pipeline::Pipeline;
 use wlab_passes::registry::registry;
@@ -26,6 +27,8 @@ struct Totals {
     changed: std::collections::BTreeMap<String, usize>,
     compared: usize,
     inconclusive: usize,
+    /// Functions on which copy-prop undid injected copies exactly.
+    injected: usize,
     failures: Vec<String>,
 }
 
@@ -105,6 +108,112 @@ fn check_function(label: &str, func: &Function, pipelines: &[(String, Pipeline)]
     }
 }
 
+/// `func` with, in every reachable non-entry block, a new last parameter that every
+/// branch passes the function's first parameter to (a self-loop passes the new
+/// parameter itself) and that the block's own uses read instead; then a copy after
+/// every definition (at the start of the block for a parameter) and every use reading
+/// the copy instead.
+fn with_copies(func: &Function) -> Function {
+    use wlab_ir::{Imm, InstData, Opcode};
+    let mut f = func.clone();
+    let entry = f.entry().expect("a function has an entry");
+    if let Some(&v0) = f.block_params(entry).first() {
+        let mut seen = vec![false; f.blocks.len()];
+        let mut stack = vec![entry];
+        seen[entry.index()] = true;
+        while let Some(b) = stack.pop() {
+            for s in f.successors(b) {
+                if !std::mem::replace(&mut seen[s.index()], true) {
+                    stack.push(s);
+                }
+            }
+        }
+        for b in f.layout.clone() {
+            if b == entry || !seen[b.index()] {
+                continue;
+            }
+            let p = f.append_block_param(b, f.value_type(v0));
+            for pb in f.layout.clone() {
+                let Some(t) = f.terminator(pb) else { continue };
+                for d in f.inst_mut(t).dests.iter_mut().filter(|d| d.block == b) {
+                    d.args.push(if pb == b { p } else { v0 });
+                }
+            }
+            for i in f.block_insts(b).to_vec() {
+                f.map_inst_uses(i, |v| if v == v0 { p } else { v });
+            }
+        }
+    }
+    let mut subst: Vec<Value> = (0..f.values.len()).map(Value::new).collect();
+    let mut copies = std::collections::BTreeSet::new();
+    for b in f.layout.clone() {
+        let old = std::mem::take(&mut f.blocks[b.index()].insts);
+        let mut new = Vec::new();
+        let mut copy_of = |f: &mut Function, new: &mut Vec<wlab_ir::Inst>, v: Value| {
+            let ty = f.value_type(v);
+            let c = f.make_inst(
+                InstData::new(Opcode::Copy, Some(ty), vec![v], Imm::None),
+                &[ty],
+            );
+            subst[v.index()] = f.inst_results(c)[0];
+            copies.insert(c);
+            new.push(c);
+        };
+        for v in f.block_params(b).to_vec() {
+            copy_of(&mut f, &mut new, v);
+        }
+        for i in old {
+            new.push(i);
+            for r in f.inst_results(i).to_vec() {
+                copy_of(&mut f, &mut new, r);
+            }
+        }
+        f.blocks[b.index()].insts = new;
+    }
+    let insts: Vec<_> = f
+        .layout_insts()
+        .map(|(_, i)| i)
+        .filter(|i| !copies.contains(i))
+        .collect();
+    for i in insts {
+        f.map_inst_uses(i, |v| subst.get(v.index()).copied().unwrap_or(v));
+    }
+    f
+}
+
+/// copy-prop on a function full of injected copies and pass-through parameters gives
+/// back the original text.
+fn check_copy_injection(label: &str, func: &Function, t: &mut Totals) {
+    let injected = with_copies(func);
+    if let Err(e) = wlab_ir::verify::verify_function(&injected) {
+        t.failures.push(format!(
+            "{label}: test bug, injected copies do not verify: {e}"
+        ));
+        return;
+    }
+    let mut f = injected.clone();
+    let p = Pipeline::parse("copy-prop").expect("registered");
+    let opts = ManagerOptions {
+        verify: true,
+        validate_trials: TRIALS,
+        record_ir: false,
+    };
+    match run_pipeline(&mut f, &p, &opts) {
+        Err(e) => t
+            .failures
+            .push(format!("{label}: copy-prop on injected copies: {e}")),
+        Ok(_) => {
+            if print_function(&f) != print_function(func) {
+                t.failures.push(format!(
+                    "{label}: copy-prop did not undo the injected copies and parameters\n{}",
+                    print_function(&f)
+                ));
+            }
+            t.injected += 1;
+        }
+    }
+}
+
 #[test]
 fn every_pass_over_the_spec_corpus() {
     let corpus = wlab_tests::corpus::spec_modules();
@@ -135,6 +244,7 @@ fn every_pass_over_the_spec_corpus() {
                 let mut t = Totals::default();
                 for (label, f) in funcs.iter().skip(k).step_by(threads) {
                     check_function(label, f, pipelines, &mut t);
+                    check_copy_injection(label, f, &mut t);
                 }
                 let mut all = totals.lock().expect("no panics while holding the lock");
                 all.functions += t.functions;
@@ -144,6 +254,7 @@ fn every_pass_over_the_spec_corpus() {
                 }
                 all.compared += t.compared;
                 all.inconclusive += t.inconclusive;
+                all.injected += t.injected;
                 all.failures.extend(t.failures);
             });
         }
@@ -157,6 +268,10 @@ fn every_pass_over_the_spec_corpus() {
         t.runs,
         t.compared,
         t.inconclusive
+    );
+    println!(
+        "  copy-prop undid injected copies exactly in {} functions",
+        t.injected
     );
     for (name, n) in &t.changed {
         println!("  {name}: changed {n} functions");

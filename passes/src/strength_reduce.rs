@@ -6,25 +6,26 @@
 //! block0(v0: i32, v1: i32):                 block0(v0: i32, v1: i32):
 //!     v2 = iconst.i32 0                         v2 = iconst.i32 0
 //!     v3 = iconst.i32 4                         v3 = iconst.i32 4
-//!     jump block1(v2)                           v20 = iconst.i32 2      (v1 + v2*4)
-//!                                               v21 = ishl.i32 v2, v20
-//!                                               v22 = iadd.i32 v1, v21
-//!                                               jump block1(v2, v22)
-//! block1(v4: i32):                 ==>      block1(v4: i32, v23: i32):
-//!     v5 = imul.i32 v4, v3                      v5 = ishl.i32 v4, v20'
-//!     v6 = iadd.i32 v1, v5                      (v6 removed: uses read v23)
-//!     v7 = load.i32 v6                          v7 = load.i32 v23
-//!     v8 = iconst.i32 1                         v8 = iconst.i32 1
-//!     v9 = iadd.i32 v4, v8                      v9 = iadd.i32 v4, v8
-//!     brif v7, block1(v9), block2               v24 = iconst.i32 4
-//!                                               v25 = iadd.i32 v23, v24
-//!                                               brif v7, block1(v9, v25), block2
+//!     v4 = iconst.i32 1                         v4 = iconst.i32 1
+//!     jump block1(v2, v2)                       v12 = iconst.i32 2
+//!                                               v13 = ishl.i32 v2, v12    (base + i0*4)
+//!                                               v14 = iadd.i32 v0, v13
+//!                                               jump block1(v2, v2, v14)
+//! block1(v5: i32, v6: i32):        ==>      block1(v5: i32, v6: i32, v11: i32):
+//!     v7 = imul.i32 v5, v3                      (v7, v8 removed)
+//!     v8 = iadd.i32 v0, v7
+//!     v9 = load.i32 v8                          v9 = load.i32 v11
+//!     v10 = iadd.i32 v5, v4                     v10 = iadd.i32 v5, v4
+//!     brif v9, block1(v10, v9), block2          v15 = iconst.i32 4        (1*4 per trip)
+//!                                               v16 = iadd.i32 v11, v15
+//!                                               brif v9, block1(v10, v9, v16), block2
 //! ```
 //!
 //! Induction variables: a basic induction variable is a header parameter `i` that every
 //! back edge passes as `iadd i, c` (c an `iconst`, the same on every back edge). For
 //! `a = iadd base, t` in the loop with `t = imul i, k` (or `ishl i, s`, k = 2^s), k a
-//! nonzero constant and `base` defined outside the loop, the header gets a parameter
+//! nonzero constant and `base` defined outside the loop (or a header parameter that every
+//! back edge passes unchanged, as translated wasm carries locals), the header gets a parameter
 //! `p`: each entry edge passes `base + i0*k` (computed at the end of the entering block
 //! from the `i0` it passes), each back edge passes `p + c*k`; uses of `a` read `p`, and
 //! `a` (and `t` when nothing else uses it) go. All arithmetic wraps, as the original
@@ -486,8 +487,23 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
     for (b, i) in func.layout_insts() {
         inst_block[i.index()] = Some(b);
     }
+    // Header parameters every back edge passes unchanged (a local the loop never
+    // writes, as translated wasm carries it): invariant, with the value of each entry edge.
+    let mut back: Vec<&[Value]> = Vec::new();
+    for &b in la.blocks(l) {
+        if let Some(t) = func.terminator(b) {
+            for bc in func.inst(t).dests.iter().filter(|bc| bc.block == h) {
+                back.push(&bc.args);
+            }
+        }
+    }
+    let pass_through: Vec<bool> = params
+        .iter()
+        .enumerate()
+        .map(|(j, &p)| back.iter().all(|args| args.get(j) == Some(&p)))
+        .collect();
     let outside = |v: Value| match func.value_def(v) {
-        ValueDef::Param(b, _) => !la.contains(l, b),
+        ValueDef::Param(b, j) => !la.contains(l, b) || (b == h && pass_through[j as usize]),
         ValueDef::Result(i, _) => inst_block[i.index()].is_some_and(|b| !la.contains(l, b)),
     };
     // Candidates: (a's inst, t, base, iv, k)
@@ -548,10 +564,24 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
                             let step = e.iconst(ty, iv.step.wrapping_mul(k));
                             e.op(Opcode::Iadd, ty, &[p, step])
                         } else {
-                            let i0 = e.f.inst(term).dests[di].args[iv.index];
-                            let kc = e.iconst(ty, k);
-                            let m0 = e.op(Opcode::Imul, ty, &[i0, kc]);
-                            e.op(Opcode::Iadd, ty, &[base, m0])
+                            let entry_args = &e.f.inst(term).dests[di].args;
+                            let i0 = entry_args[iv.index];
+                            // A pass-through header parameter is worth what this edge passes.
+                            let base0 = match e.f.value_def(base) {
+                                ValueDef::Param(b, j) if b == h => entry_args[j as usize],
+                                _ => base,
+                            };
+                            let m0 = match log2_exact((k as u64) & mask(ty.bits())) {
+                                Some(s) => {
+                                    let sc = e.iconst(ty, s as i64);
+                                    e.op(Opcode::Ishl, ty, &[i0, sc])
+                                }
+                                None => {
+                                    let kc = e.iconst(ty, k);
+                                    e.op(Opcode::Imul, ty, &[i0, kc])
+                                }
+                            };
+                            e.op(Opcode::Iadd, ty, &[base0, m0])
                         };
                         func.inst_mut(term).dests[di].args.push(arg);
                         let insts = &mut func.blocks[pb.index()].insts;
@@ -801,6 +831,43 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("load.i32 v13"), "{text}");
+        assert!(!text.contains("imul"), "{text}");
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+
+    #[test]
+    fn induction_variable_with_base_carried_as_a_header_parameter() {
+        // as translated wasm does: base travels around the loop as a block parameter
+        let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (h, hp) = b.block(&[Type::I32, Type::I32, Type::I32]);
+        let (exit, _) = b.block(&[]);
+        let zero = b.iconst(b0, Type::I32, 0);
+        b.jump(b0, h, &[zero, zero, p[0]]);
+        let (i, sum, base) = (hp[0], hp[1], hp[2]);
+        let four = b.iconst(h, Type::I32, 4);
+        let t = b.op(h, Opcode::Imul, Type::I32, &[four, i]);
+        let a = b.op(h, Opcode::Iadd, Type::I32, &[t, base]);
+        let x = b.f.ins1(
+            h,
+            Opcode::Load,
+            Type::I32,
+            vec![a],
+            Imm::Mem(MemArg {
+                offset: 4,
+                align: 2,
+                memory: 0,
+            }),
+        );
+        let s2 = b.op(h, Opcode::Iadd, Type::I32, &[sum, x]);
+        let one = b.iconst(h, Type::I32, 1);
+        let i2 = b.op(h, Opcode::Iadd, Type::I32, &[one, i]);
+        let more = b.icmp(h, IntCC::Ult, Type::I32, i2, p[1]);
+        b.brif(h, more, (h, &[i2, s2, base]), (exit, &[]));
+        b.ret(exit, &[s2]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut StrengthReduce, &mut b.f);
+        assert_eq!(out.counters["ivs-reduced"], 1, "{text}");
         assert!(!text.contains("imul"), "{text}");
         check_equivalent(&before, &b.f, 64).expect("same behaviour");
     }

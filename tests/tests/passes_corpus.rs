@@ -6,7 +6,8 @@
 //! - translation validation finds no difference between before and after.
 //!
 //! copy-prop also gets every function with a copy injected after every definition and
-//! must give back the original text exactly. Also for `O1` and `fix(const-fold,copy-prop,dce)`. Prints counts (functions, runs
+//! must give back the original text exactly; dce gets dead instructions, parameters
+//! and an unreachable block injected into a dce'd function and must remove exactly them. Also for `O1` and `fix(const-fold,copy-prop,dce)`. Prints counts (functions, runs
 //! that changed something, validation trials compared and inconclusive). This test never accepts a failure silently: every one is
 //! listed, then the test fails.
 
@@ -29,6 +30,8 @@ struct Totals {
     inconclusive: usize,
     /// Functions on which copy-prop undid injected copies exactly.
     injected: usize,
+    /// Functions on which dce removed exactly the injected dead code.
+    dead_injected: usize,
     failures: Vec<String>,
 }
 
@@ -214,6 +217,97 @@ fn check_copy_injection(label: &str, func: &Function, t: &mut Totals) {
     }
 }
 
+/// `func` with dead code added: in every reachable block a dead `iadd` of the first
+/// parameter (when it is an integer), in every reachable non-entry block a parameter
+/// nobody uses (every branch passes the first parameter; self-loops pass it around),
+/// and an unreachable block at the end.
+fn with_dead_code(func: &Function) -> Function {
+    use wlab_ir::{Imm, InstData, Opcode, TrapCode};
+    let mut f = func.clone();
+    let entry = f.entry().expect("a function has an entry");
+    let reachable = {
+        let mut seen = vec![false; f.blocks.len()];
+        let mut stack = vec![entry];
+        seen[entry.index()] = true;
+        while let Some(b) = stack.pop() {
+            for s in f.successors(b) {
+                if !std::mem::replace(&mut seen[s.index()], true) {
+                    stack.push(s);
+                }
+            }
+        }
+        seen
+    };
+    if let Some(&v0) = f.block_params(entry).first() {
+        let ty = f.value_type(v0);
+        for b in f.layout.clone() {
+            if !reachable[b.index()] {
+                continue;
+            }
+            if ty.is_int() {
+                let i = f.make_inst(
+                    InstData::new(Opcode::Iadd, Some(ty), vec![v0, v0], Imm::None),
+                    &[ty],
+                );
+                f.blocks[b.index()].insts.insert(0, i);
+            }
+            if b == entry {
+                continue;
+            }
+            let p = f.append_block_param(b, ty);
+            for pb in f.layout.clone() {
+                let Some(t) = f.terminator(pb) else { continue };
+                for d in f.inst_mut(t).dests.iter_mut().filter(|d| d.block == b) {
+                    d.args.push(if pb == b { p } else { v0 });
+                }
+            }
+        }
+    }
+    let dead = f.create_block();
+    f.append_block(dead);
+    f.terminate(
+        dead,
+        Opcode::Trap,
+        vec![],
+        Imm::Trap(TrapCode::Unreachable),
+        vec![],
+    );
+    f
+}
+
+/// dce on a dce'd function with dead code added gives back the dce'd text.
+fn check_dead_code_injection(label: &str, func: &Function, t: &mut Totals) {
+    let p = Pipeline::parse("dce").expect("registered");
+    let opts = ManagerOptions {
+        verify: true,
+        validate_trials: TRIALS,
+        record_ir: false,
+    };
+    let mut clean = func.clone();
+    if let Err(e) = run_pipeline(&mut clean, &p, &opts) {
+        t.failures.push(format!("{label}: dce: {e}"));
+        return;
+    }
+    let injected = with_dead_code(&clean);
+    if let Err(e) = wlab_ir::verify::verify_function(&injected) {
+        t.failures.push(format!(
+            "{label}: test bug, injected dead code does not verify: {e}"
+        ));
+        return;
+    }
+    let mut f = injected;
+    match run_pipeline(&mut f, &p, &opts) {
+        Err(e) => t
+            .failures
+            .push(format!("{label}: dce on injected dead code: {e}")),
+        Ok(_) if print_function(&f) != print_function(&clean) => t.failures.push(format!(
+            "{label}: dce did not remove exactly the injected dead code\n{}",
+            print_function(&f)
+        )),
+        Ok(_) => t.dead_injected += 1,
+    }
+}
+
 #[test]
 fn every_pass_over_the_spec_corpus() {
     let corpus = wlab_tests::corpus::spec_modules();
@@ -245,6 +339,7 @@ fn every_pass_over_the_spec_corpus() {
                 for (label, f) in funcs.iter().skip(k).step_by(threads) {
                     check_function(label, f, pipelines, &mut t);
                     check_copy_injection(label, f, &mut t);
+                    check_dead_code_injection(label, f, &mut t);
                 }
                 let mut all = totals.lock().expect("no panics while holding the lock");
                 all.functions += t.functions;
@@ -255,6 +350,7 @@ fn every_pass_over_the_spec_corpus() {
                 all.compared += t.compared;
                 all.inconclusive += t.inconclusive;
                 all.injected += t.injected;
+                all.dead_injected += t.dead_injected;
                 all.failures.extend(t.failures);
             });
         }
@@ -272,6 +368,10 @@ fn every_pass_over_the_spec_corpus() {
     println!(
         "  copy-prop undid injected copies exactly in {} functions",
         t.injected
+    );
+    println!(
+        "  dce removed exactly the injected dead code in {} functions",
+        t.dead_injected
     );
     for (name, n) in &t.changed {
         println!("  {name}: changed {n} functions");

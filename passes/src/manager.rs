@@ -130,9 +130,10 @@ pub enum Failure {
 pub struct ManagerError {
     pub function: String,
     /// The pass's registry name, or `input` when the input failed to verify.
-    pub pass: String,
+    pub pass: &'static str,
     pub position: String,
-    pub failure: Failure,
+    /// Boxed: keeps `Result<_, ManagerError>` small.
+    pub failure: Box<Failure>,
     pub completed: Vec<PassRun>,
 }
 
@@ -143,7 +144,7 @@ impl fmt::Display for ManagerError {
         } else {
             format!("function `{}`: pass `{}` (step {})", self.function, self.pass, self.position)
         };
-        match &self.failure {
+        match &*self.failure {
             Failure::Pass(e) => write!(f, "{at} failed: {e}"),
             Failure::Instantiate(e) => write!(f, "{at} could not be built: {e}"),
             Failure::Verify(m) => write!(f, "{at} broke the function: {m}"),
@@ -180,12 +181,12 @@ struct Runner<'o> {
 }
 
 impl Runner<'_> {
-    fn fail(&mut self, pass: &str, position: String, failure: Failure) -> ManagerError {
+    fn fail(&mut self, pass: &'static str, position: String, failure: Failure) -> ManagerError {
         ManagerError {
             function: self.report.function.clone(),
-            pass: pass.to_string(),
+            pass,
             position,
-            failure,
+            failure: Box::new(failure),
             completed: std::mem::take(&mut self.report.runs),
         }
     }
@@ -337,7 +338,7 @@ mod tests {
         let e = run_pipeline(&mut f, &p, &QUIET).unwrap_err();
         assert_eq!(e.pass, "liar");
         assert_eq!(e.completed.len(), 1);
-        assert!(matches!(e.failure, Failure::ChangedNotReported { .. }));
+        assert!(matches!(*e.failure, Failure::ChangedNotReported { .. }));
         assert!(e.to_string().contains("pass `liar` (step 1) reported no change"), "{e}");
     }
 

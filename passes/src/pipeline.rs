@@ -369,47 +369,46 @@ impl<'a> Parser<'a> {
         }
         let info = lookup(name).map_err(|e| PipelineError::new(start, e.message))?;
         let mut args: Vec<(String, ArgValue)> = Vec::new();
-        if self.eat(b'(') {
-            if !self.eat(b')') {
-                loop {
-                    let (astart, aname) = self.name()?;
-                    let aname = aname.to_string();
-                    let Some(spec) = info.arg(&aname) else {
-                        return Err(PipelineError::new(
-                            astart,
-                            format!(
-                                "pass `{}` has no argument `{aname}` (valid: {})",
-                                info.name,
-                                info.arg_names()
-                            ),
-                        ));
-                    };
-                    if args.iter().any(|(k, _)| *k == aname) {
-                        return Err(PipelineError::new(
-                            astart,
-                            format!("argument `{aname}` given twice"),
-                        ));
-                    }
-                    self.expect(b'=', &format!("`=` after argument `{aname}`"))?;
-                    let (vstart, vtext) = self.value();
-                    let v = spec.ty.parse(&vtext).map_err(|m| {
-                        PipelineError::new(
-                            vstart,
-                            format!(
-                                "bad value for `{}({aname}=...)`: {m} ({}: {})",
-                                info.name,
-                                spec.ty.name(),
-                                spec.doc
-                            ),
-                        )
-                    })?;
-                    args.push((aname, v));
-                    if !self.eat(b',') {
-                        break;
-                    }
+        // `name()` (no arguments) is the same as `name`.
+        if self.eat(b'(') && !self.eat(b')') {
+            loop {
+                let (astart, aname) = self.name()?;
+                let aname = aname.to_string();
+                let Some(spec) = info.arg(&aname) else {
+                    return Err(PipelineError::new(
+                        astart,
+                        format!(
+                            "pass `{}` has no argument `{aname}` (valid: {})",
+                            info.name,
+                            info.arg_names()
+                        ),
+                    ));
+                };
+                if args.iter().any(|(k, _)| *k == aname) {
+                    return Err(PipelineError::new(
+                        astart,
+                        format!("argument `{aname}` given twice"),
+                    ));
                 }
-                self.expect(b')', "`,` or `)` after the arguments")?;
+                self.expect(b'=', &format!("`=` after argument `{aname}`"))?;
+                let (vstart, vtext) = self.value();
+                let v = spec.ty.parse(&vtext).map_err(|m| {
+                    PipelineError::new(
+                        vstart,
+                        format!(
+                            "bad value for `{}({aname}=...)`: {m} ({}: {})",
+                            info.name,
+                            spec.ty.name(),
+                            spec.doc
+                        ),
+                    )
+                })?;
+                args.push((aname, v));
+                if !self.eat(b',') {
+                    break;
+                }
             }
+            self.expect(b')', "`,` or `)` after the arguments")?;
         }
         let step = PassStep { info, args };
         // Range checks live in the constructors: run one now so a parsed pipeline

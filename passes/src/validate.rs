@@ -240,8 +240,8 @@ pub fn gen_args(params: &[Type], trial: usize) -> Vec<Val> {
                     const E: [f64; 8] = [0.0, 1.0, -1.0, f64::MIN, f64::MAX, f64::NAN, f64::INFINITY, -0.0];
                     Val::F64(if edge { E[pick % E.len()].to_bits() } else if r & 1 == 0 { (small as f64 - 32.5).to_bits() } else { r })
                 }
-                Type::FuncRef => Val::FuncRef(if pick % 2 == 0 { None } else { Some(FuncRef(pick as u32 % 5)) }),
-                Type::ExternRef => Val::ExternRef(if pick % 2 == 0 { None } else { Some(pick as u32 % 5) }),
+                Type::FuncRef => Val::FuncRef(if pick.is_multiple_of(2) { None } else { Some(FuncRef(pick as u32 % 5)) }),
+                Type::ExternRef => Val::ExternRef(if pick.is_multiple_of(2) { None } else { Some(pick as u32 % 5) }),
             }
         })
         .collect()
@@ -253,8 +253,8 @@ fn zero_or_seeded(ty: Type, h: u64) -> Val {
         Type::I64 => Val::I64(h as i64),
         Type::F32 => Val::F32(((h % 2000) as f32 - 1000.0).to_bits()),
         Type::F64 => Val::F64(((h % 2000) as f64 - 1000.25).to_bits()),
-        Type::FuncRef => Val::FuncRef(if h % 3 == 0 { None } else { Some(FuncRef((h % 7) as u32)) }),
-        Type::ExternRef => Val::ExternRef(if h % 3 == 0 { None } else { Some((h % 7) as u32) }),
+        Type::FuncRef => Val::FuncRef(if h.is_multiple_of(3) { None } else { Some(FuncRef((h % 7) as u32)) }),
+        Type::ExternRef => Val::ExternRef(if h.is_multiple_of(3) { None } else { Some((h % 7) as u32) }),
     }
 }
 
@@ -385,7 +385,7 @@ impl<'s> TestEnv<'s> {
             h = mix(h, val_hash(a));
         }
         self.calls.push(CallRecord { target, args: args.to_vec(), state });
-        if h % 32 == 0 {
+        if h.is_multiple_of(32) {
             return Err(Trap::new(TrapCode::Unreachable));
         }
         if let Some(m) = self.memories.first_mut() {

@@ -160,9 +160,7 @@ impl Pass for CopyProp {
             .collect();
         let removed_copies = remove_insts(func, |i| is_copy[i.index()]);
         debug_assert_eq!(removed_copies as u64, copies);
-        for b in func.layout.clone() {
-            remove_block_params(func, b, &dead_params[b.index()]);
-        }
+        remove_block_params(func, &dead_params);
         let mut out = PassOutcome {
             changed: Changed::Instructions,
             ..PassOutcome::unchanged()

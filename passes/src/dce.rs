@@ -112,18 +112,13 @@ impl Pass for Dce {
         }
 
         let removed_insts = remove_insts(func, |i| !live_inst[i.index()]);
-        let mut removed_params = 0;
-        for b in func.layout.clone() {
-            if b == entry {
-                continue;
-            }
-            let dead: Vec<bool> = func
-                .block_params(b)
-                .iter()
-                .map(|p| !live_val[p.index()])
-                .collect();
-            removed_params += remove_block_params(func, b, &dead);
-        }
+        let dead: Vec<Vec<bool>> = func
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(b, data)| data.params.iter().map(|p| b != entry.index() && !live_val[p.index()]).collect())
+            .collect();
+        let removed_params = remove_block_params(func, &dead);
         if removed_insts > 0 {
             out.count("removed-insts", removed_insts as u64);
         }

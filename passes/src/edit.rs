@@ -41,40 +41,38 @@ pub fn incoming_edges(func: &Function) -> Vec<Vec<(Inst, usize)>> {
     inc
 }
 
-/// Removes the parameters of `b` for which `remove[n]` is true, and the matching
-/// argument from every branch to `b` (each naming of `b` in every terminator in the
-/// layout). Precondition: no remaining instruction uses a removed parameter.
-/// Returns how many were removed.
-pub fn remove_block_params(func: &mut Function, b: Block, remove: &[bool]) -> usize {
-    if !remove.iter().any(|&r| r) {
+/// Removes, for every block `b`, the parameters `n` with `remove[b][n]` true, and the
+/// matching argument from every branch to `b` (each naming of `b` in every terminator
+/// in the layout), in one sweep over the layout. `remove` is indexed by block; a short
+/// or missing entry removes nothing. Precondition: no remaining instruction uses a
+/// removed parameter. Returns how many parameters were removed.
+pub fn remove_block_params(func: &mut Function, remove: &[Vec<bool>]) -> usize {
+    let dead = |b: Block, n: usize| remove.get(b.index()).and_then(|m| m.get(n)).copied().unwrap_or(false);
+    if !remove.iter().any(|m| m.iter().any(|&r| r)) {
         return 0;
     }
-    let keep = |n: usize| !remove.get(n).copied().unwrap_or(false);
-    let layout = func.layout.clone();
-    for &pb in &layout {
+    for pb in func.layout.clone() {
         if let Some(t) = func.terminator(pb) {
-            for d in func.inst_mut(t).dests.iter_mut().filter(|d| d.block == b) {
+            for d in func.inst_mut(t).dests.iter_mut() {
+                let b = d.block;
                 let mut n = 0;
                 d.args.retain(|_| {
-                    let k = keep(n);
                     n += 1;
-                    k
+                    !dead(b, n - 1)
                 });
             }
         }
     }
-    let old = std::mem::take(&mut func.blocks[b.index()].params);
-    let removed = old.len() - old.iter().enumerate().filter(|(n, _)| keep(*n)).count();
-    let kept: Vec<Value> = old
-        .iter()
-        .enumerate()
-        .filter(|(n, _)| keep(*n))
-        .map(|(_, &v)| v)
-        .collect();
-    for (n, &v) in kept.iter().enumerate() {
-        func.values[v.index()].def = ValueDef::Param(b, n as u32);
+    let mut removed = 0;
+    for b in func.layout.clone() {
+        let old = std::mem::take(&mut func.blocks[b.index()].params);
+        let kept: Vec<Value> = old.iter().enumerate().filter(|(n, _)| !dead(b, *n)).map(|(_, &v)| v).collect();
+        removed += old.len() - kept.len();
+        for (n, &v) in kept.iter().enumerate() {
+            func.values[v.index()].def = ValueDef::Param(b, n as u32);
+        }
+        func.blocks[b.index()].params = kept;
     }
-    func.blocks[b.index()].params = kept;
     removed
 }
 

@@ -60,6 +60,14 @@ struct SsaBlock {
     preds: Vec<Pred>,
     /// Parameters added while the block was not sealed, with their variable.
     incomplete: Vec<(u32, Value)>,
+    /// A block that dominates this one (see [`SsaBuilder::set_dom_parent`]).
+    parent: Option<Block>,
+    /// The assignment counter when control left `parent` towards this block.
+    pseq: u64,
+    /// Depth in the parent tree and a skip pointer to an ancestor (Myers' jump pointers,
+    /// which find the highest ancestor satisfying a monotone test in O(log depth) steps).
+    depth: u32,
+    jump: Option<Block>,
 }
 
 enum Task {
@@ -84,6 +92,11 @@ pub(crate) struct SsaBuilder {
     tasks: Vec<Task>,
     results: Vec<Value>,
     visited: Vec<Block>,
+    /// Counts assignments (`def_var`); `last_def[var]` is the count at `var`'s last one.
+    seq: u64,
+    last_def: Vec<u64>,
+    /// Loop headers not yet sealed, innermost last.
+    open_loops: Vec<Block>,
 }
 
 impl SsaBuilder {
@@ -100,7 +113,11 @@ impl SsaBuilder {
             tasks: Vec::new(),
             results: Vec::new(),
             visited: Vec::new(),
+            seq: 1,
+            last_def: Vec::new(),
+            open_loops: Vec::new(),
         };
+        b.last_def = vec![0; b.var_types.len()];
         b.block(entry).sealed = true;
         b
     }
@@ -128,9 +145,83 @@ impl SsaBuilder {
         self.var_types.len()
     }
 
-    /// Sets the value of `var` at the current point of `block`.
+    /// Sets the value of `var` at the current point of `block` (an assignment).
     pub fn def_var(&mut self, var: u32, block: Block, value: Value) {
+        self.seq += 1;
+        if let Some(l) = self.last_def.get_mut(var as usize) {
+            *l = self.seq;
+        }
+        self.memo(var, block, value);
+    }
+
+    /// Records a value found by a lookup (not an assignment).
+    fn memo(&mut self, var: u32, block: Block, value: Value) {
         self.defs.insert((block.0, var), value);
+    }
+
+    /// The assignment counter now; pass it to [`SsaBuilder::set_dom_parent`].
+    pub fn now(&self) -> u64 {
+        self.seq
+    }
+
+    /// Declares that `parent` dominates `b` and that control left `parent` towards `b`
+    /// when the assignment counter was `pseq`: every path from that point to `b` runs
+    /// through code translated after it. Lookups then skip from `b` straight to `parent`
+    /// (and further up) for variables not assigned since, instead of walking every block.
+    /// Set it before `b` is looked into; a block without a parent is walked the usual way.
+    pub fn set_dom_parent(&mut self, b: Block, parent: Block, pseq: u64) {
+        let (pdepth, pjump) = {
+            let p = self.block(parent);
+            (p.depth, p.jump.unwrap_or(parent))
+        };
+        let (jdepth, jjump) = {
+            let j = self.block(pjump);
+            (j.depth, j.jump.unwrap_or(pjump))
+        };
+        let jjdepth = self.block(jjump).depth;
+        let jump = if pdepth - jdepth == jdepth - jjdepth && pjump != parent {
+            jjump
+        } else {
+            parent
+        };
+        let sb = self.block(b);
+        sb.parent = Some(parent);
+        sb.pseq = pseq;
+        sb.depth = pdepth + 1;
+        sb.jump = Some(jump);
+    }
+
+    /// Declares `header` a loop header whose back edges are still to come; lookups never
+    /// skip above it until it is sealed.
+    pub fn enter_loop(&mut self, header: Block) {
+        self.open_loops.push(header);
+    }
+
+    /// The highest dominator `a` of `b` such that `var` (last assigned at `l`) is not
+    /// assigned on any path from `a`'s end to `b`; `b` itself when there is none.
+    fn skip(&self, b: Block, l: u64) -> Block {
+        let ok = |n: Block| {
+            let sb = &self.blocks[n.index()];
+            sb.parent.is_some() && sb.pseq >= l
+        };
+        if b.index() >= self.blocks.len() || !ok(b) {
+            return b;
+        }
+        let mut n = b;
+        loop {
+            let sb = &self.blocks[n.index()];
+            if let Some(j) = sb.jump {
+                if j != n && ok(j) {
+                    n = j;
+                    continue;
+                }
+            }
+            match sb.parent {
+                Some(p) if ok(p) => n = p,
+                _ => break,
+            }
+        }
+        self.blocks[n.index()].parent.unwrap_or(n)
     }
 
     /// The alias-free value `v` stands for.
@@ -152,6 +243,9 @@ impl SsaBuilder {
     /// Declares that every predecessor of `b` is known and completes its incomplete
     /// parameters.
     pub fn seal(&mut self, func: &mut Function, b: Block) {
+        if self.open_loops.last() == Some(&b) {
+            self.open_loops.pop();
+        }
         let incomplete = std::mem::take(&mut self.block(b).incomplete);
         for (var, param) in incomplete {
             self.push_param_lookups(b, param);
@@ -199,10 +293,31 @@ impl SsaBuilder {
 
     fn lookup(&mut self, func: &mut Function, var: u32, start: Block) {
         self.visited.clear();
+        let barrier = match self.open_loops.last() {
+            Some(h) => self
+                .blocks
+                .get(h.index())
+                .map_or(u64::MAX, |sb| sb.pseq + 1),
+            None => 0,
+        };
+        let l = self
+            .last_def
+            .get(var as usize)
+            .copied()
+            .unwrap_or(u64::MAX)
+            .max(barrier);
         let mut cur = start;
         let found = loop {
             if let Some(&v) = self.defs.get(&(cur.0, var)) {
                 break self.resolve(v);
+            }
+            if self.blocks.get(cur.index()).is_some_and(|sb| sb.sealed) {
+                let up = self.skip(cur, l);
+                if up != cur {
+                    self.visited.push(cur);
+                    cur = up;
+                    continue;
+                }
             }
             let ty = self.var_types[var as usize];
             let (sealed, npreds) = {
@@ -212,7 +327,7 @@ impl SsaBuilder {
             if !sealed {
                 let p = func.append_block_param(cur, ty);
                 self.block(cur).incomplete.push((var, p));
-                self.def_var(var, cur, p);
+                self.memo(var, cur, p);
                 break p;
             }
             match npreds {
@@ -221,7 +336,7 @@ impl SsaBuilder {
                     // still holds its initial zero.
                     let v = self.zero_const(func, ty);
                     let entry = self.entry;
-                    self.def_var(var, entry, v);
+                    self.memo(var, entry, v);
                     break v;
                 }
                 1 => {
@@ -230,10 +345,10 @@ impl SsaBuilder {
                 }
                 _ => {
                     let p = func.append_block_param(cur, ty);
-                    self.def_var(var, cur, p);
+                    self.memo(var, cur, p);
                     for i in 0..self.visited.len() {
                         let b = self.visited[i];
-                        self.def_var(var, b, p);
+                        self.memo(var, b, p);
                     }
                     self.push_param_lookups(cur, p);
                     return;
@@ -242,7 +357,7 @@ impl SsaBuilder {
         };
         for i in 0..self.visited.len() {
             let b = self.visited[i];
-            self.def_var(var, b, found);
+            self.memo(var, b, found);
         }
         self.results.push(found);
     }

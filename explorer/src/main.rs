@@ -1,1 +1,30 @@
-fn main() {}
+//! The `wlab` binary: parses the command line and hands off to `wlab_explorer::cmd`.
+//! Errors are one line on stderr and exit status 1; usage errors exit 2 (clap).
+
+use clap::Parser;
+use wlab_explorer::cli::Cli;
+
+fn main() {
+    // A panic is a wlab bug, never the user's fault: say so in one line, no backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let loc = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("wlab: internal error (a bug in wlab, please report it): {msg}{loc}");
+    }));
+    let cli = Cli::parse();
+    match wlab_explorer::cmd::run(cli.command) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("wlab: error: {e}");
+            std::process::exit(1);
+        }
+    }
+}

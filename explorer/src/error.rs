@@ -1,0 +1,58 @@
+//! The command line's error type: every failure a user can cause, each shown as one
+//! line on stderr with a non-zero exit. Internal bugs panic elsewhere; never here.
+
+use std::fmt;
+
+#[derive(Debug)]
+pub enum CliError {
+    Input(crate::input::InputError),
+    Translate(wlab_ir::translate::TranslateError),
+    Select(crate::select::SelectError),
+    /// The translated (or parsed) IR failed verification: a bug in wlab, reported.
+    Verify {
+        func: String,
+        message: String,
+    },
+    /// A bad pipeline string or a pass that failed.
+    Pipeline(String),
+    Other(String),
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Input(e) => write!(f, "{e}"),
+            CliError::Translate(e) => write!(f, "{e}"),
+            CliError::Select(e) => write!(f, "{e}"),
+            CliError::Verify { func, message } => {
+                write!(
+                    f,
+                    "internal error: IR of `{func}` does not verify: {}",
+                    message.lines().next().unwrap_or("")
+                )
+            }
+            CliError::Pipeline(m) => write!(f, "{m}"),
+            CliError::Other(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<crate::input::InputError> for CliError {
+    fn from(e: crate::input::InputError) -> Self {
+        CliError::Input(e)
+    }
+}
+
+impl From<wlab_ir::translate::TranslateError> for CliError {
+    fn from(e: wlab_ir::translate::TranslateError) -> Self {
+        CliError::Translate(e)
+    }
+}
+
+impl From<crate::select::SelectError> for CliError {
+    fn from(e: crate::select::SelectError) -> Self {
+        CliError::Select(e)
+    }
+}

@@ -1,0 +1,139 @@
+//! `wlab explore`: one function from wasm to IR, through a pipeline of passes, as a
+//! report that renders as text or JSON.
+//!
+//! The file-driven tests call [`explore_function`] and [`render_text`] too, so what a
+//! snapshot pins is exactly what the command prints. This file must never print
+//! directly or exit: it returns values.
+
+use crate::error::CliError;
+use crate::select::select_function;
+use crate::wasm_text::{function_text, WasmLine};
+use serde::Serialize;
+use std::fmt::Write;
+use wlab_ir::{Function, Module};
+
+/// What to show and do.
+#[derive(Clone, Debug, Default)]
+pub struct ExploreOptions {
+    /// Pipeline string (`copy-prop,dce`, `O2`); `None` runs no pass.
+    pub passes: Option<String>,
+    /// Show a unified diff per pass instead of the whole IR after it.
+    pub diff: bool,
+    /// Translation-validate each pass with the IR interpreter.
+    pub check: bool,
+    /// Show the wasm operators.
+    pub show_wasm: bool,
+}
+
+/// Everything `explore` knows about one function.
+#[derive(Clone, Debug, Serialize)]
+pub struct FunctionReport {
+    pub index: u32,
+    pub name: String,
+    pub signature: String,
+    pub wasm: Vec<WasmLine>,
+    /// The IR as translated (and verified).
+    pub ir: String,
+    pub pipeline: Option<String>,
+    pub passes: Vec<PassReport>,
+}
+
+/// One pass run, as shown by the explorer.
+#[derive(Clone, Debug, Serialize)]
+pub struct PassReport {
+    pub name: String,
+    pub changed: bool,
+    pub time_us: f64,
+    pub counters: std::collections::BTreeMap<String, u64>,
+    /// The IR after the pass.
+    pub ir_after: String,
+    /// Unified diff from the IR before the pass (empty when unchanged).
+    pub diff: String,
+}
+
+/// Selects a function of a translated module and builds its report.
+pub fn explore_function(
+    bytes: &[u8],
+    module: &Module,
+    selector: &str,
+    opts: &ExploreOptions,
+) -> Result<FunctionReport, CliError> {
+    let index = select_function(&module.info, selector)?;
+    let func = module
+        .function(index)
+        .expect("select_function returns defined functions");
+    let wasm = if opts.show_wasm {
+        function_text(bytes, index, module.info.num_imported_funcs()).map_err(CliError::Other)?
+    } else {
+        Vec::new()
+    };
+    report_function(func, wasm, opts)
+}
+
+/// Builds the report of one IR function (translated or parsed from IR text): verifies
+/// it, then runs the pipeline if one is asked for.
+pub fn report_function(
+    func: &Function,
+    wasm: Vec<WasmLine>,
+    opts: &ExploreOptions,
+) -> Result<FunctionReport, CliError> {
+    wlab_ir::verify::verify_function(func).map_err(|e| CliError::Verify {
+        func: func.name.clone(),
+        message: e.to_string(),
+    })?;
+    let mut report = FunctionReport {
+        index: func.wasm_index.unwrap_or(0),
+        name: func.name.clone(),
+        signature: func.signature.to_string(),
+        wasm,
+        ir: wlab_ir::print_function(func),
+        pipeline: opts.passes.clone(),
+        passes: Vec::new(),
+    };
+    if let Some(p) = &opts.passes {
+        report.passes = crate::pipeline::run_pipeline(func, p, opts.check)?;
+    }
+    Ok(report)
+}
+
+/// The text rendering (what `wlab explore` prints by default).
+pub fn render_text(r: &FunctionReport, diff: bool) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, ";; function {} \"{}\" {}", r.index, r.name, r.signature);
+    if !r.wasm.is_empty() {
+        let _ = writeln!(s, "\n;; wasm");
+        for l in &r.wasm {
+            let _ = writeln!(s, "{:>8x}  {}", l.offset, l.text);
+        }
+    }
+    let _ = writeln!(s, "\n;; ir");
+    s.push_str(&r.ir);
+    if let Some(p) = &r.pipeline {
+        let _ = writeln!(s, "\n;; pipeline: {p}");
+    }
+    for p in &r.passes {
+        let counters: Vec<String> = p.counters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(
+            s,
+            "\n;; pass {}: {}{}{}",
+            p.name,
+            if p.changed { "changed" } else { "unchanged" },
+            if counters.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", counters.join(" "))
+            },
+            if diff {
+                String::new()
+            } else {
+                format!(", {:.0} us", p.time_us)
+            },
+        );
+        if diff {
+            s.push_str(&p.diff);
+        } else if p.changed {
+            s.push_str(&p.ir_after);
+        }
+    }
+    s
+}

@@ -1,0 +1,23 @@
+//! The `wlab` command line and the explorer's renderings.
+//!
+//! ```text
+//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling
+//!                                       │
+//!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
+//!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter)
+//!                                       └──▶ filetest (what tests/filetests pins)
+//! ```
+//! Library code returns values and errors; only `main.rs` prints errors and exits.
+
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod explore;
+pub mod filetest;
+pub mod input;
+pub mod pipeline;
+pub mod scaling;
+pub mod select;
+pub mod wasm_text;
+
+pub use error::CliError;

@@ -1,0 +1,91 @@
+//! The explorer's adapter to the pass manager: runs a pipeline string on a copy of one
+//! function with verification (and translation validation with `--check`), and turns
+//! the manager's report into what the explorer shows (IR after each pass, unified
+//! diffs). It never runs a pass itself.
+
+use crate::explore::PassReport;
+use crate::CliError;
+use std::time::Instant;
+use wlab_ir::{print_function, Function};
+use wlab_passes::manager::{run_pipeline as run, ManagerOptions};
+use wlab_passes::pipeline::Pipeline;
+
+/// Trials of translation validation per pass under `--check`.
+const CHECK_TRIALS: usize = 16;
+
+fn parse(pipeline: &str) -> Result<Pipeline, CliError> {
+    Pipeline::parse(pipeline)
+        .map_err(|e| CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))
+}
+
+/// Runs `pipeline` on a copy of `func`; one [`PassReport`] per pass run, in order.
+pub fn run_pipeline(
+    func: &Function,
+    pipeline: &str,
+    check: bool,
+) -> Result<Vec<PassReport>, CliError> {
+    let p = parse(pipeline)?;
+    let opts = ManagerOptions {
+        verify: true,
+        validate_trials: if check { CHECK_TRIALS } else { 0 },
+        record_ir: true,
+    };
+    let mut f = func.clone();
+    let report =
+        run(&mut f, &p, &opts).map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
+    let mut before = print_function(func);
+    let mut out = Vec::new();
+    for r in report.runs {
+        let after = r.ir_after.unwrap_or_else(|| before.clone());
+        let diff = if r.measured {
+            unified_diff(&before, &after, r.name)
+        } else {
+            String::new()
+        };
+        let name = if r.args.is_empty() {
+            r.name.to_string()
+        } else {
+            format!("{}({})", r.name, r.args)
+        };
+        out.push(PassReport {
+            name,
+            changed: r.measured,
+            time_us: r.time.as_secs_f64() * 1e6,
+            counters: r
+                .counters
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            ir_after: after.clone(),
+            diff,
+        });
+        before = after;
+    }
+    Ok(out)
+}
+
+/// Runs `pipeline` on a copy of `func` without checks or recording; milliseconds.
+pub fn time_pipeline(func: &Function, pipeline: &str) -> Result<f64, CliError> {
+    let p = parse(pipeline)?;
+    let opts = ManagerOptions {
+        verify: false,
+        validate_trials: 0,
+        record_ir: false,
+    };
+    let mut f = func.clone();
+    let start = Instant::now();
+    run(&mut f, &p, &opts).map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
+    Ok(start.elapsed().as_secs_f64() * 1e3)
+}
+
+fn unified_diff(before: &str, after: &str, pass: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(2)
+        .header("before", &format!("after {pass}"))
+        .to_string()
+}
+
+fn one_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").to_string()
+}

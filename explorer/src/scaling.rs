@@ -1,0 +1,199 @@
+//! `wlab scaling`: generates one large function (any number of wasm instructions and
+//! locals, with nested blocks, loops, branches, memory accesses and calls), then times
+//! translation — and a pipeline, when given — at several sizes, so anyone can see
+//! whether the cost grows linearly. It reports measurements; it asserts nothing.
+
+use serde::Serialize;
+use std::fmt::Write;
+use std::time::Instant;
+
+/// One measured size.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScalingRow {
+    pub factor: usize,
+    pub wasm_instructions: usize,
+    pub locals: usize,
+    pub ir_instructions: usize,
+    pub blocks: usize,
+    pub translate_ms: f64,
+    pub pipeline_ms: Option<f64>,
+}
+
+/// A tiny deterministic generator (xorshift), so every run measures the same code.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Wasm text of a module whose function 1 (`big`) has about `insts` instructions and
+/// `locals` i32/i64 locals; function 0 is a small callee.
+pub fn generate_module(insts: usize, locals: usize) -> String {
+    let locals = locals.max(2);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut s = String::new();
+    s.push_str("(module\n  (memory 1)\n  (func $callee (param i32) (result i32) local.get 0 i32.const 1 i32.add)\n");
+    let _ = write!(
+        s,
+        "  (func $big (export \"big\") (param i32 i32) (result i32)\n    (local"
+    );
+    for i in 0..locals {
+        s.push_str(if i % 4 == 3 { " i64" } else { " i32" });
+    }
+    s.push_str(")\n");
+    let nlocal = locals + 2;
+    let is_i64 = |l: usize| l >= 2 && (l - 2) % 4 == 3;
+    let i32_local = |rng: &mut Rng| loop {
+        let l = rng.below(nlocal);
+        if !is_i64(l) {
+            break l;
+        }
+    };
+    let mut emitted = 0;
+    let mut depth = 0;
+    while emitted < insts {
+        match rng.below(16) {
+            0..=7 => {
+                let (a, b, d) = (
+                    i32_local(&mut rng),
+                    i32_local(&mut rng),
+                    i32_local(&mut rng),
+                );
+                let op = [
+                    "i32.add", "i32.sub", "i32.mul", "i32.and", "i32.or", "i32.xor", "i32.shl",
+                ][rng.below(7)];
+                let _ = writeln!(
+                    s,
+                    "    local.get {a} local.get {b} {op} i32.const {} i32.add local.set {d}",
+                    rng.below(100)
+                );
+                emitted += 6;
+            }
+            8 => {
+                let (a, d) = (i32_local(&mut rng), i32_local(&mut rng));
+                let _ = writeln!(
+                    s,
+                    "    local.get {a} i32.const 1020 i32.and i32.load offset=4 local.set {d}"
+                );
+                emitted += 5;
+            }
+            9 => {
+                let (a, b) = (i32_local(&mut rng), i32_local(&mut rng));
+                let _ = writeln!(
+                    s,
+                    "    local.get {a} i32.const 1020 i32.and local.get {b} i32.store"
+                );
+                emitted += 5;
+            }
+            10 => {
+                let (a, d) = (i32_local(&mut rng), i32_local(&mut rng));
+                let _ = writeln!(s, "    local.get {a} call $callee local.set {d}");
+                emitted += 3;
+            }
+            11 | 12 if depth < 8 => {
+                let c = i32_local(&mut rng);
+                let _ = writeln!(s, "    local.get {c} if");
+                depth += 1;
+                emitted += 2;
+            }
+            13 if depth < 8 => {
+                let c = i32_local(&mut rng);
+                let _ = writeln!(s, "    block local.get {c} br_if 0");
+                depth += 1;
+                emitted += 3;
+            }
+            14 if depth < 8 => {
+                // A loop that runs a bounded number of times: counter in local 0.
+                let _ = writeln!(s, "    loop local.get 0 i32.const 1 i32.sub local.tee 0 i32.const 0 i32.gt_s br_if 0 end");
+                emitted += 9;
+            }
+            _ if depth > 0 => {
+                s.push_str("    end\n");
+                depth -= 1;
+                emitted += 1;
+            }
+            _ => {
+                let l = rng.below(nlocal);
+                if is_i64(l) {
+                    let _ = writeln!(s, "    local.get {l} i64.const 3 i64.rotl local.set {l}");
+                } else {
+                    let _ = writeln!(s, "    local.get {l} i32.popcnt local.set {l}");
+                }
+                emitted += 3;
+            }
+        }
+    }
+    for _ in 0..depth {
+        s.push_str("    end\n");
+    }
+    let _ = writeln!(s, "    local.get 0 local.get 1 i32.add)\n)");
+    s
+}
+
+/// Generates, translates and (optionally) runs a pipeline at each size factor.
+pub fn measure(
+    insts: usize,
+    locals: usize,
+    factors: &[usize],
+    passes: Option<&str>,
+) -> Result<Vec<ScalingRow>, crate::CliError> {
+    let mut rows = Vec::new();
+    for &factor in factors {
+        let n = insts * factor;
+        let text = generate_module(n, locals);
+        let bytes = wat::parse_str(&text)
+            .map_err(|e| crate::CliError::Other(format!("generated module: {e}")))?;
+        let start = Instant::now();
+        let module = wlab_ir::translate::translate_module(&bytes)?;
+        let translate_ms = start.elapsed().as_secs_f64() * 1e3;
+        let func = &module.functions[1];
+        let pipeline_ms = match passes {
+            Some(p) => Some(crate::pipeline::time_pipeline(func, p)?),
+            None => None,
+        };
+        rows.push(ScalingRow {
+            factor,
+            wasm_instructions: n,
+            locals,
+            ir_instructions: func.num_layout_insts(),
+            blocks: func.layout.len(),
+            translate_ms,
+            pipeline_ms,
+        });
+    }
+    Ok(rows)
+}
+
+/// A fixed-width table of the rows.
+pub fn render(rows: &[ScalingRow]) -> String {
+    let mut s = String::from(
+        "factor  wasm-insts  locals  ir-insts  blocks  translate-ms  ns/inst  pipeline-ms\n",
+    );
+    for r in rows {
+        let pipeline = r
+            .pipeline_ms
+            .map(|p| format!("{p:.1}"))
+            .unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            s,
+            "{:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>12.1}  {:>7.0}  {:>11}",
+            r.factor,
+            r.wasm_instructions,
+            r.locals,
+            r.ir_instructions,
+            r.blocks,
+            r.translate_ms,
+            r.translate_ms * 1e6 / r.wasm_instructions as f64,
+            pipeline
+        );
+    }
+    s
+}

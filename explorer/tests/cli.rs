@@ -1,0 +1,181 @@
+//! The `wlab` binary as a user meets it: good input prints what was asked; bad input
+//! prints one line on stderr and exits non-zero, never a panic or backtrace.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn wlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wlab"))
+        .args(args)
+        .current_dir(root())
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("wlab runs")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+fn tmp_file(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wlab-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+/// Asserts a failure with exactly one line on stderr containing `needle`.
+fn assert_one_line_error(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "expected failure, got success; stderr: {stderr}"
+    );
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "expected one line on stderr, got:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(needle),
+        "stderr `{stderr}` does not mention `{needle}`"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("internal error"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn explore_wat_by_export_name_shows_wasm_and_ir() {
+    let out = wlab(&["explore", "examples/sum.wat", "--func", "fac"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(";; wasm"), "{stdout}");
+    assert!(stdout.contains("i64.eqz"), "{stdout}");
+    assert!(
+        stdout.contains("function fn1 \"fac\"(i64) -> i64 {"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("call fn1("), "{stdout}");
+}
+
+#[test]
+fn explore_wasm_binary_by_index_and_by_name() {
+    let bytes = wat::parse_file(root().join("examples/sum.wat")).unwrap();
+    let p = tmp_file("sum.wasm", &bytes);
+    for sel in ["0", "sum_scaled"] {
+        let out = wlab(&["explore", p.to_str().unwrap(), "--func", sel]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("\"sum_scaled\""));
+    }
+}
+
+#[test]
+fn explore_json_is_valid_json() {
+    let out = wlab(&[
+        "explore",
+        "examples/sum.wat",
+        "--func",
+        "fac",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["name"], "fac");
+    assert!(v["ir"].as_str().unwrap().contains("imul.i64"));
+    assert!(v["wasm"].as_array().unwrap().len() > 3);
+}
+
+#[test]
+fn unreadable_file_is_one_line() {
+    assert_one_line_error(
+        &wlab(&["explore", "no/such/file.wasm", "--func", "0"]),
+        "cannot read no/such/file.wasm",
+    );
+}
+
+#[test]
+fn malformed_binary_is_one_line() {
+    let p = tmp_file("bad.wasm", b"\0asm\x01\0\0\0\x01\xff\xff");
+    assert_one_line_error(&wlab(&["explore", p.to_str().unwrap(), "--func", "0"]), "");
+}
+
+#[test]
+fn malformed_text_is_one_line() {
+    let p = tmp_file("bad.wat", b"(module (func (result i32) i32.const))");
+    assert_one_line_error(
+        &wlab(&["explore", p.to_str().unwrap(), "--func", "0"]),
+        "bad.wat",
+    );
+}
+
+#[test]
+fn invalid_module_is_one_line() {
+    let p = tmp_file("invalid.wat", b"(module (func (result i32) i64.const 1))");
+    assert_one_line_error(&wlab(&["explore", p.to_str().unwrap(), "--func", "0"]), "");
+}
+
+#[test]
+fn missing_function_lists_names() {
+    let out = wlab(&["explore", "examples/sum.wat", "--func", "nope"]);
+    assert_one_line_error(&out, "no function `nope`");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fac"));
+    assert_one_line_error(
+        &wlab(&["explore", "examples/sum.wat", "--func", "7"]),
+        "out of range",
+    );
+}
+
+#[test]
+fn simd_is_refused_by_name() {
+    let p = tmp_file(
+        "simd.wat",
+        b"(module (func $v (result i32) (i32x4.extract_lane 0 (v128.const i64x2 0 0))))",
+    );
+    assert_one_line_error(
+        &wlab(&["explore", p.to_str().unwrap(), "--func", "0"]),
+        "v128",
+    );
+}
+
+#[test]
+fn unknown_engine_lists_valid_ones() {
+    let p = tmp_file("empty.wast", b"(module)");
+    assert_one_line_error(
+        &wlab(&["wast", p.to_str().unwrap(), "--engine", "nope"]),
+        "interp",
+    );
+}
+
+#[test]
+fn wast_reports_counts_and_fails_on_failure() {
+    let p = tmp_file(
+        "t.wast",
+        b"(module (func (export \"f\") (result i32) i32.const 1))\n(assert_return (invoke \"f\") (i32.const 1))\n(assert_return (invoke \"f\") (i32.const 2))\n",
+    );
+    let out = wlab(&["wast", p.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap()
+            .ends_with("passed, 1 failed, 0 skipped"),
+        "{stdout}"
+    );
+}

@@ -25,6 +25,7 @@ pub mod ops;
 pub mod spectest;
 pub mod stack;
 pub mod store;
+pub mod wast;
 
 pub use engine::{engine_by_name, Engine, EngineError, PreparedModule, ENGINE_NAMES};
 pub use instance::{instantiate, instantiate_module, Instance, InstantiateError};
@@ -34,3 +35,4 @@ pub use linker::{Linker, Resolver};
 pub use spectest::define_spectest;
 pub use stack::run_with_big_stack;
 pub use store::{Extern, GlobalId, InstanceId, MemoryId, Store, StoreLimits, TableId};
+pub use wast::{run_wast_file, run_wast_text, WastConfig, WastError, WastReport};

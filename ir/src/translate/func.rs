@@ -499,6 +499,10 @@ impl FuncTranslator<'_, '_> {
         }
         let mut end_reached = frame.end_reached;
         if self.reachable {
+            if let FrameKind::Loop { .. } = frame.kind {
+                // Nothing branches to a loop's end: only this fall-through enters it.
+                self.ssa.set_dom_parent(frame.end, self.cur, self.ssa.now());
+            }
             let results = self.pop_n(frame.result_types.len())?;
             self.jump(frame.end, results);
             end_reached = true;
@@ -570,6 +574,8 @@ impl FuncTranslator<'_, '_> {
             O::Block { blockty } => {
                 let (params, results) = self.block_type(blockty, offset)?;
                 let end = self.new_block_with_params(&results);
+                // Every path into `end` starts here.
+                self.ssa.set_dom_parent(end, self.cur, self.ssa.now());
                 let base = self
                     .stack
                     .len()
@@ -581,6 +587,8 @@ impl FuncTranslator<'_, '_> {
                 let (params, results) = self.block_type(blockty, offset)?;
                 let args = self.pop_n(params.len())?;
                 let header = self.new_block_with_params(&params);
+                self.ssa.set_dom_parent(header, self.cur, self.ssa.now());
+                self.ssa.enter_loop(header);
                 self.jump(header, args);
                 self.switch_to(header);
                 let end = self.new_block_with_params(&results);
@@ -596,6 +604,10 @@ impl FuncTranslator<'_, '_> {
                 let else_block = self.func.create_block();
                 let end = self.new_block_with_params(&results);
                 let branch_block = self.cur;
+                let now = self.ssa.now();
+                for b in [then_block, else_block, end] {
+                    self.ssa.set_dom_parent(b, branch_block, now);
+                }
                 // The false edge is declared to the SSA builder when its target is known.
                 let mut data = InstData::new(Op::Brif, None, vec![cond], Imm::None);
                 data.srcloc = Some(self.srcloc);
@@ -632,6 +644,7 @@ impl FuncTranslator<'_, '_> {
                 let cond = self.pop()?;
                 let (target, args) = self.branch_dest(relative_depth)?;
                 let next = self.func.create_block();
+                self.ssa.set_dom_parent(next, self.cur, self.ssa.now());
                 let taken = match target {
                     Some(t) => BlockCall::new(t, args),
                     None => {

@@ -10,6 +10,13 @@
 //! that value. [`SsaBuilder::finish`] removes the parameters that became trivial later (also
 //! block parameters carrying wasm block results) and rewrites every use, so no alias is left.
 //!
+//! The translator also declares dominator parents ([`SsaBuilder::set_dom_parent`]): a
+//! lookup skips from a block straight up its dominator chain while the variable was not
+//! assigned between leaving the ancestor and the point asked about. That point is the
+//! current one for a read, and the end of the predecessor for a parameter's argument: only
+//! assignments made up to it count, so an assignment translated later (in another arm)
+//! never stops the skip and no merge block on the way gets a parameter that is then removed.
+//!
 //! Lookups run on an explicit task stack, never by recursion: a chain of 50,000 blocks
 //! cannot overflow the native stack. Definitions are kept in a hash map keyed by
 //! (block, variable), never in a dense locals × blocks table. Nothing here iterates a hash
@@ -54,7 +61,6 @@ struct Pred {
     inst: Inst,
 }
 
-#[derive(Default)]
 struct SsaBlock {
     sealed: bool,
     preds: Vec<Pred>,
@@ -68,11 +74,31 @@ struct SsaBlock {
     /// which find the highest ancestor satisfying a monotone test in O(log depth) steps).
     depth: u32,
     jump: Option<Block>,
+    /// The assignment counter when this block's terminator was first declared as an edge
+    /// (its end: no assignment in it comes later); `u64::MAX` while unknown.
+    end_seq: u64,
+}
+
+impl Default for SsaBlock {
+    fn default() -> Self {
+        SsaBlock {
+            sealed: false,
+            preds: Vec::new(),
+            incomplete: Vec::new(),
+            parent: None,
+            pseq: 0,
+            depth: 0,
+            jump: None,
+            end_seq: u64::MAX,
+        }
+    }
 }
 
 enum Task {
-    /// Find the variable's value at the end of this block; pushes one result.
-    Lookup(Block),
+    /// Find the variable's value at the end of this block (or at the current point, for
+    /// the block being translated), asked at assignment counter `.1` (no assignment made
+    /// after it can reach that point); pushes one result.
+    Lookup(Block, u64),
     /// The arguments of `param` (one result per predecessor, in order) are on the result
     /// stack: add them to the edges, try to remove the parameter, push the outcome.
     Finish { block: Block, param: Value },
@@ -92,9 +118,10 @@ pub(crate) struct SsaBuilder {
     tasks: Vec<Task>,
     results: Vec<Value>,
     visited: Vec<Block>,
-    /// Counts assignments (`def_var`); `last_def[var]` is the count at `var`'s last one.
+    /// Counts assignments (`def_var`); `def_seqs[var]` lists the counts at `var`'s
+    /// assignments, ascending.
     seq: u64,
-    last_def: Vec<u64>,
+    def_seqs: Vec<Vec<u64>>,
     /// Loop headers not yet sealed, innermost last.
     open_loops: Vec<Block>,
 }
@@ -114,10 +141,10 @@ impl SsaBuilder {
             results: Vec::new(),
             visited: Vec::new(),
             seq: 1,
-            last_def: Vec::new(),
+            def_seqs: Vec::new(),
             open_loops: Vec::new(),
         };
-        b.last_def = vec![0; b.var_types.len()];
+        b.def_seqs = vec![Vec::new(); b.var_types.len()];
         b.block(entry).sealed = true;
         b
     }
@@ -132,6 +159,11 @@ impl SsaBuilder {
     /// Records that `inst`, which ends `from`, branches to `target`. Call once per
     /// (instruction, target) pair, before `target` is sealed.
     pub fn declare_pred(&mut self, target: Block, from: Block, inst: Inst) {
+        let seq = self.seq;
+        let end = &mut self.block(from).end_seq;
+        if *end == u64::MAX {
+            *end = seq;
+        }
         let sb = self.block(target);
         debug_assert!(
             !sb.sealed,
@@ -148,8 +180,8 @@ impl SsaBuilder {
     /// Sets the value of `var` at the current point of `block` (an assignment).
     pub fn def_var(&mut self, var: u32, block: Block, value: Value) {
         self.seq += 1;
-        if let Some(l) = self.last_def.get_mut(var as usize) {
-            *l = self.seq;
+        if let Some(l) = self.def_seqs.get_mut(var as usize) {
+            l.push(self.seq);
         }
         self.memo(var, block, value);
     }
@@ -197,7 +229,8 @@ impl SsaBuilder {
         self.open_loops.push(header);
     }
 
-    /// The highest dominator `a` of `b` such that `var` (last assigned at `l`) is not
+    /// The highest dominator `a` of `b` such that `var` (last assigned, up to the point
+    /// asked about, at `l`) is not
     /// assigned on any path from `a`'s end to `b`; `b` itself when there is none.
     fn skip(&self, b: Block, l: u64) -> Block {
         let ok = |n: Block| {
@@ -234,7 +267,7 @@ impl SsaBuilder {
 
     /// The value of `var` at the current point of `block`.
     pub fn use_var(&mut self, func: &mut Function, var: u32, block: Block) -> Value {
-        self.tasks.push(Task::Lookup(block));
+        self.tasks.push(Task::Lookup(block, self.seq));
         self.run(func, var);
         let v = self.results.pop().expect("a lookup pushes one result");
         self.resolve(v)
@@ -259,14 +292,18 @@ impl SsaBuilder {
         self.tasks.push(Task::Finish { block: b, param });
         for i in (0..self.blocks[b.index()].preds.len()).rev() {
             let pred = self.blocks[b.index()].preds[i].block;
-            self.tasks.push(Task::Lookup(pred));
+            let at = self
+                .blocks
+                .get(pred.index())
+                .map_or(u64::MAX, |sb| sb.end_seq);
+            self.tasks.push(Task::Lookup(pred, at.min(self.seq)));
         }
     }
 
     fn run(&mut self, func: &mut Function, var: u32) {
         while let Some(task) = self.tasks.pop() {
             match task {
-                Task::Lookup(b) => self.lookup(func, var, b),
+                Task::Lookup(b, at) => self.lookup(func, var, b, at),
                 Task::Finish { block, param } => {
                     let n = self.blocks[block.index()].preds.len();
                     let args = self.results.split_off(self.results.len() - n);
@@ -291,7 +328,22 @@ impl SsaBuilder {
         }
     }
 
-    fn lookup(&mut self, func: &mut Function, var: u32, start: Block) {
+    /// The count at `var`'s last assignment made no later than `at` (0: none).
+    fn last_def_at(&self, var: u32, at: u64) -> u64 {
+        match self.def_seqs.get(var as usize) {
+            Some(seqs) => {
+                let n = seqs.partition_point(|&s| s <= at);
+                if n == 0 {
+                    0
+                } else {
+                    seqs[n - 1]
+                }
+            }
+            None => u64::MAX,
+        }
+    }
+
+    fn lookup(&mut self, func: &mut Function, var: u32, start: Block, at: u64) {
         self.visited.clear();
         let barrier = match self.open_loops.last() {
             Some(h) => self
@@ -300,12 +352,7 @@ impl SsaBuilder {
                 .map_or(u64::MAX, |sb| sb.pseq + 1),
             None => 0,
         };
-        let l = self
-            .last_def
-            .get(var as usize)
-            .copied()
-            .unwrap_or(u64::MAX)
-            .max(barrier);
+        let l = self.last_def_at(var, at).max(barrier);
         let mut cur = start;
         let found = loop {
             if let Some(&v) = self.defs.get(&(cur.0, var)) {

@@ -165,6 +165,11 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
         }
     }
     let entry = func.entry();
+    // No edge into a forwarder is created below (a jump is threaded only when its new
+    // target is not a forwarder), so the predecessors at the start stay the only blocks
+    // that can branch to a forwarder: each forwarder looks at its own, and one round
+    // threads every forwarder in time linear in the function.
+    let cfg = ControlFlowGraph::new(func);
     let mut progress = false;
     for e in func.layout.clone() {
         if Some(e) == entry {
@@ -182,7 +187,7 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
         if params.iter().any(|&p| uses[p.index()] != own_uses(p)) {
             continue;
         }
-        for b in func.layout.clone() {
+        for &b in cfg.preds(e) {
             if b == e {
                 continue;
             }
@@ -208,26 +213,32 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
                 progress = true;
             }
         }
-        if progress {
-            // Use counts are stale after an edit: recompute on the next round.
-            return true;
-        }
     }
     progress
 }
 
 fn merge_blocks(func: &mut Function, c: &mut Counts) -> bool {
+    // All merges of one round use the CFG from its start: a block merged away is
+    // followed to the block that absorbed it (`into`), and parameter substitutions are
+    // collected and applied once at the end, so a round is linear in the function.
     let cfg = ControlFlowGraph::new(func);
     let entry = func.entry();
-    let mut progress = false;
-    let mut gone = vec![false; func.blocks.len()];
+    let mut into: Vec<Option<Block>> = vec![None; func.blocks.len()];
+    let mut subst: Vec<Option<Value>> = vec![None; func.values.len()];
+    let absorber = |into: &[Option<Block>], mut b: Block| {
+        while let Some(p) = into[b.index()] {
+            b = p;
+        }
+        b
+    };
+    let mut merged = 0u64;
     for b in func.layout.clone() {
-        if Some(b) == entry || gone[b.index()] {
+        if Some(b) == entry {
             continue;
         }
         let [p] = cfg.preds(b) else { continue };
-        let p = *p;
-        if p == b || gone[p.index()] {
+        let p = absorber(&into, *p);
+        if p == b {
             continue;
         }
         let Some(t) = func.terminator(p) else {
@@ -238,23 +249,33 @@ fn merge_blocks(func: &mut Function, c: &mut Counts) -> bool {
             continue;
         }
         let args = d.dests[0].args.clone();
-        let params = func.block_params(b).to_vec();
         // Merge: drop p's jump, append b's instructions, replace b's params.
         func.blocks[p.index()].insts.pop();
         let moved = std::mem::take(&mut func.blocks[b.index()].insts);
         func.blocks[p.index()].insts.extend(moved);
-        substitute_uses(func, |v| match params.iter().position(|&q| q == v) {
-            Some(n) => args[n],
-            None => v,
-        });
-        func.layout.retain(|&x| x != b);
-        gone[b.index()] = true;
-        c.merged += 1;
-        progress = true;
-        // The CFG changed (p's successors are b's now): rebuild before the next merge.
-        return progress;
+        for (n, &q) in func.blocks[b.index()].params.iter().enumerate() {
+            subst[q.index()] = Some(args[n]);
+        }
+        into[b.index()] = Some(p);
+        merged += 1;
     }
-    progress
+    if merged == 0 {
+        return false;
+    }
+    let limit = func.values.len();
+    substitute_uses(func, |mut v| {
+        // Chase: an argument may itself be a parameter merged away later.
+        for _ in 0..limit {
+            match subst[v.index()] {
+                Some(w) => v = w,
+                None => break,
+            }
+        }
+        v
+    });
+    func.layout.retain(|x| into[x.index()].is_none());
+    c.merged += merged;
+    true
 }
 
 #[cfg(test)]

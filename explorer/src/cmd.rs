@@ -9,23 +9,10 @@ use std::io::Write;
 /// Runs one subcommand; `Ok(code)` is the exit status.
 pub fn run(cmd: Command) -> Result<i32, CliError> {
     match cmd {
-        Command::Explore {
-            module,
-            func,
-            passes,
-            diff,
-            check,
-            no_wasm,
-            format,
-        } => {
+        Command::Explore { module, func, passes, diff, check, no_wasm, format } => {
             let bytes = crate::input::read_module(&module)?;
             let m = wlab_ir::translate::translate_module(&bytes)?;
-            let opts = ExploreOptions {
-                passes,
-                diff,
-                check,
-                show_wasm: !no_wasm,
-            };
+            let opts = ExploreOptions { passes, diff, check, show_wasm: !no_wasm };
             let report = explore_function(&bytes, &m, &func, &opts)?;
             match format {
                 Format::Text => print!("{}", render_text(&report, diff)),
@@ -34,8 +21,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             Ok(0)
         }
         Command::Wast { files, engine } => {
-            let engine = wlab_runtime::engine_by_name(&engine)
-                .map_err(|e| CliError::Other(e.to_string()))?;
+            let engine = wlab_runtime::engine_by_name(&engine).map_err(|e| CliError::Other(e.to_string()))?;
             let (mut passed, mut failed, mut skipped) = (0, 0, 0);
             let stdout = std::io::stdout();
             for f in &files {
@@ -56,13 +42,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             print!("{}", wlab_passes::registry::describe_passes());
             Ok(0)
         }
-        Command::Scaling {
-            insts,
-            locals,
-            factors,
-            passes,
-            format,
-        } => {
+        Command::Scaling { insts, locals, factors, passes, format } => {
             let rows = crate::scaling::measure(insts, locals, &factors, passes.as_deref())?;
             match format {
                 Format::Text => print!("{}", crate::scaling::render(&rows)),

@@ -25,11 +25,7 @@ impl fmt::Display for CliError {
             CliError::Translate(e) => write!(f, "{e}"),
             CliError::Select(e) => write!(f, "{e}"),
             CliError::Verify { func, message } => {
-                write!(
-                    f,
-                    "internal error: IR of `{func}` does not verify: {}",
-                    message.lines().next().unwrap_or("")
-                )
+                write!(f, "internal error: IR of `{func}` does not verify: {}", message.lines().next().unwrap_or(""))
             }
             CliError::Pipeline(m) => write!(f, "{m}"),
             CliError::Other(m) => write!(f, "{m}"),

@@ -59,9 +59,7 @@ pub fn explore_function(
     opts: &ExploreOptions,
 ) -> Result<FunctionReport, CliError> {
     let index = select_function(&module.info, selector)?;
-    let func = module
-        .function(index)
-        .expect("select_function returns defined functions");
+    let func = module.function(index).expect("select_function returns defined functions");
     let wasm = if opts.show_wasm {
         function_text(bytes, index, module.info.num_imported_funcs()).map_err(CliError::Other)?
     } else {
@@ -77,10 +75,8 @@ pub fn report_function(
     wasm: Vec<WasmLine>,
     opts: &ExploreOptions,
 ) -> Result<FunctionReport, CliError> {
-    wlab_ir::verify::verify_function(func).map_err(|e| CliError::Verify {
-        func: func.name.clone(),
-        message: e.to_string(),
-    })?;
+    wlab_ir::verify::verify_function(func)
+        .map_err(|e| CliError::Verify { func: func.name.clone(), message: e.to_string() })?;
     let mut report = FunctionReport {
         index: func.wasm_index.unwrap_or(0),
         name: func.name.clone(),
@@ -118,16 +114,8 @@ pub fn render_text(r: &FunctionReport, diff: bool) -> String {
             "\n;; pass {}: {}{}{}",
             p.name,
             if p.changed { "changed" } else { "unchanged" },
-            if counters.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", counters.join(" "))
-            },
-            if diff {
-                String::new()
-            } else {
-                format!(", {:.0} us", p.time_us)
-            },
+            if counters.is_empty() { String::new() } else { format!(", {}", counters.join(" ")) },
+            if diff { String::new() } else { format!(", {:.0} us", p.time_us) },
         );
         if diff {
             s.push_str(&p.diff);

@@ -44,14 +44,8 @@ pub fn parse_header(text: &str) -> Result<Header, String> {
             "passes" => h.passes = Some(value),
             "func" => h.func = Some(value),
             // Prose in the header comment: a key is lowercase letters and dashes only.
-            _ if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') => {
-                continue
-            }
-            _ => {
-                return Err(format!(
-                    "unknown header key `{key}` (known: test, passes, func)"
-                ))
-            }
+            _ if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') => continue,
+            _ => return Err(format!("unknown header key `{key}` (known: test, passes, func)")),
         }
     }
     match h.test.as_str() {
@@ -59,38 +53,22 @@ pub fn parse_header(text: &str) -> Result<Header, String> {
         "passes" if h.passes.is_some() => {}
         "passes" => return Err("`test: passes` needs a `passes:` line".into()),
         "" => return Err("missing `test:` header line (translate | passes)".into()),
-        other => {
-            return Err(format!(
-                "unknown test kind `{other}` (known: translate, passes)"
-            ))
-        }
+        other => return Err(format!("unknown test kind `{other}` (known: translate, passes)")),
     }
     Ok(h)
 }
 
 /// Runs one test file and returns its snapshot text.
 pub fn run_filetest(path: &Path) -> Result<String, CliError> {
-    let raw = std::fs::read(path).map_err(|error| crate::input::InputError::Read {
-        path: path.to_owned(),
-        error,
-    })?;
+    let raw = std::fs::read(path).map_err(|error| crate::input::InputError::Read { path: path.to_owned(), error })?;
     let text = String::from_utf8_lossy(&raw);
-    let header =
-        parse_header(&text).map_err(|m| CliError::Other(format!("{}: {m}", path.display())))?;
-    let opts = ExploreOptions {
-        passes: header.passes.clone(),
-        diff: true,
-        check: true,
-        show_wasm: false,
-    };
+    let header = parse_header(&text).map_err(|m| CliError::Other(format!("{}: {m}", path.display())))?;
+    let opts = ExploreOptions { passes: header.passes.clone(), diff: true, check: true, show_wasm: false };
     let mut out = String::new();
     if path.extension().is_some_and(|e| e == "ir") {
-        let funcs = wlab_ir::parse::parse_functions(&text)
-            .map_err(|e| CliError::Other(format!("{}:{e}", path.display())))?;
-        for f in funcs
-            .iter()
-            .filter(|f| header.func.as_deref().is_none_or(|s| s == f.name))
-        {
+        let funcs =
+            wlab_ir::parse::parse_functions(&text).map_err(|e| CliError::Other(format!("{}:{e}", path.display())))?;
+        for f in funcs.iter().filter(|f| header.func.as_deref().is_none_or(|s| s == f.name)) {
             out.push_str(&render_text(&report_function(f, Vec::new(), &opts)?, true));
         }
     } else {
@@ -100,19 +78,14 @@ pub fn run_filetest(path: &Path) -> Result<String, CliError> {
             Some(s) => vec![s.clone()],
             None => {
                 let first = module.info.num_imported_funcs() as usize;
-                (first..module.info.funcs.len())
-                    .map(|i| i.to_string())
-                    .collect()
+                (first..module.info.funcs.len()).map(|i| i.to_string()).collect()
             }
         };
         for (n, sel) in selectors.iter().enumerate() {
             if n > 0 {
                 out.push('\n');
             }
-            out.push_str(&render_text(
-                &explore_function(&bytes, &module, sel, &opts)?,
-                true,
-            ));
+            out.push_str(&render_text(&explore_function(&bytes, &module, sel, &opts)?, true));
         }
     }
     Ok(out)

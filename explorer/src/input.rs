@@ -9,10 +9,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub enum InputError {
     /// The file could not be read.
-    Read {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    Read { path: PathBuf, error: std::io::Error },
     /// The file is neither a wasm binary nor valid wasm text.
     Text { path: PathBuf, message: String },
 }
@@ -32,10 +29,7 @@ impl std::error::Error for InputError {}
 
 /// Reads a module file and returns wasm binary bytes (text is assembled with `wat`).
 pub fn read_module(path: &Path) -> Result<Vec<u8>, InputError> {
-    let bytes = std::fs::read(path).map_err(|error| InputError::Read {
-        path: path.to_owned(),
-        error,
-    })?;
+    let bytes = std::fs::read(path).map_err(|error| InputError::Read { path: path.to_owned(), error })?;
     module_bytes(path, &bytes)
 }
 
@@ -48,10 +42,7 @@ pub fn module_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, InputError> {
         Ok(b) => Ok(b.into_owned()),
         Err(mut e) => {
             e.set_path(path);
-            Err(InputError::Text {
-                path: path.to_owned(),
-                message: one_line(&e.to_string()),
-            })
+            Err(InputError::Text { path: path.to_owned(), message: one_line(&e.to_string()) })
         }
     }
 }

@@ -14,48 +14,26 @@ use wlab_passes::pipeline::Pipeline;
 const CHECK_TRIALS: usize = 16;
 
 fn parse(pipeline: &str) -> Result<Pipeline, CliError> {
-    Pipeline::parse(pipeline)
-        .map_err(|e| CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))
+    Pipeline::parse(pipeline).map_err(|e| CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))
 }
 
 /// Runs `pipeline` on a copy of `func`; one [`PassReport`] per pass run, in order.
-pub fn run_pipeline(
-    func: &Function,
-    pipeline: &str,
-    check: bool,
-) -> Result<Vec<PassReport>, CliError> {
+pub fn run_pipeline(func: &Function, pipeline: &str, check: bool) -> Result<Vec<PassReport>, CliError> {
     let p = parse(pipeline)?;
-    let opts = ManagerOptions {
-        verify: true,
-        validate_trials: if check { CHECK_TRIALS } else { 0 },
-        record_ir: true,
-    };
+    let opts = ManagerOptions { verify: true, validate_trials: if check { CHECK_TRIALS } else { 0 }, record_ir: true };
     let mut f = func.clone();
-    let report =
-        run(&mut f, &p, &opts).map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
+    let report = run(&mut f, &p, &opts).map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
     let mut before = print_function(func);
     let mut out = Vec::new();
     for r in report.runs {
         let after = r.ir_after.unwrap_or_else(|| before.clone());
-        let diff = if r.measured {
-            unified_diff(&before, &after, r.name)
-        } else {
-            String::new()
-        };
-        let name = if r.args.is_empty() {
-            r.name.to_string()
-        } else {
-            format!("{}({})", r.name, r.args)
-        };
+        let diff = if r.measured { unified_diff(&before, &after, r.name) } else { String::new() };
+        let name = if r.args.is_empty() { r.name.to_string() } else { format!("{}({})", r.name, r.args) };
         out.push(PassReport {
             name,
             changed: r.measured,
             time_us: r.time.as_secs_f64() * 1e6,
-            counters: r
-                .counters
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
+            counters: r.counters.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             ir_after: after.clone(),
             diff,
         });
@@ -67,11 +45,7 @@ pub fn run_pipeline(
 /// Runs `pipeline` on a copy of `func` without checks or recording; milliseconds.
 pub fn time_pipeline(func: &Function, pipeline: &str) -> Result<f64, CliError> {
     let p = parse(pipeline)?;
-    let opts = ManagerOptions {
-        verify: false,
-        validate_trials: 0,
-        record_ir: false,
-    };
+    let opts = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
     let mut f = func.clone();
     let start = Instant::now();
     run(&mut f, &p, &opts).map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;

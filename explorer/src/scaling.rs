@@ -41,10 +41,7 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut s = String::new();
     s.push_str("(module\n  (memory 1)\n  (func $callee (param i32) (result i32) local.get 0 i32.const 1 i32.add)\n");
-    let _ = write!(
-        s,
-        "  (func $big (export \"big\") (param i32 i32) (result i32)\n    (local"
-    );
+    let _ = write!(s, "  (func $big (export \"big\") (param i32 i32) (result i32)\n    (local");
     for i in 0..locals {
         s.push_str(if i % 4 == 3 { " i64" } else { " i32" });
     }
@@ -62,14 +59,8 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
     while emitted < insts {
         match rng.below(16) {
             0..=7 => {
-                let (a, b, d) = (
-                    i32_local(&mut rng),
-                    i32_local(&mut rng),
-                    i32_local(&mut rng),
-                );
-                let op = [
-                    "i32.add", "i32.sub", "i32.mul", "i32.and", "i32.or", "i32.xor", "i32.shl",
-                ][rng.below(7)];
+                let (a, b, d) = (i32_local(&mut rng), i32_local(&mut rng), i32_local(&mut rng));
+                let op = ["i32.add", "i32.sub", "i32.mul", "i32.and", "i32.or", "i32.xor", "i32.shl"][rng.below(7)];
                 let _ = writeln!(
                     s,
                     "    local.get {a} local.get {b} {op} i32.const {} i32.add local.set {d}",
@@ -79,18 +70,12 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
             }
             8 => {
                 let (a, d) = (i32_local(&mut rng), i32_local(&mut rng));
-                let _ = writeln!(
-                    s,
-                    "    local.get {a} i32.const 1020 i32.and i32.load offset=4 local.set {d}"
-                );
+                let _ = writeln!(s, "    local.get {a} i32.const 1020 i32.and i32.load offset=4 local.set {d}");
                 emitted += 5;
             }
             9 => {
                 let (a, b) = (i32_local(&mut rng), i32_local(&mut rng));
-                let _ = writeln!(
-                    s,
-                    "    local.get {a} i32.const 1020 i32.and local.get {b} i32.store"
-                );
+                let _ = writeln!(s, "    local.get {a} i32.const 1020 i32.and local.get {b} i32.store");
                 emitted += 5;
             }
             10 => {
@@ -112,7 +97,10 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
             }
             14 if depth < 8 => {
                 // A loop that runs a bounded number of times: counter in local 0.
-                let _ = writeln!(s, "    loop local.get 0 i32.const 1 i32.sub local.tee 0 i32.const 0 i32.gt_s br_if 0 end");
+                let _ = writeln!(
+                    s,
+                    "    loop local.get 0 i32.const 1 i32.sub local.tee 0 i32.const 0 i32.gt_s br_if 0 end"
+                );
                 emitted += 9;
             }
             _ if depth > 0 => {
@@ -149,8 +137,7 @@ pub fn measure(
     for &factor in factors {
         let n = insts * factor;
         let text = generate_module(n, locals);
-        let bytes = wat::parse_str(&text)
-            .map_err(|e| crate::CliError::Other(format!("generated module: {e}")))?;
+        let bytes = wat::parse_str(&text).map_err(|e| crate::CliError::Other(format!("generated module: {e}")))?;
         let start = Instant::now();
         let module = wlab_ir::translate::translate_module(&bytes)?;
         let translate_ms = start.elapsed().as_secs_f64() * 1e3;
@@ -174,14 +161,9 @@ pub fn measure(
 
 /// A fixed-width table of the rows.
 pub fn render(rows: &[ScalingRow]) -> String {
-    let mut s = String::from(
-        "factor  wasm-insts  locals  ir-insts  blocks  translate-ms  ns/inst  pipeline-ms\n",
-    );
+    let mut s = String::from("factor  wasm-insts  locals  ir-insts  blocks  translate-ms  ns/inst  pipeline-ms\n");
     for r in rows {
-        let pipeline = r
-            .pipeline_ms
-            .map(|p| format!("{p:.1}"))
-            .unwrap_or_else(|| "-".into());
+        let pipeline = r.pipeline_ms.map(|p| format!("{p:.1}")).unwrap_or_else(|| "-".into());
         let _ = writeln!(
             s,
             "{:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>12.1}  {:>7.0}  {:>11}",

@@ -14,40 +14,20 @@ pub enum SelectError {
     /// The index is out of range.
     OutOfRange { index: u32, count: usize },
     /// The function is imported: it has no body to show.
-    Imported {
-        index: u32,
-        module: String,
-        name: String,
-    },
+    Imported { index: u32, module: String, name: String },
 }
 
 impl fmt::Display for SelectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SelectError::NotFound {
-                selector,
-                available,
-            } => {
-                write!(
-                    f,
-                    "no function `{selector}` (by index, export or name); {available}"
-                )
+            SelectError::NotFound { selector, available } => {
+                write!(f, "no function `{selector}` (by index, export or name); {available}")
             }
             SelectError::OutOfRange { index, count } => {
-                write!(
-                    f,
-                    "function index {index} is out of range: the module has {count} functions"
-                )
+                write!(f, "function index {index} is out of range: the module has {count} functions")
             }
-            SelectError::Imported {
-                index,
-                module,
-                name,
-            } => {
-                write!(
-                    f,
-                    "function {index} is imported from `{module}`.`{name}` and has no body"
-                )
+            SelectError::Imported { index, module, name } => {
+                write!(f, "function {index} is imported from `{module}`.`{name}` and has no body")
             }
         }
     }
@@ -59,36 +39,18 @@ impl std::error::Error for SelectError {}
 pub fn select_function(info: &ModuleInfo, selector: &str) -> Result<u32, SelectError> {
     let index = if let Ok(i) = selector.parse::<u32>() {
         if i as usize >= info.funcs.len() {
-            return Err(SelectError::OutOfRange {
-                index: i,
-                count: info.funcs.len(),
-            });
+            return Err(SelectError::OutOfRange { index: i, count: info.funcs.len() });
         }
         i
-    } else if let Some(e) = info
-        .exports
-        .iter()
-        .find(|e| e.kind == ExportKind::Func && e.name == selector)
-    {
+    } else if let Some(e) = info.exports.iter().find(|e| e.kind == ExportKind::Func && e.name == selector) {
         e.index
-    } else if let Some(i) = info
-        .funcs
-        .iter()
-        .position(|f| f.name.as_deref() == Some(selector))
-    {
+    } else if let Some(i) = info.funcs.iter().position(|f| f.name.as_deref() == Some(selector)) {
         i as u32
     } else {
-        return Err(SelectError::NotFound {
-            selector: selector.to_string(),
-            available: available(info),
-        });
+        return Err(SelectError::NotFound { selector: selector.to_string(), available: available(info) });
     };
     if let Some(imp) = &info.funcs[index as usize].import {
-        return Err(SelectError::Imported {
-            index,
-            module: imp.module.clone(),
-            name: imp.name.clone(),
-        });
+        return Err(SelectError::Imported { index, module: imp.module.clone(), name: imp.name.clone() });
     }
     Ok(index)
 }
@@ -109,10 +71,7 @@ fn available(info: &ModuleInfo) -> String {
         .collect();
     names.sort();
     names.dedup();
-    let mut s = format!(
-        "defined functions are indices {first}..={}",
-        info.funcs.len() - 1
-    );
+    let mut s = format!("defined functions are indices {first}..={}", info.funcs.len() - 1);
     if !names.is_empty() {
         let more = names.len().saturating_sub(SHOWN);
         names.truncate(SHOWN);

@@ -14,17 +14,12 @@ pub struct WasmLine {
 
 /// The lines of wasm text for the body of wasm function `func_index` (which must be a
 /// defined function), or an error message.
-pub fn function_text(
-    bytes: &[u8],
-    func_index: u32,
-    num_imported: u32,
-) -> Result<Vec<WasmLine>, String> {
+pub fn function_text(bytes: &[u8], func_index: u32, num_imported: u32) -> Result<Vec<WasmLine>, String> {
     let range = body_range(bytes, func_index - num_imported)?;
     let mut cfg = wasmprinter::Config::new();
     cfg.print_offsets(true);
     let mut out = String::new();
-    cfg.print(bytes, &mut wasmprinter::PrintFmtWrite(&mut out))
-        .map_err(|e| e.to_string())?;
+    cfg.print(bytes, &mut wasmprinter::PrintFmtWrite(&mut out)).map_err(|e| e.to_string())?;
     let mut lines = Vec::new();
     let mut current: Option<usize> = None;
     let mut indent: Option<usize> = None;

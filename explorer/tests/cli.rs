@@ -14,10 +14,7 @@ fn wlab(args: &[&str]) -> Output {
 }
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
 }
 
 fn tmp_file(name: &str, contents: &[u8]) -> PathBuf {
@@ -31,40 +28,20 @@ fn tmp_file(name: &str, contents: &[u8]) -> PathBuf {
 /// Asserts a failure with exactly one line on stderr containing `needle`.
 fn assert_one_line_error(out: &Output, needle: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success(),
-        "expected failure, got success; stderr: {stderr}"
-    );
-    assert_eq!(
-        stderr.lines().count(),
-        1,
-        "expected one line on stderr, got:\n{stderr}"
-    );
-    assert!(
-        stderr.contains(needle),
-        "stderr `{stderr}` does not mention `{needle}`"
-    );
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("internal error"),
-        "{stderr}"
-    );
+    assert!(!out.status.success(), "expected failure, got success; stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "expected one line on stderr, got:\n{stderr}");
+    assert!(stderr.contains(needle), "stderr `{stderr}` does not mention `{needle}`");
+    assert!(!stderr.contains("panicked") && !stderr.contains("internal error"), "{stderr}");
 }
 
 #[test]
 fn explore_wat_by_export_name_shows_wasm_and_ir() {
     let out = wlab(&["explore", "examples/sum.wat", "--func", "fac"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains(";; wasm"), "{stdout}");
     assert!(stdout.contains("i64.eqz"), "{stdout}");
-    assert!(
-        stdout.contains("function fn1 \"fac\"(i64) -> i64 {"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("function fn1 \"fac\"(i64) -> i64 {"), "{stdout}");
     assert!(stdout.contains("call fn1("), "{stdout}");
 }
 
@@ -74,25 +51,14 @@ fn explore_wasm_binary_by_index_and_by_name() {
     let p = tmp_file("sum.wasm", &bytes);
     for sel in ["0", "sum_scaled"] {
         let out = wlab(&["explore", p.to_str().unwrap(), "--func", sel]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(String::from_utf8_lossy(&out.stdout).contains("\"sum_scaled\""));
     }
 }
 
 #[test]
 fn explore_json_is_valid_json() {
-    let out = wlab(&[
-        "explore",
-        "examples/sum.wat",
-        "--func",
-        "fac",
-        "--format",
-        "json",
-    ]);
+    let out = wlab(&["explore", "examples/sum.wat", "--func", "fac", "--format", "json"]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(v["name"], "fac");
@@ -102,10 +68,7 @@ fn explore_json_is_valid_json() {
 
 #[test]
 fn unreadable_file_is_one_line() {
-    assert_one_line_error(
-        &wlab(&["explore", "no/such/file.wasm", "--func", "0"]),
-        "cannot read no/such/file.wasm",
-    );
+    assert_one_line_error(&wlab(&["explore", "no/such/file.wasm", "--func", "0"]), "cannot read no/such/file.wasm");
 }
 
 #[test]
@@ -117,10 +80,7 @@ fn malformed_binary_is_one_line() {
 #[test]
 fn malformed_text_is_one_line() {
     let p = tmp_file("bad.wat", b"(module (func (result i32) i32.const))");
-    assert_one_line_error(
-        &wlab(&["explore", p.to_str().unwrap(), "--func", "0"]),
-        "bad.wat",
-    );
+    assert_one_line_error(&wlab(&["explore", p.to_str().unwrap(), "--func", "0"]), "bad.wat");
 }
 
 #[test]
@@ -134,31 +94,19 @@ fn missing_function_lists_names() {
     let out = wlab(&["explore", "examples/sum.wat", "--func", "nope"]);
     assert_one_line_error(&out, "no function `nope`");
     assert!(String::from_utf8_lossy(&out.stderr).contains("fac"));
-    assert_one_line_error(
-        &wlab(&["explore", "examples/sum.wat", "--func", "7"]),
-        "out of range",
-    );
+    assert_one_line_error(&wlab(&["explore", "examples/sum.wat", "--func", "7"]), "out of range");
 }
 
 #[test]
 fn simd_is_refused_by_name() {
-    let p = tmp_file(
-        "simd.wat",
-        b"(module (func $v (result i32) (i32x4.extract_lane 0 (v128.const i64x2 0 0))))",
-    );
-    assert_one_line_error(
-        &wlab(&["explore", p.to_str().unwrap(), "--func", "0"]),
-        "v128",
-    );
+    let p = tmp_file("simd.wat", b"(module (func $v (result i32) (i32x4.extract_lane 0 (v128.const i64x2 0 0))))");
+    assert_one_line_error(&wlab(&["explore", p.to_str().unwrap(), "--func", "0"]), "v128");
 }
 
 #[test]
 fn unknown_engine_lists_valid_ones() {
     let p = tmp_file("empty.wast", b"(module)");
-    assert_one_line_error(
-        &wlab(&["wast", p.to_str().unwrap(), "--engine", "nope"]),
-        "interp",
-    );
+    assert_one_line_error(&wlab(&["wast", p.to_str().unwrap(), "--engine", "nope"]), "interp");
 }
 
 #[test]
@@ -170,12 +118,18 @@ fn wast_reports_counts_and_fails_on_failure() {
     let out = wlab(&["wast", p.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success());
-    assert!(
-        stdout
-            .lines()
-            .last()
-            .unwrap()
-            .ends_with("passed, 1 failed, 0 skipped"),
-        "{stdout}"
-    );
+    assert!(stdout.lines().last().unwrap().ends_with("passed, 1 failed, 0 skipped"), "{stdout}");
+}
+
+/// The registry listing is pinned, so any change to a pass's name, description,
+/// arguments or the presets is seen in review.
+#[test]
+fn passes_listing_is_pinned() {
+    let out = wlab(&["passes"]);
+    assert!(out.status.success());
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("snapshots/cli"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("wlab-passes", String::from_utf8_lossy(&out.stdout)));
 }

@@ -124,21 +124,9 @@ mod tests {
             Imm::None,
             vec![BlockCall::new(b[1], vec![]), BlockCall::new(b[1], vec![])],
         );
-        f.terminate(
-            b[1],
-            Opcode::Jump,
-            vec![],
-            Imm::None,
-            vec![BlockCall::new(b[2], vec![])],
-        );
+        f.terminate(b[1], Opcode::Jump, vec![], Imm::None, vec![BlockCall::new(b[2], vec![])]);
         f.terminate(b[2], Opcode::Return, vec![], Imm::None, vec![]);
-        f.terminate(
-            b[3],
-            Opcode::Jump,
-            vec![],
-            Imm::None,
-            vec![BlockCall::new(b[1], vec![])],
-        );
+        f.terminate(b[3], Opcode::Jump, vec![], Imm::None, vec![BlockCall::new(b[1], vec![])]);
         f
     }
 
@@ -158,12 +146,8 @@ mod tests {
     fn branch_outside_layout_is_not_an_edge() {
         let mut f = diamondish();
         let extra = f.create_block();
-        f.inst_mut(f.terminator(Block(2)).unwrap())
-            .dests
-            .push(BlockCall::new(extra, vec![]));
-        f.inst_mut(f.terminator(Block(1)).unwrap())
-            .dests
-            .push(BlockCall::new(Block(77), vec![]));
+        f.inst_mut(f.terminator(Block(2)).unwrap()).dests.push(BlockCall::new(extra, vec![]));
+        f.inst_mut(f.terminator(Block(1)).unwrap()).dests.push(BlockCall::new(Block(77), vec![]));
         let cfg = ControlFlowGraph::new(&f);
         assert_eq!(cfg.succs(Block(2)), &[] as &[Block]);
         assert_eq!(cfg.succs(Block(1)), &[Block(2)]);

@@ -99,11 +99,7 @@ impl DomTree {
                     if pk == NONE || doms[pk as usize] == NONE {
                         continue;
                     }
-                    new_idom = if new_idom == NONE {
-                        pk
-                    } else {
-                        intersect(&doms, pk, new_idom)
-                    };
+                    new_idom = if new_idom == NONE { pk } else { intersect(&doms, pk, new_idom) };
                 }
                 if new_idom != NONE && doms[k] != new_idom {
                     doms[k] = new_idom;
@@ -145,10 +141,7 @@ impl DomTree {
 
     /// Position of `b` in [`DomTree::rpo`], `None` if unreachable.
     pub fn rpo_number(&self, b: Block) -> Option<u32> {
-        self.rpo_index
-            .get(b.index())
-            .copied()
-            .filter(|&k| k != NONE)
+        self.rpo_index.get(b.index()).copied().filter(|&k| k != NONE)
     }
 
     pub fn is_reachable(&self, b: Block) -> bool {
@@ -157,11 +150,7 @@ impl DomTree {
 
     /// Immediate dominator; `None` for the entry and for unreachable blocks.
     pub fn idom(&self, b: Block) -> Option<Block> {
-        self.idom
-            .get(b.index())
-            .copied()
-            .filter(|&d| d != NONE)
-            .map(Block)
+        self.idom.get(b.index()).copied().filter(|&d| d != NONE).map(Block)
     }
 
     /// Whether every path from the entry to `b` passes through `a`. Reflexive.
@@ -179,20 +168,14 @@ impl DomTree {
 
     /// Children of `b` in the dominator tree, in RPO order.
     pub fn children(&self, b: Block) -> &[Block] {
-        self.children
-            .get(b.index())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        self.children.get(b.index()).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Whether instruction `a` dominates instruction `b`: same block and `a` is not after
     /// `b`, or `a`'s block strictly dominates `b`'s. False when either is not in the layout.
     pub fn inst_dominates(&self, func: &Function, a: Inst, b: Inst) -> bool {
         let _ = func; // positions are recorded at construction
-        let (Some(&ba), Some(&bb)) = (
-            self.inst_block.get(a.index()),
-            self.inst_block.get(b.index()),
-        ) else {
+        let (Some(&ba), Some(&bb)) = (self.inst_block.get(a.index()), self.inst_block.get(b.index())) else {
             return false;
         };
         if ba == NONE || bb == NONE {
@@ -206,11 +189,7 @@ impl DomTree {
 
     /// The layout block holding `i`, as recorded when the tree was built.
     pub fn inst_block(&self, i: Inst) -> Option<Block> {
-        self.inst_block
-            .get(i.index())
-            .copied()
-            .filter(|&b| b != NONE)
-            .map(Block)
+        self.inst_block.get(i.index()).copied().filter(|&b| b != NONE).map(Block)
     }
 }
 
@@ -244,10 +223,7 @@ mod tests {
         }
         let c = f.append_block_param(bs[0], Type::I32);
         for (i, succ) in edges.iter().enumerate() {
-            let dests: Vec<BlockCall> = succ
-                .iter()
-                .map(|&s| BlockCall::new(Block(s), vec![]))
-                .collect();
+            let dests: Vec<BlockCall> = succ.iter().map(|&s| BlockCall::new(Block(s), vec![])).collect();
             match dests.len() {
                 0 => f.terminate(bs[i], Opcode::Return, vec![], Imm::None, vec![]),
                 1 => f.terminate(bs[i], Opcode::Jump, vec![], Imm::None, dests),
@@ -322,9 +298,7 @@ mod tests {
     #[test]
     fn long_chain_is_fast() {
         let n = 20_000u32;
-        let edges: Vec<Vec<u32>> = (0..n)
-            .map(|i| if i + 1 < n { vec![i + 1, 0] } else { vec![] })
-            .collect();
+        let edges: Vec<Vec<u32>> = (0..n).map(|i| if i + 1 < n { vec![i + 1, 0] } else { vec![] }).collect();
         let refs: Vec<&[u32]> = edges.iter().map(Vec::as_slice).collect();
         let f = graph(&refs);
         let t0 = std::time::Instant::now();
@@ -347,13 +321,8 @@ mod tests {
         };
         for _ in 0..300 {
             let n = 1 + (rand() % 12) as usize;
-            let edges: Vec<Vec<u32>> = (0..n)
-                .map(|_| {
-                    (0..rand() % 4)
-                        .map(|_| (rand() % n as u64) as u32)
-                        .collect()
-                })
-                .collect();
+            let edges: Vec<Vec<u32>> =
+                (0..n).map(|_| (0..rand() % 4).map(|_| (rand() % n as u64) as u32).collect()).collect();
             let refs: Vec<&[u32]> = edges.iter().map(Vec::as_slice).collect();
             let f = graph(&refs);
             let cfg = ControlFlowGraph::new(&f);
@@ -397,23 +366,13 @@ mod tests {
                 assert_eq!(d.is_reachable(Block(b as u32)), reach[b]);
                 for a in 0..n {
                     let want = a == b || (reach[a] && reach[b] && dom[b] & (1 << a) != 0);
-                    assert_eq!(
-                        d.dominates(Block(a as u32), Block(b as u32)),
-                        want,
-                        "{a} dom {b} in {edges:?}"
-                    );
+                    assert_eq!(d.dominates(Block(a as u32), Block(b as u32)), want, "{a} dom {b} in {edges:?}");
                 }
                 if reach[b] && b != 0 {
                     // The idom is the strict dominator with the most dominators itself.
                     let strict = dom[b] & !(1 << b);
-                    let idom = (0..n)
-                        .filter(|&a| strict & (1 << a) != 0)
-                        .max_by_key(|&a| dom[a].count_ones());
-                    assert_eq!(
-                        d.idom(Block(b as u32)),
-                        idom.map(|a| Block(a as u32)),
-                        "idom of {b} in {edges:?}"
-                    );
+                    let idom = (0..n).filter(|&a| strict & (1 << a) != 0).max_by_key(|&a| dom[a].count_ones());
+                    assert_eq!(d.idom(Block(b as u32)), idom.map(|a| Block(a as u32)), "idom of {b} in {edges:?}");
                 }
             }
         }

@@ -86,9 +86,15 @@ pub enum Imm {
     /// `memory_size`, `memory_grow`, `memory_fill`: the memory index.
     Memory(u32),
     /// `memory_copy`: destination and source memories.
-    MemoryCopy { dst: u32, src: u32 },
+    MemoryCopy {
+        dst: u32,
+        src: u32,
+    },
     /// `memory_init`: the data segment and memory.
-    MemoryInit { data: u32, memory: u32 },
+    MemoryInit {
+        data: u32,
+        memory: u32,
+    },
     /// `data_drop`: the data segment.
     Data(u32),
     /// `global_get` / `global_set`: the global index.
@@ -96,15 +102,24 @@ pub enum Imm {
     /// `table_get`, `table_set`, `table_size`, `table_grow`, `table_fill`: the table.
     Table(u32),
     /// `table_copy`: destination and source tables.
-    TableCopy { dst: u32, src: u32 },
+    TableCopy {
+        dst: u32,
+        src: u32,
+    },
     /// `table_init`: the element segment and table.
-    TableInit { elem: u32, table: u32 },
+    TableInit {
+        elem: u32,
+        table: u32,
+    },
     /// `elem_drop`: the element segment.
     Elem(u32),
     /// `call` and `ref_func`: the wasm function index.
     Func(u32),
     /// `call_indirect`: the wasm type index of the expected signature and the table.
-    CallIndirect { type_index: u32, table: u32 },
+    CallIndirect {
+        type_index: u32,
+        table: u32,
+    },
     /// `trap`: why.
     Trap(TrapCode),
 }

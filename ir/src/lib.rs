@@ -22,8 +22,8 @@ pub mod module;
 pub mod opcode;
 pub mod parse;
 pub mod translate;
-pub mod typing;
 pub mod types;
+pub mod typing;
 pub mod verify;
 pub mod write;
 

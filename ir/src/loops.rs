@@ -38,20 +38,13 @@ pub struct LoopAnalysis {
 impl LoopAnalysis {
     pub fn new(func: &Function, cfg: &ControlFlowGraph, dom: &DomTree) -> Self {
         let n = func.blocks.len();
-        let mut la = LoopAnalysis {
-            loops: Vec::new(),
-            innermost: vec![None; n],
-        };
+        let mut la = LoopAnalysis { loops: Vec::new(), innermost: vec![None; n] };
         // Marks blocks of the loop being built with its id + 1 (0: unmarked).
         let mut mark: Vec<u32> = vec![0; n];
         let mut worklist: Vec<Block> = Vec::new();
         for &h in dom.rpo() {
-            let latches: Vec<Block> = cfg
-                .preds(h)
-                .iter()
-                .copied()
-                .filter(|&p| dom.is_reachable(p) && dom.dominates(h, p))
-                .collect();
+            let latches: Vec<Block> =
+                cfg.preds(h).iter().copied().filter(|&p| dom.is_reachable(p) && dom.dominates(h, p)).collect();
             if latches.is_empty() {
                 continue;
             }
@@ -84,12 +77,7 @@ impl LoopAnalysis {
             for &b in &body {
                 la.innermost[b.index()] = Some(id);
             }
-            la.loops.push(LoopData {
-                header: h,
-                blocks: body,
-                parent,
-                depth,
-            });
+            la.loops.push(LoopData { header: h, blocks: body, parent, depth });
         }
         la
     }
@@ -166,10 +154,7 @@ mod tests {
         }
         let c = f.append_block_param(bs[0], Type::I32);
         for (i, succ) in edges.iter().enumerate() {
-            let dests: Vec<BlockCall> = succ
-                .iter()
-                .map(|&s| BlockCall::new(Block(s), vec![]))
-                .collect();
+            let dests: Vec<BlockCall> = succ.iter().map(|&s| BlockCall::new(Block(s), vec![])).collect();
             match dests.len() {
                 0 => f.terminate(bs[i], Opcode::Return, vec![], Imm::None, vec![]),
                 1 => f.terminate(bs[i], Opcode::Jump, vec![], Imm::None, dests),
@@ -194,10 +179,7 @@ mod tests {
         let ls: Vec<Loop> = la.loops().collect();
         assert_eq!(ls, vec![Loop(0), Loop(1)]);
         assert_eq!(la.header(Loop(0)), Block(1));
-        assert_eq!(
-            la.blocks(Loop(0)),
-            &[Block(1), Block(2), Block(3), Block(4)]
-        );
+        assert_eq!(la.blocks(Loop(0)), &[Block(1), Block(2), Block(3), Block(4)]);
         assert_eq!(la.header(Loop(1)), Block(2));
         assert_eq!(la.blocks(Loop(1)), &[Block(2), Block(3)]);
         assert_eq!(la.parent(Loop(1)), Some(Loop(0)));
@@ -244,13 +226,8 @@ mod tests {
         };
         for _ in 0..300 {
             let n = 1 + (rand() % 12) as usize;
-            let edges: Vec<Vec<u32>> = (0..n)
-                .map(|_| {
-                    (0..rand() % 4)
-                        .map(|_| (rand() % n as u64) as u32)
-                        .collect()
-                })
-                .collect();
+            let edges: Vec<Vec<u32>> =
+                (0..n).map(|_| (0..rand() % 4).map(|_| (rand() % n as u64) as u32).collect()).collect();
             let refs: Vec<&[u32]> = edges.iter().map(Vec::as_slice).collect();
             let f = graph(&refs);
             let cfg = ControlFlowGraph::new(&f);
@@ -261,30 +238,16 @@ mod tests {
                 // Natural loop by definition: h, plus blocks reaching a latch avoiding h.
                 let mut body = vec![false; n];
                 body[h.index()] = true;
-                let mut stack: Vec<Block> = cfg
-                    .preds(h)
-                    .iter()
-                    .copied()
-                    .filter(|&p| dom.is_reachable(p) && dom.dominates(h, p))
-                    .collect();
+                let mut stack: Vec<Block> =
+                    cfg.preds(h).iter().copied().filter(|&p| dom.is_reachable(p) && dom.dominates(h, p)).collect();
                 assert!(!stack.is_empty());
                 while let Some(b) = stack.pop() {
                     if !body[b.index()] {
                         body[b.index()] = true;
-                        stack.extend(
-                            cfg.preds(b)
-                                .iter()
-                                .copied()
-                                .filter(|&p| dom.is_reachable(p)),
-                        );
+                        stack.extend(cfg.preds(b).iter().copied().filter(|&p| dom.is_reachable(p)));
                     }
                 }
-                let want: Vec<Block> = dom
-                    .rpo()
-                    .iter()
-                    .copied()
-                    .filter(|b| body[b.index()])
-                    .collect();
+                let want: Vec<Block> = dom.rpo().iter().copied().filter(|b| body[b.index()]).collect();
                 assert_eq!(la.blocks(l), want.as_slice(), "{edges:?}");
                 for b in 0..n as u32 {
                     assert_eq!(la.contains(l, Block(b)), body[b as usize], "{edges:?}");
@@ -296,8 +259,7 @@ mod tests {
                 }
             }
             for b in 0..n as u32 {
-                let containing: Vec<Loop> =
-                    la.loops().filter(|&l| la.contains(l, Block(b))).collect();
+                let containing: Vec<Loop> = la.loops().filter(|&l| la.contains(l, Block(b))).collect();
                 assert_eq!(la.loop_depth(Block(b)) as usize, containing.len());
                 assert_eq!(la.innermost_loop(Block(b)), containing.last().copied());
             }

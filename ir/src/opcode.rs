@@ -44,22 +44,12 @@ impl Effects {
     const MEM_READ: Effects = Effects { reads_memory: true, ..Effects::PURE };
     const MEM_RW: Effects = Effects { may_trap: true, reads_memory: true, writes_memory: true, ..Effects::PURE };
     const MEM_GROW: Effects = Effects { reads_memory: true, writes_memory: true, ..Effects::PURE };
-    const MEM_INIT: Effects = Effects {
-        may_trap: true,
-        writes_memory: true,
-        reads_state: true,
-        ..Effects::PURE
-    };
+    const MEM_INIT: Effects = Effects { may_trap: true, writes_memory: true, reads_state: true, ..Effects::PURE };
     const STATE_READ: Effects = Effects { reads_state: true, ..Effects::PURE };
     const STATE_WRITE: Effects = Effects { writes_state: true, ..Effects::PURE };
     const TABLE_READ: Effects = Effects { may_trap: true, reads_state: true, ..Effects::PURE };
     const TABLE_WRITE: Effects = Effects { may_trap: true, writes_state: true, ..Effects::PURE };
-    const TABLE_RW: Effects = Effects {
-        may_trap: true,
-        reads_state: true,
-        writes_state: true,
-        ..Effects::PURE
-    };
+    const TABLE_RW: Effects = Effects { may_trap: true, reads_state: true, writes_state: true, ..Effects::PURE };
     const TABLE_GROW: Effects = Effects { reads_state: true, writes_state: true, ..Effects::PURE };
     const CALL: Effects = Effects {
         may_trap: true,

@@ -207,21 +207,13 @@ pub fn result_types(func: &Function, data: &InstData) -> Result<Vec<Type>, Strin
         | Opcode::Return
         | Opcode::Trap => vec![],
         Opcode::Call => match data.imm {
-            Imm::Func(f) => func
-                .callees
-                .get(&f)
-                .ok_or_else(|| format!("fn{f} is not declared"))?
-                .results
-                .clone(),
+            Imm::Func(f) => func.callees.get(&f).ok_or_else(|| format!("fn{f} is not declared"))?.results.clone(),
             _ => return Err("`call` needs a function immediate".into()),
         },
         Opcode::CallIndirect => match data.imm {
-            Imm::CallIndirect { type_index, .. } => func
-                .types
-                .get(&type_index)
-                .ok_or_else(|| format!("type{type_index} is not declared"))?
-                .results
-                .clone(),
+            Imm::CallIndirect { type_index, .. } => {
+                func.types.get(&type_index).ok_or_else(|| format!("type{type_index} is not declared"))?.results.clone()
+            }
             _ => return Err("`call_indirect` needs a type immediate".into()),
         },
     })

@@ -105,19 +105,12 @@ impl std::error::Error for VerifyError {}
 
 /// Checks every invariant listed in the module doc.
 pub fn verify_function(func: &Function) -> Result<(), VerifyError> {
-    let mut v = Verifier {
-        func,
-        errors: Vec::new(),
-        in_layout: Vec::new(),
-    };
+    let mut v = Verifier { func, errors: Vec::new(), in_layout: Vec::new() };
     v.run();
     if v.errors.is_empty() {
         Ok(())
     } else {
-        Err(VerifyError {
-            func: func.name.clone(),
-            errors: v.errors,
-        })
+        Err(VerifyError { func: func.name.clone(), errors: v.errors })
     }
 }
 
@@ -263,12 +256,7 @@ struct Rule {
 }
 
 fn r(suffix: Suffix, args: &[Arg], imm: ImmKind) -> Rule {
-    Rule {
-        suffix,
-        args: args.to_vec(),
-        imm,
-        dests: Dests::Exactly(0),
-    }
+    Rule { suffix, args: args.to_vec(), imm, dests: Dests::Exactly(0) }
 }
 
 /// The operand rule for an instruction. Calls and returns take their operand types from
@@ -302,20 +290,13 @@ fn rule(func: &Function, d: &InstData) -> Result<Rule, String> {
         | Opcode::Sshr
         | Opcode::Rotl
         | Opcode::Rotr => r(S::Int, &[Ctrl, Ctrl], I::None),
-        Opcode::Clz
-        | Opcode::Ctz
-        | Opcode::Popcnt
-        | Opcode::Eqz
-        | Opcode::Sext8
-        | Opcode::Sext16 => r(S::Int, &[Ctrl], I::None),
+        Opcode::Clz | Opcode::Ctz | Opcode::Popcnt | Opcode::Eqz | Opcode::Sext8 | Opcode::Sext16 => {
+            r(S::Int, &[Ctrl], I::None)
+        }
         Opcode::Icmp => r(S::Int, &[Ctrl, Ctrl], I::IntCC),
-        Opcode::Fadd
-        | Opcode::Fsub
-        | Opcode::Fmul
-        | Opcode::Fdiv
-        | Opcode::Fmin
-        | Opcode::Fmax
-        | Opcode::Fcopysign => r(S::Float, &[Ctrl, Ctrl], I::None),
+        Opcode::Fadd | Opcode::Fsub | Opcode::Fmul | Opcode::Fdiv | Opcode::Fmin | Opcode::Fmax | Opcode::Fcopysign => {
+            r(S::Float, &[Ctrl, Ctrl], I::None)
+        }
         Opcode::Fabs
         | Opcode::Fneg
         | Opcode::Fsqrt
@@ -335,9 +316,7 @@ fn rule(func: &Function, d: &InstData) -> Result<Rule, String> {
         Opcode::Fdemote => r(S::Exactly(Type::F32), &[T(Type::F64)], I::None),
         Opcode::Bitcast => r(S::Num, &[BitcastSource], I::None),
         Opcode::Load => r(S::Num, &[I32], I::Mem),
-        Opcode::Uload8 | Opcode::Sload8 | Opcode::Uload16 | Opcode::Sload16 => {
-            r(S::Int, &[I32], I::Mem)
-        }
+        Opcode::Uload8 | Opcode::Sload8 | Opcode::Uload16 | Opcode::Sload16 => r(S::Int, &[I32], I::Mem),
         Opcode::Uload32 | Opcode::Sload32 => r(S::Exactly(Type::I64), &[I32], I::Mem),
         Opcode::Store => r(S::Num, &[I32, Ctrl], I::Mem),
         Opcode::Istore8 | Opcode::Istore16 => r(S::Int, &[I32, Ctrl], I::Mem),
@@ -366,60 +345,22 @@ fn rule(func: &Function, d: &InstData) -> Result<Rule, String> {
                 },
                 _ => Vec::new(),
             };
-            Rule {
-                suffix: S::No,
-                args,
-                imm: I::Func,
-                dests: Dests::Exactly(0),
-            }
+            Rule { suffix: S::No, args, imm: I::Func, dests: Dests::Exactly(0) }
         }
         Opcode::CallIndirect => {
             let args = match d.imm {
                 Imm::CallIndirect { type_index, .. } => match func.types.get(&type_index) {
                     Some(sig) => sig.params.iter().map(|&t| T(t)).chain([I32]).collect(),
-                    None => {
-                        return Err(format!(
-                            "type{type_index} is not declared in the function preamble"
-                        ))
-                    }
+                    None => return Err(format!("type{type_index} is not declared in the function preamble")),
                 },
                 _ => Vec::new(),
             };
-            Rule {
-                suffix: S::No,
-                args,
-                imm: I::CallIndirect,
-                dests: Dests::Exactly(0),
-            }
+            Rule { suffix: S::No, args, imm: I::CallIndirect, dests: Dests::Exactly(0) }
         }
-        Opcode::Jump => Rule {
-            suffix: S::No,
-            args: vec![],
-            imm: I::None,
-            dests: Dests::Exactly(1),
-        },
-        Opcode::Brif => Rule {
-            suffix: S::No,
-            args: vec![I32],
-            imm: I::None,
-            dests: Dests::Exactly(2),
-        },
-        Opcode::BrTable => Rule {
-            suffix: S::No,
-            args: vec![I32],
-            imm: I::None,
-            dests: Dests::AtLeastOne,
-        },
-        Opcode::Return => r(
-            S::No,
-            &func
-                .signature
-                .results
-                .iter()
-                .map(|&t| T(t))
-                .collect::<Vec<_>>(),
-            I::None,
-        ),
+        Opcode::Jump => Rule { suffix: S::No, args: vec![], imm: I::None, dests: Dests::Exactly(1) },
+        Opcode::Brif => Rule { suffix: S::No, args: vec![I32], imm: I::None, dests: Dests::Exactly(2) },
+        Opcode::BrTable => Rule { suffix: S::No, args: vec![I32], imm: I::None, dests: Dests::AtLeastOne },
+        Opcode::Return => r(S::No, &func.signature.results.iter().map(|&t| T(t)).collect::<Vec<_>>(), I::None),
         Opcode::Trap => r(S::No, &[], I::Trap),
     })
 }
@@ -451,11 +392,7 @@ impl Verifier<'_> {
     }
 
     fn inst_loc(&self, block: Block, inst: Inst) -> Location {
-        Location::Inst {
-            block,
-            inst,
-            text: inst_to_string(self.func, inst),
-        }
+        Location::Inst { block, inst, text: inst_to_string(self.func, inst) }
     }
 
     fn value_exists(&self, v: Value) -> bool {
@@ -472,15 +409,9 @@ impl Verifier<'_> {
         let mut layout: Vec<Block> = Vec::with_capacity(func.layout.len());
         for &b in &func.layout {
             if b.index() >= nb {
-                self.err(
-                    Location::Function,
-                    format!("layout names {b}, which does not exist"),
-                );
+                self.err(Location::Function, format!("layout names {b}, which does not exist"));
             } else if std::mem::replace(&mut block_seen[b.index()], true) {
-                self.err(
-                    Location::Block(b),
-                    format!("{b} appears twice in the layout"),
-                );
+                self.err(Location::Block(b), format!("{b} appears twice in the layout"));
             } else {
                 layout.push(b);
             }
@@ -493,15 +424,9 @@ impl Verifier<'_> {
             let mut insts = Vec::new();
             for &i in &func.blocks[b.index()].insts {
                 if i.index() >= ni {
-                    self.err(
-                        Location::Block(b),
-                        format!("{b} lists {i}, which does not exist"),
-                    );
+                    self.err(Location::Block(b), format!("{b} lists {i}, which does not exist"));
                 } else if std::mem::replace(&mut inst_seen[i.index()], true) {
-                    self.err(
-                        self.inst_loc(b, i),
-                        format!("{i} appears twice in the layout"),
-                    );
+                    self.err(self.inst_loc(b, i), format!("{i} appears twice in the layout"));
                 } else {
                     insts.push(i);
                 }
@@ -511,10 +436,7 @@ impl Verifier<'_> {
 
         // 3. Entry block.
         match layout.first() {
-            None => self.err(
-                Location::Function,
-                "no entry block: the layout is empty".into(),
-            ),
+            None => self.err(Location::Function, "no entry block: the layout is empty".into()),
             Some(&entry) => {
                 let params = &func.blocks[entry.index()].params;
                 if params.iter().all(|&v| self.value_exists(v)) {
@@ -539,17 +461,11 @@ impl Verifier<'_> {
             let b = *b;
             for (n, &v) in func.blocks[b.index()].params.iter().enumerate() {
                 if !self.value_exists(v) {
-                    self.err(
-                        Location::Block(b),
-                        format!("parameter {n} of {b} is {v}, which does not exist"),
-                    );
+                    self.err(Location::Block(b), format!("parameter {n} of {b} is {v}, which does not exist"));
                     continue;
                 }
                 if site[v.index()].is_some() {
-                    self.err(
-                        Location::Block(b),
-                        format!("{v} is defined twice (again as parameter {n} of {b})"),
-                    );
+                    self.err(Location::Block(b), format!("{v} is defined twice (again as parameter {n} of {b})"));
                     continue;
                 }
                 site[v.index()] = Some(Site::Param(b));
@@ -557,27 +473,18 @@ impl Verifier<'_> {
                 if recorded != ValueDef::Param(b, n as u32) {
                     self.err(
                         Location::Block(b),
-                        format!(
-                            "{v} is parameter {n} of {b} but is recorded as {}",
-                            describe_def(recorded)
-                        ),
+                        format!("{v} is parameter {n} of {b} but is recorded as {}", describe_def(recorded)),
                     );
                 }
             }
             for &i in insts {
                 for (n, &v) in func.insts[i.index()].results.iter().enumerate() {
                     if !self.value_exists(v) {
-                        self.err(
-                            self.inst_loc(b, i),
-                            format!("result {n} is {v}, which does not exist"),
-                        );
+                        self.err(self.inst_loc(b, i), format!("result {n} is {v}, which does not exist"));
                         continue;
                     }
                     if site[v.index()].is_some() {
-                        self.err(
-                            self.inst_loc(b, i),
-                            format!("{v} is defined twice (again as result {n} of {i})"),
-                        );
+                        self.err(self.inst_loc(b, i), format!("{v} is defined twice (again as result {n} of {i})"));
                         continue;
                     }
                     site[v.index()] = Some(Site::Result(b, i));
@@ -585,10 +492,7 @@ impl Verifier<'_> {
                     if recorded != ValueDef::Result(i, n as u32) {
                         self.err(
                             self.inst_loc(b, i),
-                            format!(
-                                "{v} is result {n} of {i} but is recorded as {}",
-                                describe_def(recorded)
-                            ),
+                            format!("{v} is result {n} of {i} but is recorded as {}", describe_def(recorded)),
                         );
                     }
                 }
@@ -599,10 +503,7 @@ impl Verifier<'_> {
         for (b, insts) in &block_insts {
             let b = *b;
             if func.blocks[b.index()].insts.is_empty() {
-                self.err(
-                    Location::Block(b),
-                    format!("{b} is empty: it must end with a terminator"),
-                );
+                self.err(Location::Block(b), format!("{b} is empty: it must end with a terminator"));
             }
             let last = func.blocks[b.index()].insts.last().copied();
             for &i in insts {
@@ -611,17 +512,11 @@ impl Verifier<'_> {
                 if d.opcode.is_terminator() && !is_last {
                     self.err(
                         self.inst_loc(b, i),
-                        format!(
-                            "terminator `{}` is not the last instruction of {b}",
-                            d.opcode
-                        ),
+                        format!("terminator `{}` is not the last instruction of {b}", d.opcode),
                     );
                 }
                 if is_last && !d.opcode.is_terminator() {
-                    self.err(
-                        self.inst_loc(b, i),
-                        format!("{b} does not end with a terminator"),
-                    );
+                    self.err(self.inst_loc(b, i), format!("{b} does not end with a terminator"));
                 }
                 self.check_inst(b, i, d);
             }
@@ -635,11 +530,7 @@ impl Verifier<'_> {
         let func = self.func;
         // Every mentioned value must exist before types can be compared.
         let mut missing = false;
-        for v in d
-            .args
-            .iter()
-            .chain(d.dests.iter().flat_map(|bc| bc.args.iter()))
-        {
+        for v in d.args.iter().chain(d.dests.iter().flat_map(|bc| bc.args.iter())) {
             if !self.value_exists(*v) {
                 self.err(self.inst_loc(b, i), format!("{v} does not exist"));
                 missing = true;
@@ -659,27 +550,17 @@ impl Verifier<'_> {
             let wants = typing::has_type_suffix(d.opcode);
             let ctrl = match d.ty {
                 None if wants => {
-                    self.err(
-                        self.inst_loc(b, i),
-                        format!("`{}` needs a type suffix", d.opcode),
-                    );
+                    self.err(self.inst_loc(b, i), format!("`{}` needs a type suffix", d.opcode));
                     None
                 }
                 Some(t) if !wants => {
-                    self.err(
-                        self.inst_loc(b, i),
-                        format!("`{}` takes no type suffix, found .{t}", d.opcode),
-                    );
+                    self.err(self.inst_loc(b, i), format!("`{}` takes no type suffix, found .{t}", d.opcode));
                     None
                 }
                 Some(t) if !rule.suffix.accepts(t) => {
                     self.err(
                         self.inst_loc(b, i),
-                        format!(
-                            "`{}` takes {} as its type suffix, found .{t}",
-                            d.opcode,
-                            rule.suffix.describe()
-                        ),
+                        format!("`{}` takes {} as its type suffix, found .{t}", d.opcode, rule.suffix.describe()),
                     );
                     None
                 }
@@ -690,25 +571,16 @@ impl Verifier<'_> {
             if !rule.imm.matches(&d.imm) {
                 self.err(
                     self.inst_loc(b, i),
-                    format!(
-                        "`{}` takes {}, found {:?}",
-                        d.opcode,
-                        rule.imm.describe(),
-                        d.imm
-                    ),
+                    format!("`{}` takes {}, found {:?}", d.opcode, rule.imm.describe(), d.imm),
                 );
             } else {
                 match (d.opcode, ctrl, d.imm) {
-                    (Opcode::Iconst, Some(Type::I32), Imm::I64(x)) if x != x as i32 as i64 => self
-                        .err(
-                            self.inst_loc(b, i),
-                            format!("`iconst.i32` immediate {x} is not a sign-extended i32"),
-                        ),
-                    (Opcode::Fconst, Some(Type::F32), Imm::F64(_))
-                    | (Opcode::Fconst, Some(Type::F64), Imm::F32(_)) => self.err(
-                        self.inst_loc(b, i),
-                        "`fconst` immediate width differs from its type suffix".into(),
-                    ),
+                    (Opcode::Iconst, Some(Type::I32), Imm::I64(x)) if x != x as i32 as i64 => {
+                        self.err(self.inst_loc(b, i), format!("`iconst.i32` immediate {x} is not a sign-extended i32"))
+                    }
+                    (Opcode::Fconst, Some(Type::F32), Imm::F64(_)) | (Opcode::Fconst, Some(Type::F64), Imm::F32(_)) => {
+                        self.err(self.inst_loc(b, i), "`fconst` immediate width differs from its type suffix".into())
+                    }
                     _ => {}
                 }
             }
@@ -717,12 +589,7 @@ impl Verifier<'_> {
             if d.args.len() != rule.args.len() {
                 self.err(
                     self.inst_loc(b, i),
-                    format!(
-                        "`{}` takes {} operands, found {}",
-                        d.opcode,
-                        rule.args.len(),
-                        d.args.len()
-                    ),
+                    format!("`{}` takes {} operands, found {}", d.opcode, rule.args.len(), d.args.len()),
                 );
             } else if !missing {
                 for (n, (&v, &want)) in d.args.iter().zip(&rule.args).enumerate() {
@@ -742,15 +609,11 @@ impl Verifier<'_> {
                             Arg::AnyInt => "an integer type".into(),
                             Arg::AnyFloat => "a float type".into(),
                             Arg::AnyRef => "a reference type".into(),
-                            Arg::BitcastSource => ctrl
-                                .and_then(bitcast_source)
-                                .map_or("a number type", |c| c.name())
-                                .to_string(),
+                            Arg::BitcastSource => {
+                                ctrl.and_then(bitcast_source).map_or("a number type", |c| c.name()).to_string()
+                            }
                         };
-                        self.err(
-                            self.inst_loc(b, i),
-                            format!("operand {n} ({v}) has type {t}, expected {expected}"),
-                        );
+                        self.err(self.inst_loc(b, i), format!("operand {n} ({v}) has type {t}, expected {expected}"));
                     }
                 }
             }
@@ -767,11 +630,7 @@ impl Verifier<'_> {
                 };
                 self.err(
                     self.inst_loc(b, i),
-                    format!(
-                        "`{}` takes {want} branch targets, found {}",
-                        d.opcode,
-                        d.dests.len()
-                    ),
+                    format!("`{}` takes {want} branch targets, found {}", d.opcode, d.dests.len()),
                 );
             }
         }
@@ -780,36 +639,20 @@ impl Verifier<'_> {
         for bc in &d.dests {
             let t = bc.block;
             if t.index() >= func.blocks.len() {
-                self.err(
-                    self.inst_loc(b, i),
-                    format!("branch target {t} does not exist"),
-                );
+                self.err(self.inst_loc(b, i), format!("branch target {t} does not exist"));
                 continue;
             }
             if !self.in_layout[t.index()] {
-                self.err(
-                    self.inst_loc(b, i),
-                    format!("branch target {t} is not in the layout"),
-                );
+                self.err(self.inst_loc(b, i), format!("branch target {t} is not in the layout"));
                 continue;
             }
             let params = &func.blocks[t.index()].params;
             if params.len() != bc.args.len() {
-                self.err(
-                    self.inst_loc(b, i),
-                    format!(
-                        "{t} takes {} arguments, found {}",
-                        params.len(),
-                        bc.args.len()
-                    ),
-                );
+                self.err(self.inst_loc(b, i), format!("{t} takes {} arguments, found {}", params.len(), bc.args.len()));
                 continue;
             }
             for (n, (&a, &p)) in bc.args.iter().zip(params).enumerate() {
-                if self.value_exists(a)
-                    && self.value_exists(p)
-                    && func.value_type(a) != func.value_type(p)
-                {
+                if self.value_exists(a) && self.value_exists(p) && func.value_type(a) != func.value_type(p) {
                     self.err(
                         self.inst_loc(b, i),
                         format!(
@@ -829,11 +672,7 @@ impl Verifier<'_> {
                 if got != want {
                     self.err(
                         self.inst_loc(b, i),
-                        format!(
-                            "results have types {}, expected {}",
-                            type_list(&got),
-                            type_list(&want)
-                        ),
+                        format!("results have types {}, expected {}", type_list(&got), type_list(&want)),
                     );
                 }
             }
@@ -856,20 +695,13 @@ impl Verifier<'_> {
                     let msg = match *s {
                         None => Some(format!("{v} is used but not defined in the layout")),
                         Some(_) if !reachable => None,
-                        Some(Site::Param(db)) | Some(Site::Result(db, _))
-                            if !dom.is_reachable(db) =>
-                        {
-                            Some(format!(
-                                "{v} is defined in unreachable {db} but used in reachable {b}"
-                            ))
+                        Some(Site::Param(db)) | Some(Site::Result(db, _)) if !dom.is_reachable(db) => {
+                            Some(format!("{v} is defined in unreachable {db} but used in reachable {b}"))
                         }
-                        Some(Site::Param(db)) => (!dom.dominates(db, b)).then(|| {
-                            format!("use of {v} is not dominated by its definition in {db}")
-                        }),
+                        Some(Site::Param(db)) => (!dom.dominates(db, b))
+                            .then(|| format!("use of {v} is not dominated by its definition in {db}")),
                         Some(Site::Result(db, di)) => (di == i || !dom.inst_dominates(func, di, i))
-                            .then(|| {
-                                format!("use of {v} is not dominated by its definition in {db}")
-                            }),
+                            .then(|| format!("use of {v} is not dominated by its definition in {db}")),
                     };
                     if let Some(m) = msg {
                         self.err(self.inst_loc(b, i), m);
@@ -941,10 +773,7 @@ mod tests {
 
     fn assert_error(f: &Function, needle: &str) {
         let es = errors(f);
-        assert!(
-            es.iter().any(|e| e.contains(needle)),
-            "no error containing {needle:?} in {es:#?}"
-        );
+        assert!(es.iter().any(|e| e.contains(needle)), "no error containing {needle:?} in {es:#?}");
     }
 
     /// The instruction at position `n` of block `b`.
@@ -996,20 +825,9 @@ mod tests {
     #[test]
     fn terminator_in_the_middle() {
         let mut f = good();
-        let t = f.make_inst(
-            InstData::new(
-                Opcode::Trap,
-                None,
-                vec![],
-                Imm::Trap(crate::TrapCode::Unreachable),
-            ),
-            &[],
-        );
+        let t = f.make_inst(InstData::new(Opcode::Trap, None, vec![], Imm::Trap(crate::TrapCode::Unreachable)), &[]);
         f.blocks[2].insts.insert(0, t);
-        assert_error(
-            &f,
-            "terminator `trap` is not the last instruction of block2",
-        );
+        assert_error(&f, "terminator `trap` is not the last instruction of block2");
     }
 
     #[test]
@@ -1023,10 +841,7 @@ mod tests {
     fn entry_params_differ_from_signature() {
         let mut f = good();
         f.signature.params = vec![Type::I64];
-        assert_error(
-            &f,
-            "entry block parameters (i32) do not match the signature parameters (i64)",
-        );
+        assert_error(&f, "entry block parameters (i32) do not match the signature parameters (i64)");
     }
 
     #[test]
@@ -1040,10 +855,7 @@ mod tests {
     #[test]
     fn operand_type() {
         let mut f = good();
-        let c = f.make_inst(
-            InstData::new(Opcode::Iconst, Some(Type::I64), vec![], Imm::I64(1)),
-            &[Type::I64],
-        );
+        let c = f.make_inst(InstData::new(Opcode::Iconst, Some(Type::I64), vec![], Imm::I64(1)), &[Type::I64]);
         let wide = f.inst(c).results[0];
         f.blocks[1].insts.insert(0, c);
         let add = at(&f, 1, 2);
@@ -1063,10 +875,7 @@ mod tests {
         assert_error(&f, "`return` takes no type suffix, found .i32");
         let mut f = good();
         f.inst_mut(add).ty = Some(Type::F32);
-        assert_error(
-            &f,
-            "`iadd` takes an integer type as its type suffix, found .f32",
-        );
+        assert_error(&f, "`iadd` takes an integer type as its type suffix, found .f32");
     }
 
     #[test]
@@ -1077,17 +886,10 @@ mod tests {
         assert_error(&f, "`iconst` takes an integer immediate, found IntCC(Eq)");
         let mut f = good();
         f.inst_mut(c).imm = Imm::I64(1 << 40);
-        assert_error(
-            &f,
-            "`iconst.i32` immediate 1099511627776 is not a sign-extended i32",
-        );
+        assert_error(&f, "`iconst.i32` immediate 1099511627776 is not a sign-extended i32");
         let mut f = good();
         let add = at(&f, 1, 1);
-        f.inst_mut(add).imm = Imm::Mem(MemArg {
-            offset: 0,
-            align: 0,
-            memory: 0,
-        });
+        f.inst_mut(add).imm = Imm::Mem(MemArg { offset: 0, align: 0, memory: 0 });
         assert_error(&f, "`iadd` takes no immediate");
     }
 
@@ -1104,10 +906,7 @@ mod tests {
         let mut f = good();
         let sum = f.inst(at(&f, 1, 1)).results[0];
         f.values[sum.index()].def = ValueDef::Param(Block(0), 3);
-        assert_error(
-            &f,
-            "v3 is result 0 of inst2 but is recorded as parameter 3 of block0",
-        );
+        assert_error(&f, "v3 is result 0 of inst2 but is recorded as parameter 3 of block0");
     }
 
     #[test]
@@ -1176,15 +975,7 @@ mod tests {
         let mut f = good();
         let v0 = Value(0);
         let ci = f.make_inst(
-            InstData::new(
-                Opcode::CallIndirect,
-                None,
-                vec![v0],
-                Imm::CallIndirect {
-                    type_index: 2,
-                    table: 0,
-                },
-            ),
+            InstData::new(Opcode::CallIndirect, None, vec![v0], Imm::CallIndirect { type_index: 2, table: 0 }),
             &[],
         );
         f.blocks[0].insts.insert(0, ci);
@@ -1200,10 +991,7 @@ mod tests {
         let sum = f.inst(at(&f, 1, 1)).results[0];
         let ret = at(&f, 2, 1);
         f.inst_mut(ret).args[0] = sum;
-        assert_error(
-            &f,
-            "block2: inst5 `return v3`: use of v3 is not dominated by its definition in block1",
-        );
+        assert_error(&f, "block2: inst5 `return v3`: use of v3 is not dominated by its definition in block1");
     }
 
     #[test]
@@ -1224,19 +1012,13 @@ mod tests {
         assert_eq!(verify_function(&f), Ok(()));
         let ret = at(&f, 2, 1);
         f.inst_mut(ret).args[0] = x;
-        assert_error(
-            &f,
-            "v5 is defined in unreachable block3 but used in reachable block2",
-        );
+        assert_error(&f, "v5 is defined in unreachable block3 but used in reachable block2");
     }
 
     #[test]
     fn use_of_value_outside_layout() {
         let mut f = good();
-        let orphan = f.make_inst(
-            InstData::new(Opcode::Iconst, Some(Type::I32), vec![], Imm::I64(0)),
-            &[Type::I32],
-        );
+        let orphan = f.make_inst(InstData::new(Opcode::Iconst, Some(Type::I32), vec![], Imm::I64(0)), &[Type::I32]);
         let v = f.inst(orphan).results[0];
         let ret = at(&f, 2, 1);
         f.inst_mut(ret).args[0] = v;
@@ -1270,10 +1052,7 @@ mod tests {
             }
             match blocks.get(n + 1) {
                 Some(&next) => {
-                    let mut dests = vec![
-                        BlockCall::new(next, vec![]),
-                        BlockCall::new(blocks[0], vec![x]),
-                    ];
+                    let mut dests = vec![BlockCall::new(next, vec![]), BlockCall::new(blocks[0], vec![x])];
                     if n > 0 {
                         dests.push(BlockCall::new(b, vec![]));
                     }
@@ -1287,9 +1066,6 @@ mod tests {
         let text = crate::write::print_function(&f);
         let g = crate::parse::parse_function(&text).unwrap();
         assert_eq!(crate::write::print_function(&g), text);
-        eprintln!(
-            "verify + print + parse of 50,000 instructions: {:?}",
-            t.elapsed()
-        );
+        eprintln!("verify + print + parse of 50,000 instructions: {:?}", t.elapsed());
     }
 }

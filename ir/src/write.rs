@@ -159,7 +159,11 @@ pub fn format_f32(bits: u32) -> String {
     if x.is_nan() {
         format!("nan:0x{bits:08x}")
     } else if x.is_infinite() {
-        if x > 0.0 { "inf".into() } else { "-inf".into() }
+        if x > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        }
     } else {
         format!("{x:?}")
     }
@@ -171,7 +175,11 @@ pub fn format_f64(bits: u64) -> String {
     if x.is_nan() {
         format!("nan:0x{bits:016x}")
     } else if x.is_infinite() {
-        if x > 0.0 { "inf".into() } else { "-inf".into() }
+        if x > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        }
     } else {
         format!("{x:?}")
     }

@@ -36,18 +36,8 @@ fn every_opcode_parses_verifies_and_prints_back() {
 #[test]
 fn every_opcode_is_used() {
     let funcs = parse_functions(TEXT).unwrap();
-    let used: BTreeSet<Opcode> = funcs
-        .iter()
-        .flat_map(|f| f.layout_insts().map(move |(_, i)| f.inst(i).opcode))
-        .collect();
-    let missing: Vec<&str> = Opcode::ALL
-        .iter()
-        .filter(|o| !used.contains(o))
-        .map(|o| o.name())
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "every_opcode.ir lacks: {}",
-        missing.join(", ")
-    );
+    let used: BTreeSet<Opcode> =
+        funcs.iter().flat_map(|f| f.layout_insts().map(move |(_, i)| f.inst(i).opcode)).collect();
+    let missing: Vec<&str> = Opcode::ALL.iter().filter(|o| !used.contains(o)).map(|o| o.name()).collect();
+    assert!(missing.is_empty(), "every_opcode.ir lacks: {}", missing.join(", "));
 }

@@ -128,10 +128,7 @@ impl Pass for ConstFold {
                 let d = func.inst(t);
                 let target: Option<BlockCall> = match d.opcode {
                     Opcode::Brif | Opcode::BrTable => {
-                        let cond = d
-                            .args
-                            .first()
-                            .and_then(|&c| Const::of_value(func, resolve(&forward, c)));
+                        let cond = d.args.first().and_then(|&c| Const::of_value(func, resolve(&forward, c)));
                         match (d.opcode, cond.and_then(Const::int_bits)) {
                             (Opcode::Brif, Some(c)) if d.dests.len() == 2 => {
                                 Some(d.dests[if c != 0 { 0 } else { 1 }].clone())
@@ -238,16 +235,46 @@ mod agrees_with_interpreter {
                 .into_iter()
                 .map(Const::I64)
                 .collect(),
-            Type::F32 => [0.0f32, -0.0, 1.0, -1.5, 2.5, 3.5, f32::INFINITY, f32::NEG_INFINITY, 2147483648.0, -2147483904.0, 4294967296.0, 1e-45]
-                .into_iter()
-                .map(|x| Const::F32(x.to_bits()))
-                .chain([Const::F32(0x7fc0_0000), Const::F32(0x7fa0_0001), Const::F32(0xffc0_0000)])
-                .collect(),
-            Type::F64 => [0.0f64, -0.0, 1.0, -1.5, 2.5, -0.5, f64::INFINITY, f64::NEG_INFINITY, 9223372036854775808.0, 18446744073709551616.0, -2147483648.9, 1e300]
-                .into_iter()
-                .map(|x| Const::F64(x.to_bits()))
-                .chain([Const::F64(0x7ff8_0000_0000_0000), Const::F64(0x7ff4_0000_0000_0001), Const::F64(0xfff8_0000_0000_0000)])
-                .collect(),
+            Type::F32 => [
+                0.0f32,
+                -0.0,
+                1.0,
+                -1.5,
+                2.5,
+                3.5,
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                2147483648.0,
+                -2147483904.0,
+                4294967296.0,
+                1e-45,
+            ]
+            .into_iter()
+            .map(|x| Const::F32(x.to_bits()))
+            .chain([Const::F32(0x7fc0_0000), Const::F32(0x7fa0_0001), Const::F32(0xffc0_0000)])
+            .collect(),
+            Type::F64 => [
+                0.0f64,
+                -0.0,
+                1.0,
+                -1.5,
+                2.5,
+                -0.5,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                9223372036854775808.0,
+                18446744073709551616.0,
+                -2147483648.9,
+                1e300,
+            ]
+            .into_iter()
+            .map(|x| Const::F64(x.to_bits()))
+            .chain([
+                Const::F64(0x7ff8_0000_0000_0000),
+                Const::F64(0x7ff4_0000_0000_0001),
+                Const::F64(0xfff8_0000_0000_0000),
+            ])
+            .collect(),
             Type::FuncRef | Type::ExternRef => Vec::new(),
         }
     }
@@ -344,7 +371,11 @@ mod agrees_with_interpreter {
                     // A NaN made from non-NaN operands has a nondeterministic sign in
                     // wasm; the interpreter takes the host's (x86: negative) for some
                     // operations. Everything else must match bit for bit.
-                    (Fold::Value(c), Ok(vals)) if is_nan(val(c)) && vals.len() == 1 && is_nan(vals[0]) && !args.iter().any(|&a| is_nan(val(a))) => {}
+                    (Fold::Value(c), Ok(vals))
+                        if is_nan(val(c))
+                            && vals.len() == 1
+                            && is_nan(vals[0])
+                            && !args.iter().any(|&a| is_nan(val(a))) => {}
                     (Fold::Value(c), Ok(vals)) => assert_eq!(vec![val(c)], vals, "{op}.{ty} {imm:?} {args:?}"),
                     (Fold::Traps(t), Err(code)) => assert_eq!(t, code, "{op}.{ty} {args:?}"),
                     (got, want) => panic!("{op}.{ty} {imm:?} {args:?}: folded {got:?}, interpreter {want:?}"),

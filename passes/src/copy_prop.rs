@@ -20,28 +20,21 @@
 //! so the pass repeats until nothing more is found, within one run.
 //! This pass never removes anything but copies and the parameters it replaced.
 
-use crate::edit::{
-    incoming_edges, reachable_blocks, remove_block_params, remove_insts, substitute_uses,
-};
+use crate::edit::{incoming_edges, reachable_blocks, remove_block_params, remove_insts, substitute_uses};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
 use wlab_ir::{Function, Opcode, Value};
 
 pub const INFO: PassInfo = PassInfo {
     name: "copy-prop",
-    description:
-        "replace copies and block parameters that always receive the same value by that value",
+    description: "replace copies and block parameters that always receive the same value by that value",
     args: &[ArgSpec {
         name: "block-params",
         ty: ArgType::Bool,
         default: "true",
         doc: "also replace block parameters that always receive the same value",
     }],
-    make: |args: &PassArgs| {
-        Ok(Box::new(CopyProp {
-            block_params: args.bool("block-params")?,
-        }))
-    },
+    make: |args: &PassArgs| Ok(Box::new(CopyProp { block_params: args.bool("block-params")? })),
 };
 
 /// See the module docs.
@@ -96,11 +89,7 @@ impl Pass for CopyProp {
             }
         }
 
-        let mut dead_params: Vec<Vec<bool>> = func
-            .blocks
-            .iter()
-            .map(|b| vec![false; b.params.len()])
-            .collect();
+        let mut dead_params: Vec<Vec<bool>> = func.blocks.iter().map(|b| vec![false; b.params.len()]).collect();
         if self.block_params {
             let reachable = reachable_blocks(func);
             let incoming = incoming_edges(func);
@@ -153,18 +142,11 @@ impl Pass for CopyProp {
             return Ok(PassOutcome::unchanged());
         }
         substitute_uses(func, |v| alias.find(v));
-        let is_copy: Vec<bool> = func
-            .insts
-            .iter()
-            .map(|d| d.opcode == Opcode::Copy)
-            .collect();
+        let is_copy: Vec<bool> = func.insts.iter().map(|d| d.opcode == Opcode::Copy).collect();
         let removed_copies = remove_insts(func, |i| is_copy[i.index()]);
         debug_assert_eq!(removed_copies as u64, copies);
         remove_block_params(func, &dead_params);
-        let mut out = PassOutcome {
-            changed: Changed::Instructions,
-            ..PassOutcome::unchanged()
-        };
+        let mut out = PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() };
         if copies > 0 {
             out.count("removed-copies", copies);
         }
@@ -198,7 +180,15 @@ mod tests {
         assert_eq!(out.counters.get("removed-params"), Some(&1));
         assert_eq!(
             body(&text),
-            ["block0(v0: i32):", "jump block1", "block1:", "v3 = iadd.i32 v0, v0", "brif v3, block1, block2", "block2:", "return v0"]
+            [
+                "block0(v0: i32):",
+                "jump block1",
+                "block1:",
+                "v3 = iadd.i32 v0, v0",
+                "brif v3, block1, block2",
+                "block2:",
+                "return v0"
+            ]
         );
     }
 

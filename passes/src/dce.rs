@@ -35,11 +35,7 @@ pub const INFO: PassInfo = PassInfo {
         default: "true",
         doc: "also remove blocks not reachable from the entry",
     }],
-    make: |args: &PassArgs| {
-        Ok(Box::new(Dce {
-            blocks: args.bool("blocks")?,
-        }))
-    },
+    make: |args: &PassArgs| Ok(Box::new(Dce { blocks: args.bool("blocks")? })),
 };
 
 /// See the module docs.

@@ -9,9 +9,7 @@
 //! conversions. An operation that would trap is reported as [`Fold::Traps`] and must
 //! never be folded into a value. This file never rewrites a function.
 
-use wlab_ir::{
-    FloatCC, Function, Imm, Inst, InstData, IntCC, Opcode, TrapCode, Type, Value, ValueDef,
-};
+use wlab_ir::{FloatCC, Function, Imm, Inst, InstData, IntCC, Opcode, TrapCode, Type, Value, ValueDef};
 
 /// A constant of a number type. Floats are raw bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -123,11 +121,7 @@ fn pick_first(x: f64, y: f64, max: bool) -> Option<bool> {
 }
 
 fn int_cc(cc: IntCC, a: u64, b: u64, bits: u32) -> bool {
-    let (sa, sb) = if bits == 32 {
-        (a as u32 as i32 as i64, b as u32 as i32 as i64)
-    } else {
-        (a as i64, b as i64)
-    };
+    let (sa, sb) = if bits == 32 { (a as u32 as i32 as i64, b as u32 as i32 as i64) } else { (a as i64, b as i64) };
     match cc {
         IntCC::Eq => a == b,
         IntCC::Ne => a != b,
@@ -212,12 +206,7 @@ pub fn fold(opcode: Opcode, ty: Option<Type>, imm: &Imm, args: &[Const]) -> Fold
     }
 }
 
-fn fold_inner(
-    opcode: Opcode,
-    ty: Option<Type>,
-    imm: &Imm,
-    args: &[Const],
-) -> Result<Option<Const>, TrapCode> {
+fn fold_inner(opcode: Opcode, ty: Option<Type>, imm: &Imm, args: &[Const]) -> Result<Option<Const>, TrapCode> {
     use Const::*;
     let Some(ty) = ty else { return Ok(None) };
     // Binary integer operations on same-width operands.
@@ -253,22 +242,12 @@ fn fold_inner(
         Opcode::Bxor => int2().and_then(|(a, b, _)| r(a ^ b)),
         Opcode::Ishl => int2().and_then(|(a, b, w)| r((a << (b % w as u64)) & mask(w))),
         Opcode::Ushr => int2().and_then(|(a, b, w)| r(a >> (b % w as u64))),
-        Opcode::Sshr => {
-            int2().and_then(|(a, b, w)| r(((sext(a, w) >> (b % w as u64)) as u64) & mask(w)))
-        }
+        Opcode::Sshr => int2().and_then(|(a, b, w)| r(((sext(a, w) >> (b % w as u64)) as u64) & mask(w))),
         Opcode::Rotl => int2().and_then(|(a, b, w)| {
-            r(if w == 32 {
-                (a as u32).rotate_left(b as u32 % 32) as u64
-            } else {
-                a.rotate_left((b % 64) as u32)
-            })
+            r(if w == 32 { (a as u32).rotate_left(b as u32 % 32) as u64 } else { a.rotate_left((b % 64) as u32) })
         }),
         Opcode::Rotr => int2().and_then(|(a, b, w)| {
-            r(if w == 32 {
-                (a as u32).rotate_right(b as u32 % 32) as u64
-            } else {
-                a.rotate_right((b % 64) as u32)
-            })
+            r(if w == 32 { (a as u32).rotate_right(b as u32 % 32) as u64 } else { a.rotate_right((b % 64) as u32) })
         }),
         Opcode::Sdiv | Opcode::Udiv | Opcode::Srem | Opcode::Urem => {
             let Some((a, b, w)) = int2() else {
@@ -292,20 +271,10 @@ fn fold_inner(
             };
             r(x & mask(w))
         }
-        Opcode::Clz => int1().and_then(|(a, w)| {
-            r(if w == 32 {
-                (a as u32).leading_zeros() as u64
-            } else {
-                a.leading_zeros() as u64
-            })
-        }),
-        Opcode::Ctz => int1().and_then(|(a, w)| {
-            r(if w == 32 {
-                (a as u32).trailing_zeros() as u64
-            } else {
-                a.trailing_zeros() as u64
-            })
-        }),
+        Opcode::Clz => int1()
+            .and_then(|(a, w)| r(if w == 32 { (a as u32).leading_zeros() as u64 } else { a.leading_zeros() as u64 })),
+        Opcode::Ctz => int1()
+            .and_then(|(a, w)| r(if w == 32 { (a as u32).trailing_zeros() as u64 } else { a.trailing_zeros() as u64 })),
         Opcode::Popcnt => int1().and_then(|(a, _)| r(a.count_ones() as u64)),
         Opcode::Eqz => int1().map(|(a, _)| b(a == 0)),
         Opcode::Icmp => match (imm, int2()) {
@@ -319,45 +288,39 @@ fn fold_inner(
             },
             _ => None,
         },
-        Opcode::Fadd
-        | Opcode::Fsub
-        | Opcode::Fmul
-        | Opcode::Fdiv
-        | Opcode::Fmin
-        | Opcode::Fmax
-        | Opcode::Fcopysign => match (ty, args) {
-            (Type::F32, [F32(a), F32(bb)]) => {
-                let (x, y) = (f32::from_bits(*a), f32::from_bits(*bb));
-                Some(match opcode {
-                    Opcode::Fadd => f32n(x + y, &[*a, *bb]),
-                    Opcode::Fsub => f32n(x - y, &[*a, *bb]),
-                    Opcode::Fmul => f32n(x * y, &[*a, *bb]),
-                    Opcode::Fdiv => f32n(x / y, &[*a, *bb]),
-                    Opcode::Fmin | Opcode::Fmax => {
-                        match pick_first(x as f64, y as f64, opcode == Opcode::Fmax) {
+        Opcode::Fadd | Opcode::Fsub | Opcode::Fmul | Opcode::Fdiv | Opcode::Fmin | Opcode::Fmax | Opcode::Fcopysign => {
+            match (ty, args) {
+                (Type::F32, [F32(a), F32(bb)]) => {
+                    let (x, y) = (f32::from_bits(*a), f32::from_bits(*bb));
+                    Some(match opcode {
+                        Opcode::Fadd => f32n(x + y, &[*a, *bb]),
+                        Opcode::Fsub => f32n(x - y, &[*a, *bb]),
+                        Opcode::Fmul => f32n(x * y, &[*a, *bb]),
+                        Opcode::Fdiv => f32n(x / y, &[*a, *bb]),
+                        Opcode::Fmin | Opcode::Fmax => match pick_first(x as f64, y as f64, opcode == Opcode::Fmax) {
                             Some(first) => F32(if first { *a } else { *bb }),
                             None => f32n(f32::NAN, &[*a, *bb]),
-                        }
-                    }
-                    _ => F32((a & 0x7fff_ffff) | (bb & 0x8000_0000)),
-                })
+                        },
+                        _ => F32((a & 0x7fff_ffff) | (bb & 0x8000_0000)),
+                    })
+                }
+                (Type::F64, [F64(a), F64(bb)]) => {
+                    let (x, y) = (f64::from_bits(*a), f64::from_bits(*bb));
+                    Some(match opcode {
+                        Opcode::Fadd => f64n(x + y, &[*a, *bb]),
+                        Opcode::Fsub => f64n(x - y, &[*a, *bb]),
+                        Opcode::Fmul => f64n(x * y, &[*a, *bb]),
+                        Opcode::Fdiv => f64n(x / y, &[*a, *bb]),
+                        Opcode::Fmin | Opcode::Fmax => match pick_first(x, y, opcode == Opcode::Fmax) {
+                            Some(first) => F64(if first { *a } else { *bb }),
+                            None => f64n(f64::NAN, &[*a, *bb]),
+                        },
+                        _ => F64((a & !(1 << 63)) | (bb & (1 << 63))),
+                    })
+                }
+                _ => None,
             }
-            (Type::F64, [F64(a), F64(bb)]) => {
-                let (x, y) = (f64::from_bits(*a), f64::from_bits(*bb));
-                Some(match opcode {
-                    Opcode::Fadd => f64n(x + y, &[*a, *bb]),
-                    Opcode::Fsub => f64n(x - y, &[*a, *bb]),
-                    Opcode::Fmul => f64n(x * y, &[*a, *bb]),
-                    Opcode::Fdiv => f64n(x / y, &[*a, *bb]),
-                    Opcode::Fmin | Opcode::Fmax => match pick_first(x, y, opcode == Opcode::Fmax) {
-                        Some(first) => F64(if first { *a } else { *bb }),
-                        None => f64n(f64::NAN, &[*a, *bb]),
-                    },
-                    _ => F64((a & !(1 << 63)) | (bb & (1 << 63))),
-                })
-            }
-            _ => None,
-        },
+        }
         Opcode::Fabs
         | Opcode::Fneg
         | Opcode::Fsqrt
@@ -441,26 +404,10 @@ fn fold_inner(
             let signed = opcode == Opcode::FcvtFromSint;
             // Rust's int → float `as` rounds to nearest, ties to even, as wasm does.
             match (ty, args) {
-                (Type::F32, [I32(a)]) => {
-                    Some(F32(
-                        if signed { *a as i32 as f32 } else { *a as f32 }.to_bits()
-                    ))
-                }
-                (Type::F32, [I64(a)]) => {
-                    Some(F32(
-                        if signed { *a as i64 as f32 } else { *a as f32 }.to_bits()
-                    ))
-                }
-                (Type::F64, [I32(a)]) => {
-                    Some(F64(
-                        if signed { *a as i32 as f64 } else { *a as f64 }.to_bits()
-                    ))
-                }
-                (Type::F64, [I64(a)]) => {
-                    Some(F64(
-                        if signed { *a as i64 as f64 } else { *a as f64 }.to_bits()
-                    ))
-                }
+                (Type::F32, [I32(a)]) => Some(F32(if signed { *a as i32 as f32 } else { *a as f32 }.to_bits())),
+                (Type::F32, [I64(a)]) => Some(F32(if signed { *a as i64 as f32 } else { *a as f32 }.to_bits())),
+                (Type::F64, [I32(a)]) => Some(F64(if signed { *a as i32 as f64 } else { *a as f64 }.to_bits())),
+                (Type::F64, [I64(a)]) => Some(F64(if signed { *a as i64 as f64 } else { *a as f64 }.to_bits())),
                 _ => None,
             }
         }
@@ -543,63 +490,23 @@ mod tests {
 
     #[test]
     fn integer_semantics() {
-        assert_eq!(
-            f(Opcode::Iadd, Type::I32, &[I32(u32::MAX), I32(2)]),
-            Fold::Value(I32(1))
-        );
-        assert_eq!(
-            f(Opcode::Ishl, Type::I32, &[I32(1), I32(33)]),
-            Fold::Value(I32(2))
-        );
-        assert_eq!(
-            f(Opcode::Sshr, Type::I32, &[I32(0x8000_0000), I32(31)]),
-            Fold::Value(I32(u32::MAX))
-        );
-        assert_eq!(
-            f(Opcode::Ushr, Type::I64, &[I64(u64::MAX), I64(127)]),
-            Fold::Value(I64(1))
-        );
-        assert_eq!(
-            f(Opcode::Rotl, Type::I32, &[I32(0x8000_0001), I32(1)]),
-            Fold::Value(I32(3))
-        );
-        assert_eq!(
-            f(Opcode::Sdiv, Type::I32, &[I32(7), I32(0)]),
-            Fold::Traps(TrapCode::IntegerDivisionByZero)
-        );
+        assert_eq!(f(Opcode::Iadd, Type::I32, &[I32(u32::MAX), I32(2)]), Fold::Value(I32(1)));
+        assert_eq!(f(Opcode::Ishl, Type::I32, &[I32(1), I32(33)]), Fold::Value(I32(2)));
+        assert_eq!(f(Opcode::Sshr, Type::I32, &[I32(0x8000_0000), I32(31)]), Fold::Value(I32(u32::MAX)));
+        assert_eq!(f(Opcode::Ushr, Type::I64, &[I64(u64::MAX), I64(127)]), Fold::Value(I64(1)));
+        assert_eq!(f(Opcode::Rotl, Type::I32, &[I32(0x8000_0001), I32(1)]), Fold::Value(I32(3)));
+        assert_eq!(f(Opcode::Sdiv, Type::I32, &[I32(7), I32(0)]), Fold::Traps(TrapCode::IntegerDivisionByZero));
         assert_eq!(
             f(Opcode::Sdiv, Type::I32, &[I32(0x8000_0000), I32(u32::MAX)]),
             Fold::Traps(TrapCode::IntegerOverflow)
         );
-        assert_eq!(
-            f(Opcode::Srem, Type::I32, &[I32(0x8000_0000), I32(u32::MAX)]),
-            Fold::Value(I32(0))
-        );
-        assert_eq!(
-            f(Opcode::Sdiv, Type::I32, &[I32(-7i32 as u32), I32(2)]),
-            Fold::Value(I32(-3i32 as u32))
-        );
-        assert_eq!(
-            f(Opcode::Urem, Type::I64, &[I64(u64::MAX), I64(10)]),
-            Fold::Value(I64(5))
-        );
+        assert_eq!(f(Opcode::Srem, Type::I32, &[I32(0x8000_0000), I32(u32::MAX)]), Fold::Value(I32(0)));
+        assert_eq!(f(Opcode::Sdiv, Type::I32, &[I32(-7i32 as u32), I32(2)]), Fold::Value(I32(-3i32 as u32)));
+        assert_eq!(f(Opcode::Urem, Type::I64, &[I64(u64::MAX), I64(10)]), Fold::Value(I64(5)));
         assert_eq!(f(Opcode::Clz, Type::I32, &[I32(1)]), Fold::Value(I32(31)));
-        assert_eq!(
-            f(Opcode::Sext8, Type::I32, &[I32(0x80)]),
-            Fold::Value(I32(0xffff_ff80))
-        );
-        assert_eq!(
-            f(Opcode::Sext32, Type::I64, &[I64(0x8000_0000)]),
-            Fold::Value(I64(0xffff_ffff_8000_0000))
-        );
-        let lt = |cc, a, b| {
-            fold(
-                Opcode::Icmp,
-                Some(Type::I32),
-                &Imm::IntCC(cc),
-                &[I32(a), I32(b)],
-            )
-        };
+        assert_eq!(f(Opcode::Sext8, Type::I32, &[I32(0x80)]), Fold::Value(I32(0xffff_ff80)));
+        assert_eq!(f(Opcode::Sext32, Type::I64, &[I64(0x8000_0000)]), Fold::Value(I64(0xffff_ffff_8000_0000)));
+        let lt = |cc, a, b| fold(Opcode::Icmp, Some(Type::I32), &Imm::IntCC(cc), &[I32(a), I32(b)]);
         assert_eq!(lt(IntCC::Slt, u32::MAX, 0), Fold::Value(I32(1)));
         assert_eq!(lt(IntCC::Ult, u32::MAX, 0), Fold::Value(I32(0)));
     }
@@ -614,76 +521,36 @@ mod tests {
         assert_eq!(f(Opcode::Fsub, Type::F32, &[F32(inf), F32(inf)]), Fold::Value(F32(F32_CANON_NAN)));
         assert_eq!(f(Opcode::Fpromote, Type::F64, &[F32(0x7fa0_0000)]), Fold::Value(F64(0x7ffc_0000_0000_0000)));
         assert_eq!(f(Opcode::Fdemote, Type::F32, &[F64(0xfff4_0000_0000_0000)]), Fold::Value(F32(0xffe0_0000)));
+        assert_eq!(f(Opcode::Fneg, Type::F32, &[F32(nan)]), Fold::Value(F32(nan ^ 0x8000_0000)));
         assert_eq!(
-            f(Opcode::Fneg, Type::F32, &[F32(nan)]),
-            Fold::Value(F32(nan ^ 0x8000_0000))
-        );
-        assert_eq!(
-            f(
-                Opcode::Fmin,
-                Type::F32,
-                &[F32(0.0f32.to_bits()), F32((-0.0f32).to_bits())]
-            ),
+            f(Opcode::Fmin, Type::F32, &[F32(0.0f32.to_bits()), F32((-0.0f32).to_bits())]),
             Fold::Value(F32((-0.0f32).to_bits()))
         );
+        assert_eq!(f(Opcode::Fmax, Type::F64, &[F64((-0.0f64).to_bits()), F64(0.0f64.to_bits())]), Fold::Value(F64(0)));
         assert_eq!(
-            f(
-                Opcode::Fmax,
-                Type::F64,
-                &[F64((-0.0f64).to_bits()), F64(0.0f64.to_bits())]
-            ),
-            Fold::Value(F64(0))
-        );
-        assert_eq!(
-            f(
-                Opcode::Fmin,
-                Type::F64,
-                &[F64(1.0f64.to_bits()), F64(0x7ff0_0000_0000_0001)]
-            ),
+            f(Opcode::Fmin, Type::F64, &[F64(1.0f64.to_bits()), F64(0x7ff0_0000_0000_0001)]),
             Fold::Value(F64(0x7ff8_0000_0000_0001))
         );
-        assert_eq!(
-            f(Opcode::Fnearest, Type::F64, &[F64(2.5f64.to_bits())]),
-            Fold::Value(F64(2.0f64.to_bits()))
-        );
+        assert_eq!(f(Opcode::Fnearest, Type::F64, &[F64(2.5f64.to_bits())]), Fold::Value(F64(2.0f64.to_bits())));
         assert_eq!(
             f(Opcode::FcvtToSint, Type::I32, &[F32(f32::NAN.to_bits())]),
             Fold::Traps(TrapCode::BadConversionToInteger)
         );
         assert_eq!(
-            f(
-                Opcode::FcvtToSint,
-                Type::I32,
-                &[F64(2147483648.0f64.to_bits())]
-            ),
+            f(Opcode::FcvtToSint, Type::I32, &[F64(2147483648.0f64.to_bits())]),
             Fold::Traps(TrapCode::IntegerOverflow)
         );
         assert_eq!(
-            f(
-                Opcode::FcvtToSint,
-                Type::I32,
-                &[F64((-2147483648.9f64).to_bits())]
-            ),
+            f(Opcode::FcvtToSint, Type::I32, &[F64((-2147483648.9f64).to_bits())]),
             Fold::Value(I32(0x8000_0000))
         );
-        assert_eq!(
-            f(Opcode::FcvtToUint, Type::I32, &[F64((-0.9f64).to_bits())]),
-            Fold::Value(I32(0))
-        );
-        assert_eq!(
-            f(Opcode::FcvtToUintSat, Type::I64, &[F32(f32::NAN.to_bits())]),
-            Fold::Value(I64(0))
-        );
+        assert_eq!(f(Opcode::FcvtToUint, Type::I32, &[F64((-0.9f64).to_bits())]), Fold::Value(I32(0)));
+        assert_eq!(f(Opcode::FcvtToUintSat, Type::I64, &[F32(f32::NAN.to_bits())]), Fold::Value(I64(0)));
         assert_eq!(
             f(Opcode::FcvtFromUint, Type::F32, &[I64(u64::MAX)]),
             Fold::Value(F32(18446744073709551616.0f32.to_bits()))
         );
-        let ne = fold(
-            Opcode::Fcmp,
-            Some(Type::F32),
-            &Imm::FloatCC(FloatCC::Ne),
-            &[F32(nan), F32(nan)],
-        );
+        let ne = fold(Opcode::Fcmp, Some(Type::F32), &Imm::FloatCC(FloatCC::Ne), &[F32(nan), F32(nan)]);
         assert_eq!(ne, Fold::Value(I32(1)));
     }
 }

@@ -51,10 +51,7 @@ struct Key {
 
 /// Integer operations whose operands may be swapped without changing the result.
 fn is_commutative(op: Opcode) -> bool {
-    matches!(
-        op,
-        Opcode::Iadd | Opcode::Imul | Opcode::Band | Opcode::Bor | Opcode::Bxor
-    )
+    matches!(op, Opcode::Iadd | Opcode::Imul | Opcode::Band | Opcode::Bor | Opcode::Bxor)
 }
 
 fn key_of(func: &Function, inst: Inst, resolve: &impl Fn(Value) -> Value) -> Key {
@@ -70,12 +67,7 @@ fn key_of(func: &Function, inst: Inst, resolve: &impl Fn(Value) -> Value) -> Key
             imm = Imm::IntCC(IntCC::swapped(cc));
         }
     }
-    Key {
-        opcode: d.opcode,
-        ty: d.ty,
-        imm,
-        args,
-    }
+    Key { opcode: d.opcode, ty: d.ty, imm, args }
 }
 
 impl Pass for Gvn {
@@ -144,10 +136,7 @@ impl Pass for Gvn {
         }
         substitute_uses(func, |v| repl[v.index()].unwrap_or(v));
         remove_insts(func, |i| dead[i.index()]);
-        let mut out = PassOutcome {
-            changed: Changed::Instructions,
-            ..PassOutcome::unchanged()
-        };
+        let mut out = PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() };
         out.count("removed", removed);
         Ok(out)
     }
@@ -185,27 +174,12 @@ mod tests {
         let (out, text) = run_checked(&mut Gvn, &mut b.f);
         assert_eq!(out.counters["removed"], 3, "{text}");
         let lines = body(&text);
-        assert!(
-            lines.contains(&"v6 = imul.i32 v2, v5".to_string()),
-            "{text}"
-        );
-        assert!(
-            lines.contains(&"v7 = icmp.i32 slt v0, v1".to_string()),
-            "{text}"
-        );
-        assert!(
-            lines.contains(&"v9 = iadd.i32 v7, v7".to_string()),
-            "{text}"
-        );
+        assert!(lines.contains(&"v6 = imul.i32 v2, v5".to_string()), "{text}");
+        assert!(lines.contains(&"v7 = icmp.i32 slt v0, v1".to_string()), "{text}");
+        assert!(lines.contains(&"v9 = iadd.i32 v7, v7".to_string()), "{text}");
         // the second udiv has an effect (may trap): kept
-        assert!(
-            lines.contains(&"v5 = udiv.i32 v0, v1".to_string()),
-            "{text}"
-        );
-        assert!(
-            lines.contains(&"v12 = imul.i32 v2, v3".to_string()),
-            "{text}"
-        );
+        assert!(lines.contains(&"v5 = udiv.i32 v0, v1".to_string()), "{text}");
+        assert!(lines.contains(&"v12 = imul.i32 v2, v3".to_string()), "{text}");
         check_equivalent(&before, &b.f, 64).expect("same behaviour");
     }
 

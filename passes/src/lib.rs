@@ -19,9 +19,9 @@ pub mod manager;
 pub mod pass;
 pub mod pipeline;
 pub mod registry;
-pub mod validate;
 #[cfg(test)]
 mod testing;
+pub mod validate;
 
 // passes: one line each
 pub mod const_fold;
@@ -30,11 +30,11 @@ pub mod dce;
 pub mod gvn;
 pub mod licm;
 pub mod load_elim;
-pub mod strength_reduce;
 pub mod simplify_cfg;
+pub mod strength_reduce;
 
-pub use pass::{Changed, Pass, PassError, PassOutcome};
 pub use manager::{run_pipeline, ManagerError, ManagerOptions, PassRun, PipelineReport};
+pub use pass::{Changed, Pass, PassError, PassOutcome};
 pub use pipeline::{Pipeline, PipelineError};
 pub use registry::{describe_passes, lookup, registry, PassInfo};
 pub use validate::{check_equivalent, Mismatch};

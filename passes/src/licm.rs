@@ -40,7 +40,8 @@ use wlab_ir::{Block, BlockCall, Function, Imm, Inst, InstData, Opcode, Value, Va
 
 pub const INFO: PassInfo = PassInfo {
     name: "licm",
-    description: "hoist loop-invariant instructions (pure; loads and trapping ops only when they run anyway) to a preheader",
+    description:
+        "hoist loop-invariant instructions (pure; loads and trapping ops only when they run anyway) to a preheader",
     args: &[ArgSpec {
         name: "max-depth",
         ty: ArgType::Int,
@@ -93,11 +94,8 @@ impl Pass for Licm {
         let mut an = Analyses::new(func);
         let entry = func.entry();
         // Headers, innermost loops first (deeper first; ties in loop order).
-        let mut order: Vec<Loop> = an
-            .loops
-            .loops()
-            .filter(|&l| self.max_depth == 0 || an.loops.depth(l) <= self.max_depth)
-            .collect();
+        let mut order: Vec<Loop> =
+            an.loops.loops().filter(|&l| self.max_depth == 0 || an.loops.depth(l) <= self.max_depth).collect();
         order.sort_by_key(|&l| (std::cmp::Reverse(an.loops.depth(l)), l));
         let headers: Vec<Block> = order.iter().map(|&l| an.loops.header(l)).collect();
         let mut inst_block = inst_blocks(func);
@@ -147,12 +145,7 @@ impl Pass for Licm {
 
 /// The instructions of loop `l` that may move to its preheader, in an order where
 /// every operand is hoisted before its users.
-fn hoistable(
-    func: &Function,
-    la: &LoopAnalysis,
-    l: Loop,
-    inst_block: &[Option<Block>],
-) -> Vec<Inst> {
+fn hoistable(func: &Function, la: &LoopAnalysis, l: Loop, inst_block: &[Option<Block>]) -> Vec<Inst> {
     let blocks = la.blocks(l);
     let header = la.header(l);
     let in_loop = |b: Block| la.contains(l, b);
@@ -166,9 +159,7 @@ fn hoistable(
     let mut out = Vec::new();
     let invariant = |v: Value, hoisted: &[bool]| match func.value_def(v) {
         ValueDef::Param(b, _) => !in_loop(b),
-        ValueDef::Result(i, _) => {
-            hoisted[i.index()] || inst_block[i.index()].map_or(false, |b| !in_loop(b))
-        }
+        ValueDef::Result(i, _) => hoisted[i.index()] || inst_block[i.index()].map_or(false, |b| !in_loop(b)),
     };
     for &b in blocks {
         // In the header: true while every instruction so far is pure or hoisted.
@@ -206,13 +197,7 @@ fn hoistable(
 /// The preheader of `l`, and whether it was created now.
 fn preheader(func: &mut Function, an: &Analyses, l: Loop) -> (Block, bool) {
     let h = an.loops.header(l);
-    let outside: Vec<Block> = an
-        .cfg
-        .preds(h)
-        .iter()
-        .copied()
-        .filter(|&p| !an.loops.contains(l, p))
-        .collect();
+    let outside: Vec<Block> = an.cfg.preds(h).iter().copied().filter(|&p| !an.loops.contains(l, p)).collect();
     if let [p] = outside[..] {
         let t = func.terminator(p).expect("a predecessor has a terminator");
         if func.inst(t).opcode == Opcode::Jump {
@@ -220,15 +205,8 @@ fn preheader(func: &mut Function, an: &Analyses, l: Loop) -> (Block, bool) {
         }
     }
     let ph = func.create_block();
-    let types: Vec<_> = func
-        .block_params(h)
-        .iter()
-        .map(|&v| func.value_type(v))
-        .collect();
-    let params: Vec<Value> = types
-        .into_iter()
-        .map(|ty| func.append_block_param(ph, ty))
-        .collect();
+    let types: Vec<_> = func.block_params(h).iter().map(|&v| func.value_type(v)).collect();
+    let params: Vec<Value> = types.into_iter().map(|ty| func.append_block_param(ph, ty)).collect();
     for p in outside {
         let t = func.terminator(p).expect("a predecessor has a terminator");
         for bc in func.inst_mut(t).dests.iter_mut().filter(|bc| bc.block == h) {
@@ -238,11 +216,7 @@ fn preheader(func: &mut Function, an: &Analyses, l: Loop) -> (Block, bool) {
     let mut jump = InstData::new(Opcode::Jump, None, vec![], Imm::None);
     jump.dests = vec![BlockCall::new(h, params)];
     func.append_inst(ph, jump, &[]);
-    let at = func
-        .layout
-        .iter()
-        .position(|&b| b == h)
-        .expect("header is in the layout");
+    let at = func.layout.iter().position(|&b| b == h).expect("header is in the layout");
     func.layout.insert(at, ph);
     (ph, true)
 }
@@ -255,19 +229,12 @@ mod tests {
     use wlab_ir::{IntCC, MemArg, Type};
 
     fn mem() -> Imm {
-        Imm::Mem(MemArg {
-            offset: 0,
-            align: 0,
-            memory: 0,
-        })
+        Imm::Mem(MemArg { offset: 0, align: 0, memory: 0 })
     }
 
     /// A counted loop `for i = n; i > 0; i -= 1` whose body is built by `body_fn`
     /// (given the loop block, i and the function params) and returns a value to sum.
-    fn counted_loop(
-        body_fn: impl FnOnce(&mut B, Block, Value, &[Value]) -> Value,
-        two_entries: bool,
-    ) -> Function {
+    fn counted_loop(body_fn: impl FnOnce(&mut B, Block, Value, &[Value]) -> Value, two_entries: bool) -> Function {
         let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
         let b0 = b.b(0);
         let (b1, _) = b.block(&[]);
@@ -306,10 +273,7 @@ mod tests {
         assert_eq!(out.counters["hoisted"], 3, "{text}"); // sdiv, imul, iconst 1
         assert_eq!(out.counters["preheaders"], 1, "{text}");
         let lines = body(&text);
-        let ph = lines
-            .iter()
-            .position(|l| l == "block4(v12: i32, v13: i32):")
-            .expect(&text);
+        let ph = lines.iter().position(|l| l == "block4(v12: i32, v13: i32):").expect(&text);
         assert_eq!(lines[ph + 1], "v5 = sdiv.i32 v0, v1", "{text}");
         assert!(text.contains("brif v1, block4(v0, v4), block1"), "{text}");
         check_equivalent(&before, &f, 64).expect("same behaviour");
@@ -325,11 +289,7 @@ mod tests {
         let (exit, _) = b.block(&[]);
         b.jump(b0, h, &[p[0]]);
         // header: store to the loop's address, then a load of an invariant address
-        b.f.append_inst(
-            h,
-            InstData::new(Opcode::Store, Some(Type::I32), vec![hp[0], hp[0]], mem()),
-            &[],
-        );
+        b.f.append_inst(h, InstData::new(Opcode::Store, Some(Type::I32), vec![hp[0], hp[0]], mem()), &[]);
         let ld = b.f.ins1(h, Opcode::Load, Type::I32, vec![p[1]], mem());
         let zero = b.iconst(h, Type::I32, 0);
         let c = b.icmp(h, IntCC::Ne, Type::I32, hp[0], zero);
@@ -349,12 +309,7 @@ mod tests {
         let lines = body(&text);
         assert_eq!(
             &lines[0..4],
-            [
-                "block0(v0: i32, v1: i32):",
-                "v5 = iconst.i32 0",
-                "v8 = iconst.i32 4",
-                "jump block1(v0)"
-            ]
+            ["block0(v0: i32, v1: i32):", "v5 = iconst.i32 0", "v8 = iconst.i32 4", "jump block1(v0)"]
         );
         assert!(lines.contains(&"v4 = load.i32 v1".to_string()));
         assert!(lines.contains(&"v7 = udiv.i32 v0, v1".to_string()));
@@ -374,10 +329,7 @@ mod tests {
 
     #[test]
     fn hoists_header_load_when_loop_writes_nothing() {
-        let mut f = counted_loop(
-            |b, h, _, p| b.f.ins1(h, Opcode::Load, Type::I32, vec![p[1]], mem()),
-            false,
-        );
+        let mut f = counted_loop(|b, h, _, p| b.f.ins1(h, Opcode::Load, Type::I32, vec![p[1]], mem()), false);
         let before = f.clone();
         let (out, text) = run_checked(&mut Licm::default(), &mut f);
         assert_eq!(out.counters["hoisted"], 2, "{text}");

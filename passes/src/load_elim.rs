@@ -43,8 +43,7 @@ use wlab_ir::{Block, Function, Imm, Inst, InstData, MemArg, Opcode, Type, Value}
 
 pub const INFO: PassInfo = PassInfo {
     name: "load-elim",
-    description:
-        "remove redundant loads, forward stores to loads, remove stores overwritten before any read",
+    description: "remove redundant loads, forward stores to loads, remove stores overwritten before any read",
     args: &[],
     make: |_: &PassArgs| Ok(Box::new(LoadElim)),
 };
@@ -92,10 +91,7 @@ enum Undo {
 
 impl Table {
     fn get(&self, k: &Key) -> Option<Known> {
-        self.map
-            .get(k)
-            .filter(|(_, e)| *e >= self.floor)
-            .map(|(v, _)| *v)
+        self.map.get(k).filter(|(_, e)| *e >= self.floor).map(|(v, _)| *v)
     }
     fn insert(&mut self, k: Key, v: Known) {
         self.epoch += 1;
@@ -136,28 +132,17 @@ fn access_bytes(op: Opcode, ty: Type) -> u32 {
 
 /// The load keys a store makes known, with what each would read.
 fn stored_keys(op: Opcode, ty: Type, addr: Value, m: MemArg, v: Value) -> Vec<(Key, Known)> {
-    let key = |opcode| Key {
-        opcode,
-        ty,
-        addr,
-        offset: m.offset,
-        memory: m.memory,
-    };
+    let key = |opcode| Key { opcode, ty, addr, offset: m.offset, memory: m.memory };
     match op {
         Opcode::Store => vec![(key(Opcode::Load), Known::Stored(v))],
-        Opcode::Istore8 => vec![
-            (key(Opcode::Uload8), Known::Masked(v, 8)),
-            (key(Opcode::Sload8), Known::SignExtended(v, 8)),
-        ],
-        Opcode::Istore16 => vec![
-            (key(Opcode::Uload16), Known::Masked(v, 16)),
-            (key(Opcode::Sload16), Known::SignExtended(v, 16)),
-        ],
+        Opcode::Istore8 => {
+            vec![(key(Opcode::Uload8), Known::Masked(v, 8)), (key(Opcode::Sload8), Known::SignExtended(v, 8))]
+        }
+        Opcode::Istore16 => {
+            vec![(key(Opcode::Uload16), Known::Masked(v, 16)), (key(Opcode::Sload16), Known::SignExtended(v, 16))]
+        }
         Opcode::Istore32 if ty == Type::I64 => {
-            vec![
-                (key(Opcode::Uload32), Known::Masked(v, 32)),
-                (key(Opcode::Sload32), Known::SignExtended(v, 32)),
-            ]
+            vec![(key(Opcode::Uload32), Known::Masked(v, 32)), (key(Opcode::Sload32), Known::SignExtended(v, 32))]
         }
         _ => Vec::new(),
     }
@@ -172,11 +157,7 @@ impl Pass for LoadElim {
         let mut out = PassOutcome::unchanged();
         let (removed, forwarded) = forward(func);
         let dead = dead_stores(func);
-        for (name, n) in [
-            ("loads-removed", removed),
-            ("stores-forwarded", forwarded),
-            ("stores-removed", dead),
-        ] {
+        for (name, n) in [("loads-removed", removed), ("stores-forwarded", forwarded), ("stores-removed", dead)] {
             if n > 0 {
                 out.count(name, n);
                 out.changed = Changed::Instructions;
@@ -194,17 +175,11 @@ fn forward(func: &mut Function) -> (u64, u64) {
         return (0, 0);
     };
     let mut repl: Vec<Option<Value>> = vec![None; func.values.len()];
-    let resolve =
-        |repl: &[Option<Value>], v: Value| repl.get(v.index()).copied().flatten().unwrap_or(v);
+    let resolve = |repl: &[Option<Value>], v: Value| repl.get(v.index()).copied().flatten().unwrap_or(v);
     let mut dead = vec![false; func.insts.len()];
     // Narrow forwards: the load and what it is known to read.
     let mut rewrites: Vec<(Inst, Known)> = Vec::new();
-    let mut table = Table {
-        map: HashMap::new(),
-        floor: 0,
-        epoch: 0,
-        undo: Vec::new(),
-    };
+    let mut table = Table { map: HashMap::new(), floor: 0, epoch: 0, undo: Vec::new() };
     let (mut removed, mut forwarded) = (0u64, 0u64);
     enum Step {
         Enter(Block),
@@ -231,13 +206,8 @@ fn forward(func: &mut Function) -> (u64, u64) {
                 let (Some(m), Some(ty)) = (mem_arg(d), d.ty) else {
                     continue;
                 };
-                let key = Key {
-                    opcode: d.opcode,
-                    ty,
-                    addr: resolve(&repl, d.args[0]),
-                    offset: m.offset,
-                    memory: m.memory,
-                };
+                let key =
+                    Key { opcode: d.opcode, ty, addr: resolve(&repl, d.args[0]), offset: m.offset, memory: m.memory };
                 let r = d.results[0];
                 match table.get(&key) {
                     Some(Known::Value(v)) => {
@@ -298,17 +268,11 @@ fn forward(func: &mut Function) -> (u64, u64) {
         let mut args = vec![v];
         if op == Opcode::Band {
             let mask = ((1u64 << bits) - 1) as i64;
-            let c = func.make_inst(
-                InstData::new(Opcode::Iconst, Some(ty), vec![], Imm::I64(mask)),
-                &[ty],
-            );
+            let c = func.make_inst(InstData::new(Opcode::Iconst, Some(ty), vec![], Imm::I64(mask)), &[ty]);
             let cv = func.inst_results(c)[0];
             let b = dom.inst_block(i).expect("a rewritten load is placed");
             let insts = &mut func.blocks[b.index()].insts;
-            let at = insts
-                .iter()
-                .position(|&x| x == i)
-                .expect("load in its block");
+            let at = insts.iter().position(|&x| x == i).expect("load in its block");
             insts.insert(at, c);
             args.push(cv);
         }
@@ -342,8 +306,7 @@ fn dead_stores(func: &mut Function) -> u64 {
             for &later in &insts[pos + 1..] {
                 let l = func.inst(later);
                 if l.opcode.is_store() {
-                    let same = mem_arg(l)
-                        .is_some_and(|lm| lm.offset == m.offset && lm.memory == m.memory)
+                    let same = mem_arg(l).is_some_and(|lm| lm.offset == m.offset && lm.memory == m.memory)
                         && l.ty.is_some_and(|lty| access_bytes(l.opcode, lty) == width)
                         && l.args[0] == d.args[0];
                     if same {
@@ -371,19 +334,11 @@ mod tests {
     use crate::validate::check_equivalent;
 
     fn mem(offset: u64) -> Imm {
-        Imm::Mem(MemArg {
-            offset,
-            align: 0,
-            memory: 0,
-        })
+        Imm::Mem(MemArg { offset, align: 0, memory: 0 })
     }
 
     fn store(b: &mut B, blk: Block, op: Opcode, ty: Type, addr: Value, off: u64, v: Value) {
-        b.f.append_inst(
-            blk,
-            InstData::new(op, Some(ty), vec![addr, v], mem(off)),
-            &[],
-        );
+        b.f.append_inst(blk, InstData::new(op, Some(ty), vec![addr, v], mem(off)), &[]);
     }
 
     fn load(b: &mut B, blk: Block, op: Opcode, ty: Type, addr: Value, off: u64) -> Value {
@@ -432,18 +387,13 @@ mod tests {
     #[test]
     fn call_and_merge_points_forget() {
         let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
-        b.f.callees
-            .insert(3, wlab_ir::Signature::new(vec![], vec![]));
+        b.f.callees.insert(3, wlab_ir::Signature::new(vec![], vec![]));
         let b0 = b.b(0);
         let (b1, _) = b.block(&[]);
         let (b2, _) = b.block(&[]);
         let (b3, _) = b.block(&[]);
         let x = load(&mut b, b0, Opcode::Load, Type::I32, p[0], 0);
-        b.f.append_inst(
-            b0,
-            InstData::new(Opcode::Call, None, vec![], Imm::Func(3)),
-            &[],
-        );
+        b.f.append_inst(b0, InstData::new(Opcode::Call, None, vec![], Imm::Func(3)), &[]);
         let y = load(&mut b, b0, Opcode::Load, Type::I32, p[0], 0);
         b.brif(b0, y, (b1, &[]), (b2, &[]));
         b.jump(b1, b3, &[]);

@@ -198,7 +198,9 @@ impl Runner<'_> {
             let position = format!("{prefix}{n}");
             match step {
                 Step::Pass(p) => {
-                    let mut pass = p.instantiate().map_err(|e| self.fail(p.info.name, position.clone(), Failure::Instantiate(e)))?;
+                    let mut pass = p
+                        .instantiate()
+                        .map_err(|e| self.fail(p.info.name, position.clone(), Failure::Instantiate(e)))?;
                     let before_text = print_function(func);
                     let before = (self.opts.validate_trials > 0).then(|| func.clone());
                     let start = Instant::now();
@@ -255,7 +257,11 @@ impl Runner<'_> {
 }
 
 /// Runs `pipeline` on `func` in place, checking and recording as `opts` asks.
-pub fn run_pipeline(func: &mut Function, pipeline: &Pipeline, opts: &ManagerOptions) -> Result<PipelineReport, ManagerError> {
+pub fn run_pipeline(
+    func: &mut Function,
+    pipeline: &Pipeline,
+    opts: &ManagerOptions,
+) -> Result<PipelineReport, ManagerError> {
     let mut runner = Runner {
         opts,
         report: PipelineReport { function: func.name.clone(), pipeline: pipeline.to_string(), ..Default::default() },
@@ -270,7 +276,11 @@ pub fn run_pipeline(func: &mut Function, pipeline: &Pipeline, opts: &ManagerOpti
 }
 
 /// Parses `pipeline` and runs it on a copy of `func`; returns the report and the result.
-pub fn run_pipeline_str(func: &Function, pipeline: &str, opts: &ManagerOptions) -> Result<(PipelineReport, Function), String> {
+pub fn run_pipeline_str(
+    func: &Function,
+    pipeline: &str,
+    opts: &ManagerOptions,
+) -> Result<(PipelineReport, Function), String> {
     let p = Pipeline::parse(pipeline).map_err(|e| e.to_string())?;
     let mut f = func.clone();
     let report = run_pipeline(&mut f, &p, opts).map_err(|e| e.to_string())?;
@@ -354,9 +364,12 @@ mod tests {
                 Ok(PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() })
             }
         }
-        static BUMP: PassInfo = PassInfo { name: "bump", description: "grows", args: &[], make: |_| Ok(Box::new(Bump)) };
+        static BUMP: PassInfo =
+            PassInfo { name: "bump", description: "grows", args: &[], make: |_| Ok(Box::new(Bump)) };
         let mut f = sample();
-        let p = Pipeline { steps: vec![Step::Fix { max_rounds: 3, body: vec![Step::Pass(PassStep { info: &BUMP, args: vec![] })] }] };
+        let p = Pipeline {
+            steps: vec![Step::Fix { max_rounds: 3, body: vec![Step::Pass(PassStep { info: &BUMP, args: vec![] })] }],
+        };
         let r = run_pipeline(&mut f, &p, &QUIET).unwrap();
         assert_eq!(r.runs.len(), 3);
         assert!(!r.fixes[0].converged);
@@ -386,7 +399,8 @@ mod validation_tests {
             Ok(PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() })
         }
     }
-    static WRONG: PassInfo = PassInfo { name: "wrong", description: "breaks", args: &[], make: |_| Ok(Box::new(Wrong)) };
+    static WRONG: PassInfo =
+        PassInfo { name: "wrong", description: "breaks", args: &[], make: |_| Ok(Box::new(Wrong)) };
 
     #[test]
     fn translation_validation_names_the_wrong_pass() {
@@ -401,6 +415,10 @@ mod validation_tests {
         let e = run_pipeline(&mut b.f, &p, &ManagerOptions::checked()).unwrap_err();
         assert_eq!(e.pass, "wrong");
         assert_eq!(e.completed[0].validation.map(|v| v.compared), Some(16));
-        assert!(e.to_string().contains("pass `wrong` (step 1) changed behaviour: trial 0 with args (i32:0): results differ"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("pass `wrong` (step 1) changed behaviour: trial 0 with args (i32:0): results differ"),
+            "{e}"
+        );
     }
 }

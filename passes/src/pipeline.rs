@@ -72,10 +72,7 @@ pub struct PipelineError {
 
 impl PipelineError {
     pub fn new(pos: usize, message: impl Into<String>) -> Self {
-        PipelineError {
-            pos,
-            message: message.into(),
-        }
+        PipelineError { pos, message: message.into() }
     }
 }
 
@@ -128,19 +125,11 @@ pub struct Pipeline {
 impl Pipeline {
     /// Parses a pipeline string.
     pub fn parse(text: &str) -> Result<Pipeline, PipelineError> {
-        let mut p = Parser {
-            s: text.as_bytes(),
-            text,
-            pos: 0,
-            depth: 0,
-        };
+        let mut p = Parser { s: text.as_bytes(), text, pos: 0, depth: 0 };
         let steps = p.list()?;
         p.ws();
         if p.pos < p.s.len() {
-            return Err(PipelineError::new(
-                p.pos,
-                format!("unexpected `{}`", p.rest_char()),
-            ));
+            return Err(PipelineError::new(p.pos, format!("unexpected `{}`", p.rest_char())));
         }
         Ok(Pipeline { steps })
     }
@@ -149,10 +138,7 @@ impl Pipeline {
     pub fn of(names: &[&str]) -> Result<Pipeline, PipelineError> {
         let mut steps = Vec::new();
         for n in names {
-            steps.push(Step::Pass(PassStep {
-                info: lookup(n)?,
-                args: Vec::new(),
-            }));
+            steps.push(Step::Pass(PassStep { info: lookup(n)?, args: Vec::new() }));
         }
         Ok(Pipeline { steps })
     }
@@ -244,15 +230,9 @@ impl<'a> Parser<'a> {
         if self.eat(c) {
             Ok(())
         } else if self.pos >= self.s.len() {
-            Err(PipelineError::new(
-                self.pos,
-                format!("expected {what}, found the end"),
-            ))
+            Err(PipelineError::new(self.pos, format!("expected {what}, found the end")))
         } else {
-            Err(PipelineError::new(
-                self.pos,
-                format!("expected {what}, found `{}`", self.rest_char()),
-            ))
+            Err(PipelineError::new(self.pos, format!("expected {what}, found `{}`", self.rest_char())))
         }
     }
 
@@ -266,15 +246,9 @@ impl<'a> Parser<'a> {
             self.pos += 1;
         }
         if start == self.pos {
-            let found = if self.pos >= self.s.len() {
-                "the end".to_string()
-            } else {
-                format!("`{}`", self.rest_char())
-            };
-            return Err(PipelineError::new(
-                start,
-                format!("expected a pass name, found {found}"),
-            ));
+            let found =
+                if self.pos >= self.s.len() { "the end".to_string() } else { format!("`{}`", self.rest_char()) };
+            return Err(PipelineError::new(start, format!("expected a pass name, found {found}")));
         }
         Ok((start, &self.text[start..self.pos]))
     }
@@ -307,20 +281,11 @@ impl<'a> Parser<'a> {
         let (start, name) = self.name()?;
         if let Some((_, body, _)) = PRESETS.iter().find(|(n, _, _)| *n == name) {
             if self.depth > 0 {
-                return Err(PipelineError::new(
-                    start,
-                    format!("preset `{name}` inside a preset"),
-                ));
+                return Err(PipelineError::new(start, format!("preset `{name}` inside a preset")));
             }
-            let mut sub = Parser {
-                s: body.as_bytes(),
-                text: body,
-                pos: 0,
-                depth: self.depth + 1,
-            };
-            let steps = sub.list().map_err(|e| {
-                PipelineError::new(start, format!("in preset `{name}`: {}", e.message))
-            })?;
+            let mut sub = Parser { s: body.as_bytes(), text: body, pos: 0, depth: self.depth + 1 };
+            let steps =
+                sub.list().map_err(|e| PipelineError::new(start, format!("in preset `{name}`: {}", e.message)))?;
             out.extend(steps);
             return Ok(());
         }
@@ -336,10 +301,7 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                     }
                     let n: u32 = self.text[vstart..self.pos].parse().map_err(|_| {
-                        PipelineError::new(
-                            vstart,
-                            format!("`max` of `fix` must be an integer in 1..={MAX_FIX_ROUNDS}"),
-                        )
+                        PipelineError::new(vstart, format!("`max` of `fix` must be an integer in 1..={MAX_FIX_ROUNDS}"))
                     })?;
                     if n == 0 || n > MAX_FIX_ROUNDS {
                         return Err(PipelineError::new(
@@ -358,10 +320,7 @@ impl<'a> Parser<'a> {
             let body_start = self.pos;
             let body = self.list()?;
             if body.is_empty() {
-                return Err(PipelineError::new(
-                    body_start,
-                    "`fix(...)` needs at least one pass",
-                ));
+                return Err(PipelineError::new(body_start, "`fix(...)` needs at least one pass"));
             }
             self.expect(b')', "`,` or `)` to close `fix(`")?;
             out.push(Step::Fix { max_rounds, body });
@@ -377,30 +336,18 @@ impl<'a> Parser<'a> {
                 let Some(spec) = info.arg(&aname) else {
                     return Err(PipelineError::new(
                         astart,
-                        format!(
-                            "pass `{}` has no argument `{aname}` (valid: {})",
-                            info.name,
-                            info.arg_names()
-                        ),
+                        format!("pass `{}` has no argument `{aname}` (valid: {})", info.name, info.arg_names()),
                     ));
                 };
                 if args.iter().any(|(k, _)| *k == aname) {
-                    return Err(PipelineError::new(
-                        astart,
-                        format!("argument `{aname}` given twice"),
-                    ));
+                    return Err(PipelineError::new(astart, format!("argument `{aname}` given twice")));
                 }
                 self.expect(b'=', &format!("`=` after argument `{aname}`"))?;
                 let (vstart, vtext) = self.value();
                 let v = spec.ty.parse(&vtext).map_err(|m| {
                     PipelineError::new(
                         vstart,
-                        format!(
-                            "bad value for `{}({aname}=...)`: {m} ({}: {})",
-                            info.name,
-                            spec.ty.name(),
-                            spec.doc
-                        ),
+                        format!("bad value for `{}({aname}=...)`: {m} ({}: {})", info.name, spec.ty.name(), spec.doc),
                     )
                 })?;
                 args.push((aname, v));
@@ -413,8 +360,7 @@ impl<'a> Parser<'a> {
         let step = PassStep { info, args };
         // Range checks live in the constructors: run one now so a parsed pipeline
         // always instantiates.
-        step.instantiate()
-            .map_err(|e| PipelineError::new(start, e.to_string()))?;
+        step.instantiate().map_err(|e| PipelineError::new(start, e.to_string()))?;
         out.push(Step::Pass(step));
         Ok(())
     }
@@ -449,23 +395,13 @@ mod tests {
     fn errors_name_position_and_valid_choices() {
         let e = Pipeline::parse("dce,nope").unwrap_err();
         assert_eq!(e.pos, 4);
-        assert!(
-            e.message.contains("unknown pass `nope`") && e.message.contains("copy-prop"),
-            "{e}"
-        );
+        assert!(e.message.contains("unknown pass `nope`") && e.message.contains("copy-prop"), "{e}");
         let e = Pipeline::parse("dce(depth=2)").unwrap_err();
         assert_eq!(e.pos, 4);
-        assert!(
-            e.message.contains("no argument `depth`") && e.message.contains("valid: blocks"),
-            "{e}"
-        );
+        assert!(e.message.contains("no argument `depth`") && e.message.contains("valid: blocks"), "{e}");
         let e = Pipeline::parse("dce(blocks=maybe)").unwrap_err();
         assert_eq!(e.pos, 11);
-        assert!(
-            e.message
-                .contains("expected `true` or `false`, found `maybe`"),
-            "{e}"
-        );
+        assert!(e.message.contains("expected `true` or `false`, found `maybe`"), "{e}");
         assert_eq!(
             round_trip("dce(blocks=false),copy-prop(block-params=true)"),
             "dce(blocks=false),copy-prop(block-params=true)"
@@ -478,10 +414,7 @@ mod tests {
         assert!(e.message.contains("at least one pass"), "{e}");
         let e = Pipeline::parse("dce,,dce").unwrap_err();
         assert_eq!(e.pos, 4);
-        assert!(Pipeline::parse("dce dce")
-            .unwrap_err()
-            .message
-            .contains("unexpected `d`"));
+        assert!(Pipeline::parse("dce dce").unwrap_err().message.contains("unexpected `d`"));
         assert!(e.to_string().starts_with("pipeline column 5: "), "{e}");
     }
 

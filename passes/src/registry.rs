@@ -45,10 +45,9 @@ impl ArgType {
     /// string); the error says what was expected.
     pub fn parse(self, text: &str) -> Result<ArgValue, String> {
         match self {
-            ArgType::Int => text
-                .parse::<i64>()
-                .map(ArgValue::Int)
-                .map_err(|_| format!("expected an integer, found `{text}`")),
+            ArgType::Int => {
+                text.parse::<i64>().map(ArgValue::Int).map_err(|_| format!("expected an integer, found `{text}`"))
+            }
             ArgType::Bool => match text {
                 "true" => Ok(ArgValue::Bool(true)),
                 "false" => Ok(ArgValue::Bool(false)),
@@ -102,9 +101,7 @@ pub struct PassInfo {
 
 impl fmt::Debug for PassInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PassInfo")
-            .field("name", &self.name)
-            .finish_non_exhaustive()
+        f.debug_struct("PassInfo").field("name", &self.name).finish_non_exhaustive()
     }
 }
 
@@ -118,11 +115,7 @@ impl PassInfo {
         if self.args.is_empty() {
             "none".into()
         } else {
-            self.args
-                .iter()
-                .map(|a| a.name)
-                .collect::<Vec<_>>()
-                .join(", ")
+            self.args.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
         }
     }
 
@@ -130,25 +123,19 @@ impl PassInfo {
     pub fn args_with(&self, given: &[(String, ArgValue)]) -> Result<PassArgs, PassError> {
         let mut values = BTreeMap::new();
         for spec in self.args {
-            let v = spec.ty.parse(spec.default).map_err(|m| {
-                PassError::BadArgument(format!("{}: default of `{}`: {m}", self.name, spec.name))
-            })?;
+            let v = spec
+                .ty
+                .parse(spec.default)
+                .map_err(|m| PassError::BadArgument(format!("{}: default of `{}`: {m}", self.name, spec.name)))?;
             values.insert(spec.name, v);
         }
         for (name, v) in given {
             let spec = self.arg(name).ok_or_else(|| {
-                PassError::BadArgument(format!(
-                    "{} has no argument `{name}` (valid: {})",
-                    self.name,
-                    self.arg_names()
-                ))
+                PassError::BadArgument(format!("{} has no argument `{name}` (valid: {})", self.name, self.arg_names()))
             })?;
             values.insert(spec.name, v.clone());
         }
-        Ok(PassArgs {
-            pass: self.name,
-            values,
-        })
+        Ok(PassArgs { pass: self.name, values })
     }
 
     /// Builds the pass with the given arguments over the defaults.
@@ -167,38 +154,29 @@ pub struct PassArgs {
 
 impl PassArgs {
     fn get(&self, name: &str) -> Result<&ArgValue, PassError> {
-        self.values.get(name).ok_or_else(|| {
-            PassError::BadArgument(format!("{} declares no argument `{name}`", self.pass))
-        })
+        self.values
+            .get(name)
+            .ok_or_else(|| PassError::BadArgument(format!("{} declares no argument `{name}`", self.pass)))
     }
 
     pub fn int(&self, name: &str) -> Result<i64, PassError> {
         match self.get(name)? {
             ArgValue::Int(x) => Ok(*x),
-            other => Err(PassError::BadArgument(format!(
-                "{}: `{name}` is not an int: {other}",
-                self.pass
-            ))),
+            other => Err(PassError::BadArgument(format!("{}: `{name}` is not an int: {other}", self.pass))),
         }
     }
 
     pub fn bool(&self, name: &str) -> Result<bool, PassError> {
         match self.get(name)? {
             ArgValue::Bool(b) => Ok(*b),
-            other => Err(PassError::BadArgument(format!(
-                "{}: `{name}` is not a bool: {other}",
-                self.pass
-            ))),
+            other => Err(PassError::BadArgument(format!("{}: `{name}` is not a bool: {other}", self.pass))),
         }
     }
 
     pub fn string(&self, name: &str) -> Result<&str, PassError> {
         match self.get(name)? {
             ArgValue::Str(s) => Ok(s),
-            other => Err(PassError::BadArgument(format!(
-                "{}: `{name}` is not a string: {other}",
-                self.pass
-            ))),
+            other => Err(PassError::BadArgument(format!("{}: `{name}` is not a string: {other}", self.pass))),
         }
     }
 
@@ -206,10 +184,7 @@ impl PassArgs {
     pub fn int_in(&self, name: &str, lo: i64, hi: i64) -> Result<i64, PassError> {
         let x = self.int(name)?;
         if x < lo || x > hi {
-            return Err(PassError::BadArgument(format!(
-                "{}: `{name}` must be in {lo}..={hi}, got {x}",
-                self.pass
-            )));
+            return Err(PassError::BadArgument(format!("{}: `{name}` must be in {lo}..={hi}, got {x}", self.pass)));
         }
         Ok(x)
     }
@@ -222,21 +197,15 @@ pub fn registry() -> &'static [PassInfo] {
 
 /// The names of every registered pass, comma-separated (for error messages).
 pub fn pass_names() -> String {
-    REGISTRY
-        .iter()
-        .map(|p| p.name)
-        .collect::<Vec<_>>()
-        .join(", ")
+    REGISTRY.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
 }
 
 /// Finds a pass by name; the error lists the valid names.
 pub fn lookup(name: &str) -> Result<&'static PassInfo, PipelineError> {
-    REGISTRY.iter().find(|p| p.name == name).ok_or_else(|| {
-        PipelineError::new(
-            0,
-            format!("unknown pass `{name}` (valid: {})", pass_names()),
-        )
-    })
+    REGISTRY
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| PipelineError::new(0, format!("unknown pass `{name}` (valid: {})", pass_names())))
 }
 
 /// The listing `wlab passes` prints: every pass with its description and arguments,
@@ -248,15 +217,7 @@ pub fn describe_passes() -> String {
     for p in REGISTRY {
         let _ = writeln!(s, "  {:width$}  {}", p.name, p.description);
         for a in p.args {
-            let _ = writeln!(
-                s,
-                "  {:width$}    {}: {} = {}  {}",
-                "",
-                a.name,
-                a.ty.name(),
-                a.default,
-                a.doc
-            );
+            let _ = writeln!(s, "  {:width$}    {}: {} = {}  {}", "", a.name, a.ty.name(), a.default, a.doc);
         }
     }
     let _ = writeln!(s, "\npresets:");
@@ -277,21 +238,10 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for p in registry() {
             assert!(seen.insert(p.name), "duplicate pass {}", p.name);
-            assert!(
-                p.name
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-                "{}",
-                p.name
-            );
-            assert!(
-                !p.description.is_empty() && !p.description.ends_with('.'),
-                "{}",
-                p.name
-            );
+            assert!(p.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", p.name);
+            assert!(!p.description.is_empty() && !p.description.ends_with('.'), "{}", p.name);
             for a in p.args {
-                a.ty.parse(a.default)
-                    .unwrap_or_else(|m| panic!("{}.{}: {m}", p.name, a.name));
+                a.ty.parse(a.default).unwrap_or_else(|m| panic!("{}.{}: {m}", p.name, a.name));
             }
             let pass = p.instantiate(&[]).unwrap();
             assert_eq!(pass.name(), p.name);
@@ -301,9 +251,6 @@ mod tests {
     #[test]
     fn unknown_pass_lists_valid_names() {
         let e = lookup("nope").unwrap_err().to_string();
-        assert!(
-            e.contains("unknown pass `nope`") && e.contains("copy-prop") && e.contains("dce"),
-            "{e}"
-        );
+        assert!(e.contains("unknown pass `nope`") && e.contains("copy-prop") && e.contains("dce"), "{e}");
     }
 }

@@ -108,13 +108,11 @@ fn fold_branches(func: &mut Function, c: &mut Counts) -> bool {
         };
         let d = func.inst(t);
         let chosen = match d.opcode {
-            Opcode::Brif if d.dests.len() == 2 && d.args.len() == 1 => {
-                match const_of(func, d.args[0]) {
-                    Some(x) => Some(d.dests[if x != 0 { 0 } else { 1 }].clone()),
-                    None if d.dests[0] == d.dests[1] => Some(d.dests[0].clone()),
-                    None => None,
-                }
-            }
+            Opcode::Brif if d.dests.len() == 2 && d.args.len() == 1 => match const_of(func, d.args[0]) {
+                Some(x) => Some(d.dests[if x != 0 { 0 } else { 1 }].clone()),
+                None if d.dests[0] == d.dests[1] => Some(d.dests[0].clone()),
+                None => None,
+            },
             Opcode::BrTable if !d.dests.is_empty() && d.dests.iter().all(|x| *x == d.dests[0]) => {
                 Some(d.dests[0].clone())
             }
@@ -295,13 +293,7 @@ mod tests {
         let one = b.iconst(b0, Type::I32, 1);
         b.brif(b0, one, (b1, &[]), (b2, &[]));
         b.jump(b1, b3, &[p[0]]);
-        b.f.terminate(
-            b2,
-            Opcode::Trap,
-            vec![],
-            Imm::Trap(TrapCode::Unreachable),
-            vec![],
-        );
+        b.f.terminate(b2, Opcode::Trap, vec![], Imm::Trap(TrapCode::Unreachable), vec![]);
         let s = b.op(b3, Opcode::Iadd, Type::I32, &[q[0], q[0]]);
         b.ret(b3, &[s]);
         let before = b.f.clone();
@@ -309,12 +301,7 @@ mod tests {
         assert_eq!(out.changed, Changed::ControlFlow);
         assert_eq!(
             body(&text),
-            [
-                "block0(v0: i32):",
-                "v2 = iconst.i32 1",
-                "v3 = iadd.i32 v0, v0",
-                "return v3"
-            ],
+            ["block0(v0: i32):", "v2 = iconst.i32 1", "v3 = iadd.i32 v0, v0", "return v3"],
             "{text}"
         );
         check_equivalent(&before, &b.f, 32).expect("same behaviour");

@@ -128,19 +128,14 @@ struct Emit<'a> {
 
 impl Emit<'_> {
     fn op(&mut self, op: Opcode, ty: Type, args: &[Value]) -> Value {
-        let i = self
-            .f
-            .make_inst(InstData::new(op, Some(ty), args.to_vec(), Imm::None), &[ty]);
+        let i = self.f.make_inst(InstData::new(op, Some(ty), args.to_vec(), Imm::None), &[ty]);
         self.out.push(i);
         self.f.inst_results(i)[0]
     }
 
     fn iconst(&mut self, ty: Type, x: i64) -> Value {
         let x = if ty == Type::I32 { x as i32 as i64 } else { x };
-        let i = self.f.make_inst(
-            InstData::new(Opcode::Iconst, Some(ty), vec![], Imm::I64(x)),
-            &[ty],
-        );
+        let i = self.f.make_inst(InstData::new(Opcode::Iconst, Some(ty), vec![], Imm::I64(x)), &[ty]);
         self.out.push(i);
         self.f.inst_results(i)[0]
     }
@@ -227,14 +222,7 @@ fn rewrite(func: &mut Function, i: Inst, pre: &mut Vec<Inst>) -> Option<&'static
                 return None;
             }
             let q = emit_udiv32_magic(&mut e, x, cu as u32);
-            Some(finish_div_or_rem(
-                &mut e,
-                i,
-                op == Opcode::Udiv,
-                x,
-                q,
-                cu as i64,
-            ))
+            Some(finish_div_or_rem(&mut e, i, op == Opcode::Udiv, x, q, cu as i64))
         }
         Opcode::Sdiv | Opcode::Srem => {
             let c = const_of(e.f, a1)?;
@@ -271,14 +259,7 @@ fn rewrite(func: &mut Function, i: Inst, pre: &mut Vec<Inst>) -> Option<&'static
 
 /// Makes `i` the quotient (`ireduce` of the i64 quotient `q64`), or the remainder
 /// `x - q*d`.
-fn finish_div_or_rem(
-    e: &mut Emit<'_>,
-    i: Inst,
-    div: bool,
-    x: Value,
-    q64: Value,
-    d: i64,
-) -> &'static str {
+fn finish_div_or_rem(e: &mut Emit<'_>, i: Inst, div: bool, x: Value, q64: Value, d: i64) -> &'static str {
     if div {
         replace(e.f, i, Opcode::Ireduce, &[q64]);
         return "div-magic";
@@ -444,12 +425,7 @@ fn basic_ivs(func: &Function, la: &LoopAnalysis, l: Loop) -> Vec<BasicIv> {
 }
 
 /// `(iv param index, k)` when `t` is `imul iv, k` / `imul k, iv` / `ishl iv, s`.
-fn scaled_iv(
-    func: &Function,
-    t: Value,
-    params: &[Value],
-    ivs: &[BasicIv],
-) -> Option<(BasicIv, i64)> {
+fn scaled_iv(func: &Function, t: Value, params: &[Value], ivs: &[BasicIv]) -> Option<(BasicIv, i64)> {
     let ValueDef::Result(i, 0) = func.value_def(t) else {
         return None;
     };
@@ -497,11 +473,8 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
             }
         }
     }
-    let pass_through: Vec<bool> = params
-        .iter()
-        .enumerate()
-        .map(|(j, &p)| back.iter().all(|args| args.get(j) == Some(&p)))
-        .collect();
+    let pass_through: Vec<bool> =
+        params.iter().enumerate().map(|(j, &p)| back.iter().all(|args| args.get(j) == Some(&p))).collect();
     let outside = |v: Value| match func.value_def(v) {
         ValueDef::Param(b, j) => !la.contains(l, b) || (b == h && pass_through[j as usize]),
         ValueDef::Result(i, _) => inst_block[i.index()].is_some_and(|b| !la.contains(l, b)),
@@ -556,10 +529,7 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
                             continue;
                         }
                         let mut pre = Vec::new();
-                        let mut e = Emit {
-                            f: func,
-                            out: &mut pre,
-                        };
+                        let mut e = Emit { f: func, out: &mut pre };
                         let arg = if back {
                             let step = e.iconst(ty, iv.step.wrapping_mul(k));
                             e.op(Opcode::Iadd, ty, &[p, step])
@@ -605,9 +575,7 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
         }
     }
     // New values and instructions were made above: index with `get`.
-    crate::edit::substitute_uses(func, |v| {
-        repl.get(v.index()).copied().flatten().unwrap_or(v)
-    });
+    crate::edit::substitute_uses(func, |v| repl.get(v.index()).copied().flatten().unwrap_or(v));
     crate::edit::remove_insts(func, |i| dead.get(i.index()).copied().unwrap_or(false));
     count as u64
 }
@@ -640,19 +608,7 @@ mod tests {
     }
 
     fn samples() -> Vec<u32> {
-        let mut v: Vec<u32> = vec![
-            0,
-            1,
-            2,
-            3,
-            7,
-            100,
-            0x7fff_ffff,
-            0x8000_0000,
-            0x8000_0001,
-            u32::MAX,
-            u32::MAX - 1,
-        ];
+        let mut v: Vec<u32> = vec![0, 1, 2, 3, 7, 100, 0x7fff_ffff, 0x8000_0000, 0x8000_0001, u32::MAX, u32::MAX - 1];
         let mut x = 0x1234_5678u32;
         for _ in 0..2000 {
             x ^= x << 13;
@@ -666,16 +622,7 @@ mod tests {
     #[test]
     fn magic_numbers_divide_exactly() {
         let mut divisors: Vec<u32> = (3..300).filter(|d: &u32| !d.is_power_of_two()).collect();
-        divisors.extend([
-            641,
-            1000,
-            65537,
-            0x7fff_ffff,
-            0x8000_0001,
-            u32::MAX,
-            u32::MAX - 2,
-            123_456_789,
-        ]);
+        divisors.extend([641, 1000, 65537, 0x7fff_ffff, 0x8000_0001, u32::MAX, u32::MAX - 2, 123_456_789]);
         for &d in &divisors {
             for &n in &samples() {
                 for nn in [n, n / d * d, (n / d * d).wrapping_sub(1)] {
@@ -683,15 +630,9 @@ mod tests {
                 }
             }
         }
-        let sdivs: Vec<i32> = divisors
-            .iter()
-            .map(|&d| d as i32)
-            .chain(divisors.iter().map(|&d| (d as i32).wrapping_neg()))
-            .collect();
-        for &d in sdivs
-            .iter()
-            .filter(|d| d.unsigned_abs() >= 3 && !d.unsigned_abs().is_power_of_two())
-        {
+        let sdivs: Vec<i32> =
+            divisors.iter().map(|&d| d as i32).chain(divisors.iter().map(|&d| (d as i32).wrapping_neg())).collect();
+        for &d in sdivs.iter().filter(|d| d.unsigned_abs() >= 3 && !d.unsigned_abs().is_power_of_two()) {
             for &n in &samples() {
                 let n = n as i32;
                 assert_eq!(eval_sdiv(n, d), n.wrapping_div(d), "{n} / {d}");
@@ -710,34 +651,8 @@ mod tests {
 
     #[test]
     fn rewrites_agree_with_the_interpreter() {
-        let ops = [
-            Opcode::Imul,
-            Opcode::Udiv,
-            Opcode::Urem,
-            Opcode::Sdiv,
-            Opcode::Srem,
-        ];
-        let consts = [
-            2,
-            3,
-            4,
-            5,
-            7,
-            8,
-            9,
-            10,
-            15,
-            16,
-            17,
-            31,
-            1 << 20,
-            1000,
-            -3,
-            -7,
-            -10,
-            0x7fff_ffff,
-            -2,
-        ];
+        let ops = [Opcode::Imul, Opcode::Udiv, Opcode::Urem, Opcode::Sdiv, Opcode::Srem];
+        let consts = [2, 3, 4, 5, 7, 8, 9, 10, 15, 16, 17, 31, 1 << 20, 1000, -3, -7, -10, 0x7fff_ffff, -2];
         let mut changed = 0;
         for ty in [Type::I32, Type::I64] {
             for op in ops {
@@ -770,10 +685,7 @@ mod tests {
         }
         // i64 by a non-power of two: no mulhi, left alone
         let mut f = binop(Opcode::Udiv, Type::I64, 10);
-        assert_eq!(
-            run_checked(&mut StrengthReduce, &mut f).0.changed,
-            Changed::Nothing
-        );
+        assert_eq!(run_checked(&mut StrengthReduce, &mut f).0.changed, Changed::Nothing);
     }
 
     #[test]
@@ -782,13 +694,7 @@ mod tests {
         let (_, text) = run_checked(&mut StrengthReduce, &mut f);
         assert_eq!(
             body(&text),
-            [
-                "block0(v0: i32):",
-                "v1 = iconst.i32 8",
-                "v3 = iconst.i32 3",
-                "v2 = ishl.i32 v0, v3",
-                "return v2"
-            ]
+            ["block0(v0: i32):", "v1 = iconst.i32 8", "v3 = iconst.i32 3", "v2 = ishl.i32 v0, v3", "return v2"]
         );
     }
 
@@ -807,17 +713,7 @@ mod tests {
         let (i, sum) = (hp[0], hp[1]);
         let t = b.op(h, Opcode::Imul, Type::I32, &[i, four]);
         let a = b.op(h, Opcode::Iadd, Type::I32, &[base, t]);
-        let x = b.f.ins1(
-            h,
-            Opcode::Load,
-            Type::I32,
-            vec![a],
-            Imm::Mem(MemArg {
-                offset: 0,
-                align: 2,
-                memory: 0,
-            }),
-        );
+        let x = b.f.ins1(h, Opcode::Load, Type::I32, vec![a], Imm::Mem(MemArg { offset: 0, align: 2, memory: 0 }));
         let s2 = b.op(h, Opcode::Iadd, Type::I32, &[sum, x]);
         let i2 = b.op(h, Opcode::Iadd, Type::I32, &[i, one]);
         let more = b.icmp(h, IntCC::Ult, Type::I32, i2, n);
@@ -826,10 +722,7 @@ mod tests {
         let before = b.f.clone();
         let (out, text) = run_checked(&mut StrengthReduce, &mut b.f);
         assert_eq!(out.counters["ivs-reduced"], 1, "{text}");
-        assert!(
-            text.contains("block1(v2: i32, v3: i32, v13: i32):"),
-            "{text}"
-        );
+        assert!(text.contains("block1(v2: i32, v3: i32, v13: i32):"), "{text}");
         assert!(text.contains("load.i32 v13"), "{text}");
         assert!(!text.contains("imul"), "{text}");
         check_equivalent(&before, &b.f, 64).expect("same behaviour");
@@ -848,17 +741,7 @@ mod tests {
         let four = b.iconst(h, Type::I32, 4);
         let t = b.op(h, Opcode::Imul, Type::I32, &[four, i]);
         let a = b.op(h, Opcode::Iadd, Type::I32, &[t, base]);
-        let x = b.f.ins1(
-            h,
-            Opcode::Load,
-            Type::I32,
-            vec![a],
-            Imm::Mem(MemArg {
-                offset: 4,
-                align: 2,
-                memory: 0,
-            }),
-        );
+        let x = b.f.ins1(h, Opcode::Load, Type::I32, vec![a], Imm::Mem(MemArg { offset: 4, align: 2, memory: 0 }));
         let s2 = b.op(h, Opcode::Iadd, Type::I32, &[sum, x]);
         let one = b.iconst(h, Type::I32, 1);
         let i2 = b.op(h, Opcode::Iadd, Type::I32, &[one, i]);

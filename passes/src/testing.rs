@@ -32,7 +32,11 @@ impl B {
         self.f.ins1(b, op, ty, args.to_vec(), Imm::None)
     }
     pub fn icmp(&mut self, b: Block, cc: IntCC, ty: Type, x: Value, y: Value) -> Value {
-        let i = self.f.append_inst(b, wlab_ir::InstData::new(Opcode::Icmp, Some(ty), vec![x, y], Imm::IntCC(cc)), &[Type::I32]);
+        let i = self.f.append_inst(
+            b,
+            wlab_ir::InstData::new(Opcode::Icmp, Some(ty), vec![x, y], Imm::IntCC(cc)),
+            &[Type::I32],
+        );
         self.f.inst_results(i)[0]
     }
     pub fn jump(&mut self, b: Block, to: Block, args: &[Value]) {
@@ -53,7 +57,13 @@ pub fn run_checked(pass: &mut dyn Pass, f: &mut Function) -> (PassOutcome, Strin
     let before = wlab_ir::print_function(f);
     let out = pass.run(f).expect("pass runs");
     let after = wlab_ir::print_function(f);
-    assert_eq!(out.changed == Changed::Nothing, before == after, "{}: reported {:?}\n{after}", pass.name(), out.changed);
+    assert_eq!(
+        out.changed == Changed::Nothing,
+        before == after,
+        "{}: reported {:?}\n{after}",
+        pass.name(),
+        out.changed
+    );
     let again = pass.run(f).expect("second run");
     assert_eq!(again.changed, Changed::Nothing, "{}: second run changed\n{}", pass.name(), wlab_ir::print_function(f));
     assert_eq!(wlab_ir::print_function(f), after);

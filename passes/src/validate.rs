@@ -178,7 +178,8 @@ impl Shape {
                         s.tables.entry(dst).or_insert(Type::FuncRef);
                         s.tables.entry(src).or_insert(Type::FuncRef);
                     }
-                    (Opcode::TableInit, Imm::TableInit { table, .. }) | (Opcode::CallIndirect, Imm::CallIndirect { table, .. }) => {
+                    (Opcode::TableInit, Imm::TableInit { table, .. })
+                    | (Opcode::CallIndirect, Imm::CallIndirect { table, .. }) => {
                         s.tables.entry(table).or_insert(Type::FuncRef);
                     }
                     (_, Imm::Mem(m)) => s.memories = s.memories.max(m.memory + 1),
@@ -226,21 +227,47 @@ pub fn gen_args(params: &[Type], trial: usize) -> Vec<Val> {
             match ty {
                 Type::I32 => {
                     const E: [i32; 8] = [0, 1, -1, i32::MIN, i32::MAX, 2, 16, 100];
-                    Val::I32(if edge { E[pick % E.len()] } else if r & 1 == 0 { small as i32 } else { (r >> 16) as i32 })
+                    Val::I32(if edge {
+                        E[pick % E.len()]
+                    } else if r & 1 == 0 {
+                        small as i32
+                    } else {
+                        (r >> 16) as i32
+                    })
                 }
                 Type::I64 => {
                     const E: [i64; 8] = [0, 1, -1, i64::MIN, i64::MAX, 2, 16, 100];
-                    Val::I64(if edge { E[pick % E.len()] } else if r & 1 == 0 { small as i64 } else { r as i64 })
+                    Val::I64(if edge {
+                        E[pick % E.len()]
+                    } else if r & 1 == 0 {
+                        small as i64
+                    } else {
+                        r as i64
+                    })
                 }
                 Type::F32 => {
                     const E: [f32; 8] = [0.0, 1.0, -1.0, f32::MIN, f32::MAX, f32::NAN, f32::INFINITY, -0.0];
-                    Val::F32(if edge { E[pick % E.len()].to_bits() } else if r & 1 == 0 { (small as f32 - 32.0).to_bits() } else { (r >> 32) as u32 })
+                    Val::F32(if edge {
+                        E[pick % E.len()].to_bits()
+                    } else if r & 1 == 0 {
+                        (small as f32 - 32.0).to_bits()
+                    } else {
+                        (r >> 32) as u32
+                    })
                 }
                 Type::F64 => {
                     const E: [f64; 8] = [0.0, 1.0, -1.0, f64::MIN, f64::MAX, f64::NAN, f64::INFINITY, -0.0];
-                    Val::F64(if edge { E[pick % E.len()].to_bits() } else if r & 1 == 0 { (small as f64 - 32.5).to_bits() } else { r })
+                    Val::F64(if edge {
+                        E[pick % E.len()].to_bits()
+                    } else if r & 1 == 0 {
+                        (small as f64 - 32.5).to_bits()
+                    } else {
+                        r
+                    })
                 }
-                Type::FuncRef => Val::FuncRef(if pick.is_multiple_of(2) { None } else { Some(FuncRef(pick as u32 % 5)) }),
+                Type::FuncRef => {
+                    Val::FuncRef(if pick.is_multiple_of(2) { None } else { Some(FuncRef(pick as u32 % 5)) })
+                }
                 Type::ExternRef => Val::ExternRef(if pick.is_multiple_of(2) { None } else { Some(pick as u32 % 5) }),
             }
         })
@@ -331,11 +358,14 @@ impl<'s> TestEnv<'s> {
                 m
             })
             .collect();
-        let globals = shape.globals.iter().map(|(&g, &ty)| (g, zero_or_seeded(ty, mix(seed, 1000 + g as u64)))).collect();
+        let globals =
+            shape.globals.iter().map(|(&g, &ty)| (g, zero_or_seeded(ty, mix(seed, 1000 + g as u64)))).collect();
         let tables = shape
             .tables
             .iter()
-            .map(|(&t, &ty)| (t, (0..TABLE_SIZE).map(|i| zero_or_seeded(ty, mix(seed, 2000 + t as u64 * 64 + i as u64))).collect()))
+            .map(|(&t, &ty)| {
+                (t, (0..TABLE_SIZE).map(|i| zero_or_seeded(ty, mix(seed, 2000 + t as u64 * 64 + i as u64))).collect())
+            })
             .collect();
         TestEnv {
             shape,
@@ -358,7 +388,8 @@ impl<'s> TestEnv<'s> {
             let step = if full { 8 } else { 4096 };
             let mut i = 0;
             while i + 8 <= m.len() {
-                h = h.rotate_left(5) ^ u64::from_le_bytes(m[i..i + 8].try_into().expect("8 bytes")).wrapping_mul(0x9e37_79b9);
+                h = h.rotate_left(5)
+                    ^ u64::from_le_bytes(m[i..i + 8].try_into().expect("8 bytes")).wrapping_mul(0x9e37_79b9);
                 i += step;
             }
         }
@@ -601,7 +632,11 @@ impl Outcome {
         }
         for (m, (a, b)) in self.memories.iter().zip(&other.memories).enumerate() {
             if a.len() != b.len() {
-                return Some(format!("memory {m} size differs: before {} pages, after {}", a.len() / PAGE, b.len() / PAGE));
+                return Some(format!(
+                    "memory {m} size differs: before {} pages, after {}",
+                    a.len() / PAGE,
+                    b.len() / PAGE
+                ));
             }
             if let Some(at) = a.iter().zip(b).position(|(x, y)| x != y) {
                 return Some(format!("memory {m} differs at byte {at}: before {}, after {}", a[at], b[at]));
@@ -610,7 +645,10 @@ impl Outcome {
         for (g, a) in &self.globals {
             let b = other.globals.get(g);
             if !b.is_some_and(|b| same_val(a, b)) {
-                return Some(format!("global g{g} differs: before {a}, after {}", b.map_or("unset".into(), |b| b.to_string())));
+                return Some(format!(
+                    "global g{g} differs: before {a}, after {}",
+                    b.map_or("unset".into(), |b| b.to_string())
+                ));
             }
         }
         if self.globals.len() != other.globals.len() {
@@ -630,8 +668,8 @@ impl Outcome {
 mod tests {
     use super::*;
     use crate::testing::B;
-    use wlab_ir::Type::I32;
     use wlab_ir::MemArg;
+    use wlab_ir::Type::I32;
 
     fn add_k(k: i64) -> Function {
         let (mut b, v) = B::new(&[I32], &[I32]);
@@ -668,7 +706,12 @@ mod tests {
         b.f.callees.insert(7, Signature::new(vec![I32], vec![]));
         let b0 = b.b(0);
         let zero = b.iconst(b0, I32, 0);
-        let store = InstData::new(Opcode::Store, Some(I32), vec![zero, v[0]], Imm::Mem(MemArg { offset: 16, align: 2, memory: 0 }));
+        let store = InstData::new(
+            Opcode::Store,
+            Some(I32),
+            vec![zero, v[0]],
+            Imm::Mem(MemArg { offset: 16, align: 2, memory: 0 }),
+        );
         let call = InstData::new(Opcode::Call, None, vec![v[0]], Imm::Func(7));
         let (first, second) = if store_first { (store, call) } else { (call, store) };
         b.f.append_inst(b0, first, &[]);

@@ -37,13 +37,7 @@ pub trait PreparedModule {
     fn module(&self) -> &Arc<Module>;
     /// Runs defined function `func_index` (module index space) of `instance`, which is
     /// an instance of this module, on `args` (already checked against its signature).
-    fn call(
-        &self,
-        store: &mut Store,
-        instance: InstanceId,
-        func_index: u32,
-        args: &[Val],
-    ) -> Result<Vec<Val>, Trap>;
+    fn call(&self, store: &mut Store, instance: InstanceId, func_index: u32, args: &[Val]) -> Result<Vec<Val>, Trap>;
 }
 
 /// Why an engine could not be chosen or could not prepare a module.
@@ -52,21 +46,14 @@ pub enum EngineError {
     /// No engine has this name.
     Unknown { name: String },
     /// The engine cannot run this module (a feature it lacks, a compile error).
-    Unsupported {
-        engine: &'static str,
-        reason: String,
-    },
+    Unsupported { engine: &'static str, reason: String },
 }
 
 impl fmt::Display for EngineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EngineError::Unknown { name } => {
-                write!(
-                    f,
-                    "unknown engine `{name}`; valid engines: {}",
-                    ENGINE_NAMES.join(", ")
-                )
+                write!(f, "unknown engine `{name}`; valid engines: {}", ENGINE_NAMES.join(", "))
             }
             EngineError::Unsupported { engine, reason } => {
                 write!(f, "engine {engine} cannot run this module: {reason}")
@@ -84,8 +71,6 @@ pub const ENGINE_NAMES: &[&str] = &["interp"];
 pub fn engine_by_name(name: &str) -> Result<Box<dyn Engine>, EngineError> {
     match name {
         "interp" => Ok(Box::new(InterpEngine)),
-        _ => Err(EngineError::Unknown {
-            name: name.to_string(),
-        }),
+        _ => Err(EngineError::Unknown { name: name.to_string() }),
     }
 }

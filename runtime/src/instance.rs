@@ -18,9 +18,7 @@
 
 use crate::engine::{Engine, EngineError, PreparedModule};
 use crate::linker::Resolver;
-use crate::store::{
-    Extern, FuncKind, Global, GlobalId, InstanceId, MemoryId, Store, StoreFunc, TableId,
-};
+use crate::store::{Extern, FuncKind, Global, GlobalId, InstanceId, MemoryId, Store, StoreFunc, TableId};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -65,11 +63,7 @@ pub enum InstantiateError {
     /// No entity under this import name.
     UnknownImport { module: String, name: String },
     /// An entity exists but its kind or type does not fit the import.
-    IncompatibleImport {
-        module: String,
-        name: String,
-        reason: String,
-    },
+    IncompatibleImport { module: String, name: String, reason: String },
     /// The engine could not prepare the module.
     Engine(EngineError),
     /// A memory or table larger than the store allows.
@@ -81,10 +75,7 @@ pub enum InstantiateError {
 impl InstantiateError {
     /// Whether this is a linking failure (the wast `assert_unlinkable` kind).
     pub fn is_unlinkable(&self) -> bool {
-        matches!(
-            self,
-            InstantiateError::UnknownImport { .. } | InstantiateError::IncompatibleImport { .. }
-        )
+        matches!(self, InstantiateError::UnknownImport { .. } | InstantiateError::IncompatibleImport { .. })
     }
 }
 
@@ -94,15 +85,8 @@ impl fmt::Display for InstantiateError {
             InstantiateError::UnknownImport { module, name } => {
                 write!(f, "unknown import \"{module}\".\"{name}\"")
             }
-            InstantiateError::IncompatibleImport {
-                module,
-                name,
-                reason,
-            } => {
-                write!(
-                    f,
-                    "incompatible import type for \"{module}\".\"{name}\": {reason}"
-                )
+            InstantiateError::IncompatibleImport { module, name, reason } => {
+                write!(f, "incompatible import type for \"{module}\".\"{name}\": {reason}")
             }
             InstantiateError::Engine(e) => write!(f, "{e}"),
             InstantiateError::ResourceLimit(what) => write!(f, "resource limit exceeded: {what}"),
@@ -120,9 +104,7 @@ pub fn instantiate_module(
     module: Module,
     resolver: &dyn Resolver,
 ) -> Result<InstanceId, InstantiateError> {
-    let prepared = engine
-        .prepare(Arc::new(module))
-        .map_err(InstantiateError::Engine)?;
+    let prepared = engine.prepare(Arc::new(module)).map_err(InstantiateError::Engine)?;
     instantiate(store, prepared, resolver)
 }
 
@@ -144,29 +126,18 @@ pub fn instantiate(
             Some(imp) => {
                 let handle = match lookup(resolver, &imp.module, &imp.name)? {
                     Extern::Func(h) => h,
-                    other => {
-                        return Err(incompatible(
-                            imp,
-                            format!("expected func, found {}", other.kind_name()),
-                        ))
-                    }
+                    other => return Err(incompatible(imp, format!("expected func, found {}", other.kind_name()))),
                 };
                 let actual = &store.func(handle).sig;
                 if actual != sig {
-                    return Err(incompatible(
-                        imp,
-                        format!("expected func {sig}, found func {actual}"),
-                    ));
+                    return Err(incompatible(imp, format!("expected func {sig}, found func {actual}")));
                 }
                 funcs.push(handle);
             }
             None => {
                 funcs.push(store.add_func(StoreFunc {
                     sig: sig.clone(),
-                    kind: FuncKind::Wasm {
-                        instance: id,
-                        index: index as u32,
-                    },
+                    kind: FuncKind::Wasm { instance: id, index: index as u32 },
                 }));
             }
         }
@@ -178,12 +149,7 @@ pub fn instantiate(
             (Some(imp), _) => {
                 let handle = match lookup(resolver, &imp.module, &imp.name)? {
                     Extern::Global(h) => h,
-                    other => {
-                        return Err(incompatible(
-                            imp,
-                            format!("expected global, found {}", other.kind_name()),
-                        ))
-                    }
+                    other => return Err(incompatible(imp, format!("expected global, found {}", other.kind_name()))),
                 };
                 let actual = store.global(handle);
                 if actual.ty != g.ty || actual.mutable != g.mutable {
@@ -202,11 +168,7 @@ pub fn instantiate(
             }
             (None, Some(init)) => {
                 let value = eval_const(store, &globals, &funcs, init);
-                globals.push(store.add_global(Global {
-                    ty: g.ty,
-                    mutable: g.mutable,
-                    value,
-                }));
+                globals.push(store.add_global(Global { ty: g.ty, mutable: g.mutable, value }));
             }
             (None, None) => {
                 panic!("a defined global without an initializer (the translator always sets one)")
@@ -220,12 +182,7 @@ pub fn instantiate(
             Some(imp) => {
                 let handle = match lookup(resolver, &imp.module, &imp.name)? {
                     Extern::Table(h) => h,
-                    other => {
-                        return Err(incompatible(
-                            imp,
-                            format!("expected table, found {}", other.kind_name()),
-                        ))
-                    }
+                    other => return Err(incompatible(imp, format!("expected table, found {}", other.kind_name()))),
                 };
                 let actual = store.table(handle);
                 let size = actual.elems.len() as u64;
@@ -246,9 +203,7 @@ pub fn instantiate(
             None => {
                 let handle = store
                     .add_table(t.elem, t.min, t.max, Val::default_for(t.elem))
-                    .ok_or_else(|| {
-                        InstantiateError::ResourceLimit(format!("table of {} elements", t.min))
-                    })?;
+                    .ok_or_else(|| InstantiateError::ResourceLimit(format!("table of {} elements", t.min)))?;
                 tables.push(handle);
             }
         }
@@ -260,12 +215,7 @@ pub fn instantiate(
             Some(imp) => {
                 let handle = match lookup(resolver, &imp.module, &imp.name)? {
                     Extern::Memory(h) => h,
-                    other => {
-                        return Err(incompatible(
-                            imp,
-                            format!("expected memory, found {}", other.kind_name()),
-                        ))
-                    }
+                    other => return Err(incompatible(imp, format!("expected memory, found {}", other.kind_name()))),
                 };
                 let actual = store.memory(handle);
                 if !limits_match(actual.pages(), actual.max, m.min, m.max) {
@@ -281,9 +231,9 @@ pub fn instantiate(
                 memories.push(handle);
             }
             None => {
-                let handle = store.add_memory(m.min, m.max).ok_or_else(|| {
-                    InstantiateError::ResourceLimit(format!("memory of {} pages", m.min))
-                })?;
+                let handle = store
+                    .add_memory(m.min, m.max)
+                    .ok_or_else(|| InstantiateError::ResourceLimit(format!("memory of {} pages", m.min)))?;
                 memories.push(handle);
             }
         }
@@ -293,12 +243,7 @@ pub fn instantiate(
     let elems: Vec<Vec<Val>> = info
         .elems
         .iter()
-        .map(|seg| {
-            seg.items
-                .iter()
-                .map(|&item| eval_const(store, &globals, &funcs, item))
-                .collect()
-        })
+        .map(|seg| seg.items.iter().map(|&item| eval_const(store, &globals, &funcs, item)).collect())
         .collect();
 
     let mut exports = BTreeMap::new();
@@ -329,8 +274,7 @@ pub fn instantiate(
             ElemMode::Active { table, offset } => {
                 let offset = const_u32(store, id, *offset);
                 let len = store.instance(id).elems[i].len() as u32;
-                crate::ops::table_init(store, id, *table, i as u32, offset, 0, len)
-                    .map_err(trap)?;
+                crate::ops::table_init(store, id, *table, i as u32, offset, 0, len).map_err(trap)?;
                 store.instance_mut(id).elems[i].clear();
             }
             ElemMode::Declared => store.instance_mut(id).elems[i].clear(),
@@ -342,16 +286,7 @@ pub fn instantiate(
     for (i, seg) in info.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
             let offset = const_u32(store, id, *offset);
-            crate::ops::memory_init(
-                store,
-                id,
-                *memory,
-                i as u32,
-                offset,
-                0,
-                seg.bytes.len() as u32,
-            )
-            .map_err(trap)?;
+            crate::ops::memory_init(store, id, *memory, i as u32, offset, 0, seg.bytes.len() as u32).map_err(trap)?;
             store.instance_mut(id).data_dropped[i] = true;
         }
     }
@@ -367,18 +302,11 @@ pub fn instantiate(
 fn lookup(resolver: &dyn Resolver, module: &str, name: &str) -> Result<Extern, InstantiateError> {
     resolver
         .resolve(module, name)
-        .ok_or_else(|| InstantiateError::UnknownImport {
-            module: module.to_string(),
-            name: name.to_string(),
-        })
+        .ok_or_else(|| InstantiateError::UnknownImport { module: module.to_string(), name: name.to_string() })
 }
 
 fn incompatible(imp: &wlab_ir::module::Import, reason: String) -> InstantiateError {
-    InstantiateError::IncompatibleImport {
-        module: imp.module.clone(),
-        name: imp.name.clone(),
-        reason,
-    }
+    InstantiateError::IncompatibleImport { module: imp.module.clone(), name: imp.name.clone(), reason }
 }
 
 fn trap(code: TrapCode) -> InstantiateError {
@@ -429,9 +357,6 @@ fn const_u32(store: &Store, id: InstanceId, e: ConstExpr) -> u32 {
     let inst = store.instance(id);
     match eval_const(store, &inst.globals, &inst.funcs, e) {
         Val::I32(x) => x as u32,
-        other => panic!(
-            "segment offset of type {} (validation guarantees i32)",
-            other.ty()
-        ),
+        other => panic!("segment offset of type {} (validation guarantees i32)", other.ty()),
     }
 }

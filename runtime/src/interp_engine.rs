@@ -37,13 +37,7 @@ impl PreparedModule for InterpModule {
         &self.module
     }
 
-    fn call(
-        &self,
-        store: &mut Store,
-        instance: InstanceId,
-        func_index: u32,
-        args: &[Val],
-    ) -> Result<Vec<Val>, Trap> {
+    fn call(&self, store: &mut Store, instance: InstanceId, func_index: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
         let Some(func) = self.module.function(func_index) else {
             panic!("interp: function {func_index} is not a defined function of this module")
         };
@@ -67,14 +61,7 @@ impl Env for InstanceEnv<'_> {
         ops::memory_grow(self.store, self.instance, mem, delta)
     }
 
-    fn memory_init(
-        &mut self,
-        mem: u32,
-        data: u32,
-        dst: u32,
-        src: u32,
-        len: u32,
-    ) -> Result<(), TrapCode> {
+    fn memory_init(&mut self, mem: u32, data: u32, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
         ops::memory_init(self.store, self.instance, mem, data, dst, src, len)
     }
 
@@ -112,33 +99,11 @@ impl Env for InstanceEnv<'_> {
         ops::table_fill(self.store, self.instance, table, dst, value, len)
     }
 
-    fn table_copy(
-        &mut self,
-        dst_table: u32,
-        src_table: u32,
-        dst: u32,
-        src: u32,
-        len: u32,
-    ) -> Result<(), TrapCode> {
-        ops::table_copy(
-            self.store,
-            self.instance,
-            dst_table,
-            src_table,
-            dst,
-            src,
-            len,
-        )
+    fn table_copy(&mut self, dst_table: u32, src_table: u32, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
+        ops::table_copy(self.store, self.instance, dst_table, src_table, dst, src, len)
     }
 
-    fn table_init(
-        &mut self,
-        table: u32,
-        elem: u32,
-        dst: u32,
-        src: u32,
-        len: u32,
-    ) -> Result<(), TrapCode> {
+    fn table_init(&mut self, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
         ops::table_init(self.store, self.instance, table, elem, dst, src, len)
     }
 
@@ -147,9 +112,7 @@ impl Env for InstanceEnv<'_> {
     }
 
     fn ref_func(&mut self, func: u32) -> Val {
-        Val::FuncRef(Some(
-            self.store.instance(self.instance).funcs[func as usize],
-        ))
+        Val::FuncRef(Some(self.store.instance(self.instance).funcs[func as usize]))
     }
 
     fn call(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
@@ -157,13 +120,7 @@ impl Env for InstanceEnv<'_> {
         self.store.call(f, args)
     }
 
-    fn call_indirect(
-        &mut self,
-        table: u32,
-        type_index: u32,
-        index: u32,
-        args: &[Val],
-    ) -> Result<Vec<Val>, Trap> {
+    fn call_indirect(&mut self, table: u32, type_index: u32, index: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
         ops::call_indirect(self.store, self.instance, table, type_index, index, args)
     }
 }

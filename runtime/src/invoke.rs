@@ -14,17 +14,9 @@ pub enum InvokeError {
     /// The instance exports nothing under this name.
     UnknownExport(String),
     /// The export is not a function (or, for [`get_global`], not a global).
-    WrongKind {
-        name: String,
-        expected: &'static str,
-        found: &'static str,
-    },
+    WrongKind { name: String, expected: &'static str, found: &'static str },
     /// The arguments do not match the function's parameters.
-    BadArguments {
-        name: String,
-        expected: String,
-        given: String,
-    },
+    BadArguments { name: String, expected: String, given: String },
     /// The function trapped.
     Trap(Trap),
 }
@@ -33,18 +25,10 @@ impl fmt::Display for InvokeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InvokeError::UnknownExport(name) => write!(f, "no export named \"{name}\""),
-            InvokeError::WrongKind {
-                name,
-                expected,
-                found,
-            } => {
+            InvokeError::WrongKind { name, expected, found } => {
                 write!(f, "export \"{name}\" is a {found}, not a {expected}")
             }
-            InvokeError::BadArguments {
-                name,
-                expected,
-                given,
-            } => {
+            InvokeError::BadArguments { name, expected, given } => {
                 write!(f, "\"{name}\" takes ({expected}), given ({given})")
             }
             InvokeError::Trap(t) => write!(f, "{t}"),
@@ -55,29 +39,15 @@ impl fmt::Display for InvokeError {
 impl std::error::Error for InvokeError {}
 
 fn export(store: &Store, instance: InstanceId, name: &str) -> Result<Extern, InvokeError> {
-    store
-        .instance(instance)
-        .exports
-        .get(name)
-        .copied()
-        .ok_or_else(|| InvokeError::UnknownExport(name.to_string()))
+    store.instance(instance).exports.get(name).copied().ok_or_else(|| InvokeError::UnknownExport(name.to_string()))
 }
 
 /// Calls the function exported as `name` by `instance` on `args`.
-pub fn invoke(
-    store: &mut Store,
-    instance: InstanceId,
-    name: &str,
-    args: &[Val],
-) -> Result<Vec<Val>, InvokeError> {
+pub fn invoke(store: &mut Store, instance: InstanceId, name: &str, args: &[Val]) -> Result<Vec<Val>, InvokeError> {
     let f = match export(store, instance, name)? {
         Extern::Func(f) => f,
         other => {
-            return Err(InvokeError::WrongKind {
-                name: name.to_string(),
-                expected: "func",
-                found: other.kind_name(),
-            })
+            return Err(InvokeError::WrongKind { name: name.to_string(), expected: "func", found: other.kind_name() })
         }
     };
     let sig = &store.func(f).sig;
@@ -97,10 +67,6 @@ pub fn invoke(
 pub fn get_global(store: &Store, instance: InstanceId, name: &str) -> Result<Val, InvokeError> {
     match export(store, instance, name)? {
         Extern::Global(g) => Ok(store.global(g).value),
-        other => Err(InvokeError::WrongKind {
-            name: name.to_string(),
-            expected: "global",
-            found: other.kind_name(),
-        }),
+        other => Err(InvokeError::WrongKind { name: name.to_string(), expected: "global", found: other.kind_name() }),
     }
 }

@@ -26,10 +26,7 @@ impl Linker {
 
     /// Defines (or redefines) `module`.`name`.
     pub fn define(&mut self, module: &str, name: &str, item: Extern) {
-        self.modules
-            .entry(module.to_string())
-            .or_default()
-            .insert(name.to_string(), item);
+        self.modules.entry(module.to_string()).or_default().insert(name.to_string(), item);
     }
 
     /// Makes every export of `instance` importable under module name `module`

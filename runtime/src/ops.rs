@@ -33,8 +33,7 @@ pub fn memory_init(
     if out_of_bounds(src, len, bytes.len()) || out_of_bounds(dst, len, memory.bytes.len()) {
         return Err(TrapCode::MemoryOutOfBounds);
     }
-    memory.bytes[dst as usize..(dst + len) as usize]
-        .copy_from_slice(&bytes[src as usize..(src + len) as usize]);
+    memory.bytes[dst as usize..(dst + len) as usize].copy_from_slice(&bytes[src as usize..(src + len) as usize]);
     Ok(())
 }
 
@@ -54,27 +53,12 @@ pub fn memory_grow(store: &mut Store, inst: InstanceId, mem: u32, delta: u32) ->
 
 pub fn table_get(store: &Store, inst: InstanceId, table: u32, index: u32) -> Result<Val, TrapCode> {
     let t = store.instance(inst).tables[table as usize];
-    store
-        .table(t)
-        .elems
-        .get(index as usize)
-        .copied()
-        .ok_or(TrapCode::TableOutOfBounds)
+    store.table(t).elems.get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds)
 }
 
-pub fn table_set(
-    store: &mut Store,
-    inst: InstanceId,
-    table: u32,
-    index: u32,
-    value: Val,
-) -> Result<(), TrapCode> {
+pub fn table_set(store: &mut Store, inst: InstanceId, table: u32, index: u32, value: Val) -> Result<(), TrapCode> {
     let t = store.instance(inst).tables[table as usize];
-    let slot = store
-        .table_mut(t)
-        .elems
-        .get_mut(index as usize)
-        .ok_or(TrapCode::TableOutOfBounds)?;
+    let slot = store.table_mut(t).elems.get_mut(index as usize).ok_or(TrapCode::TableOutOfBounds)?;
     *slot = value;
     Ok(())
 }
@@ -120,13 +104,8 @@ pub fn table_copy(
     len: u32,
 ) -> Result<(), TrapCode> {
     let instance = store.instance(inst);
-    let (dt, st) = (
-        instance.tables[dst_table as usize],
-        instance.tables[src_table as usize],
-    );
-    if out_of_bounds(src, len, store.table(st).elems.len())
-        || out_of_bounds(dst, len, store.table(dt).elems.len())
-    {
+    let (dt, st) = (instance.tables[dst_table as usize], instance.tables[src_table as usize]);
+    if out_of_bounds(src, len, store.table(st).elems.len()) || out_of_bounds(dst, len, store.table(dt).elems.len()) {
         return Err(TrapCode::TableOutOfBounds);
     }
     let (dst, src, len) = (dst as usize, src as usize, len as usize);
@@ -155,8 +134,7 @@ pub fn table_init(
     if out_of_bounds(src, len, items.len()) || out_of_bounds(dst, len, t.elems.len()) {
         return Err(TrapCode::TableOutOfBounds);
     }
-    t.elems[dst as usize..(dst + len) as usize]
-        .copy_from_slice(&items[src as usize..(src + len) as usize]);
+    t.elems[dst as usize..(dst + len) as usize].copy_from_slice(&items[src as usize..(src + len) as usize]);
     Ok(())
 }
 
@@ -178,18 +156,11 @@ pub fn call_indirect(
 ) -> Result<Vec<Val>, Trap> {
     let instance = store.instance(inst);
     let t = instance.tables[table as usize];
-    let entry = store
-        .table(t)
-        .elems
-        .get(index as usize)
-        .copied()
-        .ok_or(TrapCode::UndefinedElement)?;
+    let entry = store.table(t).elems.get(index as usize).copied().ok_or(TrapCode::UndefinedElement)?;
     let f = match entry {
         Val::FuncRef(Some(f)) => f,
         Val::FuncRef(None) => return Err(TrapCode::IndirectCallNull.into()),
-        other => panic!(
-            "call_indirect through a table holding {other} (validation allows funcref tables only)"
-        ),
+        other => panic!("call_indirect through a table holding {other} (validation allows funcref tables only)"),
     };
     if store.func(f).sig != instance.info().types[type_index as usize] {
         return Err(TrapCode::IndirectCallBadSig.into());

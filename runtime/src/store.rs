@@ -136,11 +136,7 @@ pub struct StoreLimits {
 
 impl Default for StoreLimits {
     fn default() -> Self {
-        StoreLimits {
-            memory_pages: 16384,
-            table_elems: 10_000_000,
-            call_depth: 20_000,
-        }
+        StoreLimits { memory_pages: 16384, table_elems: 10_000_000, call_depth: 20_000 }
     }
 }
 
@@ -163,10 +159,7 @@ impl Store {
     }
 
     pub fn with_limits(limits: StoreLimits) -> Self {
-        Store {
-            limits,
-            ..Store::default()
-        }
+        Store { limits, ..Store::default() }
     }
 
     /// Current call depth (0 when no wasm or host function is running).
@@ -191,10 +184,7 @@ impl Store {
         sig: Signature,
         f: impl Fn(&mut Store, &[Val]) -> Result<Vec<Val>, Trap> + 'static,
     ) -> FuncRef {
-        self.add_func(StoreFunc {
-            sig,
-            kind: FuncKind::Host(Rc::new(f)),
-        })
+        self.add_func(StoreFunc { sig, kind: FuncKind::Host(Rc::new(f)) })
     }
 
     /// Adds a zeroed memory of `min` pages; `None` when `min` exceeds the limits.
@@ -210,13 +200,7 @@ impl Store {
     }
 
     /// Adds a table of `min` elements set to `init`; `None` when `min` exceeds the limits.
-    pub fn add_table(
-        &mut self,
-        elem: Type,
-        min: u64,
-        max: Option<u64>,
-        init: Val,
-    ) -> Option<TableId> {
+    pub fn add_table(&mut self, elem: Type, min: u64, max: Option<u64>, init: Val) -> Option<TableId> {
         if min > self.limits.table_elems {
             return None;
         }
@@ -279,9 +263,7 @@ impl Store {
             return None;
         }
         let new_len = new as usize * PAGE_SIZE;
-        mem.bytes
-            .try_reserve_exact(new_len - mem.bytes.len())
-            .ok()?;
+        mem.bytes.try_reserve_exact(new_len - mem.bytes.len()).ok()?;
         mem.bytes.resize(new_len, 0);
         Some(old)
     }

@@ -51,11 +51,7 @@ pub struct WastReport {
 impl fmt::Display for WastReport {
     /// The closing line: `N passed, N failed, N skipped`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} passed, {} failed, {} skipped",
-            self.passed, self.failed, self.skipped
-        )
+        write!(f, "{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped)
     }
 }
 
@@ -92,15 +88,9 @@ pub fn run_wast_file(path: &Path, engine: &dyn Engine) -> Result<WastReport, Was
 }
 
 /// Runs the script at `path` on `engine` with options.
-pub fn run_wast_file_with(
-    path: &Path,
-    engine: &dyn Engine,
-    config: WastConfig,
-) -> Result<WastReport, WastError> {
-    let text = std::fs::read_to_string(path).map_err(|e| WastError::Io {
-        path: path.display().to_string(),
-        error: e.to_string(),
-    })?;
+pub fn run_wast_file_with(path: &Path, engine: &dyn Engine, config: WastConfig) -> Result<WastReport, WastError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| WastError::Io { path: path.display().to_string(), error: e.to_string() })?;
     run_wast_text_with(&path.display().to_string(), &text, engine, config)
 }
 
@@ -120,12 +110,7 @@ pub fn run_wast_text_with(
     run_with_big_stack(|| run_here(name, text, engine, config))
 }
 
-fn run_here(
-    name: &str,
-    text: &str,
-    engine: &dyn Engine,
-    config: WastConfig,
-) -> Result<WastReport, WastError> {
+fn run_here(name: &str, text: &str, engine: &dyn Engine, config: WastConfig) -> Result<WastReport, WastError> {
     let parse_error = |mut e: wast::Error| {
         e.set_path(Path::new(name));
         e.set_text(text);
@@ -139,13 +124,7 @@ fn run_here(
     let mut store = Store::new();
     let mut linker = Linker::new();
     define_spectest(&mut store, &mut linker, config.print);
-    let mut runner = Runner {
-        engine,
-        store,
-        linker,
-        current: None,
-        named: BTreeMap::new(),
-    };
+    let mut runner = Runner { engine, store, linker, current: None, named: BTreeMap::new() };
     let mut report = WastReport::default();
     for directive in script.directives {
         let (line, col) = directive.span().linecol_in(text);
@@ -258,68 +237,45 @@ impl Runner<'_> {
             }
             WastDirective::Invoke(call) => match self.invoke(&call) {
                 Ok(Ok(_)) => Outcome::Pass,
-                Ok(Err(e)) => Outcome::Fail(format!(
-                    "expected invoke \"{}\" to return, got {e}",
-                    call.name
-                )),
+                Ok(Err(e)) => Outcome::Fail(format!("expected invoke \"{}\" to return, got {e}", call.name)),
                 Err(outcome) => outcome,
             },
             WastDirective::AssertReturn { exec, results, .. } => self.assert_return(exec, &results),
             WastDirective::AssertTrap { exec, message, .. } => self.assert_trap(exec, message),
             WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
                 Ok(Err(InvokeError::Trap(t))) if t.code == TrapCode::StackOverflow => Outcome::Pass,
-                Ok(Ok(vals)) => Outcome::Fail(format!(
-                    "expected exhaustion ({message}), got {}",
-                    vals_text(&vals)
-                )),
+                Ok(Ok(vals)) => Outcome::Fail(format!("expected exhaustion ({message}), got {}", vals_text(&vals))),
                 Ok(Err(e)) => Outcome::Fail(format!("expected exhaustion ({message}), got {e}")),
                 Err(outcome) => outcome,
             },
-            WastDirective::AssertInvalid {
-                mut module,
-                message,
-                ..
-            }
-            | WastDirective::AssertMalformed {
-                mut module,
-                message,
-                ..
-            } => {
+            WastDirective::AssertInvalid { mut module, message, .. }
+            | WastDirective::AssertMalformed { mut module, message, .. } => {
                 if is_component(&module) {
                     return Outcome::Skip("component model (outside wasm 2.0)".to_string());
                 }
                 match encode_and_translate(&mut module) {
                     Err(_) => Outcome::Pass,
-                    Ok(_) => Outcome::Fail(format!(
-                        "expected the module to be rejected ({message}), but it translated"
-                    )),
+                    Ok(_) => {
+                        Outcome::Fail(format!("expected the module to be rejected ({message}), but it translated"))
+                    }
                 }
             }
-            WastDirective::AssertUnlinkable {
-                module, message, ..
-            } => {
+            WastDirective::AssertUnlinkable { module, message, .. } => {
                 let mut module = QuoteWat::Wat(module);
                 match self.load(&mut module) {
                     Err(LoadError::Instantiate(e)) if e.is_unlinkable() => Outcome::Pass,
                     Err(e) => Outcome::Fail(format!("expected unlinkable ({message}), but {e}")),
-                    Ok(_) => Outcome::Fail(format!(
-                        "expected unlinkable ({message}), but it instantiated"
-                    )),
+                    Ok(_) => Outcome::Fail(format!("expected unlinkable ({message}), but it instantiated")),
                 }
             }
             WastDirective::ModuleDefinition(_) | WastDirective::ModuleInstance { .. } => {
                 Outcome::Skip("module definitions and instances (outside wasm 2.0)".to_string())
             }
-            WastDirective::AssertInvalidCustom { .. }
-            | WastDirective::AssertMalformedCustom { .. } => {
+            WastDirective::AssertInvalidCustom { .. } | WastDirective::AssertMalformedCustom { .. } => {
                 Outcome::Skip("custom-section assertions (outside wasm 2.0)".to_string())
             }
-            WastDirective::AssertException { .. } => {
-                Outcome::Skip("exception handling (outside wasm 2.0)".to_string())
-            }
-            WastDirective::AssertSuspension { .. } => {
-                Outcome::Skip("stack switching (outside wasm 2.0)".to_string())
-            }
+            WastDirective::AssertException { .. } => Outcome::Skip("exception handling (outside wasm 2.0)".to_string()),
+            WastDirective::AssertSuspension { .. } => Outcome::Skip("stack switching (outside wasm 2.0)".to_string()),
             WastDirective::Thread(_) | WastDirective::Wait { .. } => {
                 Outcome::Skip("threads (outside wasm 2.0)".to_string())
             }
@@ -329,31 +285,26 @@ impl Runner<'_> {
     /// Encodes, translates, prepares and instantiates a module.
     fn load(&mut self, module: &mut QuoteWat<'_>) -> Result<InstanceId, LoadError> {
         let translated = encode_and_translate(module)?;
-        instantiate_module(&mut self.store, self.engine, translated, &self.linker)
-            .map_err(LoadError::Instantiate)
+        instantiate_module(&mut self.store, self.engine, translated, &self.linker).map_err(LoadError::Instantiate)
     }
 
     fn instance(&self, id: Option<Id<'_>>) -> Result<InstanceId, Outcome> {
         match id {
-            Some(id) => {
-                self.named.get(id.name()).copied().ok_or_else(|| {
-                    Outcome::Fail(format!("no module named ${} was loaded", id.name()))
-                })
+            Some(id) => self
+                .named
+                .get(id.name())
+                .copied()
+                .ok_or_else(|| Outcome::Fail(format!("no module named ${} was loaded", id.name()))),
+            None => {
+                self.current.ok_or_else(|| Outcome::Fail("no module is loaded (or the last one failed)".to_string()))
             }
-            None => self.current.ok_or_else(|| {
-                Outcome::Fail("no module is loaded (or the last one failed)".to_string())
-            }),
         }
     }
 
     /// Runs an `invoke`; the outer error is an outcome decided before the call.
     fn invoke(&mut self, call: &WastInvoke<'_>) -> Result<Result<Vec<Val>, InvokeError>, Outcome> {
         let id = self.instance(call.module)?;
-        let args = call
-            .args
-            .iter()
-            .map(arg_val)
-            .collect::<Result<Vec<_>, _>>()?;
+        let args = call.args.iter().map(arg_val).collect::<Result<Vec<_>, _>>()?;
         Ok(invoke(&mut self.store, id, call.name, &args))
     }
 
@@ -361,17 +312,13 @@ impl Runner<'_> {
         let got = match exec {
             WastExecute::Invoke(call) => match attempt!(self.invoke(&call)) {
                 Ok(vals) => vals,
-                Err(e) => {
-                    return Outcome::Fail(format!("expected {}, got {e}", rets_text(results)))
-                }
+                Err(e) => return Outcome::Fail(format!("expected {}, got {e}", rets_text(results))),
             },
             WastExecute::Get { module, global, .. } => {
                 let id = attempt!(self.instance(module));
                 match get_global(&self.store, id, global) {
                     Ok(v) => vec![v],
-                    Err(e) => {
-                        return Outcome::Fail(format!("expected {}, got {e}", rets_text(results)))
-                    }
+                    Err(e) => return Outcome::Fail(format!("expected {}, got {e}", rets_text(results))),
                 }
             }
             WastExecute::Wat(module) => match self.load(&mut QuoteWat::Wat(module)) {
@@ -386,11 +333,7 @@ impl Runner<'_> {
         if ok {
             Outcome::Pass
         } else {
-            Outcome::Fail(format!(
-                "expected {}, got {}",
-                rets_text(results),
-                vals_text(&got)
-            ))
+            Outcome::Fail(format!("expected {}, got {}", rets_text(results), vals_text(&got)))
         }
     }
 
@@ -398,30 +341,17 @@ impl Runner<'_> {
         let trap: Trap = match exec {
             WastExecute::Invoke(call) => match attempt!(self.invoke(&call)) {
                 Err(InvokeError::Trap(t)) => t,
-                Ok(vals) => {
-                    return Outcome::Fail(format!(
-                        "expected trap \"{message}\", got {}",
-                        vals_text(&vals)
-                    ))
-                }
+                Ok(vals) => return Outcome::Fail(format!("expected trap \"{message}\", got {}", vals_text(&vals))),
                 Err(e) => return Outcome::Fail(format!("expected trap \"{message}\", got {e}")),
             },
             WastExecute::Wat(module) => match self.load(&mut QuoteWat::Wat(module)) {
                 Err(LoadError::Instantiate(InstantiateError::Trap(t))) => t,
-                Err(e) => {
-                    return Outcome::Fail(format!(
-                        "expected trap \"{message}\" at instantiation, but {e}"
-                    ))
-                }
+                Err(e) => return Outcome::Fail(format!("expected trap \"{message}\" at instantiation, but {e}")),
                 Ok(_) => {
-                    return Outcome::Fail(format!(
-                        "expected trap \"{message}\" at instantiation, but it instantiated"
-                    ))
+                    return Outcome::Fail(format!("expected trap \"{message}\" at instantiation, but it instantiated"))
                 }
             },
-            WastExecute::Get { .. } => {
-                return Outcome::Fail("assert_trap on a `get` cannot trap".to_string())
-            }
+            WastExecute::Get { .. } => return Outcome::Fail("assert_trap on a `get` cannot trap".to_string()),
         };
         let ours = trap.code.message();
         if ours.contains(message) || message.starts_with(ours) {
@@ -433,40 +363,25 @@ impl Runner<'_> {
 }
 
 fn is_component(module: &QuoteWat<'_>) -> bool {
-    matches!(
-        module,
-        QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..)
-    )
+    matches!(module, QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..))
 }
 
 fn encode_and_translate(module: &mut QuoteWat<'_>) -> Result<wlab_ir::Module, LoadError> {
-    let bytes = module
-        .encode()
-        .map_err(|e| LoadError::Encode(e.message().replace('\n', " ")))?;
+    let bytes = module.encode().map_err(|e| LoadError::Encode(e.message().replace('\n', " ")))?;
     wlab_ir::translate::translate_module(&bytes).map_err(|e| LoadError::Translate(e.to_string()))
 }
 
 fn heap_type_null(ht: &HeapType<'_>) -> Result<Val, Outcome> {
     match ht {
-        HeapType::Abstract {
-            shared: false,
-            ty: AbstractHeapType::Func,
-        } => Ok(Val::FuncRef(None)),
-        HeapType::Abstract {
-            shared: false,
-            ty: AbstractHeapType::Extern,
-        } => Ok(Val::ExternRef(None)),
-        _ => Err(Outcome::Skip(
-            "a reference type outside wasm 2.0".to_string(),
-        )),
+        HeapType::Abstract { shared: false, ty: AbstractHeapType::Func } => Ok(Val::FuncRef(None)),
+        HeapType::Abstract { shared: false, ty: AbstractHeapType::Extern } => Ok(Val::ExternRef(None)),
+        _ => Err(Outcome::Skip("a reference type outside wasm 2.0".to_string())),
     }
 }
 
 fn arg_val(arg: &WastArg<'_>) -> Result<Val, Outcome> {
     let WastArg::Core(core) = arg else {
-        return Err(Outcome::Skip(
-            "a component-model value (outside wasm 2.0)".to_string(),
-        ));
+        return Err(Outcome::Skip("a component-model value (outside wasm 2.0)".to_string()));
     };
     match core {
         WastArgCore::I32(x) => Ok(Val::I32(*x)),
@@ -475,12 +390,8 @@ fn arg_val(arg: &WastArg<'_>) -> Result<Val, Outcome> {
         WastArgCore::F64(f) => Ok(Val::F64(f.bits)),
         WastArgCore::RefNull(ht) => heap_type_null(ht),
         WastArgCore::RefExtern(n) => Ok(Val::ExternRef(Some(*n))),
-        WastArgCore::V128(_) => Err(Outcome::Skip(
-            "a v128 argument (SIMD, outside wasm 2.0 scalar)".to_string(),
-        )),
-        WastArgCore::RefHost(_) => Err(Outcome::Skip(
-            "a host anyref (GC, outside wasm 2.0)".to_string(),
-        )),
+        WastArgCore::V128(_) => Err(Outcome::Skip("a v128 argument (SIMD, outside wasm 2.0 scalar)".to_string())),
+        WastArgCore::RefHost(_) => Err(Outcome::Skip("a host anyref (GC, outside wasm 2.0)".to_string())),
     }
 }
 
@@ -505,9 +416,7 @@ fn f64_nan(bits: u64, canonical: bool) -> bool {
 /// Whether `have` matches the expected result; `Err` to skip the check.
 fn ret_matches(want: &WastRet<'_>, have: &Val) -> Result<bool, Outcome> {
     let WastRet::Core(core) = want else {
-        return Err(Outcome::Skip(
-            "a component-model value (outside wasm 2.0)".to_string(),
-        ));
+        return Err(Outcome::Skip("a component-model value (outside wasm 2.0)".to_string()));
     };
     core_matches(core, have)
 }
@@ -540,9 +449,7 @@ fn core_matches(want: &WastRetCore<'_>, have: &Val) -> Result<bool, Outcome> {
             false
         }
         (WastRetCore::V128(_), _) => {
-            return Err(Outcome::Skip(
-                "a v128 result (SIMD, outside wasm 2.0 scalar)".to_string(),
-            ))
+            return Err(Outcome::Skip("a v128 result (SIMD, outside wasm 2.0 scalar)".to_string()))
         }
         (
             WastRetCore::RefHost(_)
@@ -553,11 +460,7 @@ fn core_matches(want: &WastRetCore<'_>, have: &Val) -> Result<bool, Outcome> {
             | WastRetCore::RefI31
             | WastRetCore::RefI31Shared,
             _,
-        ) => {
-            return Err(Outcome::Skip(
-                "a GC reference result (outside wasm 2.0)".to_string(),
-            ))
-        }
+        ) => return Err(Outcome::Skip("a GC reference result (outside wasm 2.0)".to_string())),
         _ => false,
     })
 }
@@ -566,10 +469,7 @@ fn vals_text(vals: &[Val]) -> String {
     if vals.is_empty() {
         return "no values".to_string();
     }
-    vals.iter()
-        .map(|v| v.to_string())
-        .collect::<Vec<_>>()
-        .join(" ")
+    vals.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" ")
 }
 
 fn rets_text(rets: &[WastRet<'_>]) -> String {
@@ -601,14 +501,7 @@ fn core_text(c: &WastRetCore<'_>) -> String {
         WastRetCore::RefExtern(None) => "externref:non-null".to_string(),
         WastRetCore::RefFunc(_) => "funcref:non-null".to_string(),
         WastRetCore::Either(options) => {
-            format!(
-                "either({})",
-                options
-                    .iter()
-                    .map(core_text)
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            )
+            format!("either({})", options.iter().map(core_text).collect::<Vec<_>>().join(" | "))
         }
         other => format!("{other:?}"),
     }

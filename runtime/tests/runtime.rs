@@ -100,25 +100,37 @@ fn imports_are_checked_by_kind_type_and_limits() {
         ..ModuleInfo::default()
     };
     // Unknown name.
-    let e = load(&mut store, &linker, module(with_import(imported(0, "spectest", "nope"), None, None), "")).unwrap_err();
+    let e =
+        load(&mut store, &linker, module(with_import(imported(0, "spectest", "nope"), None, None), "")).unwrap_err();
     assert!(e.is_unlinkable());
     assert_eq!(e.to_string(), "unknown import \"spectest\".\"nope\"");
     // Wrong signature.
     let e = load(&mut store, &linker, module(with_import(imported(1, "spectest", "print_i32"), None, None), ""))
         .unwrap_err();
-    assert!(matches!(&e, InstantiateError::IncompatibleImport { module, name, .. } if module == "spectest" && name == "print_i32"));
+    assert!(
+        matches!(&e, InstantiateError::IncompatibleImport { module, name, .. } if module == "spectest" && name == "print_i32")
+    );
     // Right signature.
-    assert!(load(&mut store, &linker, module(with_import(imported(0, "spectest", "print_i32"), None, None), "")).is_ok());
+    assert!(
+        load(&mut store, &linker, module(with_import(imported(0, "spectest", "print_i32"), None, None), "")).is_ok()
+    );
     // Memory limits: spectest's memory is 1..2 pages; importing with max 1 is too tight, max 3 fits.
     let mem = |min, max| Some(MemoryInfo { min, max, import: Some(import("spectest", "memory")) });
     let f = || imported(0, "spectest", "print_i32");
-    assert!(load(&mut store, &linker, module(with_import(f(), mem(1, Some(1)), None), "")).unwrap_err().is_unlinkable());
+    assert!(load(&mut store, &linker, module(with_import(f(), mem(1, Some(1)), None), ""))
+        .unwrap_err()
+        .is_unlinkable());
     assert!(load(&mut store, &linker, module(with_import(f(), mem(2, None), None), "")).unwrap_err().is_unlinkable());
     assert!(load(&mut store, &linker, module(with_import(f(), mem(1, Some(3)), None), "")).is_ok());
     // Global type and mutability.
-    let glob = |ty, mutable| Some(GlobalInfo { ty, mutable, init: None, import: Some(import("spectest", "global_i32")) });
-    assert!(load(&mut store, &linker, module(with_import(f(), None, glob(Type::I64, false)), "")).unwrap_err().is_unlinkable());
-    assert!(load(&mut store, &linker, module(with_import(f(), None, glob(Type::I32, true)), "")).unwrap_err().is_unlinkable());
+    let glob =
+        |ty, mutable| Some(GlobalInfo { ty, mutable, init: None, import: Some(import("spectest", "global_i32")) });
+    assert!(load(&mut store, &linker, module(with_import(f(), None, glob(Type::I64, false)), ""))
+        .unwrap_err()
+        .is_unlinkable());
+    assert!(load(&mut store, &linker, module(with_import(f(), None, glob(Type::I32, true)), ""))
+        .unwrap_err()
+        .is_unlinkable());
     assert!(load(&mut store, &linker, module(with_import(f(), None, glob(Type::I32, false)), "")).is_ok());
     // Kind mismatch: a function where a memory is expected.
     let wrong_kind = Some(MemoryInfo { min: 0, max: None, import: Some(import("spectest", "print")) });
@@ -240,7 +252,11 @@ fn globals_are_initialised_from_imports_and_ref_func_gives_store_handles() {
             GlobalInfo { ty: Type::I32, mutable: true, init: Some(ConstExpr::GlobalGet(0)), import: None },
             GlobalInfo { ty: Type::FuncRef, mutable: false, init: Some(ConstExpr::RefFunc(0)), import: None },
         ],
-        exports: vec![export("g", ExportKind::Global, 1), export("f", ExportKind::Global, 2), export("nop", ExportKind::Func, 1)],
+        exports: vec![
+            export("g", ExportKind::Global, 1),
+            export("f", ExportKind::Global, 2),
+            export("nop", ExportKind::Func, 1),
+        ],
         ..ModuleInfo::default()
     };
     let ir = "function fn1 \"nop\"() -> () {\nblock0:\n    return\n}\n";

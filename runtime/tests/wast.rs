@@ -77,21 +77,14 @@ fn a_module_that_fails_leaves_no_current_module() {
     let text = "(module (func (export \"f\")))\n(module (func (i64.const 0)))\n(invoke \"f\")\n";
     let report = run_wast_text("m.wast", text, &InterpEngine).unwrap();
     assert_eq!(report.failed, 2, "{:?}", report.failures);
-    assert!(report.failures[0].starts_with(
-        "m.wast:2:2: expected the module to load, but module rejected by the translator"
-    ));
-    assert_eq!(
-        report.failures[1],
-        "m.wast:3:2: no module is loaded (or the last one failed)"
-    );
+    assert!(report.failures[0]
+        .starts_with("m.wast:2:2: expected the module to load, but module rejected by the translator"));
+    assert_eq!(report.failures[1], "m.wast:3:2: no module is loaded (or the last one failed)");
 }
 
 #[test]
 fn unparsable_scripts_are_errors() {
     let err = run_wast_text("x.wast", "(module", &InterpEngine).unwrap_err();
-    assert!(
-        matches!(&err, WastError::Parse(m) if m.contains("x.wast:1")),
-        "{err}"
-    );
+    assert!(matches!(&err, WastError::Parse(m) if m.contains("x.wast:1")), "{err}");
     assert!(!err.to_string().contains('\n'));
 }

@@ -9,10 +9,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is inside the workspace")
-        .to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_owned()
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -31,17 +28,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn run_one(root: &Path, path: &Path) -> Result<(), Failed> {
-    let output =
-        wlab_explorer::filetest::run_filetest(path).map_err(|e| Failed::from(e.to_string()))?;
-    let rel = path
-        .strip_prefix(root.join("tests/filetests"))
-        .expect("file is under tests/filetests");
+    let output = wlab_explorer::filetest::run_filetest(path).map_err(|e| Failed::from(e.to_string()))?;
+    let rel = path.strip_prefix(root.join("tests/filetests")).expect("file is under tests/filetests");
     let group = rel.parent().unwrap_or(Path::new(""));
-    let name = rel
-        .file_name()
-        .expect("file name")
-        .to_string_lossy()
-        .into_owned();
+    let name = rel.file_name().expect("file name").to_string_lossy().into_owned();
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(root.join("snapshots").join(group));
     settings.set_prepend_module_to_snapshot(false);
@@ -51,10 +41,7 @@ fn run_one(root: &Path, path: &Path) -> Result<(), Failed> {
         settings.bind(|| insta::assert_snapshot!(name.as_str(), output))
     }));
     result.map_err(|e| {
-        let msg = e
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()));
+        let msg = e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()));
         Failed::from(msg.unwrap_or_else(|| "snapshot assertion failed".into()))
     })
 }
@@ -68,11 +55,7 @@ fn main() {
         .into_iter()
         .map(|p| {
             let root = root.clone();
-            let name = p
-                .strip_prefix(root.join("tests/filetests"))
-                .unwrap_or(&p)
-                .display()
-                .to_string();
+            let name = p.strip_prefix(root.join("tests/filetests")).unwrap_or(&p).display().to_string();
             Trial::test(name, move || run_one(&root, &p))
         })
         .collect();

@@ -19,11 +19,7 @@ fn first_difference(a: &str, b: &str) -> String {
             return format!("line {}: printed `{x}`, reprinted `{y}`", n + 1);
         }
     }
-    format!(
-        "lengths differ: {} vs {} lines",
-        a.lines().count(),
-        b.lines().count()
-    )
+    format!("lengths differ: {} vs {} lines", a.lines().count(), b.lines().count())
 }
 
 /// Checks one translated function; returns a failure description.
@@ -31,10 +27,7 @@ fn check(f: &Function) -> Result<(), String> {
     verify_function(f).map_err(|e| format!("translated IR does not verify:\n{e}"))?;
     let text = print_function(f);
     let parsed = parse_function(&text).map_err(|e| {
-        let line = text
-            .lines()
-            .nth(e.line.saturating_sub(1) as usize)
-            .unwrap_or("");
+        let line = text.lines().nth(e.line.saturating_sub(1) as usize).unwrap_or("");
         format!("printed text does not parse: {e}\n    {line}")
     })?;
     let again = print_function(&parsed);
@@ -61,10 +54,7 @@ fn every_spec_function_roundtrips_through_text() {
             funcs += 1;
             insts += f.num_layout_insts();
             if let Err(e) = check(f) {
-                failures.push(format!(
-                    "{}:{}: function {:?}: {e}",
-                    m.script, m.line, f.name
-                ));
+                failures.push(format!("{}:{}: function {:?}: {e}", m.script, m.line, f.name));
             }
         }
     }
@@ -73,20 +63,11 @@ fn every_spec_function_roundtrips_through_text() {
         modules.len(),
         failures.len()
     );
-    assert!(
-        modules.len() > 500,
-        "only {} modules in the corpus",
-        modules.len()
-    );
+    assert!(modules.len() > 500, "only {} modules in the corpus", modules.len());
     assert!(
         failures.is_empty(),
         "{} of {funcs} functions fail the round trip; the first ones:\n{}",
         failures.len(),
-        failures
-            .iter()
-            .take(30)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        failures.iter().take(30).cloned().collect::<Vec<_>>().join("\n")
     );
 }

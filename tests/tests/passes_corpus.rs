@@ -36,15 +36,8 @@ struct Totals {
 }
 
 fn pipelines() -> (Vec<(String, Pipeline)>, Vec<String>) {
-    let mut out: Vec<(String, Pipeline)> = registry()
-        .iter()
-        .map(|p| {
-            (
-                p.name.to_string(),
-                Pipeline::of(&[p.name]).expect("registered"),
-            )
-        })
-        .collect();
+    let mut out: Vec<(String, Pipeline)> =
+        registry().iter().map(|p| (p.name.to_string(), Pipeline::of(&[p.name]).expect("registered"))).collect();
     let mut notes = Vec::new();
     out.push((
         "fix(const-fold,copy-prop,dce)".into(),
@@ -64,16 +57,8 @@ fn pipelines() -> (Vec<(String, Pipeline)>, Vec<String>) {
 }
 
 fn check_function(label: &str, func: &Function, pipelines: &[(String, Pipeline)], t: &mut Totals) {
-    let opts = ManagerOptions {
-        verify: true,
-        validate_trials: TRIALS,
-        record_ir: false,
-    };
-    let again = ManagerOptions {
-        verify: true,
-        validate_trials: 0,
-        record_ir: false,
-    };
+    let opts = ManagerOptions { verify: true, validate_trials: TRIALS, record_ir: false };
+    let again = ManagerOptions { verify: true, validate_trials: 0, record_ir: false };
     t.functions += 1;
     for (name, p) in pipelines {
         let mut f = func.clone();
@@ -93,9 +78,7 @@ fn check_function(label: &str, func: &Function, pipelines: &[(String, Pipeline)]
                     continue;
                 }
                 match run_pipeline(&mut f, p, &again) {
-                    Err(e) => t
-                        .failures
-                        .push(format!("{label}: {name} (second run): {e}")),
+                    Err(e) => t.failures.push(format!("{label}: {name} (second run): {e}")),
                     Ok(r2) => {
                         let run = &r2.runs[0];
                         if run.measured || run.reported != Changed::Nothing {
@@ -154,10 +137,7 @@ fn with_copies(func: &Function) -> Function {
         let mut new = Vec::new();
         let mut copy_of = |f: &mut Function, new: &mut Vec<wlab_ir::Inst>, v: Value| {
             let ty = f.value_type(v);
-            let c = f.make_inst(
-                InstData::new(Opcode::Copy, Some(ty), vec![v], Imm::None),
-                &[ty],
-            );
+            let c = f.make_inst(InstData::new(Opcode::Copy, Some(ty), vec![v], Imm::None), &[ty]);
             subst[v.index()] = f.inst_results(c)[0];
             copies.insert(c);
             new.push(c);
@@ -173,11 +153,7 @@ fn with_copies(func: &Function) -> Function {
         }
         f.blocks[b.index()].insts = new;
     }
-    let insts: Vec<_> = f
-        .layout_insts()
-        .map(|(_, i)| i)
-        .filter(|i| !copies.contains(i))
-        .collect();
+    let insts: Vec<_> = f.layout_insts().map(|(_, i)| i).filter(|i| !copies.contains(i)).collect();
     for i in insts {
         f.map_inst_uses(i, |v| subst.get(v.index()).copied().unwrap_or(v));
     }
@@ -189,22 +165,14 @@ fn with_copies(func: &Function) -> Function {
 fn check_copy_injection(label: &str, func: &Function, t: &mut Totals) {
     let injected = with_copies(func);
     if let Err(e) = wlab_ir::verify::verify_function(&injected) {
-        t.failures.push(format!(
-            "{label}: test bug, injected copies do not verify: {e}"
-        ));
+        t.failures.push(format!("{label}: test bug, injected copies do not verify: {e}"));
         return;
     }
     let mut f = injected.clone();
     let p = Pipeline::parse("copy-prop").expect("registered");
-    let opts = ManagerOptions {
-        verify: true,
-        validate_trials: TRIALS,
-        record_ir: false,
-    };
+    let opts = ManagerOptions { verify: true, validate_trials: TRIALS, record_ir: false };
     match run_pipeline(&mut f, &p, &opts) {
-        Err(e) => t
-            .failures
-            .push(format!("{label}: copy-prop on injected copies: {e}")),
+        Err(e) => t.failures.push(format!("{label}: copy-prop on injected copies: {e}")),
         Ok(_) => {
             if print_function(&f) != print_function(func) {
                 t.failures.push(format!(
@@ -245,10 +213,7 @@ fn with_dead_code(func: &Function) -> Function {
                 continue;
             }
             if ty.is_int() {
-                let i = f.make_inst(
-                    InstData::new(Opcode::Iadd, Some(ty), vec![v0, v0], Imm::None),
-                    &[ty],
-                );
+                let i = f.make_inst(InstData::new(Opcode::Iadd, Some(ty), vec![v0, v0], Imm::None), &[ty]);
                 f.blocks[b.index()].insts.insert(0, i);
             }
             if b == entry {
@@ -265,24 +230,14 @@ fn with_dead_code(func: &Function) -> Function {
     }
     let dead = f.create_block();
     f.append_block(dead);
-    f.terminate(
-        dead,
-        Opcode::Trap,
-        vec![],
-        Imm::Trap(TrapCode::Unreachable),
-        vec![],
-    );
+    f.terminate(dead, Opcode::Trap, vec![], Imm::Trap(TrapCode::Unreachable), vec![]);
     f
 }
 
 /// dce on a dce'd function with dead code added gives back the dce'd text.
 fn check_dead_code_injection(label: &str, func: &Function, t: &mut Totals) {
     let p = Pipeline::parse("dce").expect("registered");
-    let opts = ManagerOptions {
-        verify: true,
-        validate_trials: TRIALS,
-        record_ir: false,
-    };
+    let opts = ManagerOptions { verify: true, validate_trials: TRIALS, record_ir: false };
     let mut clean = func.clone();
     if let Err(e) = run_pipeline(&mut clean, &p, &opts) {
         t.failures.push(format!("{label}: dce: {e}"));
@@ -290,20 +245,15 @@ fn check_dead_code_injection(label: &str, func: &Function, t: &mut Totals) {
     }
     let injected = with_dead_code(&clean);
     if let Err(e) = wlab_ir::verify::verify_function(&injected) {
-        t.failures.push(format!(
-            "{label}: test bug, injected dead code does not verify: {e}"
-        ));
+        t.failures.push(format!("{label}: test bug, injected dead code does not verify: {e}"));
         return;
     }
     let mut f = injected;
     match run_pipeline(&mut f, &p, &opts) {
-        Err(e) => t
+        Err(e) => t.failures.push(format!("{label}: dce on injected dead code: {e}")),
+        Ok(_) if print_function(&f) != print_function(&clean) => t
             .failures
-            .push(format!("{label}: dce on injected dead code: {e}")),
-        Ok(_) if print_function(&f) != print_function(&clean) => t.failures.push(format!(
-            "{label}: dce did not remove exactly the injected dead code\n{}",
-            print_function(&f)
-        )),
+            .push(format!("{label}: dce did not remove exactly the injected dead code\n{}", print_function(&f))),
         Ok(_) => t.dead_injected += 1,
     }
 }
@@ -315,19 +265,14 @@ fn every_pass_over_the_spec_corpus() {
         .iter()
         .map(|m| {
             let label = format!("{}:{}", m.script, m.line);
-            let module = wlab_ir::translate::translate_module(&m.bytes)
-                .unwrap_or_else(|e| panic!("{label}: {e}"));
+            let module = wlab_ir::translate::translate_module(&m.bytes).unwrap_or_else(|e| panic!("{label}: {e}"));
             (label, module)
         })
         .collect();
     let (pipelines, notes) = pipelines();
     let funcs: Vec<(String, &Function)> = modules
         .iter()
-        .flat_map(|(name, m)| {
-            m.functions
-                .iter()
-                .map(move |f| (format!("{name} {}", f.name), f))
-        })
+        .flat_map(|(name, m)| m.functions.iter().map(move |f| (format!("{name} {}", f.name), f)))
         .collect();
     let totals = Mutex::new(Totals::default());
     let threads = 2;
@@ -365,14 +310,8 @@ fn every_pass_over_the_spec_corpus() {
         t.compared,
         t.inconclusive
     );
-    println!(
-        "  copy-prop undid injected copies exactly in {} functions",
-        t.injected
-    );
-    println!(
-        "  dce removed exactly the injected dead code in {} functions",
-        t.dead_injected
-    );
+    println!("  copy-prop undid injected copies exactly in {} functions", t.injected);
+    println!("  dce removed exactly the injected dead code in {} functions", t.dead_injected);
     for (name, n) in &t.changed {
         println!("  {name}: changed {n} functions");
     }
@@ -383,9 +322,5 @@ fn every_pass_over_the_spec_corpus() {
         println!("FAIL {f}");
     }
     assert!(t.functions > 0, "the corpus is empty");
-    assert!(
-        t.failures.is_empty(),
-        "{} failures (first ones above)",
-        t.failures.len()
-    );
+    assert!(t.failures.is_empty(), "{} failures (first ones above)", t.failures.len());
 }

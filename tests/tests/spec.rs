@@ -16,15 +16,10 @@ fn main() {
     let trials = wlab_tests::corpus::spec_scripts()
         .into_iter()
         .map(|path| {
-            let name = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("?")
-                .to_string();
+            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
             let totals = totals.clone();
             Trial::test(name.clone(), move || {
-                let report =
-                    run_wast_file(&path, &InterpEngine).map_err(|e| Failed::from(e.to_string()))?;
+                let report = run_wast_file(&path, &InterpEngine).map_err(|e| Failed::from(e.to_string()))?;
                 {
                     let mut t = totals.lock().unwrap();
                     t.passed += report.passed;

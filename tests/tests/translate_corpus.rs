@@ -33,10 +33,7 @@ fn every_corpus_function_translates_and_verifies() {
             functions += 1;
             insts += f.num_layout_insts();
             if let Err(e) = verify_function(f) {
-                failures.push(format!(
-                    "{}:{}: function {:?}: {e}",
-                    m.script, m.line, f.name
-                ));
+                failures.push(format!("{}:{}: function {:?}: {e}", m.script, m.line, f.name));
             }
         }
     }
@@ -45,16 +42,8 @@ fn every_corpus_function_translates_and_verifies() {
         modules.len(),
         failures.len()
     );
-    assert!(
-        modules.len() > 1000 && functions > 4000,
-        "the corpus looks too small"
-    );
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(modules.len() > 1000 && functions > 4000, "the corpus looks too small");
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// A function of at least `min_ops` wasm instructions over 1,000 i32 locals, mixing
@@ -72,19 +61,11 @@ fn large_function_wat(min_ops: usize) -> (String, usize) {
                 ops += 4;
             }
             1 => {
-                write!(
-                    body,
-                    "local.get 0 if local.get {a} i32.const 1 i32.add local.set {a} end\n"
-                )
-                .unwrap();
+                write!(body, "local.get 0 if local.get {a} i32.const 1 i32.add local.set {a} end\n").unwrap();
                 ops += 7;
             }
             2 => {
-                write!(
-                    body,
-                    "block loop local.get {b} i32.const 1 i32.sub local.tee {b} br_if 0 end end\n"
-                )
-                .unwrap();
+                write!(body, "block loop local.get {b} i32.const 1 i32.sub local.tee {b} br_if 0 end end\n").unwrap();
                 ops += 8;
             }
             _ => {

@@ -79,11 +79,7 @@ pub(crate) fn lex<'a>(text: &'a str) -> Result<Vec<Token<'a>>, ParseError> {
     let (mut line, mut col) = (1u32, 1u32);
     while let Some(&(start, c)) = chars.peek() {
         let (tline, tcol) = (line, col);
-        let err = |message: String| ParseError {
-            line: tline,
-            col: tcol,
-            message,
-        };
+        let err = |message: String| ParseError { line: tline, col: tcol, message };
         // Consumes one char, keeping line/col.
         macro_rules! bump {
             () => {{
@@ -96,13 +92,7 @@ pub(crate) fn lex<'a>(text: &'a str) -> Result<Vec<Token<'a>>, ParseError> {
                 }
             }};
         }
-        let push = |toks: &mut Vec<Token<'a>>, tok: Tok<'a>| {
-            toks.push(Token {
-                tok,
-                line: tline,
-                col: tcol,
-            })
-        };
+        let push = |toks: &mut Vec<Token<'a>>, tok: Tok<'a>| toks.push(Token { tok, line: tline, col: tcol });
         match c {
             '\n' => {
                 bump!();
@@ -168,9 +158,7 @@ pub(crate) fn lex<'a>(text: &'a str) -> Result<Vec<Token<'a>>, ParseError> {
                                 '0' => s.push('\0'),
                                 'u' => {
                                     if !chars.peek().is_some_and(|&(_, ch)| ch == '{') {
-                                        return Err(err(
-                                            "expected `{` after `\\u` in string".into()
-                                        ));
+                                        return Err(err("expected `{` after `\\u` in string".into()));
                                     }
                                     bump!();
                                     let mut hex = String::new();
@@ -180,35 +168,20 @@ pub(crate) fn lex<'a>(text: &'a str) -> Result<Vec<Token<'a>>, ParseError> {
                                                 bump!();
                                                 break;
                                             }
-                                            Some(&(_, h))
-                                                if h.is_ascii_hexdigit() && hex.len() < 6 =>
-                                            {
+                                            Some(&(_, h)) if h.is_ascii_hexdigit() && hex.len() < 6 => {
                                                 hex.push(h);
                                                 bump!();
                                             }
-                                            _ => {
-                                                return Err(err(
-                                                    "malformed `\\u{...}` escape in string".into(),
-                                                ))
-                                            }
+                                            _ => return Err(err("malformed `\\u{...}` escape in string".into())),
                                         }
                                     }
-                                    let ch =
-                                        u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+                                    let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
                                     match ch {
                                         Some(ch) => s.push(ch),
-                                        None => {
-                                            return Err(err(format!(
-                                                "`\\u{{{hex}}}` is not a character"
-                                            )))
-                                        }
+                                        None => return Err(err(format!("`\\u{{{hex}}}` is not a character"))),
                                     }
                                 }
-                                other => {
-                                    return Err(err(format!(
-                                        "unknown escape `\\{other}` in string"
-                                    )))
-                                }
+                                other => return Err(err(format!("unknown escape `\\{other}` in string"))),
                             }
                         }
                         other => s.push(other),
@@ -245,10 +218,6 @@ pub(crate) fn lex<'a>(text: &'a str) -> Result<Vec<Token<'a>>, ParseError> {
             other => return Err(err(format!("unexpected character {other:?}"))),
         }
     }
-    toks.push(Token {
-        tok: Tok::Eof,
-        line,
-        col,
-    });
+    toks.push(Token { tok: Tok::Eof, line, col });
     Ok(toks)
 }

@@ -69,10 +69,7 @@ pub fn parse_function(text: &str) -> Result<Function, ParseError> {
     let f = p.function()?;
     p.skip_newlines();
     if !matches!(p.peek(), Tok::Eof) {
-        return Err(p.error_here(format!(
-            "expected end of input after the function, found {}",
-            p.peek().describe()
-        )));
+        return Err(p.error_here(format!("expected end of input after the function, found {}", p.peek().describe())));
     }
     Ok(f)
 }
@@ -133,10 +130,7 @@ impl<'a> Parser<'a> {
 
     fn here(&self) -> Pos {
         let t = &self.toks[self.pos.min(self.toks.len() - 1)];
-        Pos {
-            line: t.line,
-            col: t.col,
-        }
+        Pos { line: t.line, col: t.col }
     }
 
     fn next(&mut self) -> Tok<'a> {
@@ -148,11 +142,7 @@ impl<'a> Parser<'a> {
     }
 
     fn error_at(&self, at: Pos, message: String) -> ParseError {
-        ParseError {
-            line: at.line,
-            col: at.col,
-            message,
-        }
+        ParseError { line: at.line, col: at.col, message }
     }
 
     fn error_here(&self, message: String) -> ParseError {
@@ -214,8 +204,7 @@ impl<'a> Parser<'a> {
     fn indexed(&mut self, prefix: &str) -> Result<u32, ParseError> {
         let at = self.here();
         let (w, _) = self.word(&format!("`{prefix}N`"))?;
-        index_of(w, prefix)
-            .ok_or_else(|| self.error_at(at, format!("expected `{prefix}N`, found `{w}`")))
+        index_of(w, prefix).ok_or_else(|| self.error_at(at, format!("expected `{prefix}N`, found `{w}`")))
     }
 
     fn ty(&mut self) -> Result<Type, ParseError> {
@@ -244,11 +233,7 @@ impl<'a> Parser<'a> {
     fn signature(&mut self) -> Result<Signature, ParseError> {
         let params = self.type_list()?;
         self.expect(&Tok::Arrow)?;
-        let results = if matches!(self.peek(), Tok::LParen) {
-            self.type_list()?
-        } else {
-            vec![self.ty()?]
-        };
+        let results = if matches!(self.peek(), Tok::LParen) { self.type_list()? } else { vec![self.ty()?] };
         Ok(Signature { params, results })
     }
 
@@ -258,8 +243,7 @@ impl<'a> Parser<'a> {
         match *self.peek() {
             Tok::Num(n) => {
                 self.next();
-                parse_u64(n)
-                    .ok_or_else(|| self.error_at(at, format!("`{n}` is not a valid {what}")))
+                parse_u64(n).ok_or_else(|| self.error_at(at, format!("`{n}` is not a valid {what}")))
             }
             _ => Err(self.expected(what)),
         }
@@ -282,18 +266,17 @@ impl<'a> Parser<'a> {
         let mut wasm_index = None;
         if let Tok::Word(w) = *self.peek() {
             let at = self.here();
-            wasm_index = Some(index_of(w, "fn").ok_or_else(|| {
-                self.error_at(at, format!("expected `fnN` or a name, found `{w}`"))
-            })?);
+            wasm_index = Some(
+                index_of(w, "fn").ok_or_else(|| self.error_at(at, format!("expected `fnN` or a name, found `{w}`")))?,
+            );
             self.next();
         }
         let name = match self.peek() {
             Tok::Str(s) => s.clone(),
             other => {
-                return Err(self.error_here(format!(
-                    "expected the function name as a string, found {}",
-                    other.describe()
-                )))
+                return Err(
+                    self.error_here(format!("expected the function name as a string, found {}", other.describe()))
+                )
             }
         };
         self.next();
@@ -301,12 +284,7 @@ impl<'a> Parser<'a> {
         self.expect(&Tok::LBrace)?;
         self.end_of_line()?;
         let mut b = Builder {
-            func: Function {
-                name,
-                wasm_index,
-                signature,
-                ..Default::default()
-            },
+            func: Function { name, wasm_index, signature, ..Default::default() },
             values: Vec::new(),
             block_defined: Vec::new(),
             value_uses: Vec::new(),
@@ -327,10 +305,7 @@ impl<'a> Parser<'a> {
                 {
                     self.declaration(&mut b)?
                 }
-                Tok::Word(w)
-                    if Block::parse(w).is_some()
-                        && matches!(self.peek_at(1), Tok::LParen | Tok::Colon) =>
-                {
+                Tok::Word(w) if Block::parse(w).is_some() && matches!(self.peek_at(1), Tok::LParen | Tok::Colon) => {
                     self.block_header(&mut b)?
                 }
                 _ => self.instruction(&mut b)?,
@@ -363,10 +338,7 @@ impl<'a> Parser<'a> {
     fn block_header(&mut self, b: &mut Builder) -> Result<(), ParseError> {
         let at = self.here();
         let (w, _) = self.word("a block")?;
-        let block = self
-            .entity_number(Block::parse(w).map(|b| b.0), w, at)?
-            .map(Block)
-            .expect("checked by the caller");
+        let block = self.entity_number(Block::parse(w).map(|b| b.0), w, at)?.map(Block).expect("checked by the caller");
         let n = block.index();
         if b.block_defined.len() <= n {
             b.block_defined.resize(n + 1, false);
@@ -385,15 +357,7 @@ impl<'a> Parser<'a> {
                 self.expect(&Tok::Colon)?;
                 let ty = self.ty()?;
                 let k = b.func.blocks[n].params.len() as u32;
-                self.define_value(
-                    b,
-                    v,
-                    ValueData {
-                        ty,
-                        def: ValueDef::Param(block, k),
-                    },
-                    vat,
-                )?;
+                self.define_value(b, v, ValueData { ty, def: ValueDef::Param(block, k) }, vat)?;
                 b.func.blocks[n].params.push(v);
                 if self.eat(&Tok::RParen) {
                     break;
@@ -406,18 +370,10 @@ impl<'a> Parser<'a> {
     }
 
     /// Checks an entity number (`Entity::parse(w)`'s number) is in range.
-    fn entity_number(
-        &self,
-        parsed: Option<u32>,
-        w: &str,
-        at: Pos,
-    ) -> Result<Option<u32>, ParseError> {
+    fn entity_number(&self, parsed: Option<u32>, w: &str, at: Pos) -> Result<Option<u32>, ParseError> {
         let Some(n) = parsed else { return Ok(None) };
         if n > MAX_ENTITY_NUMBER {
-            return Err(self.error_at(
-                at,
-                format!("`{w}`: numbers above {MAX_ENTITY_NUMBER} are not accepted"),
-            ));
+            return Err(self.error_at(at, format!("`{w}`: numbers above {MAX_ENTITY_NUMBER} are not accepted")));
         }
         Ok(Some(n))
     }
@@ -430,13 +386,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn define_value(
-        &self,
-        b: &mut Builder,
-        v: Value,
-        data: ValueData,
-        at: Pos,
-    ) -> Result<(), ParseError> {
+    fn define_value(&self, b: &mut Builder, v: Value, data: ValueData, at: Pos) -> Result<(), ParseError> {
         let n = v.index();
         if b.values.len() <= n {
             b.values.resize(n + 1, None);
@@ -475,19 +425,12 @@ impl<'a> Parser<'a> {
                 self.expect(&Tok::Comma)?;
             }
         }
-        Ok(BlockCall {
-            block: Block(n),
-            args,
-        })
+        Ok(BlockCall { block: Block(n), args })
     }
 
     /// Values then block calls, separated by commas; `first` says no comma precedes the
     /// first item. Stops before `, [` (the `br_table` list) and at the end of the line.
-    fn items(
-        &mut self,
-        b: &mut Builder,
-        mut first: bool,
-    ) -> Result<(Vec<Value>, Vec<BlockCall>), ParseError> {
+    fn items(&mut self, b: &mut Builder, mut first: bool) -> Result<(Vec<Value>, Vec<BlockCall>), ParseError> {
         let (mut vals, mut dests) = (Vec::new(), Vec::new());
         loop {
             if matches!(self.peek(), Tok::Newline | Tok::Eof | Tok::RBrace) {
@@ -548,10 +491,7 @@ impl<'a> Parser<'a> {
     fn instruction(&mut self, b: &mut Builder) -> Result<(), ParseError> {
         let start = self.here();
         let Some(block) = b.current else {
-            return Err(self.error_here(format!(
-                "expected a block header, found {}",
-                self.peek().describe()
-            )));
+            return Err(self.error_here(format!("expected a block header, found {}", self.peek().describe())));
         };
         // Results.
         let mut results: Vec<(Value, Pos)> = Vec::new();
@@ -575,14 +515,12 @@ impl<'a> Parser<'a> {
             Some((n, s)) => (n, Some(s)),
             None => (w, None),
         };
-        let opcode = Opcode::from_name(name)
-            .ok_or_else(|| self.error_at(op_at, format!("unknown opcode `{name}`")))?;
+        let opcode = Opcode::from_name(name).ok_or_else(|| self.error_at(op_at, format!("unknown opcode `{name}`")))?;
         let ty = match suffix {
             None => None,
-            Some(s) => Some(
-                Type::from_name(s)
-                    .ok_or_else(|| self.error_at(op_at, format!("unknown type `{s}` in `{w}`")))?,
-            ),
+            Some(s) => {
+                Some(Type::from_name(s).ok_or_else(|| self.error_at(op_at, format!("unknown type `{s}` in `{w}`")))?)
+            }
         };
         let ops = self.operands(b, opcode, ty, op_at)?;
         self.end_of_line()?;
@@ -594,23 +532,11 @@ impl<'a> Parser<'a> {
         if types.len() != results.len() {
             return Err(self.error_at(
                 start,
-                format!(
-                    "`{w}` defines {} result(s) here, but {} value(s) are written",
-                    types.len(),
-                    results.len()
-                ),
+                format!("`{w}` defines {} result(s) here, but {} value(s) are written", types.len(), results.len()),
             ));
         }
         for (n, (&(v, at), &ty)) in results.iter().zip(&types).enumerate() {
-            self.define_value(
-                b,
-                v,
-                ValueData {
-                    ty,
-                    def: ValueDef::Result(inst, n as u32),
-                },
-                at,
-            )?;
+            self.define_value(b, v, ValueData { ty, def: ValueDef::Result(inst, n as u32) }, at)?;
         }
         data.results = results.iter().map(|&(v, _)| v).collect();
         b.func.insts.push(data);
@@ -626,27 +552,15 @@ impl<'a> Parser<'a> {
         ty: Option<Type>,
         op_at: Pos,
     ) -> Result<Operands, ParseError> {
-        let none = |args: Vec<Value>| Operands {
-            args,
-            imm: Imm::None,
-            dests: Vec::new(),
-        };
-        let with = |imm: Imm, args: Vec<Value>| Operands {
-            args,
-            imm,
-            dests: Vec::new(),
-        };
+        let none = |args: Vec<Value>| Operands { args, imm: Imm::None, dests: Vec::new() };
+        let with = |imm: Imm, args: Vec<Value>| Operands { args, imm, dests: Vec::new() };
         Ok(match opcode {
             Opcode::Iconst => {
                 let at = self.here();
                 let x = self.integer()?;
                 let v = match ty {
-                    Some(Type::I32) if (i32::MIN as i128..=u32::MAX as i128).contains(&x) => {
-                        x as u32 as i32 as i64
-                    }
-                    Some(Type::I32) => {
-                        return Err(self.error_at(at, format!("{x} does not fit in i32")))
-                    }
+                    Some(Type::I32) if (i32::MIN as i128..=u32::MAX as i128).contains(&x) => x as u32 as i32 as i64,
+                    Some(Type::I32) => return Err(self.error_at(at, format!("{x} does not fit in i32"))),
                     _ if (i64::MIN as i128..=u64::MAX as i128).contains(&x) => x as u64 as i64,
                     _ => return Err(self.error_at(at, format!("{x} does not fit in i64"))),
                 };
@@ -656,11 +570,7 @@ impl<'a> Parser<'a> {
                 let imm = match ty {
                     Some(Type::F32) => Imm::F32(self.float(false)? as u32),
                     Some(Type::F64) => Imm::F64(self.float(true)?),
-                    _ => {
-                        return Err(
-                            self.error_at(op_at, "`fconst` needs the suffix .f32 or .f64".into())
-                        )
-                    }
+                    _ => return Err(self.error_at(op_at, "`fconst` needs the suffix .f32 or .f64".into())),
                 };
                 with(imm, Vec::new())
             }
@@ -723,13 +633,7 @@ impl<'a> Parser<'a> {
                 let (w, _) = self.word("an integer condition")?;
                 let cc = IntCC::from_name(w).ok_or_else(|| {
                     let names: Vec<&str> = IntCC::ALL.iter().map(|c| c.name()).collect();
-                    self.error_at(
-                        at,
-                        format!(
-                            "unknown integer condition `{w}` (known: {})",
-                            names.join(", ")
-                        ),
-                    )
+                    self.error_at(at, format!("unknown integer condition `{w}` (known: {})", names.join(", ")))
                 })?;
                 with(Imm::IntCC(cc), self.plain_values(b)?)
             }
@@ -738,13 +642,7 @@ impl<'a> Parser<'a> {
                 let (w, _) = self.word("a float condition")?;
                 let cc = FloatCC::from_name(w).ok_or_else(|| {
                     let names: Vec<&str> = FloatCC::ALL.iter().map(|c| c.name()).collect();
-                    self.error_at(
-                        at,
-                        format!(
-                            "unknown float condition `{w}` (known: {})",
-                            names.join(", ")
-                        ),
-                    )
+                    self.error_at(at, format!("unknown float condition `{w}` (known: {})", names.join(", ")))
                 })?;
                 with(Imm::FloatCC(cc), self.plain_values(b)?)
             }
@@ -764,25 +662,12 @@ impl<'a> Parser<'a> {
                     _ => 0,
                 };
                 let addr = self.value(b)?;
-                let offset = if self.eat(&Tok::Plus) {
-                    self.unsigned("offset")?
-                } else {
-                    0
-                };
-                let bytes = opcode
-                    .narrow_bytes()
-                    .unwrap_or_else(|| ty.map_or(1, |t| t.bits() / 8));
+                let offset = if self.eat(&Tok::Plus) { self.unsigned("offset")? } else { 0 };
+                let bytes = opcode.narrow_bytes().unwrap_or_else(|| ty.map_or(1, |t| t.bits() / 8));
                 let align = bytes.trailing_zeros() as u8;
                 let mut args = vec![addr];
                 args.extend(self.rest_values(b)?);
-                with(
-                    Imm::Mem(MemArg {
-                        offset,
-                        align,
-                        memory,
-                    }),
-                    args,
-                )
+                with(Imm::Mem(MemArg { offset, align, memory }), args)
             }
             Opcode::MemorySize | Opcode::MemoryGrow | Opcode::MemoryFill => {
                 let m = self.indexed("mem")?;
@@ -801,14 +686,10 @@ impl<'a> Parser<'a> {
                 with(Imm::MemoryInit { data, memory }, self.rest_values(b)?)
             }
             Opcode::DataDrop => with(Imm::Data(self.indexed("data")?), self.rest_values(b)?),
-            Opcode::GlobalGet | Opcode::GlobalSet => {
-                with(Imm::Global(self.indexed("g")?), self.rest_values(b)?)
+            Opcode::GlobalGet | Opcode::GlobalSet => with(Imm::Global(self.indexed("g")?), self.rest_values(b)?),
+            Opcode::TableGet | Opcode::TableSet | Opcode::TableSize | Opcode::TableGrow | Opcode::TableFill => {
+                with(Imm::Table(self.indexed("table")?), self.rest_values(b)?)
             }
-            Opcode::TableGet
-            | Opcode::TableSet
-            | Opcode::TableSize
-            | Opcode::TableGrow
-            | Opcode::TableFill => with(Imm::Table(self.indexed("table")?), self.rest_values(b)?),
             Opcode::TableCopy => {
                 let dst = self.indexed("table")?;
                 self.expect(&Tok::Comma)?;
@@ -838,19 +719,14 @@ impl<'a> Parser<'a> {
             }
             Opcode::Jump | Opcode::Brif => {
                 let (args, dests) = self.items(b, true)?;
-                Operands {
-                    args,
-                    imm: Imm::None,
-                    dests,
-                }
+                Operands { args, imm: Imm::None, dests }
             }
             Opcode::BrTable => {
                 let (args, mut dests) = self.items(b, true)?;
                 if dests.len() > 1 {
-                    return Err(self.error_at(
-                        op_at,
-                        "`br_table` lists its targets after the default in `[...]`".into(),
-                    ));
+                    return Err(
+                        self.error_at(op_at, "`br_table` lists its targets after the default in `[...]`".into())
+                    );
                 }
                 if !dests.is_empty() {
                     self.expect(&Tok::Comma)?;
@@ -865,21 +741,14 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                Operands {
-                    args,
-                    imm: Imm::None,
-                    dests,
-                }
+                Operands { args, imm: Imm::None, dests }
             }
             Opcode::Trap => {
                 let at = self.here();
                 let (w, _) = self.word("a trap code")?;
                 let code = TrapCode::from_name(w).ok_or_else(|| {
                     let names: Vec<&str> = TrapCode::ALL.iter().map(|c| c.name()).collect();
-                    self.error_at(
-                        at,
-                        format!("unknown trap code `{w}` (known: {})", names.join(", ")),
-                    )
+                    self.error_at(at, format!("unknown trap code `{w}` (known: {})", names.join(", ")))
                 })?;
                 with(Imm::Trap(code), self.rest_values(b)?)
             }
@@ -892,13 +761,7 @@ impl<'a> Parser<'a> {
         let neg = self.eat(&Tok::Minus);
         let tok = self.next();
         let bad = |p: &Self, what: &str| {
-            p.error_at(
-                at,
-                format!(
-                    "`{what}` is not a valid {} constant",
-                    if wide { "f64" } else { "f32" }
-                ),
-            )
+            p.error_at(at, format!("`{what}` is not a valid {} constant", if wide { "f64" } else { "f32" }))
         };
         match tok {
             Tok::Word("inf") => Ok(match (wide, neg) {
@@ -913,9 +776,7 @@ impl<'a> Parser<'a> {
                 let Tok::Num(n) = self.next() else {
                     return Err(self.error_at(bits_at, "expected the NaN's bits as `0x...`".into()));
                 };
-                let bits = n
-                    .strip_prefix("0x")
-                    .and_then(|h| u64::from_str_radix(h, 16).ok());
+                let bits = n.strip_prefix("0x").and_then(|h| u64::from_str_radix(h, 16).ok());
                 let ok = match bits {
                     Some(b) if wide => f64::from_bits(b).is_nan(),
                     Some(b) => b <= u32::MAX as u64 && f32::from_bits(b as u32).is_nan(),
@@ -923,32 +784,18 @@ impl<'a> Parser<'a> {
                 };
                 match bits {
                     Some(b) if ok => Ok(b),
-                    _ => {
-                        Err(self
-                            .error_at(bits_at, format!("`{n}` is not the bit pattern of a NaN")))
-                    }
+                    _ => Err(self.error_at(bits_at, format!("`{n}` is not the bit pattern of a NaN"))),
                 }
             }
-            Tok::Num(n)
-                if n.bytes().all(|c| {
-                    c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'-' | b'+')
-                }) =>
-            {
+            Tok::Num(n) if n.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'-' | b'+')) => {
                 let text = if neg { format!("-{n}") } else { n.to_string() };
                 if wide {
-                    text.parse::<f64>()
-                        .map(f64::to_bits)
-                        .map_err(|_| bad(self, &text))
+                    text.parse::<f64>().map(f64::to_bits).map_err(|_| bad(self, &text))
                 } else {
-                    text.parse::<f32>()
-                        .map(|x| x.to_bits() as u64)
-                        .map_err(|_| bad(self, &text))
+                    text.parse::<f32>().map(|x| x.to_bits() as u64).map_err(|_| bad(self, &text))
                 }
             }
-            other => Err(self.error_at(
-                at,
-                format!("expected a float constant, found {}", other.describe()),
-            )),
+            other => Err(self.error_at(at, format!("expected a float constant, found {}", other.describe()))),
         }
     }
 
@@ -968,12 +815,7 @@ impl<'a> Parser<'a> {
         func.values = b
             .values
             .into_iter()
-            .map(|d| {
-                d.unwrap_or(ValueData {
-                    ty: Type::I32,
-                    def: ValueDef::Param(Block(0), u32::MAX),
-                })
-            })
+            .map(|d| d.unwrap_or(ValueData { ty: Type::I32, def: ValueDef::Param(Block(0), u32::MAX) }))
             .collect();
         Ok(func)
     }

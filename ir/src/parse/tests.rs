@@ -44,10 +44,7 @@ fn factorial_roundtrips_with_declarations() {
     let f = roundtrip(FAC);
     assert_eq!(f.wasm_index, Some(3));
     assert_eq!(f.name, "fac");
-    assert_eq!(
-        f.callees[&3],
-        Signature::new(vec![Type::I64], vec![Type::I64])
-    );
+    assert_eq!(f.callees[&3], Signature::new(vec![Type::I64], vec![Type::I64]));
     assert_eq!(f.types[&0].results, vec![Type::I32, Type::F64]);
     assert_eq!(f.value_type(Value(5)), Type::I64);
     assert_eq!(f.value_def(Value(5)), ValueDef::Result(Inst(6), 0));
@@ -119,23 +116,9 @@ block2(v14: f64):
 ";
     let f = roundtrip(text);
     let i = f.blocks[0].insts[1];
-    assert_eq!(
-        f.inst(i).imm,
-        Imm::Mem(MemArg {
-            offset: 16,
-            align: 0,
-            memory: 1
-        })
-    );
+    assert_eq!(f.inst(i).imm, Imm::Mem(MemArg { offset: 16, align: 0, memory: 1 }));
     let i = f.blocks[0].insts[0];
-    assert_eq!(
-        f.inst(i).imm,
-        Imm::Mem(MemArg {
-            offset: 0,
-            align: 2,
-            memory: 0
-        })
-    );
+    assert_eq!(f.inst(i).imm, Imm::Mem(MemArg { offset: 0, align: 2, memory: 0 }));
     let ci = f.blocks[0].insts[23];
     assert_eq!(f.inst(ci).args, vec![Value(2), Value(0)]);
     assert_eq!(crate::verify::verify_function(&f), Ok(()));
@@ -143,26 +126,8 @@ block2(v14: f64):
 
 #[test]
 fn float_literals_keep_their_bits() {
-    let f32s = [
-        0.0f32,
-        -0.0,
-        1.5,
-        1e-45,
-        f32::MAX,
-        f32::MIN_POSITIVE,
-        0.1,
-        -3.25e20,
-    ];
-    let f64s = [
-        0.0f64,
-        -0.0,
-        1.5,
-        5e-324,
-        f64::MAX,
-        0.1,
-        -1.0e300,
-        std::f64::consts::PI,
-    ];
+    let f32s = [0.0f32, -0.0, 1.5, 1e-45, f32::MAX, f32::MIN_POSITIVE, 0.1, -3.25e20];
+    let f64s = [0.0f64, -0.0, 1.5, 5e-324, f64::MAX, 0.1, -1.0e300, std::f64::consts::PI];
     let mut text = String::from("function \"floats\"() -> () {\nblock0:\n");
     let mut n = 0;
     let mut line = |t: &str, lit: String| {
@@ -172,24 +137,13 @@ fn float_literals_keep_their_bits() {
     for x in f32s {
         line("f32", crate::write::format_f32(x.to_bits()));
     }
-    for b in [
-        0x7fc0_0000u32,
-        0xffc0_0001,
-        0x7f80_0001,
-        f32::INFINITY.to_bits(),
-        f32::NEG_INFINITY.to_bits(),
-    ] {
+    for b in [0x7fc0_0000u32, 0xffc0_0001, 0x7f80_0001, f32::INFINITY.to_bits(), f32::NEG_INFINITY.to_bits()] {
         line("f32", crate::write::format_f32(b));
     }
     for x in f64s {
         line("f64", crate::write::format_f64(x.to_bits()));
     }
-    for b in [
-        0x7ff8_0000_0000_0000u64,
-        0xfff0_0000_0000_0001,
-        f64::INFINITY.to_bits(),
-        f64::NEG_INFINITY.to_bits(),
-    ] {
+    for b in [0x7ff8_0000_0000_0000u64, 0xfff0_0000_0000_0001, f64::INFINITY.to_bits(), f64::NEG_INFINITY.to_bits()] {
         line("f64", crate::write::format_f64(b));
     }
     text.push_str("    return\n}\n");
@@ -216,10 +170,7 @@ block0:
     // Unsigned spellings are accepted and normalised.
     let f = parse_function(&text.replace("2147483647", "4294967295")).unwrap();
     assert_eq!(f.inst(Inst(1)).imm, Imm::I64(-1));
-    assert_eq!(
-        parse_err(&text.replace("2147483647", "4294967296")),
-        "4:21: 4294967296 does not fit in i32"
-    );
+    assert_eq!(parse_err(&text.replace("2147483647", "4294967296")), "4:21: 4294967296 does not fit in i32");
 }
 
 #[test]
@@ -229,9 +180,7 @@ fn escaped_names_and_several_functions_with_comments() {
     f.name = name.into();
     f.wasm_index = None;
     let printed = print_function(&f);
-    let text = format!(
-        "; test: passes\n; passes: dce\n\n{printed}; between\n\n{FAC}   ; trailing comment\n"
-    );
+    let text = format!("; test: passes\n; passes: dce\n\n{printed}; between\n\n{FAC}   ; trailing comment\n");
     let fs = parse_functions(&text).unwrap();
     assert_eq!(fs.len(), 2);
     assert_eq!(fs[0].name, name);
@@ -243,55 +192,71 @@ fn escaped_names_and_several_functions_with_comments() {
 #[test]
 fn errors_name_line_and_column() {
     let cases: &[(&str, &str)] = &[
-        ("function \"f\"() -> () {\nblock0:\n    v0 = iadd.i32 v1\n    return\n}\n", "3:19: v1 is used but never defined"),
+        (
+            "function \"f\"() -> () {\nblock0:\n    v0 = iadd.i32 v1\n    return\n}\n",
+            "3:19: v1 is used but never defined",
+        ),
         ("function \"f\"() -> () {\nblock0:\n    v0 = frob.i32 v1\n}\n", "3:10: unknown opcode `frob`"),
         ("function \"f\"() -> () {\nblock0:\n    v0 = iadd.i33 v1\n}\n", "3:10: unknown type `i33` in `iadd.i33`"),
         ("function \"f\"() -> () {\nblock0:\n    jump block7\n}\n", "3:10: block7 is used but never defined"),
-        ("function \"f\"() -> () {\nblock0:\n    v0 = iconst.i32 1\n    v0 = iconst.i32 2\n    return\n}\n", "4:5: v0 is defined twice"),
+        (
+            "function \"f\"() -> () {\nblock0:\n    v0 = iconst.i32 1\n    v0 = iconst.i32 2\n    return\n}\n",
+            "4:5: v0 is defined twice",
+        ),
         ("function \"f\"() -> () {\nblock0:\n    return\n\nblock0:\n    return\n}\n", "5:1: block0 is defined twice"),
         ("function \"f\"() -> () {\n    v0 = iconst.i32 1\n}\n", "2:5: expected a block header, found `v0`"),
         ("function \"f\"() -> () {\nblock0:\n    v0 = call fn1()\n}\n", "3:10: fn1 is not declared"),
-        ("function \"f\"() -> () {\nblock0:\n    v0, v1 = iconst.i32 1\n}\n", "3:5: `iconst.i32` defines 1 result(s) here, but 2 value(s) are written"),
+        (
+            "function \"f\"() -> () {\nblock0:\n    v0, v1 = iconst.i32 1\n}\n",
+            "3:5: `iconst.i32` defines 1 result(s) here, but 2 value(s) are written",
+        ),
         ("function \"f\"() -> () {\nblock0:\n    trap oops\n}\n", "3:10: unknown trap code `oops`"),
         ("function \"f\"() -> () {\nblock0:\n    v0 = icmp.i32 lt v1, v1\n}\n", "3:19: unknown integer condition `lt`"),
-        ("function \"f\"() -> () {\nblock0:\n    return\n", "4:1: expected `}` closing the function, found end of input"),
+        (
+            "function \"f\"() -> () {\nblock0:\n    return\n",
+            "4:1: expected `}` closing the function, found end of input",
+        ),
         ("function \"f\"() -> () {\nblock0:\n    return #\n}\n", "3:12: unexpected character '#'"),
         ("function \"f() -> () {\n", "1:10: unterminated string"),
-        ("function \"f\"() -> () {\nblock0:\n    v0 = fconst.f32 nan:0x1\n}\n", "3:25: `0x1` is not the bit pattern of a NaN"),
-        ("function \"f\"() -> () {\nblock0:\n    v0 = fconst.i32 1.0\n}\n", "3:10: `fconst` needs the suffix .f32 or .f64"),
-        ("function \"f\"() -> () {\nblock0(v99999999: i32):\n    return\n}\n", "2:8: `v99999999`: numbers above 16777216 are not accepted"),
-        ("function \"f\"() -> () {\nblock0:\n    return\n}\nfunction", "5:9: expected the function name as a string, found end of input"),
-        ("function \"f\"() -> () {\nblock0:\n    return\n    fn1 = () -> ()\n}\n", "4:5: declaration `fn1` after the first block"),
-        ("function \"f\"() -> () {\nblock0:\n    br_table v0, block1, block2\n}\n", "3:5: `br_table` lists its targets after the default in `[...]`"),
+        (
+            "function \"f\"() -> () {\nblock0:\n    v0 = fconst.f32 nan:0x1\n}\n",
+            "3:25: `0x1` is not the bit pattern of a NaN",
+        ),
+        (
+            "function \"f\"() -> () {\nblock0:\n    v0 = fconst.i32 1.0\n}\n",
+            "3:10: `fconst` needs the suffix .f32 or .f64",
+        ),
+        (
+            "function \"f\"() -> () {\nblock0(v99999999: i32):\n    return\n}\n",
+            "2:8: `v99999999`: numbers above 16777216 are not accepted",
+        ),
+        (
+            "function \"f\"() -> () {\nblock0:\n    return\n}\nfunction",
+            "5:9: expected the function name as a string, found end of input",
+        ),
+        (
+            "function \"f\"() -> () {\nblock0:\n    return\n    fn1 = () -> ()\n}\n",
+            "4:5: declaration `fn1` after the first block",
+        ),
+        (
+            "function \"f\"() -> () {\nblock0:\n    br_table v0, block1, block2\n}\n",
+            "3:5: `br_table` lists its targets after the default in `[...]`",
+        ),
     ];
     for (text, want) in cases {
         let got = parse_err(text);
-        assert!(
-            got.starts_with(want),
-            "for input {text:?}\n got: {got}\nwant: {want}"
-        );
+        assert!(got.starts_with(want), "for input {text:?}\n got: {got}\nwant: {want}");
     }
-    assert_eq!(
-        parse_function("").unwrap_err().to_string(),
-        "1:1: expected `function`, found end of input"
-    );
-    assert!(parse_function(&format!("{FAC}{FAC}"))
-        .unwrap_err()
-        .message
-        .starts_with("expected end of input"));
+    assert_eq!(parse_function("").unwrap_err().to_string(), "1:1: expected `function`, found end of input");
+    assert!(parse_function(&format!("{FAC}{FAC}")).unwrap_err().message.starts_with("expected end of input"));
 }
 
 /// Every prefix of a valid text, and many single-character mutations of it, parse to
 /// a function or an error: never a panic.
 #[test]
 fn garbage_never_panics() {
-    let texts = [
-        FAC.to_string(),
-        print_function(&parse_function(FAC).unwrap()),
-    ];
-    let alphabet: Vec<char> = "v0123456789block()[]{},:=+-> \n;\"\\.fnmemtableinfnan:0xe"
-        .chars()
-        .collect();
+    let texts = [FAC.to_string(), print_function(&parse_function(FAC).unwrap())];
+    let alphabet: Vec<char> = "v0123456789block()[]{},:=+-> \n;\"\\.fnmemtableinfnan:0xe".chars().collect();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut rand = move || {
         seed ^= seed << 13;

@@ -32,39 +32,23 @@ pub(crate) fn translate_function(
     let name = info.func_display_name(func_index);
     let body_offset = body.range().start as usize;
     let body_offset_u32 = u32::try_from(body_offset).unwrap_or(u32::MAX);
-    let unsupported = |op: String, offset: usize| TranslateError::Unsupported {
-        func: func_index,
-        name: name.clone(),
-        op,
-        offset,
-    };
+    let unsupported =
+        |op: String, offset: usize| TranslateError::Unsupported { func: func_index, name: name.clone(), op, offset };
     let type_index = info
         .funcs
         .get(func_index as usize)
         .map(|f| f.type_index)
         .ok_or_else(|| TranslateError::Invalid(format!("function {func_index} has no type")))?;
-    if env
-        .simd_types
-        .get(type_index as usize)
-        .copied()
-        .unwrap_or(true)
-    {
-        return Err(unsupported(
-            "v128 value type in the signature".into(),
-            body_offset,
-        ));
+    if env.simd_types.get(type_index as usize).copied().unwrap_or(true) {
+        return Err(unsupported("v128 value type in the signature".into(), body_offset));
     }
     let signature = info.types[type_index as usize].clone();
 
     let mut var_types = signature.params.clone();
     let mut locals = body.get_locals_reader().map_err(malformed)?;
     for _ in 0..locals.get_count() {
-        let (offset, (count, ty)) = (
-            locals.original_position() as usize,
-            locals.read().map_err(malformed)?,
-        );
-        let ty = Type::from_wasm(ty)
-            .ok_or_else(|| unsupported(format!("local of type {ty:?}"), offset))?;
+        let (offset, (count, ty)) = (locals.original_position() as usize, locals.read().map_err(malformed)?);
+        let ty = Type::from_wasm(ty).ok_or_else(|| unsupported(format!("local of type {ty:?}"), offset))?;
         var_types.extend(std::iter::repeat_n(ty, count as usize));
     }
 
@@ -106,9 +90,7 @@ pub(crate) fn translate_function(
         t.operator(&op, offset)?;
     }
     if !t.frames.is_empty() {
-        return Err(TranslateError::Malformed(format!(
-            "function {func_index}: body ends inside a block"
-        )));
+        return Err(TranslateError::Malformed(format!("function {func_index}: body ends inside a block")));
     }
     t.ssa.finish(&mut t.func);
     Ok(t.func)
@@ -122,17 +104,10 @@ fn malformed(e: wasmparser::BinaryReaderError) -> TranslateError {
 /// (`I32x4ExtractLane { .. }` → `i32x4.extract_lane`).
 pub(crate) fn operator_name(op: &O<'_>) -> String {
     let debug = format!("{op:?}");
-    let ident: String = debug
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect();
-    const PREFIXES: [&str; 11] = [
-        "V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2", "I32", "I64", "F32", "F64",
-    ];
-    let (prefix, rest) = match PREFIXES
-        .iter()
-        .find(|p| ident.starts_with(**p) && ident.len() > p.len())
-    {
+    let ident: String = debug.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    const PREFIXES: [&str; 11] =
+        ["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2", "I32", "I64", "F32", "F64"];
+    let (prefix, rest) = match PREFIXES.iter().find(|p| ident.starts_with(**p) && ident.len() > p.len()) {
         Some(p) => (Some(p.to_ascii_lowercase()), &ident[p.len()..]),
         None => (None, &ident[..]),
     };
@@ -189,9 +164,7 @@ impl FuncTranslator<'_, '_> {
     // ---- the value stack ----------------------------------------------------------
 
     fn pop(&mut self) -> Result<Value, TranslateError> {
-        self.stack
-            .pop()
-            .ok_or_else(|| self.broken("value stack underflow"))
+        self.stack.pop().ok_or_else(|| self.broken("value stack underflow"))
     }
 
     fn pop_n(&mut self, n: usize) -> Result<Vec<Value>, TranslateError> {
@@ -210,28 +183,14 @@ impl FuncTranslator<'_, '_> {
 
     // ---- emitting -----------------------------------------------------------------
 
-    fn ins(
-        &mut self,
-        opcode: Opcode,
-        ty: Option<Type>,
-        args: Vec<Value>,
-        imm: Imm,
-        results: &[Type],
-    ) -> Inst {
+    fn ins(&mut self, opcode: Opcode, ty: Option<Type>, args: Vec<Value>, imm: Imm, results: &[Type]) -> Inst {
         let mut data = InstData::new(opcode, ty, args, imm);
         data.srcloc = Some(self.srcloc);
         self.func.append_inst(self.cur, data, results)
     }
 
     /// Appends a one-result instruction and pushes its result.
-    fn push1(
-        &mut self,
-        opcode: Opcode,
-        ty: Option<Type>,
-        args: Vec<Value>,
-        imm: Imm,
-        result: Type,
-    ) {
+    fn push1(&mut self, opcode: Opcode, ty: Option<Type>, args: Vec<Value>, imm: Imm, result: Type) {
         let inst = self.ins(opcode, ty, args, imm, &[result]);
         let v = self.func.inst_results(inst)[0];
         self.stack.push(v);
@@ -258,26 +217,14 @@ impl FuncTranslator<'_, '_> {
     fn icmp(&mut self, cc: IntCC, ty: Type) -> Result<(), TranslateError> {
         let b = self.pop()?;
         let a = self.pop()?;
-        self.push1(
-            Opcode::Icmp,
-            Some(ty),
-            vec![a, b],
-            Imm::IntCC(cc),
-            Type::I32,
-        );
+        self.push1(Opcode::Icmp, Some(ty), vec![a, b], Imm::IntCC(cc), Type::I32);
         Ok(())
     }
 
     fn fcmp(&mut self, cc: FloatCC, ty: Type) -> Result<(), TranslateError> {
         let b = self.pop()?;
         let a = self.pop()?;
-        self.push1(
-            Opcode::Fcmp,
-            Some(ty),
-            vec![a, b],
-            Imm::FloatCC(cc),
-            Type::I32,
-        );
+        self.push1(Opcode::Fcmp, Some(ty), vec![a, b], Imm::FloatCC(cc), Type::I32);
         Ok(())
     }
 
@@ -287,32 +234,16 @@ impl FuncTranslator<'_, '_> {
         Ok(())
     }
 
-    fn load(
-        &mut self,
-        opcode: Opcode,
-        ty: Type,
-        m: &wasmparser::MemArg,
-    ) -> Result<(), TranslateError> {
+    fn load(&mut self, opcode: Opcode, ty: Type, m: &wasmparser::MemArg) -> Result<(), TranslateError> {
         let addr = self.pop()?;
         self.push1(opcode, Some(ty), vec![addr], Imm::Mem(mem_arg(m)?), ty);
         Ok(())
     }
 
-    fn store(
-        &mut self,
-        opcode: Opcode,
-        ty: Type,
-        m: &wasmparser::MemArg,
-    ) -> Result<(), TranslateError> {
+    fn store(&mut self, opcode: Opcode, ty: Type, m: &wasmparser::MemArg) -> Result<(), TranslateError> {
         let value = self.pop()?;
         let addr = self.pop()?;
-        self.ins(
-            opcode,
-            Some(ty),
-            vec![addr, value],
-            Imm::Mem(mem_arg(m)?),
-            &[],
-        );
+        self.ins(opcode, Some(ty), vec![addr, value], Imm::Mem(mem_arg(m)?), &[]);
         Ok(())
     }
 
@@ -384,11 +315,7 @@ impl FuncTranslator<'_, '_> {
         b
     }
 
-    fn block_type(
-        &self,
-        bt: wasmparser::BlockType,
-        offset: usize,
-    ) -> Result<(Vec<Type>, Vec<Type>), TranslateError> {
+    fn block_type(&self, bt: wasmparser::BlockType, offset: usize) -> Result<(Vec<Type>, Vec<Type>), TranslateError> {
         match bt {
             wasmparser::BlockType::Empty => Ok((Vec::new(), Vec::new())),
             wasmparser::BlockType::Type(t) => match Type::from_wasm(t) {
@@ -407,11 +334,7 @@ impl FuncTranslator<'_, '_> {
         }
     }
 
-    fn signature_of_type(
-        &self,
-        type_index: u32,
-        offset: usize,
-    ) -> Result<Signature, TranslateError> {
+    fn signature_of_type(&self, type_index: u32, offset: usize) -> Result<Signature, TranslateError> {
         match self.env.simd_types.get(type_index as usize) {
             Some(false) => Ok(self.env.info.types[type_index as usize].clone()),
             Some(true) => Err(TranslateError::Unsupported {
@@ -432,14 +355,7 @@ impl FuncTranslator<'_, '_> {
         b
     }
 
-    fn push_frame(
-        &mut self,
-        kind: FrameKind,
-        end: Block,
-        params: Vec<Type>,
-        results: Vec<Type>,
-        base: usize,
-    ) {
+    fn push_frame(&mut self, kind: FrameKind, end: Block, params: Vec<Type>, results: Vec<Type>, base: usize) {
         self.frames.push(Frame {
             kind,
             end,
@@ -452,18 +368,8 @@ impl FuncTranslator<'_, '_> {
 
     fn op_else(&mut self) -> Result<(), TranslateError> {
         let n = self.frames.len();
-        let frame = self
-            .frames
-            .last()
-            .ok_or_else(|| self.broken("`else` outside a block"))?;
-        let FrameKind::If {
-            branch,
-            branch_block,
-            else_block,
-            ref params,
-            ..
-        } = frame.kind
-        else {
+        let frame = self.frames.last().ok_or_else(|| self.broken("`else` outside a block"))?;
+        let FrameKind::If { branch, branch_block, else_block, ref params, .. } = frame.kind else {
             return Err(self.broken("`else` outside an `if`"));
         };
         let params = params.clone();
@@ -485,10 +391,7 @@ impl FuncTranslator<'_, '_> {
     }
 
     fn op_end(&mut self) -> Result<(), TranslateError> {
-        let frame = self
-            .frames
-            .pop()
-            .ok_or_else(|| self.broken("`end` outside a block"))?;
+        let frame = self.frames.pop().ok_or_else(|| self.broken("`end` outside a block"))?;
         if let FrameKind::Function = frame.kind {
             if self.reachable {
                 let results = self.pop_n(frame.result_types.len())?;
@@ -508,13 +411,7 @@ impl FuncTranslator<'_, '_> {
             end_reached = true;
         }
         match frame.kind {
-            FrameKind::If {
-                branch,
-                branch_block,
-                params,
-                else_seen: false,
-                ..
-            } => {
+            FrameKind::If { branch, branch_block, params, else_seen: false, .. } => {
                 // No `else`: the false edge goes straight to the end with the parameters.
                 if let Some(dest) = self.func.inst_mut(branch).dests.get_mut(1) {
                     *dest = BlockCall::new(frame.end, params);
@@ -540,11 +437,7 @@ impl FuncTranslator<'_, '_> {
     /// Whether a (possibly unreachable) operator is outside wasm 2.0 scalar.
     fn is_simd(op: &O<'_>) -> bool {
         let name = operator_name(op);
-        [
-            "v128.", "i8x16.", "i16x8.", "i32x4.", "i64x2.", "f32x4.", "f64x2.",
-        ]
-        .iter()
-        .any(|p| name.starts_with(p))
+        ["v128.", "i8x16.", "i16x8.", "i32x4.", "i64x2.", "f32x4.", "f64x2."].iter().any(|p| name.starts_with(p))
     }
 
     fn operator(&mut self, op: &O<'_>, offset: usize) -> Result<(), TranslateError> {
@@ -564,8 +457,7 @@ impl FuncTranslator<'_, '_> {
         match *op {
             // ---- control ----------------------------------------------------------
             O::Unreachable => {
-                let mut data =
-                    InstData::new(Op::Trap, None, Vec::new(), Imm::Trap(TrapCode::Unreachable));
+                let mut data = InstData::new(Op::Trap, None, Vec::new(), Imm::Trap(TrapCode::Unreachable));
                 data.srcloc = Some(self.srcloc);
                 self.func.append_inst(self.cur, data, &[]);
                 self.reachable = false;
@@ -576,11 +468,7 @@ impl FuncTranslator<'_, '_> {
                 let end = self.new_block_with_params(&results);
                 // Every path into `end` starts here.
                 self.ssa.set_dom_parent(end, self.cur, self.ssa.now());
-                let base = self
-                    .stack
-                    .len()
-                    .checked_sub(params.len())
-                    .ok_or_else(|| self.broken("stack underflow"))?;
+                let base = self.stack.len().checked_sub(params.len()).ok_or_else(|| self.broken("stack underflow"))?;
                 self.push_frame(FrameKind::Block, end, params, results, base);
             }
             O::Loop { blockty } => {
@@ -611,22 +499,13 @@ impl FuncTranslator<'_, '_> {
                 // The false edge is declared to the SSA builder when its target is known.
                 let mut data = InstData::new(Op::Brif, None, vec![cond], Imm::None);
                 data.srcloc = Some(self.srcloc);
-                data.dests = vec![
-                    BlockCall::new(then_block, Vec::new()),
-                    BlockCall::new(else_block, Vec::new()),
-                ];
+                data.dests = vec![BlockCall::new(then_block, Vec::new()), BlockCall::new(else_block, Vec::new())];
                 let branch = self.func.append_inst(branch_block, data, &[]);
                 self.ssa.declare_pred(then_block, branch_block, branch);
                 self.ssa.seal(&mut self.func, then_block);
                 self.switch_to(then_block);
                 let base = self.stack.len() - params.len();
-                let kind = FrameKind::If {
-                    branch,
-                    branch_block,
-                    else_block,
-                    params: args,
-                    else_seen: false,
-                };
+                let kind = FrameKind::If { branch, branch_block, else_block, params: args, else_seen: false };
                 self.push_frame(kind, end, params, results, base);
             }
             O::Else => self.op_else()?,
@@ -652,16 +531,8 @@ impl FuncTranslator<'_, '_> {
                         BlockCall::new(r, Vec::new())
                     }
                 };
-                let ret_block = if target.is_none() {
-                    Some(taken.block)
-                } else {
-                    None
-                };
-                self.terminate(
-                    Op::Brif,
-                    vec![cond],
-                    vec![taken, BlockCall::new(next, Vec::new())],
-                );
+                let ret_block = if target.is_none() { Some(taken.block) } else { None };
+                self.terminate(Op::Brif, vec![cond], vec![taken, BlockCall::new(next, Vec::new())]);
                 if let Some(r) = ret_block {
                     self.ssa.seal(&mut self.func, r);
                     self.func.append_block(r);
@@ -714,28 +585,16 @@ impl FuncTranslator<'_, '_> {
                     .ok_or_else(|| self.broken("call to an unknown function"))?;
                 let sig = self.signature_of_type(type_index, offset)?;
                 let args = self.pop_n(sig.params.len())?;
-                let inst = self.ins(
-                    Op::Call,
-                    None,
-                    args,
-                    Imm::Func(function_index),
-                    &sig.results,
-                );
+                let inst = self.ins(Op::Call, None, args, Imm::Func(function_index), &sig.results);
                 self.stack.extend(self.func.inst_results(inst).to_vec());
                 self.func.callees.insert(function_index, sig);
             }
-            O::CallIndirect {
-                type_index,
-                table_index,
-            } => {
+            O::CallIndirect { type_index, table_index } => {
                 let sig = self.signature_of_type(type_index, offset)?;
                 let callee = self.pop()?;
                 let mut args = self.pop_n(sig.params.len())?;
                 args.push(callee);
-                let imm = Imm::CallIndirect {
-                    type_index,
-                    table: table_index,
-                };
+                let imm = Imm::CallIndirect { type_index, table: table_index };
                 let inst = self.ins(Op::CallIndirect, None, args, imm, &sig.results);
                 self.stack.extend(self.func.inst_results(inst).to_vec());
                 self.func.types.insert(type_index, sig);
@@ -764,32 +623,17 @@ impl FuncTranslator<'_, '_> {
             }
             O::LocalTee { local_index } => {
                 self.check_local(local_index)?;
-                let v = *self
-                    .stack
-                    .last()
-                    .ok_or_else(|| self.broken("value stack underflow"))?;
+                let v = *self.stack.last().ok_or_else(|| self.broken("value stack underflow"))?;
                 self.ssa.def_var(local_index, self.cur, v);
             }
             O::GlobalGet { global_index } => {
                 let ty = self.global_type(global_index)?;
-                self.push1(
-                    Op::GlobalGet,
-                    Some(ty),
-                    Vec::new(),
-                    Imm::Global(global_index),
-                    ty,
-                );
+                self.push1(Op::GlobalGet, Some(ty), Vec::new(), Imm::Global(global_index), ty);
             }
             O::GlobalSet { global_index } => {
                 let ty = self.global_type(global_index)?;
                 let v = self.pop()?;
-                self.ins(
-                    Op::GlobalSet,
-                    Some(ty),
-                    vec![v],
-                    Imm::Global(global_index),
-                    &[],
-                );
+                self.ins(Op::GlobalSet, Some(ty), vec![v], Imm::Global(global_index), &[]);
             }
 
             // ---- memory ---------------------------------------------------------------
@@ -816,57 +660,25 @@ impl FuncTranslator<'_, '_> {
             O::I64Store8 { ref memarg } => self.store(Op::Istore8, I64, memarg)?,
             O::I64Store16 { ref memarg } => self.store(Op::Istore16, I64, memarg)?,
             O::I64Store32 { ref memarg } => self.store(Op::Istore32, I64, memarg)?,
-            O::MemorySize { mem } => {
-                self.push1(Op::MemorySize, None, Vec::new(), Imm::Memory(mem), I32)
-            }
+            O::MemorySize { mem } => self.push1(Op::MemorySize, None, Vec::new(), Imm::Memory(mem), I32),
             O::MemoryGrow { mem } => {
                 let delta = self.pop()?;
                 self.push1(Op::MemoryGrow, None, vec![delta], Imm::Memory(mem), I32);
             }
-            O::MemoryInit { data_index, mem } => self.effect(
-                Op::MemoryInit,
-                3,
-                Imm::MemoryInit {
-                    data: data_index,
-                    memory: mem,
-                },
-            )?,
+            O::MemoryInit { data_index, mem } => {
+                self.effect(Op::MemoryInit, 3, Imm::MemoryInit { data: data_index, memory: mem })?
+            }
             O::DataDrop { data_index } => self.effect(Op::DataDrop, 0, Imm::Data(data_index))?,
-            O::MemoryCopy { dst_mem, src_mem } => self.effect(
-                Op::MemoryCopy,
-                3,
-                Imm::MemoryCopy {
-                    dst: dst_mem,
-                    src: src_mem,
-                },
-            )?,
+            O::MemoryCopy { dst_mem, src_mem } => {
+                self.effect(Op::MemoryCopy, 3, Imm::MemoryCopy { dst: dst_mem, src: src_mem })?
+            }
             O::MemoryFill { mem } => self.effect(Op::MemoryFill, 3, Imm::Memory(mem))?,
 
             // ---- constants ------------------------------------------------------------
-            O::I32Const { value } => self.push1(
-                Op::Iconst,
-                Some(I32),
-                Vec::new(),
-                Imm::I64(value as i64),
-                I32,
-            ),
-            O::I64Const { value } => {
-                self.push1(Op::Iconst, Some(I64), Vec::new(), Imm::I64(value), I64)
-            }
-            O::F32Const { value } => self.push1(
-                Op::Fconst,
-                Some(F32),
-                Vec::new(),
-                Imm::F32(value.bits()),
-                F32,
-            ),
-            O::F64Const { value } => self.push1(
-                Op::Fconst,
-                Some(F64),
-                Vec::new(),
-                Imm::F64(value.bits()),
-                F64,
-            ),
+            O::I32Const { value } => self.push1(Op::Iconst, Some(I32), Vec::new(), Imm::I64(value as i64), I32),
+            O::I64Const { value } => self.push1(Op::Iconst, Some(I64), Vec::new(), Imm::I64(value), I64),
+            O::F32Const { value } => self.push1(Op::Fconst, Some(F32), Vec::new(), Imm::F32(value.bits()), F32),
+            O::F64Const { value } => self.push1(Op::Fconst, Some(F64), Vec::new(), Imm::F64(value.bits()), F64),
 
             // ---- comparisons ----------------------------------------------------------
             O::I32Eqz => self.eqz(I32)?,
@@ -1009,46 +821,27 @@ impl FuncTranslator<'_, '_> {
                 let v = self.pop()?;
                 self.push1(Op::RefIsNull, None, vec![v], Imm::None, I32);
             }
-            O::RefFunc { function_index } => self.push1(
-                Op::RefFunc,
-                None,
-                Vec::new(),
-                Imm::Func(function_index),
-                Type::FuncRef,
-            ),
+            O::RefFunc { function_index } => {
+                self.push1(Op::RefFunc, None, Vec::new(), Imm::Func(function_index), Type::FuncRef)
+            }
             O::TableGet { table } => {
                 let ty = self.table_type(table)?;
                 let index = self.pop()?;
                 self.push1(Op::TableGet, Some(ty), vec![index], Imm::Table(table), ty);
             }
             O::TableSet { table } => self.effect(Op::TableSet, 2, Imm::Table(table))?,
-            O::TableSize { table } => {
-                self.push1(Op::TableSize, None, Vec::new(), Imm::Table(table), I32)
-            }
+            O::TableSize { table } => self.push1(Op::TableSize, None, Vec::new(), Imm::Table(table), I32),
             O::TableGrow { table } => {
                 let args = self.pop_n(2)?;
                 self.push1(Op::TableGrow, None, args, Imm::Table(table), I32);
             }
             O::TableFill { table } => self.effect(Op::TableFill, 3, Imm::Table(table))?,
-            O::TableCopy {
-                dst_table,
-                src_table,
-            } => self.effect(
-                Op::TableCopy,
-                3,
-                Imm::TableCopy {
-                    dst: dst_table,
-                    src: src_table,
-                },
-            )?,
-            O::TableInit { elem_index, table } => self.effect(
-                Op::TableInit,
-                3,
-                Imm::TableInit {
-                    elem: elem_index,
-                    table,
-                },
-            )?,
+            O::TableCopy { dst_table, src_table } => {
+                self.effect(Op::TableCopy, 3, Imm::TableCopy { dst: dst_table, src: src_table })?
+            }
+            O::TableInit { elem_index, table } => {
+                self.effect(Op::TableInit, 3, Imm::TableInit { elem: elem_index, table })?
+            }
             O::ElemDrop { elem_index } => self.effect(Op::ElemDrop, 0, Imm::Elem(elem_index))?,
 
             // Everything else is SIMD (the validator admits nothing else beyond 2.0 scalar).
@@ -1067,33 +860,19 @@ impl FuncTranslator<'_, '_> {
     }
 
     fn global_type(&self, index: u32) -> Result<Type, TranslateError> {
-        self.env
-            .info
-            .globals
-            .get(index as usize)
-            .map(|g| g.ty)
-            .ok_or_else(|| self.broken("unknown global"))
+        self.env.info.globals.get(index as usize).map(|g| g.ty).ok_or_else(|| self.broken("unknown global"))
     }
 
     fn table_type(&self, index: u32) -> Result<Type, TranslateError> {
-        self.env
-            .info
-            .tables
-            .get(index as usize)
-            .map(|t| t.elem)
-            .ok_or_else(|| self.broken("unknown table"))
+        self.env.info.tables.get(index as usize).map(|t| t.elem).ok_or_else(|| self.broken("unknown table"))
     }
 }
 
 fn mem_arg(m: &wasmparser::MemArg) -> Result<MemArg, TranslateError> {
     match m.target {
-        wasmparser::MemArgTarget::Memory(memory) => Ok(MemArg {
-            offset: m.offset,
-            align: m.align,
-            memory,
-        }),
-        wasmparser::MemArgTarget::Array(_) => Err(TranslateError::Invalid(
-            "a memory access on a GC array is not WebAssembly 2.0".into(),
-        )),
+        wasmparser::MemArgTarget::Memory(memory) => Ok(MemArg { offset: m.offset, align: m.align, memory }),
+        wasmparser::MemArgTarget::Array(_) => {
+            Err(TranslateError::Invalid("a memory access on a GC array is not WebAssembly 2.0".into()))
+        }
     }
 }

@@ -32,12 +32,7 @@ pub enum TranslateError {
     /// Valid wasm 2.0 that the IR cannot express yet (SIMD). `func` is the wasm function
     /// index (`u32::MAX` when the problem is outside any function, `name` then says where)
     /// and `offset` the byte offset of the operator.
-    Unsupported {
-        func: u32,
-        name: String,
-        op: String,
-        offset: usize,
-    },
+    Unsupported { func: u32, name: String, op: String, offset: usize },
 }
 
 impl fmt::Display for TranslateError {
@@ -45,17 +40,8 @@ impl fmt::Display for TranslateError {
         match self {
             TranslateError::Malformed(msg) => write!(f, "malformed module: {}", one_line(msg)),
             TranslateError::Invalid(msg) => write!(f, "invalid module: {}", one_line(msg)),
-            TranslateError::Unsupported {
-                func,
-                name,
-                op,
-                offset,
-            } => {
-                let kind = if is_simd_name(op) {
-                    "SIMD instruction"
-                } else {
-                    "instruction"
-                };
+            TranslateError::Unsupported { func, name, op, offset } => {
+                let kind = if is_simd_name(op) { "SIMD instruction" } else { "instruction" };
                 if *func == u32::MAX {
                     write!(f, "{name}: {op} at offset {offset:#x} is not supported")
                 } else {
@@ -69,19 +55,11 @@ impl fmt::Display for TranslateError {
 impl std::error::Error for TranslateError {}
 
 fn one_line(msg: &str) -> String {
-    msg.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ")
+    msg.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
 }
 
 fn is_simd_name(op: &str) -> bool {
-    [
-        "v128.", "i8x16.", "i16x8.", "i32x4.", "i64x2.", "f32x4.", "f64x2.",
-    ]
-    .iter()
-    .any(|p| op.starts_with(p))
+    ["v128.", "i8x16.", "i16x8.", "i32x4.", "i64x2.", "f32x4.", "f64x2."].iter().any(|p| op.starts_with(p))
 }
 
 /// Validates `bytes` as a WebAssembly 2.0 module and translates it: module data plus one IR
@@ -89,16 +67,11 @@ fn is_simd_name(op: &str) -> bool {
 pub fn translate_module(bytes: &[u8]) -> Result<Module, TranslateError> {
     let env = module_env::read_module(bytes)?;
     let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::WASM2);
-    validator
-        .validate_all(bytes)
-        .map_err(|e| TranslateError::Invalid(e.to_string()))?;
+    validator.validate_all(bytes).map_err(|e| TranslateError::Invalid(e.to_string()))?;
     let first = env.info.num_imported_funcs();
     let mut functions = Vec::with_capacity(env.bodies.len());
     for (i, body) in env.bodies.iter().enumerate() {
         functions.push(func::translate_function(&env, first + i as u32, body)?);
     }
-    Ok(Module {
-        info: env.info,
-        functions,
-    })
+    Ok(Module { info: env.info, functions })
 }

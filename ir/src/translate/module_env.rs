@@ -7,8 +7,8 @@
 
 use super::TranslateError;
 use crate::module::{
-    ConstExpr, DataMode, DataSegment, ElemMode, ElemSegment, Export, ExportKind, FuncInfo,
-    GlobalInfo, Import, MemoryInfo, ModuleInfo, TableInfo,
+    ConstExpr, DataMode, DataSegment, ElemMode, ElemSegment, Export, ExportKind, FuncInfo, GlobalInfo, Import,
+    MemoryInfo, ModuleInfo, TableInfo,
 };
 use crate::types::{Signature, Type};
 use wasmparser::{Parser, Payload, TypeRef};
@@ -28,21 +28,12 @@ fn malformed(e: wasmparser::BinaryReaderError) -> TranslateError {
 
 /// A type the IR cannot represent (only `v128` and post-2.0 reference types).
 fn unsupported_type(what: &str, ty: impl std::fmt::Debug, offset: usize) -> TranslateError {
-    TranslateError::Unsupported {
-        func: u32::MAX,
-        name: what.to_string(),
-        op: format!("value type {ty:?}"),
-        offset,
-    }
+    TranslateError::Unsupported { func: u32::MAX, name: what.to_string(), op: format!("value type {ty:?}"), offset }
 }
 
 /// Reads every section of `bytes`.
 pub(crate) fn read_module(bytes: &[u8]) -> Result<ModuleEnv<'_>, TranslateError> {
-    let mut env = ModuleEnv {
-        info: ModuleInfo::default(),
-        simd_types: Vec::new(),
-        bodies: Vec::new(),
-    };
+    let mut env = ModuleEnv { info: ModuleInfo::default(), simd_types: Vec::new(), bodies: Vec::new() };
     let mut name_section = None;
     for payload in Parser::new(0).parse_all(bytes) {
         match payload.map_err(malformed)? {
@@ -71,46 +62,27 @@ pub(crate) fn read_module(bytes: &[u8]) -> Result<ModuleEnv<'_>, TranslateError>
             Payload::ImportSection(reader) => {
                 for import in reader.into_imports_with_offsets() {
                     let (offset, import) = import.map_err(malformed)?;
-                    let from = Some(Import {
-                        module: import.module.to_string(),
-                        name: import.name.to_string(),
-                    });
+                    let from = Some(Import { module: import.module.to_string(), name: import.name.to_string() });
                     match import.ty {
-                        TypeRef::Func(t) | TypeRef::FuncExact(t) => env.info.funcs.push(FuncInfo {
-                            type_index: t,
-                            import: from,
-                            name: None,
-                        }),
-                        TypeRef::Table(t) => {
-                            env.info.tables.push(table_info(t, from, offset as usize)?)
+                        TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                            env.info.funcs.push(FuncInfo { type_index: t, import: from, name: None })
                         }
+                        TypeRef::Table(t) => env.info.tables.push(table_info(t, from, offset as usize)?),
                         TypeRef::Memory(m) => env.info.memories.push(memory_info(m, from)),
                         TypeRef::Global(g) => {
-                            let ty = Type::from_wasm(g.content_type).ok_or_else(|| {
-                                unsupported_type("imported global", g.content_type, offset as usize)
-                            })?;
-                            env.info.globals.push(GlobalInfo {
-                                ty,
-                                mutable: g.mutable,
-                                init: None,
-                                import: from,
-                            });
+                            let ty = Type::from_wasm(g.content_type)
+                                .ok_or_else(|| unsupported_type("imported global", g.content_type, offset as usize))?;
+                            env.info.globals.push(GlobalInfo { ty, mutable: g.mutable, init: None, import: from });
                         }
                         TypeRef::Tag(_) => {
-                            return Err(TranslateError::Invalid(
-                                "tags are not part of WebAssembly 2.0".into(),
-                            ))
+                            return Err(TranslateError::Invalid("tags are not part of WebAssembly 2.0".into()))
                         }
                     }
                 }
             }
             Payload::FunctionSection(reader) => {
                 for t in reader {
-                    env.info.funcs.push(FuncInfo {
-                        type_index: t.map_err(malformed)?,
-                        import: None,
-                        name: None,
-                    });
+                    env.info.funcs.push(FuncInfo { type_index: t.map_err(malformed)?, import: None, name: None });
                 }
             }
             Payload::TableSection(reader) => {
@@ -121,9 +93,7 @@ pub(crate) fn read_module(bytes: &[u8]) -> Result<ModuleEnv<'_>, TranslateError>
             }
             Payload::MemorySection(reader) => {
                 for m in reader {
-                    env.info
-                        .memories
-                        .push(memory_info(m.map_err(malformed)?, None));
+                    env.info.memories.push(memory_info(m.map_err(malformed)?, None));
                 }
             }
             Payload::GlobalSection(reader) => {
@@ -133,35 +103,22 @@ pub(crate) fn read_module(bytes: &[u8]) -> Result<ModuleEnv<'_>, TranslateError>
                     let ty = Type::from_wasm(g.ty.content_type)
                         .ok_or_else(|| unsupported_type("global", g.ty.content_type, offset))?;
                     let init = Some(const_expr(&g.init_expr)?);
-                    env.info.globals.push(GlobalInfo {
-                        ty,
-                        mutable: g.ty.mutable,
-                        init,
-                        import: None,
-                    });
+                    env.info.globals.push(GlobalInfo { ty, mutable: g.ty.mutable, init, import: None });
                 }
             }
             Payload::ExportSection(reader) => {
                 for e in reader {
                     let e = e.map_err(malformed)?;
                     let kind = match e.kind {
-                        wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
-                            ExportKind::Func
-                        }
+                        wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => ExportKind::Func,
                         wasmparser::ExternalKind::Table => ExportKind::Table,
                         wasmparser::ExternalKind::Memory => ExportKind::Memory,
                         wasmparser::ExternalKind::Global => ExportKind::Global,
                         wasmparser::ExternalKind::Tag => {
-                            return Err(TranslateError::Invalid(
-                                "tags are not part of WebAssembly 2.0".into(),
-                            ))
+                            return Err(TranslateError::Invalid("tags are not part of WebAssembly 2.0".into()))
                         }
                     };
-                    env.info.exports.push(Export {
-                        name: e.name.to_string(),
-                        kind,
-                        index: e.index,
-                    });
+                    env.info.exports.push(Export { name: e.name.to_string(), kind, index: e.index });
                 }
             }
             Payload::StartSection { func, .. } => env.info.start = Some(func),
@@ -175,18 +132,11 @@ pub(crate) fn read_module(bytes: &[u8]) -> Result<ModuleEnv<'_>, TranslateError>
                     let data = data.map_err(malformed)?;
                     let mode = match data.kind {
                         wasmparser::DataKind::Passive => DataMode::Passive,
-                        wasmparser::DataKind::Active {
-                            memory_index,
-                            offset_expr,
-                        } => DataMode::Active {
-                            memory: memory_index,
-                            offset: const_expr(&offset_expr)?,
-                        },
+                        wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                            DataMode::Active { memory: memory_index, offset: const_expr(&offset_expr)? }
+                        }
                     };
-                    env.info.datas.push(DataSegment {
-                        mode,
-                        bytes: data.data.to_vec(),
-                    });
+                    env.info.datas.push(DataSegment { mode, bytes: data.data.to_vec() });
                 }
             }
             Payload::CodeSectionEntry(body) => {
@@ -216,27 +166,13 @@ pub(crate) fn read_module(bytes: &[u8]) -> Result<ModuleEnv<'_>, TranslateError>
     Ok(env)
 }
 
-fn table_info(
-    t: wasmparser::TableType,
-    import: Option<Import>,
-    offset: usize,
-) -> Result<TableInfo, TranslateError> {
-    let elem = Type::from_wasm_ref(t.element_type)
-        .ok_or_else(|| unsupported_type("table", t.element_type, offset))?;
-    Ok(TableInfo {
-        elem,
-        min: t.initial,
-        max: t.maximum,
-        import,
-    })
+fn table_info(t: wasmparser::TableType, import: Option<Import>, offset: usize) -> Result<TableInfo, TranslateError> {
+    let elem = Type::from_wasm_ref(t.element_type).ok_or_else(|| unsupported_type("table", t.element_type, offset))?;
+    Ok(TableInfo { elem, min: t.initial, max: t.maximum, import })
 }
 
 fn memory_info(m: wasmparser::MemoryType, import: Option<Import>) -> MemoryInfo {
-    MemoryInfo {
-        min: m.initial,
-        max: m.maximum,
-        import,
-    }
+    MemoryInfo { min: m.initial, max: m.maximum, import }
 }
 
 /// Reads a wasm 2.0 constant expression: one constant instruction or `global.get`, then `end`.
@@ -269,14 +205,10 @@ pub(crate) fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, 
 /// The IR type of a `ref.null` heap type (`func` or `extern`).
 pub(crate) fn heap_type(hty: wasmparser::HeapType, offset: usize) -> Result<Type, TranslateError> {
     match hty {
-        wasmparser::HeapType::Abstract {
-            shared: false,
-            ty: wasmparser::AbstractHeapType::Func,
-        } => Ok(Type::FuncRef),
-        wasmparser::HeapType::Abstract {
-            shared: false,
-            ty: wasmparser::AbstractHeapType::Extern,
-        } => Ok(Type::ExternRef),
+        wasmparser::HeapType::Abstract { shared: false, ty: wasmparser::AbstractHeapType::Func } => Ok(Type::FuncRef),
+        wasmparser::HeapType::Abstract { shared: false, ty: wasmparser::AbstractHeapType::Extern } => {
+            Ok(Type::ExternRef)
+        }
         other => Err(TranslateError::Invalid(format!(
             "heap type {other:?} at offset {offset:#x} is not part of WebAssembly 2.0"
         ))),
@@ -287,13 +219,9 @@ fn elem_segment(elem: wasmparser::Element<'_>) -> Result<ElemSegment, TranslateE
     let mode = match elem.kind {
         wasmparser::ElementKind::Passive => ElemMode::Passive,
         wasmparser::ElementKind::Declared => ElemMode::Declared,
-        wasmparser::ElementKind::Active {
-            table_index,
-            offset_expr,
-        } => ElemMode::Active {
-            table: table_index.unwrap_or(0),
-            offset: const_expr(&offset_expr)?,
-        },
+        wasmparser::ElementKind::Active { table_index, offset_expr } => {
+            ElemMode::Active { table: table_index.unwrap_or(0), offset: const_expr(&offset_expr)? }
+        }
     };
     let mut items = Vec::new();
     let ty = match elem.items {
@@ -307,9 +235,8 @@ fn elem_segment(elem: wasmparser::Element<'_>) -> Result<ElemSegment, TranslateE
             for e in exprs {
                 items.push(const_expr(&e.map_err(malformed)?)?);
             }
-            Type::from_wasm_ref(ref_ty).ok_or_else(|| {
-                unsupported_type("element segment", ref_ty, elem.range.start as usize)
-            })?
+            Type::from_wasm_ref(ref_ty)
+                .ok_or_else(|| unsupported_type("element segment", ref_ty, elem.range.start as usize))?
         }
     };
     Ok(ElemSegment { ty, mode, items })

@@ -165,10 +165,7 @@ impl SsaBuilder {
             *end = seq;
         }
         let sb = self.block(target);
-        debug_assert!(
-            !sb.sealed,
-            "{target} gained a predecessor after being sealed"
-        );
+        debug_assert!(!sb.sealed, "{target} gained a predecessor after being sealed");
         sb.preds.push(Pred { block: from, inst });
     }
 
@@ -211,11 +208,7 @@ impl SsaBuilder {
             (j.depth, j.jump.unwrap_or(pjump))
         };
         let jjdepth = self.block(jjump).depth;
-        let jump = if pdepth - jdepth == jdepth - jjdepth && pjump != parent {
-            jjump
-        } else {
-            parent
-        };
+        let jump = if pdepth - jdepth == jdepth - jjdepth && pjump != parent { jjump } else { parent };
         let sb = self.block(b);
         sb.parent = Some(parent);
         sb.pseq = pseq;
@@ -292,10 +285,7 @@ impl SsaBuilder {
         self.tasks.push(Task::Finish { block: b, param });
         for i in (0..self.blocks[b.index()].preds.len()).rev() {
             let pred = self.blocks[b.index()].preds[i].block;
-            let at = self
-                .blocks
-                .get(pred.index())
-                .map_or(u64::MAX, |sb| sb.end_seq);
+            let at = self.blocks.get(pred.index()).map_or(u64::MAX, |sb| sb.end_seq);
             self.tasks.push(Task::Lookup(pred, at.min(self.seq)));
         }
     }
@@ -346,10 +336,7 @@ impl SsaBuilder {
     fn lookup(&mut self, func: &mut Function, var: u32, start: Block, at: u64) {
         self.visited.clear();
         let barrier = match self.open_loops.last() {
-            Some(h) => self
-                .blocks
-                .get(h.index())
-                .map_or(u64::MAX, |sb| sb.pseq + 1),
+            Some(h) => self.blocks.get(h.index()).map_or(u64::MAX, |sb| sb.pseq + 1),
             None => 0,
         };
         let l = self.last_def_at(var, at).max(barrier);
@@ -419,9 +406,7 @@ impl SsaBuilder {
         let mut data = InstData::new(opcode, Some(ty), Vec::new(), imm);
         data.srcloc = Some(self.srcloc);
         let inst = func.make_inst(data, &[ty]);
-        func.blocks[self.entry.index()]
-            .insts
-            .insert(self.entry_consts, inst);
+        func.blocks[self.entry.index()].insts.insert(self.entry_consts, inst);
         self.entry_consts += 1;
         func.inst_results(inst)[0]
     }

@@ -30,22 +30,11 @@ fn simd_is_refused_naming_the_operator_and_function() {
              i32x4.extract_lane 0))"#,
     )
     .unwrap_err();
-    let TranslateError::Unsupported {
-        func,
-        ref name,
-        ref op,
-        offset,
-    } = err
-    else {
-        panic!("unexpected {err:?}")
-    };
+    let TranslateError::Unsupported { func, ref name, ref op, offset } = err else { panic!("unexpected {err:?}") };
     assert_eq!((func, name.as_str(), op.as_str()), (0, "add", "v128.const"));
     assert!(offset > 0);
     let text = err.to_string();
-    assert!(
-        text.starts_with("function 0 \"add\": SIMD instruction v128.const at offset 0x"),
-        "{text}"
-    );
+    assert!(text.starts_with("function 0 \"add\": SIMD instruction v128.const at offset 0x"), "{text}");
     assert!(!text.contains('\n'));
 }
 
@@ -57,26 +46,14 @@ fn simd_in_unreachable_code_is_still_refused() {
              v128.const i64x2 0 0 i64x2.extract_lane 1 i32.wrap_i64))"#,
     )
     .unwrap_err();
-    assert!(
-        matches!(err, TranslateError::Unsupported { func: 0, .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, TranslateError::Unsupported { func: 0, .. }), "{err:?}");
 }
 
 #[test]
 fn malformed_and_invalid_modules_are_errors() {
-    assert!(matches!(
-        translate_module(b"\0asm\x01\0\0\0\x01\xff"),
-        Err(TranslateError::Malformed(_))
-    ));
-    assert!(matches!(
-        translate_module(b"not wasm"),
-        Err(TranslateError::Malformed(_))
-    ));
-    assert!(matches!(
-        translate_module(&[]),
-        Err(TranslateError::Malformed(_))
-    ));
+    assert!(matches!(translate_module(b"\0asm\x01\0\0\0\x01\xff"), Err(TranslateError::Malformed(_))));
+    assert!(matches!(translate_module(b"not wasm"), Err(TranslateError::Malformed(_))));
+    assert!(matches!(translate_module(&[]), Err(TranslateError::Malformed(_))));
     let invalid = translate_wat("(module (func (result i32) i64.const 1))").unwrap_err();
     assert!(matches!(invalid, TranslateError::Invalid(_)), "{invalid:?}");
     // Outside wasm 2.0: tail calls are refused by the validator.
@@ -111,10 +88,7 @@ fn names_are_kept() {
     assert_eq!(m.functions[0].wasm_index, Some(1));
     assert_eq!(m.functions[1].name, "f2");
     assert!(print_function(&m.functions[0]).starts_with("function fn1 \"first\"() -> ()"));
-    assert_eq!(
-        m.functions[0].callees.get(&0).map(|s| s.params.len()),
-        Some(1)
-    );
+    assert_eq!(m.functions[0].callees.get(&0).map(|s| s.params.len()), Some(1));
 }
 
 #[test]
@@ -137,11 +111,7 @@ fn loop_gets_block_params_only_where_values_merge() {
     assert_eq!(params, vec![1, 2, 0, 0], "{text}");
     // No block with a single predecessor has parameters, and every block is terminated once.
     for &b in &f.layout[1..] {
-        let preds = f
-            .layout
-            .iter()
-            .filter(|&&p| f.successors(p).contains(&b))
-            .count();
+        let preds = f.layout.iter().filter(|&&p| f.successors(p).contains(&b)).count();
         assert!(preds > 0, "{b} has no predecessor:\n{text}");
         if preds == 1 {
             assert!(f.block_params(b).is_empty(), "{b}:\n{text}");
@@ -150,9 +120,7 @@ fn loop_gets_block_params_only_where_values_merge() {
     for &b in &f.layout {
         let insts = f.block_insts(b);
         assert!(f.inst(*insts.last().unwrap()).opcode.is_terminator());
-        assert!(insts[..insts.len() - 1]
-            .iter()
-            .all(|&i| !f.inst(i).opcode.is_terminator()));
+        assert!(insts[..insts.len() - 1].iter().all(|&i| !f.inst(i).opcode.is_terminator()));
     }
     assert!(f.layout_insts().all(|(_, i)| f.inst(i).srcloc.is_some()));
 }
@@ -172,10 +140,7 @@ fn straight_line_blocks_and_ifs_leave_no_trivial_params() {
     .unwrap();
     let f = &m.functions[0];
     let text = print_function(f);
-    let with_params: Vec<usize> = f.layout[1..]
-        .iter()
-        .map(|&b| f.block_params(b).len())
-        .collect();
+    let with_params: Vec<usize> = f.layout[1..].iter().map(|&b| f.block_params(b).len()).collect();
     // Only the join after the last `if` merges two different values of local 1.
     assert_eq!(with_params.iter().sum::<usize>(), 1, "{text}");
 }
@@ -195,16 +160,8 @@ fn dead_code_is_not_emitted_and_translation_continues() {
     .unwrap();
     let f = &m.functions[0];
     let text = print_function(f);
-    assert!(
-        !f.layout_insts()
-            .any(|(_, i)| f.inst(i).imm == crate::Imm::I64(2)),
-        "{text}"
-    );
-    assert!(
-        f.layout_insts()
-            .any(|(_, i)| f.inst(i).opcode == Opcode::Trap),
-        "{text}"
-    );
+    assert!(!f.layout_insts().any(|(_, i)| f.inst(i).imm == crate::Imm::I64(2)), "{text}");
+    assert!(f.layout_insts().any(|(_, i)| f.inst(i).opcode == Opcode::Trap), "{text}");
     assert!(text.contains("iadd.i32"), "{text}");
 }
 
@@ -223,15 +180,9 @@ fn operand_orders_follow_the_text_format() {
     let f = &m.functions[0];
     let text = print_function(f);
     assert!(text.contains("store.i32 v0+4, v1"), "{text}");
-    assert!(
-        text.contains("memory_copy mem0, mem0, v0, v1, v2"),
-        "{text}"
-    );
+    assert!(text.contains("memory_copy mem0, mem0, v0, v1, v2"), "{text}");
     assert!(text.contains("select.i32 v2, v0, v1"), "{text}");
-    assert!(
-        text.contains("call_indirect type0, table0, v2(v1)"),
-        "{text}"
-    );
+    assert!(text.contains("call_indirect type0, table0, v2(v1)"), "{text}");
     assert!(f.types.contains_key(&0));
 }
 
@@ -241,8 +192,7 @@ fn a_long_chain_of_merges_does_not_overflow_the_stack() {
     for _ in 0..20_000 {
         body.push_str("(if (local.get 0) (then (local.set 1 (i32.const 1))))\n");
     }
-    let text =
-        format!("(module (func (param i32) (result i32) (local i32 i32) {body} (local.get 2)))");
+    let text = format!("(module (func (param i32) (result i32) (local i32 i32) {body} (local.get 2)))");
     let m = translate_wat(&text).unwrap();
     assert_eq!(m.functions.len(), 1);
 }

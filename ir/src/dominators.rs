@@ -207,7 +207,7 @@ fn intersect(doms: &[u32], mut a: u32, mut b: u32) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::instructions::{BlockCall, Imm};
     use crate::opcode::Opcode;

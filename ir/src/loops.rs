@@ -142,28 +142,7 @@ impl LoopAnalysis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instructions::{BlockCall, Imm};
-    use crate::opcode::Opcode;
-    use crate::types::{Signature, Type};
-
-    fn graph(edges: &[&[u32]]) -> Function {
-        let mut f = Function::new("g", Signature::new(vec![Type::I32], vec![]));
-        let bs: Vec<Block> = edges.iter().map(|_| f.create_block()).collect();
-        for &b in &bs {
-            f.append_block(b);
-        }
-        let c = f.append_block_param(bs[0], Type::I32);
-        for (i, succ) in edges.iter().enumerate() {
-            let dests: Vec<BlockCall> = succ.iter().map(|&s| BlockCall::new(Block(s), vec![])).collect();
-            match dests.len() {
-                0 => f.terminate(bs[i], Opcode::Return, vec![], Imm::None, vec![]),
-                1 => f.terminate(bs[i], Opcode::Jump, vec![], Imm::None, dests),
-                2 => f.terminate(bs[i], Opcode::Brif, vec![c], Imm::None, dests),
-                _ => f.terminate(bs[i], Opcode::BrTable, vec![c], Imm::None, dests),
-            };
-        }
-        f
-    }
+    use crate::dominators::tests::graph;
 
     fn analyse(f: &Function) -> LoopAnalysis {
         let cfg = ControlFlowGraph::new(f);

@@ -65,12 +65,13 @@ impl fmt::Display for EngineError {
 impl std::error::Error for EngineError {}
 
 /// Every engine name, in the order `wlab --help` lists them.
-pub const ENGINE_NAMES: &[&str] = &["interp"];
+pub const ENGINE_NAMES: &[&str] = &["interp", "x86_64"];
 
 /// The engine called `name`, or an error listing the valid names.
 pub fn engine_by_name(name: &str) -> Result<Box<dyn Engine>, EngineError> {
     match name {
         "interp" => Ok(Box::new(InterpEngine)),
+        "x86_64" => Ok(Box::new(crate::native::NativeEngine::default())),
         _ => Err(EngineError::Unknown { name: name.to_string() }),
     }
 }

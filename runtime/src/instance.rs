@@ -168,7 +168,7 @@ pub fn instantiate(
             }
             (None, Some(init)) => {
                 let value = eval_const(store, &globals, &funcs, init);
-                globals.push(store.add_global(Global { ty: g.ty, mutable: g.mutable, value }));
+                globals.push(store.add_global(Global::new(g.ty, g.mutable, value)));
             }
             (None, None) => {
                 panic!("a defined global without an initializer (the translator always sets one)")
@@ -348,7 +348,7 @@ fn eval_const(store: &Store, globals: &[GlobalId], funcs: &[FuncRef], e: ConstEx
         ConstExpr::F64(b) => Val::F64(b),
         ConstExpr::RefNull(ty) => Val::default_for(ty),
         ConstExpr::RefFunc(f) => Val::FuncRef(Some(funcs[f as usize])),
-        ConstExpr::GlobalGet(g) => store.global(globals[g as usize]).value,
+        ConstExpr::GlobalGet(g) => store.global(globals[g as usize]).get(),
     }
 }
 

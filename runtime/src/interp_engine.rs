@@ -71,12 +71,12 @@ impl Env for InstanceEnv<'_> {
 
     fn global_get(&mut self, global: u32) -> Val {
         let g = self.store.instances[self.instance.0 as usize].globals[global as usize];
-        self.store.globals[g.0 as usize].value
+        self.store.globals[g.0 as usize].get()
     }
 
     fn global_set(&mut self, global: u32, value: Val) {
         let g = self.store.instances[self.instance.0 as usize].globals[global as usize];
-        self.store.globals[g.0 as usize].value = value;
+        self.store.globals[g.0 as usize].set(value);
     }
 
     fn table_get(&mut self, table: u32, index: u32) -> Result<Val, TrapCode> {

@@ -66,7 +66,7 @@ pub fn invoke(store: &mut Store, instance: InstanceId, name: &str, args: &[Val])
 /// The value of the global exported as `name` by `instance`.
 pub fn get_global(store: &Store, instance: InstanceId, name: &str) -> Result<Val, InvokeError> {
     match export(store, instance, name)? {
-        Extern::Global(g) => Ok(store.global(g).value),
+        Extern::Global(g) => Ok(store.global(g).get()),
         other => Err(InvokeError::WrongKind { name: name.to_string(), expected: "global", found: other.kind_name() }),
     }
 }

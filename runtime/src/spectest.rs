@@ -39,7 +39,7 @@ pub fn define_spectest(store: &mut Store, linker: &mut Linker, print: bool) {
         ("global_f64", Val::F64(666.6f64.to_bits())),
     ];
     for (name, value) in globals {
-        let g = store.add_global(Global { ty: value.ty(), mutable: false, value });
+        let g = store.add_global(Global::new(value.ty(), false, value));
         linker.define("spectest", name, Extern::Global(g));
     }
     let table = store.add_table(FuncRef, 10, Some(20), Val::FuncRef(None)).expect("10 elements fit any limit");

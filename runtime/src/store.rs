@@ -111,12 +111,32 @@ pub struct Table {
     pub max: Option<u64>,
 }
 
-/// A global variable.
-#[derive(Clone, Copy, Debug)]
+/// A global variable. Its value lives in a boxed 64-bit cell (see [`crate::raw`]) so
+/// compiled code can reach it through a pointer that stays valid while the store grows.
+#[derive(Clone, Debug)]
 pub struct Global {
     pub ty: Type,
     pub mutable: bool,
-    pub value: Val,
+    cell: Box<u64>,
+}
+
+impl Global {
+    pub fn new(ty: Type, mutable: bool, value: Val) -> Global {
+        Global { ty, mutable, cell: Box::new(crate::raw::val_to_raw(value)) }
+    }
+
+    pub fn get(&self) -> Val {
+        crate::raw::raw_to_val(*self.cell, self.ty)
+    }
+
+    pub fn set(&mut self, value: Val) {
+        *self.cell = crate::raw::val_to_raw(value);
+    }
+
+    /// The cell's address, for compiled code.
+    pub fn cell_ptr(&mut self) -> *mut u64 {
+        &mut *self.cell
+    }
 }
 
 /// Limits the store puts on growth, beyond what modules declare, so that a wasm

@@ -1,0 +1,161 @@
+//! The contract between compiled wasm code and the runtime that runs it: the vmctx
+//! layout, how values are passed, the libcalls, and how references are represented.
+//! Both sides import these constants; neither may hard-code an offset.
+//!
+//! **vmctx** is an array of 64-bit words, one per instance entry, pinned in a register
+//! (`r15` on x86-64) for the whole time compiled code runs:
+//!
+//! | word | holds |
+//! | --- | --- |
+//! | `STORE` | the runtime's store (opaque to compiled code) |
+//! | `INSTANCE` | the instance id (opaque) |
+//! | `STACK_LIMIT` | lowest stack address a frame may reach; below it a call traps with stack overflow |
+//! | `TRAP_SP`, `UNWIND` | where a trap returns to: the entry trampoline's stack pointer and unwind routine |
+//! | `TRAP_CODE`, `TRAP_PC` | set on a trap: which trap (index into `TrapCode::ALL`) and the code address |
+//! | `MEM_BASE`, `MEM_LEN` | memory 0: base address and length in bytes (refreshed by the runtime after every libcall) |
+//! | `LIBCALLS + k` | address of libcall `k` |
+//! | `GLOBALS + g` | address of global `g`'s 64-bit cell |
+//!
+//! **Values** travel through a *value area* of 64-bit slots: slot `i` holds parameter
+//! `i` on the way in and result `i` on the way out (i32/f32 in the low 32 bits, upper
+//! bits unspecified). A wasm-to-wasm call puts the area at the caller's stack pointer,
+//! so the callee finds it at `[frame pointer + 16]`. Every register other than the stack
+//! and frame pointers and vmctx is clobbered by a call.
+//!
+//! **References** are 64-bit: 0 is null; otherwise the store's function (funcref) or
+//! host reference (externref) number plus one.
+//!
+//! **Libcalls** are System V functions `fn(vmctx, a, b, values) -> u64`: `a` and `b` are
+//! immediates named below, `values` a value area with the runtime operands; they return
+//! 0, or nonzero after recording a trap in vmctx (compiled code then unwinds).
+//! This file defines numbers only; it never contains code.
+
+/// vmctx word indices.
+pub mod vmctx {
+    pub const STORE: usize = 0;
+    pub const INSTANCE: usize = 1;
+    pub const STACK_LIMIT: usize = 2;
+    pub const TRAP_SP: usize = 3;
+    pub const TRAP_CODE: usize = 4;
+    pub const TRAP_PC: usize = 5;
+    pub const UNWIND: usize = 6;
+    pub const MEM_BASE: usize = 7;
+    pub const MEM_LEN: usize = 8;
+    pub const LIBCALLS: usize = 9;
+    pub const GLOBALS: usize = LIBCALLS + super::LibCall::ALL.len();
+
+    /// Byte offset of word `w`.
+    pub const fn offset(w: usize) -> i32 {
+        (w * 8) as i32
+    }
+}
+
+/// Runtime services compiled code calls. `values` layouts are `[inputs] -> [outputs]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LibCall {
+    /// a = function index (an imported function): `[args] -> [results]`.
+    CallFunc,
+    /// a = type index, b = table: `[elem index, args] -> [results]`.
+    CallIndirect,
+    /// a = memory: `[delta] -> [old pages or -1]`.
+    MemoryGrow,
+    /// a = memory: `[dst, value, len]`.
+    MemoryFill,
+    /// a = dst memory, b = src memory: `[dst, src, len]`.
+    MemoryCopy,
+    /// a = data segment, b = memory: `[dst, src, len]`.
+    MemoryInit,
+    /// a = data segment.
+    DataDrop,
+    /// a = table: `[index] -> [ref]`.
+    TableGet,
+    /// a = table: `[index, ref]`.
+    TableSet,
+    /// a = table: `[] -> [size]`.
+    TableSize,
+    /// a = table: `[init ref, delta] -> [old size or -1]`.
+    TableGrow,
+    /// a = table: `[dst, ref, len]`.
+    TableFill,
+    /// a = dst table, b = src table: `[dst, src, len]`.
+    TableCopy,
+    /// a = elem segment, b = table: `[dst, src, len]`.
+    TableInit,
+    /// a = elem segment.
+    ElemDrop,
+    /// a = function index: `[] -> [funcref]`.
+    RefFunc,
+    /// a = [`RoundOp`] as u64, b = 1 for f64, 0 for f32: `[x] -> [rounded]` (when the CPU
+    /// has no SSE4.1 `round`).
+    FloatRound,
+}
+
+impl LibCall {
+    pub const ALL: [LibCall; 17] = [
+        LibCall::CallFunc,
+        LibCall::CallIndirect,
+        LibCall::MemoryGrow,
+        LibCall::MemoryFill,
+        LibCall::MemoryCopy,
+        LibCall::MemoryInit,
+        LibCall::DataDrop,
+        LibCall::TableGet,
+        LibCall::TableSet,
+        LibCall::TableSize,
+        LibCall::TableGrow,
+        LibCall::TableFill,
+        LibCall::TableCopy,
+        LibCall::TableInit,
+        LibCall::ElemDrop,
+        LibCall::RefFunc,
+        LibCall::FloatRound,
+    ];
+
+    /// Position in [`LibCall::ALL`] (and in vmctx's libcall table).
+    pub fn index(self) -> usize {
+        LibCall::ALL.iter().position(|l| *l == self).expect("listed")
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LibCall::CallFunc => "call_func",
+            LibCall::CallIndirect => "call_indirect",
+            LibCall::MemoryGrow => "memory_grow",
+            LibCall::MemoryFill => "memory_fill",
+            LibCall::MemoryCopy => "memory_copy",
+            LibCall::MemoryInit => "memory_init",
+            LibCall::DataDrop => "data_drop",
+            LibCall::TableGet => "table_get",
+            LibCall::TableSet => "table_set",
+            LibCall::TableSize => "table_size",
+            LibCall::TableGrow => "table_grow",
+            LibCall::TableFill => "table_fill",
+            LibCall::TableCopy => "table_copy",
+            LibCall::TableInit => "table_init",
+            LibCall::ElemDrop => "elem_drop",
+            LibCall::RefFunc => "ref_func",
+            LibCall::FloatRound => "float_round",
+        }
+    }
+}
+
+/// The rounding operations of [`LibCall::FloatRound`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoundOp {
+    Ceil = 0,
+    Floor = 1,
+    Trunc = 2,
+    Nearest = 3,
+}
+
+impl RoundOp {
+    pub fn from_u64(v: u64) -> Option<RoundOp> {
+        match v {
+            0 => Some(RoundOp::Ceil),
+            1 => Some(RoundOp::Floor),
+            2 => Some(RoundOp::Trunc),
+            3 => Some(RoundOp::Nearest),
+            _ => None,
+        }
+    }
+}

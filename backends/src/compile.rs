@@ -1,0 +1,148 @@
+//! Compiling one IR function for a target: lower → allocate → emit, timed and counted.
+//! This is the one entry point the runtime and the explorer use; it never runs code.
+
+use crate::regalloc::{self, AllocOptions, AllocStats};
+use crate::x64;
+use crate::x64::asm::CallReloc;
+use crate::x64::emit::{SourceMapEntry, TrapSite};
+use serde::Serialize;
+use std::fmt;
+use std::time::Instant;
+use wlab_ir::Function;
+
+/// Instruction sets wlab compiles for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Target {
+    #[serde(rename = "x86_64")]
+    X86_64,
+}
+
+impl Target {
+    pub const NAMES: &'static [&'static str] = &["x86_64"];
+
+    pub fn from_name(s: &str) -> Option<Target> {
+        match s {
+            "x86_64" | "x64" | "x86-64" => Some(Target::X86_64),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::X86_64 => "x86_64",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct CompileOptions {
+    pub target: Target,
+    pub alloc: AllocOptions,
+    pub features: x64::CpuFeatures,
+    /// Functions below this index are imports (called through the runtime).
+    pub num_imported_funcs: u32,
+    /// Keep the printed VCode (before and after allocation) for the explorer.
+    pub keep_text: bool,
+}
+
+impl CompileOptions {
+    pub fn new(num_imported_funcs: u32) -> Self {
+        CompileOptions {
+            target: Target::X86_64,
+            alloc: AllocOptions::default(),
+            features: x64::CpuFeatures::detect(),
+            num_imported_funcs,
+            keep_text: false,
+        }
+    }
+}
+
+/// Per-function machine-code statistics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FunctionStats {
+    /// Machine instructions emitted (including regalloc2's moves, spills and reloads).
+    pub insts: u32,
+    pub code_bytes: u32,
+    /// Memory loads and stores, including spills, reloads and vmctx reads.
+    pub loads: u32,
+    pub stores: u32,
+    pub calls: u32,
+    pub spills: u32,
+    pub reloads: u32,
+    /// Register-to-register moves inserted by the allocator.
+    pub moves: u32,
+    pub spill_slots: u32,
+    pub vcode_insts: u32,
+    pub lower_ns: u64,
+    pub regalloc_ns: u64,
+    pub emit_ns: u64,
+}
+
+/// Machine code of one function, not yet placed.
+#[derive(Clone, Debug)]
+pub struct CompiledFunction {
+    pub code: Vec<u8>,
+    pub calls: Vec<CallReloc>,
+    pub traps: Vec<TrapSite>,
+    pub srcmap: Vec<SourceMapEntry>,
+    pub stats: FunctionStats,
+    pub vcode_text: Option<String>,
+    pub allocated_text: Option<String>,
+}
+
+/// Why a function could not be compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    pub func: String,
+    pub message: String,
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot compile {}: {}", self.func, self.message)
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+pub fn compile_function(f: &Function, opts: &CompileOptions) -> Result<CompiledFunction, CompileError> {
+    let err = |m: String| CompileError { func: f.name.clone(), message: m };
+    match opts.target {
+        Target::X86_64 => {
+            let t0 = Instant::now();
+            let lowered = x64::lower::lower(f, opts.features, opts.num_imported_funcs).map_err(|e| err(e.0))?;
+            let t1 = Instant::now();
+            let env =
+                regalloc::machine_env(&x64::regs::register_lists(), opts.alloc.regs).map_err(|e| err(e.to_string()))?;
+            let out = regalloc::allocate(&lowered.vcode, &env, &opts.alloc).map_err(|e| err(e.to_string()))?;
+            let t2 = Instant::now();
+            let (emitted, counts) = x64::emit::emit(&lowered.vcode, &out, lowered.outgoing_slots);
+            let t3 = Instant::now();
+            let a: AllocStats = regalloc::alloc_stats(&out);
+            let stats = FunctionStats {
+                insts: counts.insts,
+                code_bytes: emitted.code.len() as u32,
+                loads: counts.loads,
+                stores: counts.stores,
+                calls: counts.calls,
+                spills: a.spills,
+                reloads: a.reloads,
+                moves: a.moves,
+                spill_slots: a.spill_slots,
+                vcode_insts: lowered.vcode.insts.len() as u32,
+                lower_ns: (t1 - t0).as_nanos() as u64,
+                regalloc_ns: (t2 - t1).as_nanos() as u64,
+                emit_ns: (t3 - t2).as_nanos() as u64,
+            };
+            Ok(CompiledFunction {
+                code: emitted.code,
+                calls: emitted.calls,
+                traps: emitted.traps,
+                srcmap: emitted.srcmap,
+                stats,
+                vcode_text: opts.keep_text.then(|| lowered.vcode.pretty()),
+                allocated_text: opts.keep_text.then_some(emitted.allocated_text),
+            })
+        }
+    }
+}

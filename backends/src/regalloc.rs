@@ -1,0 +1,180 @@
+//! The regalloc2 adapter: allocation options, the machine environment cut to N registers,
+//! the checker, and the allocation counters (spills, reloads, moves). Shared by every
+//! target; a target only supplies its register lists.
+//!
+//! This file never lets an allocation failure through silently: `allocate` returns an
+//! error naming the function, and with `check` set, regalloc2's checker must accept
+//! every allocation.
+
+use crate::machinst::MachInst;
+use crate::vcode::VCode;
+use regalloc2::{Algorithm, Allocation, Edit, MachineEnv, Output, PReg, PRegSet, RegallocOptions};
+use serde::Serialize;
+use std::fmt;
+
+/// Which regalloc2 algorithm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AllocAlgorithm {
+    Ion,
+    Fastalloc,
+}
+
+impl AllocAlgorithm {
+    pub const NAMES: &'static [&'static str] = &["ion", "fastalloc"];
+
+    pub fn from_name(s: &str) -> Option<AllocAlgorithm> {
+        match s {
+            "ion" => Some(AllocAlgorithm::Ion),
+            "fastalloc" => Some(AllocAlgorithm::Fastalloc),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AllocAlgorithm::Ion => "ion",
+            AllocAlgorithm::Fastalloc => "fastalloc",
+        }
+    }
+}
+
+/// How to allocate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AllocOptions {
+    pub algorithm: AllocAlgorithm,
+    /// Restrict the allocatable integer and float registers to this many each.
+    pub regs: Option<usize>,
+    /// Run regalloc2's checker on the result (always in tests).
+    pub check: bool,
+}
+
+impl Default for AllocOptions {
+    fn default() -> Self {
+        AllocOptions { algorithm: AllocAlgorithm::Ion, regs: None, check: false }
+    }
+}
+
+/// What allocation inserted, counted from its edits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AllocStats {
+    /// Register → stack slot moves.
+    pub spills: u32,
+    /// Stack slot → register moves.
+    pub reloads: u32,
+    /// Register → register moves.
+    pub moves: u32,
+    /// Spill slots used.
+    pub spill_slots: u32,
+}
+
+/// A target's registers, in preference order.
+pub struct RegisterLists {
+    pub int: Vec<PReg>,
+    pub float: Vec<PReg>,
+    pub int_scratch: PReg,
+    pub float_scratch: PReg,
+    /// Registers that fixed-register constraints use: always kept allocatable, even
+    /// when the list is cut to N.
+    pub must_keep: Vec<PReg>,
+}
+
+/// Why allocation failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AllocError {
+    TooFewRegisters { asked: usize, min: usize },
+    Regalloc(String),
+    Checker(String),
+}
+
+impl fmt::Display for AllocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AllocError::TooFewRegisters { asked, min } => {
+                write!(f, "--regs {asked} is too few: this target needs at least {min} registers per class")
+            }
+            AllocError::Regalloc(e) => write!(f, "register allocation failed: {e}"),
+            AllocError::Checker(e) => write!(f, "regalloc2 checker rejected the allocation: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for AllocError {}
+
+/// The machine environment for `lists`, cut to `regs` registers per class.
+pub fn machine_env(lists: &RegisterLists, regs: Option<usize>) -> Result<MachineEnv, AllocError> {
+    let min = lists.must_keep.iter().filter(|p| p.class() == regalloc2::RegClass::Int).count().max(2);
+    let cut = |list: &[PReg]| -> Result<PRegSet, AllocError> {
+        let n = regs.unwrap_or(list.len());
+        if n < min {
+            return Err(AllocError::TooFewRegisters { asked: n, min });
+        }
+        let mut set = PRegSet::empty();
+        // The fixed-constraint registers first, then the rest in preference order.
+        let mut count = 0;
+        for p in lists.must_keep.iter().filter(|p| p.class() == list[0].class()) {
+            set.add(*p);
+            count += 1;
+        }
+        for p in list {
+            if count >= n {
+                break;
+            }
+            if !set.contains(*p) {
+                set.add(*p);
+                count += 1;
+            }
+        }
+        Ok(set)
+    };
+    Ok(MachineEnv {
+        preferred_regs_by_class: [cut(&lists.int)?, cut(&lists.float)?, PRegSet::empty()],
+        non_preferred_regs_by_class: [PRegSet::empty(); 3],
+        scratch_by_class: [Some(lists.int_scratch), Some(lists.float_scratch), None],
+        fixed_stack_slots: Vec::new(),
+    })
+}
+
+/// Allocates registers for `vcode`.
+pub fn allocate<I: MachInst>(vcode: &VCode<I>, env: &MachineEnv, opts: &AllocOptions) -> Result<Output, AllocError> {
+    let ra_opts = RegallocOptions {
+        verbose_log: false,
+        validate_ssa: opts.check,
+        algorithm: match opts.algorithm {
+            AllocAlgorithm::Ion => Algorithm::Ion,
+            AllocAlgorithm::Fastalloc => Algorithm::Fastalloc,
+        },
+    };
+    let out = regalloc2::run(vcode, env, &ra_opts).map_err(|e| AllocError::Regalloc(format!("{e:?}")))?;
+    if opts.check {
+        let mut checker = regalloc2::checker::Checker::new(vcode, env);
+        checker.prepare(&out);
+        checker.run().map_err(|e| AllocError::Checker(format!("{e:?}")))?;
+    }
+    Ok(out)
+}
+
+/// Counts spills, reloads and moves in `out`'s edits (regalloc2's own stats stay zero
+/// under Fastalloc, so they are never used).
+pub fn alloc_stats(out: &Output) -> AllocStats {
+    let mut s = AllocStats { spill_slots: out.num_spillslots as u32, ..AllocStats::default() };
+    for (_, edit) in &out.edits {
+        let Edit::Move { from, to } = edit;
+        match (from.is_reg(), to.is_reg()) {
+            (true, true) => {
+                if from != to {
+                    s.moves += 1
+                }
+            }
+            (true, false) => s.spills += 1,
+            (false, true) => s.reloads += 1,
+            (false, false) => {}
+        }
+    }
+    s
+}
+
+/// Whether an edit does anything (regalloc2 emits same-location moves for bookkeeping).
+pub fn edit_is_nop(from: Allocation, to: Allocation) -> bool {
+    from == to
+}

@@ -1,0 +1,597 @@
+//! x86-64 machine instructions (VCode level): what lowering produces and emission
+//! encodes. Most are one machine instruction; a few are short fixed sequences whose
+//! semantics must stay together (wasm division checks, float min/max, conversions with
+//! their range checks, calls with their status check).
+//!
+//! Each instruction lists its register operands once, in `visit_operands`; this file
+//! never encodes anything (see `emit.rs`) and never chooses instructions (`lower.rs`).
+
+use crate::abi::LibCall;
+use crate::machinst::{MachInst, OperandVisitor};
+use crate::reg::Reg;
+use crate::x64::regs;
+use regalloc2::PRegSet;
+use wlab_ir::{FloatCC, TrapCode};
+
+/// Integer operand size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Size {
+    S32,
+    S64,
+}
+
+impl Size {
+    pub fn bits(self) -> u32 {
+        match self {
+            Size::S32 => 32,
+            Size::S64 => 64,
+        }
+    }
+}
+
+/// Scalar float size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FSize {
+    F32,
+    F64,
+}
+
+/// Condition codes (flags after `cmp a, b` / `test` / `ucomis`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CC {
+    O,
+    NO,
+    B,
+    AE,
+    E,
+    NE,
+    BE,
+    A,
+    S,
+    NS,
+    P,
+    NP,
+    L,
+    GE,
+    LE,
+    G,
+}
+
+impl CC {
+    pub fn invert(self) -> CC {
+        match self {
+            CC::O => CC::NO,
+            CC::NO => CC::O,
+            CC::B => CC::AE,
+            CC::AE => CC::B,
+            CC::E => CC::NE,
+            CC::NE => CC::E,
+            CC::BE => CC::A,
+            CC::A => CC::BE,
+            CC::S => CC::NS,
+            CC::NS => CC::S,
+            CC::P => CC::NP,
+            CC::NP => CC::P,
+            CC::L => CC::GE,
+            CC::GE => CC::L,
+            CC::LE => CC::G,
+            CC::G => CC::LE,
+        }
+    }
+
+    pub fn from_intcc(cc: wlab_ir::IntCC) -> CC {
+        use wlab_ir::IntCC::*;
+        match cc {
+            Eq => CC::E,
+            Ne => CC::NE,
+            Slt => CC::L,
+            Sle => CC::LE,
+            Sgt => CC::G,
+            Sge => CC::GE,
+            Ult => CC::B,
+            Ule => CC::BE,
+            Ugt => CC::A,
+            Uge => CC::AE,
+        }
+    }
+}
+
+/// A memory operand: `base + index * scale + disp`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Amode {
+    pub base: Reg,
+    pub index: Option<Reg>,
+    pub scale: u8,
+    pub disp: i32,
+}
+
+impl Amode {
+    pub fn base_disp(base: Reg, disp: i32) -> Amode {
+        Amode { base, index: None, scale: 1, disp }
+    }
+
+    fn visit(&mut self, v: &mut dyn OperandVisitor) {
+        v.reg_use(&mut self.base);
+        if let Some(i) = &mut self.index {
+            v.reg_use(i);
+        }
+    }
+}
+
+/// Second operand of an ALU instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegImm {
+    Reg(Reg),
+    Imm(i32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AluOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    Imul,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShiftOp {
+    Shl,
+    Shr,
+    Sar,
+    Rol,
+    Ror,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Not,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BitOp {
+    Clz,
+    Ctz,
+    Popcnt,
+}
+
+/// Integer loads: width and extension to the destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadKind {
+    /// 32 bits, zero-extended into the 64-bit register.
+    U32,
+    S32To64,
+    U64,
+    U8,
+    S8To32,
+    S8To64,
+    U16,
+    S16To32,
+    S16To64,
+}
+
+/// Register-to-register extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtKind {
+    S8To32,
+    S8To64,
+    S16To32,
+    S16To64,
+    S32To64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XmmOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    And,
+    Or,
+    Xor,
+    Andn,
+}
+
+/// What a call calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallTarget {
+    /// A function defined in this module, by module function index.
+    Func(u32),
+    /// A runtime service with its two immediates.
+    Lib(LibCall, u64, u64),
+}
+
+/// Rounding modes of `roundss`/`roundsd` (imm8 values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoundMode {
+    Nearest = 0,
+    Floor = 1,
+    Ceil = 2,
+    Trunc = 3,
+}
+
+#[derive(Clone, Debug)]
+pub enum Inst {
+    /// `dst = src1 op src2` (two-address: dst takes src1's register).
+    Alu {
+        size: Size,
+        op: AluOp,
+        dst: Reg,
+        src1: Reg,
+        src2: RegImm,
+    },
+    /// Sets flags from `lhs - rhs`.
+    Cmp {
+        size: Size,
+        lhs: Reg,
+        rhs: RegImm,
+    },
+    /// Sets flags from `lhs & rhs`.
+    Test {
+        size: Size,
+        lhs: Reg,
+        rhs: Reg,
+    },
+    Unary {
+        size: Size,
+        op: UnaryOp,
+        dst: Reg,
+        src: Reg,
+    },
+    /// clz / ctz / popcnt; `tmp` is used by the fallbacks for CPUs without the instruction.
+    BitCount {
+        size: Size,
+        op: BitOp,
+        dst: Reg,
+        src: Reg,
+        tmp: Reg,
+        native: bool,
+    },
+    MovImm {
+        size: Size,
+        dst: Reg,
+        imm: u64,
+    },
+    /// Register copy (32-bit copies zero-extend).
+    MovRR {
+        size: Size,
+        dst: Reg,
+        src: Reg,
+    },
+    Ext {
+        kind: ExtKind,
+        dst: Reg,
+        src: Reg,
+    },
+    Lea {
+        size: Size,
+        dst: Reg,
+        addr: Amode,
+    },
+    Load {
+        kind: LoadKind,
+        dst: Reg,
+        addr: Amode,
+    },
+    /// Stores the low `bytes` of `src`.
+    Store {
+        bytes: u8,
+        src: Reg,
+        addr: Amode,
+    },
+    /// `dst = src shift amount`; a register amount is in `cl`.
+    ShiftImm {
+        size: Size,
+        op: ShiftOp,
+        dst: Reg,
+        src: Reg,
+        amount: u8,
+    },
+    ShiftReg {
+        size: Size,
+        op: ShiftOp,
+        dst: Reg,
+        src: Reg,
+        amount: Reg,
+    },
+    /// Wasm division or remainder with its traps: `lhs` in rax, the result in rax
+    /// (quotient) or rdx (remainder).
+    Div {
+        size: Size,
+        signed: bool,
+        rem: bool,
+        dst: Reg,
+        lhs: Reg,
+        rhs: Reg,
+    },
+    /// `dst = cc ? 1 : 0` (32-bit).
+    Setcc {
+        cc: CC,
+        dst: Reg,
+    },
+    /// `dst = cc ? src : dst`.
+    Cmov {
+        size: Size,
+        cc: CC,
+        dst: Reg,
+        src_false: Reg,
+        src_true: Reg,
+    },
+    /// Float select: `dst = cc ? src_true : src_false`.
+    XmmCmov {
+        cc: CC,
+        dst: Reg,
+        src_false: Reg,
+        src_true: Reg,
+    },
+    /// Loads vmctx word `word` into `dst`.
+    LoadVmctx {
+        dst: Reg,
+        word: usize,
+    },
+    /// Traps with out-of-bounds unless `addr + end <= memory length` (addr zero-extended).
+    BoundsCheck {
+        addr: Reg,
+        end: u64,
+        tmp: Reg,
+    },
+    /// Float arithmetic / bitwise: `dst = src1 op src2`.
+    XmmAlu {
+        size: FSize,
+        op: XmmOp,
+        dst: Reg,
+        src1: Reg,
+        src2: Reg,
+    },
+    /// Wasm fmin/fmax (NaN-propagating, -0 < +0).
+    XmmMinMax {
+        size: FSize,
+        min: bool,
+        dst: Reg,
+        src1: Reg,
+        src2: Reg,
+    },
+    XmmSqrt {
+        size: FSize,
+        dst: Reg,
+        src: Reg,
+    },
+    XmmRound {
+        size: FSize,
+        mode: RoundMode,
+        dst: Reg,
+        src: Reg,
+    },
+    /// Clears (`abs`) or flips (`neg`) the sign bit.
+    XmmSign {
+        size: FSize,
+        neg: bool,
+        dst: Reg,
+        src: Reg,
+    },
+    /// `dst = magnitude of src1, sign of src2`.
+    XmmCopysign {
+        size: FSize,
+        dst: Reg,
+        src1: Reg,
+        src2: Reg,
+        tmp: Reg,
+    },
+    XmmMov {
+        dst: Reg,
+        src: Reg,
+    },
+    XmmLoad {
+        size: FSize,
+        dst: Reg,
+        addr: Amode,
+    },
+    XmmStore {
+        size: FSize,
+        src: Reg,
+        addr: Amode,
+    },
+    /// Bit moves between register files (movd/movq).
+    GprToXmm {
+        size: Size,
+        dst: Reg,
+        src: Reg,
+    },
+    XmmToGpr {
+        size: Size,
+        dst: Reg,
+        src: Reg,
+    },
+    /// `dst = lhs cc rhs` for floats (1/0), with wasm's unordered rules.
+    FloatCmp {
+        size: FSize,
+        cc: FloatCC,
+        dst: Reg,
+        lhs: Reg,
+        rhs: Reg,
+    },
+    IntToFloat {
+        from: Size,
+        to: FSize,
+        signed: bool,
+        dst: Reg,
+        src: Reg,
+        tmp: Reg,
+    },
+    /// Truncating conversion; traps (or saturates, when `sat`) on NaN and out-of-range.
+    FloatToInt {
+        from: FSize,
+        to: Size,
+        signed: bool,
+        sat: bool,
+        dst: Reg,
+        src: Reg,
+        tmp: Reg,
+    },
+    FloatCvt {
+        from: FSize,
+        dst: Reg,
+        src: Reg,
+    },
+    Jmp {
+        target: u32,
+    },
+    Jcc {
+        cc: CC,
+        taken: u32,
+        not_taken: u32,
+    },
+    /// Jumps to `targets[index]`, or `default` when out of range.
+    JmpTable {
+        index: Reg,
+        tmp: Reg,
+        targets: Vec<u32>,
+        default: u32,
+    },
+    Ret,
+    /// Calls with the value area at the stack pointer (see `abi`).
+    Call {
+        target: CallTarget,
+    },
+    Trap {
+        code: TrapCode,
+    },
+}
+
+fn visit_ri(r: &mut RegImm, v: &mut dyn OperandVisitor) {
+    if let RegImm::Reg(r) = r {
+        v.reg_use(r);
+    }
+}
+
+impl MachInst for Inst {
+    fn visit_operands(&mut self, v: &mut dyn OperandVisitor) {
+        use Inst::*;
+        match self {
+            Alu { dst, src1, src2, .. } => {
+                v.reg_use(src1);
+                visit_ri(src2, v);
+                v.reg_reuse_def(dst, 0);
+            }
+            Cmp { lhs, rhs, .. } => {
+                v.reg_use(lhs);
+                visit_ri(rhs, v);
+            }
+            Test { lhs, rhs, .. } => {
+                v.reg_use(lhs);
+                v.reg_use(rhs);
+            }
+            Unary { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_reuse_def(dst, 0);
+            }
+            BitCount { dst, src, tmp, .. } => {
+                v.reg_use(src);
+                v.reg_early_def(tmp);
+                v.reg_early_def(dst);
+            }
+            MovImm { dst, .. } | LoadVmctx { dst, .. } | Setcc { dst, .. } => v.reg_def(dst),
+            MovRR { dst, src, .. } | Ext { dst, src, .. } | XmmMov { dst, src } => {
+                v.reg_use(src);
+                v.reg_def(dst);
+            }
+            GprToXmm { dst, src, .. } | XmmToGpr { dst, src, .. } | FloatCvt { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_def(dst);
+            }
+            XmmSqrt { dst, src, .. } | XmmRound { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_def(dst);
+            }
+            XmmSign { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_reuse_def(dst, 0);
+            }
+            Lea { dst, addr, .. } | Load { dst, addr, .. } | XmmLoad { dst, addr, .. } => {
+                addr.visit(v);
+                v.reg_def(dst);
+            }
+            Store { src, addr, .. } | XmmStore { src, addr, .. } => {
+                v.reg_use(src);
+                addr.visit(v);
+            }
+            ShiftImm { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_reuse_def(dst, 0);
+            }
+            ShiftReg { dst, src, amount, .. } => {
+                v.reg_use(src);
+                v.reg_fixed_use(amount, regs::gpr(regs::RCX));
+                v.reg_reuse_def(dst, 0);
+            }
+            Div { rem, dst, lhs, rhs, .. } => {
+                v.reg_fixed_use(lhs, regs::gpr(regs::RAX));
+                v.reg_late_use(rhs);
+                let out = if *rem { regs::RDX } else { regs::RAX };
+                v.reg_fixed_def(dst, regs::gpr(out));
+            }
+            Cmov { dst, src_false, src_true, .. } | XmmCmov { dst, src_false, src_true, .. } => {
+                v.reg_use(src_false);
+                v.reg_use(src_true);
+                v.reg_reuse_def(dst, 0);
+            }
+            BoundsCheck { addr, tmp, .. } => {
+                v.reg_use(addr);
+                v.reg_early_def(tmp);
+            }
+            XmmAlu { dst, src1, src2, .. } | XmmMinMax { dst, src1, src2, .. } => {
+                v.reg_use(src1);
+                v.reg_use(src2);
+                v.reg_reuse_def(dst, 0);
+            }
+            XmmCopysign { dst, src1, src2, tmp, .. } => {
+                v.reg_use(src1);
+                v.reg_use(src2);
+                v.reg_early_def(tmp);
+                v.reg_reuse_def(dst, 0);
+            }
+            FloatCmp { dst, lhs, rhs, .. } => {
+                v.reg_use(lhs);
+                v.reg_use(rhs);
+                v.reg_early_def(dst);
+            }
+            IntToFloat { dst, src, tmp, .. } | FloatToInt { dst, src, tmp, .. } => {
+                v.reg_use(src);
+                v.reg_early_def(tmp);
+                v.reg_early_def(dst);
+            }
+            JmpTable { index, tmp, .. } => {
+                v.reg_use(index);
+                v.reg_early_def(tmp);
+            }
+            Jmp { .. } | Jcc { .. } | Ret | Call { .. } | Trap { .. } => {}
+        }
+    }
+
+    fn clobbers(&self) -> PRegSet {
+        match self {
+            Inst::Call { .. } => regs::all_allocatable(),
+            Inst::Div { rem, .. } => {
+                // The register of rax/rdx that does not hold the result.
+                let mut s = PRegSet::empty();
+                s.add(regs::gpr(if *rem { regs::RAX } else { regs::RDX }));
+                s
+            }
+            _ => PRegSet::empty(),
+        }
+    }
+
+    fn is_branch(&self) -> bool {
+        matches!(self, Inst::Jmp { .. } | Inst::Jcc { .. } | Inst::JmpTable { .. })
+    }
+
+    fn is_ret(&self) -> bool {
+        matches!(self, Inst::Ret | Inst::Trap { .. })
+    }
+
+    fn pretty(&self) -> String {
+        crate::x64::print::print_inst(self)
+    }
+}

@@ -1,0 +1,892 @@
+//! Instruction selection: IR function → x86-64 VCode.
+//!
+//! One IR value is one virtual register (number = value index), except constants, which
+//! are rematerialised at each use (as immediates where the instruction takes one). What
+//! this lowering uses of the machine: immediates, `lea` for three-operand adds, compares
+//! fused into the branch that is their only use, `test` for zero checks, `cmov`/`setcc`,
+//! base + index + displacement for memory, and the CPU's lzcnt/tzcnt/popcnt/round when
+//! [`CpuFeatures`] says it has them. Critical edges are split here (regalloc2 needs it).
+//!
+//! This file never encodes bytes and never assumes a register assignment: every
+//! physical register it names is either `rsp`/`rbp` (frame addressing) or a fixed
+//! constraint stated in `inst.rs`.
+
+use crate::abi::{vmctx, LibCall, RoundOp};
+use crate::reg::Reg;
+use crate::vcode::{VCode, VCodeBuilder};
+use crate::x64::inst::*;
+use crate::x64::regs;
+use regalloc2::{RegClass, VReg};
+use std::collections::BTreeMap;
+use std::fmt;
+use wlab_ir::{Block, Function, Imm, Inst as IrInst, Opcode, TrapCode, Type, Value, ValueDef};
+
+/// CPU features lowering may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CpuFeatures {
+    pub lzcnt: bool,
+    pub bmi1: bool,
+    pub popcnt: bool,
+    pub sse41: bool,
+}
+
+impl CpuFeatures {
+    /// What this machine has.
+    pub fn detect() -> CpuFeatures {
+        #[cfg(target_arch = "x86_64")]
+        {
+            CpuFeatures {
+                lzcnt: std::is_x86_feature_detected!("lzcnt"),
+                bmi1: std::is_x86_feature_detected!("bmi1"),
+                popcnt: std::is_x86_feature_detected!("popcnt"),
+                sse41: std::is_x86_feature_detected!("sse4.1"),
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            CpuFeatures::baseline()
+        }
+    }
+
+    /// Plain x86-64 (SSE2 only).
+    pub fn baseline() -> CpuFeatures {
+        CpuFeatures { lzcnt: false, bmi1: false, popcnt: false, sse41: false }
+    }
+}
+
+/// Why a function cannot be lowered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LowerError(pub String);
+
+impl fmt::Display for LowerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Lowered function: VCode plus what the frame needs.
+pub struct Lowered {
+    pub vcode: VCode<Inst>,
+    /// Slots of the outgoing value area at the bottom of the frame.
+    pub outgoing_slots: u32,
+}
+
+fn class_of(ty: Type) -> RegClass {
+    match ty {
+        Type::F32 | Type::F64 => RegClass::Float,
+        Type::I32 | Type::I64 | Type::FuncRef | Type::ExternRef => RegClass::Int,
+    }
+}
+
+fn size_of(ty: Type) -> Size {
+    match ty {
+        Type::I32 => Size::S32,
+        _ => Size::S64,
+    }
+}
+
+fn fsize_of(ty: Type) -> FSize {
+    match ty {
+        Type::F32 => FSize::F32,
+        _ => FSize::F64,
+    }
+}
+
+struct Ctx<'f> {
+    f: &'f Function,
+    b: VCodeBuilder<Inst>,
+    features: CpuFeatures,
+    num_imported_funcs: u32,
+    uses: Vec<u32>,
+    /// IR instructions lowered together with their user (compares fused into branches).
+    fused: Vec<bool>,
+    outgoing: u32,
+    vblock: BTreeMap<Block, u32>,
+    next_vblock: u32,
+}
+
+/// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls
+/// to imports (which go through the runtime).
+pub fn lower(f: &Function, features: CpuFeatures, num_imported_funcs: u32) -> Result<Lowered, LowerError> {
+    let Some(entry) = f.entry() else { return Err(LowerError(format!("function {} has no blocks", f.name))) };
+    // Reachable blocks, in layout order.
+    let mut reachable = vec![false; f.blocks.len()];
+    let mut stack = vec![entry];
+    reachable[entry.index()] = true;
+    while let Some(b) = stack.pop() {
+        for s in f.successors(b) {
+            if !reachable[s.index()] {
+                reachable[s.index()] = true;
+                stack.push(s);
+            }
+        }
+    }
+    let order: Vec<Block> = f.layout.iter().copied().filter(|b| reachable[b.index()]).collect();
+    // Incoming edge counts (the synthetic entry's jump counts for the entry block).
+    let mut in_edges = vec![0u32; f.blocks.len()];
+    in_edges[entry.index()] += 1;
+    for &b in &order {
+        if let Some(t) = f.terminator(b) {
+            for d in &f.inst(t).dests {
+                in_edges[d.block.index()] += 1;
+            }
+        }
+    }
+    // Block numbering: 0 is the entry that loads parameters; each IR block is followed
+    // by the edge blocks its terminator needs.
+    let mut vblock = BTreeMap::new();
+    let mut next = 1u32;
+    let mut edge_blocks: BTreeMap<(Block, usize), u32> = BTreeMap::new();
+    for &b in &order {
+        vblock.insert(b, next);
+        next += 1;
+        if let Some(t) = f.terminator(b) {
+            let d = f.inst(t);
+            let dests = &d.dests;
+            // A branch with operands (br_table's index) may not pass arguments to a
+            // merge block either, so its edges are split like those of a two-way branch.
+            if dests.len() > 1 || d.opcode == Opcode::BrTable {
+                for (k, d) in dests.iter().enumerate() {
+                    if in_edges[d.block.index()] > 1 {
+                        edge_blocks.insert((b, k), next);
+                        next += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut uses = vec![0u32; f.values.len()];
+    for &b in &order {
+        for &i in f.block_insts(b) {
+            for v in f.inst_uses(i) {
+                uses[v.index()] += 1;
+            }
+        }
+    }
+    let mut b = VCodeBuilder::new(next as usize);
+    b.reserve_vregs(f.values.len());
+    let mut cx = Ctx {
+        f,
+        b,
+        features,
+        num_imported_funcs,
+        uses,
+        fused: vec![false; f.insts.len()],
+        outgoing: 0,
+        vblock,
+        next_vblock: next,
+    };
+    // Entry: parameters from the value area at [rbp + 16].
+    cx.b.start_block(0, Vec::new());
+    let mut args = Vec::new();
+    for (i, ty) in f.signature.params.iter().enumerate() {
+        let t = cx.b.vreg(class_of(*ty));
+        cx.load_slot(t, *ty, Amode::base_disp(regs::rbp(), 16 + 8 * i as i32));
+        args.push(t.to_vreg().unwrap());
+    }
+    let entry_v = cx.vblock[&entry];
+    cx.b.push(Inst::Jmp { target: entry_v });
+    cx.b.end_block(0, vec![(entry_v as usize, args)]);
+    for &blk in &order {
+        cx.lower_block(blk, &edge_blocks)?;
+    }
+    debug_assert_eq!(cx.next_vblock, next);
+    let outgoing = cx.outgoing;
+    Ok(Lowered { vcode: cx.b.finish(), outgoing_slots: outgoing })
+}
+
+impl Ctx<'_> {
+    fn vreg(&self, v: Value) -> Reg {
+        Reg::virt(VReg::new(v.index(), class_of(self.f.value_type(v))))
+    }
+
+    fn def_inst(&self, v: Value) -> Option<IrInst> {
+        match self.f.value_def(v) {
+            ValueDef::Result(i, _) => Some(i),
+            ValueDef::Param(..) => None,
+        }
+    }
+
+    /// The constant `v` holds, if it is an `iconst`.
+    fn iconst(&self, v: Value) -> Option<i64> {
+        let i = self.def_inst(v)?;
+        let d = self.f.inst(i);
+        match (d.opcode, d.imm) {
+            (Opcode::Iconst, Imm::I64(x)) => Some(x),
+            _ => None,
+        }
+    }
+
+    /// `v` as a sign-extended 32-bit immediate for an operation of `size`.
+    fn imm32(&self, v: Value, size: Size) -> Option<i32> {
+        let x = self.iconst(v)?;
+        match size {
+            Size::S32 => Some(x as i32),
+            Size::S64 => i32::try_from(x).ok(),
+        }
+    }
+
+    /// A register holding `v` (constants are materialised here, at the use).
+    fn get(&mut self, v: Value) -> Reg {
+        if let Some(i) = self.def_inst(v) {
+            let d = self.f.inst(i);
+            match (d.opcode, d.imm) {
+                (Opcode::Iconst, Imm::I64(x)) => {
+                    let ty = self.f.value_type(v);
+                    let dst = self.b.vreg(RegClass::Int);
+                    let size = size_of(ty);
+                    let imm = if size == Size::S32 { x as u32 as u64 } else { x as u64 };
+                    self.b.push(Inst::MovImm { size, dst, imm });
+                    return dst;
+                }
+                (Opcode::Fconst, Imm::F32(bits)) => return self.fconst(bits as u64, Size::S32),
+                (Opcode::Fconst, Imm::F64(bits)) => return self.fconst(bits, Size::S64),
+                _ => {}
+            }
+        }
+        self.vreg(v)
+    }
+
+    fn fconst(&mut self, bits: u64, size: Size) -> Reg {
+        let g = self.b.vreg(RegClass::Int);
+        self.b.push(Inst::MovImm { size, dst: g, imm: bits });
+        let dst = self.b.vreg(RegClass::Float);
+        self.b.push(Inst::GprToXmm { size, dst, src: g });
+        dst
+    }
+
+    fn reg_or_imm(&mut self, v: Value, size: Size) -> RegImm {
+        match self.imm32(v, size) {
+            Some(i) => RegImm::Imm(i),
+            None => RegImm::Reg(self.get(v)),
+        }
+    }
+
+    fn load_slot(&mut self, dst: Reg, ty: Type, addr: Amode) {
+        match ty {
+            Type::F32 | Type::F64 => self.b.push(Inst::XmmLoad { size: fsize_of(ty), dst, addr }),
+            Type::I32 => self.b.push(Inst::Load { kind: LoadKind::U32, dst, addr }),
+            Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Load { kind: LoadKind::U64, dst, addr }),
+        }
+    }
+
+    fn store_slot(&mut self, src: Reg, ty: Type, addr: Amode) {
+        match ty {
+            Type::F32 | Type::F64 => self.b.push(Inst::XmmStore { size: fsize_of(ty), src, addr }),
+            Type::I32 => self.b.push(Inst::Store { bytes: 4, src, addr }),
+            Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Store { bytes: 8, src, addr }),
+        }
+    }
+
+    fn out_slot(i: usize) -> Amode {
+        Amode::base_disp(regs::rsp(), 8 * i as i32)
+    }
+
+    /// Stores `values` into the outgoing area, calls, and loads `results` back.
+    fn call(&mut self, target: CallTarget, inputs: &[(Value, Type)], results: &[(Value, Type)]) {
+        for (i, (v, ty)) in inputs.iter().enumerate() {
+            let r = self.get(*v);
+            self.store_slot(r, *ty, Self::out_slot(i));
+        }
+        self.outgoing = self.outgoing.max(inputs.len() as u32).max(results.len() as u32);
+        self.b.push(Inst::Call { target });
+        for (i, (v, ty)) in results.iter().enumerate() {
+            let dst = self.vreg(*v);
+            self.load_slot(dst, *ty, Self::out_slot(i));
+        }
+    }
+
+    fn libcall(&mut self, lib: LibCall, a: u64, b: u64, inputs: &[Value], results: &[Value]) {
+        let ins: Vec<(Value, Type)> = inputs.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+        let outs: Vec<(Value, Type)> = results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+        self.call(CallTarget::Lib(lib, a, b), &ins, &outs);
+    }
+
+    /// Whether the compare defining `cond` can be fused into `user`, its only use.
+    fn fusable_compare(&self, cond: Value, block: Block) -> Option<IrInst> {
+        let i = self.def_inst(cond)?;
+        let d = self.f.inst(i);
+        if !matches!(d.opcode, Opcode::Icmp | Opcode::Eqz) || self.uses[cond.index()] != 1 {
+            return None;
+        }
+        self.f.block_insts(block).contains(&i).then_some(i)
+    }
+
+    /// Emits the flags for `cond != 0` and returns the condition that is true when the
+    /// branch is taken.
+    fn cond_flags(&mut self, cond: Value, block: Block) -> CC {
+        if let Some(i) = self.fusable_compare(cond, block) {
+            let d = self.f.inst(i).clone();
+            let ty = self.f.value_type(d.args[0]);
+            let size = size_of(ty);
+            match (d.opcode, d.imm) {
+                (Opcode::Icmp, Imm::IntCC(cc)) => {
+                    let lhs = self.get(d.args[0]);
+                    let rhs = self.reg_or_imm(d.args[1], size);
+                    self.b.push(Inst::Cmp { size, lhs, rhs });
+                    return CC::from_intcc(cc);
+                }
+                (Opcode::Eqz, _) => {
+                    let x = self.get(d.args[0]);
+                    self.b.push(Inst::Test { size, lhs: x, rhs: x });
+                    return CC::E;
+                }
+                _ => {}
+            }
+        }
+        let c = self.get(cond);
+        self.b.push(Inst::Test { size: Size::S32, lhs: c, rhs: c });
+        CC::NE
+    }
+
+    fn lower_block(&mut self, blk: Block, edge_blocks: &BTreeMap<(Block, usize), u32>) -> Result<(), LowerError> {
+        let id = self.vblock[&blk];
+        let params = self.f.block_params(blk).iter().map(|p| self.vreg(*p).to_vreg().unwrap()).collect();
+        self.b.start_block(id as usize, params);
+        let insts = self.f.block_insts(blk).to_vec();
+        // Mark the compare fused into this block's branch.
+        if let Some(&t) = insts.last() {
+            let d = self.f.inst(t);
+            if d.opcode == Opcode::Brif {
+                if let Some(c) = self.fusable_compare(d.args[0], blk) {
+                    self.fused[c.index()] = true;
+                }
+            }
+        }
+        for &i in &insts {
+            let d = self.f.inst(i);
+            self.b.set_source(Some(i.index() as u32), d.srcloc);
+            if self.fused[i.index()] {
+                continue;
+            }
+            if d.opcode.is_terminator() {
+                self.lower_terminator(blk, id, i, edge_blocks)?;
+            } else {
+                self.lower_inst(i)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Target of edge `k` of `blk`'s terminator: the edge block if split, with the
+    /// arguments it passes directly (none when split).
+    fn edge(&mut self, blk: Block, k: usize, edge_blocks: &BTreeMap<(Block, usize), u32>) -> (u32, Vec<VReg>) {
+        if let Some(&e) = edge_blocks.get(&(blk, k)) {
+            return (e, Vec::new());
+        }
+        let t = self.f.terminator(blk).unwrap();
+        let bc = self.f.inst(t).dests[k].clone();
+        let args = bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect();
+        (self.vblock[&bc.block], args)
+    }
+
+    fn lower_terminator(
+        &mut self,
+        blk: Block,
+        id: u32,
+        i: IrInst,
+        edge_blocks: &BTreeMap<(Block, usize), u32>,
+    ) -> Result<(), LowerError> {
+        let d = self.f.inst(i).clone();
+        match d.opcode {
+            Opcode::Jump => {
+                let (t, args) = self.edge(blk, 0, edge_blocks);
+                self.b.push(Inst::Jmp { target: t });
+                self.b.end_block(id as usize, vec![(t as usize, args)]);
+            }
+            Opcode::Brif => {
+                let cc = self.cond_flags(d.args[0], blk);
+                let (t0, a0) = self.edge(blk, 0, edge_blocks);
+                let (t1, a1) = self.edge(blk, 1, edge_blocks);
+                self.b.push(Inst::Jcc { cc, taken: t0, not_taken: t1 });
+                self.b.end_block(id as usize, vec![(t0 as usize, a0), (t1 as usize, a1)]);
+            }
+            Opcode::BrTable => {
+                let index = self.get(d.args[0]);
+                let mut succs = Vec::new();
+                for k in 0..d.dests.len() {
+                    let (t, a) = self.edge(blk, k, edge_blocks);
+                    succs.push((t as usize, a));
+                }
+                let tmp = self.b.vreg(RegClass::Int);
+                let default = succs[0].0 as u32;
+                let targets = succs[1..].iter().map(|s| s.0 as u32).collect();
+                self.b.push(Inst::JmpTable { index, tmp, targets, default });
+                self.b.end_block(id as usize, succs);
+            }
+            Opcode::Return => {
+                for (k, a) in d.args.iter().enumerate() {
+                    let r = self.get(*a);
+                    let ty = self.f.value_type(*a);
+                    self.store_slot(r, ty, Amode::base_disp(regs::rbp(), 16 + 8 * k as i32));
+                }
+                self.b.push(Inst::Ret);
+                self.b.end_block(id as usize, Vec::new());
+            }
+            Opcode::Trap => {
+                let Imm::Trap(code) = d.imm else { return Err(self.malformed(i)) };
+                self.b.push(Inst::Trap { code });
+                self.b.end_block(id as usize, Vec::new());
+            }
+            _ => return Err(self.malformed(i)),
+        }
+        // The split edges' blocks follow, each passing its edge's arguments.
+        for k in 0..d.dests.len() {
+            if let Some(&e) = edge_blocks.get(&(blk, k)) {
+                self.b.start_block(e as usize, Vec::new());
+                let bc = d.dests[k].clone();
+                let args = bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect();
+                let t = self.vblock[&bc.block];
+                self.b.push(Inst::Jmp { target: t });
+                self.b.end_block(e as usize, vec![(t as usize, args)]);
+            }
+        }
+        Ok(())
+    }
+
+    fn malformed(&self, i: IrInst) -> LowerError {
+        LowerError(format!("{}: malformed instruction {} ({})", self.f.name, i, self.f.inst(i).opcode))
+    }
+
+    fn mem_addr(&mut self, addr: Value, offset: u64, bytes: u64) -> Amode {
+        let a = self.get(addr);
+        let tmp = self.b.vreg(RegClass::Int);
+        self.b.push(Inst::BoundsCheck { addr: a, end: offset + bytes, tmp });
+        let base = self.b.vreg(RegClass::Int);
+        self.b.push(Inst::LoadVmctx { dst: base, word: vmctx::MEM_BASE });
+        match i32::try_from(offset) {
+            Ok(disp) => Amode { base, index: Some(a), scale: 1, disp },
+            Err(_) => {
+                let o = self.b.vreg(RegClass::Int);
+                self.b.push(Inst::MovImm { size: Size::S64, dst: o, imm: offset });
+                let sum = self.b.vreg(RegClass::Int);
+                self.b.push(Inst::Alu { size: Size::S64, op: AluOp::Add, dst: sum, src1: o, src2: RegImm::Reg(a) });
+                Amode { base, index: Some(sum), scale: 1, disp: 0 }
+            }
+        }
+    }
+
+    fn lower_inst(&mut self, i: IrInst) -> Result<(), LowerError> {
+        let d = self.f.inst(i).clone();
+        let res = d.results.first().copied();
+        let out = |cx: &Self| cx.vreg(res.expect("instruction with a result"));
+        let ty = d.ty;
+        let arg_ty = d.args.first().map(|a| self.f.value_type(*a));
+        match d.opcode {
+            // Constants are materialised where used.
+            Opcode::Iconst | Opcode::Fconst => {}
+            Opcode::RefNull => {
+                let dst = out(self);
+                self.b.push(Inst::MovImm { size: Size::S64, dst, imm: 0 });
+            }
+            Opcode::RefFunc => {
+                let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::RefFunc, fi as u64, 0, &[], &[res.unwrap()]);
+            }
+            Opcode::RefIsNull => {
+                let x = self.get(d.args[0]);
+                self.b.push(Inst::Test { size: Size::S64, lhs: x, rhs: x });
+                let dst = out(self);
+                self.b.push(Inst::Setcc { cc: CC::E, dst });
+            }
+            Opcode::Copy => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                match class_of(self.f.value_type(d.args[0])) {
+                    RegClass::Float => self.b.push(Inst::XmmMov { dst, src }),
+                    _ => self.b.push(Inst::MovRR { size: Size::S64, dst, src }),
+                }
+            }
+            Opcode::Select => {
+                let vty = self.f.value_type(d.args[1]);
+                let src_true = self.get(d.args[1]);
+                let src_false = self.get(d.args[2]);
+                let c = self.get(d.args[0]);
+                self.b.push(Inst::Test { size: Size::S32, lhs: c, rhs: c });
+                let dst = out(self);
+                match class_of(vty) {
+                    RegClass::Float => self.b.push(Inst::XmmCmov { cc: CC::NE, dst, src_false, src_true }),
+                    _ => self.b.push(Inst::Cmov { size: size_of(vty), cc: CC::NE, dst, src_false, src_true }),
+                }
+            }
+            Opcode::Iadd => {
+                let size = size_of(ty.unwrap());
+                let dst = out(self);
+                let a = self.get(d.args[0]);
+                let addr = match self.imm32(d.args[1], size) {
+                    Some(k) => Amode::base_disp(a, k),
+                    None => {
+                        let b = self.get(d.args[1]);
+                        Amode { base: a, index: Some(b), scale: 1, disp: 0 }
+                    }
+                };
+                self.b.push(Inst::Lea { size, dst, addr });
+            }
+            Opcode::Isub | Opcode::Imul | Opcode::Band | Opcode::Bor | Opcode::Bxor => {
+                let op = match d.opcode {
+                    Opcode::Isub => AluOp::Sub,
+                    Opcode::Imul => AluOp::Imul,
+                    Opcode::Band => AluOp::And,
+                    Opcode::Bor => AluOp::Or,
+                    _ => AluOp::Xor,
+                };
+                let size = size_of(ty.unwrap());
+                let src1 = self.get(d.args[0]);
+                let src2 = self.reg_or_imm(d.args[1], size);
+                let dst = out(self);
+                self.b.push(Inst::Alu { size, op, dst, src1, src2 });
+            }
+            Opcode::Sdiv | Opcode::Udiv | Opcode::Srem | Opcode::Urem => {
+                let size = size_of(ty.unwrap());
+                let lhs = self.get(d.args[0]);
+                let rhs = self.get(d.args[1]);
+                let signed = matches!(d.opcode, Opcode::Sdiv | Opcode::Srem);
+                let rem = matches!(d.opcode, Opcode::Srem | Opcode::Urem);
+                let dst = out(self);
+                self.b.push(Inst::Div { size, signed, rem, dst, lhs, rhs });
+            }
+            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr => {
+                let op = match d.opcode {
+                    Opcode::Ishl => ShiftOp::Shl,
+                    Opcode::Ushr => ShiftOp::Shr,
+                    Opcode::Sshr => ShiftOp::Sar,
+                    Opcode::Rotl => ShiftOp::Rol,
+                    _ => ShiftOp::Ror,
+                };
+                let size = size_of(ty.unwrap());
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                match self.iconst(d.args[1]) {
+                    Some(k) => {
+                        let amount = (k as u64 % size.bits() as u64) as u8;
+                        self.b.push(Inst::ShiftImm { size, op, dst, src, amount });
+                    }
+                    None => {
+                        let amount = self.get(d.args[1]);
+                        self.b.push(Inst::ShiftReg { size, op, dst, src, amount });
+                    }
+                }
+            }
+            Opcode::Clz | Opcode::Ctz | Opcode::Popcnt => {
+                let size = size_of(ty.unwrap());
+                let (op, native) = match d.opcode {
+                    Opcode::Clz => (BitOp::Clz, self.features.lzcnt),
+                    Opcode::Ctz => (BitOp::Ctz, self.features.bmi1),
+                    _ => (BitOp::Popcnt, self.features.popcnt),
+                };
+                let src = self.get(d.args[0]);
+                let tmp = self.b.vreg(RegClass::Int);
+                let dst = out(self);
+                self.b.push(Inst::BitCount { size, op, dst, src, tmp, native });
+            }
+            Opcode::Eqz => {
+                let size = size_of(arg_ty.unwrap());
+                let x = self.get(d.args[0]);
+                self.b.push(Inst::Test { size, lhs: x, rhs: x });
+                let dst = out(self);
+                self.b.push(Inst::Setcc { cc: CC::E, dst });
+            }
+            Opcode::Icmp => {
+                let Imm::IntCC(cc) = d.imm else { return Err(self.malformed(i)) };
+                let size = size_of(arg_ty.unwrap());
+                let lhs = self.get(d.args[0]);
+                let rhs = self.reg_or_imm(d.args[1], size);
+                self.b.push(Inst::Cmp { size, lhs, rhs });
+                let dst = out(self);
+                self.b.push(Inst::Setcc { cc: CC::from_intcc(cc), dst });
+            }
+            Opcode::Fadd | Opcode::Fsub | Opcode::Fmul | Opcode::Fdiv => {
+                let op = match d.opcode {
+                    Opcode::Fadd => XmmOp::Add,
+                    Opcode::Fsub => XmmOp::Sub,
+                    Opcode::Fmul => XmmOp::Mul,
+                    _ => XmmOp::Div,
+                };
+                let size = fsize_of(ty.unwrap());
+                let src1 = self.get(d.args[0]);
+                let src2 = self.get(d.args[1]);
+                let dst = out(self);
+                self.b.push(Inst::XmmAlu { size, op, dst, src1, src2 });
+            }
+            Opcode::Fmin | Opcode::Fmax => {
+                let size = fsize_of(ty.unwrap());
+                let src1 = self.get(d.args[0]);
+                let src2 = self.get(d.args[1]);
+                let dst = out(self);
+                self.b.push(Inst::XmmMinMax { size, min: d.opcode == Opcode::Fmin, dst, src1, src2 });
+            }
+            Opcode::Fcopysign => {
+                let size = fsize_of(ty.unwrap());
+                let src1 = self.get(d.args[0]);
+                let src2 = self.get(d.args[1]);
+                let tmp = self.b.vreg(RegClass::Float);
+                let dst = out(self);
+                self.b.push(Inst::XmmCopysign { size, dst, src1, src2, tmp });
+            }
+            Opcode::Fabs | Opcode::Fneg => {
+                let size = fsize_of(ty.unwrap());
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::XmmSign { size, neg: d.opcode == Opcode::Fneg, dst, src });
+            }
+            Opcode::Fsqrt => {
+                let size = fsize_of(ty.unwrap());
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::XmmSqrt { size, dst, src });
+            }
+            Opcode::Fceil | Opcode::Ffloor | Opcode::Ftrunc | Opcode::Fnearest => {
+                let fty = ty.unwrap();
+                let size = fsize_of(fty);
+                if self.features.sse41 {
+                    let mode = match d.opcode {
+                        Opcode::Fceil => RoundMode::Ceil,
+                        Opcode::Ffloor => RoundMode::Floor,
+                        Opcode::Ftrunc => RoundMode::Trunc,
+                        _ => RoundMode::Nearest,
+                    };
+                    let src = self.get(d.args[0]);
+                    let dst = out(self);
+                    self.b.push(Inst::XmmRound { size, mode, dst, src });
+                } else {
+                    let op = match d.opcode {
+                        Opcode::Fceil => RoundOp::Ceil,
+                        Opcode::Ffloor => RoundOp::Floor,
+                        Opcode::Ftrunc => RoundOp::Trunc,
+                        _ => RoundOp::Nearest,
+                    };
+                    let is64 = (size == FSize::F64) as u64;
+                    self.libcall(LibCall::FloatRound, op as u64, is64, &[d.args[0]], &[res.unwrap()]);
+                }
+            }
+            Opcode::Fcmp => {
+                let wlab_ir::Imm::FloatCC(cc) = d.imm else { return Err(self.malformed(i)) };
+                let size = fsize_of(arg_ty.unwrap());
+                let lhs = self.get(d.args[0]);
+                let rhs = self.get(d.args[1]);
+                let dst = out(self);
+                self.b.push(Inst::FloatCmp { size, cc, dst, lhs, rhs });
+            }
+            Opcode::Ireduce | Opcode::Uextend => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::MovRR { size: Size::S32, dst, src });
+            }
+            Opcode::Sextend | Opcode::Sext32 => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::Ext { kind: ExtKind::S32To64, dst, src });
+            }
+            Opcode::Sext8 | Opcode::Sext16 => {
+                let kind = match (d.opcode, size_of(ty.unwrap())) {
+                    (Opcode::Sext8, Size::S32) => ExtKind::S8To32,
+                    (Opcode::Sext8, Size::S64) => ExtKind::S8To64,
+                    (_, Size::S32) => ExtKind::S16To32,
+                    (_, Size::S64) => ExtKind::S16To64,
+                };
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::Ext { kind, dst, src });
+            }
+            Opcode::FcvtToSint | Opcode::FcvtToUint | Opcode::FcvtToSintSat | Opcode::FcvtToUintSat => {
+                let signed = matches!(d.opcode, Opcode::FcvtToSint | Opcode::FcvtToSintSat);
+                let sat = matches!(d.opcode, Opcode::FcvtToSintSat | Opcode::FcvtToUintSat);
+                let src = self.get(d.args[0]);
+                let tmp = self.b.vreg(RegClass::Float);
+                let dst = out(self);
+                self.b.push(Inst::FloatToInt {
+                    from: fsize_of(arg_ty.unwrap()),
+                    to: size_of(ty.unwrap()),
+                    signed,
+                    sat,
+                    dst,
+                    src,
+                    tmp,
+                });
+            }
+            Opcode::FcvtFromSint | Opcode::FcvtFromUint => {
+                let src = self.get(d.args[0]);
+                let tmp = self.b.vreg(RegClass::Int);
+                let dst = out(self);
+                self.b.push(Inst::IntToFloat {
+                    from: size_of(arg_ty.unwrap()),
+                    to: fsize_of(ty.unwrap()),
+                    signed: d.opcode == Opcode::FcvtFromSint,
+                    dst,
+                    src,
+                    tmp,
+                });
+            }
+            Opcode::Fpromote | Opcode::Fdemote => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::FloatCvt { from: fsize_of(arg_ty.unwrap()), dst, src });
+            }
+            Opcode::Bitcast => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                match ty.unwrap() {
+                    Type::I32 => self.b.push(Inst::XmmToGpr { size: Size::S32, dst, src }),
+                    Type::I64 => self.b.push(Inst::XmmToGpr { size: Size::S64, dst, src }),
+                    Type::F32 => self.b.push(Inst::GprToXmm { size: Size::S32, dst, src }),
+                    _ => self.b.push(Inst::GprToXmm { size: Size::S64, dst, src }),
+                }
+            }
+            Opcode::Load
+            | Opcode::Uload8
+            | Opcode::Sload8
+            | Opcode::Uload16
+            | Opcode::Sload16
+            | Opcode::Uload32
+            | Opcode::Sload32 => {
+                let Imm::Mem(m) = d.imm else { return Err(self.malformed(i)) };
+                let rty = ty.unwrap();
+                let is64 = size_of(rty) == Size::S64;
+                let bytes = match d.opcode.narrow_bytes() {
+                    Some(n) => n as u64,
+                    None => match rty {
+                        Type::I32 | Type::F32 => 4,
+                        _ => 8,
+                    },
+                };
+                let addr = self.mem_addr(d.args[0], m.offset, bytes);
+                let dst = out(self);
+                let kind = match d.opcode {
+                    Opcode::Uload8 => LoadKind::U8,
+                    Opcode::Sload8 => {
+                        if is64 {
+                            LoadKind::S8To64
+                        } else {
+                            LoadKind::S8To32
+                        }
+                    }
+                    Opcode::Uload16 => LoadKind::U16,
+                    Opcode::Sload16 => {
+                        if is64 {
+                            LoadKind::S16To64
+                        } else {
+                            LoadKind::S16To32
+                        }
+                    }
+                    Opcode::Uload32 => LoadKind::U32,
+                    Opcode::Sload32 => LoadKind::S32To64,
+                    _ => match rty {
+                        Type::F32 | Type::F64 => {
+                            self.b.push(Inst::XmmLoad { size: fsize_of(rty), dst, addr });
+                            return Ok(());
+                        }
+                        Type::I32 => LoadKind::U32,
+                        _ => LoadKind::U64,
+                    },
+                };
+                self.b.push(Inst::Load { kind, dst, addr });
+            }
+            Opcode::Store | Opcode::Istore8 | Opcode::Istore16 | Opcode::Istore32 => {
+                let Imm::Mem(m) = d.imm else { return Err(self.malformed(i)) };
+                let vty = self.f.value_type(d.args[1]);
+                let bytes = match d.opcode.narrow_bytes() {
+                    Some(n) => n as u64,
+                    None => match vty {
+                        Type::I32 | Type::F32 => 4,
+                        _ => 8,
+                    },
+                };
+                let src = self.get(d.args[1]);
+                let addr = self.mem_addr(d.args[0], m.offset, bytes);
+                match vty {
+                    Type::F32 | Type::F64 => self.b.push(Inst::XmmStore { size: fsize_of(vty), src, addr }),
+                    _ => self.b.push(Inst::Store { bytes: bytes as u8, src, addr }),
+                }
+            }
+            Opcode::MemorySize => {
+                let dst = out(self);
+                let len = self.b.vreg(RegClass::Int);
+                self.b.push(Inst::LoadVmctx { dst: len, word: vmctx::MEM_LEN });
+                self.b.push(Inst::ShiftImm { size: Size::S64, op: ShiftOp::Shr, dst, src: len, amount: 16 });
+            }
+            Opcode::MemoryGrow => {
+                let Imm::Memory(m) = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::MemoryGrow, m as u64, 0, &d.args, &d.results);
+            }
+            Opcode::MemoryFill => {
+                let Imm::Memory(m) = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::MemoryFill, m as u64, 0, &d.args, &[]);
+            }
+            Opcode::MemoryCopy => {
+                let Imm::MemoryCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::MemoryCopy, dst as u64, src as u64, &d.args, &[]);
+            }
+            Opcode::MemoryInit => {
+                let Imm::MemoryInit { data, memory } = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::MemoryInit, data as u64, memory as u64, &d.args, &[]);
+            }
+            Opcode::DataDrop => {
+                let Imm::Data(x) = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::DataDrop, x as u64, 0, &[], &[]);
+            }
+            Opcode::GlobalGet => {
+                let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
+                let cell = self.b.vreg(RegClass::Int);
+                self.b.push(Inst::LoadVmctx { dst: cell, word: vmctx::GLOBALS + g as usize });
+                let dst = out(self);
+                self.load_slot(dst, ty.unwrap_or_else(|| self.f.value_type(res.unwrap())), Amode::base_disp(cell, 0));
+            }
+            Opcode::GlobalSet => {
+                let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
+                let vty = self.f.value_type(d.args[0]);
+                let src = self.get(d.args[0]);
+                let cell = self.b.vreg(RegClass::Int);
+                self.b.push(Inst::LoadVmctx { dst: cell, word: vmctx::GLOBALS + g as usize });
+                // Keep the whole 64-bit cell defined: i32 values are zero-extended in registers.
+                let sty = if vty == Type::I32 { Type::I64 } else { vty };
+                self.store_slot(src, sty, Amode::base_disp(cell, 0));
+            }
+            Opcode::TableGet | Opcode::TableSet | Opcode::TableSize | Opcode::TableGrow | Opcode::TableFill => {
+                let Imm::Table(t) = d.imm else { return Err(self.malformed(i)) };
+                let lib = match d.opcode {
+                    Opcode::TableGet => LibCall::TableGet,
+                    Opcode::TableSet => LibCall::TableSet,
+                    Opcode::TableSize => LibCall::TableSize,
+                    Opcode::TableGrow => LibCall::TableGrow,
+                    _ => LibCall::TableFill,
+                };
+                self.libcall(lib, t as u64, 0, &d.args, &d.results);
+            }
+            Opcode::TableCopy => {
+                let Imm::TableCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::TableCopy, dst as u64, src as u64, &d.args, &[]);
+            }
+            Opcode::TableInit => {
+                let Imm::TableInit { elem, table } = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::TableInit, elem as u64, table as u64, &d.args, &[]);
+            }
+            Opcode::ElemDrop => {
+                let Imm::Elem(e) = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::ElemDrop, e as u64, 0, &[], &[]);
+            }
+            Opcode::Call => {
+                let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
+                let target = if fi < self.num_imported_funcs {
+                    CallTarget::Lib(LibCall::CallFunc, fi as u64, 0)
+                } else {
+                    CallTarget::Func(fi)
+                };
+                let ins: Vec<(Value, Type)> = d.args.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+                let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+                self.call(target, &ins, &outs);
+            }
+            Opcode::CallIndirect => {
+                let Imm::CallIndirect { type_index, table } = d.imm else { return Err(self.malformed(i)) };
+                let Some((&index, args)) = d.args.split_last() else { return Err(self.malformed(i)) };
+                let mut inputs = vec![index];
+                inputs.extend_from_slice(args);
+                self.libcall(LibCall::CallIndirect, type_index as u64, table as u64, &inputs, &d.results);
+            }
+            Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
+                return Err(self.malformed(i));
+            }
+        }
+        let _ = TrapCode::Unreachable;
+        Ok(())
+    }
+}

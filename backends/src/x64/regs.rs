@@ -1,0 +1,187 @@
+//! x86-64 registers: regalloc2 physical registers, their iced-x86 names, and the
+//! allocatable lists. `r15` is pinned to vmctx and `r11` / `xmm15` are scratch (used by
+//! regalloc2 for move cycles and by single instructions' expansions); `rsp` and `rbp` are
+//! the stack and frame pointers. Nothing else is reserved.
+
+use crate::reg::Reg;
+use crate::regalloc::RegisterLists;
+use iced_x86::Register;
+use regalloc2::{PReg, RegClass};
+
+pub const RAX: u8 = 0;
+pub const RCX: u8 = 1;
+pub const RDX: u8 = 2;
+pub const RBX: u8 = 3;
+pub const RSP: u8 = 4;
+pub const RBP: u8 = 5;
+pub const RSI: u8 = 6;
+pub const RDI: u8 = 7;
+pub const R11: u8 = 11;
+pub const R15: u8 = 15;
+
+pub fn gpr(enc: u8) -> PReg {
+    PReg::new(enc as usize, RegClass::Int)
+}
+
+pub fn xmm(enc: u8) -> PReg {
+    PReg::new(enc as usize, RegClass::Float)
+}
+
+pub fn rsp() -> Reg {
+    Reg::phys(gpr(RSP))
+}
+
+pub fn rbp() -> Reg {
+    Reg::phys(gpr(RBP))
+}
+
+/// The allocatable registers in preference order, and the scratch registers.
+pub fn register_lists() -> RegisterLists {
+    let int = [RAX, RCX, RDX, RSI, RDI, 8, 9, 10, RBX, 12, 13, 14].iter().map(|e| gpr(*e)).collect();
+    let float = (0..15).map(xmm).collect();
+    RegisterLists {
+        int,
+        float,
+        int_scratch: gpr(R11),
+        float_scratch: xmm(15),
+        must_keep: vec![gpr(RAX), gpr(RCX), gpr(RDX)],
+    }
+}
+
+/// Every allocatable register: what a call clobbers.
+pub fn all_allocatable() -> regalloc2::PRegSet {
+    let l = register_lists();
+    let mut s = regalloc2::PRegSet::empty();
+    for p in l.int.iter().chain(l.float.iter()) {
+        s.add(*p);
+    }
+    s
+}
+
+const GPR64: [Register; 16] = [
+    Register::RAX,
+    Register::RCX,
+    Register::RDX,
+    Register::RBX,
+    Register::RSP,
+    Register::RBP,
+    Register::RSI,
+    Register::RDI,
+    Register::R8,
+    Register::R9,
+    Register::R10,
+    Register::R11,
+    Register::R12,
+    Register::R13,
+    Register::R14,
+    Register::R15,
+];
+const GPR32: [Register; 16] = [
+    Register::EAX,
+    Register::ECX,
+    Register::EDX,
+    Register::EBX,
+    Register::ESP,
+    Register::EBP,
+    Register::ESI,
+    Register::EDI,
+    Register::R8D,
+    Register::R9D,
+    Register::R10D,
+    Register::R11D,
+    Register::R12D,
+    Register::R13D,
+    Register::R14D,
+    Register::R15D,
+];
+const GPR16: [Register; 16] = [
+    Register::AX,
+    Register::CX,
+    Register::DX,
+    Register::BX,
+    Register::SP,
+    Register::BP,
+    Register::SI,
+    Register::DI,
+    Register::R8W,
+    Register::R9W,
+    Register::R10W,
+    Register::R11W,
+    Register::R12W,
+    Register::R13W,
+    Register::R14W,
+    Register::R15W,
+];
+const GPR8: [Register; 16] = [
+    Register::AL,
+    Register::CL,
+    Register::DL,
+    Register::BL,
+    Register::SPL,
+    Register::BPL,
+    Register::SIL,
+    Register::DIL,
+    Register::R8L,
+    Register::R9L,
+    Register::R10L,
+    Register::R11L,
+    Register::R12L,
+    Register::R13L,
+    Register::R14L,
+    Register::R15L,
+];
+const XMM: [Register; 16] = [
+    Register::XMM0,
+    Register::XMM1,
+    Register::XMM2,
+    Register::XMM3,
+    Register::XMM4,
+    Register::XMM5,
+    Register::XMM6,
+    Register::XMM7,
+    Register::XMM8,
+    Register::XMM9,
+    Register::XMM10,
+    Register::XMM11,
+    Register::XMM12,
+    Register::XMM13,
+    Register::XMM14,
+    Register::XMM15,
+];
+
+fn enc(r: Reg) -> usize {
+    r.to_preg().expect("allocated register").hw_enc()
+}
+
+pub fn r64(r: Reg) -> Register {
+    GPR64[enc(r)]
+}
+pub fn r32(r: Reg) -> Register {
+    GPR32[enc(r)]
+}
+pub fn r16(r: Reg) -> Register {
+    GPR16[enc(r)]
+}
+pub fn r8(r: Reg) -> Register {
+    GPR8[enc(r)]
+}
+pub fn rx(r: Reg) -> Register {
+    XMM[enc(r)]
+}
+pub fn gpr64_enc(e: u8) -> Register {
+    GPR64[e as usize]
+}
+pub fn gpr32_enc(e: u8) -> Register {
+    GPR32[e as usize]
+}
+pub fn xmm_enc(e: u8) -> Register {
+    XMM[e as usize]
+}
+
+/// Name for printing (`rax`, `xmm3`).
+pub fn preg_name(p: PReg) -> String {
+    match p.class() {
+        RegClass::Int => format!("{:?}", GPR64[p.hw_enc()]).to_lowercase(),
+        _ => format!("{:?}", XMM[p.hw_enc()]).to_lowercase(),
+    }
+}

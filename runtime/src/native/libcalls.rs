@@ -1,0 +1,260 @@
+//! The runtime services compiled code calls (see `wlab_backends::abi::LibCall`): each
+//! reads its operands from the value area, does the work through the store (the same
+//! `ops` the interpreter uses), writes results back, refreshes vmctx's memory words,
+//! and returns 0, or 1 after recording the trap. Nothing here unwinds: compiled code
+//! does, after the libcall returns.
+
+use super::{refresh_memory, CallCtx};
+use crate::ops;
+use crate::raw::{raw_to_val, val_to_raw};
+use crate::store::Store;
+use wlab_backends::abi::{vmctx, LibCall, RoundOp};
+use wlab_ir::interp::{Trap, Val};
+use wlab_ir::{TrapCode, Type};
+
+type LibFn = unsafe extern "sysv64" fn(*mut u64, u64, u64, *mut u64) -> u64;
+
+pub fn address(l: LibCall) -> u64 {
+    let f: LibFn = match l {
+        LibCall::CallFunc => call_func,
+        LibCall::CallIndirect => call_indirect,
+        LibCall::MemoryGrow => memory_grow,
+        LibCall::MemoryFill => memory_fill,
+        LibCall::MemoryCopy => memory_copy,
+        LibCall::MemoryInit => memory_init,
+        LibCall::DataDrop => data_drop,
+        LibCall::TableGet => table_get,
+        LibCall::TableSet => table_set,
+        LibCall::TableSize => table_size,
+        LibCall::TableGrow => table_grow,
+        LibCall::TableFill => table_fill,
+        LibCall::TableCopy => table_copy,
+        LibCall::TableInit => table_init,
+        LibCall::ElemDrop => elem_drop,
+        LibCall::RefFunc => ref_func,
+        LibCall::FloatRound => float_round,
+    };
+    f as usize as u64
+}
+
+/// Runs `body` with the store and instance of this entry, then refreshes memory and
+/// turns the outcome into a status.
+unsafe fn with_ctx(
+    vmctx: *mut u64,
+    body: impl FnOnce(&mut Store, crate::store::InstanceId) -> Result<(), Trap>,
+) -> u64 {
+    let ctx = &mut *(*vmctx.add(vmctx::STORE) as *mut CallCtx);
+    let store = &mut *ctx.store;
+    let r = body(store, ctx.instance);
+    let words = std::slice::from_raw_parts_mut(vmctx, vmctx::GLOBALS);
+    refresh_memory(store, ctx.instance, words);
+    match r {
+        Ok(()) => 0,
+        Err(t) => {
+            *vmctx.add(vmctx::TRAP_CODE) = TrapCode::ALL.iter().position(|c| *c == t.code).unwrap_or(0) as u64;
+            ctx.trap = Some(t);
+            1
+        }
+    }
+}
+
+unsafe fn slot(values: *mut u64, i: usize) -> u64 {
+    *values.add(i)
+}
+
+unsafe fn u32_at(values: *mut u64, i: usize) -> u32 {
+    *values.add(i) as u32
+}
+
+unsafe fn set(values: *mut u64, i: usize, v: u64) {
+    *values.add(i) = v;
+}
+
+fn trap(code: TrapCode) -> Trap {
+    Trap::new(code)
+}
+
+unsafe fn call_with(values: *mut u64, params: &[Type], skip: usize) -> Vec<Val> {
+    params.iter().enumerate().map(|(i, ty)| raw_to_val(slot(values, skip + i), *ty)).collect()
+}
+
+unsafe fn write_results(values: *mut u64, results: &[Val]) {
+    for (i, r) in results.iter().enumerate() {
+        set(values, i, val_to_raw(*r));
+    }
+}
+
+unsafe extern "sysv64" fn call_func(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        let f = store.instance(inst).funcs[a as usize];
+        let sig = store.func(f).sig.clone();
+        let args = call_with(values, &sig.params, 0);
+        let results = store.call(f, &args)?;
+        write_results(values, &results);
+        Ok(())
+    })
+}
+
+unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        let sig = store.instance(inst).info().types[a as usize].clone();
+        let index = u32_at(values, 0);
+        let args = call_with(values, &sig.params, 1);
+        let results = ops::call_indirect(store, inst, b as u32, a as u32, index, &args)?;
+        write_results(values, &results);
+        Ok(())
+    })
+}
+
+unsafe extern "sysv64" fn memory_grow(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        let r = ops::memory_grow(store, inst, a as u32, u32_at(values, 0));
+        set(values, 0, r as u32 as u64);
+        Ok(())
+    })
+}
+
+unsafe extern "sysv64" fn memory_fill(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        let m = store.instance(inst).memories[a as usize];
+        let (dst, val, len) = (u32_at(values, 0) as usize, u32_at(values, 1) as u8, u32_at(values, 2) as usize);
+        let bytes = &mut store.memory_mut(m).bytes;
+        if dst.checked_add(len).is_none_or(|end| end > bytes.len()) {
+            return Err(trap(TrapCode::MemoryOutOfBounds));
+        }
+        bytes[dst..dst + len].fill(val);
+        Ok(())
+    })
+}
+
+unsafe extern "sysv64" fn memory_copy(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        let (md, ms) = (store.instance(inst).memories[a as usize], store.instance(inst).memories[b as usize]);
+        let (dst, src, len) = (u32_at(values, 0) as usize, u32_at(values, 1) as usize, u32_at(values, 2) as usize);
+        let dlen = store.memory(md).bytes.len();
+        let slen = store.memory(ms).bytes.len();
+        if dst.checked_add(len).is_none_or(|e| e > dlen) || src.checked_add(len).is_none_or(|e| e > slen) {
+            return Err(trap(TrapCode::MemoryOutOfBounds));
+        }
+        if md == ms {
+            store.memory_mut(md).bytes.copy_within(src..src + len, dst);
+        } else {
+            let tmp = store.memory(ms).bytes[src..src + len].to_vec();
+            store.memory_mut(md).bytes[dst..dst + len].copy_from_slice(&tmp);
+        }
+        Ok(())
+    })
+}
+
+unsafe extern "sysv64" fn memory_init(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        ops::memory_init(store, inst, b as u32, a as u32, u32_at(values, 0), u32_at(values, 1), u32_at(values, 2))
+            .map_err(trap)
+    })
+}
+
+unsafe extern "sysv64" fn data_drop(vmctx: *mut u64, a: u64, _b: u64, _values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        ops::data_drop(store, inst, a as u32);
+        Ok(())
+    })
+}
+
+fn table_type(store: &Store, inst: crate::store::InstanceId, table: u32) -> Type {
+    let t = store.instance(inst).tables[table as usize];
+    store.table(t).elem
+}
+
+unsafe extern "sysv64" fn table_get(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        let v = ops::table_get(store, inst, a as u32, u32_at(values, 0)).map_err(trap)?;
+        set(values, 0, val_to_raw(v));
+        Ok(())
+    })
+}
+
+unsafe extern "sysv64" fn table_set(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        let ty = table_type(store, inst, a as u32);
+        let v = raw_to_val(slot(values, 1), ty);
+        ops::table_set(store, inst, a as u32, u32_at(values, 0), v).map_err(trap)
+    })
+}
+
+unsafe extern "sysv64" fn table_size(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        set(values, 0, ops::table_size(store, inst, a as u32) as u64);
+        Ok(())
+    })
+}
+
+unsafe extern "sysv64" fn table_grow(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        let ty = table_type(store, inst, a as u32);
+        let init = raw_to_val(slot(values, 0), ty);
+        let r = ops::table_grow(store, inst, a as u32, init, u32_at(values, 1));
+        set(values, 0, r as u32 as u64);
+        Ok(())
+    })
+}
+
+unsafe extern "sysv64" fn table_fill(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        let ty = table_type(store, inst, a as u32);
+        let v = raw_to_val(slot(values, 1), ty);
+        ops::table_fill(store, inst, a as u32, u32_at(values, 0), v, u32_at(values, 2)).map_err(trap)
+    })
+}
+
+unsafe extern "sysv64" fn table_copy(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        ops::table_copy(store, inst, a as u32, b as u32, u32_at(values, 0), u32_at(values, 1), u32_at(values, 2))
+            .map_err(trap)
+    })
+}
+
+unsafe extern "sysv64" fn table_init(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        ops::table_init(store, inst, b as u32, a as u32, u32_at(values, 0), u32_at(values, 1), u32_at(values, 2))
+            .map_err(trap)
+    })
+}
+
+unsafe extern "sysv64" fn elem_drop(vmctx: *mut u64, a: u64, _b: u64, _values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        ops::elem_drop(store, inst, a as u32);
+        Ok(())
+    })
+}
+
+unsafe extern "sysv64" fn ref_func(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
+    with_ctx(vmctx, |store, inst| {
+        let f = store.instance(inst).funcs[a as usize];
+        set(values, 0, val_to_raw(Val::FuncRef(Some(f))));
+        Ok(())
+    })
+}
+
+unsafe extern "sysv64" fn float_round(_vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
+    let op = RoundOp::from_u64(a).expect("compiled code passes a valid RoundOp");
+    if b == 1 {
+        let x = f64::from_bits(slot(values, 0));
+        let y = match op {
+            RoundOp::Ceil => x.ceil(),
+            RoundOp::Floor => x.floor(),
+            RoundOp::Trunc => x.trunc(),
+            RoundOp::Nearest => x.round_ties_even(),
+        };
+        set(values, 0, y.to_bits());
+    } else {
+        let x = f32::from_bits(slot(values, 0) as u32);
+        let y = match op {
+            RoundOp::Ceil => x.ceil(),
+            RoundOp::Floor => x.floor(),
+            RoundOp::Trunc => x.trunc(),
+            RoundOp::Nearest => x.round_ties_even(),
+        };
+        set(values, 0, y.to_bits() as u64);
+    }
+    0
+}

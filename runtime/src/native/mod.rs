@@ -1,0 +1,187 @@
+//! The native x86-64 engine: compiles every function with `wlab_backends`, places the
+//! code in executable memory, and runs it through the entry trampoline.
+//!
+//! ```text
+//!  prepare: Module ──compile_function (each)──▶ code + call relocs + trap sites
+//!           trampoline ++ functions ──link──▶ CodeMemory (read + execute)
+//!  call:    vmctx (per entry, see wlab_backends::abi) ──trampoline──▶ function
+//!           libcalls (libcalls.rs) ─▶ Store: memory.grow, tables, imports, call_indirect
+//! ```
+//!
+//! Traps are explicit checks in the code (bounds, division, conversions, stack limit),
+//! which jump to the trampoline's unwind routine; no signal handler is involved, and the
+//! process keeps running. Bounds checks are a compare against the memory length in
+//! vmctx per access (chosen over guard pages because the store's memories are ordinary
+//! growable buffers). This file never interprets wasm.
+
+mod code_memory;
+mod libcalls;
+mod stack_limit;
+
+use crate::engine::{Engine, EngineError, PreparedModule};
+use crate::raw::{raw_to_val, val_to_raw};
+use crate::store::{InstanceId, Store};
+use code_memory::CodeMemory;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use wlab_backends::abi::{vmctx, LibCall};
+use wlab_backends::x64::emit::TrapSite;
+use wlab_backends::{compile_function, AllocOptions, CompileOptions, FunctionStats};
+use wlab_ir::interp::{Trap, Val};
+use wlab_ir::{Module, TrapCode};
+
+/// The x86-64 engine, with its allocation options.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NativeEngine {
+    pub alloc: AllocOptions,
+}
+
+impl Engine for NativeEngine {
+    fn name(&self) -> &'static str {
+        "x86_64"
+    }
+
+    fn prepare(&self, module: Arc<Module>) -> Result<Arc<dyn PreparedModule>, EngineError> {
+        if !cfg!(target_arch = "x86_64") {
+            return Err(EngineError::Unsupported { engine: "x86_64", reason: "this machine is not x86-64".into() });
+        }
+        let mut opts = CompileOptions::new(module.info.num_imported_funcs());
+        opts.alloc = self.alloc;
+        let unsupported = |reason: String| EngineError::Unsupported { engine: "x86_64", reason };
+        if module.info.memories.len() > 1 {
+            return Err(unsupported("more than one memory".into()));
+        }
+        let tramp = wlab_backends::x64::trampoline::entry_trampoline();
+        let mut code = tramp.code.clone();
+        let first = module.info.num_imported_funcs();
+        let mut starts = Vec::new();
+        let mut compiled = Vec::new();
+        for f in &module.functions {
+            let c = compile_function(f, &opts).map_err(|e| unsupported(e.to_string()))?;
+            while code.len() % 16 != 0 {
+                code.push(0xcc);
+            }
+            starts.push(code.len() as u32);
+            code.extend_from_slice(&c.code);
+            compiled.push(c);
+        }
+        // Link calls between functions.
+        let mut traps = BTreeMap::new();
+        let mut stats = Vec::new();
+        for (k, c) in compiled.iter().enumerate() {
+            let base = starts[k];
+            for r in &c.calls {
+                let Some(&target) = r.func.checked_sub(first).and_then(|i| starts.get(i as usize)) else {
+                    return Err(unsupported(format!("call to function {} that is not defined here", r.func)));
+                };
+                let at = (base + r.offset) as usize;
+                let rel = target as i64 - (at as i64 + 4);
+                code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
+            }
+            for t in &c.traps {
+                traps.insert(base + t.offset, (first + k as u32, *t));
+            }
+            stats.push(c.stats);
+        }
+        let memory = CodeMemory::new(&code).map_err(|e| unsupported(format!("cannot map code: {e}")))?;
+        Ok(Arc::new(NativeModule { module, memory, unwind_offset: tramp.unwind_offset, starts, traps, stats }))
+    }
+}
+
+/// A module compiled to x86-64 and mapped.
+pub struct NativeModule {
+    module: Arc<Module>,
+    memory: CodeMemory,
+    unwind_offset: u32,
+    /// Code offset of each defined function.
+    starts: Vec<u32>,
+    /// Trap stub offset → (wasm function index, site).
+    traps: BTreeMap<u32, (u32, TrapSite)>,
+    stats: Vec<FunctionStats>,
+}
+
+impl NativeModule {
+    /// Machine-code statistics of each defined function.
+    pub fn stats(&self) -> &[FunctionStats] {
+        &self.stats
+    }
+}
+
+/// What libcalls find behind vmctx word `STORE` during one entry into compiled code.
+pub(crate) struct CallCtx {
+    pub store: *mut Store,
+    pub instance: InstanceId,
+    /// A trap raised inside a libcall, with its full location.
+    pub trap: Option<Trap>,
+}
+
+type EntryFn = unsafe extern "sysv64" fn(*mut u64, *const u8, *mut u64, u64) -> u64;
+
+/// Builds the vmctx words for `instance`.
+fn build_vmctx(store: &mut Store, instance: InstanceId, ctx: *mut CallCtx, unwind: u64) -> Vec<u64> {
+    let globals = store.instance(instance).globals.clone();
+    let mut w = vec![0u64; vmctx::GLOBALS + globals.len()];
+    w[vmctx::STORE] = ctx as u64;
+    w[vmctx::INSTANCE] = instance.0 as u64;
+    w[vmctx::STACK_LIMIT] = stack_limit::current();
+    w[vmctx::UNWIND] = unwind;
+    for l in LibCall::ALL {
+        w[vmctx::LIBCALLS + l.index()] = libcalls::address(l);
+    }
+    for (g, id) in globals.iter().enumerate() {
+        w[vmctx::GLOBALS + g] = store.global_mut(*id).cell_ptr() as u64;
+    }
+    refresh_memory(store, instance, &mut w);
+    w
+}
+
+/// Copies memory 0's current base and length into vmctx (after anything that may grow it).
+pub(crate) fn refresh_memory(store: &mut Store, instance: InstanceId, w: &mut [u64]) {
+    if let Some(&m) = store.instance(instance).memories.first() {
+        let mem = store.memory_mut(m);
+        w[vmctx::MEM_BASE] = mem.bytes.as_mut_ptr() as u64;
+        w[vmctx::MEM_LEN] = mem.bytes.len() as u64;
+    }
+}
+
+impl PreparedModule for NativeModule {
+    fn module(&self) -> &Arc<Module> {
+        &self.module
+    }
+
+    fn call(&self, store: &mut Store, instance: InstanceId, func_index: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        let first = self.module.info.num_imported_funcs();
+        let k = (func_index - first) as usize;
+        let sig = self.module.info.func_signature(func_index).clone();
+        let mut ctx = CallCtx { store: store as *mut Store, instance, trap: None };
+        let base = self.memory.base();
+        let mut w = build_vmctx(store, instance, &mut ctx, base as u64 + self.unwind_offset as u64);
+        let n = sig.params.len().max(sig.results.len());
+        let mut values = vec![0u64; n];
+        for (i, a) in args.iter().enumerate() {
+            values[i] = val_to_raw(*a);
+        }
+        // SAFETY: the trampoline is the code at offset 0, built for this signature
+        // convention; the function start is inside the mapping; vmctx and values
+        // outlive the call. Compiled code only touches memory through vmctx.
+        let status = unsafe {
+            let entry: EntryFn = std::mem::transmute(base);
+            let f = base.add(self.starts[k] as usize);
+            entry(w.as_mut_ptr(), f, values.as_mut_ptr(), n as u64)
+        };
+        if status == 0 {
+            return Ok(sig.results.iter().enumerate().map(|(i, ty)| raw_to_val(values[i], *ty)).collect());
+        }
+        if let Some(t) = ctx.trap.take() {
+            return Err(t);
+        }
+        let pc = w[vmctx::TRAP_PC].wrapping_sub(base as u64) as u32;
+        let code = TrapCode::ALL.get(w[vmctx::TRAP_CODE] as usize).copied().unwrap_or(TrapCode::Unreachable);
+        let mut trap = Trap::new(code);
+        if let Some((func, site)) = self.traps.get(&pc) {
+            trap.func = Some(*func);
+            trap.srcloc = site.srcloc;
+        }
+        Err(trap)
+    }
+}

@@ -458,6 +458,15 @@ fn reg_offset(n: u8, m: u8, ext: IndexExtend, scaled: bool, width: u32) -> Opera
     Operand::RegRegOffset(n as u16, m as u16, size, style, amount)
 }
 
+/// The address operand of a pre-index (`[rn, #off]!`) or post-index (`[rn], #off`) access.
+fn indexed_mem(n: u8, off: i32, pre: bool) -> Operand {
+    if pre {
+        Operand::RegPreIndex(n as u16, off, true)
+    } else {
+        Operand::RegPostIndex(n as u16, off)
+    }
+}
+
 fn uimm_offsets(rng: &mut Rng, width: u32) -> Vec<u32> {
     let mut out = vec![0, width, 4095 * width, 2048 * width];
     out.push(rng.below(4096) as u32 * width);
@@ -482,6 +491,16 @@ fn check_loadstore(c: &mut Checker, rng: &mut Rng) {
                 let word = loadstore::ldst_unscaled(op, g(t), gs(n), off);
                 c.check(EncForm::LdStUnscaled, word, unscaled_opcode, &[r(rt_size, t), mem]);
             }
+            for off in simm9_offsets(rng) {
+                if n == t && n != 31 {
+                    continue; // write-back to the transfer register: refused
+                }
+                for pre in [false, true] {
+                    let mem = indexed_mem(n, off, pre);
+                    let word = loadstore::ldst_indexed(op, g(t), gs(n), off, pre);
+                    c.check(EncForm::LdStIndexed, word, opcode, &[r(rt_size, t), mem]);
+                }
+            }
             for ext in IndexExtend::ALL {
                 for scaled in [false, true] {
                     let word = loadstore::ldst_reg(op, g(t), gs(n), g(m), ext, scaled);
@@ -502,6 +521,12 @@ fn check_loadstore(c: &mut Checker, rng: &mut Rng) {
                 let mem = Operand::RegPreIndex(n as u16, off, false);
                 let word = loadstore::fp_ldst_unscaled(op, vr(t), gs(n), off);
                 c.check(EncForm::FpLdStUnscaled, word, unscaled_opcode, &[v(size, t), mem]);
+            }
+            for off in simm9_offsets(rng) {
+                for pre in [false, true] {
+                    let word = loadstore::fp_ldst_indexed(op, vr(t), gs(n), off, pre);
+                    c.check(EncForm::FpLdStIndexed, word, opcode, &[v(size, t), indexed_mem(n, off, pre)]);
+                }
             }
             for ext in IndexExtend::ALL {
                 for scaled in [false, true] {
@@ -915,6 +940,9 @@ fn table_agrees_with_llvm_mc() {
             "ldrb w1, [x2, x3, lsl #0]",
         ),
         (loadstore::fp_ldr_literal(FpSize::S, vr(1), 1048572), 0x1c7fffe1, "ldr s1, #1048572"),
+        (loadstore::ldst_indexed(MemOp::StrX, g(19), GprSp::SP, -16, true), 0xf81f0ff3, "str x19, [sp, #-16]!"),
+        (loadstore::ldst_indexed(MemOp::LdrX, g(19), GprSp::SP, 16, false), 0xf84107f3, "ldr x19, [sp], #16"),
+        (loadstore::fp_ldst_indexed(FpMemOp::LdrD, vr(8), gs(2), -256, true), 0xfc500c48, "ldr d8, [x2, #-256]!"),
         (
             pair::ldst_pair(false, X, PairMode::PreIndex, g(29), g(30), GprSp::SP, -16),
             0xa9bf7bfd,
@@ -1013,6 +1041,8 @@ mod out_of_range {
             ("ldr too far", panics(|| loadstore::ldst_uimm(MemOp::LdrW, g(0), gs(1), 4096 * 4))),
             ("ldur 256", panics(|| loadstore::ldst_unscaled(MemOp::LdrX, g(0), gs(1), 256))),
             ("ldur -257", panics(|| loadstore::ldst_unscaled(MemOp::LdrX, g(0), gs(1), -257))),
+            ("ldr pre 256", panics(|| loadstore::ldst_indexed(MemOp::LdrX, g(0), gs(1), 256, true))),
+            ("ldr post writeback clash", panics(|| loadstore::ldst_indexed(MemOp::LdrX, g(1), gs(1), 8, false))),
             ("literal misaligned", panics(|| loadstore::ldr_literal(Size::X, g(0), 2))),
             ("ldp same dest", panics(|| pair::ldst_pair(true, Size::X, PairMode::Offset, g(1), g(1), gs(2), 0))),
             (

@@ -1,5 +1,6 @@
 //! Single-register loads and stores: unsigned scaled 12-bit offset, unscaled signed 9-bit offset
-//! (`ldur`/`stur`), register offset with an optional extend and scale, and PC-relative literal
+//! (`ldur`/`stur`), pre- and post-index with write-back, register offset with an optional extend
+//! and scale, and PC-relative literal
 //! loads, for general registers ([`MemOp`]) and scalar FP registers ([`FpMemOp`]).
 //!
 //! Offsets are in bytes; the encoders check alignment and range but never pick the form: a
@@ -153,6 +154,17 @@ fn unscaled(size: u32, v: u32, opc: u32, rt: u32, rn: GprSp, offset: i32) -> u32
     size << 30 | 0b111 << 27 | v << 26 | opc << 22 | sfield(offset, 9) << 12 | rn.bits() << 5 | rt
 }
 
+fn indexed(size: u32, v: u32, opc: u32, rt: u32, rn: GprSp, offset: i32, pre: bool) -> u32 {
+    size << 30
+        | 0b111 << 27
+        | v << 26
+        | opc << 22
+        | sfield(offset, 9) << 12
+        | if pre { 0b11 } else { 0b01 } << 10
+        | rn.bits() << 5
+        | rt
+}
+
 fn reg(size: u32, v: u32, opc: u32, rt: u32, rn: GprSp, rm: Gpr, ext: IndexExtend, scaled: bool) -> u32 {
     size << 30
         | 0b111 << 27
@@ -178,6 +190,21 @@ pub fn ldst_uimm(op: MemOp, rt: Gpr, rn: GprSp, offset: u32) -> u32 {
 pub fn ldst_unscaled(op: MemOp, rt: Gpr, rn: GprSp, offset: i32) -> u32 {
     let (size, opc) = op.fields();
     unscaled(size, 0, opc, rt.bits(), rn, offset)
+}
+
+/// `op rt, [rn, #offset]!` (`pre`) or `op rt, [rn], #offset` (post): access, and write the
+/// updated address back to `rn`; byte offset in -256..=255. The base may not be the transfer
+/// register unless it is `sp` (CONSTRAINED UNPREDICTABLE).
+pub fn ldst_indexed(op: MemOp, rt: Gpr, rn: GprSp, offset: i32, pre: bool) -> u32 {
+    debug_assert!(rn.is_sp() || rn.bits() != rt.bits(), "write-back to the transfer register");
+    let (size, opc) = op.fields();
+    indexed(size, 0, opc, rt.bits(), rn, offset, pre)
+}
+
+/// `op rt, [rn, #offset]!` / `op rt, [rn], #offset` for an FP register.
+pub fn fp_ldst_indexed(op: FpMemOp, rt: VReg, rn: GprSp, offset: i32, pre: bool) -> u32 {
+    let (size, opc) = op.fields();
+    indexed(size, 1, opc, rt.bits(), rn, offset, pre)
 }
 
 /// `op rt, [rn, rm{, ext #s}]`: the index register extended by `ext` and, when `scaled`, shifted

@@ -97,12 +97,16 @@ enc_forms! {
     LdStUimm,
     /// `loadstore::ldst_unscaled`
     LdStUnscaled,
+    /// `loadstore::ldst_indexed`
+    LdStIndexed,
     /// `loadstore::ldst_reg`
     LdStReg,
     /// `loadstore::fp_ldst_uimm`
     FpLdStUimm,
     /// `loadstore::fp_ldst_unscaled`
     FpLdStUnscaled,
+    /// `loadstore::fp_ldst_indexed`
+    FpLdStIndexed,
     /// `loadstore::fp_ldst_reg`
     FpLdStReg,
     /// `loadstore::ldr_literal`

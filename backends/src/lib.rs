@@ -10,6 +10,7 @@
 //! between compiled code and the runtime (the vmctx layout, the value area, libcalls)
 //! is written once, in [`abi`].
 
+pub mod aarch64;
 pub mod abi;
 pub mod compile;
 pub mod machinst;

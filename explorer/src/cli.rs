@@ -39,6 +39,36 @@ pub enum Command {
         /// Do not show the wasm operators.
         #[arg(long)]
         no_wasm: bool,
+        /// Compile for a target and show VCode, allocation, disassembly and stats (`x86_64`).
+        #[arg(long)]
+        target: Option<String>,
+        #[command(flatten)]
+        alloc: AllocArgs,
+        /// Disassembly syntax: `intel` or `att`.
+        #[arg(long, default_value = "intel")]
+        syntax: String,
+        /// Interleave the disassembly with the IR instructions and wasm offsets it came from.
+        #[arg(long)]
+        interleave: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Compile every function of a module and report machine-code statistics per function
+    /// and for the module (instructions, bytes, loads, stores, calls, spills, reloads, moves).
+    Stats {
+        /// A .wasm or .wat module.
+        module: PathBuf,
+        /// Pipeline to run before compiling (see `wlab passes`).
+        #[arg(long)]
+        passes: Option<String>,
+        /// Target: `x86_64`.
+        #[arg(long, default_value = "x86_64")]
+        target: String,
+        #[command(flatten)]
+        alloc: AllocArgs,
+        /// Same as `--format json`.
+        #[arg(long)]
+        json: bool,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -47,9 +77,14 @@ pub enum Command {
         /// Scripts to run.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Engine: `interp` (the IR interpreter).
+        /// Engine: `interp` (the IR interpreter) or `x86_64` (native code).
         #[arg(long, default_value = "interp")]
         engine: String,
+        /// Pipeline to run on every function before the engine prepares it (e.g. `O2`).
+        #[arg(long)]
+        passes: Option<String>,
+        #[command(flatten)]
+        alloc: AllocArgs,
     },
     /// List the registered passes with their descriptions and arguments.
     Passes,
@@ -71,4 +106,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+}
+
+/// Register allocation options shared by every command that compiles.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct AllocArgs {
+    /// Register allocator: `ion` (default) or `fastalloc`.
+    #[arg(long)]
+    pub regalloc: Option<String>,
+    /// Allocate with only N integer and N float registers (register-pressure experiments).
+    #[arg(long)]
+    pub regs: Option<usize>,
 }

@@ -2,6 +2,8 @@
 //! prints as one line.
 
 use crate::cli::{Command, Format};
+use crate::codegen::CodegenOptions;
+use crate::engines::{make_engine, EngineChoice};
 use crate::explore::{explore_function, render_text, ExploreOptions};
 use crate::CliError;
 use std::io::Write;
@@ -9,10 +11,19 @@ use std::io::Write;
 /// Runs one subcommand; `Ok(code)` is the exit status.
 pub fn run(cmd: Command) -> Result<i32, CliError> {
     match cmd {
-        Command::Explore { module, func, passes, diff, check, no_wasm, format } => {
+        Command::Explore { module, func, passes, diff, check, no_wasm, target, alloc, syntax, interleave, format } => {
+            let codegen = match &target {
+                None => None,
+                Some(t) => Some(CodegenOptions {
+                    target: crate::codegen::parse_target(t)?,
+                    alloc: crate::engines::alloc_options(alloc.regalloc.as_deref(), alloc.regs)?,
+                    syntax: crate::codegen::parse_syntax(&syntax)?,
+                    interleave,
+                }),
+            };
             let bytes = crate::input::read_module(&module)?;
             let m = wlab_ir::translate::translate_module(&bytes)?;
-            let opts = ExploreOptions { passes, diff, check, show_wasm: !no_wasm };
+            let opts = ExploreOptions { passes, diff, check, show_wasm: !no_wasm, codegen, num_imported_funcs: 0 };
             let report = explore_function(&bytes, &m, &func, &opts)?;
             match format {
                 Format::Text => print!("{}", render_text(&report, diff)),
@@ -20,8 +31,26 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
-        Command::Wast { files, engine } => {
-            let engine = wlab_runtime::engine_by_name(&engine).map_err(|e| CliError::Other(e.to_string()))?;
+        Command::Stats { module, passes, target, alloc, json, format } => {
+            let cg = CodegenOptions {
+                target: crate::codegen::parse_target(&target)?,
+                alloc: crate::engines::alloc_options(alloc.regalloc.as_deref(), alloc.regs)?,
+                syntax: wlab_backends::x64::disasm::Syntax::Intel,
+                interleave: false,
+            };
+            let bytes = crate::input::read_module(&module)?;
+            let m = wlab_ir::translate::translate_module(&bytes)?;
+            let stats = crate::stats_codegen::module_stats(&m, passes.as_deref(), &cg)?;
+            if json || format == Format::Json {
+                println!("{}", to_json(&stats));
+            } else {
+                print!("{}", crate::stats_codegen::render(&stats));
+            }
+            Ok(0)
+        }
+        Command::Wast { files, engine, passes, alloc } => {
+            let choice = EngineChoice { engine, passes, regalloc: alloc.regalloc, regs: alloc.regs };
+            let engine = make_engine(&choice)?;
             let (mut passed, mut failed, mut skipped) = (0, 0, 0);
             let stdout = std::io::stdout();
             for f in &files {

@@ -11,6 +11,8 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod codegen;
+pub mod engines;
 pub mod error;
 pub mod explore;
 pub mod filetest;
@@ -18,6 +20,7 @@ pub mod input;
 pub mod pipeline;
 pub mod scaling;
 pub mod select;
+pub mod stats_codegen;
 pub mod wasm_text;
 
 pub use error::CliError;

@@ -742,6 +742,9 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                     e.mov_imm(Register::RDX, Size::S64, *b);
                     e.push(i2!(Code::Mov_r64_rm64, Register::RCX, Register::RSP));
                     e.push(i1(Code::Call_rm64, vmctx_mem(vmctx::LIBCALLS + lib.index())));
+                    // Memory may have moved: reload the pinned heap base.
+                    e.counts.loads += 1;
+                    e.push(i2!(Code::Mov_r64_rm64, Register::R14, vmctx_mem(vmctx::MEM_BASE)));
                     e.push(i2!(Code::Test_rm64_r64, Register::RAX, Register::RAX));
                     let l = e.trap_label(None);
                     e.jcc(CC::NE, l);

@@ -452,8 +452,7 @@ impl Ctx<'_> {
         let a = self.get(addr);
         let tmp = self.b.vreg(RegClass::Int);
         self.b.push(Inst::BoundsCheck { addr: a, end: offset + bytes, tmp });
-        let base = self.b.vreg(RegClass::Int);
-        self.b.push(Inst::LoadVmctx { dst: base, word: vmctx::MEM_BASE });
+        let base = regs::heap_base();
         match i32::try_from(offset) {
             Ok(disp) => Amode { base, index: Some(a), scale: 1, disp },
             Err(_) => {

@@ -39,8 +39,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 interleave: false,
             };
             let bytes = crate::input::read_module(&module)?;
-            let m = wlab_ir::translate::translate_module(&bytes)?;
-            let stats = crate::stats_codegen::module_stats(&m, passes.as_deref(), &cg)?;
+            let stats = crate::stats_codegen::module_stats(&bytes, passes.as_deref(), &cg)?;
             if json || format == Format::Json {
                 println!("{}", to_json(&stats));
             } else {

@@ -35,7 +35,7 @@ pub fn alloc_options(regalloc: Option<&str>, regs: Option<usize>) -> Result<Allo
 pub fn make_engine(choice: &EngineChoice) -> Result<Box<dyn Engine>, CliError> {
     let alloc = alloc_options(choice.regalloc.as_deref(), choice.regs)?;
     let base: Box<dyn Engine> = match choice.engine.as_str() {
-        "x86_64" => Box::new(wlab_runtime::native::NativeEngine { alloc }),
+        "x86_64" => Box::new(wlab_runtime::native::NativeEngine { alloc, features: None }),
         name => {
             if choice.regalloc.is_some() || choice.regs.is_some() {
                 if name == "interp" {

@@ -26,9 +26,28 @@ pub struct ModuleStats {
     pub regs: Option<usize>,
     pub functions: Vec<FunctionRow>,
     pub totals: FunctionStats,
+    pub throughput: Throughput,
 }
 
-pub fn module_stats(module: &Module, passes: Option<&str>, cg: &CodegenOptions) -> Result<ModuleStats, CliError> {
+/// Compile throughput of the whole module (one thread): translate + pipeline + lower +
+/// regalloc + emit, wall clock.
+#[derive(Clone, Debug, Serialize)]
+pub struct Throughput {
+    pub wasm_bytes: usize,
+    pub functions: usize,
+    pub translate_ms: f64,
+    pub pipeline_ms: f64,
+    pub backend_ms: f64,
+    pub total_ms: f64,
+    pub wasm_kb_per_s: f64,
+    pub functions_per_s: f64,
+}
+
+/// Translates `bytes` and compiles every function, timing each stage.
+pub fn module_stats(bytes: &[u8], passes: Option<&str>, cg: &CodegenOptions) -> Result<ModuleStats, CliError> {
+    let t0 = std::time::Instant::now();
+    let module: Module = wlab_ir::translate::translate_module(bytes)?;
+    let translate_ms = t0.elapsed().as_secs_f64() * 1e3;
     let pipeline = passes.map(crate::pipeline::parse_pipeline).transpose()?;
     let first = module.info.num_imported_funcs();
     let mut co = CompileOptions::new(first);
@@ -36,6 +55,7 @@ pub fn module_stats(module: &Module, passes: Option<&str>, cg: &CodegenOptions) 
     co.alloc = cg.alloc;
     let mut rows = Vec::new();
     let mut t = FunctionStats::default();
+    let (mut pipeline_ms, mut backend_ms) = (0.0, 0.0);
     for (k, f) in module.functions.iter().enumerate() {
         let mut f = f.clone();
         let start = std::time::Instant::now();
@@ -43,7 +63,10 @@ pub fn module_stats(module: &Module, passes: Option<&str>, cg: &CodegenOptions) 
             crate::pipeline::apply(&mut f, p)?;
         }
         let pipeline_us = start.elapsed().as_micros() as u64;
+        pipeline_ms += start.elapsed().as_secs_f64() * 1e3;
+        let b = std::time::Instant::now();
         let c = compile_function(&f, &co).map_err(|e| CliError::Other(e.to_string()))?;
+        backend_ms += b.elapsed().as_secs_f64() * 1e3;
         let s = c.stats;
         t.insts += s.insts;
         t.code_bytes += s.code_bytes;
@@ -66,6 +89,17 @@ pub fn module_stats(module: &Module, passes: Option<&str>, cg: &CodegenOptions) 
             stats: s,
         });
     }
+    let total_ms = translate_ms + pipeline_ms + backend_ms;
+    let throughput = Throughput {
+        wasm_bytes: bytes.len(),
+        functions: rows.len(),
+        translate_ms,
+        pipeline_ms,
+        backend_ms,
+        total_ms,
+        wasm_kb_per_s: bytes.len() as f64 / 1024.0 / (total_ms / 1e3),
+        functions_per_s: rows.len() as f64 / (total_ms / 1e3),
+    };
     Ok(ModuleStats {
         target: cg.target.name(),
         pipeline: passes.map(str::to_string),
@@ -73,6 +107,7 @@ pub fn module_stats(module: &Module, passes: Option<&str>, cg: &CodegenOptions) 
         regs: cg.alloc.regs,
         functions: rows,
         totals: t,
+        throughput,
     })
 }
 
@@ -112,5 +147,11 @@ pub fn render(m: &ModuleStats) -> String {
         );
     }
     let _ = writeln!(s, ";; totals: {}", crate::codegen::stats_line(&m.totals));
+    let t = &m.throughput;
+    let _ = writeln!(
+        s,
+        ";; compile: {} bytes, {} functions in {:.1} ms (translate {:.1}, pipeline {:.1}, backend {:.1}): {:.0} KB/s, {:.0} functions/s",
+        t.wasm_bytes, t.functions, t.total_ms, t.translate_ms, t.pipeline_ms, t.backend_ms, t.wasm_kb_per_s, t.functions_per_s
+    );
     s
 }

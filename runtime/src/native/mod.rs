@@ -30,10 +30,12 @@ use wlab_backends::{compile_function, AllocOptions, CompileOptions, FunctionStat
 use wlab_ir::interp::{Trap, Val};
 use wlab_ir::{Module, TrapCode};
 
-/// The x86-64 engine, with its allocation options.
+/// The x86-64 engine, with its allocation options and the CPU features code may use
+/// (`None`: what this machine has; `Some(CpuFeatures::baseline())` tests the fallbacks).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NativeEngine {
     pub alloc: AllocOptions,
+    pub features: Option<wlab_backends::x64::CpuFeatures>,
 }
 
 impl Engine for NativeEngine {
@@ -47,6 +49,9 @@ impl Engine for NativeEngine {
         }
         let mut opts = CompileOptions::new(module.info.num_imported_funcs());
         opts.alloc = self.alloc;
+        if let Some(f) = self.features {
+            opts.features = f;
+        }
         let unsupported = |reason: String| EngineError::Unsupported { engine: "x86_64", reason };
         if module.info.memories.len() > 1 {
             return Err(unsupported("more than one memory".into()));

@@ -51,6 +51,33 @@ pub enum Command {
         #[arg(long, default_value = "interp")]
         engine: String,
     },
+    /// Run a WASI command module's `_start` (or one export with `--invoke`). Exit status:
+    /// the program's `proc_exit` code, or 134 after a trap.
+    Run {
+        /// Engine: see `wlab wast --help` for the names.
+        #[arg(long, default_value = "interp")]
+        engine: String,
+        /// Pipeline to run on every function before preparing, e.g. `O2`.
+        #[arg(long)]
+        passes: Option<String>,
+        /// Grant a host directory to the guest, as `HOST` or `HOST::GUEST` (repeatable).
+        #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+        dirs: Vec<String>,
+        /// Set a guest environment variable (repeatable); nothing is inherited.
+        #[arg(long = "env", value_name = "K=V")]
+        env: Vec<String>,
+        /// Call this export instead of `_start`; the arguments after the module are its values.
+        #[arg(long, value_name = "NAME")]
+        invoke: Option<String>,
+        /// Print compile, instantiate and measured-region (bench.start..bench.end) times on stderr.
+        #[arg(long)]
+        bench_report: bool,
+        /// A .wasm or .wat module.
+        module: PathBuf,
+        /// Arguments for the program (argv[1..]), or the values for `--invoke`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// List the registered passes with their descriptions and arguments.
     Passes,
     /// Measure translation (and optionally a pipeline) on generated functions of

@@ -38,6 +38,9 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             println!("{passed} passed, {failed} failed, {skipped} skipped");
             Ok(if failed > 0 { 1 } else { 0 })
         }
+        Command::Run { engine, passes, dirs, env, invoke, bench_report, module, args } => {
+            crate::run::run(crate::run::RunOptions { module, args, invoke, engine, passes, dirs, env, bench_report })
+        }
         Command::Passes => {
             print!("{}", wlab_passes::registry::describe_passes());
             Ok(0)

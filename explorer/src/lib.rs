@@ -1,7 +1,7 @@
 //! The `wlab` command line and the explorer's renderings.
 //!
 //! ```text
-//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling
+//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling / run (WASI programs)
 //!                                       │
 //!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
 //!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter)
@@ -16,6 +16,7 @@ pub mod explore;
 pub mod filetest;
 pub mod input;
 pub mod pipeline;
+pub mod run;
 pub mod scaling;
 pub mod select;
 pub mod wasm_text;

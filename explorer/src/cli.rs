@@ -78,6 +78,29 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Run benchmark modules on wlab engines and on wasmtime and V8 when present; check
+    /// their stdout and print compile and measured-region medians with ratios.
+    Bench {
+        /// Modules or folders of modules (default: ../shared/bench).
+        paths: Vec<PathBuf>,
+        /// wlab engine to run (repeatable).
+        #[arg(long = "engine", default_value = "interp")]
+        engines: Vec<String>,
+        /// Pipeline for the wlab engines, e.g. `O2`.
+        #[arg(long)]
+        passes: Option<String>,
+        /// Runs per module and engine (interleaved); medians are reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Seconds after which one run is killed and counted as failed.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+        /// Do not run wasmtime or node even when they are present.
+        #[arg(long)]
+        no_peers: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// List the registered passes with their descriptions and arguments.
     Passes,
     /// Measure translation (and optionally a pipeline) on generated functions of

@@ -86,6 +86,56 @@ pub enum Command {
         #[command(flatten)]
         alloc: AllocArgs,
     },
+    /// Run a WASI command module's `_start` (or one export with `--invoke`). Exit status:
+    /// the program's `proc_exit` code, or 134 after a trap.
+    Run {
+        /// Engine: see `wlab wast --help` for the names.
+        #[arg(long, default_value = "interp")]
+        engine: String,
+        /// Pipeline to run on every function before preparing, e.g. `O2`.
+        #[arg(long)]
+        passes: Option<String>,
+        /// Grant a host directory to the guest, as `HOST` or `HOST::GUEST` (repeatable).
+        #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+        dirs: Vec<String>,
+        /// Set a guest environment variable (repeatable); nothing is inherited.
+        #[arg(long = "env", value_name = "K=V")]
+        env: Vec<String>,
+        /// Call this export instead of `_start`; the arguments after the module are its values.
+        #[arg(long, value_name = "NAME")]
+        invoke: Option<String>,
+        /// Print compile, instantiate and measured-region (bench.start..bench.end) times on stderr.
+        #[arg(long)]
+        bench_report: bool,
+        /// A .wasm or .wat module.
+        module: PathBuf,
+        /// Arguments for the program (argv[1..]), or the values for `--invoke`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Run benchmark modules on wlab engines and on wasmtime and V8 when present; check
+    /// their stdout and print compile and measured-region medians with ratios.
+    Bench {
+        /// Modules or folders of modules (default: ../shared/bench).
+        paths: Vec<PathBuf>,
+        /// wlab engine to run (repeatable).
+        #[arg(long = "engine", default_value = "interp")]
+        engines: Vec<String>,
+        /// Pipeline for the wlab engines, e.g. `O2`.
+        #[arg(long)]
+        passes: Option<String>,
+        /// Runs per module and engine (interleaved); medians are reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Seconds after which one run is killed and counted as failed.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+        /// Do not run wasmtime or node even when they are present.
+        #[arg(long)]
+        no_peers: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// List the registered passes with their descriptions and arguments.
     Passes,
     /// Measure translation (and optionally a pipeline) on generated functions of

@@ -167,4 +167,8 @@ pub struct AllocArgs {
     /// Allocate with only N integer and N float registers (register-pressure experiments).
     #[arg(long)]
     pub regs: Option<usize>,
+    /// Linear-memory bounds: `guard` (default: guard regions, no code) or `explicit`
+    /// (a compare before every access).
+    #[arg(long)]
+    pub bounds_checks: Option<String>,
 }

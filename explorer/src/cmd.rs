@@ -19,6 +19,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                     alloc: crate::engines::alloc_options(alloc.regalloc.as_deref(), alloc.regs)?,
                     syntax: crate::codegen::parse_syntax(&syntax)?,
                     interleave,
+                    bounds: crate::engines::bounds_option(alloc.bounds_checks.as_deref())?,
                 }),
             };
             let bytes = crate::input::read_module(&module)?;
@@ -37,6 +38,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 alloc: crate::engines::alloc_options(alloc.regalloc.as_deref(), alloc.regs)?,
                 syntax: wlab_backends::x64::disasm::Syntax::Intel,
                 interleave: false,
+                bounds: crate::engines::bounds_option(alloc.bounds_checks.as_deref())?,
             };
             let bytes = crate::input::read_module(&module)?;
             let stats = crate::stats_codegen::module_stats(&bytes, passes.as_deref(), &cg)?;
@@ -48,7 +50,13 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             Ok(0)
         }
         Command::Wast { files, engine, passes, alloc } => {
-            let choice = EngineChoice { engine, passes, regalloc: alloc.regalloc, regs: alloc.regs };
+            let choice = EngineChoice {
+                engine,
+                passes,
+                regalloc: alloc.regalloc,
+                regs: alloc.regs,
+                bounds_checks: alloc.bounds_checks,
+            };
             let engine = make_engine(&choice)?;
             let (mut passed, mut failed, mut skipped) = (0, 0, 0);
             let stdout = std::io::stdout();

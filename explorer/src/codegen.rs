@@ -17,6 +17,7 @@ pub struct CodegenOptions {
     pub alloc: AllocOptions,
     pub syntax: Syntax,
     pub interleave: bool,
+    pub bounds: wlab_backends::BoundsChecks,
 }
 
 /// Parses `--target` (unknown names list the valid ones).
@@ -56,6 +57,7 @@ pub fn compile_report(
     co.target = opts.target;
     co.alloc = opts.alloc;
     co.keep_text = true;
+    co.bounds = opts.bounds;
     let c = compile_function(func, &co).map_err(|e| CliError::Other(e.to_string()))?;
     let disasm = disassemble(&c.code, opts.syntax);
     let mut interleaved = Vec::new();

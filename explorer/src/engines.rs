@@ -6,7 +6,7 @@
 
 use crate::CliError;
 use std::sync::Arc;
-use wlab_backends::{AllocAlgorithm, AllocOptions};
+use wlab_backends::{AllocAlgorithm, AllocOptions, BoundsChecks};
 use wlab_ir::Module;
 use wlab_passes::pipeline::Pipeline;
 use wlab_runtime::{Engine, EngineError, PreparedModule};
@@ -18,6 +18,17 @@ pub struct EngineChoice {
     pub passes: Option<String>,
     pub regalloc: Option<String>,
     pub regs: Option<usize>,
+    pub bounds_checks: Option<String>,
+}
+
+/// `--bounds-checks` (unknown names list the valid ones).
+pub fn bounds_option(s: Option<&str>) -> Result<BoundsChecks, CliError> {
+    match s {
+        None => Ok(BoundsChecks::Guard),
+        Some(s) => BoundsChecks::from_name(s).ok_or_else(|| {
+            CliError::Other(format!("unknown bounds-check mode `{s}`; valid: {}", BoundsChecks::NAMES.join(", ")))
+        }),
+    }
 }
 
 /// Allocation options from `--regalloc` / `--regs` (unknown names list the valid ones).
@@ -35,11 +46,17 @@ pub fn alloc_options(regalloc: Option<&str>, regs: Option<usize>) -> Result<Allo
 pub fn make_engine(choice: &EngineChoice) -> Result<Box<dyn Engine>, CliError> {
     let alloc = alloc_options(choice.regalloc.as_deref(), choice.regs)?;
     let base: Box<dyn Engine> = match choice.engine.as_str() {
-        "x86_64" => Box::new(wlab_runtime::native::NativeEngine { alloc, features: None }),
+        "x86_64" => Box::new(wlab_runtime::native::NativeEngine {
+            alloc,
+            features: None,
+            bounds: bounds_option(choice.bounds_checks.as_deref())?,
+        }),
         name => {
-            if choice.regalloc.is_some() || choice.regs.is_some() {
+            if choice.regalloc.is_some() || choice.regs.is_some() || choice.bounds_checks.is_some() {
                 if name == "interp" {
-                    return Err(CliError::Other("--regalloc and --regs apply to native engines, not interp".into()));
+                    return Err(CliError::Other(
+                        "--regalloc, --regs and --bounds-checks apply to native engines, not interp".into(),
+                    ));
                 }
             }
             wlab_runtime::engine_by_name(name).map_err(|e| CliError::Other(e.to_string()))?

@@ -10,6 +10,7 @@
 //! ;; func: loop_sum          optional: index, export or name; default every function
 //! ;; target: x86_64          for `test: compile`: also lower, allocate and disassemble
 //! ;; regs: 4                 optional, for `test: compile`: allocatable registers per class
+//! ;; bounds: explicit        optional, for `test: compile`: guard (default) or explicit
 //! ```
 //!
 //! A key is lowercase letters and dashes; any other `word:` line is prose. Every pass
@@ -22,13 +23,27 @@ use crate::CliError;
 use std::path::Path;
 
 /// What a test file asks for.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
     pub test: String,
     pub passes: Option<String>,
     pub func: Option<String>,
     pub target: Option<String>,
     pub regs: Option<usize>,
+    pub bounds: wlab_backends::BoundsChecks,
+}
+
+impl Default for Header {
+    fn default() -> Self {
+        Header {
+            test: String::new(),
+            passes: None,
+            func: None,
+            target: None,
+            regs: None,
+            bounds: wlab_backends::BoundsChecks::Guard,
+        }
+    }
 }
 
 /// Parses the header comment block.
@@ -48,10 +63,14 @@ pub fn parse_header(text: &str) -> Result<Header, String> {
             "passes" => h.passes = Some(value),
             "func" => h.func = Some(value),
             "target" => h.target = Some(value),
+            "bounds" => {
+                h.bounds = wlab_backends::BoundsChecks::from_name(&value)
+                    .ok_or_else(|| format!("`bounds: {value}`: expected guard or explicit"))?
+            }
             "regs" => h.regs = Some(value.parse().map_err(|_| format!("`regs: {value}` is not a number"))?),
             // Prose in the header comment: a key is lowercase letters and dashes only.
             _ if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') => continue,
-            _ => return Err(format!("unknown header key `{key}` (known: test, passes, func, target, regs)")),
+            _ => return Err(format!("unknown header key `{key}` (known: test, passes, func, target, regs, bounds)")),
         }
     }
     match h.test.as_str() {
@@ -77,6 +96,7 @@ pub fn run_filetest(path: &Path) -> Result<String, CliError> {
             alloc: wlab_backends::AllocOptions { regs: header.regs, check: true, ..Default::default() },
             syntax: wlab_backends::x64::disasm::Syntax::Intel,
             interleave: false,
+            bounds: header.bounds,
         }),
         _ => None,
     };

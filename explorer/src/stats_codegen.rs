@@ -53,6 +53,7 @@ pub fn module_stats(bytes: &[u8], passes: Option<&str>, cg: &CodegenOptions) -> 
     let mut co = CompileOptions::new(first);
     co.target = cg.target;
     co.alloc = cg.alloc;
+    co.bounds = cg.bounds;
     let mut rows = Vec::new();
     let mut t = FunctionStats::default();
     let (mut pipeline_ms, mut backend_ms) = (0.0, 0.0);

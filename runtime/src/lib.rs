@@ -22,6 +22,7 @@ pub mod engine;
 pub mod instance;
 pub mod interp_engine;
 pub mod invoke;
+pub mod linear_memory;
 pub mod linker;
 pub mod native;
 pub mod ops;

@@ -17,7 +17,7 @@ fn run(engine: &dyn Engine, bytes: &[u8], args: &[Val]) -> (Vec<Val>, Vec<u8>) {
         let inst = instantiate_module(&mut store, engine, module, &Linker::new()).expect("instantiates");
         let results = invoke(&mut store, inst, "big", args).expect("runs without trapping");
         let mem = store.instance(inst).memories[0];
-        (results, store.memory(mem).bytes.clone())
+        (results, store.memory(mem).bytes.to_vec())
     })
 }
 
@@ -28,7 +28,7 @@ fn large_function_matches_the_interpreter_under_pressure() {
     let args = [Val::I32(5), Val::I32(7)];
     let expected = run(&InterpEngine, &bytes, &args);
     let native = |algorithm, regs| -> Box<dyn Engine> {
-        Box::new(NativeEngine { alloc: AllocOptions { algorithm, regs, check: true }, features: None })
+        Box::new(NativeEngine { alloc: AllocOptions { algorithm, regs, check: true }, ..NativeEngine::default() })
     };
     let configs: Vec<(&str, Box<dyn Engine>)> = vec![
         ("ion", native(AllocAlgorithm::Ion, None)),

@@ -1,7 +1,8 @@
 //! The WebAssembly 2.0 spec test suite on every engine configuration: the interpreter
 //! and native x86-64, each as translated (O0) and after the O2 pipeline, plus x86-64
 //! with the fast allocator, with only 4 registers per class (everything spills) and
-//! with SSE2 only (the fallbacks for lzcnt/tzcnt/popcnt/round).
+//! with SSE2 only (the fallbacks for lzcnt/tzcnt/popcnt/round), and with explicit
+//! bounds checks instead of guard regions.
 //! Native code is allocated with regalloc2's checker on. One trial per configuration
 //! and non-SIMD script (`<config>/<script>`), failing with one line per failed check;
 //! the totals per configuration close the run.
@@ -21,12 +22,20 @@ use wlab_runtime::{Engine, InterpEngine};
 /// (name, engine, pipeline)
 fn configs() -> Vec<(&'static str, fn() -> Box<dyn Engine>, Option<&'static str>)> {
     fn native(algorithm: AllocAlgorithm, regs: Option<usize>) -> Box<dyn Engine> {
-        Box::new(NativeEngine { alloc: AllocOptions { algorithm, regs, check: true }, features: None })
+        Box::new(NativeEngine { alloc: AllocOptions { algorithm, regs, check: true }, ..NativeEngine::default() })
     }
     fn baseline() -> Box<dyn Engine> {
         Box::new(NativeEngine {
             alloc: AllocOptions { check: true, ..AllocOptions::default() },
             features: Some(wlab_backends::x64::CpuFeatures::baseline()),
+            ..NativeEngine::default()
+        })
+    }
+    fn explicit_bounds() -> Box<dyn Engine> {
+        Box::new(NativeEngine {
+            alloc: AllocOptions { check: true, ..AllocOptions::default() },
+            bounds: wlab_backends::BoundsChecks::Explicit,
+            ..NativeEngine::default()
         })
     }
     vec![
@@ -37,6 +46,7 @@ fn configs() -> Vec<(&'static str, fn() -> Box<dyn Engine>, Option<&'static str>
         ("x86_64-fastalloc-O2", || native(AllocAlgorithm::Fastalloc, None), Some("O2")),
         ("x86_64-regs4", || native(AllocAlgorithm::Ion, Some(4)), None),
         ("x86_64-sse2-only-O2", baseline, Some("O2")),
+        ("x86_64-explicit-bounds-O2", explicit_bounds, Some("O2")),
     ]
 }
 

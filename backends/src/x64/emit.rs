@@ -18,10 +18,12 @@ use iced_x86::{Code, Instruction, MemoryOperand, Register};
 use regalloc2::{Allocation, Block as RBlock, Edit, InstOrEdit, Output, RegClass};
 use wlab_ir::{FloatCC, TrapCode};
 
-/// Where compiled code can trap: the stub's offset (what vmctx's trap pc points at).
+/// Where compiled code can trap: a trap stub's offset (what vmctx's trap pc points at),
+/// or, with `fault` set, a linear-memory access whose fault means out of bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct TrapSite {
     pub offset: u32,
+    pub fault: bool,
     /// `None` when the runtime recorded the trap (a libcall failed).
     pub code: Option<TrapCode>,
     pub srcloc: Option<u32>,
@@ -218,6 +220,8 @@ struct Emitter {
     asm: Asm,
     block_labels: Vec<Label>,
     stubs: Vec<(Label, Option<TrapCode>, Option<u32>)>,
+    /// Linear-memory accesses (item position, srcloc): where a fault is a wasm trap.
+    heap_sites: Vec<(usize, Option<u32>)>,
     cur_srcloc: Option<u32>,
     outgoing: u32,
     counts: EmitCounts,
@@ -234,6 +238,14 @@ impl Emitter {
         let l = self.asm.label();
         self.stubs.push((l, code, self.cur_srcloc));
         l
+    }
+
+    /// Records `addr` as a linear-memory access site when it is one (based on the
+    /// pinned heap register), at the position of the instruction about to be pushed.
+    fn note_heap_access(&mut self, addr: &Amode) {
+        if addr.base == regs::heap_base() {
+            self.heap_sites.push((self.asm.pos(), self.cur_srcloc));
+        }
     }
 
     fn jcc_trap(&mut self, cc: CC, code: TrapCode) {
@@ -318,6 +330,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
         asm: Asm::new(),
         block_labels: Vec::new(),
         stubs: Vec::new(),
+        heap_sites: Vec::new(),
         cur_srcloc: None,
         outgoing: outgoing_slots,
         counts: EmitCounts::default(),
@@ -382,15 +395,22 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
         e.push(i1(Code::Jmp_rm64, vmctx_mem(vmctx::UNWIND)));
     }
     let counts = e.counts;
+    let heap_sites = std::mem::take(&mut e.heap_sites);
     let (code, offsets, calls) = e.asm.finish();
     let srcmap = srcmap_pos
         .iter()
         .map(|(pos, ir, sl)| SourceMapEntry { offset: offsets[*pos], ir_inst: *ir, srcloc: *sl })
         .collect();
-    let traps = stub_pos
+    let mut traps: Vec<TrapSite> = stub_pos
         .iter()
-        .map(|(p, code, srcloc)| TrapSite { offset: offsets[*p], code: *code, srcloc: *srcloc })
+        .map(|(p, code, srcloc)| TrapSite { offset: offsets[*p], fault: false, code: *code, srcloc: *srcloc })
         .collect();
+    traps.extend(heap_sites.iter().map(|(p, srcloc)| TrapSite {
+        offset: offsets[*p],
+        fault: true,
+        code: Some(TrapCode::MemoryOutOfBounds),
+        srcloc: *srcloc,
+    }));
     let emitted = Emitted { code, calls, traps, srcmap, allocated_text: text };
     (emitted, counts)
 }
@@ -488,6 +508,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         Load { kind, dst, addr } => {
             e.counts.loads += 1;
+            e.note_heap_access(addr);
             let m = amode(addr);
             let i = match kind {
                 LoadKind::U32 => i2!(Code::Mov_r32_rm32, r32(*dst), m),
@@ -504,6 +525,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         Store { bytes, src, addr } => {
             e.counts.stores += 1;
+            e.note_heap_access(addr);
             let m = amode(addr);
             let i = match bytes {
                 1 => i2!(Code::Mov_rm8_r8, m, r8(*src)),
@@ -645,10 +667,12 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         XmmLoad { size, dst, addr } => {
             e.counts.loads += 1;
+            e.note_heap_access(addr);
             e.push(i2!(fpick(*size, Code::Movss_xmm_xmmm32, Code::Movsd_xmm_xmmm64), rx(*dst), amode(addr)));
         }
         XmmStore { size, src, addr } => {
             e.counts.stores += 1;
+            e.note_heap_access(addr);
             e.push(i2!(fpick(*size, Code::Movss_xmmm32_xmm, Code::Movsd_xmmm64_xmm), amode(addr), rx(*src)));
         }
         GprToXmm { size, dst, src } => match size {

@@ -1,7 +1,9 @@
 ;; test: compile
 ;; target: x86_64
-;; Every access is bounds-checked against the length in vmctx (a trap stub out of line)
-;; and addressed as base + index + offset; narrow loads extend in the load itself.
+;; bounds: explicit
+;; With explicit bounds checks, every access is compared against the length in vmctx
+;; (a trap stub out of line) and addressed as base + index + offset; narrow loads
+;; extend in the load itself.
 (module
   (memory 1)
   (func (export "get") (param i32) (result i32)

@@ -223,6 +223,8 @@ struct Emitter {
     /// Linear-memory accesses (item position, srcloc): where a fault is a wasm trap.
     heap_sites: Vec<(usize, Option<u32>)>,
     cur_srcloc: Option<u32>,
+    /// Where a branch to each block really goes (past blocks that only jump).
+    final_block: Vec<usize>,
     outgoing: u32,
     counts: EmitCounts,
 }
@@ -332,10 +334,10 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
         stubs: Vec::new(),
         heap_sites: Vec::new(),
         cur_srcloc: None,
+        final_block: Vec::new(),
         outgoing: outgoing_slots,
         counts: EmitCounts::default(),
     };
-    e.block_labels = (0..vcode.blocks.len()).map(|_| e.asm.label()).collect();
     let frame = ((outgoing_slots as usize + out.num_spillslots) * 8).div_ceil(16) * 16;
     let mut text = String::new();
     let mut srcmap_pos: Vec<(usize, Option<u32>, Option<u32>)> = Vec::new();
@@ -354,7 +356,40 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
         e.push(i2!(Code::Sub_rm64_imm32, Register::RSP, frame as i32));
     }
 
-    for b in 0..vcode.blocks.len() {
+    // Blocks that only jump (split edges that needed no moves) are not emitted: branches
+    // to them go straight to where they lead.
+    let n = vcode.blocks.len();
+    let jump_only: Vec<Option<usize>> = (0..n)
+        .map(|b| {
+            let r = vcode.block_range(b);
+            let moves = out.block_insts_and_edits(vcode, RBlock::new(b)).any(|it| match it {
+                InstOrEdit::Edit(Edit::Move { from, to }) => from != to,
+                InstOrEdit::Inst(_) => false,
+            });
+            match (&vcode.insts[r.start], r.len(), moves) {
+                (Inst::Jmp { target }, 1, false) if b != 0 => Some(*target as usize),
+                _ => None,
+            }
+        })
+        .collect();
+    e.final_block = (0..n)
+        .map(|b| {
+            let mut cur = b;
+            for _ in 0..n {
+                match jump_only[cur] {
+                    Some(t) => cur = t,
+                    None => return cur,
+                }
+            }
+            b // a cycle of empty blocks: keep it
+        })
+        .collect();
+    let own: Vec<Option<Label>> =
+        (0..n).map(|b| if e.final_block[b] == b { Some(e.asm.label()) } else { None }).collect();
+    e.block_labels = (0..n).map(|b| own[e.final_block[b]].expect("final blocks have labels")).collect();
+    let emitted: Vec<usize> = (0..n).filter(|&b| e.final_block[b] == b).collect();
+    for (k, &b) in emitted.iter().enumerate() {
+        let next = emitted.get(k + 1).copied().unwrap_or(usize::MAX);
         e.asm.bind(e.block_labels[b]);
         text.push_str(&format!("block{b}:\n"));
         for item in out.block_insts_and_edits(vcode, RBlock::new(b)) {
@@ -373,8 +408,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
                     text.push_str(&format!("  {}\n", inst.pretty()));
                     e.cur_srcloc = vcode.srclocs[idx];
                     srcmap_pos.push((e.asm.pos(), vcode.ir_insts[idx], vcode.srclocs[idx]));
-                    // A jump to the next block falls through.
-                    let next = b + 1;
+                    // A jump to the next emitted block falls through.
                     emit_inst(&mut e, &inst, next);
                 }
             }
@@ -715,18 +749,19 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             FSize::F64 => e.push(i2!(Code::Cvtsd2ss_xmm_xmmm64, rx(*dst), rx(*src))),
         },
         Jmp { target } => {
-            if *target as usize != next_block {
+            if e.final_block[*target as usize] != next_block {
                 let l = e.block_labels[*target as usize];
                 e.jmp(l);
             }
         }
         Jcc { cc, taken, not_taken } => {
             let (lt, ln) = (e.block_labels[*taken as usize], e.block_labels[*not_taken as usize]);
-            if *taken as usize == next_block {
+            let (t, f) = (e.final_block[*taken as usize], e.final_block[*not_taken as usize]);
+            if t == next_block {
                 e.jcc(cc.invert(), ln);
             } else {
                 e.jcc(*cc, lt);
-                if *not_taken as usize != next_block {
+                if f != next_block {
                     e.jmp(ln);
                 }
             }

@@ -456,6 +456,15 @@ impl Ctx<'_> {
     }
 
     fn mem_addr(&mut self, addr: Value, offset: u64, bytes: u64) -> Amode {
+        // A constant address (static data) folds into the displacement; with guard
+        // regions nothing else is needed.
+        if self.bounds == crate::compile::BoundsChecks::Guard {
+            if let Some(c) = self.iconst(addr) {
+                if let Ok(disp) = i32::try_from(c as u32 as u64 + offset) {
+                    return Amode { base: regs::heap_base(), index: None, scale: 1, disp };
+                }
+            }
+        }
         let a = self.get(addr);
         if self.bounds == crate::compile::BoundsChecks::Explicit {
             let tmp = self.b.vreg(RegClass::Int);

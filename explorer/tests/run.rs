@@ -380,3 +380,33 @@ fn bench_report_prints_the_three_times_on_stderr() {
     );
     assert!(!err.contains("measured -"), "{err}");
 }
+
+#[test]
+fn stdin_passes_through() {
+    let dir = scratch("stdin");
+    write(
+        &dir.join("echo.wat"),
+        r#"(module
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (i32.store (i32.const 16) (i32.const 1024))
+    (i32.store (i32.const 20) (i32.const 4096))
+    (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (i32.store (i32.const 20) (i32.load (i32.const 24)))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))))"#,
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wlab"))
+        .args(["run", "echo.wat"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"from stdin\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "from stdin\n");
+}

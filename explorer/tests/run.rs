@@ -410,3 +410,30 @@ fn stdin_passes_through() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "from stdin\n");
 }
+
+/// Known wrong (ignored until the translator is fixed): the value of a local leaving a
+/// loop by its first exit is lost when the local is assigned later in the loop body and
+/// not read inside it. Since translate commit 9bd4a27, the lookup for the exit block's
+/// parameter counts only assignments made before the first `br_if`'s end, skips above
+/// the (now sealed) loop header and finds the initial zero; the back edge carries the
+/// later assignment there. This is why bz2 prints `bz2: FAIL`.
+#[test]
+#[ignore]
+fn value_leaving_a_loop_by_an_early_exit_keeps_later_assignments() {
+    let dir = scratch("ssa-loop-exit");
+    write(
+        &dir.join("loop.wat"),
+        r#"(module
+  (func (export "h") (param $n i32) (result i32) (local $x i32) (local $i i32)
+    (block $exit
+      (loop $l
+        (br_if $exit (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $x (i32.add (local.get $i) (i32.const 100)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $exit (i32.eq (local.get $i) (i32.const 1000)))
+        (br $l)))
+    (local.get $x)))"#,
+    );
+    let out = wlab_in(&dir, &["run", "--invoke", "h", "loop.wat", "3"], &[]);
+    assert_eq!(stdout(&out), "i32:102\n", "{}", stderr(&out));
+}

@@ -119,8 +119,12 @@ fn run_on_this_thread(
     define_wasi(&mut store, &mut linker, &ctx);
     define_bench(&mut store, &mut linker, times);
     let info = prepared.module().clone();
-    let instance = instantiate(&mut store, prepared, &linker)
-        .map_err(|e| CliError::Other(format!("cannot instantiate {}: {e}", opts.module.display())))?;
+    let instance = match instantiate(&mut store, prepared, &linker) {
+        Ok(i) => i,
+        // A start function may call proc_exit too.
+        Err(_) if ctx.borrow().exit_code().is_some() => return Ok(ctx.borrow().exit_code().unwrap_or(0) as i32),
+        Err(e) => return Err(CliError::Other(format!("cannot instantiate {}: {e}", opts.module.display()))),
+    };
     // A module without an exported memory can still be invoked; its WASI calls then fail.
     let _ = bind_memory(&ctx, &store, instance);
     times.borrow_mut().record(BenchEvent::InstantiateEnd);

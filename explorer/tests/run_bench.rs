@@ -43,9 +43,19 @@ fn check(folder: &str, stem: &str) {
 }
 
 macro_rules! bench {
-    ($(#[$attr:meta])* $name:ident, $folder:literal, $stem:literal) => {
+    ($name:ident, $folder:literal, $stem:literal) => {
         #[test]
-        $(#[$attr])*
+        fn $name() {
+            check($folder, $stem);
+        }
+    };
+}
+
+/// A module too slow for the default suite on interp (its release-build time is noted).
+macro_rules! slow {
+    ($name:ident, $folder:literal, $stem:literal) => {
+        #[test]
+        #[ignore]
         fn $name() {
             check($folder, $stem);
         }
@@ -59,97 +69,23 @@ bench!(shootout_gimli, "shootout", "shootout-gimli");
 bench!(shootout_keccak, "shootout", "shootout-keccak");
 bench!(shootout_memmove, "shootout", "shootout-memmove");
 bench!(shootout_nestedloop, "shootout", "shootout-nestedloop");
+bench!(shootout_xblabla20, "shootout", "shootout-xblabla20");
+bench!(shootout_xchacha20, "shootout", "shootout-xchacha20");
 
-bench!(
-    /// Known wrong on interp: prints `compressed length: 99` / `bz2: FAIL` (0.2 s): the
-    /// translator or interpreter miscomputes something in the compressor; WASI I/O was
-    /// checked (the 42,000-byte input is read whole).
-    #[ignore]
-    bz2,
-    "bz2",
-    "benchmark"
-);
-bench!(
-    #[ignore]
-    shootout_base64,
-    "shootout",
-    "shootout-base64"
-); // 7.4 s
-bench!(
-    #[ignore]
-    shootout_ctype,
-    "shootout",
-    "shootout-ctype"
-); // 20 s
-bench!(
-    #[ignore]
-    shootout_ed25519,
-    "shootout",
-    "shootout-ed25519"
-); // 308 s
-bench!(
-    #[ignore]
-    shootout_fib2,
-    "shootout",
-    "shootout-fib2"
-); // 105 s
-bench!(
-    #[ignore]
-    shootout_heapsort,
-    "shootout",
-    "shootout-heapsort"
-); // 32 s
-bench!(
-    #[ignore]
-    shootout_matrix,
-    "shootout",
-    "shootout-matrix"
-); // 10 s
-bench!(
-    #[ignore]
-    shootout_minicsv,
-    "shootout",
-    "shootout-minicsv"
-); // 34 s
-bench!(
-    #[ignore]
-    shootout_random,
-    "shootout",
-    "shootout-random"
-); // 1.5 s
-bench!(
-    #[ignore]
-    shootout_ratelimit,
-    "shootout",
-    "shootout-ratelimit"
-); // 1.5 s
-bench!(
-    #[ignore]
-    shootout_seqhash,
-    "shootout",
-    "shootout-seqhash"
-);
-bench!(
-    #[ignore]
-    shootout_sieve,
-    "shootout",
-    "shootout-sieve"
-);
-bench!(
-    #[ignore]
-    shootout_switch,
-    "shootout",
-    "shootout-switch"
-);
-bench!(
-    #[ignore]
-    shootout_xblabla20,
-    "shootout",
-    "shootout-xblabla20"
-);
-bench!(
-    #[ignore]
-    shootout_xchacha20,
-    "shootout",
-    "shootout-xchacha20"
-);
+// Known wrong on interp, so ignored: prints `compressed length: 99` / `bz2: FAIL` (0.2 s).
+// The translator is at fault since commit 9bd4a27 (an SSA lookup for a block parameter's
+// argument ignores assignments made after the predecessor's end, but a loop back edge
+// carries them to it); it passes with ir/src/translate of 61a422e.
+slow!(bz2, "bz2", "benchmark");
+slow!(shootout_base64, "shootout", "shootout-base64"); // 7.4 s
+slow!(shootout_ctype, "shootout", "shootout-ctype"); // 20 s
+slow!(shootout_ed25519, "shootout", "shootout-ed25519"); // 308 s
+slow!(shootout_fib2, "shootout", "shootout-fib2"); // 105 s
+slow!(shootout_heapsort, "shootout", "shootout-heapsort"); // 32 s
+slow!(shootout_matrix, "shootout", "shootout-matrix"); // 10 s
+slow!(shootout_minicsv, "shootout", "shootout-minicsv"); // 34 s
+slow!(shootout_random, "shootout", "shootout-random"); // 1.5 s
+slow!(shootout_ratelimit, "shootout", "shootout-ratelimit"); // 1.5 s
+slow!(shootout_seqhash, "shootout", "shootout-seqhash"); // 302 s
+slow!(shootout_sieve, "shootout", "shootout-sieve"); // 43 s
+slow!(shootout_switch, "shootout", "shootout-switch"); // 0.7 s

@@ -418,7 +418,6 @@ fn stdin_passes_through() {
 /// the (now sealed) loop header and finds the initial zero; the back edge carries the
 /// later assignment there. This is why bz2 prints `bz2: FAIL`.
 #[test]
-#[ignore]
 fn value_leaving_a_loop_by_an_early_exit_keeps_later_assignments() {
     let dir = scratch("ssa-loop-exit");
     write(

@@ -95,6 +95,8 @@ pub enum Command {
         /// Pipeline to run on every function before preparing, e.g. `O2`.
         #[arg(long)]
         passes: Option<String>,
+        #[command(flatten)]
+        alloc: AllocArgs,
         /// Grant a host directory to the guest, as `HOST` or `HOST::GUEST` (repeatable).
         #[arg(long = "dir", value_name = "HOST[::GUEST]")]
         dirs: Vec<String>,
@@ -124,6 +126,8 @@ pub enum Command {
         /// Pipeline for the wlab engines, e.g. `O2`.
         #[arg(long)]
         passes: Option<String>,
+        #[command(flatten)]
+        alloc: AllocArgs,
         /// Runs per module and engine (interleaved); medians are reported.
         #[arg(long, default_value_t = 3)]
         runs: usize,

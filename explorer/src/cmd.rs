@@ -74,12 +74,23 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             println!("{passed} passed, {failed} failed, {skipped} skipped");
             Ok(if failed > 0 { 1 } else { 0 })
         }
-        Command::Run { engine, passes, dirs, env, invoke, bench_report, module, args } => {
-            crate::run::run(crate::run::RunOptions { module, args, invoke, engine, passes, dirs, env, bench_report })
+        Command::Run { engine, passes, alloc, dirs, env, invoke, bench_report, module, args } => {
+            crate::run::run(crate::run::RunOptions {
+                module,
+                args,
+                invoke,
+                engine,
+                passes,
+                alloc,
+                dirs,
+                env,
+                bench_report,
+            })
         }
-        Command::Bench { paths, engines, passes, runs, timeout, no_peers, format } => {
+        Command::Bench { paths, engines, passes, alloc, runs, timeout, no_peers, format } => {
             let timeout = std::time::Duration::from_secs(timeout);
-            let opts = crate::bench::BenchOptions { paths, engines, passes, runs: runs.max(1), timeout, no_peers };
+            let opts =
+                crate::bench::BenchOptions { paths, engines, passes, alloc, runs: runs.max(1), timeout, no_peers };
             let report = crate::bench::bench(&opts)?;
             match format {
                 Format::Text => print!("{}", crate::bench::render(&report)),

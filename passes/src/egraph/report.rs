@@ -1,0 +1,194 @@
+//! What the egraph pass reports per function, as counters the pass manager records and
+//! every tool sums: `iterations`, `stop:<reason>` (1 for the reason it stopped:
+//! `saturated`, `iteration-limit`, `node-limit`, `time-limit`, `other`), `enodes` and
+//! `eclasses` at the end, `idle-iterations` (iterations that applied no rule and grew
+//! nothing: a run that reaches the iteration limit with idle iterations was not
+//! converging, it was waiting — the report makes that visible), and `rule:<name>` (how
+//! many times each rule newly applied). Also the e-graph dump (text; DOT via petgraph
+//! for small graphs). This file never changes the e-graph.
+
+use super::analysis::EG;
+use super::language::Node;
+use crate::pass::PassOutcome;
+use egg::{Id, Runner, StopReason};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::sync::Mutex;
+
+/// Why saturation stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Stop {
+    Saturated,
+    IterationLimit,
+    NodeLimit,
+    TimeLimit,
+    Other,
+}
+
+impl Stop {
+    pub const ALL: [Stop; 5] = [Stop::Saturated, Stop::IterationLimit, Stop::NodeLimit, Stop::TimeLimit, Stop::Other];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stop::Saturated => "saturated",
+            Stop::IterationLimit => "iteration-limit",
+            Stop::NodeLimit => "node-limit",
+            Stop::TimeLimit => "time-limit",
+            Stop::Other => "other",
+        }
+    }
+
+    /// The counter name (`stop:saturated`).
+    pub fn counter(self) -> &'static str {
+        match self {
+            Stop::Saturated => "stop:saturated",
+            Stop::IterationLimit => "stop:iteration-limit",
+            Stop::NodeLimit => "stop:node-limit",
+            Stop::TimeLimit => "stop:time-limit",
+            Stop::Other => "stop:other",
+        }
+    }
+}
+
+/// The saturation of one function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaturationStats {
+    pub iterations: usize,
+    pub stop: Stop,
+    pub enodes: usize,
+    pub eclasses: usize,
+    pub idle_iterations: usize,
+    pub applied: BTreeMap<String, usize>,
+}
+
+impl SaturationStats {
+    pub fn of<IterData>(runner: &Runner<Node, super::analysis::ConstFold, IterData>) -> Self {
+        let stop = match runner.stop_reason {
+            Some(StopReason::Saturated) => Stop::Saturated,
+            Some(StopReason::IterationLimit(_)) => Stop::IterationLimit,
+            Some(StopReason::NodeLimit(_)) => Stop::NodeLimit,
+            Some(StopReason::TimeLimit(_)) => Stop::TimeLimit,
+            Some(StopReason::Other(_)) | None => Stop::Other,
+        };
+        let mut applied = BTreeMap::new();
+        let mut idle = 0;
+        let its = &runner.iterations;
+        for (n, it) in its.iter().enumerate() {
+            for (name, k) in &it.applied {
+                *applied.entry(name.to_string()).or_insert(0) += k;
+            }
+            // An iteration that ran (not the final one refused by a limit) and changed
+            // nothing: no application, same size after as before.
+            let after = its
+                .get(n + 1)
+                .map(|x| (x.egraph_nodes, x.egraph_classes))
+                .unwrap_or((runner.egraph.total_size(), runner.egraph.number_of_classes()));
+            // (The iteration that found saturation is not idle: it is the proof.)
+            if it.stop_reason.is_none() && it.applied.is_empty() && after == (it.egraph_nodes, it.egraph_classes) {
+                idle += 1;
+            }
+        }
+        // egg records the iteration refused by a limit too; count the ones that ran.
+        let iterations = its.iter().filter(|it| it.stop_reason.is_none() || !it.applied.is_empty()).count()
+            + its.last().is_some_and(|it| matches!(it.stop_reason, Some(StopReason::Saturated))) as usize;
+        SaturationStats {
+            iterations,
+            stop,
+            enodes: runner.egraph.total_number_of_nodes(),
+            eclasses: runner.egraph.number_of_classes(),
+            idle_iterations: idle,
+            applied,
+        }
+    }
+
+    /// Adds the counters described in the module docs.
+    pub fn count_into(&self, out: &mut PassOutcome) {
+        out.count("iterations", self.iterations as u64);
+        out.count(self.stop.counter(), 1);
+        out.count("enodes", self.enodes as u64);
+        out.count("eclasses", self.eclasses as u64);
+        if self.idle_iterations > 0 {
+            out.count("idle-iterations", self.idle_iterations as u64);
+        }
+        for (name, n) in &self.applied {
+            out.count(intern(&format!("rule:{name}")), *n as u64);
+        }
+    }
+}
+
+/// Counter names must be `&'static str`; rule names come from files. Each distinct name
+/// is leaked once.
+pub fn intern(s: &str) -> &'static str {
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&n) = names.get(s) {
+        return n;
+    }
+    let n: &'static str = Box::leak(s.to_string().into_boxed_str());
+    names.insert(n);
+    n
+}
+
+fn node_text(eg: &EG, n: &Node) -> String {
+    let kids: Vec<String> = egg::Language::children(n).iter().map(|&c| format!("e{}", eg.find(c))).collect();
+    if kids.is_empty() {
+        n.to_string()
+    } else {
+        format!("({n} {})", kids.join(" "))
+    }
+}
+
+fn class_line(eg: &EG, id: Id) -> String {
+    let c = &eg[id];
+    let mut s = format!("e{id}");
+    if let Some(t) = c.data.ty {
+        let _ = write!(s, " {}", t.name());
+    }
+    if let Some(k) = c.data.konst {
+        let _ = write!(s, " = {k:?}");
+    }
+    let nodes: Vec<String> = c.nodes.iter().map(|n| node_text(eg, n)).collect();
+    let _ = write!(s, ": {}", nodes.join(" | "));
+    s
+}
+
+/// Every e-class with its nodes, one per line, ordered by class id.
+pub fn dump_text(eg: &EG) -> String {
+    let mut ids: Vec<Id> = eg.classes().map(|c| c.id).collect();
+    ids.sort();
+    let mut s = String::new();
+    for id in ids {
+        let _ = writeln!(s, "{}", class_line(eg, id));
+    }
+    s
+}
+
+/// Graphs with more classes than this get no DOT output.
+pub const DOT_MAX_CLASSES: usize = 200;
+
+/// The e-graph as Graphviz DOT (one graph node per e-class, labelled with its nodes;
+/// an edge per child), or `None` when it has more than [`DOT_MAX_CLASSES`] classes.
+pub fn dump_dot(eg: &EG) -> Option<String> {
+    if eg.number_of_classes() > DOT_MAX_CLASSES {
+        return None;
+    }
+    let mut ids: Vec<Id> = eg.classes().map(|c| c.id).collect();
+    ids.sort();
+    let mut g = petgraph::graph::DiGraph::<String, &str>::new();
+    let mut index = BTreeMap::new();
+    for &id in &ids {
+        index.insert(id, g.add_node(class_line(eg, id)));
+    }
+    let mut edges = BTreeSet::new();
+    for &id in &ids {
+        for n in eg[id].nodes.iter() {
+            for &c in egg::Language::children(n) {
+                edges.insert((id, eg.find(c)));
+            }
+        }
+    }
+    for (a, b) in edges {
+        g.add_edge(index[&a], index[&b], "");
+    }
+    Some(format!("{}", petgraph::dot::Dot::with_config(&g, &[petgraph::dot::Config::EdgeNoLabel])))
+}

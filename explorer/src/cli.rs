@@ -39,8 +39,30 @@ pub enum Command {
         /// Do not show the wasm operators.
         #[arg(long)]
         no_wasm: bool,
+        /// Show the saturated e-graph of every `egraph` pass run (e-classes with their
+        /// nodes; Graphviz DOT too for small graphs).
+        #[arg(long)]
+        egraph_dump: bool,
+        /// A rule file added to every `egraph` pass in the pipeline.
+        #[arg(long)]
+        rules: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+    },
+    /// Run a pipeline on every function of a module and summarise per module: stop
+    /// reasons and iterations of the e-graph, top rules, and a row per function.
+    Stats {
+        /// A .wasm or .wat module.
+        module: PathBuf,
+        /// Pipeline to run (see `wlab passes`).
+        #[arg(long, default_value = "egraph")]
+        passes: String,
+        /// A rule file added to every `egraph` pass in the pipeline.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Run WebAssembly spec test scripts (.wast) and report `N passed, N failed, N skipped`.
     Wast {

@@ -9,10 +9,11 @@ use std::io::Write;
 /// Runs one subcommand; `Ok(code)` is the exit status.
 pub fn run(cmd: Command) -> Result<i32, CliError> {
     match cmd {
-        Command::Explore { module, func, passes, diff, check, no_wasm, format } => {
+        Command::Explore { module, func, passes, diff, check, no_wasm, egraph_dump, rules, format } => {
             let bytes = crate::input::read_module(&module)?;
             let m = wlab_ir::translate::translate_module(&bytes)?;
-            let opts = ExploreOptions { passes, diff, check, show_wasm: !no_wasm };
+            let rules = rules.map(|p| p.display().to_string());
+            let opts = ExploreOptions { passes, diff, check, show_wasm: !no_wasm, egraph_dump, rules };
             let report = explore_function(&bytes, &m, &func, &opts)?;
             match format {
                 Format::Text => print!("{}", render_text(&report, diff)),
@@ -37,6 +38,18 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             println!("{passed} passed, {failed} failed, {skipped} skipped");
             Ok(if failed > 0 { 1 } else { 0 })
+        }
+        Command::Stats { module, passes, rules, json } => {
+            let bytes = crate::input::read_module(&module)?;
+            let m = wlab_ir::translate::translate_module(&bytes)?;
+            let rules = rules.map(|p| p.display().to_string());
+            let stats = crate::stats::module_stats(&m, &passes, rules.as_deref())?;
+            if json {
+                println!("{}", to_json(&stats));
+            } else {
+                print!("{}", crate::stats::render_text(&stats));
+            }
+            Ok(0)
         }
         Command::Passes => {
             print!("{}", wlab_passes::registry::describe_passes());

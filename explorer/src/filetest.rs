@@ -8,6 +8,7 @@
 //! ;; test: passes            translate | passes
 //! ;; passes: licm,dce        the pipeline (for `test: passes`)
 //! ;; func: loop_sum          optional: index, export or name; default every function
+//! ;; rules: custom.rules      optional: a rule file (next to the test) for every egraph
 //! ```
 //!
 //! A key is lowercase letters and dashes; any other `word:` line is prose. Every pass
@@ -25,6 +26,7 @@ pub struct Header {
     pub test: String,
     pub passes: Option<String>,
     pub func: Option<String>,
+    pub rules: Option<String>,
 }
 
 /// Parses the header comment block.
@@ -43,9 +45,10 @@ pub fn parse_header(text: &str) -> Result<Header, String> {
             "test" => h.test = value,
             "passes" => h.passes = Some(value),
             "func" => h.func = Some(value),
+            "rules" => h.rules = Some(value),
             // Prose in the header comment: a key is lowercase letters and dashes only.
             _ if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') => continue,
-            _ => return Err(format!("unknown header key `{key}` (known: test, passes, func)")),
+            _ => return Err(format!("unknown header key `{key}` (known: test, passes, func, rules)")),
         }
     }
     match h.test.as_str() {
@@ -63,7 +66,15 @@ pub fn run_filetest(path: &Path) -> Result<String, CliError> {
     let raw = std::fs::read(path).map_err(|error| crate::input::InputError::Read { path: path.to_owned(), error })?;
     let text = String::from_utf8_lossy(&raw);
     let header = parse_header(&text).map_err(|m| CliError::Other(format!("{}: {m}", path.display())))?;
-    let opts = ExploreOptions { passes: header.passes.clone(), diff: true, check: true, show_wasm: false };
+    let rules = header.rules.as_ref().map(|r| path.parent().unwrap_or(Path::new(".")).join(r).display().to_string());
+    let opts = ExploreOptions {
+        passes: header.passes.clone(),
+        diff: true,
+        check: true,
+        show_wasm: false,
+        egraph_dump: false,
+        rules,
+    };
     let mut out = String::new();
     if path.extension().is_some_and(|e| e == "ir") {
         let funcs =
@@ -87,6 +98,10 @@ pub fn run_filetest(path: &Path) -> Result<String, CliError> {
             }
             out.push_str(&render_text(&explore_function(&bytes, &module, sel, &opts)?, true));
         }
+    }
+    // The snapshot names the rule file as the header does, not by its absolute path.
+    if let (Some(full), Some(short)) = (&opts.rules, &header.rules) {
+        out = out.replace(full.as_str(), short);
     }
     Ok(out)
 }

@@ -1,7 +1,7 @@
 //! The `wlab` command line and the explorer's renderings.
 //!
 //! ```text
-//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling
+//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling / stats
 //!                                       │
 //!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
 //!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter)
@@ -18,6 +18,7 @@ pub mod input;
 pub mod pipeline;
 pub mod scaling;
 pub mod select;
+pub mod stats;
 pub mod wasm_text;
 
 pub use error::CliError;

@@ -55,7 +55,9 @@ pub fn lit_of_const(c: Const) -> (Opcode, Type, u64) {
     }
 }
 
-fn eval_meta(op: Meta, lits: &[Option<u64>], ccs: &[Option<Cc>]) -> (Option<u64>, Option<Cc>) {
+/// Evaluates a helper on literal / condition operands (`None`: undefined, e.g. `log2`
+/// of a non-power of two).
+pub fn eval_meta(op: Meta, lits: &[Option<u64>], ccs: &[Option<Cc>]) -> (Option<u64>, Option<Cc>) {
     let l = |n: usize| lits.get(n).copied().flatten();
     let two = |f: fn(u64, u64) -> u64| (l(0).zip(l(1)).map(|(a, b)| f(a, b)), None);
     match op {

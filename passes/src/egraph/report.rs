@@ -3,7 +3,8 @@
 //! `saturated`, `iteration-limit`, `node-limit`, `time-limit`, `other`), `enodes` and
 //! `eclasses` at the end, `idle-iterations` (iterations that applied no rule and grew
 //! nothing: a run that reaches the iteration limit with idle iterations was not
-//! converging, it was waiting — the report makes that visible), and `rule:<name>` (how
+//! converging, it was waiting — the report makes that visible; `stalled` is 1 when the
+//! very last iteration before the limit was idle), and `rule:<name>` (how
 //! many times each rule newly applied). Also the e-graph dump (text; DOT via petgraph
 //! for small graphs). This file never changes the e-graph.
 
@@ -58,6 +59,9 @@ pub struct SaturationStats {
     pub enodes: usize,
     pub eclasses: usize,
     pub idle_iterations: usize,
+    /// Stopped on the iteration limit although its last iteration applied no rule and
+    /// grew nothing: it was not converging, it was waiting (a bug to fix, not to tune).
+    pub stalled: bool,
     pub applied: BTreeMap<String, usize>,
 }
 
@@ -72,6 +76,7 @@ impl SaturationStats {
         };
         let mut applied = BTreeMap::new();
         let mut idle = 0;
+        let mut last_ran_idle = false;
         let its = &runner.iterations;
         for (n, it) in its.iter().enumerate() {
             for (name, k) in &it.applied {
@@ -84,8 +89,9 @@ impl SaturationStats {
                 .map(|x| (x.egraph_nodes, x.egraph_classes))
                 .unwrap_or((runner.egraph.total_size(), runner.egraph.number_of_classes()));
             // (The iteration that found saturation is not idle: it is the proof.)
-            if it.stop_reason.is_none() && it.applied.is_empty() && after == (it.egraph_nodes, it.egraph_classes) {
-                idle += 1;
+            if it.stop_reason.is_none() {
+                last_ran_idle = it.applied.is_empty() && after == (it.egraph_nodes, it.egraph_classes);
+                idle += last_ran_idle as usize;
             }
         }
         // egg records the iteration refused by a limit too; count the ones that ran.
@@ -97,6 +103,7 @@ impl SaturationStats {
             enodes: runner.egraph.total_number_of_nodes(),
             eclasses: runner.egraph.number_of_classes(),
             idle_iterations: idle,
+            stalled: stop == Stop::IterationLimit && last_ran_idle,
             applied,
         }
     }
@@ -109,6 +116,9 @@ impl SaturationStats {
         out.count("eclasses", self.eclasses as u64);
         if self.idle_iterations > 0 {
             out.count("idle-iterations", self.idle_iterations as u64);
+        }
+        if self.stalled {
+            out.count("stalled", 1);
         }
         for (name, n) in &self.applied {
             out.count(intern(&format!("rule:{name}")), *n as u64);
@@ -191,4 +201,26 @@ pub fn dump_dot(eg: &EG) -> Option<String> {
         g.add_edge(index[&a], index[&b], "");
     }
     Some(format!("{}", petgraph::dot::Dot::with_config(&g, &[petgraph::dot::Config::EdgeNoLabel])))
+}
+
+/// The e-graph of `func` as the pass with pipeline arguments `args` (`iters=4`) would
+/// saturate it: the text dump, and DOT when small enough.
+pub fn dump_function(
+    func: &wlab_ir::Function,
+    args: &[(String, crate::registry::ArgValue)],
+) -> Result<(String, Option<String>), crate::PassError> {
+    let pass = super::Egraph::from_args(&super::INFO.args_with(args)?)?;
+    let cfg = wlab_ir::cfg::ControlFlowGraph::new(func);
+    let dom = wlab_ir::dominators::DomTree::new(func, &cfg);
+    let (_, runner) = pass.saturate(func, &dom);
+    let stats = SaturationStats::of(&runner);
+    let mut text = format!(
+        "{} iterations, stop: {}, {} e-nodes, {} e-classes\n",
+        stats.iterations,
+        stats.stop.name(),
+        stats.enodes,
+        stats.eclasses
+    );
+    text.push_str(&dump_text(&runner.egraph));
+    Ok((text, dump_dot(&runner.egraph)))
 }

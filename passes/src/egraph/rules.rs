@@ -158,13 +158,117 @@ pub struct Rule {
     /// `file:line` it came from.
     pub origin: String,
     pub lhs: Pattern<Node>,
-    pub rhs: Pattern<Node>,
+    pub rhs_ast: PatternAst<Node>,
     pub conds: Conds,
+}
+
+/// The right side of a rule, instantiated with its helpers (`(add ?a ?b)`, `(log2 ?c)`)
+/// evaluated on the spot: helper nodes never enter the e-graph (kept there, they would
+/// pile up one per pair of literals met and grow it without bound). When a helper is
+/// undefined for the match (`log2` of a non-power of two), the rule does not apply.
+#[derive(Clone, Debug)]
+pub struct Rhs {
+    pub ast: PatternAst<Node>,
+}
+
+/// A partly instantiated right-side node.
+enum Inst {
+    Class(Id),
+    Lit(u64),
+    Cond(super::language::Cc),
+}
+
+impl Rhs {
+    fn class(eg: &mut egg::EGraph<Node, ConstFold>, x: Inst) -> Id {
+        match x {
+            Inst::Class(id) => id,
+            Inst::Lit(n) => eg.add(Node::Lit(n)),
+            Inst::Cond(c) => eg.add(Node::Cond(c)),
+        }
+    }
+
+    fn inst(&self, eg: &mut egg::EGraph<Node, ConstFold>, id: Id, subst: &Subst) -> Option<Inst> {
+        Some(match &self.ast[id] {
+            ENodeOrVar::Var(v) => Inst::Class(*subst.get(*v)?),
+            ENodeOrVar::ENode(Node::Lit(n)) => Inst::Lit(*n),
+            ENodeOrVar::ENode(Node::Cond(c)) => Inst::Cond(*c),
+            ENodeOrVar::ENode(Node::Opaque(_)) => return None,
+            ENodeOrVar::ENode(Node::Meta { op, args }) => {
+                let mut lits = Vec::new();
+                let mut ccs = Vec::new();
+                for &a in args.iter() {
+                    let (l, c) = match self.inst(eg, a, subst)? {
+                        Inst::Class(id) => (eg[id].data.lit, eg[id].data.cc),
+                        Inst::Lit(n) => (Some(n), None),
+                        Inst::Cond(c) => (None, Some(c)),
+                    };
+                    lits.push(l);
+                    ccs.push(c);
+                }
+                match super::analysis::eval_meta(*op, &lits, &ccs) {
+                    (Some(n), _) => Inst::Lit(n),
+                    (None, Some(c)) => Inst::Cond(c),
+                    (None, None) => return None,
+                }
+            }
+            ENodeOrVar::ENode(Node::Op { op, ty, args }) => {
+                // A 32-bit constant keeps the low 32 bits of a computed literal, as the
+                // e-graph's own constants do: one literal per constant, so reassociation
+                // cannot mint ever new literals for the same number.
+                let narrow = matches!((op, ty), (Opcode::Iconst | Opcode::Fconst, Type::I32 | Type::F32));
+                let mut kids = Vec::with_capacity(args.len());
+                for &a in args.iter() {
+                    let x = match self.inst(eg, a, subst)? {
+                        Inst::Lit(n) if narrow => Inst::Lit(n & 0xffff_ffff),
+                        x => x,
+                    };
+                    kids.push(Rhs::class(eg, x));
+                }
+                Inst::Class(eg.add(Node::Op { op: *op, ty: *ty, args: kids.into() }))
+            }
+        })
+    }
+}
+
+impl egg::Applier<Node, ConstFold> for Rhs {
+    fn apply_one(
+        &self,
+        egraph: &mut egg::EGraph<Node, ConstFold>,
+        eclass: Id,
+        subst: &Subst,
+        _searcher_ast: Option<&PatternAst<Node>>,
+        _rule_name: egg::Symbol,
+    ) -> Vec<Id> {
+        let Some(x) = self.inst(egraph, root(&self.ast), subst) else {
+            return vec![];
+        };
+        let id = Rhs::class(egraph, x);
+        if egraph.union(eclass, id) {
+            vec![eclass]
+        } else {
+            vec![]
+        }
+    }
+
+    fn vars(&self) -> Vec<Var> {
+        let mut vs: Vec<Var> = self
+            .ast
+            .as_ref()
+            .iter()
+            .filter_map(|n| match n {
+                ENodeOrVar::Var(v) => Some(*v),
+                ENodeOrVar::ENode(_) => None,
+            })
+            .collect();
+        vs.sort();
+        vs.dedup();
+        vs
+    }
 }
 
 impl Rule {
     pub fn rewrite(&self) -> Rewrite<Node, ConstFold> {
-        let applier = ConditionalApplier { condition: self.conds.clone(), applier: self.rhs.clone() };
+        let applier = ConditionalApplier { condition: self.conds.clone(), applier: Rhs { ast: self.rhs_ast.clone() } };
         Rewrite::new(self.name.as_str(), self.lhs.clone(), applier).expect("variables were checked when loading")
     }
 }
@@ -290,7 +394,7 @@ fn parse_rule(line: &str, origin: &str) -> Result<Rule, String> {
         name: name.to_string(),
         origin: origin.to_string(),
         lhs: Pattern::new(lhs_ast),
-        rhs: Pattern::new(rhs_ast),
+        rhs_ast,
         conds: Conds(cs),
     })
 }

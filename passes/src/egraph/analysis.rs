@@ -141,6 +141,14 @@ impl egg::Analysis<Node> for ConstFold {
         DidMerge(changed_a, b_less)
     }
 
+    /// No e-matching through cycles: once `x * 65536 * 65537` is found equal to
+    /// `x * 65536` (the constants wrap), the class contains itself under `imul`, and
+    /// matching through that cycle would feed constant reassociation an endless supply
+    /// of new products (65537^k): the graph grew every iteration until the limit.
+    fn allow_ematching_cycles(&self) -> bool {
+        false
+    }
+
     fn modify(egraph: &mut EG, id: Id) {
         let data = egraph[id].data.clone();
         if let Some(c) = data.konst {

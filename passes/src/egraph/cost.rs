@@ -158,8 +158,8 @@ pub const NEVER: u64 = u64::MAX / 4;
 /// Model costs are multiplied by this; the remainder breaks ties deterministically.
 pub const SCALE: u64 = 1024;
 
-/// The egg adapter: the cost of a tree is the sum of its operations (times [`SCALE`]),
-/// plus 1 for each operation with a constant as its first of two operands and a
+/// The egg adapter: the cost of a tree is the sum of its operations (times [`SCALE`];
+/// constants half a unit less), plus 1 for each operation with a constant as its first of two operands and a
 /// non-constant second, so that of two equally cheap forms the one with constants on
 /// the right wins whatever the class numbering (which keeps the pass idempotent).
 pub struct TreeCost<'m> {
@@ -179,7 +179,12 @@ impl CostFunction<Node> for TreeCost<'_> {
                     [a, b] => (konst(*a) && !konst(*b)) as u64,
                     _ => 0,
                 };
-                self.model.op_cost(*op, *ty).max(1) * SCALE + tie
+                match op {
+                    // A constant is cheaper than any operation of the same model cost,
+                    // so a rule that proves a value constant always wins the tie.
+                    Opcode::Iconst | Opcode::Fconst => self.model.op_cost(*op, *ty).max(1) * SCALE - SCALE / 2,
+                    _ => self.model.op_cost(*op, *ty).max(1) * SCALE + tie,
+                }
             }
             Node::Lit(_) | Node::Cond(_) | Node::Opaque(_) => 0,
             Node::Meta { .. } => NEVER,

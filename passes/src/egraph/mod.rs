@@ -51,6 +51,9 @@ use wlab_ir::Function;
 pub const DEFAULT_ITERS: i64 = 16;
 /// Default growth budget in e-nodes (hash-cons entries) beyond the initial graph.
 pub const DEFAULT_NODES: i64 = 20_000;
+/// A rule is held back (egg's backoff) only when it matches more than this many times
+/// per e-node of the initial graph in one iteration.
+pub const MATCHES_PER_NODE: usize = 4;
 /// Default time limit per function, milliseconds.
 pub const DEFAULT_TIME_MS: i64 = 2_000;
 
@@ -129,8 +132,14 @@ impl Egraph {
         let mut built = build::build(func, dom);
         let egraph = std::mem::take(&mut built.egraph);
         let initial = egraph.total_size();
+        // egg's backoff scheduler bans a rule for a few iterations when it matches more
+        // than its limit (1,000 by default) in one iteration. On a large function an
+        // ordinary rule does, and the banned iterations are idle: runs reached the
+        // iteration limit while nothing changed. The limit scales with the graph, so
+        // only rules that match many times per node are held back.
+        let match_limit = (MATCHES_PER_NODE * initial).max(1_000);
         let runner = Runner::default()
-            .with_scheduler(BackoffScheduler::default())
+            .with_scheduler(BackoffScheduler::default().with_initial_match_limit(match_limit))
             .with_iter_limit(self.limits.iters)
             .with_node_limit(initial.saturating_add(self.limits.nodes))
             .with_time_limit(self.limits.time)

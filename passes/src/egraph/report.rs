@@ -224,3 +224,47 @@ pub fn dump_function(
     text.push_str(&dump_text(&runner.egraph));
     Ok((text, dump_dot(&runner.egraph)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::egraph::rules::RuleSet;
+    use crate::testing::B;
+    use egg::BackoffScheduler;
+    use wlab_ir::{Opcode, Type};
+
+    fn runner(limit: usize, iters: usize) -> Runner<Node, crate::egraph::analysis::ConstFold> {
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let zero = b.iconst(b0, Type::I32, 0);
+        let x = b.op(b0, Opcode::Iadd, Type::I32, &[p[0], zero]);
+        let y = b.op(b0, Opcode::Iadd, Type::I32, &[x, zero]);
+        b.ret(b0, &[y]);
+        let cfg = wlab_ir::cfg::ControlFlowGraph::new(&b.f);
+        let dom = wlab_ir::dominators::DomTree::new(&b.f, &cfg);
+        let built = crate::egraph::build::build(&b.f, &dom);
+        let mut set = RuleSet::default();
+        set.add_text("t", "add-zero: (iadd.i32 ?x (iconst.i32 0)) => ?x").unwrap();
+        Runner::default()
+            .with_scheduler(BackoffScheduler::default().with_initial_match_limit(limit))
+            .with_iter_limit(iters)
+            .with_egraph(built.egraph)
+            .run(&set.rewrites())
+    }
+
+    #[test]
+    fn a_run_waiting_on_a_banned_rule_is_reported_stalled() {
+        // Two matches over a limit of 1: egg bans the rule; the iteration does nothing
+        // and the limit of 1 iteration stops the run right after it.
+        let s = SaturationStats::of(&runner(1, 1));
+        assert_eq!(s.stop, Stop::IterationLimit);
+        assert!(s.stalled && s.idle_iterations == 1, "{s:?}");
+        let mut out = PassOutcome::unchanged();
+        s.count_into(&mut out);
+        assert_eq!(out.counters.get("stalled"), Some(&1));
+        // With room to match, the same run saturates and applies the rule twice.
+        let s = SaturationStats::of(&runner(1000, 16));
+        assert_eq!((s.stop, s.stalled, s.idle_iterations), (Stop::Saturated, false, 0), "{s:?}");
+        assert_eq!(s.applied.get("add-zero"), Some(&2));
+    }
+}

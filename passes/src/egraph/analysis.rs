@@ -11,7 +11,7 @@
 use super::language::{Cc, Meta, Node};
 use crate::fold::{fold, Const, Fold};
 use egg::{DidMerge, EGraph, Id};
-use wlab_ir::{Imm, Opcode, Type};
+use wlab_ir::{Imm, IntCC, Opcode, Type};
 
 /// What the analysis knows about one class.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -73,6 +73,14 @@ pub fn eval_meta(op: Meta, lits: &[Option<u64>], ccs: &[Option<Cc>]) -> (Option<
         Meta::Shl => two(|a, b| if b < 64 { a << b } else { 0 }),
         Meta::Inverse => (None, ccs.first().copied().flatten().and_then(Cc::int).map(|c| Cc::Int(c.inverse()))),
         Meta::Swap => (None, ccs.first().copied().flatten().and_then(Cc::int).map(|c| Cc::Int(c.swapped()))),
+        Meta::Reflexive => (
+            ccs.first()
+                .copied()
+                .flatten()
+                .and_then(Cc::int)
+                .map(|c| matches!(c, IntCC::Eq | IntCC::Sle | IntCC::Sge | IntCC::Ule | IntCC::Uge) as u64),
+            None,
+        ),
     }
 }
 
@@ -154,7 +162,7 @@ impl egg::Analysis<Node> for ConstFold {
         if let Some(c) = data.konst {
             let (op, ty, bits) = lit_of_const(c);
             let lit = egraph.add(Node::Lit(bits));
-            let k = egraph.add(Node::Op { op, ty, args: vec![lit].into() });
+            let k = egraph.add(Node::Op { op, ty, args: smallvec::smallvec![lit] });
             egraph.union(id, k);
         }
         if let Some(x) = data.lit {

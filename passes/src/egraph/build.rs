@@ -40,7 +40,7 @@ pub struct Built {
 pub fn add_const(eg: &mut EG, c: Const) -> Id {
     let (op, ty, bits) = super::analysis::lit_of_const(c);
     let lit = eg.add(Node::Lit(bits));
-    eg.add(Node::Op { op, ty, args: vec![lit].into() })
+    eg.add(Node::Op { op, ty, args: smallvec::smallvec![lit] })
 }
 
 /// The extra leading child of a constant or comparison instruction.
@@ -118,8 +118,11 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
                         if let Some(c) = d.args.first().and_then(|c| class_of[c.index()]) {
                             let ne = eg.add(Node::Cond(Cc::of_int(IntCC::Ne)));
                             let zero = add_const(&mut eg, Const::I32(0));
-                            let t =
-                                eg.add(Node::Op { op: Opcode::Icmp, ty: Type::I32, args: vec![ne, c, zero].into() });
+                            let t = eg.add(Node::Op {
+                                op: Opcode::Icmp,
+                                ty: Type::I32,
+                                args: smallvec::smallvec![ne, c, zero],
+                            });
                             truth.push((i, t));
                         }
                     }
@@ -127,7 +130,7 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
             }
         }
     }
-    eg.rebuild();
+    // Not rebuilt here: egg's runner rebuilds before its first iteration.
     Built { egraph: eg, class_of, orig, skeleton, truth, pure_insts }
 }
 

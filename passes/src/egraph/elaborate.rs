@@ -23,6 +23,7 @@ use super::build::Built;
 use super::cost::{TreeCost, NEVER};
 use super::language::{has_imm_child, Node};
 use egg::{Extractor, Id};
+use smallvec::SmallVec;
 use std::collections::HashMap;
 use wlab_ir::dominators::DomTree;
 use wlab_ir::loops::LoopAnalysis;
@@ -40,9 +41,11 @@ pub struct Elaborated {
     pub fallbacks: u64,
     /// Branches whose condition was simplified through its truth class.
     pub branch_conds: u64,
+    /// Whether the function differs from before (instruction lists or operands).
+    pub changed: bool,
 }
 
-type Key = (Opcode, Type, Imm, Vec<Value>);
+type Key = (Opcode, Type, Imm, SmallVec<[Value; 3]>);
 
 /// The extractor elaboration reads.
 pub type Ex<'x> = Extractor<'x, TreeCost<'x>, Node, super::analysis::ConstFold>;
@@ -57,8 +60,8 @@ struct Elab<'a, 'x> {
     orig: &'a [Option<Inst>],
     /// Where each value is defined now (skeleton and placed instructions, params).
     def_block: Vec<Option<Block>>,
-    /// Values computing each (canonical) class, with the block they sit in.
-    avail: HashMap<Id, Vec<(Value, Block)>>,
+    /// Values computing each (canonical) class, with the block they sit in, by class.
+    avail: Vec<SmallVec<[(Value, Block); 1]>>,
     /// Original pure instructions by (operation, operands), not yet placed.
     reusable: HashMap<Key, Vec<Inst>>,
     out: Vec<Vec<Inst>>,
@@ -68,7 +71,7 @@ struct Elab<'a, 'x> {
 }
 
 fn key_of(d: &InstData) -> Option<Key> {
-    Some((d.opcode, d.ty?, d.imm, d.args.clone()))
+    Some((d.opcode, d.ty?, d.imm, d.args.iter().copied().collect()))
 }
 
 impl Elab<'_, '_> {
@@ -77,7 +80,7 @@ impl Elab<'_, '_> {
     }
 
     fn lookup(&self, c: Id, b: Block) -> Option<Value> {
-        self.avail.get(&c)?.iter().find(|(_, p)| self.dom.dominates(*p, b)).map(|(v, _)| *v)
+        self.avail.get(usize::from(c))?.iter().find(|(_, p)| self.dom.dominates(*p, b)).map(|(v, _)| *v)
     }
 
     /// Where an instruction with operands `args` used in `b` goes: `b`, or out of every
@@ -124,7 +127,7 @@ impl Elab<'_, '_> {
             self.def_block.resize(v.index() + 1, None);
         }
         self.def_block[v.index()] = Some(p);
-        self.avail.entry(c).or_default().push((v, p));
+        self.avail[usize::from(c)].push((v, p));
         Some(v)
     }
 
@@ -163,39 +166,42 @@ impl Elab<'_, '_> {
         if self.ex.find_best_cost(root) >= NEVER {
             return None;
         }
-        let mut memo: HashMap<Id, Value> = HashMap::new();
-        let mut open: HashMap<Id, ()> = HashMap::new();
-        let mut stack = vec![(root, false)];
+        // Trees are small: linear maps beat hashing here.
+        let mut memo: SmallVec<[(Id, Value); 8]> = SmallVec::new();
+        let mut open: SmallVec<[Id; 8]> = SmallVec::new();
+        let find = |memo: &[(Id, Value)], c: Id| memo.iter().find(|(k, _)| *k == c).map(|(_, v)| *v);
+        let mut stack: SmallVec<[(Id, bool); 8]> = smallvec::smallvec![(root, false)];
         while let Some((c, children_done)) = stack.pop() {
-            if memo.contains_key(&c) {
+            if find(&memo, c).is_some() {
                 continue;
             }
             if let Some(v) = self.lookup(c, b) {
-                memo.insert(c, v);
+                memo.push((c, v));
                 continue;
             }
             if let Node::Opaque(v) = self.ex.find_best_node(c) {
                 if !self.available(*v, b) {
                     return None;
                 }
-                memo.insert(c, *v);
+                memo.push((c, *v));
                 continue;
             }
             let (op, ty, imm, kids) = self.best(c)?;
             if !children_done {
-                if open.insert(c, ()).is_some() {
+                if open.contains(&c) {
                     return None; // a cycle among best nodes: give up on this tree
                 }
+                open.push(c);
                 stack.push((c, true));
                 stack.extend(kids.iter().rev().map(|&k| (k, false)));
                 continue;
             }
-            let args: Vec<Value> = kids.iter().map(|k| memo[k]).collect();
+            let args: Vec<Value> = kids.iter().map(|&k| find(&memo, k).expect("children first")).collect();
             let rty = super::language::result_type(op, ty);
             let v = self.place(c, InstData::new(op, Some(ty), args, imm), rty, b, home)?;
-            memo.insert(c, v);
+            memo.push((c, v));
         }
-        memo.get(&root).copied()
+        find(&memo, root)
     }
 
     /// The loop depth of `v`'s original definition: what replaces it may not go deeper.
@@ -284,7 +290,7 @@ pub fn elaborate<'a, 'x>(
         class_of: &built.class_of,
         orig: &built.orig,
         def_block: std::mem::take(&mut def_block),
-        avail: HashMap::new(),
+        avail: vec![SmallVec::new(); eg.nodes().len()],
         reusable,
         out: vec![Vec::new(); 0],
         stats: Elaborated::default(),
@@ -315,6 +321,9 @@ pub fn elaborate<'a, 'x>(
                     *a = e.use_value(*a, b);
                 }
             }
+            if args != d.args || dests != d.dests {
+                e.stats.changed = true;
+            }
             let di = e.func.inst_mut(i);
             di.args = args;
             di.dests = dests;
@@ -338,7 +347,10 @@ pub fn elaborate<'a, 'x>(
                 placed_originals += 1;
             }
         }
-        func.blocks[b.index()].insts = out[b.index()].clone();
+        if func.blocks[b.index()].insts != out[b.index()] {
+            stats.changed = true;
+            func.blocks[b.index()].insts = out[b.index()].clone();
+        }
     }
     stats.removed = originals - placed_originals;
     stats

@@ -17,6 +17,11 @@
 //! to what: that is the rules' and the analysis's job.
 
 use egg::{FromOp, Id, Language};
+use smallvec::SmallVec;
+
+/// The children of a node: at most 3 for every opcode the e-graph holds (`select`;
+/// `icmp` with its condition), so they live inline: egg clones nodes constantly.
+pub type Args = SmallVec<[Id; 3]>;
 use std::fmt;
 use wlab_ir::{FloatCC, IntCC, Opcode, Type, Value};
 
@@ -91,6 +96,9 @@ pub enum Meta {
     Inverse,
     /// `(swap ?cc)`: the condition for swapped operands (integer).
     Swap,
+    /// `(reflexive ?cc)`: 1 when `x cc x` holds for every integer x (`eq`, `sle`, ...),
+    /// else 0.
+    Reflexive,
 }
 
 impl Meta {
@@ -107,6 +115,7 @@ impl Meta {
         (Meta::Shl, "shl", 2),
         (Meta::Inverse, "inverse", 1),
         (Meta::Swap, "swap", 1),
+        (Meta::Reflexive, "reflexive", 1),
     ];
 
     pub fn name(self) -> &'static str {
@@ -128,13 +137,13 @@ pub enum Node {
     /// A pure IR operation with its controlling type (the IR's `ty`). Operands in IR
     /// order; `icmp`/`fcmp` have their condition as an extra first child, `iconst` /
     /// `fconst` have one literal child.
-    Op { op: Opcode, ty: Type, args: Box<[Id]> },
+    Op { op: Opcode, ty: Type, args: Args },
     /// A literal number (constant bits, shift amounts).
     Lit(u64),
     /// A comparison condition.
     Cond(Cc),
     /// A helper over literals / conditions.
-    Meta { op: Meta, args: Box<[Id]> },
+    Meta { op: Meta, args: Args },
     /// A value the e-graph does not look into: a block parameter or the result of an
     /// instruction kept in place (loads, calls, trapping operations, ...).
     Opaque(Value),

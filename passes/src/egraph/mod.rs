@@ -115,11 +115,17 @@ impl Egraph {
             nodes: args.int_in("nodes", 0, 1 << 40)? as usize,
             time: Duration::from_millis(args.int_in("time-ms", 1, 3_600_000)? as u64),
         };
-        let mut set = if args.bool("shipped")? { rules::RuleSet::shipped() } else { rules::RuleSet::default() };
-        for path in args.string("rules")?.split(':').filter(|p| !p.is_empty()) {
+        let shipped = args.bool("shipped")?;
+        let mut set = if shipped { rules::RuleSet::shipped() } else { rules::RuleSet::default() };
+        let files: Vec<&str> = args.string("rules")?.split(':').filter(|p| !p.is_empty()).collect();
+        for path in &files {
             set.add_file(path).map_err(|e| PassError::BadArgument(format!("egraph: {e}")))?;
         }
         let cost = cost::by_name(args.string("cost")?).map_err(|e| PassError::BadArgument(format!("egraph: {e}")))?;
+        if shipped && files.is_empty() {
+            // The common case, once per function in a pipeline: no re-parsing.
+            return Ok(Egraph { limits, rules: set, rewrites: rules::RuleSet::shipped_rewrites(), cost });
+        }
         Ok(Egraph::new(set, limits, cost))
     }
 
@@ -158,7 +164,6 @@ impl Pass for Egraph {
         if func.entry().is_none() {
             return Ok(PassOutcome::unchanged());
         }
-        let before = wlab_ir::print_function(func);
         let cfg = ControlFlowGraph::new(func);
         let dom = DomTree::new(func, &cfg);
         let loops = LoopAnalysis::new(func, &cfg, &dom);
@@ -170,7 +175,9 @@ impl Pass for Egraph {
         let mut out = PassOutcome::unchanged();
         stats.count_into(&mut out);
         el_counters(&el, &mut out);
-        if wlab_ir::print_function(func) != before {
+        // Original instructions are reused when unchanged, so equal lists and operands
+        // mean the same printed function.
+        if el.changed {
             out.changed = Changed::Instructions;
         }
         Ok(out)
@@ -192,7 +199,12 @@ fn el_counters(el: &elaborate::Elaborated, out: &mut PassOutcome) {
 
 impl Default for Egraph {
     fn default() -> Self {
-        Egraph::new(rules::RuleSet::shipped(), Limits::default(), Box::new(cost::X86_64))
+        Egraph {
+            limits: Limits::default(),
+            rules: rules::RuleSet::shipped(),
+            rewrites: rules::RuleSet::shipped_rewrites(),
+            cost: Box::new(cost::X86_64),
+        }
     }
 }
 

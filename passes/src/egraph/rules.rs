@@ -224,7 +224,7 @@ impl Rhs {
                     };
                     kids.push(Rhs::class(eg, x));
                 }
-                Inst::Class(eg.add(Node::Op { op: *op, ty: *ty, args: kids.into() }))
+                Inst::Class(eg.add(Node::Op { op: *op, ty: *ty, args: kids.into_iter().collect() }))
             }
         })
     }
@@ -280,13 +280,23 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The shipped rule files.
+    /// The shipped rule files (parsed once per process).
     pub fn shipped() -> RuleSet {
-        let mut set = RuleSet::default();
-        for (name, text) in SHIPPED {
-            set.add_text(name, text).unwrap_or_else(|e| panic!("shipped rule file is broken: {e}"));
-        }
-        set
+        static SET: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        SET.get_or_init(|| {
+            let mut set = RuleSet::default();
+            for (name, text) in SHIPPED {
+                set.add_text(name, text).unwrap_or_else(|e| panic!("shipped rule file is broken: {e}"));
+            }
+            set
+        })
+        .clone()
+    }
+
+    /// The rewrites of [`RuleSet::shipped`] (built once per process).
+    pub fn shipped_rewrites() -> Vec<Rewrite<Node, ConstFold>> {
+        static REWRITES: std::sync::OnceLock<Vec<Rewrite<Node, ConstFold>>> = std::sync::OnceLock::new();
+        REWRITES.get_or_init(|| RuleSet::shipped().rewrites()).clone()
     }
 
     /// Parses `text` (named `file` in errors) and adds its rules; a rule whose name is
@@ -468,14 +478,25 @@ fn infer(ast: &RecExpr<ENodeOrVar<Node>>, id: Id, vars: &mut BTreeMap<Var, Sort>
             Node::Cond(_) => Ok(Sort::Cond),
             Node::Opaque(v) => Err(format!("a rule cannot name the value {v}")),
             Node::Meta { op, args } => {
-                let want = match op {
-                    super::language::Meta::Inverse | super::language::Meta::Swap => Sort::Cond,
-                    _ => Sort::Lit,
+                use super::language::Meta;
+                let (operands, result) = match op {
+                    Meta::Inverse | Meta::Swap => (Sort::Cond, Sort::Cond),
+                    Meta::Reflexive => (Sort::Cond, Sort::Lit),
+                    Meta::Log2
+                    | Meta::Neg
+                    | Meta::Not
+                    | Meta::Add
+                    | Meta::Sub
+                    | Meta::Mul
+                    | Meta::And
+                    | Meta::Or
+                    | Meta::Xor
+                    | Meta::Shl => (Sort::Lit, Sort::Lit),
                 };
                 for a in args.iter() {
-                    expect(ast, *a, want, vars, binds, op.name())?;
+                    expect(ast, *a, operands, vars, binds, op.name())?;
                 }
-                Ok(want)
+                Ok(result)
             }
             Node::Op { op, ty, args } => {
                 let name = format!("{}.{}", op.name(), ty.name());

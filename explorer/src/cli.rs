@@ -71,4 +71,38 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Differential testing: run generated modules on wasmi and on an engine (optionally
+    /// after a pipeline) and report every difference with the seed that reproduces it.
+    Difftest {
+        /// Engine under test (see `wlab wast --help`).
+        #[arg(long, default_value = "interp")]
+        engine: String,
+        /// Pipeline run on every function first, e.g. `O2`.
+        #[arg(long)]
+        passes: Option<String>,
+        /// Modules to generate.
+        #[arg(long, default_value_t = 100)]
+        count: u64,
+        /// Seed of the first module (module i uses seed + i).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Argument sets per exported function.
+        #[arg(long, default_value_t = 4)]
+        arg_sets: usize,
+        /// Most functions per module.
+        #[arg(long, default_value_t = 8)]
+        max_funcs: usize,
+        /// Most instructions per function body.
+        #[arg(long, default_value_t = 60)]
+        max_instructions: usize,
+        /// Worker threads (0: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Write the .wasm of every mismatching module into this directory.
+        #[arg(long)]
+        save: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod difftest;
 pub mod error;
 pub mod explore;
 pub mod filetest;

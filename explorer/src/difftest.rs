@@ -1,0 +1,427 @@
+//! Differential testing: generated modules run on wasmi (the reference) and on a wlab
+//! engine chosen by name, optionally after a pass pipeline; every observable result must
+//! agree. `wlab difftest` and `tests/tests/differential.rs` both call [`run`].
+//!
+//! ```text
+//!  seed+i ─generate─▶ wasm (2.0 scalar, fuel global exported)
+//!                      ├─▶ reference::instantiate (wasmi, safety-net fuel) ─┐
+//!                      └─▶ subject::instantiate_on (translate, pipeline,     │ instantiation outcome
+//!                          Engine::prepare, instantiate)                    ─┘ must agree
+//!  for each argument set, for each exported function (declaration order):
+//!      refill the fuel global on both; call both with the same args (args.rs)
+//!      compare results / trap kinds (compare.rs), then every exported memory and global
+//!  ─▶ ModuleResult: compared | skipped(reason) | mismatch(first difference)
+//!  ─▶ DifftestReport (report.rs), in seed order
+//! ```
+//!
+//! Module `i` of a run uses seed `seed + i`, so `--seed <that> --count 1` reproduces one
+//! module alone. Modules run on worker threads with big stacks; results are gathered
+//! by index, so the report does not depend on the number of threads.
+//!
+//! A panic in the engine under test is caught and reported as a mismatch. What this
+//! file cannot do is stop an engine that never returns: the generated modules end by
+//! construction (their fuel global), so only a wlab bug can hang a run.
+
+pub mod args;
+pub mod compare;
+pub mod generate;
+pub mod reference;
+pub mod report;
+pub mod subject;
+
+use compare::{describe, describe_vals, outcomes_agree, values_agree, Agreement, Outcome};
+use generate::{GenOptions, Generated, Rng, FUEL};
+use reference::{ExportItem, RefProblem, Reference};
+use report::{DifftestReport, Mismatch, Stage};
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use subject::Subject;
+use wlab_ir::interp::Val;
+use wlab_passes::Pipeline;
+use wlab_runtime::Engine;
+
+/// What to run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DifftestOptions {
+    /// Engine name (`wlab_runtime::engine_by_name`).
+    pub engine: String,
+    /// Pipeline run on every function before `prepare` (`O2`, `dce,gvn`, ...).
+    pub passes: Option<String>,
+    pub seed: u64,
+    pub count: u64,
+    pub gen: GenOptions,
+    /// Argument sets per exported function.
+    pub arg_sets: usize,
+    /// Worker threads (0: as many as the machine has cores).
+    pub threads: usize,
+}
+
+impl Default for DifftestOptions {
+    fn default() -> Self {
+        DifftestOptions {
+            engine: "interp".into(),
+            passes: None,
+            seed: 0,
+            count: 100,
+            gen: GenOptions::default(),
+            arg_sets: 4,
+            threads: 0,
+        }
+    }
+}
+
+/// Bad options (the run did not start).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DifftestError {
+    Engine(String),
+    Pipeline(String),
+}
+
+impl fmt::Display for DifftestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DifftestError::Engine(e) => write!(f, "{e}"),
+            DifftestError::Pipeline(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for DifftestError {}
+
+/// Why a module was not compared to the end. None of these is an engine's fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// wasm-smith produced no module from the seed's bytes.
+    Generator,
+    /// wasmi rejected the module (a generator/reference disagreement about 2.0).
+    ReferenceRejected,
+    /// wasmi's safety-net fuel ran out.
+    ReferenceOutOfFuel,
+    /// wasmi failed without a trap (a limit), or a type the harness does not handle.
+    ReferenceOther,
+}
+
+impl SkipReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Generator => "generator produced no module",
+            SkipReason::ReferenceRejected => "reference rejected the module",
+            SkipReason::ReferenceOutOfFuel => "reference ran out of fuel (non-termination)",
+            SkipReason::ReferenceOther => "reference failed without a trap",
+        }
+    }
+
+    fn of(p: &RefProblem) -> SkipReason {
+        match p {
+            RefProblem::Rejected(_) => SkipReason::ReferenceRejected,
+            RefProblem::OutOfFuel => SkipReason::ReferenceOutOfFuel,
+            RefProblem::Unsupported(_) => SkipReason::ReferenceOther,
+        }
+    }
+}
+
+/// What happened to one module.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ModuleResult {
+    Compared { calls: u64, traps: u64, nan_lenient: u64 },
+    Skipped(SkipReason),
+    Mismatch(Box<Mismatch>),
+}
+
+/// Running counts inside one module.
+struct Tally {
+    calls: u64,
+    traps: u64,
+    nan_lenient: u64,
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Builds mismatches for one module.
+struct Ctx<'g> {
+    gen: &'g Generated,
+}
+
+impl Ctx<'_> {
+    fn mismatch(&self, stage: Stage, expected: String, got: String, calls: u64) -> ModuleResult {
+        ModuleResult::Mismatch(Box::new(Mismatch {
+            seed: self.gen.seed,
+            stage,
+            function: None,
+            args: None,
+            export: None,
+            expected,
+            got,
+            calls_before: calls as usize,
+            canonicalize_nans: self.gen.canonicalize_nans,
+        }))
+    }
+
+    fn at_call(&self, m: ModuleResult, function: &str, args: &[Val], export: Option<&str>) -> ModuleResult {
+        match m {
+            ModuleResult::Mismatch(mut b) => {
+                b.function = Some(function.to_string());
+                b.args = Some(describe_vals(args));
+                b.export = export.map(str::to_string);
+                ModuleResult::Mismatch(b)
+            }
+            other => other,
+        }
+    }
+}
+
+/// Generates the module for `seed` and compares `engine` (after `pipeline`) with wasmi
+/// on it. Runs on the calling thread, which needs a big stack for deep recursion
+/// (see `wlab_runtime::run_with_big_stack`).
+pub fn check_module(
+    seed: u64,
+    engine: &dyn Engine,
+    pipeline: Option<&Pipeline>,
+    gen_opts: &GenOptions,
+    arg_sets: usize,
+) -> ModuleResult {
+    let gen = match generate::generate(seed, gen_opts) {
+        Ok(g) => g,
+        Err(_) => return ModuleResult::Skipped(SkipReason::Generator),
+    };
+    let cx = Ctx { gen: &gen };
+    let (exports, reference) = match reference::instantiate(&gen.wasm) {
+        Ok(r) => r,
+        Err(p) => return ModuleResult::Skipped(SkipReason::of(&p)),
+    };
+    let subject = match catch_unwind(AssertUnwindSafe(|| subject::instantiate_on(&gen.wasm, engine, pipeline))) {
+        Err(p) => return cx.mismatch(Stage::Panic, "no panic".into(), panic_message(p), 0),
+        Ok(Err(e)) => {
+            let stage = match e {
+                subject::SubjectError::Translate(_) => Stage::Translate,
+                subject::SubjectError::Pipeline(_) => Stage::Pipeline,
+                subject::SubjectError::Prepare(_) => Stage::Prepare,
+            };
+            return cx.mismatch(stage, "success".into(), e.to_string(), 0);
+        }
+        Ok(Ok(s)) => s,
+    };
+    let (mut reference, mut subject) = match (reference, subject) {
+        (Ok(r), Ok(s)) => (r, s),
+        (Err(Outcome::Error(_)), _) => return ModuleResult::Skipped(SkipReason::ReferenceOther),
+        (Err(e), Err(g)) => {
+            return match outcomes_agree(&e, &g) {
+                Agreement::Differ => cx.mismatch(Stage::Instantiate, describe(&e), describe(&g), 0),
+                Agreement::Exact | Agreement::NanLenient => {
+                    ModuleResult::Compared { calls: 0, traps: 0, nan_lenient: 0 }
+                }
+            };
+        }
+        (Err(e), Ok(_)) => return cx.mismatch(Stage::Instantiate, describe(&e), "instantiated".into(), 0),
+        (Ok(_), Err(g)) => return cx.mismatch(Stage::Instantiate, "instantiated".into(), describe(&g), 0),
+    };
+    let mut tally = Tally { calls: 0, traps: 0, nan_lenient: 0 };
+    let mut rng = Rng::new(seed ^ 0x5eed_0a29_5e75_0000);
+    for set in 0..arg_sets {
+        for item in &exports {
+            let ExportItem::Func { name, params, results } = item else { continue };
+            let args = args::args(params, set, &mut rng);
+            let r = call_once(&cx, &mut reference, &mut subject, &exports, name, &args, results, &mut tally);
+            if let Some(r) = r {
+                return r;
+            }
+        }
+    }
+    ModuleResult::Compared { calls: tally.calls, traps: tally.traps, nan_lenient: tally.nan_lenient }
+}
+
+/// One call on both sides and the state comparison after it; `Some` ends the module.
+#[allow(clippy::too_many_arguments)]
+fn call_once(
+    cx: &Ctx<'_>,
+    reference: &mut Reference,
+    subject: &mut Subject,
+    exports: &[ExportItem],
+    name: &str,
+    args: &[Val],
+    results: &[wlab_ir::Type],
+    tally: &mut Tally,
+) -> Option<ModuleResult> {
+    let fuel = &cx.gen.fuel_export;
+    if let Err(p) = reference.set_global_i32(fuel, FUEL as i32) {
+        return Some(ModuleResult::Skipped(SkipReason::of(&p)));
+    }
+    if !subject.set_global(fuel, Val::I32(FUEL as i32)) {
+        let m = cx.mismatch(Stage::Global, "an exported global".into(), "no such export".into(), tally.calls);
+        return Some(cx.at_call(m, name, args, Some(fuel)));
+    }
+    let expected = match reference.call(name, args, results) {
+        Ok(Outcome::Error(_)) => return Some(ModuleResult::Skipped(SkipReason::ReferenceOther)),
+        Ok(o) => o,
+        Err(p) => return Some(ModuleResult::Skipped(SkipReason::of(&p))),
+    };
+    let got = match catch_unwind(AssertUnwindSafe(|| subject.call(name, args))) {
+        Ok(o) => o,
+        Err(p) => {
+            let m = cx.mismatch(Stage::Panic, describe(&expected), panic_message(p), tally.calls);
+            return Some(cx.at_call(m, name, args, None));
+        }
+    };
+    match outcomes_agree(&expected, &got) {
+        Agreement::Differ => {
+            let m = cx.mismatch(Stage::Call, describe(&expected), describe(&got), tally.calls);
+            return Some(cx.at_call(m, name, args, None));
+        }
+        Agreement::NanLenient => tally.nan_lenient += 1,
+        Agreement::Exact => {}
+    }
+    tally.calls += 1;
+    if matches!(expected, Outcome::Trap(_)) {
+        tally.traps += 1;
+    }
+    for item in exports {
+        match item {
+            ExportItem::Memory { name: mem } => {
+                let (e, g) = (reference.memory(mem), subject.memory(mem));
+                if let Some(diff) = memory_difference(e, g) {
+                    let m = cx.mismatch(Stage::Memory, diff.0, diff.1, tally.calls - 1);
+                    return Some(cx.at_call(m, name, args, Some(mem)));
+                }
+            }
+            ExportItem::Global { name: glob } => {
+                let e = match reference.global(glob) {
+                    Ok(v) => v,
+                    Err(p) => return Some(ModuleResult::Skipped(SkipReason::of(&p))),
+                };
+                let g = subject.global(glob);
+                let agreement = match &g {
+                    Some(g) => values_agree(&e, g),
+                    None => Agreement::Differ,
+                };
+                match agreement {
+                    Agreement::Differ => {
+                        let got = g.map(|g| describe_vals(&[g])).unwrap_or_else(|| "no such export".into());
+                        let m = cx.mismatch(Stage::Global, describe_vals(&[e]), got, tally.calls - 1);
+                        return Some(cx.at_call(m, name, args, Some(glob)));
+                    }
+                    Agreement::NanLenient => tally.nan_lenient += 1,
+                    Agreement::Exact => {}
+                }
+            }
+            ExportItem::Func { .. } | ExportItem::Table { .. } => {}
+        }
+    }
+    None
+}
+
+/// `None` when equal; otherwise (expected, got) descriptions of the first difference.
+fn memory_difference(expected: Option<&[u8]>, got: Option<&[u8]>) -> Option<(String, String)> {
+    match (expected, got) {
+        (Some(e), Some(g)) if e.len() != g.len() => {
+            Some((format!("{} pages", e.len() / 65536), format!("{} pages", g.len() / 65536)))
+        }
+        (Some(e), Some(g)) => {
+            let at = e.iter().zip(g).position(|(a, b)| a != b)?;
+            Some((format!("byte {:#04x} at {at:#x}", e[at]), format!("byte {:#04x} at {at:#x}", g[at])))
+        }
+        (Some(_), None) => Some(("an exported memory".into(), "no such export".into())),
+        (None, _) => None,
+    }
+}
+
+/// Runs `opts.count` modules and reports. Errors only on bad options.
+pub fn run(opts: &DifftestOptions) -> Result<DifftestReport, DifftestError> {
+    let engine = wlab_runtime::engine_by_name(&opts.engine).map_err(|e| DifftestError::Engine(e.to_string()))?;
+    let pipeline = match &opts.passes {
+        Some(p) => Some(Pipeline::parse(p).map_err(|e| DifftestError::Pipeline(format!("bad pipeline `{p}`: {e}")))?),
+        None => None,
+    };
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        n => n,
+    }
+    .min(opts.count.max(1) as usize);
+    let next = AtomicU64::new(0);
+    let results: Mutex<Vec<(u64, ModuleResult)>> = Mutex::new(Vec::with_capacity(opts.count as usize));
+    std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for t in 0..threads {
+            let (engine, pipeline, next, results) = (engine.as_ref(), pipeline.as_ref(), &next, &results);
+            let worker = move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= opts.count {
+                    break;
+                }
+                let r = check_module(opts.seed.wrapping_add(i), engine, pipeline, &opts.gen, opts.arg_sets);
+                results.lock().expect("no worker panics while holding the lock").push((i, r));
+            };
+            let handle = std::thread::Builder::new()
+                .name(format!("difftest-{t}"))
+                .stack_size(wlab_runtime::stack::WASM_STACK_SIZE)
+                .spawn_scoped(scope, worker)
+                .expect("spawning a difftest worker");
+            handles.push(handle);
+        }
+        for h in handles {
+            if let Err(p) = h.join() {
+                std::panic::resume_unwind(p);
+            }
+        }
+    });
+    let mut results = results.into_inner().expect("workers finished");
+    results.sort_by_key(|(i, _)| *i);
+    let mut report = DifftestReport {
+        engine: opts.engine.clone(),
+        passes: opts.passes.clone(),
+        seed: opts.seed,
+        count: opts.count,
+        ..DifftestReport::default()
+    };
+    for (_, r) in results {
+        if r != ModuleResult::Skipped(SkipReason::Generator) {
+            report.generated += 1;
+        }
+        match r {
+            ModuleResult::Compared { calls, traps, nan_lenient } => {
+                report.compared += 1;
+                report.calls += calls;
+                report.traps += traps;
+                report.nan_lenient += nan_lenient;
+            }
+            ModuleResult::Skipped(reason) => *report.skipped.entry(reason.describe().to_string()).or_default() += 1,
+            ModuleResult::Mismatch(m) => {
+                report.compared += 1;
+                report.mismatches.push(*m);
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The wasm bytes of the module for `seed` (to save a failing case), if it generates.
+pub fn module_bytes(seed: u64, gen: &GenOptions) -> Option<Vec<u8>> {
+    generate::generate(seed, gen).ok().map(|g| g.wasm)
+}
+
+/// `wlab difftest`: runs, prints the report (text or JSON), saves mismatching modules
+/// as `<dir>/difftest-<seed>.wasm` when asked; exit status 1 when anything mismatched.
+pub fn command(opts: &DifftestOptions, save: Option<&std::path::Path>, json: bool) -> Result<i32, crate::CliError> {
+    let report = run(opts).map_err(|e| crate::CliError::Other(e.to_string()))?;
+    if let Some(dir) = save {
+        for m in &report.mismatches {
+            if let Some(bytes) = module_bytes(m.seed, &opts.gen) {
+                let path = dir.join(format!("difftest-{}.wasm", m.seed));
+                std::fs::write(&path, bytes)
+                    .map_err(|e| crate::CliError::Other(format!("writing {}: {e}", path.display())))?;
+            }
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).expect("reports serialize"));
+    } else {
+        print!("{}", report.render_text());
+    }
+    Ok(if report.mismatches.is_empty() { 0 } else { 1 })
+}

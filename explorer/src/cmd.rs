@@ -50,26 +50,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
-        Command::Difftest {
-            engine,
-            passes,
-            count,
-            seed,
-            arg_sets,
-            max_funcs,
-            max_instructions,
-            threads,
-            save,
-            json,
-        } => {
-            let gen = crate::difftest::generate::GenOptions {
-                max_funcs,
-                max_instructions,
-                ..crate::difftest::generate::GenOptions::default()
-            };
-            let opts = crate::difftest::DifftestOptions { engine, passes, seed, count, gen, arg_sets, threads };
-            crate::difftest::command(&opts, save.as_deref(), json)
-        }
+        Command::Difftest(args) => crate::difftest::command(&args),
     }
 }
 

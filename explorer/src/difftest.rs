@@ -27,11 +27,12 @@ pub mod compare;
 pub mod generate;
 pub mod reference;
 pub mod report;
+pub mod second_opinion;
 pub mod subject;
 
 use compare::{describe, describe_vals, outcomes_agree, values_agree, Agreement, Outcome};
 use generate::{GenOptions, Generated, Rng, FUEL};
-use reference::{ExportItem, RefProblem, Reference};
+use reference::{ExportItem, Instantiated, RefInstance, RefProblem};
 use report::{DifftestReport, Mismatch, Stage};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -125,16 +126,24 @@ impl SkipReason {
 /// What happened to one module.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ModuleResult {
-    Compared { calls: u64, traps: u64, nan_lenient: u64 },
+    Compared(ModuleStats),
     Skipped(SkipReason),
     Mismatch(Box<Mismatch>),
+    /// wasmi 2.0 differed, but wasmi 0.31 agreed with the engine on everything.
+    ReferenceSuspect(Box<Mismatch>),
 }
 
-/// Running counts inside one module.
-struct Tally {
-    calls: u64,
-    traps: u64,
-    nan_lenient: u64,
+/// Counts for one module.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModuleStats {
+    /// Calls compared.
+    pub calls: u64,
+    /// The trap of each call that trapped (on both sides alike).
+    pub traps: Vec<wlab_ir::TrapCode>,
+    /// Agreements that needed the NaN rule.
+    pub nan_lenient: u64,
+    /// Set when instantiation trapped (on both sides alike), so no call was made.
+    pub instantiation_trap: Option<wlab_ir::TrapCode>,
 }
 
 fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
@@ -178,8 +187,9 @@ impl Ctx<'_> {
 }
 
 /// Generates the module for `seed` and compares `engine` (after `pipeline`) with wasmi
-/// on it. Runs on the calling thread, which needs a big stack for deep recursion
-/// (see `wlab_runtime::run_with_big_stack`).
+/// on it; a difference in behaviour is triaged with the second opinion (wasmi 0.31).
+/// Runs on the calling thread, which needs a big stack for deep recursion (see
+/// `wlab_runtime::run_with_big_stack`).
 pub fn check_module(
     seed: u64,
     engine: &dyn Engine,
@@ -191,11 +201,39 @@ pub fn check_module(
         Ok(g) => g,
         Err(_) => return ModuleResult::Skipped(SkipReason::Generator),
     };
-    let cx = Ctx { gen: &gen };
     let (exports, reference) = match reference::instantiate(&gen.wasm) {
         Ok(r) => r,
         Err(p) => return ModuleResult::Skipped(SkipReason::of(&p)),
     };
+    let first = compare_module(&gen, &exports, reference, engine, pipeline, arg_sets);
+    let ModuleResult::Mismatch(m) = first else { return first };
+    // Only differences in behaviour are triaged; failing to translate, optimise,
+    // prepare or run without panicking is wlab's alone.
+    match m.stage {
+        Stage::Instantiate | Stage::Call | Stage::Memory | Stage::Global => {}
+        Stage::Translate | Stage::Pipeline | Stage::Prepare | Stage::Panic => return ModuleResult::Mismatch(m),
+    }
+    match second_opinion::instantiate(&gen.wasm) {
+        Ok(second) => match compare_module(&gen, &exports, second, engine, pipeline, arg_sets) {
+            ModuleResult::Compared(_) => ModuleResult::ReferenceSuspect(m),
+            ModuleResult::Skipped(_) | ModuleResult::Mismatch(_) | ModuleResult::ReferenceSuspect(_) => {
+                ModuleResult::Mismatch(m)
+            }
+        },
+        Err(_) => ModuleResult::Mismatch(m),
+    }
+}
+
+/// Compares `engine` (after `pipeline`) with one reference on a generated module.
+fn compare_module(
+    gen: &Generated,
+    exports: &[ExportItem],
+    reference: Instantiated,
+    engine: &dyn Engine,
+    pipeline: Option<&Pipeline>,
+    arg_sets: usize,
+) -> ModuleResult {
+    let cx = Ctx { gen };
     let subject = match catch_unwind(AssertUnwindSafe(|| subject::instantiate_on(&gen.wasm, engine, pipeline))) {
         Err(p) => return cx.mismatch(Stage::Panic, "no panic".into(), panic_message(p), 0),
         Ok(Err(e)) => {
@@ -214,40 +252,44 @@ pub fn check_module(
         (Err(e), Err(g)) => {
             return match outcomes_agree(&e, &g) {
                 Agreement::Differ => cx.mismatch(Stage::Instantiate, describe(&e), describe(&g), 0),
-                Agreement::Exact | Agreement::NanLenient => {
-                    ModuleResult::Compared { calls: 0, traps: 0, nan_lenient: 0 }
-                }
+                Agreement::Exact | Agreement::NanLenient => ModuleResult::Compared(ModuleStats {
+                    instantiation_trap: match e {
+                        Outcome::Trap(code) => Some(code),
+                        Outcome::Values(_) | Outcome::Error(_) => None,
+                    },
+                    ..ModuleStats::default()
+                }),
             };
         }
         (Err(e), Ok(_)) => return cx.mismatch(Stage::Instantiate, describe(&e), "instantiated".into(), 0),
         (Ok(_), Err(g)) => return cx.mismatch(Stage::Instantiate, "instantiated".into(), describe(&g), 0),
     };
-    let mut tally = Tally { calls: 0, traps: 0, nan_lenient: 0 };
-    let mut rng = Rng::new(seed ^ 0x5eed_0a29_5e75_0000);
+    let mut tally = ModuleStats::default();
+    let mut rng = Rng::new(gen.seed ^ 0x5eed_0a29_5e75_0000);
     for set in 0..arg_sets {
-        for item in &exports {
+        for item in exports {
             let ExportItem::Func { name, params, results } = item else { continue };
             let args = args::args(params, set, &mut rng);
-            let r = call_once(&cx, &mut reference, &mut subject, &exports, name, &args, results, &mut tally);
+            let r = call_once(&cx, reference.as_mut(), &mut subject, exports, name, &args, results, &mut tally);
             if let Some(r) = r {
                 return r;
             }
         }
     }
-    ModuleResult::Compared { calls: tally.calls, traps: tally.traps, nan_lenient: tally.nan_lenient }
+    ModuleResult::Compared(tally)
 }
 
 /// One call on both sides and the state comparison after it; `Some` ends the module.
 #[allow(clippy::too_many_arguments)]
 fn call_once(
     cx: &Ctx<'_>,
-    reference: &mut Reference,
+    reference: &mut dyn RefInstance,
     subject: &mut Subject,
     exports: &[ExportItem],
     name: &str,
     args: &[Val],
     results: &[wlab_ir::Type],
-    tally: &mut Tally,
+    tally: &mut ModuleStats,
 ) -> Option<ModuleResult> {
     let fuel = &cx.gen.fuel_export;
     if let Err(p) = reference.set_global_i32(fuel, FUEL as i32) {
@@ -278,8 +320,8 @@ fn call_once(
         Agreement::Exact => {}
     }
     tally.calls += 1;
-    if matches!(expected, Outcome::Trap(_)) {
-        tally.traps += 1;
+    if let Outcome::Trap(code) = expected {
+        tally.traps.push(code);
     }
     for item in exports {
         match item {
@@ -376,6 +418,8 @@ pub fn run(opts: &DifftestOptions) -> Result<DifftestReport, DifftestError> {
         engine: opts.engine.clone(),
         passes: opts.passes.clone(),
         seed: opts.seed,
+        gen: opts.gen,
+        arg_sets: opts.arg_sets,
         count: opts.count,
         ..DifftestReport::default()
     };
@@ -384,17 +428,24 @@ pub fn run(opts: &DifftestOptions) -> Result<DifftestReport, DifftestError> {
             report.generated += 1;
         }
         match r {
-            ModuleResult::Compared { calls, traps, nan_lenient } => {
+            ModuleResult::Compared(stats) => {
                 report.compared += 1;
-                report.calls += calls;
-                report.traps += traps;
-                report.nan_lenient += nan_lenient;
+                report.calls += stats.calls;
+                report.traps += stats.traps.len() as u64;
+                for t in stats.traps {
+                    *report.traps_by_kind.entry(t.message().to_string()).or_default() += 1;
+                }
+                report.nan_lenient += stats.nan_lenient;
+                if let Some(t) = stats.instantiation_trap {
+                    *report.instantiation_traps.entry(t.message().to_string()).or_default() += 1;
+                }
             }
             ModuleResult::Skipped(reason) => *report.skipped.entry(reason.describe().to_string()).or_default() += 1,
             ModuleResult::Mismatch(m) => {
                 report.compared += 1;
                 report.mismatches.push(*m);
             }
+            ModuleResult::ReferenceSuspect(m) => report.reference_suspects.push(*m),
         }
     }
     Ok(report)
@@ -407,9 +458,24 @@ pub fn module_bytes(seed: u64, gen: &GenOptions) -> Option<Vec<u8>> {
 
 /// `wlab difftest`: runs, prints the report (text or JSON), saves mismatching modules
 /// as `<dir>/difftest-<seed>.wasm` when asked; exit status 1 when anything mismatched.
-pub fn command(opts: &DifftestOptions, save: Option<&std::path::Path>, json: bool) -> Result<i32, crate::CliError> {
-    let report = run(opts).map_err(|e| crate::CliError::Other(e.to_string()))?;
-    if let Some(dir) = save {
+pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> {
+    let gen = GenOptions {
+        max_funcs: args.max_funcs,
+        max_instructions: args.max_instructions,
+        raw_nans: args.raw_nans,
+        ..GenOptions::default()
+    };
+    let opts = DifftestOptions {
+        engine: args.engine.clone(),
+        passes: args.passes.clone(),
+        seed: args.seed,
+        count: args.count,
+        gen,
+        arg_sets: args.arg_sets,
+        threads: args.threads,
+    };
+    let report = run(&opts).map_err(|e| crate::CliError::Other(e.to_string()))?;
+    if let Some(dir) = &args.save {
         for m in &report.mismatches {
             if let Some(bytes) = module_bytes(m.seed, &opts.gen) {
                 let path = dir.join(format!("difftest-{}.wasm", m.seed));
@@ -418,7 +484,7 @@ pub fn command(opts: &DifftestOptions, save: Option<&std::path::Path>, json: boo
             }
         }
     }
-    if json {
+    if args.json {
         println!("{}", serde_json::to_string_pretty(&report).expect("reports serialize"));
     } else {
         print!("{}", report.render_text());

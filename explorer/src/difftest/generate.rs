@@ -79,11 +79,18 @@ pub struct GenOptions {
     pub max_funcs: usize,
     /// Most instructions per function body (before the fuel checks are added).
     pub max_instructions: usize,
+    /// Let half of the modules keep raw NaN bits (no canonicalisation after float
+    /// operations). Off by default: then every bit a module can observe is determined by
+    /// WebAssembly, and any difference is a bug. On, NaN bits that WebAssembly leaves
+    /// nondeterministic (the sign and payload of a NaN made by arithmetic) can reach
+    /// integers and memory through `reinterpret` and stores, so a difference there may be
+    /// allowed; useful for engines meant to match the host's NaN bits exactly.
+    pub raw_nans: bool,
 }
 
 impl Default for GenOptions {
     fn default() -> Self {
-        GenOptions { input_bytes: 4096, max_funcs: 8, max_instructions: 60 }
+        GenOptions { input_bytes: 16384, max_funcs: 8, max_instructions: 60, raw_nans: false }
     }
 }
 
@@ -95,7 +102,7 @@ pub struct Generated {
     /// The export name of the fuel global.
     pub fuel_export: String,
     /// Whether wasm-smith canonicalised NaNs after every float operation (then float
-    /// bits stored to memory are deterministic on every engine).
+    /// bits stored to memory are deterministic on every engine; see [`GenOptions::raw_nans`]).
     pub canonicalize_nans: bool,
     /// Whether wasm-smith avoided most traps.
     pub disallow_traps: bool,
@@ -165,16 +172,18 @@ pub fn config(opts: &GenOptions, rng: &mut Rng) -> wasm_smith::Config {
     c.max_table_elements = MAX_TABLE_ELEMS;
     c.max_tables = 2;
     c.max_globals = 12;
+    c.min_types = 2;
     c.max_types = 12;
     c.max_data_segments = 4;
     c.max_element_segments = 4;
     c.max_elements = 16;
-    c.min_funcs = opts.max_funcs.min(2);
+    c.min_funcs = (opts.max_funcs / 2).max(1).min(opts.max_funcs);
     c.max_funcs = opts.max_funcs;
     c.max_instructions = opts.max_instructions;
     // Swarm knobs.
-    c.canonicalize_nans = rng.one_in(2);
-    c.disallow_traps = rng.one_in(4);
+    let raw = rng.one_in(2);
+    c.canonicalize_nans = !(opts.raw_nans && raw);
+    c.disallow_traps = rng.one_in(2);
     c.allow_floats = !rng.one_in(8);
     c.min_memories = if rng.one_in(4) { 0 } else { 1 };
     c

@@ -39,7 +39,23 @@ pub enum RefProblem {
     Unsupported(String),
 }
 
-/// An instantiated module on wasmi.
+/// An instantiated module on a reference interpreter (wasmi 2.0 here, wasmi 0.31 in
+/// [`super::second_opinion`]).
+pub trait RefInstance {
+    /// Calls the exported function `name` on `args`; `results` are its result types.
+    fn call(&mut self, name: &str, args: &[Val], results: &[Type]) -> Result<Outcome, RefProblem>;
+    /// Sets the exported mutable `i32` global `name`.
+    fn set_global_i32(&mut self, name: &str, value: i32) -> Result<(), RefProblem>;
+    /// The bytes of the exported memory `name`.
+    fn memory(&self, name: &str) -> Option<&[u8]>;
+    /// The value of the exported global `name`.
+    fn global(&self, name: &str) -> Result<Val, RefProblem>;
+}
+
+/// An instance, or how instantiation ended (a trap, or an error that is not one).
+pub type Instantiated = Result<Box<dyn RefInstance>, Outcome>;
+
+/// An instantiated module on wasmi 2.0.
 pub struct Reference {
     store: wasmi::Store<()>,
     instance: wasmi::Instance,
@@ -122,7 +138,7 @@ fn exports(module: &wasmi::Module) -> Result<Vec<ExportItem>, RefProblem> {
 
 /// Compiles and instantiates `wasm` (running its start function): the exports, and
 /// the instance or how instantiation failed.
-pub fn instantiate(wasm: &[u8]) -> Result<(Vec<ExportItem>, Result<Reference, Outcome>), RefProblem> {
+pub fn instantiate(wasm: &[u8]) -> Result<(Vec<ExportItem>, Instantiated), RefProblem> {
     let engine = wasmi::Engine::new(&config());
     let module = wasmi::Module::new(&engine, wasm).map_err(|e| RefProblem::Rejected(e.to_string()))?;
     let exports = exports(&module)?;
@@ -130,7 +146,7 @@ pub fn instantiate(wasm: &[u8]) -> Result<(Vec<ExportItem>, Result<Reference, Ou
     store.set_fuel(REFERENCE_FUEL).map_err(|e| RefProblem::Unsupported(e.to_string()))?;
     let linker = wasmi::Linker::<()>::new(&engine);
     match linker.instantiate_and_start(&mut store, &module) {
-        Ok(instance) => Ok((exports, Ok(Reference { store, instance }))),
+        Ok(instance) => Ok((exports, Ok(Box::new(Reference { store, instance })))),
         Err(e) => Ok((exports, Err(trap_code(&e)?))),
     }
 }
@@ -168,9 +184,10 @@ impl Reference {
             other => return Err(RefProblem::Unsupported(format!("value {other:?}"))),
         })
     }
+}
 
-    /// Calls the exported function `name` on `args`; `results` are its result types.
-    pub fn call(&mut self, name: &str, args: &[Val], results: &[Type]) -> Result<Outcome, RefProblem> {
+impl RefInstance for Reference {
+    fn call(&mut self, name: &str, args: &[Val], results: &[Type]) -> Result<Outcome, RefProblem> {
         let func = self
             .instance
             .get_func(&self.store, name)
@@ -194,8 +211,7 @@ impl Reference {
         }
     }
 
-    /// Sets the exported mutable `i32` global `name`.
-    pub fn set_global_i32(&mut self, name: &str, value: i32) -> Result<(), RefProblem> {
+    fn set_global_i32(&mut self, name: &str, value: i32) -> Result<(), RefProblem> {
         let g = self
             .instance
             .get_global(&self.store, name)
@@ -203,13 +219,11 @@ impl Reference {
         g.set(&mut self.store, wasmi::Val::I32(value)).map_err(|e| RefProblem::Unsupported(e.to_string()))
     }
 
-    /// The bytes of the exported memory `name`.
-    pub fn memory(&self, name: &str) -> Option<&[u8]> {
+    fn memory(&self, name: &str) -> Option<&[u8]> {
         Some(self.instance.get_memory(&self.store, name)?.data(&self.store))
     }
 
-    /// The value of the exported global `name`.
-    pub fn global(&self, name: &str) -> Result<Val, RefProblem> {
+    fn global(&self, name: &str) -> Result<Val, RefProblem> {
         let g = self
             .instance
             .get_global(&self.store, name)

@@ -93,6 +93,9 @@ pub struct DifftestReport {
     pub engine: String,
     pub passes: Option<String>,
     pub seed: u64,
+    /// Module shape (with the seed, this reproduces every module).
+    pub gen: super::generate::GenOptions,
+    pub arg_sets: usize,
     /// Modules asked for.
     pub count: u64,
     /// Modules wasm-smith produced.
@@ -103,11 +106,18 @@ pub struct DifftestReport {
     pub calls: u64,
     /// Calls that trapped (same trap on both sides).
     pub traps: u64,
+    /// Those traps by kind (the reference's message).
+    pub traps_by_kind: BTreeMap<String, u64>,
+    /// Modules whose instantiation trapped alike on both sides, by trap.
+    pub instantiation_traps: BTreeMap<String, u64>,
     /// Value agreements that needed the NaN rule.
     pub nan_lenient: u64,
     /// Modules skipped, by reason.
     pub skipped: BTreeMap<String, u64>,
     pub mismatches: Vec<Mismatch>,
+    /// Modules on which wasmi 2.0 differed from the engine while wasmi 0.31 agreed with
+    /// the engine on everything: the reference's bug, not counted as compared.
+    pub reference_suspects: Vec<Mismatch>,
 }
 
 impl DifftestReport {
@@ -115,21 +125,38 @@ impl DifftestReport {
     pub fn render_text(&self) -> String {
         let mut s = String::new();
         let passes = self.passes.as_deref().map(|p| format!(" --passes {p}")).unwrap_or_default();
-        let _ = writeln!(s, "difftest --engine {}{passes} --seed {} --count {}", self.engine, self.seed, self.count);
+        let raw = if self.gen.raw_nans { " --raw-nans" } else { "" };
+        let _ = writeln!(
+            s,
+            "difftest --engine {}{passes} --seed {} --count {} --arg-sets {} --max-funcs {} --max-instructions {}{raw}",
+            self.engine, self.seed, self.count, self.arg_sets, self.gen.max_funcs, self.gen.max_instructions
+        );
         let skipped: u64 = self.skipped.values().sum();
         let _ = writeln!(
             s,
-            "{} generated, {} compared, {} skipped, {} mismatches; {} calls ({} trapped), {} NaN-lenient agreements",
+            "{} generated, {} compared, {} skipped, {} reference suspects, {} mismatches; {} calls ({} trapped), {} NaN-lenient agreements",
             self.generated,
             self.compared,
             skipped,
+            self.reference_suspects.len(),
             self.mismatches.len(),
             self.calls,
             self.traps,
             self.nan_lenient
         );
+        let kinds: Vec<String> = self.traps_by_kind.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        if !kinds.is_empty() {
+            let _ = writeln!(s, "  traps: {}", kinds.join(", "));
+        }
+        let inst: Vec<String> = self.instantiation_traps.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        if !inst.is_empty() {
+            let _ = writeln!(s, "  instantiation traps: {}", inst.join(", "));
+        }
         for (reason, n) in &self.skipped {
             let _ = writeln!(s, "  skipped {n}: {reason}");
+        }
+        for m in &self.reference_suspects {
+            let _ = writeln!(s, "REFERENCE-SUSPECT (wasmi 0.31 agrees with the engine) {}", m.line());
         }
         for m in &self.mismatches {
             let _ = writeln!(s, "MISMATCH {}", m.line());

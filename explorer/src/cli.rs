@@ -92,13 +92,13 @@ pub struct DifftestArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Argument sets per exported function.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = crate::difftest::DifftestOptions::default().arg_sets)]
     pub arg_sets: usize,
     /// Most functions per module.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = crate::difftest::generate::GenOptions::default().max_funcs)]
     pub max_funcs: usize,
     /// Most instructions per function body.
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = crate::difftest::generate::GenOptions::default().max_instructions)]
     pub max_instructions: usize,
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]

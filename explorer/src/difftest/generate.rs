@@ -90,7 +90,7 @@ pub struct GenOptions {
 
 impl Default for GenOptions {
     fn default() -> Self {
-        GenOptions { input_bytes: 16384, max_funcs: 8, max_instructions: 60, raw_nans: false }
+        GenOptions { input_bytes: 16384, max_funcs: 16, max_instructions: 400, raw_nans: false }
     }
 }
 
@@ -134,59 +134,65 @@ impl std::error::Error for GenError {}
 /// The wasm-smith configuration: WebAssembly 2.0 scalar (see the module docs), with
 /// a few knobs drawn from `rng` (swarm testing: each module stresses something else).
 pub fn config(opts: &GenOptions, rng: &mut Rng) -> wasm_smith::Config {
-    let mut c = wasm_smith::Config::default();
-    // In WebAssembly 2.0.
-    c.bulk_memory_enabled = true;
-    c.reference_types_enabled = true;
-    c.multi_value_enabled = true;
-    c.saturating_float_to_int_enabled = true;
-    c.sign_extension_ops_enabled = true;
-    // Not supported (SIMD is 2.0 but not scalar), or not in 2.0.
-    c.simd_enabled = false;
-    c.relaxed_simd_enabled = false;
-    c.threads_enabled = false;
-    c.shared_everything_threads_enabled = false;
-    c.exceptions_enabled = false;
-    c.tail_call_enabled = false;
-    c.gc_enabled = false; // also function references
-    c.memory64_enabled = false;
-    c.custom_page_sizes_enabled = false;
-    c.wide_arithmetic_enabled = false;
-    c.extended_const_enabled = false;
-    c.compact_imports_enabled = false;
-    c.custom_descriptors_enabled = false;
-    c.acquire_release_atomics_enabled = false;
-    c.multibyte_array_access_enabled = false;
-    c.max_memories = 1; // no multi-memory
-    c.allow_invalid_funcs = false;
-    c.generate_custom_sections = false;
-    // No imports: the harness provides none.
-    c.min_imports = 0;
-    c.max_imports = 0;
-    // Everything exported, so every function gets called and every memory and global compared.
-    c.export_everything = true;
-    // Small, bounded state.
-    c.memory_max_size_required = true;
-    c.max_memory32_bytes = MAX_MEMORY_PAGES * 65536;
-    c.table_max_size_required = true;
-    c.max_table_elements = MAX_TABLE_ELEMS;
-    c.max_tables = 2;
-    c.max_globals = 12;
-    c.min_types = 2;
-    c.max_types = 12;
-    c.max_data_segments = 4;
-    c.max_element_segments = 4;
-    c.max_elements = 16;
-    c.min_funcs = (opts.max_funcs / 2).max(1).min(opts.max_funcs);
-    c.max_funcs = opts.max_funcs;
-    c.max_instructions = opts.max_instructions;
-    // Swarm knobs.
+    // Swarm knobs first, so that every seed draws them in the same order.
     let raw = rng.one_in(2);
-    c.canonicalize_nans = !(opts.raw_nans && raw);
-    c.disallow_traps = rng.one_in(2);
-    c.allow_floats = !rng.one_in(8);
-    c.min_memories = if rng.one_in(4) { 0 } else { 1 };
-    c
+    let canonicalize_nans = !(opts.raw_nans && raw);
+    let disallow_traps = rng.one_in(2);
+    let allow_floats = !rng.one_in(8);
+    let min_memories = if rng.one_in(4) { 0 } else { 1 };
+    wasm_smith::Config {
+        // In WebAssembly 2.0.
+        bulk_memory_enabled: true,
+        reference_types_enabled: true,
+        multi_value_enabled: true,
+        saturating_float_to_int_enabled: true,
+        sign_extension_ops_enabled: true,
+        // Not supported (SIMD is 2.0 but not scalar), or not in 2.0.
+        simd_enabled: false,
+        relaxed_simd_enabled: false,
+        threads_enabled: false,
+        shared_everything_threads_enabled: false,
+        exceptions_enabled: false,
+        tail_call_enabled: false,
+        gc_enabled: false, // also function references
+        memory64_enabled: false,
+        custom_page_sizes_enabled: false,
+        wide_arithmetic_enabled: false,
+        extended_const_enabled: false,
+        compact_imports_enabled: false,
+        custom_descriptors_enabled: false,
+        acquire_release_atomics_enabled: false,
+        multibyte_array_access_enabled: false,
+        max_memories: 1, // no multi-memory
+        allow_invalid_funcs: false,
+        generate_custom_sections: false,
+        // No imports: the harness provides none.
+        min_imports: 0,
+        max_imports: 0,
+        // Everything exported, so every function gets called and every memory and global compared.
+        export_everything: true,
+        // Small, bounded state.
+        memory_max_size_required: true,
+        max_memory32_bytes: MAX_MEMORY_PAGES * 65536,
+        min_memories,
+        table_max_size_required: true,
+        max_table_elements: MAX_TABLE_ELEMS,
+        max_tables: 2,
+        max_globals: 12,
+        min_types: 2,
+        max_types: 12,
+        max_data_segments: 4,
+        max_element_segments: 4,
+        max_elements: 16,
+        min_funcs: (opts.max_funcs / 2).max(1).min(opts.max_funcs),
+        max_funcs: opts.max_funcs,
+        max_instructions: opts.max_instructions,
+        // Swarm knobs.
+        canonicalize_nans,
+        disallow_traps,
+        allow_floats,
+        ..wasm_smith::Config::default()
+    }
 }
 
 /// The module for `seed`.

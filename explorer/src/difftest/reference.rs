@@ -152,7 +152,7 @@ pub fn instantiate(wasm: &[u8]) -> Result<(Vec<ExportItem>, Instantiated), RefPr
 }
 
 impl Reference {
-    fn to_wasmi(&mut self, v: &Val) -> wasmi::Val {
+    fn wasmi_val(&mut self, v: &Val) -> wasmi::Val {
         match *v {
             Val::I32(x) => wasmi::Val::I32(x),
             Val::I64(x) => wasmi::Val::I64(x),
@@ -167,7 +167,7 @@ impl Reference {
         }
     }
 
-    fn from_wasmi(&self, v: &wasmi::Val) -> Result<Val, RefProblem> {
+    fn wlab_val(&self, v: &wasmi::Val) -> Result<Val, RefProblem> {
         Ok(match v {
             wasmi::Val::I32(x) => Val::I32(*x),
             wasmi::Val::I64(x) => Val::I64(*x),
@@ -192,7 +192,7 @@ impl RefInstance for Reference {
             .instance
             .get_func(&self.store, name)
             .ok_or_else(|| RefProblem::Unsupported(format!("no function export {name:?}")))?;
-        let inputs: Vec<wasmi::Val> = args.iter().map(|a| self.to_wasmi(a)).collect();
+        let inputs: Vec<wasmi::Val> = args.iter().map(|a| self.wasmi_val(a)).collect();
         let mut outputs: Vec<wasmi::Val> = results
             .iter()
             .map(|t| match t {
@@ -206,7 +206,7 @@ impl RefInstance for Reference {
             .collect();
         self.store.set_fuel(REFERENCE_FUEL).map_err(|e| RefProblem::Unsupported(e.to_string()))?;
         match func.call(&mut self.store, &inputs, &mut outputs) {
-            Ok(()) => Ok(Outcome::Values(outputs.iter().map(|v| self.from_wasmi(v)).collect::<Result<_, _>>()?)),
+            Ok(()) => Ok(Outcome::Values(outputs.iter().map(|v| self.wlab_val(v)).collect::<Result<_, _>>()?)),
             Err(e) => trap_code(&e),
         }
     }
@@ -228,6 +228,6 @@ impl RefInstance for Reference {
             .instance
             .get_global(&self.store, name)
             .ok_or_else(|| RefProblem::Unsupported(format!("no global export {name:?}")))?;
-        self.from_wasmi(&g.get(&self.store))
+        self.wlab_val(&g.get(&self.store))
     }
 }

@@ -9,14 +9,23 @@
 //! sequences after control flow: see the regression test in `difftest.rs`.) When wasmi
 //! 0.31 disagrees too, or cannot run the module, the mismatch stands.
 //!
+//! Fuel: wasmi 0.31 charges bulk memory and table operations for their length before
+//! checking bounds, so a `memory.fill` of 4 GiB that should trap at once runs it out of
+//! any per-call budget. It gets one practically unlimited budget instead
+//! ([`SECOND_OPINION_FUEL`]): it only ever runs modules that already ended on wasmi 2.0,
+//! and the fuel global bounds every loop and recursion of a correct execution.
+//!
 //! Values cross the boundary exactly as in [`super::reference`]. This file never
 //! compares anything.
 
 use super::compare::Outcome;
-use super::reference::{Instantiated, RefInstance, RefProblem, REFERENCE_FUEL};
+use super::reference::{Instantiated, RefInstance, RefProblem};
 use wasmi_031 as w;
 use wlab_ir::interp::{FuncRef, Val};
 use wlab_ir::{TrapCode, Type};
+
+/// wasmi 0.31 fuel for instantiation and every call together.
+pub const SECOND_OPINION_FUEL: u64 = u64::MAX / 4;
 
 struct Second {
     store: w::Store<()>,
@@ -73,7 +82,7 @@ pub fn instantiate(wasm: &[u8]) -> Result<Instantiated, RefProblem> {
     let engine = w::Engine::new(&config());
     let module = w::Module::new(&engine, wasm).map_err(|e| RefProblem::Rejected(e.to_string()))?;
     let mut store = w::Store::new(&engine, ());
-    store.add_fuel(REFERENCE_FUEL).map_err(|e| RefProblem::Unsupported(e.to_string()))?;
+    store.add_fuel(SECOND_OPINION_FUEL).map_err(|e| RefProblem::Unsupported(e.to_string()))?;
     let linker = w::Linker::<()>::new(&engine);
     let started = linker.instantiate(&mut store, &module).and_then(|pre| pre.start(&mut store));
     match started {
@@ -83,7 +92,7 @@ pub fn instantiate(wasm: &[u8]) -> Result<Instantiated, RefProblem> {
 }
 
 impl Second {
-    fn to_wasmi(&mut self, v: &Val) -> w::Value {
+    fn wasmi_val(&mut self, v: &Val) -> w::Value {
         match *v {
             Val::I32(x) => w::Value::I32(x),
             Val::I64(x) => w::Value::I64(x),
@@ -96,7 +105,7 @@ impl Second {
         }
     }
 
-    fn from_wasmi(&self, v: &w::Value) -> Result<Val, RefProblem> {
+    fn wlab_val(&self, v: &w::Value) -> Result<Val, RefProblem> {
         Ok(match v {
             w::Value::I32(x) => Val::I32(*x),
             w::Value::I64(x) => Val::I64(*x),
@@ -120,7 +129,7 @@ impl RefInstance for Second {
             .instance
             .get_func(&self.store, name)
             .ok_or_else(|| RefProblem::Unsupported(format!("no function export {name:?}")))?;
-        let inputs: Vec<w::Value> = args.iter().map(|a| self.to_wasmi(a)).collect();
+        let inputs: Vec<w::Value> = args.iter().map(|a| self.wasmi_val(a)).collect();
         let mut outputs: Vec<w::Value> = results
             .iter()
             .map(|t| match t {
@@ -132,10 +141,8 @@ impl RefInstance for Second {
                 Type::ExternRef => w::Value::ExternRef(w::ExternRef::null()),
             })
             .collect();
-        // Fuel only accumulates in wasmi 0.31: top it up by one call's worth.
-        self.store.add_fuel(REFERENCE_FUEL).map_err(|e| RefProblem::Unsupported(e.to_string()))?;
         match func.call(&mut self.store, &inputs, &mut outputs) {
-            Ok(()) => Ok(Outcome::Values(outputs.iter().map(|v| self.from_wasmi(v)).collect::<Result<_, _>>()?)),
+            Ok(()) => Ok(Outcome::Values(outputs.iter().map(|v| self.wlab_val(v)).collect::<Result<_, _>>()?)),
             Err(e) => outcome(&e),
         }
     }
@@ -157,6 +164,6 @@ impl RefInstance for Second {
             .instance
             .get_global(&self.store, name)
             .ok_or_else(|| RefProblem::Unsupported(format!("no global export {name:?}")))?;
-        self.from_wasmi(&g.get(&self.store))
+        self.wlab_val(&g.get(&self.store))
     }
 }

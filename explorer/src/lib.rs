@@ -1,7 +1,7 @@
 //! The `wlab` command line and the explorer's renderings.
 //!
 //! ```text
-//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling
+//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling / difftest
 //!                                       │
 //!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
 //!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter)

@@ -6,7 +6,7 @@
 //! Set 0 is all zeros (null references); set 1 is edge values only; later sets mix
 //! edge values, small numbers and random bits. Reference parameters get `null`, or for
 //! `externref` sometimes a small host number. Everything comes from the [`Rng`] handed
-//! in, so a seed fixes every argument.
+//! in, so a seed fixes every argument; this file never reads anything else.
 
 use super::generate::Rng;
 use wlab_ir::interp::Val;

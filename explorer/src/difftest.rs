@@ -9,7 +9,7 @@
 //!                          Engine::prepare, instantiate)                    ─┘ must agree
 //!  for each argument set, for each exported function (declaration order):
 //!      refill the fuel global on both; call both with the same args (args.rs)
-//!      compare results / trap kinds (compare.rs), then every exported memory and global
+//!      compare results / trap kinds (compare.rs), then every exported memory, global and table
 //!  ─▶ ModuleResult: compared | skipped(reason) | mismatch(first difference)
 //!  ─▶ DifftestReport (report.rs), in seed order
 //! ```
@@ -142,6 +142,9 @@ pub struct ModuleStats {
     pub traps: Vec<wlab_ir::TrapCode>,
     /// Agreements that needed the NaN rule.
     pub nan_lenient: u64,
+    /// Calls that ended in `unreachable` with the fuel global at 0: the module's own
+    /// fuel ran out (a loop or recursion that would not have ended), alike on both sides.
+    pub out_of_fuel: u64,
     /// Set when instantiation trapped (on both sides alike), so no call was made.
     pub instantiation_trap: Option<wlab_ir::TrapCode>,
 }
@@ -210,7 +213,7 @@ pub fn check_module(
     // Only differences in behaviour are triaged; failing to translate, optimise,
     // prepare or run without panicking is wlab's alone.
     match m.stage {
-        Stage::Instantiate | Stage::Call | Stage::Memory | Stage::Global => {}
+        Stage::Instantiate | Stage::Call | Stage::Memory | Stage::Global | Stage::Table => {}
         Stage::Translate | Stage::Pipeline | Stage::Prepare | Stage::Panic => return ModuleResult::Mismatch(m),
     }
     match second_opinion::instantiate(&gen.wasm) {
@@ -322,6 +325,9 @@ fn call_once(
     tally.calls += 1;
     if let Outcome::Trap(code) = expected {
         tally.traps.push(code);
+        if code == wlab_ir::TrapCode::Unreachable && reference.global(fuel) == Ok(Val::I32(0)) {
+            tally.out_of_fuel += 1;
+        }
     }
     for item in exports {
         match item {
@@ -352,7 +358,17 @@ fn call_once(
                     Agreement::Exact => {}
                 }
             }
-            ExportItem::Func { .. } | ExportItem::Table { .. } => {}
+            ExportItem::Table { name: table } => {
+                let e = match reference.table(table) {
+                    Ok(v) => v,
+                    Err(p) => return Some(ModuleResult::Skipped(SkipReason::of(&p))),
+                };
+                if let Some(diff) = table_difference(&e, subject.table(table)) {
+                    let m = cx.mismatch(Stage::Table, diff.0, diff.1, tally.calls - 1);
+                    return Some(cx.at_call(m, name, args, Some(table)));
+                }
+            }
+            ExportItem::Func { .. } => {}
         }
     }
     None
@@ -371,6 +387,19 @@ fn memory_difference(expected: Option<&[u8]>, got: Option<&[u8]>) -> Option<(Str
         (Some(_), None) => Some(("an exported memory".into(), "no such export".into())),
         (None, _) => None,
     }
+}
+
+/// `None` when the tables agree element by element; otherwise (expected, got).
+fn table_difference(expected: &[Val], got: Option<&[Val]>) -> Option<(String, String)> {
+    let Some(got) = got else { return Some(("an exported table".into(), "no such export".into())) };
+    if expected.len() != got.len() {
+        return Some((format!("{} elements", expected.len()), format!("{} elements", got.len())));
+    }
+    let at = expected.iter().zip(got).position(|(e, g)| values_agree(e, g) == Agreement::Differ)?;
+    Some((
+        format!("element {at} = {}", describe_vals(&expected[at..=at])),
+        format!("element {at} = {}", describe_vals(&got[at..=at])),
+    ))
 }
 
 /// Runs `opts.count` modules and reports. Errors only on bad options.
@@ -436,6 +465,7 @@ pub fn run(opts: &DifftestOptions) -> Result<DifftestReport, DifftestError> {
                     *report.traps_by_kind.entry(t.message().to_string()).or_default() += 1;
                 }
                 report.nan_lenient += stats.nan_lenient;
+                report.out_of_fuel += stats.out_of_fuel;
                 if let Some(t) = stats.instantiation_trap {
                     *report.instantiation_traps.entry(t.message().to_string()).or_default() += 1;
                 }

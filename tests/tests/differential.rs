@@ -1,6 +1,6 @@
 //! Differential testing in CI: generated WebAssembly 2.0 scalar modules run on wasmi and
 //! on the `interp` engine, as translated and after the O2 pipeline; every result, trap,
-//! exported memory and exported global must agree (see `wlab_explorer::difftest`).
+//! exported memory, global and table must agree (see `wlab_explorer::difftest`).
 //!
 //! Also checks that the harness can fail: an engine that gets one thing wrong is caught.
 //! Module counts and sizes are fixed here (not wall-clock budgets); the run prints its

@@ -169,7 +169,7 @@ pub fn config(opts: &GenOptions, rng: &mut Rng) -> wasm_smith::Config {
         // No imports: the harness provides none.
         min_imports: 0,
         max_imports: 0,
-        // Everything exported, so every function gets called and every memory and global compared.
+        // Everything exported, so every function gets called and every memory, global and table compared.
         export_everything: true,
         // Small, bounded state.
         memory_max_size_required: true,

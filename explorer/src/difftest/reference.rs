@@ -50,6 +50,8 @@ pub trait RefInstance {
     fn memory(&self, name: &str) -> Option<&[u8]>;
     /// The value of the exported global `name`.
     fn global(&self, name: &str) -> Result<Val, RefProblem>;
+    /// The elements of the exported table `name`.
+    fn table(&self, name: &str) -> Result<Vec<Val>, RefProblem>;
 }
 
 /// An instance, or how instantiation ended (a trap, or an error that is not one).
@@ -229,5 +231,19 @@ impl RefInstance for Reference {
             .get_global(&self.store, name)
             .ok_or_else(|| RefProblem::Unsupported(format!("no global export {name:?}")))?;
         self.wlab_val(&g.get(&self.store))
+    }
+
+    fn table(&self, name: &str) -> Result<Vec<Val>, RefProblem> {
+        let t = self
+            .instance
+            .get_table(&self.store, name)
+            .ok_or_else(|| RefProblem::Unsupported(format!("no table export {name:?}")))?;
+        (0..t.size(&self.store))
+            .map(|i| match t.get(&self.store, i) {
+                Some(wasmi::Ref::Func(f)) => self.wlab_val(&wasmi::Val::FuncRef(f)),
+                Some(wasmi::Ref::Extern(e)) => self.wlab_val(&wasmi::Val::ExternRef(e)),
+                None => Err(RefProblem::Unsupported(format!("table {name:?} element {i} unreadable"))),
+            })
+            .collect()
     }
 }

@@ -27,6 +27,8 @@ pub enum Stage {
     Memory,
     /// An exported global differs after a call.
     Global,
+    /// An exported table differs (size, null-ness, host reference) after a call.
+    Table,
     /// The engine under test panicked.
     Panic,
 }
@@ -41,6 +43,7 @@ impl Stage {
             Stage::Call => "call",
             Stage::Memory => "memory",
             Stage::Global => "global",
+            Stage::Table => "table",
             Stage::Panic => "panic",
         }
     }
@@ -52,10 +55,10 @@ pub struct Mismatch {
     /// Reproduces the module: `wlab difftest --seed SEED --count 1` (same size options).
     pub seed: u64,
     pub stage: Stage,
-    /// The call it happened in (or after, for memory and global stages).
+    /// The call it happened in (or after, for memory, global and table stages).
     pub function: Option<String>,
     pub args: Option<String>,
-    /// For memory and global stages: which export.
+    /// For memory, global and table stages: which export.
     pub export: Option<String>,
     pub expected: String,
     pub got: String,
@@ -106,6 +109,8 @@ pub struct DifftestReport {
     pub calls: u64,
     /// Calls that trapped (same trap on both sides).
     pub traps: u64,
+    /// Of those, `unreachable` traps that were the module's fuel running out.
+    pub out_of_fuel: u64,
     /// Those traps by kind (the reference's message).
     pub traps_by_kind: BTreeMap<String, u64>,
     /// Modules whose instantiation trapped alike on both sides, by trap.
@@ -134,7 +139,7 @@ impl DifftestReport {
         let skipped: u64 = self.skipped.values().sum();
         let _ = writeln!(
             s,
-            "{} generated, {} compared, {} skipped, {} reference suspects, {} mismatches; {} calls ({} trapped), {} NaN-lenient agreements",
+            "{} generated, {} compared, {} skipped, {} reference suspects, {} mismatches; {} calls ({} trapped, {} of them out of fuel), {} NaN-lenient agreements",
             self.generated,
             self.compared,
             skipped,
@@ -142,6 +147,7 @@ impl DifftestReport {
             self.mismatches.len(),
             self.calls,
             self.traps,
+            self.out_of_fuel,
             self.nan_lenient
         );
         let kinds: Vec<String> = self.traps_by_kind.iter().map(|(k, n)| format!("{k}: {n}")).collect();

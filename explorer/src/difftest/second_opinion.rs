@@ -166,4 +166,17 @@ impl RefInstance for Second {
             .ok_or_else(|| RefProblem::Unsupported(format!("no global export {name:?}")))?;
         self.wlab_val(&g.get(&self.store))
     }
+
+    fn table(&self, name: &str) -> Result<Vec<Val>, RefProblem> {
+        let t = self
+            .instance
+            .get_table(&self.store, name)
+            .ok_or_else(|| RefProblem::Unsupported(format!("no table export {name:?}")))?;
+        (0..t.size(&self.store))
+            .map(|i| match t.get(&self.store, i) {
+                Some(v) => self.wlab_val(&v),
+                None => Err(RefProblem::Unsupported(format!("table {name:?} element {i} unreadable"))),
+            })
+            .collect()
+    }
 }

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Everything goes through the runtime's public entry points (`instantiate`, `invoke`,
-//! exported memories and globals), exactly as `wlab run` and the spec runner use them,
+//! exported memories, globals and tables), exactly as `wlab run` and the spec runner use them,
 //! so any engine that `wlab_runtime::engine_by_name` knows plugs in unchanged. This
 //! file never compares anything and never looks inside an engine.
 
@@ -94,6 +94,14 @@ impl Subject {
     pub fn memory(&self, name: &str) -> Option<&[u8]> {
         match self.store.instance(self.instance).exports.get(name) {
             Some(&Extern::Memory(m)) => Some(&self.store.memory(m).bytes),
+            _ => None,
+        }
+    }
+
+    /// The elements of the exported table `name`.
+    pub fn table(&self, name: &str) -> Option<&[Val]> {
+        match self.store.instance(self.instance).exports.get(name) {
+            Some(&Extern::Table(t)) => Some(&self.store.table(t).elems),
             _ => None,
         }
     }

@@ -575,4 +575,11 @@ mod tests {
         assert_eq!(wlab.call("f", &[]), Outcome::Values(vec![]));
         assert_eq!(wlab.global("out"), Some(Val::I32(6)));
     }
+
+    #[test]
+    fn the_report_does_not_depend_on_the_number_of_threads() {
+        let opts = |threads| DifftestOptions { count: 24, seed: 3, threads, ..DifftestOptions::default() };
+        let json = |threads| serde_json::to_string(&run(&opts(threads)).expect("valid options")).expect("serializes");
+        assert_eq!(json(1), json(3));
+    }
 }

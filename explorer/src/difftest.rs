@@ -19,8 +19,10 @@
 //! by index, so the report does not depend on the number of threads.
 //!
 //! A panic in the engine under test is caught and reported as a mismatch. What this
-//! file cannot do is stop an engine that never returns: the generated modules end by
-//! construction (their fuel global), so only a wlab bug can hang a run.
+//! file cannot do is stop an engine that never returns (the generated modules end by
+//! construction, through their fuel global, so only a wlab bug can hang a run) or
+//! survive one that kills the process (a native engine's stray write): bisect the seed
+//! range with `--count` to find the module.
 
 pub mod args;
 pub mod compare;

@@ -1,6 +1,6 @@
 //! The command-line grammar (clap). Each subcommand's behaviour lives in `cmd/`.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// wlab — a WebAssembly compiler laboratory.
@@ -172,6 +172,48 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Differential testing: run generated modules on wasmi and on an engine (optionally
+    /// after a pipeline) and report every difference with the seed that reproduces it.
+    Difftest(DifftestArgs),
+}
+
+/// `wlab difftest` options.
+#[derive(Args, Debug, Clone)]
+pub struct DifftestArgs {
+    /// Engine under test (see `wlab wast --help`).
+    #[arg(long, default_value = "interp")]
+    pub engine: String,
+    /// Pipeline run on every function first, e.g. `O2`.
+    #[arg(long)]
+    pub passes: Option<String>,
+    /// Modules to generate.
+    #[arg(long, default_value_t = 100)]
+    pub count: u64,
+    /// Seed of the first module (module i uses seed + i).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Argument sets per exported function.
+    #[arg(long, default_value_t = crate::difftest::DifftestOptions::default().arg_sets)]
+    pub arg_sets: usize,
+    /// Most functions per module.
+    #[arg(long, default_value_t = crate::difftest::generate::GenOptions::default().max_funcs)]
+    pub max_funcs: usize,
+    /// Most instructions per function body.
+    #[arg(long, default_value_t = crate::difftest::generate::GenOptions::default().max_instructions)]
+    pub max_instructions: usize,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Let half of the modules keep raw NaN bits (see the generator's docs): then a
+    /// difference in NaN bits that reach integers or memory may be allowed.
+    #[arg(long)]
+    pub raw_nans: bool,
+    /// Write the .wasm of every mismatching module into this directory.
+    #[arg(long)]
+    pub save: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Register allocation options shared by every command that compiles.

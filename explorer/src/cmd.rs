@@ -142,6 +142,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
+        Command::Difftest(args) => crate::difftest::command(&args),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The `wlab` command line and the explorer's renderings.
 //!
 //! ```text
-//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling / stats / run (WASI programs) / bench
+//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling / stats / run (WASI programs) / bench / difftest
 //!                                       │
 //!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
 //!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter)
@@ -13,6 +13,7 @@ pub mod bench;
 pub mod cli;
 pub mod cmd;
 pub mod codegen;
+pub mod difftest;
 pub mod engines;
 pub mod error;
 pub mod explore;

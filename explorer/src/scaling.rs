@@ -1,7 +1,8 @@
 //! `wlab scaling`: generates one large function (any number of wasm instructions and
 //! locals, with nested blocks, loops, branches, memory accesses and calls), then times
 //! translation — and a pipeline, when given — at several sizes, so anyone can see
-//! whether the cost grows linearly. It reports measurements; it asserts nothing.
+//! whether the cost grows linearly, in total and per pass. It reports measurements; it
+//! asserts nothing.
 
 use serde::Serialize;
 use std::fmt::Write;
@@ -15,8 +16,48 @@ pub struct ScalingRow {
     pub locals: usize,
     pub ir_instructions: usize,
     pub blocks: usize,
+    /// Block parameters plus branch arguments: the part of the IR's size that
+    /// instruction counts miss (phis of the function's many locals).
+    pub block_args: usize,
     pub translate_ms: f64,
     pub pipeline_ms: Option<f64>,
+    /// Time inside each pass (summed over its runs, e.g. in `fix` rounds), in the order
+    /// the passes first ran; empty without a pipeline. Excludes the manager's own work
+    /// (printing for the `changed` check), which `pipeline_ms` includes.
+    pub pass_ms: Vec<PassTime>,
+}
+
+/// Time spent in one pass over a whole pipeline run.
+#[derive(Clone, Debug, Serialize)]
+pub struct PassTime {
+    pub name: &'static str,
+    pub runs: usize,
+    pub ms: f64,
+}
+
+/// Runs `pipeline` on a copy of `func` without verification; the wall time of the whole
+/// run and the time of each pass.
+fn time_passes(func: &wlab_ir::Function, pipeline: &str) -> Result<(f64, Vec<PassTime>), crate::CliError> {
+    use wlab_passes::{run_pipeline, ManagerOptions, Pipeline};
+    let p =
+        Pipeline::parse(pipeline).map_err(|e| crate::CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))?;
+    let opts = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
+    let mut f = func.clone();
+    let start = Instant::now();
+    let report = run_pipeline(&mut f, &p, &opts).map_err(|e| crate::CliError::Pipeline(e.to_string()))?;
+    let total = start.elapsed().as_secs_f64() * 1e3;
+    let mut times: Vec<PassTime> = Vec::new();
+    for r in &report.runs {
+        let ms = r.time.as_secs_f64() * 1e3;
+        match times.iter_mut().find(|t| t.name == r.name) {
+            Some(t) => {
+                t.runs += 1;
+                t.ms += ms;
+            }
+            None => times.push(PassTime { name: r.name, runs: 1, ms }),
+        }
+    }
+    Ok((total, times))
 }
 
 /// A tiny deterministic generator (xorshift), so every run measures the same code.
@@ -33,6 +74,15 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 }
+
+/// Wasm instructions between two points where every open `block`/`if` is closed.
+/// Nesting opens three times as often as it closes, so without these points the first
+/// few structures stay open to the end: when one of them sits on a constant condition
+/// (locals start at zero) nearly the whole function is dead code that the first branch
+/// folding removes, and how much is dead depends on the size. Closing everything
+/// regularly makes the function a sequence of like pieces, so every size has the same
+/// mix of live and dead code and the times at different sizes compare.
+const CLOSE_ALL_EVERY: usize = 1000;
 
 /// Wasm text of a module whose function 1 (`big`) has about `insts` instructions and
 /// `locals` i32/i64 locals; function 0 is a small callee.
@@ -56,7 +106,16 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
     };
     let mut emitted = 0;
     let mut depth = 0;
+    let mut next_close = CLOSE_ALL_EVERY;
     while emitted < insts {
+        if emitted >= next_close {
+            for _ in 0..depth {
+                s.push_str("    end\n");
+            }
+            emitted += depth;
+            depth = 0;
+            next_close = emitted + CLOSE_ALL_EVERY;
+        }
         match rng.below(16) {
             0..=7 => {
                 let (a, b, d) = (i32_local(&mut rng), i32_local(&mut rng), i32_local(&mut rng));
@@ -126,6 +185,14 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
     s
 }
 
+/// Block parameters plus branch arguments over the layout.
+fn block_args(func: &wlab_ir::Function) -> usize {
+    let params: usize = func.layout.iter().map(|&b| func.block_params(b).len()).sum();
+    let args: usize =
+        func.layout_insts().map(|(_, i)| func.inst(i).dests.iter().map(|d| d.args.len()).sum::<usize>()).sum();
+    params + args
+}
+
 /// Generates, translates and (optionally) runs a pipeline at each size factor.
 pub fn measure(
     insts: usize,
@@ -142,9 +209,12 @@ pub fn measure(
         let module = wlab_ir::translate::translate_module(&bytes)?;
         let translate_ms = start.elapsed().as_secs_f64() * 1e3;
         let func = &module.functions[1];
-        let pipeline_ms = match passes {
-            Some(p) => Some(crate::pipeline::time_pipeline(func, p)?),
-            None => None,
+        let (pipeline_ms, pass_ms) = match passes {
+            Some(p) => {
+                let (total, times) = time_passes(func, p)?;
+                (Some(total), times)
+            }
+            None => (None, Vec::new()),
         };
         rows.push(ScalingRow {
             factor,
@@ -152,30 +222,60 @@ pub fn measure(
             locals,
             ir_instructions: func.num_layout_insts(),
             blocks: func.layout.len(),
+            block_args: block_args(func),
             translate_ms,
             pipeline_ms,
+            pass_ms,
         });
     }
     Ok(rows)
 }
 
-/// A fixed-width table of the rows.
+/// A fixed-width table of the rows, then (with a pipeline) one of the time per pass:
+/// a column per size factor.
 pub fn render(rows: &[ScalingRow]) -> String {
-    let mut s = String::from("factor  wasm-insts  locals  ir-insts  blocks  translate-ms  ns/inst  pipeline-ms\n");
+    let mut s =
+        String::from("factor  wasm-insts  locals  ir-insts  blocks  block-args  translate-ms  ns/inst  pipeline-ms\n");
     for r in rows {
         let pipeline = r.pipeline_ms.map(|p| format!("{p:.1}")).unwrap_or_else(|| "-".into());
         let _ = writeln!(
             s,
-            "{:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>12.1}  {:>7.0}  {:>11}",
+            "{:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>10}  {:>12.1}  {:>7.0}  {:>11}",
             r.factor,
             r.wasm_instructions,
             r.locals,
             r.ir_instructions,
             r.blocks,
+            r.block_args,
             r.translate_ms,
             r.translate_ms * 1e6 / r.wasm_instructions as f64,
             pipeline
         );
+    }
+    let mut names: Vec<&'static str> = Vec::new();
+    for t in rows.iter().flat_map(|r| &r.pass_ms) {
+        if !names.contains(&t.name) {
+            names.push(t.name);
+        }
+    }
+    if !names.is_empty() {
+        let _ = write!(s, "\n{:<16}", "pass-ms");
+        for r in rows {
+            let _ = write!(s, "  {:>10}", format!("{}x", r.factor));
+        }
+        s.push('\n');
+        for name in names {
+            let _ = write!(s, "{name:<16}");
+            for r in rows {
+                match r.pass_ms.iter().find(|t| t.name == name) {
+                    Some(t) => {
+                        let _ = write!(s, "  {:>10.1}", t.ms);
+                    }
+                    None => s.push_str("           -"),
+                }
+            }
+            s.push('\n');
+        }
     }
     s
 }

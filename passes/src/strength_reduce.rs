@@ -366,13 +366,19 @@ fn reduce_ivs(func: &mut Function) -> u64 {
     let la = LoopAnalysis::new(func, &cfg, &dom);
     let mut order: Vec<Loop> = la.loops().collect();
     order.sort_by_key(|&l| (std::cmp::Reverse(la.depth(l)), l));
+    // The block of every instruction, kept up to date as code is added (computed once,
+    // not per loop).
+    let mut inst_block = vec![None; func.insts.len()];
+    for (b, i) in func.layout_insts() {
+        inst_block[i.index()] = Some(b);
+    }
     let mut n = 0;
     for l in order {
         let h = la.header(l);
         if cfg.preds(h).iter().any(|&p| !dom.is_reachable(p)) || Some(h) == func.entry() {
             continue;
         }
-        n += reduce_loop(func, &la, l);
+        n += reduce_loop(func, &la, l, cfg.preds(h), &mut inst_block);
     }
     n
 }
@@ -452,17 +458,21 @@ fn scaled_iv(func: &Function, t: Value, params: &[Value], ivs: &[BasicIv]) -> Op
     Some((*iv, k))
 }
 
-fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
+/// `preds`: the header's predecessors (this pass adds no edge, so the CFG computed at
+/// the start still holds).
+fn reduce_loop(
+    func: &mut Function,
+    la: &LoopAnalysis,
+    l: Loop,
+    preds: &[Block],
+    inst_block: &mut Vec<Option<Block>>,
+) -> u64 {
     let ivs = basic_ivs(func, la, l);
     if ivs.is_empty() {
         return 0;
     }
     let h = la.header(l);
     let params = func.block_params(h).to_vec();
-    let mut inst_block = vec![None; func.insts.len()];
-    for (b, i) in func.layout_insts() {
-        inst_block[i.index()] = Some(b);
-    }
     // Header parameters every back edge passes unchanged (a local the loop never
     // writes, as translated wasm carries it): invariant, with the value of each entry edge.
     let mut back: Vec<&[Value]> = Vec::new();
@@ -477,7 +487,7 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
         params.iter().enumerate().map(|(j, &p)| back.iter().all(|args| args.get(j) == Some(&p))).collect();
     let outside = |v: Value| match func.value_def(v) {
         ValueDef::Param(b, j) => !la.contains(l, b) || (b == h && pass_through[j as usize]),
-        ValueDef::Result(i, _) => inst_block[i.index()].is_some_and(|b| !la.contains(l, b)),
+        ValueDef::Result(i, _) => inst_block.get(i.index()).copied().flatten().is_some_and(|b| !la.contains(l, b)),
     };
     // Candidates: (a's inst, t, base, iv, k)
     let mut found = Vec::new();
@@ -511,14 +521,13 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
     let mut repl: Vec<Option<Value>> = vec![None; func.values.len()];
     let mut dead = vec![false; func.insts.len()];
     let mut count = 0;
-    let preds: Vec<Block> = func.layout.clone();
     for (a_inst, t, base, iv, k) in found {
         let ty = ty_of(func, t);
         let p = match shared.get(&(base, iv.index, k)) {
             Some(&p) => p,
             None => {
                 let p = func.append_block_param(h, ty);
-                for &pb in &preds {
+                for &pb in preds {
                     let Some(term) = func.terminator(pb) else {
                         continue;
                     };
@@ -554,6 +563,12 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
                             e.op(Opcode::Iadd, ty, &[base0, m0])
                         };
                         func.inst_mut(term).dests[di].args.push(arg);
+                        for &x in &pre {
+                            if inst_block.len() <= x.index() {
+                                inst_block.resize(x.index() + 1, None);
+                            }
+                            inst_block[x.index()] = Some(pb);
+                        }
                         let insts = &mut func.blocks[pb.index()].insts;
                         let at = insts.len() - 1;
                         insts.splice(at..at, pre);

@@ -21,6 +21,8 @@ pub struct ScalingRow {
     pub block_args: usize,
     pub translate_ms: f64,
     pub pipeline_ms: Option<f64>,
+    /// Instructions left after the pipeline (shows whether sizes optimize alike).
+    pub ir_instructions_after: Option<usize>,
     /// Time inside each pass (summed over its runs, e.g. in `fix` rounds), in the order
     /// the passes first ran; empty without a pipeline. Excludes the manager's own work
     /// (printing for the `changed` check), which `pipeline_ms` includes.
@@ -37,7 +39,7 @@ pub struct PassTime {
 
 /// Runs `pipeline` on a copy of `func` without verification; the wall time of the whole
 /// run and the time of each pass.
-fn time_passes(func: &wlab_ir::Function, pipeline: &str) -> Result<(f64, Vec<PassTime>), crate::CliError> {
+fn time_passes(func: &wlab_ir::Function, pipeline: &str) -> Result<(f64, usize, Vec<PassTime>), crate::CliError> {
     use wlab_passes::{run_pipeline, ManagerOptions, Pipeline};
     let p =
         Pipeline::parse(pipeline).map_err(|e| crate::CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))?;
@@ -57,7 +59,7 @@ fn time_passes(func: &wlab_ir::Function, pipeline: &str) -> Result<(f64, Vec<Pas
             None => times.push(PassTime { name: r.name, runs: 1, ms }),
         }
     }
-    Ok((total, times))
+    Ok((total, f.num_layout_insts(), times))
 }
 
 /// A tiny deterministic generator (xorshift), so every run measures the same code.
@@ -104,7 +106,19 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
             break l;
         }
     };
+    // Every local starts from a parameter: with locals left at zero, the first part of
+    // the function computes on constants, folds and dies, and that part is a larger
+    // share of a smaller function (at 50k instructions O2 left under 1k).
     let mut emitted = 0;
+    for l in 2..nlocal {
+        if is_i64(l) {
+            let _ = writeln!(s, "    local.get 1 i64.extend_i32_u i64.const {l} i64.add local.set {l}");
+            emitted += 5;
+        } else {
+            let _ = writeln!(s, "    local.get {} i32.const {l} i32.add local.set {l}", l % 2);
+            emitted += 4;
+        }
+    }
     let mut depth = 0;
     let mut next_close = CLOSE_ALL_EVERY;
     while emitted < insts {
@@ -209,12 +223,12 @@ pub fn measure(
         let module = wlab_ir::translate::translate_module(&bytes)?;
         let translate_ms = start.elapsed().as_secs_f64() * 1e3;
         let func = &module.functions[1];
-        let (pipeline_ms, pass_ms) = match passes {
+        let (pipeline_ms, ir_instructions_after, pass_ms) = match passes {
             Some(p) => {
-                let (total, times) = time_passes(func, p)?;
-                (Some(total), times)
+                let (total, after, times) = time_passes(func, p)?;
+                (Some(total), Some(after), times)
             }
-            None => (None, Vec::new()),
+            None => (None, None, Vec::new()),
         };
         rows.push(ScalingRow {
             factor,
@@ -225,6 +239,7 @@ pub fn measure(
             block_args: block_args(func),
             translate_ms,
             pipeline_ms,
+            ir_instructions_after,
             pass_ms,
         });
     }
@@ -234,13 +249,15 @@ pub fn measure(
 /// A fixed-width table of the rows, then (with a pipeline) one of the time per pass:
 /// a column per size factor.
 pub fn render(rows: &[ScalingRow]) -> String {
-    let mut s =
-        String::from("factor  wasm-insts  locals  ir-insts  blocks  block-args  translate-ms  ns/inst  pipeline-ms\n");
+    let mut s = String::from(
+        "factor  wasm-insts  locals  ir-insts  blocks  block-args  translate-ms  ns/inst  pipeline-ms  insts-after\n",
+    );
     for r in rows {
         let pipeline = r.pipeline_ms.map(|p| format!("{p:.1}")).unwrap_or_else(|| "-".into());
+        let after = r.ir_instructions_after.map(|n| n.to_string()).unwrap_or_else(|| "-".into());
         let _ = writeln!(
             s,
-            "{:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>10}  {:>12.1}  {:>7.0}  {:>11}",
+            "{:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>10}  {:>12.1}  {:>7.0}  {:>11}  {:>11}",
             r.factor,
             r.wasm_instructions,
             r.locals,
@@ -249,7 +266,8 @@ pub fn render(rows: &[ScalingRow]) -> String {
             r.block_args,
             r.translate_ms,
             r.translate_ms * 1e6 / r.wasm_instructions as f64,
-            pipeline
+            pipeline,
+            after
         );
     }
     let mut names: Vec<&'static str> = Vec::new();

@@ -169,12 +169,17 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
                 emitted += 3;
             }
             14 if depth < 8 => {
-                // A loop that runs a bounded number of times: counter in local 0.
+                // A loop that runs a bounded number of times (counter in local 0, stepped
+                // by an add, so an induction variable) and loads `base + i*4` with a base
+                // the loop does not change: work for licm and strength-reduce.
+                let (base, d) = (i32_local(&mut rng), i32_local(&mut rng));
+                let (base, d) = if base == 0 || d == 0 || base == d { (1, 1) } else { (base, d) };
                 let _ = writeln!(
                     s,
-                    "    loop local.get 0 i32.const 1 i32.sub local.tee 0 i32.const 0 i32.gt_s br_if 0 end"
+                    "    loop local.get {base} local.get 0 i32.const 4 i32.mul i32.add i32.load local.set {d} \
+                     local.get 0 i32.const -1 i32.add local.tee 0 i32.const 0 i32.gt_s br_if 0 end"
                 );
-                emitted += 9;
+                emitted += 16;
             }
             _ if depth > 0 => {
                 s.push_str("    end\n");

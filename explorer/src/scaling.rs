@@ -302,3 +302,42 @@ pub fn render(rows: &[ScalingRow]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_translation_and_every_pass_of_o2_at_each_size() {
+        let rows = measure(4000, 40, &[1, 2], Some("O2")).expect("generated module translates and optimizes");
+        assert_eq!(rows.len(), 2);
+        assert!(rows[1].ir_instructions > rows[0].ir_instructions);
+        assert!(rows[0].ir_instructions_after.is_some_and(|n| n > 0 && n <= rows[0].ir_instructions));
+        let names: Vec<&str> = rows[0].pass_ms.iter().map(|t| t.name).collect();
+        assert_eq!(
+            names,
+            ["copy-prop", "const-fold", "simplify-cfg", "gvn", "load-elim", "licm", "strength-reduce", "dce"]
+        );
+        assert!(render(&rows).contains("strength-reduce"));
+    }
+
+    #[test]
+    fn generated_function_returns_to_depth_zero_regularly() {
+        let text = generate_module(20_000, 20);
+        wat::parse_str(&text).expect("valid wasm text");
+        // Lines of the big function: `block ...` and `... if` open, a lone `end` closes.
+        let (mut depth, mut zeros) = (0i64, 0);
+        for line in text.lines().skip(4).map(str::trim) {
+            if line.starts_with("block ") || line.ends_with(" if") {
+                depth += 1;
+            } else if line == "end" {
+                depth -= 1;
+                if depth == 0 {
+                    zeros += 1;
+                }
+            }
+        }
+        assert_eq!(depth, 0);
+        assert!(zeros >= 20_000 / CLOSE_ALL_EVERY - 1, "depth came back to zero {zeros} times");
+    }
+}

@@ -220,7 +220,7 @@ fn hoistable(
     let invariant = |v: Value, hoisted_in: &[u32]| match func.value_def(v) {
         ValueDef::Param(b, _) => !in_loop(b),
         ValueDef::Result(i, _) => {
-            hoisted_in.get(i.index()) == Some(&stamp) || inst_block[i.index()].map_or(false, |b| !in_loop(b))
+            hoisted_in.get(i.index()) == Some(&stamp) || inst_block[i.index()].is_some_and(|b| !in_loop(b))
         }
     };
     for &b in &blocks {

@@ -212,11 +212,7 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
         }
         let mut chain: Vec<(Block, Block, Vec<Value>)> = Vec::new();
         let mut e = b;
-        loop {
-            match route[e.index()] {
-                Route::Unknown => {}
-                _ => break,
-            }
+        while let Route::Unknown = route[e.index()] {
             match threadable(func, e) {
                 Some((t, args)) => {
                     route[e.index()] = Route::InProgress;

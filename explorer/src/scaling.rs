@@ -1,7 +1,8 @@
 //! `wlab scaling`: generates one large function (any number of wasm instructions and
 //! locals, with nested blocks, loops, branches, memory accesses and calls), then times
 //! translation — and a pipeline, when given — at several sizes, so anyone can see
-//! whether the cost grows linearly. It reports measurements; it asserts nothing.
+//! whether the cost grows linearly, in total and per pass. It reports measurements; it
+//! asserts nothing.
 
 use serde::Serialize;
 use std::fmt::Write;
@@ -15,8 +16,50 @@ pub struct ScalingRow {
     pub locals: usize,
     pub ir_instructions: usize,
     pub blocks: usize,
+    /// Block parameters plus branch arguments: the part of the IR's size that
+    /// instruction counts miss (phis of the function's many locals).
+    pub block_args: usize,
     pub translate_ms: f64,
     pub pipeline_ms: Option<f64>,
+    /// Instructions left after the pipeline (shows whether sizes optimize alike).
+    pub ir_instructions_after: Option<usize>,
+    /// Time inside each pass (summed over its runs, e.g. in `fix` rounds), in the order
+    /// the passes first ran; empty without a pipeline. Excludes the manager's own work
+    /// (printing for the `changed` check), which `pipeline_ms` includes.
+    pub pass_ms: Vec<PassTime>,
+}
+
+/// Time spent in one pass over a whole pipeline run.
+#[derive(Clone, Debug, Serialize)]
+pub struct PassTime {
+    pub name: &'static str,
+    pub runs: usize,
+    pub ms: f64,
+}
+
+/// Runs `pipeline` on a copy of `func` without verification; the wall time of the whole
+/// run and the time of each pass.
+fn time_passes(func: &wlab_ir::Function, pipeline: &str) -> Result<(f64, usize, Vec<PassTime>), crate::CliError> {
+    use wlab_passes::{run_pipeline, ManagerOptions, Pipeline};
+    let p =
+        Pipeline::parse(pipeline).map_err(|e| crate::CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))?;
+    let opts = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
+    let mut f = func.clone();
+    let start = Instant::now();
+    let report = run_pipeline(&mut f, &p, &opts).map_err(|e| crate::CliError::Pipeline(e.to_string()))?;
+    let total = start.elapsed().as_secs_f64() * 1e3;
+    let mut times: Vec<PassTime> = Vec::new();
+    for r in &report.runs {
+        let ms = r.time.as_secs_f64() * 1e3;
+        match times.iter_mut().find(|t| t.name == r.name) {
+            Some(t) => {
+                t.runs += 1;
+                t.ms += ms;
+            }
+            None => times.push(PassTime { name: r.name, runs: 1, ms }),
+        }
+    }
+    Ok((total, f.num_layout_insts(), times))
 }
 
 /// A tiny deterministic generator (xorshift), so every run measures the same code.
@@ -33,6 +76,15 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 }
+
+/// Wasm instructions between two points where every open `block`/`if` is closed.
+/// Nesting opens three times as often as it closes, so without these points the first
+/// few structures stay open to the end: when one of them sits on a constant condition
+/// (locals start at zero) nearly the whole function is dead code that the first branch
+/// folding removes, and how much is dead depends on the size. Closing everything
+/// regularly makes the function a sequence of like pieces, so every size has the same
+/// mix of live and dead code and the times at different sizes compare.
+const CLOSE_ALL_EVERY: usize = 1000;
 
 /// Wasm text of a module whose function 1 (`big`) has about `insts` instructions and
 /// `locals` i32/i64 locals; function 0 is a small callee.
@@ -54,9 +106,30 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
             break l;
         }
     };
+    // Every local starts from a parameter: with locals left at zero, the first part of
+    // the function computes on constants, folds and dies, and that part is a larger
+    // share of a smaller function (at 50k instructions O2 left under 1k).
     let mut emitted = 0;
+    for l in 2..nlocal {
+        if is_i64(l) {
+            let _ = writeln!(s, "    local.get 1 i64.extend_i32_u i64.const {l} i64.add local.set {l}");
+            emitted += 5;
+        } else {
+            let _ = writeln!(s, "    local.get {} i32.const {l} i32.add local.set {l}", l % 2);
+            emitted += 4;
+        }
+    }
     let mut depth = 0;
+    let mut next_close = CLOSE_ALL_EVERY;
     while emitted < insts {
+        if emitted >= next_close {
+            for _ in 0..depth {
+                s.push_str("    end\n");
+            }
+            emitted += depth;
+            depth = 0;
+            next_close = emitted + CLOSE_ALL_EVERY;
+        }
         match rng.below(16) {
             0..=7 => {
                 let (a, b, d) = (i32_local(&mut rng), i32_local(&mut rng), i32_local(&mut rng));
@@ -96,12 +169,17 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
                 emitted += 3;
             }
             14 if depth < 8 => {
-                // A loop that runs a bounded number of times: counter in local 0.
+                // A loop that runs a bounded number of times (counter in local 0, stepped
+                // by an add, so an induction variable) and loads `base + i*4` with a base
+                // the loop does not change: work for licm and strength-reduce.
+                let (base, d) = (i32_local(&mut rng), i32_local(&mut rng));
+                let (base, d) = if base == 0 || d == 0 || base == d { (1, 1) } else { (base, d) };
                 let _ = writeln!(
                     s,
-                    "    loop local.get 0 i32.const 1 i32.sub local.tee 0 i32.const 0 i32.gt_s br_if 0 end"
+                    "    loop local.get {base} local.get 0 i32.const 4 i32.mul i32.add i32.load local.set {d} \
+                     local.get 0 i32.const -1 i32.add local.tee 0 i32.const 0 i32.gt_s br_if 0 end"
                 );
-                emitted += 9;
+                emitted += 16;
             }
             _ if depth > 0 => {
                 s.push_str("    end\n");
@@ -126,6 +204,14 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
     s
 }
 
+/// Block parameters plus branch arguments over the layout.
+fn block_args(func: &wlab_ir::Function) -> usize {
+    let params: usize = func.layout.iter().map(|&b| func.block_params(b).len()).sum();
+    let args: usize =
+        func.layout_insts().map(|(_, i)| func.inst(i).dests.iter().map(|d| d.args.len()).sum::<usize>()).sum();
+    params + args
+}
+
 /// Generates, translates and (optionally) runs a pipeline at each size factor.
 pub fn measure(
     insts: usize,
@@ -142,9 +228,12 @@ pub fn measure(
         let module = wlab_ir::translate::translate_module(&bytes)?;
         let translate_ms = start.elapsed().as_secs_f64() * 1e3;
         let func = &module.functions[1];
-        let pipeline_ms = match passes {
-            Some(p) => Some(crate::pipeline::time_pipeline(func, p)?),
-            None => None,
+        let (pipeline_ms, ir_instructions_after, pass_ms) = match passes {
+            Some(p) => {
+                let (total, after, times) = time_passes(func, p)?;
+                (Some(total), Some(after), times)
+            }
+            None => (None, None, Vec::new()),
         };
         rows.push(ScalingRow {
             factor,
@@ -152,30 +241,103 @@ pub fn measure(
             locals,
             ir_instructions: func.num_layout_insts(),
             blocks: func.layout.len(),
+            block_args: block_args(func),
             translate_ms,
             pipeline_ms,
+            ir_instructions_after,
+            pass_ms,
         });
     }
     Ok(rows)
 }
 
-/// A fixed-width table of the rows.
+/// A fixed-width table of the rows, then (with a pipeline) one of the time per pass:
+/// a column per size factor.
 pub fn render(rows: &[ScalingRow]) -> String {
-    let mut s = String::from("factor  wasm-insts  locals  ir-insts  blocks  translate-ms  ns/inst  pipeline-ms\n");
+    let mut s = String::from(
+        "factor  wasm-insts  locals  ir-insts  blocks  block-args  translate-ms  ns/inst  pipeline-ms  insts-after\n",
+    );
     for r in rows {
         let pipeline = r.pipeline_ms.map(|p| format!("{p:.1}")).unwrap_or_else(|| "-".into());
+        let after = r.ir_instructions_after.map(|n| n.to_string()).unwrap_or_else(|| "-".into());
         let _ = writeln!(
             s,
-            "{:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>12.1}  {:>7.0}  {:>11}",
+            "{:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>10}  {:>12.1}  {:>7.0}  {:>11}  {:>11}",
             r.factor,
             r.wasm_instructions,
             r.locals,
             r.ir_instructions,
             r.blocks,
+            r.block_args,
             r.translate_ms,
             r.translate_ms * 1e6 / r.wasm_instructions as f64,
-            pipeline
+            pipeline,
+            after
         );
     }
+    let mut names: Vec<&'static str> = Vec::new();
+    for t in rows.iter().flat_map(|r| &r.pass_ms) {
+        if !names.contains(&t.name) {
+            names.push(t.name);
+        }
+    }
+    if !names.is_empty() {
+        let _ = write!(s, "\n{:<16}", "pass-ms");
+        for r in rows {
+            let _ = write!(s, "  {:>10}", format!("{}x", r.factor));
+        }
+        s.push('\n');
+        for name in names {
+            let _ = write!(s, "{name:<16}");
+            for r in rows {
+                match r.pass_ms.iter().find(|t| t.name == name) {
+                    Some(t) => {
+                        let _ = write!(s, "  {:>10.1}", t.ms);
+                    }
+                    None => s.push_str("           -"),
+                }
+            }
+            s.push('\n');
+        }
+    }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_translation_and_every_pass_of_o2_at_each_size() {
+        let rows = measure(4000, 40, &[1, 2], Some("O2")).expect("generated module translates and optimizes");
+        assert_eq!(rows.len(), 2);
+        assert!(rows[1].ir_instructions > rows[0].ir_instructions);
+        assert!(rows[0].ir_instructions_after.is_some_and(|n| n > 0 && n <= rows[0].ir_instructions));
+        let names: Vec<&str> = rows[0].pass_ms.iter().map(|t| t.name).collect();
+        assert_eq!(
+            names,
+            ["copy-prop", "const-fold", "simplify-cfg", "gvn", "load-elim", "licm", "strength-reduce", "dce"]
+        );
+        assert!(render(&rows).contains("strength-reduce"));
+    }
+
+    #[test]
+    fn generated_function_returns_to_depth_zero_regularly() {
+        let text = generate_module(20_000, 20);
+        wat::parse_str(&text).expect("valid wasm text");
+        // Lines of the big function: `block ...` and `... if` open, a lone `end` closes.
+        let (mut depth, mut zeros) = (0i64, 0);
+        for line in text.lines().skip(4).map(str::trim) {
+            if line.starts_with("block ") || line.ends_with(" if") {
+                depth += 1;
+            } else if line == "end" {
+                depth -= 1;
+                if depth == 0 {
+                    zeros += 1;
+                }
+            }
+        }
+        assert_eq!(depth, 0);
+        assert!(zeros >= 20_000 / CLOSE_ALL_EVERY - 1, "depth came back to zero {zeros} times");
+    }
 }

@@ -16,14 +16,15 @@
 //! ignoring branches that pass the parameter itself (a loop that carries it around
 //! unchanged); `v` then dominates the block. Only blocks reachable from the entry are
 //! simplified (dominance means nothing elsewhere), and the entry block's parameters are
-//! the function's and never change. Replacing one parameter can make another trivial,
-//! so the pass repeats until nothing more is found, within one run.
+//! the function's and never change. Replacing one parameter can make another trivial:
+//! a worklist looks again at exactly the parameters a replaced one is passed to, so one
+//! run finds everything, in time linear in the branch arguments.
 //! This pass never removes anything but copies and the parameters it replaced.
 
 use crate::edit::{incoming_edges, reachable_blocks, remove_block_params, remove_insts, substitute_uses};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
-use wlab_ir::{Function, Opcode, Value};
+use wlab_ir::{Block, Function, Opcode, Value};
 
 pub const INFO: PassInfo = PassInfo {
     name: "copy-prop",
@@ -77,6 +78,9 @@ impl Pass for CopyProp {
         let mut alias = Aliases((0..func.values.len()).map(Value::new).collect());
         let mut copies = 0u64;
         let mut params = 0u64;
+        // The values that stand for the same root, as circular lists: `next[v]` is the
+        // next member of `v`'s class.
+        let mut next: Vec<Value> = (0..func.values.len()).map(Value::new).collect();
 
         for (_, i) in func.layout_insts() {
             let d = func.inst(i);
@@ -84,6 +88,9 @@ impl Pass for CopyProp {
                 if let (Some(&r), Some(&a)) = (d.results.first(), d.args.first()) {
                     let a = alias.find(a);
                     alias.0[r.index()] = a;
+                    if r != a {
+                        next.swap(r.index(), a.index());
+                    }
                     copies += 1;
                 }
             }
@@ -94,46 +101,94 @@ impl Pass for CopyProp {
             let reachable = reachable_blocks(func);
             let incoming = incoming_edges(func);
             let entry = func.entry();
-            loop {
-                let mut progress = false;
-                for &b in &func.layout {
-                    if Some(b) == entry || !reachable[b.index()] {
-                        continue;
-                    }
-                    for (n, &p) in func.block_params(b).iter().enumerate() {
-                        if dead_params[b.index()][n] {
-                            continue;
-                        }
-                        let mut same: Option<Value> = None;
-                        let mut trivial = true;
-                        for &(t, k) in &incoming[b.index()] {
-                            let Some(&arg) = func.inst(t).dests[k].args.get(n) else {
-                                trivial = false;
-                                break;
-                            };
-                            let a = alias.find(arg);
-                            if a == p {
-                                continue;
-                            }
-                            match same {
-                                None => same = Some(a),
-                                Some(s) if s == a => {}
-                                Some(_) => {
-                                    trivial = false;
-                                    break;
-                                }
-                            }
-                        }
-                        if let (true, Some(v)) = (trivial, same) {
-                            alias.0[p.index()] = v;
-                            dead_params[b.index()][n] = true;
-                            params += 1;
-                            progress = true;
+            // feeds[starts[v]..starts[v + 1]]: the parameters (block, number) that value `v`
+            // is passed to, over the reachable layout blocks.
+            let nv = func.values.len();
+            let mut starts = vec![0usize; nv + 1];
+            for &b in &func.layout {
+                if !reachable[b.index()] {
+                    continue;
+                }
+                if let Some(t) = func.terminator(b) {
+                    for bc in &func.inst(t).dests {
+                        for &a in &bc.args {
+                            starts[a.index() + 1] += 1;
                         }
                     }
                 }
-                if !progress {
-                    break;
+            }
+            for v in 0..nv {
+                starts[v + 1] += starts[v];
+            }
+            let mut fill = starts.clone();
+            let mut feeds: Vec<(Block, u32)> = vec![(Block::new(0), 0); starts[nv]];
+            for &b in &func.layout {
+                if !reachable[b.index()] {
+                    continue;
+                }
+                if let Some(t) = func.terminator(b) {
+                    for bc in &func.inst(t).dests {
+                        for (n, &a) in bc.args.iter().enumerate() {
+                            feeds[fill[a.index()]] = (bc.block, n as u32);
+                            fill[a.index()] += 1;
+                        }
+                    }
+                }
+            }
+            // Every parameter is looked at once in layout order, and again whenever a
+            // value passed to it is replaced (that can make it trivial); each
+            // replacement happens once, so the work is linear in the branch arguments
+            // (times the size of the replaced value's class of copies, small in practice).
+            let mut work: Vec<(Block, u32)> = Vec::new();
+            for &b in func.layout.iter().rev() {
+                if Some(b) == entry || !reachable[b.index()] {
+                    continue;
+                }
+                for n in (0..func.block_params(b).len()).rev() {
+                    work.push((b, n as u32));
+                }
+            }
+            while let Some((b, n)) = work.pop() {
+                let n = n as usize;
+                if Some(b) == entry || !reachable[b.index()] || dead_params[b.index()][n] {
+                    continue;
+                }
+                let p = func.block_params(b)[n];
+                let mut same: Option<Value> = None;
+                let mut trivial = true;
+                for &(t, k) in &incoming[b.index()] {
+                    let Some(&arg) = func.inst(t).dests[k].args.get(n) else {
+                        trivial = false;
+                        break;
+                    };
+                    let a = alias.find(arg);
+                    if a == p {
+                        continue;
+                    }
+                    match same {
+                        None => same = Some(a),
+                        Some(s) if s == a => {}
+                        Some(_) => {
+                            trivial = false;
+                            break;
+                        }
+                    }
+                }
+                if let (true, Some(v)) = (trivial, same) {
+                    alias.0[p.index()] = v;
+                    dead_params[b.index()][n] = true;
+                    params += 1;
+                    // Every value that stood for `p` now stands for `v`: look again at
+                    // the parameters they are passed to, then join the classes.
+                    let mut m = p;
+                    loop {
+                        work.extend(feeds[starts[m.index()]..starts[m.index() + 1]].iter().rev().copied());
+                        m = next[m.index()];
+                        if m == p {
+                            break;
+                        }
+                    }
+                    next.swap(p.index(), v.index());
                 }
             }
         }

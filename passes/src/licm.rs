@@ -58,9 +58,17 @@ pub struct Licm {
     pub max_depth: u32,
 }
 
+/// What the pass knows while it runs: the loops of the function as it was at the start
+/// (adding a preheader outside a loop changes no loop), plus the preheaders made since,
+/// each recorded against its header. A made preheader lies in exactly the loops that
+/// strictly contain its loop.
 struct Analyses {
     cfg: ControlFlowGraph,
     loops: LoopAnalysis,
+    /// By block index: the preheader made for this header.
+    made_for: Vec<Option<Block>>,
+    /// By block index: the header this made preheader serves.
+    header_of: Vec<Option<Block>>,
 }
 
 impl Analyses {
@@ -68,11 +76,25 @@ impl Analyses {
         let cfg = ControlFlowGraph::new(func);
         let dom = DomTree::new(func, &cfg);
         let loops = LoopAnalysis::new(func, &cfg, &dom);
-        Analyses { cfg, loops }
+        let n = func.blocks.len();
+        Analyses { cfg, loops, made_for: vec![None; n], header_of: vec![None; n] }
     }
 
-    fn loop_with_header(&self, h: Block) -> Option<Loop> {
-        self.loops.loops().find(|&l| self.loops.header(l) == h)
+    /// Whether block `b` (possibly a made preheader) is in loop `l`.
+    fn contains(&self, l: Loop, b: Block) -> bool {
+        match self.header_of.get(b.index()).copied().flatten() {
+            Some(h) => h != self.loops.header(l) && self.loops.contains(l, h),
+            None => self.loops.contains(l, b),
+        }
+    }
+
+    fn record_made(&mut self, ph: Block, h: Block) {
+        if self.header_of.len() <= ph.index() {
+            self.header_of.resize(ph.index() + 1, None);
+            self.made_for.resize(ph.index() + 1, None);
+        }
+        self.header_of[ph.index()] = Some(h);
+        self.made_for[h.index()] = Some(ph);
     }
 }
 
@@ -93,41 +115,62 @@ impl Pass for Licm {
     fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
         let mut an = Analyses::new(func);
         let entry = func.entry();
-        // Headers, innermost loops first (deeper first; ties in loop order).
+        // Loops, innermost first (deeper first; ties in loop order).
         let mut order: Vec<Loop> =
             an.loops.loops().filter(|&l| self.max_depth == 0 || an.loops.depth(l) <= self.max_depth).collect();
         order.sort_by_key(|&l| (std::cmp::Reverse(an.loops.depth(l)), l));
-        let headers: Vec<Block> = order.iter().map(|&l| an.loops.header(l)).collect();
         let mut inst_block = inst_blocks(func);
+        // hoisted_in[i] == stamp: instruction i was chosen for the loop being looked at
+        // (one array for all loops, so each loop costs only its own size).
+        let mut hoisted_in: Vec<u32> = vec![0; func.insts.len()];
+        let mut stamp = 0u32;
         let mut hoisted_total = 0u64;
         let mut preheaders = 0u64;
-        for h in headers {
+        for l in order {
+            let h = an.loops.header(l);
             if Some(h) == entry {
                 continue;
             }
-            let Some(l) = an.loop_with_header(h) else {
-                continue;
-            };
-            let hoist = hoistable(func, &an.loops, l, &inst_block);
+            stamp += 1;
+            let hoist = hoistable(func, &an, l, &inst_block, &mut hoisted_in, stamp);
             if hoist.is_empty() {
                 continue;
             }
             let (ph, created) = preheader(func, &an, l);
             if created {
                 preheaders += 1;
+                an.record_made(ph, h);
             }
+            // Take the hoisted instructions out of their blocks (one sweep per block),
+            // then append them to the preheader, before its terminator, in order.
+            let mut from: Vec<Block> = hoist.iter().map(|&i| inst_block[i.index()].expect("placed")).collect();
+            from.sort_unstable();
+            from.dedup();
+            for b in from {
+                func.blocks[b.index()].insts.retain(|&x| hoisted_in.get(x.index()) != Some(&stamp));
+            }
+            let insts = &mut func.blocks[ph.index()].insts;
+            let term = insts.pop().expect("a preheader ends in a jump");
+            insts.extend(hoist.iter().copied());
+            insts.push(term);
             for &i in &hoist {
-                let from = inst_block[i.index()].expect("hoisted instruction is placed");
-                func.blocks[from.index()].insts.retain(|&x| x != i);
-                let insts = &mut func.blocks[ph.index()].insts;
-                let at = insts.len() - 1; // before the terminator
-                insts.insert(at, i);
                 inst_block[i.index()] = Some(ph);
             }
             hoisted_total += hoist.len() as u64;
-            if created {
-                an = Analyses::new(func);
+        }
+        if preheaders > 0 {
+            // Each made preheader goes just before its header.
+            let mut layout = Vec::with_capacity(func.layout.len() + preheaders as usize);
+            for &b in &func.layout {
+                if an.header_of.get(b.index()).copied().flatten().is_some() {
+                    continue;
+                }
+                if let Some(ph) = an.made_for.get(b.index()).copied().flatten() {
+                    layout.push(ph);
+                }
+                layout.push(b);
             }
+            func.layout = layout;
         }
         let mut out = PassOutcome::unchanged();
         if preheaders > 0 {
@@ -144,30 +187,49 @@ impl Pass for Licm {
 }
 
 /// The instructions of loop `l` that may move to its preheader, in an order where
-/// every operand is hoisted before its users.
-fn hoistable(func: &Function, la: &LoopAnalysis, l: Loop, inst_block: &[Option<Block>]) -> Vec<Inst> {
-    let blocks = la.blocks(l);
+/// every operand is hoisted before its users; marks them `hoisted_in[i] = stamp`.
+fn hoistable(
+    func: &Function,
+    an: &Analyses,
+    l: Loop,
+    inst_block: &[Option<Block>],
+    hoisted_in: &mut [u32],
+    stamp: u32,
+) -> Vec<Inst> {
+    let la = &an.loops;
     let header = la.header(l);
-    let in_loop = |b: Block| la.contains(l, b);
+    let in_loop = |b: Block| an.contains(l, b);
+    // The loop's blocks in dominance order, each inner loop's made preheader just
+    // before that loop's header.
+    let mut blocks: Vec<Block> = Vec::with_capacity(la.blocks(l).len());
+    for &b in la.blocks(l) {
+        if b != header {
+            if let Some(ph) = an.made_for.get(b.index()).copied().flatten() {
+                blocks.push(ph);
+            }
+        }
+        blocks.push(b);
+    }
     let loop_writes = blocks.iter().any(|&b| {
         func.block_insts(b).iter().any(|&i| {
             let e = func.inst(i).opcode.effects();
             e.writes_memory || e.call
         })
     });
-    let mut hoisted = vec![false; func.insts.len()];
     let mut out = Vec::new();
-    let invariant = |v: Value, hoisted: &[bool]| match func.value_def(v) {
+    let invariant = |v: Value, hoisted_in: &[u32]| match func.value_def(v) {
         ValueDef::Param(b, _) => !in_loop(b),
-        ValueDef::Result(i, _) => hoisted[i.index()] || inst_block[i.index()].map_or(false, |b| !in_loop(b)),
+        ValueDef::Result(i, _) => {
+            hoisted_in.get(i.index()) == Some(&stamp) || inst_block[i.index()].is_some_and(|b| !in_loop(b))
+        }
     };
-    for &b in blocks {
+    for &b in &blocks {
         // In the header: true while every instruction so far is pure or hoisted.
         let mut clean_prefix = b == header;
         for &i in func.block_insts(b) {
             let d = func.inst(i);
             let e = d.opcode.effects();
-            let operands_ok = d.args.iter().all(|&a| invariant(a, &hoisted));
+            let operands_ok = d.args.iter().all(|&a| invariant(a, hoisted_in));
             let only_traps = e.may_trap
                 && !e.reads_memory
                 && !e.writes_memory
@@ -184,7 +246,7 @@ fn hoistable(func: &Function, la: &LoopAnalysis, l: Loop, inst_block: &[Option<B
                 false
             };
             if movable && !d.results.is_empty() {
-                hoisted[i.index()] = true;
+                hoisted_in[i.index()] = stamp;
                 out.push(i);
             } else if !e.is_pure() {
                 clean_prefix = false;
@@ -194,7 +256,8 @@ fn hoistable(func: &Function, la: &LoopAnalysis, l: Loop, inst_block: &[Option<B
     out
 }
 
-/// The preheader of `l`, and whether it was created now.
+/// The preheader of `l`, and whether it was made now (the caller places it in the
+/// layout).
 fn preheader(func: &mut Function, an: &Analyses, l: Loop) -> (Block, bool) {
     let h = an.loops.header(l);
     let outside: Vec<Block> = an.cfg.preds(h).iter().copied().filter(|&p| !an.loops.contains(l, p)).collect();
@@ -216,8 +279,6 @@ fn preheader(func: &mut Function, an: &Analyses, l: Loop) -> (Block, bool) {
     let mut jump = InstData::new(Opcode::Jump, None, vec![], Imm::None);
     jump.dests = vec![BlockCall::new(h, params)];
     func.append_inst(ph, jump, &[]);
-    let at = func.layout.iter().position(|&b| b == h).expect("header is in the layout");
-    func.layout.insert(at, ph);
     (ph, true)
 }
 

@@ -247,6 +247,9 @@ fn forward(func: &mut Function) -> (u64, u64) {
             stack.push(Step::Enter(c));
         }
     }
+    // The mask constants go just before their loads, placed in one sweep per block.
+    let mut mask_before: Vec<Option<Inst>> = vec![None; func.insts.len()];
+    let mut touched: Vec<Block> = Vec::new();
     for (i, k) in rewrites {
         let ty = func.inst(i).ty.expect("a load has a type");
         let (op, v, bits) = match k {
@@ -271,15 +274,27 @@ fn forward(func: &mut Function) -> (u64, u64) {
             let c = func.make_inst(InstData::new(Opcode::Iconst, Some(ty), vec![], Imm::I64(mask)), &[ty]);
             let cv = func.inst_results(c)[0];
             let b = dom.inst_block(i).expect("a rewritten load is placed");
-            let insts = &mut func.blocks[b.index()].insts;
-            let at = insts.iter().position(|&x| x == i).expect("load in its block");
-            insts.insert(at, c);
+            mask_before[i.index()] = Some(c);
+            touched.push(b);
             args.push(cv);
         }
         let d = func.inst_mut(i);
         d.opcode = op;
         d.args = args;
         d.imm = Imm::None;
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for b in touched {
+        let old = std::mem::take(&mut func.blocks[b.index()].insts);
+        let mut new = Vec::with_capacity(old.len() + 1);
+        for i in old {
+            if let Some(c) = mask_before.get(i.index()).copied().flatten() {
+                new.push(c);
+            }
+            new.push(i);
+        }
+        func.blocks[b.index()].insts = new;
     }
     if dead.iter().any(|&d| d) {
         substitute_uses(func, |v| resolve(&repl, v));

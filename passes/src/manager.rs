@@ -178,6 +178,9 @@ fn verify(func: &Function) -> Result<(), String> {
 struct Runner<'o> {
     opts: &'o ManagerOptions,
     report: PipelineReport,
+    /// The printed function as the last pass left it (nothing else changes it between
+    /// passes), so each pass costs one print, not two.
+    last_text: Option<String>,
 }
 
 impl Runner<'_> {
@@ -201,7 +204,10 @@ impl Runner<'_> {
                     let mut pass = p
                         .instantiate()
                         .map_err(|e| self.fail(p.info.name, position.clone(), Failure::Instantiate(e)))?;
-                    let before_text = print_function(func);
+                    let before_text = match self.last_text.take() {
+                        Some(t) => t,
+                        None => print_function(func),
+                    };
                     let before = (self.opts.validate_trials > 0).then(|| func.clone());
                     let start = Instant::now();
                     let outcome = pass.run(func);
@@ -222,6 +228,8 @@ impl Runner<'_> {
                             .map_err(|m| self.fail(p.info.name, position.clone(), Failure::Mismatch(m)))?;
                         validation = Some(r);
                     }
+                    let ir_after = self.opts.record_ir.then(|| after_text.clone());
+                    self.last_text = Some(after_text);
                     let args = p.args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
                     self.report.runs.push(PassRun {
                         name: p.info.name,
@@ -231,7 +239,7 @@ impl Runner<'_> {
                         reported: outcome.changed,
                         measured,
                         counters: outcome.counters,
-                        ir_after: self.opts.record_ir.then_some(after_text),
+                        ir_after,
                         validation,
                     });
                     any |= measured;
@@ -265,6 +273,7 @@ pub fn run_pipeline(
     let mut runner = Runner {
         opts,
         report: PipelineReport { function: func.name.clone(), pipeline: pipeline.to_string(), ..Default::default() },
+        last_text: None,
     };
     if opts.verify {
         verify(func).map_err(|m| runner.fail("input", String::new(), Failure::Verify(m)))?;

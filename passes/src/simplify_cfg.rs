@@ -21,8 +21,9 @@
 //! - A block whose only instruction is `jump T(args)` (T another block) is threaded:
 //!   every branch to it goes to T directly, with the block's parameters in `args`
 //!   replaced by the arguments of that branch. Not done when the block's parameters are
-//!   used anywhere but its own jump, or when T is itself such a block (this keeps
-//!   cycles of empty blocks from threading forever; chains thread one step per round).
+//!   used anywhere but its own jump. A chain of such blocks is followed to its end in
+//!   one step; in a cycle of them (an infinite empty loop) one block stays and the
+//!   others thread to it, so the loop stays a loop (a block jumping to itself).
 //! - A block whose only predecessor ends in `jump` to it is appended to that
 //!   predecessor (its parameters replaced by the jump's arguments).
 //!
@@ -154,6 +155,30 @@ fn forwarder(func: &Function, b: Block) -> Option<(Block, Vec<Value>)> {
     Some((d.dests[0].block, d.dests[0].args.clone()))
 }
 
+/// Where a branch to a block ends up after threading: `Stay` for a block that is not
+/// threaded (not a forwarder, the entry, a forwarder whose parameters are used
+/// elsewhere, or one whose chain loops back to it), else the final target and its
+/// arguments, written over the block's own parameters and values that dominate it.
+#[derive(Clone)]
+enum Route {
+    Unknown,
+    InProgress,
+    Stay,
+    To(Block, Vec<Value>),
+}
+
+/// `args` with every parameter of `b` replaced by the matching value of `incoming`.
+fn through(func: &Function, b: Block, args: &[Value], incoming: &[Value]) -> Vec<Value> {
+    args.iter()
+        .map(|&a| match func.value_def(a) {
+            ValueDef::Param(pb, n) if pb == b && func.block_params(b).get(n as usize) == Some(&a) => {
+                incoming.get(n as usize).copied().unwrap_or(a)
+            }
+            _ => a,
+        })
+        .collect()
+}
+
 fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
     // How often each value is used, over the layout.
     let mut uses = vec![0u32; func.values.len()];
@@ -163,53 +188,73 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
         }
     }
     let entry = func.entry();
-    // No edge into a forwarder is created below (a jump is threaded only when its new
-    // target is not a forwarder), so the predecessors at the start stay the only blocks
-    // that can branch to a forwarder: each forwarder looks at its own, and one round
-    // threads every forwarder in time linear in the function.
-    let cfg = ControlFlowGraph::new(func);
-    let mut progress = false;
-    for e in func.layout.clone() {
+    // A forwarder can be bypassed when its parameters are used only by its own jump
+    // (elsewhere they would lose their definition).
+    let threadable = |func: &Function, e: Block| -> Option<(Block, Vec<Value>)> {
         if Some(e) == entry {
+            return None;
+        }
+        let (target, args) = forwarder(func, e)?;
+        let own_uses = |p: Value| args.iter().filter(|&&a| a == p).count() as u32;
+        if func.block_params(e).iter().any(|&p| uses[p.index()] != own_uses(p)) {
+            return None;
+        }
+        Some((target, args))
+    };
+    // Resolve every forwarder chain to its end once, from the function as it is at the
+    // start (memoized, iterative so long chains do not recurse deeply). A chain that
+    // comes back to a block still being resolved is a cycle of empty blocks: the block
+    // it reaches stays (an infinite empty loop must stay a loop), the others thread to it.
+    let mut route: Vec<Route> = vec![Route::Unknown; func.blocks.len()];
+    for &b in &func.layout {
+        if !matches!(route[b.index()], Route::Unknown) {
             continue;
         }
-        let Some((target, args)) = forwarder(func, e) else {
+        let mut chain: Vec<(Block, Block, Vec<Value>)> = Vec::new();
+        let mut e = b;
+        while let Route::Unknown = route[e.index()] {
+            match threadable(func, e) {
+                Some((t, args)) => {
+                    route[e.index()] = Route::InProgress;
+                    chain.push((e, t, args));
+                    e = t;
+                }
+                None => {
+                    route[e.index()] = Route::Stay;
+                    break;
+                }
+            }
+        }
+        // Unwind: each block's route is its target's route seen through its own jump.
+        while let Some((e, t, args)) = chain.pop() {
+            let r = match &route[t.index()] {
+                Route::To(fin, fin_args) if *fin != e => Route::To(*fin, through(func, t, fin_args, &args)),
+                Route::To(..) => Route::Stay,
+                Route::Stay | Route::InProgress | Route::Unknown if t != e => Route::To(t, args),
+                _ => Route::Stay,
+            };
+            route[e.index()] = r;
+        }
+    }
+    let mut progress = false;
+    for b in func.layout.clone() {
+        let Some(t) = func.terminator(b) else {
             continue;
         };
-        if forwarder(func, target).is_some() {
-            continue;
-        }
-        let params = func.block_params(e).to_vec();
-        // Uses of e's params outside its own jump would lose their definition.
-        let own_uses = |p: Value| args.iter().filter(|&&a| a == p).count() as u32;
-        if params.iter().any(|&p| uses[p.index()] != own_uses(p)) {
-            continue;
-        }
-        for &b in cfg.preds(e) {
-            if b == e {
-                continue;
-            }
-            let Some(t) = func.terminator(b) else {
-                continue;
-            };
-            let mut changed = false;
-            for bc in func.inst_mut(t).dests.iter_mut().filter(|bc| bc.block == e) {
-                let incoming = bc.args.clone();
-                let new_args: Vec<Value> = args
-                    .iter()
-                    .map(|&a| match params.iter().position(|&p| p == a) {
-                        Some(n) => incoming[n],
-                        None => a,
-                    })
-                    .collect();
-                bc.block = target;
+        let mut changed = false;
+        let mut dests = std::mem::take(&mut func.inst_mut(t).dests);
+        for bc in dests.iter_mut() {
+            if let Route::To(fin, fin_args) = &route[bc.block.index()] {
+                let new_args = through(func, bc.block, fin_args, &bc.args);
+                bc.block = *fin;
                 bc.args = new_args;
                 changed = true;
             }
-            if changed {
-                c.threaded += 1;
-                progress = true;
-            }
+        }
+        func.inst_mut(t).dests = dests;
+        if changed {
+            c.threaded += 1;
+            progress = true;
         }
     }
     progress
@@ -332,6 +377,60 @@ mod tests {
         let (out, text) = run_checked(&mut SimplifyCfg, &mut b.f);
         assert_eq!(out.counters.get("jumps-threaded"), Some(&1), "{text}");
         assert!(text.contains("brif v0, block3(v4, v0), block2"), "{text}");
+        check_equivalent(&before, &b.f, 32).expect("same behaviour");
+    }
+
+    #[test]
+    fn threads_a_chain_of_forwarders_in_one_step() {
+        // block0 branches to block1(v0), which forwards through block2 and block3 to
+        // block4: both branches of block0 go straight to their final targets.
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (b1, x) = b.block(&[Type::I32]);
+        let (b2, y) = b.block(&[Type::I32]);
+        let (b3, z) = b.block(&[Type::I32]);
+        let (b4, w) = b.block(&[Type::I32]);
+        let (b5, _) = b.block(&[]);
+        b.brif(b0, p[0], (b1, &[p[0]]), (b5, &[]));
+        b.jump(b1, b2, &[x[0]]);
+        b.jump(b2, b3, &[y[0]]);
+        b.jump(b3, b4, &[z[0]]);
+        let s = b.op(b4, Opcode::Clz, Type::I32, &[w[0]]);
+        b.ret(b4, &[s]);
+        b.jump(b5, b3, &[p[0]]);
+        let before = b.f.clone();
+        let mut f = b.f.clone();
+        let mut c = Counts::default();
+        assert!(thread_jumps(&mut f, &mut c));
+        let text = wlab_ir::print_function(&f);
+        assert!(text.contains("brif v0, block4(v0), block4(v0)"), "{text}");
+        let (_, text) = run_checked(&mut SimplifyCfg, &mut b.f);
+        assert_eq!(body(&text), ["block0(v0: i32):", "v5 = clz.i32 v0", "return v5"], "{text}");
+        check_equivalent(&before, &b.f, 32).expect("same behaviour");
+    }
+
+    #[test]
+    fn keeps_an_infinite_empty_loop() {
+        // block1 -> block2 -> block3 -> block1, all empty: one block stays, jumping to
+        // itself, and a second run changes nothing.
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (b1, _) = b.block(&[]);
+        let (b2, _) = b.block(&[]);
+        let (b3, _) = b.block(&[]);
+        let (b4, _) = b.block(&[]);
+        b.brif(b0, p[0], (b1, &[]), (b4, &[]));
+        b.jump(b1, b2, &[]);
+        b.jump(b2, b3, &[]);
+        b.jump(b3, b1, &[]);
+        b.ret(b4, &[p[0]]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut SimplifyCfg, &mut b.f);
+        assert_eq!(out.changed, Changed::ControlFlow);
+        let loops = body(&text).iter().filter(|l| l.starts_with("jump block")).count();
+        assert_eq!(loops, 1, "{text}");
+        let (out, _) = run_checked(&mut SimplifyCfg, &mut b.f);
+        assert_eq!(out.changed, Changed::Nothing);
         check_equivalent(&before, &b.f, 32).expect("same behaviour");
     }
 

@@ -360,19 +360,75 @@ struct BasicIv {
     step: i64,
 }
 
+/// What `reduce_ivs` keeps across loops, so that no loop costs a walk of the whole
+/// function: every instruction's block, every value's use count (uses by instructions
+/// still in the function), and the replacements and removals, applied once at the end.
+/// Indexed with `get` where new values and instructions may be past the end.
+struct IvState {
+    inst_block: Vec<Option<Block>>,
+    uses: Vec<u32>,
+    repl: Vec<Option<Value>>,
+    dead: Vec<bool>,
+}
+
+impl IvState {
+    fn add_uses(&mut self, args: &[Value]) {
+        for &a in args {
+            if self.uses.len() <= a.index() {
+                self.uses.resize(a.index() + 1, 0);
+            }
+            self.uses[a.index()] += 1;
+        }
+    }
+
+    /// Marks `i` removed: its operands lose a use.
+    fn kill(&mut self, func: &Function, i: Inst) {
+        if self.dead.len() <= i.index() {
+            self.dead.resize(i.index() + 1, false);
+        }
+        self.dead[i.index()] = true;
+        for &a in &func.inst(i).args {
+            if let Some(u) = self.uses.get_mut(a.index()) {
+                *u = u.saturating_sub(1);
+            }
+        }
+    }
+
+    fn is_dead(&self, i: Inst) -> bool {
+        self.dead.get(i.index()).copied().unwrap_or(false)
+    }
+}
+
 fn reduce_ivs(func: &mut Function) -> u64 {
     let cfg = ControlFlowGraph::new(func);
     let dom = DomTree::new(func, &cfg);
     let la = LoopAnalysis::new(func, &cfg, &dom);
     let mut order: Vec<Loop> = la.loops().collect();
     order.sort_by_key(|&l| (std::cmp::Reverse(la.depth(l)), l));
+    let mut st = IvState {
+        inst_block: vec![None; func.insts.len()],
+        uses: vec![0; func.values.len()],
+        repl: vec![None; func.values.len()],
+        dead: vec![false; func.insts.len()],
+    };
+    for (b, i) in func.layout_insts() {
+        st.inst_block[i.index()] = Some(b);
+        for v in func.inst_uses(i) {
+            st.uses[v.index()] += 1;
+        }
+    }
     let mut n = 0;
     for l in order {
         let h = la.header(l);
         if cfg.preds(h).iter().any(|&p| !dom.is_reachable(p)) || Some(h) == func.entry() {
             continue;
         }
-        n += reduce_loop(func, &la, l);
+        n += reduce_loop(func, &la, l, cfg.preds(h), &mut st);
+    }
+    if n > 0 {
+        let repl = &st.repl;
+        crate::edit::substitute_uses(func, |v| repl.get(v.index()).copied().flatten().unwrap_or(v));
+        crate::edit::remove_insts(func, |i| st.dead.get(i.index()).copied().unwrap_or(false));
     }
     n
 }
@@ -452,17 +508,15 @@ fn scaled_iv(func: &Function, t: Value, params: &[Value], ivs: &[BasicIv]) -> Op
     Some((*iv, k))
 }
 
-fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
+/// `preds`: the header's predecessors (this pass adds no edge, so the CFG computed at
+/// the start still holds).
+fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop, preds: &[Block], st: &mut IvState) -> u64 {
     let ivs = basic_ivs(func, la, l);
     if ivs.is_empty() {
         return 0;
     }
     let h = la.header(l);
     let params = func.block_params(h).to_vec();
-    let mut inst_block = vec![None; func.insts.len()];
-    for (b, i) in func.layout_insts() {
-        inst_block[i.index()] = Some(b);
-    }
     // Header parameters every back edge passes unchanged (a local the loop never
     // writes, as translated wasm carries it): invariant, with the value of each entry edge.
     let mut back: Vec<&[Value]> = Vec::new();
@@ -477,14 +531,14 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
         params.iter().enumerate().map(|(j, &p)| back.iter().all(|args| args.get(j) == Some(&p))).collect();
     let outside = |v: Value| match func.value_def(v) {
         ValueDef::Param(b, j) => !la.contains(l, b) || (b == h && pass_through[j as usize]),
-        ValueDef::Result(i, _) => inst_block[i.index()].is_some_and(|b| !la.contains(l, b)),
+        ValueDef::Result(i, _) => st.inst_block.get(i.index()).copied().flatten().is_some_and(|b| !la.contains(l, b)),
     };
     // Candidates: (a's inst, t, base, iv, k)
     let mut found = Vec::new();
     for &b in la.blocks(l) {
         for &i in func.block_insts(b) {
             let d = func.inst(i);
-            if d.opcode != Opcode::Iadd || d.args.len() != 2 {
+            if d.opcode != Opcode::Iadd || d.args.len() != 2 || st.is_dead(i) {
                 continue;
             }
             for (t, base) in [(d.args[1], d.args[0]), (d.args[0], d.args[1])] {
@@ -500,25 +554,16 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
     if found.is_empty() {
         return 0;
     }
-    let mut uses = vec![0u32; func.values.len()];
-    for (_, i) in func.layout_insts() {
-        for v in func.inst_uses(i) {
-            uses[v.index()] += 1;
-        }
-    }
     let ty_of = |f: &Function, v: Value| f.value_type(v);
     let mut shared: BTreeMap<(Value, usize, i64), Value> = BTreeMap::new();
-    let mut repl: Vec<Option<Value>> = vec![None; func.values.len()];
-    let mut dead = vec![false; func.insts.len()];
     let mut count = 0;
-    let preds: Vec<Block> = func.layout.clone();
     for (a_inst, t, base, iv, k) in found {
         let ty = ty_of(func, t);
         let p = match shared.get(&(base, iv.index, k)) {
             Some(&p) => p,
             None => {
                 let p = func.append_block_param(h, ty);
-                for &pb in &preds {
+                for &pb in preds {
                     let Some(term) = func.terminator(pb) else {
                         continue;
                     };
@@ -554,6 +599,14 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
                             e.op(Opcode::Iadd, ty, &[base0, m0])
                         };
                         func.inst_mut(term).dests[di].args.push(arg);
+                        st.add_uses(&[arg]);
+                        for &x in &pre {
+                            if st.inst_block.len() <= x.index() {
+                                st.inst_block.resize(x.index() + 1, None);
+                            }
+                            st.inst_block[x.index()] = Some(pb);
+                            st.add_uses(&func.inst(x).args.clone());
+                        }
                         let insts = &mut func.blocks[pb.index()].insts;
                         let at = insts.len() - 1;
                         insts.splice(at..at, pre);
@@ -564,19 +617,18 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop) -> u64 {
             }
         };
         let a = func.inst(a_inst).results[0];
-        repl[a.index()] = Some(p);
-        dead[a_inst.index()] = true;
+        // `a`'s uses become `p`'s (a header parameter: never a candidate's `t`).
+        st.repl[a.index()] = Some(p);
+        st.kill(func, a_inst);
         count += 1;
-        uses[t.index()] -= 1;
-        if uses[t.index()] == 0 {
+        if st.uses.get(t.index()) == Some(&0) {
             if let ValueDef::Result(ti, 0) = func.value_def(t) {
-                dead[ti.index()] = true;
+                if !st.is_dead(ti) {
+                    st.kill(func, ti);
+                }
             }
         }
     }
-    // New values and instructions were made above: index with `get`.
-    crate::edit::substitute_uses(func, |v| repl.get(v.index()).copied().flatten().unwrap_or(v));
-    crate::edit::remove_insts(func, |i| dead.get(i.index()).copied().unwrap_or(false));
     count as u64
 }
 

@@ -22,6 +22,8 @@ pub mod interp_engine;
 pub mod invoke;
 pub mod linker;
 pub mod native;
+#[cfg(feature = "unicorn")]
+pub mod native_aarch64;
 pub mod ops;
 pub mod raw;
 pub mod spectest;

@@ -15,7 +15,7 @@
 //! growable buffers). This file never interprets wasm.
 
 mod code_memory;
-mod libcalls;
+pub(crate) mod libcalls;
 mod stack_limit;
 
 use crate::engine::{Engine, EngineError, PreparedModule};

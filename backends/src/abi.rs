@@ -16,6 +16,9 @@
 //! | `LIBCALLS + k` | address of libcall `k` |
 //! | `GLOBALS + g` | address of global `g`'s 64-bit cell |
 //!
+//! On x86-64, compiled code also keeps `MEM_BASE` in `r14`, reloading it after every
+//! libcall (the only way memory can move).
+//!
 //! **Values** travel through a *value area* of 64-bit slots: slot `i` holds parameter
 //! `i` on the way in and result `i` on the way out (i32/f32 in the low 32 bits, upper
 //! bits unspecified). A wasm-to-wasm call puts the area at the caller's stack pointer,

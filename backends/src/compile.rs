@@ -38,6 +38,29 @@ impl Target {
     }
 }
 
+/// How linear-memory accesses are kept in bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BoundsChecks {
+    /// A compare against the memory length before every access.
+    Explicit,
+    /// No code: the runtime reserves 8 GiB per memory and turns a fault in the
+    /// inaccessible part into the trap (`TrapSite::fault`).
+    Guard,
+}
+
+impl BoundsChecks {
+    pub const NAMES: &'static [&'static str] = &["guard", "explicit"];
+
+    pub fn from_name(s: &str) -> Option<BoundsChecks> {
+        match s {
+            "guard" => Some(BoundsChecks::Guard),
+            "explicit" => Some(BoundsChecks::Explicit),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct CompileOptions {
     pub target: Target,
@@ -47,6 +70,7 @@ pub struct CompileOptions {
     pub num_imported_funcs: u32,
     /// Keep the printed VCode (before and after allocation) for the explorer.
     pub keep_text: bool,
+    pub bounds: BoundsChecks,
 }
 
 impl CompileOptions {
@@ -57,6 +81,7 @@ impl CompileOptions {
             features: x64::CpuFeatures::detect(),
             num_imported_funcs,
             keep_text: false,
+            bounds: BoundsChecks::Guard,
         }
     }
 }
@@ -114,7 +139,8 @@ pub fn compile_function(f: &Function, opts: &CompileOptions) -> Result<CompiledF
     match opts.target {
         Target::X86_64 => {
             let t0 = Instant::now();
-            let lowered = x64::lower::lower(f, opts.features, opts.num_imported_funcs).map_err(|e| err(e.0))?;
+            let lowered =
+                x64::lower::lower(f, opts.features, opts.num_imported_funcs, opts.bounds).map_err(|e| err(e.0))?;
             let t1 = Instant::now();
             let env =
                 regalloc::machine_env(&x64::regs::register_lists(), opts.alloc.regs).map_err(|e| err(e.to_string()))?;

@@ -19,5 +19,7 @@ pub mod regalloc;
 pub mod vcode;
 pub mod x64;
 
-pub use compile::{compile_function, CompileError, CompileOptions, CompiledFunction, FunctionStats, Target};
+pub use compile::{
+    compile_function, BoundsChecks, CompileError, CompileOptions, CompiledFunction, FunctionStats, Target,
+};
 pub use regalloc::{AllocAlgorithm, AllocOptions, AllocStats};

@@ -39,6 +39,36 @@ pub enum Command {
         /// Do not show the wasm operators.
         #[arg(long)]
         no_wasm: bool,
+        /// Compile for a target and show VCode, allocation, disassembly and stats (`x86_64`).
+        #[arg(long)]
+        target: Option<String>,
+        #[command(flatten)]
+        alloc: AllocArgs,
+        /// Disassembly syntax: `intel` or `att`.
+        #[arg(long, default_value = "intel")]
+        syntax: String,
+        /// Interleave the disassembly with the IR instructions and wasm offsets it came from.
+        #[arg(long)]
+        interleave: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Compile every function of a module and report machine-code statistics per function
+    /// and for the module (instructions, bytes, loads, stores, calls, spills, reloads, moves).
+    Stats {
+        /// A .wasm or .wat module.
+        module: PathBuf,
+        /// Pipeline to run before compiling (see `wlab passes`).
+        #[arg(long)]
+        passes: Option<String>,
+        /// Target: `x86_64`.
+        #[arg(long, default_value = "x86_64")]
+        target: String,
+        #[command(flatten)]
+        alloc: AllocArgs,
+        /// Same as `--format json`.
+        #[arg(long)]
+        json: bool,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -47,9 +77,64 @@ pub enum Command {
         /// Scripts to run.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Engine: `interp` (the IR interpreter).
+        /// Engine: `interp` (the IR interpreter) or `x86_64` (native code).
         #[arg(long, default_value = "interp")]
         engine: String,
+        /// Pipeline to run on every function before the engine prepares it (e.g. `O2`).
+        #[arg(long)]
+        passes: Option<String>,
+        #[command(flatten)]
+        alloc: AllocArgs,
+    },
+    /// Run a WASI command module's `_start` (or one export with `--invoke`). Exit status:
+    /// the program's `proc_exit` code, or 134 after a trap.
+    Run {
+        /// Engine: see `wlab wast --help` for the names.
+        #[arg(long, default_value = "interp")]
+        engine: String,
+        /// Pipeline to run on every function before preparing, e.g. `O2`.
+        #[arg(long)]
+        passes: Option<String>,
+        /// Grant a host directory to the guest, as `HOST` or `HOST::GUEST` (repeatable).
+        #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+        dirs: Vec<String>,
+        /// Set a guest environment variable (repeatable); nothing is inherited.
+        #[arg(long = "env", value_name = "K=V")]
+        env: Vec<String>,
+        /// Call this export instead of `_start`; the arguments after the module are its values.
+        #[arg(long, value_name = "NAME")]
+        invoke: Option<String>,
+        /// Print compile, instantiate and measured-region (bench.start..bench.end) times on stderr.
+        #[arg(long)]
+        bench_report: bool,
+        /// A .wasm or .wat module.
+        module: PathBuf,
+        /// Arguments for the program (argv[1..]), or the values for `--invoke`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Run benchmark modules on wlab engines and on wasmtime and V8 when present; check
+    /// their stdout and print compile and measured-region medians with ratios.
+    Bench {
+        /// Modules or folders of modules (default: ../shared/bench).
+        paths: Vec<PathBuf>,
+        /// wlab engine to run (repeatable).
+        #[arg(long = "engine", default_value = "interp")]
+        engines: Vec<String>,
+        /// Pipeline for the wlab engines, e.g. `O2`.
+        #[arg(long)]
+        passes: Option<String>,
+        /// Runs per module and engine (interleaved); medians are reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Seconds after which one run is killed and counted as failed.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+        /// Do not run wasmtime or node even when they are present.
+        #[arg(long)]
+        no_peers: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
     /// List the registered passes with their descriptions and arguments.
     Passes,
@@ -71,4 +156,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+}
+
+/// Register allocation options shared by every command that compiles.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct AllocArgs {
+    /// Register allocator: `ion` (default) or `fastalloc`.
+    #[arg(long)]
+    pub regalloc: Option<String>,
+    /// Allocate with only N integer and N float registers (register-pressure experiments).
+    #[arg(long)]
+    pub regs: Option<usize>,
+    /// Linear-memory bounds: `guard` (default: guard regions, no code) or `explicit`
+    /// (a compare before every access).
+    #[arg(long)]
+    pub bounds_checks: Option<String>,
 }

@@ -2,6 +2,8 @@
 //! prints as one line.
 
 use crate::cli::{Command, Format};
+use crate::codegen::CodegenOptions;
+use crate::engines::{make_engine, EngineChoice};
 use crate::explore::{explore_function, render_text, ExploreOptions};
 use crate::CliError;
 use std::io::Write;
@@ -9,10 +11,20 @@ use std::io::Write;
 /// Runs one subcommand; `Ok(code)` is the exit status.
 pub fn run(cmd: Command) -> Result<i32, CliError> {
     match cmd {
-        Command::Explore { module, func, passes, diff, check, no_wasm, format } => {
+        Command::Explore { module, func, passes, diff, check, no_wasm, target, alloc, syntax, interleave, format } => {
+            let codegen = match &target {
+                None => None,
+                Some(t) => Some(CodegenOptions {
+                    target: crate::codegen::parse_target(t)?,
+                    alloc: crate::engines::alloc_options(alloc.regalloc.as_deref(), alloc.regs)?,
+                    syntax: crate::codegen::parse_syntax(&syntax)?,
+                    interleave,
+                    bounds: crate::engines::bounds_option(alloc.bounds_checks.as_deref())?,
+                }),
+            };
             let bytes = crate::input::read_module(&module)?;
             let m = wlab_ir::translate::translate_module(&bytes)?;
-            let opts = ExploreOptions { passes, diff, check, show_wasm: !no_wasm };
+            let opts = ExploreOptions { passes, diff, check, show_wasm: !no_wasm, codegen, num_imported_funcs: 0 };
             let report = explore_function(&bytes, &m, &func, &opts)?;
             match format {
                 Format::Text => print!("{}", render_text(&report, diff)),
@@ -20,8 +32,32 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
-        Command::Wast { files, engine } => {
-            let engine = wlab_runtime::engine_by_name(&engine).map_err(|e| CliError::Other(e.to_string()))?;
+        Command::Stats { module, passes, target, alloc, json, format } => {
+            let cg = CodegenOptions {
+                target: crate::codegen::parse_target(&target)?,
+                alloc: crate::engines::alloc_options(alloc.regalloc.as_deref(), alloc.regs)?,
+                syntax: wlab_backends::x64::disasm::Syntax::Intel,
+                interleave: false,
+                bounds: crate::engines::bounds_option(alloc.bounds_checks.as_deref())?,
+            };
+            let bytes = crate::input::read_module(&module)?;
+            let stats = crate::stats_codegen::module_stats(&bytes, passes.as_deref(), &cg)?;
+            if json || format == Format::Json {
+                println!("{}", to_json(&stats));
+            } else {
+                print!("{}", crate::stats_codegen::render(&stats));
+            }
+            Ok(0)
+        }
+        Command::Wast { files, engine, passes, alloc } => {
+            let choice = EngineChoice {
+                engine,
+                passes,
+                regalloc: alloc.regalloc,
+                regs: alloc.regs,
+                bounds_checks: alloc.bounds_checks,
+            };
+            let engine = make_engine(&choice)?;
             let (mut passed, mut failed, mut skipped) = (0, 0, 0);
             let stdout = std::io::stdout();
             for f in &files {
@@ -37,6 +73,19 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             println!("{passed} passed, {failed} failed, {skipped} skipped");
             Ok(if failed > 0 { 1 } else { 0 })
+        }
+        Command::Run { engine, passes, dirs, env, invoke, bench_report, module, args } => {
+            crate::run::run(crate::run::RunOptions { module, args, invoke, engine, passes, dirs, env, bench_report })
+        }
+        Command::Bench { paths, engines, passes, runs, timeout, no_peers, format } => {
+            let timeout = std::time::Duration::from_secs(timeout);
+            let opts = crate::bench::BenchOptions { paths, engines, passes, runs: runs.max(1), timeout, no_peers };
+            let report = crate::bench::bench(&opts)?;
+            match format {
+                Format::Text => print!("{}", crate::bench::render(&report)),
+                Format::Json => println!("{}", to_json(&report)),
+            }
+            Ok(0)
         }
         Command::Passes => {
             print!("{}", wlab_passes::registry::describe_passes());

@@ -23,6 +23,10 @@ pub struct ExploreOptions {
     pub check: bool,
     /// Show the wasm operators.
     pub show_wasm: bool,
+    /// Compile the (optimised) function for a target and show its machine code.
+    pub codegen: Option<crate::codegen::CodegenOptions>,
+    /// Imported functions of the module (calls below this index go through the runtime).
+    pub num_imported_funcs: u32,
 }
 
 /// Everything `explore` knows about one function.
@@ -36,6 +40,8 @@ pub struct FunctionReport {
     pub ir: String,
     pub pipeline: Option<String>,
     pub passes: Vec<PassReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine: Option<crate::codegen::MachineReport>,
 }
 
 /// One pass run, as shown by the explorer.
@@ -65,7 +71,8 @@ pub fn explore_function(
     } else {
         Vec::new()
     };
-    report_function(func, wasm, opts)
+    let opts = ExploreOptions { num_imported_funcs: module.info.num_imported_funcs(), ..opts.clone() };
+    report_function(func, wasm, &opts)
 }
 
 /// Builds the report of one IR function (translated or parsed from IR text): verifies
@@ -85,9 +92,17 @@ pub fn report_function(
         ir: wlab_ir::print_function(func),
         pipeline: opts.passes.clone(),
         passes: Vec::new(),
+        machine: None,
     };
     if let Some(p) = &opts.passes {
         report.passes = crate::pipeline::run_pipeline(func, p, opts.check)?;
+    }
+    if let Some(cg) = &opts.codegen {
+        let mut f = func.clone();
+        if let Some(p) = &opts.passes {
+            crate::pipeline::apply(&mut f, &crate::pipeline::parse_pipeline(p)?)?;
+        }
+        report.machine = Some(crate::codegen::compile_report(&f, opts.num_imported_funcs, cg)?);
     }
     Ok(report)
 }
@@ -122,6 +137,9 @@ pub fn render_text(r: &FunctionReport, diff: bool) -> String {
         } else if p.changed {
             s.push_str(&p.ir_after);
         }
+    }
+    if let Some(m) = &r.machine {
+        s.push_str(&crate::codegen::render_machine(m, !diff));
     }
     s
 }

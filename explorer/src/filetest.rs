@@ -8,6 +8,9 @@
 //! ;; test: passes            translate | passes
 //! ;; passes: licm,dce        the pipeline (for `test: passes`)
 //! ;; func: loop_sum          optional: index, export or name; default every function
+//! ;; target: x86_64          for `test: compile`: also lower, allocate and disassemble
+//! ;; regs: 4                 optional, for `test: compile`: allocatable registers per class
+//! ;; bounds: explicit        optional, for `test: compile`: guard (default) or explicit
 //! ```
 //!
 //! A key is lowercase letters and dashes; any other `word:` line is prose. Every pass
@@ -20,11 +23,27 @@ use crate::CliError;
 use std::path::Path;
 
 /// What a test file asks for.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
     pub test: String,
     pub passes: Option<String>,
     pub func: Option<String>,
+    pub target: Option<String>,
+    pub regs: Option<usize>,
+    pub bounds: wlab_backends::BoundsChecks,
+}
+
+impl Default for Header {
+    fn default() -> Self {
+        Header {
+            test: String::new(),
+            passes: None,
+            func: None,
+            target: None,
+            regs: None,
+            bounds: wlab_backends::BoundsChecks::Guard,
+        }
+    }
 }
 
 /// Parses the header comment block.
@@ -43,17 +62,25 @@ pub fn parse_header(text: &str) -> Result<Header, String> {
             "test" => h.test = value,
             "passes" => h.passes = Some(value),
             "func" => h.func = Some(value),
+            "target" => h.target = Some(value),
+            "bounds" => {
+                h.bounds = wlab_backends::BoundsChecks::from_name(&value)
+                    .ok_or_else(|| format!("`bounds: {value}`: expected guard or explicit"))?
+            }
+            "regs" => h.regs = Some(value.parse().map_err(|_| format!("`regs: {value}` is not a number"))?),
             // Prose in the header comment: a key is lowercase letters and dashes only.
             _ if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') => continue,
-            _ => return Err(format!("unknown header key `{key}` (known: test, passes, func)")),
+            _ => return Err(format!("unknown header key `{key}` (known: test, passes, func, target, regs, bounds)")),
         }
     }
     match h.test.as_str() {
         "translate" => {}
         "passes" if h.passes.is_some() => {}
         "passes" => return Err("`test: passes` needs a `passes:` line".into()),
+        "compile" if h.target.is_some() => {}
+        "compile" => return Err("`test: compile` needs a `target:` line".into()),
         "" => return Err("missing `test:` header line (translate | passes)".into()),
-        other => return Err(format!("unknown test kind `{other}` (known: translate, passes)")),
+        other => return Err(format!("unknown test kind `{other}` (known: translate, passes, compile)")),
     }
     Ok(h)
 }
@@ -63,7 +90,24 @@ pub fn run_filetest(path: &Path) -> Result<String, CliError> {
     let raw = std::fs::read(path).map_err(|error| crate::input::InputError::Read { path: path.to_owned(), error })?;
     let text = String::from_utf8_lossy(&raw);
     let header = parse_header(&text).map_err(|m| CliError::Other(format!("{}: {m}", path.display())))?;
-    let opts = ExploreOptions { passes: header.passes.clone(), diff: true, check: true, show_wasm: false };
+    let codegen = match &header.target {
+        Some(t) if header.test == "compile" => Some(crate::codegen::CodegenOptions {
+            target: crate::codegen::parse_target(t)?,
+            alloc: wlab_backends::AllocOptions { regs: header.regs, check: true, ..Default::default() },
+            syntax: wlab_backends::x64::disasm::Syntax::Intel,
+            interleave: false,
+            bounds: header.bounds,
+        }),
+        _ => None,
+    };
+    let opts = ExploreOptions {
+        passes: header.passes.clone(),
+        diff: true,
+        check: true,
+        show_wasm: false,
+        codegen,
+        num_imported_funcs: 0,
+    };
     let mut out = String::new();
     if path.extension().is_some_and(|e| e == "ir") {
         let funcs =

@@ -1,7 +1,7 @@
 //! The `wlab` command line and the explorer's renderings.
 //!
 //! ```text
-//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling
+//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling / run (WASI programs) / bench
 //!                                       │
 //!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
 //!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter)
@@ -9,15 +9,20 @@
 //! ```
 //! Library code returns values and errors; only `main.rs` prints errors and exits.
 
+pub mod bench;
 pub mod cli;
 pub mod cmd;
+pub mod codegen;
+pub mod engines;
 pub mod error;
 pub mod explore;
 pub mod filetest;
 pub mod input;
 pub mod pipeline;
+pub mod run;
 pub mod scaling;
 pub mod select;
+pub mod stats_codegen;
 pub mod wasm_text;
 
 pub use error::CliError;

@@ -42,6 +42,18 @@ pub fn run_pipeline(func: &Function, pipeline: &str, check: bool) -> Result<Vec<
     Ok(out)
 }
 
+/// Runs a parsed pipeline on `func` in place, with verification after each pass.
+pub fn apply(func: &mut Function, pipeline: &Pipeline) -> Result<(), CliError> {
+    let opts = ManagerOptions { verify: true, validate_trials: 0, record_ir: false };
+    run(func, pipeline, &opts).map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
+    Ok(())
+}
+
+/// Parses a pipeline string (errors list the valid passes).
+pub fn parse_pipeline(pipeline: &str) -> Result<Pipeline, CliError> {
+    parse(pipeline)
+}
+
 /// Runs `pipeline` on a copy of `func` without checks or recording; milliseconds.
 pub fn time_pipeline(func: &Function, pipeline: &str) -> Result<f64, CliError> {
     let p = parse(pipeline)?;

@@ -133,3 +133,62 @@ fn passes_listing_is_pinned() {
     settings.set_omit_expression(true);
     settings.bind(|| insta::assert_snapshot!("wlab-passes", String::from_utf8_lossy(&out.stdout)));
 }
+
+#[test]
+fn explore_target_shows_vcode_allocation_disassembly_and_stats() {
+    let out = wlab(&["explore", "examples/sum.wat", "--func", "sum_scaled", "--passes", "O2", "--target", "x86_64"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for part in [";; vcode (x86_64)", ";; allocated", ";; disassembly", ";; stats: insts="] {
+        assert!(stdout.contains(part), "missing {part}:\n{stdout}");
+    }
+    assert!(stdout.contains("push    rbp"), "intel syntax by default:\n{stdout}");
+    let att = wlab(&["explore", "examples/sum.wat", "--func", "fac", "--target", "x86_64", "--syntax", "att"]);
+    assert!(String::from_utf8_lossy(&att.stdout).contains("push    %rbp"));
+    let inter = wlab(&["explore", "examples/sum.wat", "--func", "fac", "--target", "x86_64", "--interleave"]);
+    assert!(String::from_utf8_lossy(&inter.stdout).contains(";; v"), "interleaved IR lines");
+}
+
+#[test]
+fn explore_target_json_has_stats() {
+    let out = wlab(&["explore", "examples/sum.wat", "--func", "fac", "--target", "x86_64", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["machine"]["stats"]["code_bytes"].as_u64().unwrap() > 0);
+    assert!(v["machine"]["stats"]["calls"].as_u64().unwrap() >= 1, "fac calls itself");
+}
+
+#[test]
+fn stats_reports_every_function_and_totals() {
+    let out = wlab(&["stats", "examples/sum.wat", "--passes", "O2", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let n = v["functions"].as_array().unwrap().len();
+    assert!(n >= 2);
+    let sum: u64 = v["functions"].as_array().unwrap().iter().map(|f| f["stats"]["code_bytes"].as_u64().unwrap()).sum();
+    assert_eq!(sum, v["totals"]["code_bytes"].as_u64().unwrap());
+    let spilled = wlab(&["stats", "examples/sum.wat", "--regs", "3", "--regalloc", "fastalloc"]);
+    assert!(spilled.status.success(), "{}", String::from_utf8_lossy(&spilled.stderr));
+}
+
+#[test]
+fn bad_target_allocator_and_register_count_are_one_line() {
+    assert_one_line_error(&wlab(&["explore", "examples/sum.wat", "--func", "fac", "--target", "mips"]), "x86_64");
+    assert_one_line_error(&wlab(&["stats", "examples/sum.wat", "--regalloc", "greedy"]), "ion, fastalloc");
+    assert_one_line_error(&wlab(&["stats", "examples/sum.wat", "--regs", "1"]), "at least");
+    assert_one_line_error(&wlab(&["wast", "examples/sum.wat", "--engine", "interp", "--regs", "4"]), "native");
+}
+
+#[test]
+fn wast_runs_on_the_native_engine_with_a_pipeline() {
+    let script = tmp_file(
+        "native.wast",
+        b"(module (func (export \"f\") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3))))
+          (assert_return (invoke \"f\" (i32.const 7)) (i32.const 21))
+          (assert_trap (invoke \"f\" (i32.const 1)) \"no trap expected\")",
+    );
+    let out = wlab(&["wast", script.to_str().unwrap(), "--engine", "x86_64", "--passes", "O2"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("2 passed, 1 failed"), "{stdout}");
+    assert!(stdout.contains("got i32:3"), "{stdout}");
+    assert!(!out.status.success());
+}

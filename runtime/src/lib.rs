@@ -14,12 +14,15 @@
 //! operations and `call_indirect` checks shared by every engine), [`engine`] (the
 //! engine trait and the name registry), [`interp_engine`] (the IR interpreter engine),
 //! [`spectest`] (host module), [`invoke`] (calls from outside), [`stack`] (the
-//! big-stack thread), [`wast`] (the spec-suite runner).
+//! big-stack thread), [`wast`] (the spec-suite runner), [`wasi`] (WASI preview1 host
+//! functions), [`bench_host`] (the `bench.start`/`bench.end` protocol and run event times).
 
+pub mod bench_host;
 pub mod engine;
 pub mod instance;
 pub mod interp_engine;
 pub mod invoke;
+pub mod linear_memory;
 pub mod linker;
 pub mod native;
 #[cfg(feature = "unicorn")]
@@ -29,6 +32,7 @@ pub mod raw;
 pub mod spectest;
 pub mod stack;
 pub mod store;
+pub mod wasi;
 pub mod wast;
 
 pub use engine::{engine_by_name, Engine, EngineError, PreparedModule, ENGINE_NAMES};

@@ -89,8 +89,8 @@ pub struct StoreFunc {
 /// A linear memory.
 #[derive(Clone, Debug)]
 pub struct Memory {
-    /// Always a whole number of pages.
-    pub bytes: Vec<u8>,
+    /// Always a whole number of pages; never moves when it grows.
+    pub bytes: crate::linear_memory::LinearMemory,
     /// The declared maximum in pages, if any.
     pub max: Option<u64>,
 }
@@ -212,9 +212,7 @@ impl Store {
         if min > self.limits.memory_pages.min(MAX_WASM_PAGES) {
             return None;
         }
-        let mut bytes = Vec::new();
-        bytes.try_reserve_exact(min as usize * PAGE_SIZE).ok()?;
-        bytes.resize(min as usize * PAGE_SIZE, 0);
+        let bytes = crate::linear_memory::LinearMemory::new(min as usize * PAGE_SIZE)?;
         self.memories.push(Memory { bytes, max });
         Some(MemoryId(self.memories.len() as u32 - 1))
     }
@@ -283,8 +281,9 @@ impl Store {
             return None;
         }
         let new_len = new as usize * PAGE_SIZE;
-        mem.bytes.try_reserve_exact(new_len - mem.bytes.len()).ok()?;
-        mem.bytes.resize(new_len, 0);
+        if !mem.bytes.grow_to(new_len) {
+            return None;
+        }
         Some(old)
     }
 

@@ -1,27 +1,75 @@
-//! The WebAssembly 2.0 spec test suite on the interpreter engine: one trial per
-//! non-SIMD script (`wlab_tests::corpus::spec_scripts`), failing with one line per
-//! failed check, and a closing line with the totals.
+//! The WebAssembly 2.0 spec test suite on every engine configuration: the interpreter
+//! and native x86-64, each as translated (O0) and after the O2 pipeline, plus x86-64
+//! with the fast allocator, with only 4 registers per class (everything spills) and
+//! with SSE2 only (the fallbacks for lzcnt/tzcnt/popcnt/round), and with explicit
+//! bounds checks instead of guard regions.
+//! Native code is allocated with regalloc2's checker on. One trial per configuration
+//! and non-SIMD script (`<config>/<script>`), failing with one line per failed check;
+//! the totals per configuration close the run.
 //!
-//! Run one script with `cargo test -p wlab-tests --test spec -- <name>`. This test never
-//! hides a failure behind a skip: a skipped check is listed with its reason.
+//! Run one with `cargo test --release -p wlab-tests --test spec -- x86_64-O2/i32`. This
+//! test never hides a failure behind a skip: a skipped check is listed with its reason.
 
 use libtest_mimic::{Arguments, Failed, Trial};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use wlab_backends::{AllocAlgorithm, AllocOptions};
+use wlab_explorer::engines::PipelineEngine;
+use wlab_runtime::native::NativeEngine;
 use wlab_runtime::wast::{run_wast_file, WastReport};
-use wlab_runtime::InterpEngine;
+use wlab_runtime::{Engine, InterpEngine};
+
+/// (name, engine, pipeline)
+fn configs() -> Vec<(&'static str, fn() -> Box<dyn Engine>, Option<&'static str>)> {
+    fn native(algorithm: AllocAlgorithm, regs: Option<usize>) -> Box<dyn Engine> {
+        Box::new(NativeEngine { alloc: AllocOptions { algorithm, regs, check: true }, ..NativeEngine::default() })
+    }
+    fn baseline() -> Box<dyn Engine> {
+        Box::new(NativeEngine {
+            alloc: AllocOptions { check: true, ..AllocOptions::default() },
+            features: Some(wlab_backends::x64::CpuFeatures::baseline()),
+            ..NativeEngine::default()
+        })
+    }
+    fn explicit_bounds() -> Box<dyn Engine> {
+        Box::new(NativeEngine {
+            alloc: AllocOptions { check: true, ..AllocOptions::default() },
+            bounds: wlab_backends::BoundsChecks::Explicit,
+            ..NativeEngine::default()
+        })
+    }
+    vec![
+        ("interp", || Box::new(InterpEngine), None),
+        ("interp-O2", || Box::new(InterpEngine), Some("O2")),
+        ("x86_64", || native(AllocAlgorithm::Ion, None), None),
+        ("x86_64-O2", || native(AllocAlgorithm::Ion, None), Some("O2")),
+        ("x86_64-fastalloc-O2", || native(AllocAlgorithm::Fastalloc, None), Some("O2")),
+        ("x86_64-regs4", || native(AllocAlgorithm::Ion, Some(4)), None),
+        ("x86_64-sse2-only-O2", baseline, Some("O2")),
+        ("x86_64-explicit-bounds-O2", explicit_bounds, Some("O2")),
+    ]
+}
 
 fn main() {
     let args = Arguments::from_args();
-    let totals = Arc::new(Mutex::new(WastReport::default()));
-    let trials = wlab_tests::corpus::spec_scripts()
-        .into_iter()
-        .map(|path| {
+    let totals: Arc<Mutex<BTreeMap<&'static str, WastReport>>> = Arc::default();
+    let mut trials = Vec::new();
+    for (config, make, pipeline) in configs() {
+        for path in wlab_tests::corpus::spec_scripts() {
             let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
             let totals = totals.clone();
-            Trial::test(name.clone(), move || {
-                let report = run_wast_file(&path, &InterpEngine).map_err(|e| Failed::from(e.to_string()))?;
+            trials.push(Trial::test(format!("{config}/{name}"), move || {
+                let engine: Box<dyn Engine> = match pipeline {
+                    None => make(),
+                    Some(p) => Box::new(PipelineEngine {
+                        pipeline: wlab_passes::Pipeline::parse(p).expect("preset parses"),
+                        inner: make(),
+                    }),
+                };
+                let report = run_wast_file(&path, engine.as_ref()).map_err(|e| Failed::from(e.to_string()))?;
                 {
                     let mut t = totals.lock().unwrap();
+                    let t = t.entry(config).or_default();
                     t.passed += report.passed;
                     t.failed += report.failed;
                     t.skipped += report.skipped;
@@ -29,7 +77,7 @@ fn main() {
                 let mut lines = report.failures.clone();
                 lines.extend(report.skips.iter().cloned());
                 if report.failed > 0 {
-                    lines.push(format!("{name}: {report}"));
+                    lines.push(format!("{config}/{name}: {report}"));
                     Err(Failed::from(lines.join("\n")))
                 } else {
                     if !lines.is_empty() {
@@ -37,11 +85,12 @@ fn main() {
                     }
                     Ok(())
                 }
-            })
-        })
-        .collect();
+            }));
+        }
+    }
     let conclusion = libtest_mimic::run(&args, trials);
-    let totals = totals.lock().unwrap().clone();
-    println!("spec suite on interp: {totals}");
+    for (config, t) in totals.lock().unwrap().iter() {
+        println!("spec suite on {config}: {t}");
+    }
     conclusion.exit();
 }

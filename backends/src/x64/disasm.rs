@@ -27,6 +27,8 @@ pub fn disassemble(code: &[u8], syntax: Syntax) -> Vec<DisasmLine> {
         f.options_mut().set_first_operand_char_index(8);
         f.options_mut().set_hex_prefix("0x");
         f.options_mut().set_hex_suffix("");
+        f.options_mut().set_branch_leading_zeros(false);
+        f.options_mut().set_space_after_operand_separator(true);
     }
     let mut out = Vec::new();
     let mut inst = Instruction::default();

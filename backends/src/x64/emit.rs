@@ -18,10 +18,12 @@ use iced_x86::{Code, Instruction, MemoryOperand, Register};
 use regalloc2::{Allocation, Block as RBlock, Edit, InstOrEdit, Output, RegClass};
 use wlab_ir::{FloatCC, TrapCode};
 
-/// Where compiled code can trap: the stub's offset (what vmctx's trap pc points at).
+/// Where compiled code can trap: a trap stub's offset (what vmctx's trap pc points at),
+/// or, with `fault` set, a linear-memory access whose fault means out of bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct TrapSite {
     pub offset: u32,
+    pub fault: bool,
     /// `None` when the runtime recorded the trap (a libcall failed).
     pub code: Option<TrapCode>,
     pub srcloc: Option<u32>,
@@ -218,7 +220,11 @@ struct Emitter {
     asm: Asm,
     block_labels: Vec<Label>,
     stubs: Vec<(Label, Option<TrapCode>, Option<u32>)>,
+    /// Linear-memory accesses (item position, srcloc): where a fault is a wasm trap.
+    heap_sites: Vec<(usize, Option<u32>)>,
     cur_srcloc: Option<u32>,
+    /// Where a branch to each block really goes (past blocks that only jump).
+    final_block: Vec<usize>,
     outgoing: u32,
     counts: EmitCounts,
 }
@@ -234,6 +240,14 @@ impl Emitter {
         let l = self.asm.label();
         self.stubs.push((l, code, self.cur_srcloc));
         l
+    }
+
+    /// Records `addr` as a linear-memory access site when it is one (based on the
+    /// pinned heap register), at the position of the instruction about to be pushed.
+    fn note_heap_access(&mut self, addr: &Amode) {
+        if addr.base == regs::heap_base() {
+            self.heap_sites.push((self.asm.pos(), self.cur_srcloc));
+        }
     }
 
     fn jcc_trap(&mut self, cc: CC, code: TrapCode) {
@@ -318,11 +332,12 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
         asm: Asm::new(),
         block_labels: Vec::new(),
         stubs: Vec::new(),
+        heap_sites: Vec::new(),
         cur_srcloc: None,
+        final_block: Vec::new(),
         outgoing: outgoing_slots,
         counts: EmitCounts::default(),
     };
-    e.block_labels = (0..vcode.blocks.len()).map(|_| e.asm.label()).collect();
     let frame = ((outgoing_slots as usize + out.num_spillslots) * 8).div_ceil(16) * 16;
     let mut text = String::new();
     let mut srcmap_pos: Vec<(usize, Option<u32>, Option<u32>)> = Vec::new();
@@ -341,7 +356,40 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
         e.push(i2!(Code::Sub_rm64_imm32, Register::RSP, frame as i32));
     }
 
-    for b in 0..vcode.blocks.len() {
+    // Blocks that only jump (split edges that needed no moves) are not emitted: branches
+    // to them go straight to where they lead.
+    let n = vcode.blocks.len();
+    let jump_only: Vec<Option<usize>> = (0..n)
+        .map(|b| {
+            let r = vcode.block_range(b);
+            let moves = out.block_insts_and_edits(vcode, RBlock::new(b)).any(|it| match it {
+                InstOrEdit::Edit(Edit::Move { from, to }) => from != to,
+                InstOrEdit::Inst(_) => false,
+            });
+            match (&vcode.insts[r.start], r.len(), moves) {
+                (Inst::Jmp { target }, 1, false) if b != 0 => Some(*target as usize),
+                _ => None,
+            }
+        })
+        .collect();
+    e.final_block = (0..n)
+        .map(|b| {
+            let mut cur = b;
+            for _ in 0..n {
+                match jump_only[cur] {
+                    Some(t) => cur = t,
+                    None => return cur,
+                }
+            }
+            b // a cycle of empty blocks: keep it
+        })
+        .collect();
+    let own: Vec<Option<Label>> =
+        (0..n).map(|b| if e.final_block[b] == b { Some(e.asm.label()) } else { None }).collect();
+    e.block_labels = (0..n).map(|b| own[e.final_block[b]].expect("final blocks have labels")).collect();
+    let emitted: Vec<usize> = (0..n).filter(|&b| e.final_block[b] == b).collect();
+    for (k, &b) in emitted.iter().enumerate() {
+        let next = emitted.get(k + 1).copied().unwrap_or(usize::MAX);
         e.asm.bind(e.block_labels[b]);
         text.push_str(&format!("block{b}:\n"));
         for item in out.block_insts_and_edits(vcode, RBlock::new(b)) {
@@ -360,8 +408,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
                     text.push_str(&format!("  {}\n", inst.pretty()));
                     e.cur_srcloc = vcode.srclocs[idx];
                     srcmap_pos.push((e.asm.pos(), vcode.ir_insts[idx], vcode.srclocs[idx]));
-                    // A jump to the next block falls through.
-                    let next = b + 1;
+                    // A jump to the next emitted block falls through.
                     emit_inst(&mut e, &inst, next);
                 }
             }
@@ -382,15 +429,22 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
         e.push(i1(Code::Jmp_rm64, vmctx_mem(vmctx::UNWIND)));
     }
     let counts = e.counts;
+    let heap_sites = std::mem::take(&mut e.heap_sites);
     let (code, offsets, calls) = e.asm.finish();
     let srcmap = srcmap_pos
         .iter()
         .map(|(pos, ir, sl)| SourceMapEntry { offset: offsets[*pos], ir_inst: *ir, srcloc: *sl })
         .collect();
-    let traps = stub_pos
+    let mut traps: Vec<TrapSite> = stub_pos
         .iter()
-        .map(|(p, code, srcloc)| TrapSite { offset: offsets[*p], code: *code, srcloc: *srcloc })
+        .map(|(p, code, srcloc)| TrapSite { offset: offsets[*p], fault: false, code: *code, srcloc: *srcloc })
         .collect();
+    traps.extend(heap_sites.iter().map(|(p, srcloc)| TrapSite {
+        offset: offsets[*p],
+        fault: true,
+        code: Some(TrapCode::MemoryOutOfBounds),
+        srcloc: *srcloc,
+    }));
     let emitted = Emitted { code, calls, traps, srcmap, allocated_text: text };
     (emitted, counts)
 }
@@ -488,6 +542,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         Load { kind, dst, addr } => {
             e.counts.loads += 1;
+            e.note_heap_access(addr);
             let m = amode(addr);
             let i = match kind {
                 LoadKind::U32 => i2!(Code::Mov_r32_rm32, r32(*dst), m),
@@ -504,6 +559,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         Store { bytes, src, addr } => {
             e.counts.stores += 1;
+            e.note_heap_access(addr);
             let m = amode(addr);
             let i = match bytes {
                 1 => i2!(Code::Mov_rm8_r8, m, r8(*src)),
@@ -645,10 +701,12 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         XmmLoad { size, dst, addr } => {
             e.counts.loads += 1;
+            e.note_heap_access(addr);
             e.push(i2!(fpick(*size, Code::Movss_xmm_xmmm32, Code::Movsd_xmm_xmmm64), rx(*dst), amode(addr)));
         }
         XmmStore { size, src, addr } => {
             e.counts.stores += 1;
+            e.note_heap_access(addr);
             e.push(i2!(fpick(*size, Code::Movss_xmmm32_xmm, Code::Movsd_xmmm64_xmm), amode(addr), rx(*src)));
         }
         GprToXmm { size, dst, src } => match size {
@@ -691,18 +749,19 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             FSize::F64 => e.push(i2!(Code::Cvtsd2ss_xmm_xmmm64, rx(*dst), rx(*src))),
         },
         Jmp { target } => {
-            if *target as usize != next_block {
+            if e.final_block[*target as usize] != next_block {
                 let l = e.block_labels[*target as usize];
                 e.jmp(l);
             }
         }
         Jcc { cc, taken, not_taken } => {
             let (lt, ln) = (e.block_labels[*taken as usize], e.block_labels[*not_taken as usize]);
-            if *taken as usize == next_block {
+            let (t, f) = (e.final_block[*taken as usize], e.final_block[*not_taken as usize]);
+            if t == next_block {
                 e.jcc(cc.invert(), ln);
             } else {
                 e.jcc(*cc, lt);
-                if *not_taken as usize != next_block {
+                if f != next_block {
                     e.jmp(ln);
                 }
             }
@@ -742,6 +801,9 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                     e.mov_imm(Register::RDX, Size::S64, *b);
                     e.push(i2!(Code::Mov_r64_rm64, Register::RCX, Register::RSP));
                     e.push(i1(Code::Call_rm64, vmctx_mem(vmctx::LIBCALLS + lib.index())));
+                    // Memory may have moved: reload the pinned heap base.
+                    e.counts.loads += 1;
+                    e.push(i2!(Code::Mov_r64_rm64, Register::R14, vmctx_mem(vmctx::MEM_BASE)));
                     e.push(i2!(Code::Test_rm64_r64, Register::RAX, Register::RAX));
                     let l = e.trap_label(None);
                     e.jcc(CC::NE, l);

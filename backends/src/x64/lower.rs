@@ -97,6 +97,7 @@ struct Ctx<'f> {
     b: VCodeBuilder<Inst>,
     features: CpuFeatures,
     num_imported_funcs: u32,
+    bounds: crate::compile::BoundsChecks,
     uses: Vec<u32>,
     /// IR instructions lowered together with their user (compares fused into branches).
     fused: Vec<bool>,
@@ -107,7 +108,12 @@ struct Ctx<'f> {
 
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls
 /// to imports (which go through the runtime).
-pub fn lower(f: &Function, features: CpuFeatures, num_imported_funcs: u32) -> Result<Lowered, LowerError> {
+pub fn lower(
+    f: &Function,
+    features: CpuFeatures,
+    num_imported_funcs: u32,
+    bounds: crate::compile::BoundsChecks,
+) -> Result<Lowered, LowerError> {
     let Some(entry) = f.entry() else { return Err(LowerError(format!("function {} has no blocks", f.name))) };
     // Reachable blocks, in layout order.
     let mut reachable = vec![false; f.blocks.len()];
@@ -170,6 +176,7 @@ pub fn lower(f: &Function, features: CpuFeatures, num_imported_funcs: u32) -> Re
         b,
         features,
         num_imported_funcs,
+        bounds,
         uses,
         fused: vec![false; f.insts.len()],
         outgoing: 0,
@@ -449,11 +456,21 @@ impl Ctx<'_> {
     }
 
     fn mem_addr(&mut self, addr: Value, offset: u64, bytes: u64) -> Amode {
+        // A constant address (static data) folds into the displacement; with guard
+        // regions nothing else is needed.
+        if self.bounds == crate::compile::BoundsChecks::Guard {
+            if let Some(c) = self.iconst(addr) {
+                if let Ok(disp) = i32::try_from(c as u32 as u64 + offset) {
+                    return Amode { base: regs::heap_base(), index: None, scale: 1, disp };
+                }
+            }
+        }
         let a = self.get(addr);
-        let tmp = self.b.vreg(RegClass::Int);
-        self.b.push(Inst::BoundsCheck { addr: a, end: offset + bytes, tmp });
-        let base = self.b.vreg(RegClass::Int);
-        self.b.push(Inst::LoadVmctx { dst: base, word: vmctx::MEM_BASE });
+        if self.bounds == crate::compile::BoundsChecks::Explicit {
+            let tmp = self.b.vreg(RegClass::Int);
+            self.b.push(Inst::BoundsCheck { addr: a, end: offset + bytes, tmp });
+        }
+        let base = regs::heap_base();
         match i32::try_from(offset) {
             Ok(disp) => Amode { base, index: Some(a), scale: 1, disp },
             Err(_) => {

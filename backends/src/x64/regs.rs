@@ -1,5 +1,7 @@
 //! x86-64 registers: regalloc2 physical registers, their iced-x86 names, and the
-//! allocatable lists. `r15` is pinned to vmctx and `r11` / `xmm15` are scratch (used by
+//! allocatable lists. `r15` is pinned to vmctx, `r14` to the base of linear memory 0
+//! (reloaded from vmctx after every libcall, the only way memory can move), and
+//! `r11` / `xmm15` are scratch (used by
 //! regalloc2 for move cycles and by single instructions' expansions); `rsp` and `rbp` are
 //! the stack and frame pointers. Nothing else is reserved.
 
@@ -17,6 +19,7 @@ pub const RBP: u8 = 5;
 pub const RSI: u8 = 6;
 pub const RDI: u8 = 7;
 pub const R11: u8 = 11;
+pub const R14: u8 = 14;
 pub const R15: u8 = 15;
 
 pub fn gpr(enc: u8) -> PReg {
@@ -31,13 +34,18 @@ pub fn rsp() -> Reg {
     Reg::phys(gpr(RSP))
 }
 
+/// The pinned heap base register.
+pub fn heap_base() -> Reg {
+    Reg::phys(gpr(R14))
+}
+
 pub fn rbp() -> Reg {
     Reg::phys(gpr(RBP))
 }
 
 /// The allocatable registers in preference order, and the scratch registers.
 pub fn register_lists() -> RegisterLists {
-    let int = [RAX, RCX, RDX, RSI, RDI, 8, 9, 10, RBX, 12, 13, 14].iter().map(|e| gpr(*e)).collect();
+    let int = [RAX, RCX, RDX, RSI, RDI, 8, 9, 10, RBX, 12, 13].iter().map(|e| gpr(*e)).collect();
     let float = (0..15).map(xmm).collect();
     RegisterLists {
         int,

@@ -1,7 +1,7 @@
 //! The entry trampoline: how Rust calls compiled wasm code, and where a trap returns to.
 //!
 //! `entry(vmctx, func, values, count) -> u64` (System V) saves Rust's callee-saved
-//! registers, pins vmctx in r15, copies `count` value slots onto its stack as the
+//! registers, pins vmctx in r15 and the heap base in r14, copies `count` value slots onto its stack as the
 //! callee's value area, calls `func`, copies the slots back and returns 0. The
 //! *unwind* routine (vmctx `UNWIND`) is where trap stubs jump: it restores the
 //! trampoline's stack from vmctx `TRAP_SP` and returns 1 from `entry`. This file never
@@ -33,6 +33,8 @@ pub fn entry_trampoline() -> Trampoline {
     a.inst(Instruction::with2(Code::Sub_rm64_imm8, RSP, 8).unwrap());
     a.inst(Instruction::with2(Code::Mov_r64_rm64, R15, RDI).unwrap());
     let trap_sp = m(R15, Register::None, 1, vmctx::offset(vmctx::TRAP_SP) as i64);
+    let mem_base = m(R15, Register::None, 1, vmctx::offset(vmctx::MEM_BASE) as i64);
+    a.inst(Instruction::with2(Code::Mov_r64_rm64, R14, mem_base).unwrap());
     a.inst(Instruction::with2(Code::Mov_rm64_r64, trap_sp, RSP).unwrap());
     // Value area: count slots, 16-byte aligned.
     a.inst(Instruction::with2(Code::Lea_r64_m, RAX, m(Register::None, RCX, 8, 15)).unwrap());

@@ -245,7 +245,10 @@ unsafe extern "sysv64" fn float_round(_vmctx: *mut u64, a: u64, b: u64, values: 
             RoundOp::Trunc => x.trunc(),
             RoundOp::Nearest => x.round_ties_even(),
         };
-        set(values, 0, y.to_bits());
+        // A NaN result must be quiet (wasm: arithmetic NaN), which the software
+        // rounding functions do not ensure for a signalling input.
+        let bits = if y.is_nan() { y.to_bits() | (1 << 51) } else { y.to_bits() };
+        set(values, 0, bits);
     } else {
         let x = f32::from_bits(slot(values, 0) as u32);
         let y = match op {
@@ -254,7 +257,8 @@ unsafe extern "sysv64" fn float_round(_vmctx: *mut u64, a: u64, b: u64, values: 
             RoundOp::Trunc => x.trunc(),
             RoundOp::Nearest => x.round_ties_even(),
         };
-        set(values, 0, y.to_bits() as u64);
+        let bits = if y.is_nan() { y.to_bits() | (1 << 22) } else { y.to_bits() };
+        set(values, 0, bits as u64);
     }
     0
 }

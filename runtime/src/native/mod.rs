@@ -10,12 +10,15 @@
 //!
 //! Traps are explicit checks in the code (bounds, division, conversions, stack limit),
 //! which jump to the trampoline's unwind routine; no signal handler is involved, and the
-//! process keeps running. Bounds checks are a compare against the memory length in
-//! vmctx per access (chosen over guard pages because the store's memories are ordinary
-//! growable buffers). This file never interprets wasm.
+//! process keeps running. Linear-memory bounds are kept, by default, by guard regions:
+//! every memory is an 8 GiB reservation (`linear_memory.rs`), accesses carry no check,
+//! and `signals.rs` turns a fault at a registered access into the out-of-bounds trap.
+//! `BoundsChecks::Explicit` compiles a compare per access instead (for measuring what
+//! the checks cost). This file never interprets wasm.
 
 mod code_memory;
 pub(crate) mod libcalls;
+mod signals;
 mod stack_limit;
 
 use crate::engine::{Engine, EngineError, PreparedModule};
@@ -26,14 +29,23 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use wlab_backends::abi::{vmctx, LibCall};
 use wlab_backends::x64::emit::TrapSite;
-use wlab_backends::{compile_function, AllocOptions, CompileOptions, FunctionStats};
+use wlab_backends::{compile_function, AllocOptions, BoundsChecks, CompileOptions, FunctionStats};
 use wlab_ir::interp::{Trap, Val};
 use wlab_ir::{Module, TrapCode};
 
-/// The x86-64 engine, with its allocation options.
-#[derive(Clone, Copy, Debug, Default)]
+/// The x86-64 engine, with its allocation options and the CPU features code may use
+/// (`None`: what this machine has; `Some(CpuFeatures::baseline())` tests the fallbacks).
+#[derive(Clone, Copy, Debug)]
 pub struct NativeEngine {
     pub alloc: AllocOptions,
+    pub features: Option<wlab_backends::x64::CpuFeatures>,
+    pub bounds: BoundsChecks,
+}
+
+impl Default for NativeEngine {
+    fn default() -> Self {
+        NativeEngine { alloc: AllocOptions::default(), features: None, bounds: BoundsChecks::Guard }
+    }
 }
 
 impl Engine for NativeEngine {
@@ -47,6 +59,10 @@ impl Engine for NativeEngine {
         }
         let mut opts = CompileOptions::new(module.info.num_imported_funcs());
         opts.alloc = self.alloc;
+        opts.bounds = self.bounds;
+        if let Some(f) = self.features {
+            opts.features = f;
+        }
         let unsupported = |reason: String| EngineError::Unsupported { engine: "x86_64", reason };
         if module.info.memories.len() > 1 {
             return Err(unsupported("more than one memory".into()));
@@ -84,6 +100,8 @@ impl Engine for NativeEngine {
             stats.push(c.stats);
         }
         let memory = CodeMemory::new(&code).map_err(|e| unsupported(format!("cannot map code: {e}")))?;
+        let faults = traps.iter().filter(|(_, (_, t))| t.fault).map(|(off, _)| *off).collect();
+        signals::register(memory.base() as usize, memory.base() as usize + code.len(), faults);
         Ok(Arc::new(NativeModule { module, memory, unwind_offset: tramp.unwind_offset, starts, traps, stats }))
     }
 }
@@ -98,6 +116,12 @@ pub struct NativeModule {
     /// Trap stub offset → (wasm function index, site).
     traps: BTreeMap<u32, (u32, TrapSite)>,
     stats: Vec<FunctionStats>,
+}
+
+impl Drop for NativeModule {
+    fn drop(&mut self) {
+        signals::unregister(self.memory.base() as usize);
+    }
 }
 
 impl NativeModule {

@@ -20,14 +20,14 @@
 //! | `TRAMP` | the entry trampoline and its unwind routine |
 //! | `STACK` | 16 MiB; vmctx `STACK_LIMIT` is its bottom plus a margin |
 //! | `FRAMES` | per active entry (a stack of them): vmctx words, global cells, the value area |
-//! | `MEMORY` | memory 0 of the running instance, a copy of the store's bytes |
+//! | `MEMORY` | memory 0 of the running instance: the store's own pages, mapped with `mem_map_ptr` |
 //! | `CODE` | each module's code, mapped on first use at an address never reused |
 //!
-//! Memory is **copied**, not shared: the store's memory (an ordinary `Vec<u8>`, not page
-//! aligned) is written into the guest at entry and after every libcall that can touch it, and
-//! read back before such a libcall and at exit (after a trap too). Slower than mapping the
-//! buffer with `mem_map_ptr`, but it needs no change to the store. Globals are mirrored the
-//! same way. The libcalls are the native engine's (`native/libcalls.rs`), called from Rust
+//! Memory 0 is **shared**, not copied: the store's memory is a page-aligned reservation that
+//! never moves (`linear_memory.rs`), so its accessible part is mapped into the guest with
+//! Unicorn's `mem_map_ptr` and remapped only when its length (or the running instance) changes.
+//! Globals are mirrored: written into the guest at entry and after every libcall that can run
+//! wasm, read back before such a libcall and at exit (after a trap too). The libcalls are the native engine's (`native/libcalls.rs`), called from Rust
 //! with a host vmctx and a host copy of the value area. This file never interprets wasm.
 
 use crate::engine::{Engine, EngineError, PreparedModule};
@@ -168,8 +168,8 @@ impl Drop for Aarch64Module {
 struct Core {
     uc: Unicorn<'static, ()>,
     unwind: u64,
-    /// Mapped bytes of memory 0 at `MEMORY`.
-    memory: u64,
+    /// The host memory mapped at `MEMORY` and its length.
+    memory: (usize, u64),
     /// Module id → its code's base and mapped size.
     code: BTreeMap<u64, (u64, u64)>,
     next_code: u64,
@@ -219,7 +219,7 @@ impl Core {
         Core {
             uc,
             unwind: TRAMP + tramp.unwind_offset as u64,
-            memory: 0,
+            memory: (0, 0),
             code: BTreeMap::new(),
             next_code: CODE,
             frame_top: FRAMES,
@@ -285,45 +285,36 @@ struct Mirror {
 }
 
 impl Mirror {
-    /// Host → guest: globals and memory 0 (remapped when its size changed).
+    /// Host → guest: globals, and memory 0 mapped (remapped when it grew or is another one).
     fn sync_in(&self, store: &mut Store, core: &mut Core) {
         // SAFETY: the cells are the store's boxed global cells, alive for the call.
         let vals: Vec<u64> = self.cells.iter().map(|c| unsafe { **c }).collect();
         core.write(self.globals, &vals);
-        if let Some(&m) = store.instance(self.instance).memories.first() {
-            let bytes = &store.memory(m).bytes;
-            let want = round_up(bytes.len() as u64);
-            if core.memory != want {
-                if core.memory > 0 {
-                    core.uc.mem_unmap(MEMORY, core.memory).unwrap_or_else(|e| fail("unmapping memory", e));
-                }
-                if want > 0 {
-                    core.uc
-                        .mem_map(MEMORY, want, Prot::READ | Prot::WRITE)
-                        .unwrap_or_else(|e| fail("mapping memory", e));
-                }
-                core.memory = want;
+        let Some(&m) = store.instance(self.instance).memories.first() else { return };
+        let mem = &mut store.memory_mut(m).bytes;
+        let want = (mem.base() as usize, mem.len() as u64);
+        if core.memory != want {
+            if core.memory.1 > 0 {
+                core.uc.mem_unmap(MEMORY, core.memory.1).unwrap_or_else(|e| fail("unmapping memory", e));
             }
-            if !bytes.is_empty() {
-                core.uc.mem_write(MEMORY, bytes).unwrap_or_else(|e| fail("writing memory", e));
+            if want.1 > 0 {
+                // SAFETY: the store's memory is page-aligned, a whole number of pages long,
+                // never moves, and outlives the entry; the guest only touches it while the
+                // host is not running (between emu_start calls the host owns it).
+                unsafe { core.uc.mem_map_ptr(MEMORY, want.1, Prot::READ | Prot::WRITE, want.0 as *mut _) }
+                    .unwrap_or_else(|e| fail("mapping memory", e));
             }
-            let len = bytes.len() as u64;
-            core.write(self.vmctx + vmctx::offset(vmctx::MEM_LEN) as u64, &[len]);
+            core.memory = want;
         }
+        core.write(self.vmctx + vmctx::offset(vmctx::MEM_LEN) as u64, &[want.1]);
     }
 
-    /// Guest → host: globals and memory 0.
-    fn sync_out(&self, store: &mut Store, core: &mut Core) {
+    /// Guest → host: globals (memory is shared).
+    fn sync_out(&self, _store: &mut Store, core: &mut Core) {
         if !self.cells.is_empty() {
             for (c, v) in self.cells.iter().zip(core.read(self.globals, self.cells.len())) {
                 // SAFETY: as in `sync_in`.
                 unsafe { **c = v };
-            }
-        }
-        if let Some(&m) = store.instance(self.instance).memories.first() {
-            let bytes = &mut store.memory_mut(m).bytes;
-            if !bytes.is_empty() {
-                core.uc.mem_read(MEMORY, bytes).unwrap_or_else(|e| fail("reading memory", e));
             }
         }
     }

@@ -1,0 +1,224 @@
+//! `wlab run`: runs a WASI command's `_start` (or one export with `--invoke`) on a named
+//! engine, with WASI preview1, the `bench.start`/`bench.end` protocol and event times.
+//!
+//! ```text
+//!  compile_start ─ read + translate ─ [--passes on every function] ─ Engine::prepare ─ compile_end
+//!  instantiate_start ─ store + linker (WASI, bench) ─ instantiate ─ instantiate_end
+//!  _start | --invoke NAME VALUES   (bench.start / bench.end recorded as the guest calls them)
+//!  exit status: 0 | proc_exit code | TRAP_EXIT_STATUS after a trap (kind, function, offset on stderr)
+//!  BENCH_TIMES_FILE set: `<event> <CLOCK_MONOTONIC ns>` lines appended; --bench-report: durations on stderr
+//! ```
+//!
+//! Everything that touches the store runs on the big-stack thread. The guest's
+//! stdin/stdout/stderr are the process's own. This file never interprets WASI itself
+//! and never prints a program's output: the WASI host does.
+
+use crate::CliError;
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+use wlab_ir::interp::{Trap, Val};
+use wlab_ir::Type;
+use wlab_passes::manager::{run_pipeline, ManagerOptions};
+use wlab_passes::pipeline::Pipeline;
+use wlab_runtime::bench_host::{define_bench, BenchEvent, BenchTimes};
+use wlab_runtime::wasi::{bind_memory, define_wasi, Preopen, WasiConfig, WasiCtx};
+use wlab_runtime::{engine_by_name, instantiate, invoke, InvokeError, Linker, Store};
+
+/// Exit status after a trap (128 + SIGABRT, as wasmtime uses).
+pub const TRAP_EXIT_STATUS: i32 = 134;
+
+/// The environment variable naming the file event times are appended to.
+pub const BENCH_TIMES_ENV: &str = "BENCH_TIMES_FILE";
+
+/// What `wlab run` was asked to do.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub module: PathBuf,
+    /// Guest arguments after argv[0], or the values for `--invoke`.
+    pub args: Vec<String>,
+    pub invoke: Option<String>,
+    pub engine: String,
+    pub passes: Option<String>,
+    /// `HOST[::GUEST]` directories to grant.
+    pub dirs: Vec<String>,
+    /// `K=V` environment entries.
+    pub env: Vec<String>,
+    pub bench_report: bool,
+}
+
+/// Runs the module; the process exit status.
+pub fn run(opts: RunOptions) -> Result<i32, CliError> {
+    let env = parse_env(&opts.env)?;
+    let times_file = std::env::var_os(BENCH_TIMES_ENV);
+    let bench_report = opts.bench_report;
+    let (times, result) = wlab_runtime::run_with_big_stack(move || {
+        let times = Rc::new(RefCell::new(BenchTimes::default()));
+        let result = run_on_this_thread(&opts, env, &times);
+        let recorded = times.borrow().clone();
+        (recorded, result)
+    });
+    if let Some(path) = times_file {
+        let mut f =
+            std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(|e| {
+                CliError::Other(format!("cannot open {BENCH_TIMES_ENV} {}: {e}", path.to_string_lossy()))
+            })?;
+        f.write_all(times.to_lines().as_bytes())
+            .map_err(|e| CliError::Other(format!("cannot write {BENCH_TIMES_ENV}: {e}")))?;
+    }
+    if bench_report {
+        eprintln!("wlab: {}", times.report());
+    }
+    result
+}
+
+fn parse_env(entries: &[String]) -> Result<Vec<(String, String)>, CliError> {
+    entries
+        .iter()
+        .map(|e| match e.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+            _ => Err(CliError::Other(format!("--env expects K=V, got `{e}`"))),
+        })
+        .collect()
+}
+
+fn run_on_this_thread(
+    opts: &RunOptions,
+    env: Vec<(String, String)>,
+    times: &Rc<RefCell<BenchTimes>>,
+) -> Result<i32, CliError> {
+    times.borrow_mut().record(BenchEvent::CompileStart);
+    let bytes = crate::input::read_module(&opts.module)?;
+    let mut module = wlab_ir::translate::translate_module(&bytes)?;
+    if let Some(p) = &opts.passes {
+        let pipeline = Pipeline::parse(p).map_err(|e| CliError::Pipeline(format!("bad pipeline `{p}`: {e}")))?;
+        let mopts = ManagerOptions { verify: cfg!(debug_assertions), validate_trials: 0, record_ir: false };
+        for f in &mut module.functions {
+            run_pipeline(f, &pipeline, &mopts).map_err(|e| {
+                CliError::Pipeline(format!("{}: {}", f.name, e.to_string().lines().next().unwrap_or("")))
+            })?;
+        }
+    }
+    let engine = engine_by_name(&opts.engine).map_err(|e| CliError::Other(e.to_string()))?;
+    let prepared = engine.prepare(Arc::new(module)).map_err(|e| CliError::Other(e.to_string()))?;
+    times.borrow_mut().record(BenchEvent::CompileEnd);
+
+    times.borrow_mut().record(BenchEvent::InstantiateStart);
+    let mut store = Store::new();
+    let mut linker = Linker::new();
+    let argv0 = opts.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut args = vec![argv0];
+    if opts.invoke.is_none() {
+        args.extend(opts.args.iter().cloned());
+    }
+    let config =
+        WasiConfig { args, env, preopens: opts.dirs.iter().map(|d| Preopen::parse(d)).collect(), ..Default::default() };
+    let ctx = Rc::new(RefCell::new(WasiCtx::new(config).map_err(|e| CliError::Other(e.to_string()))?));
+    define_wasi(&mut store, &mut linker, &ctx);
+    define_bench(&mut store, &mut linker, times);
+    let info = prepared.module().clone();
+    let instance = instantiate(&mut store, prepared, &linker)
+        .map_err(|e| CliError::Other(format!("cannot instantiate {}: {e}", opts.module.display())))?;
+    // A module without an exported memory can still be invoked; its WASI calls then fail.
+    let _ = bind_memory(&ctx, &store, instance);
+    times.borrow_mut().record(BenchEvent::InstantiateEnd);
+
+    let (name, values) = match &opts.invoke {
+        Some(name) => {
+            let params = match info.info.export(name) {
+                Some(e) if e.kind == wlab_ir::module::ExportKind::Func => {
+                    info.info.func_signature(e.index).params.clone()
+                }
+                Some(_) => return Err(CliError::Other(format!("export `{name}` is not a function"))),
+                None => return Err(CliError::Other(format!("no export named `{name}`"))),
+            };
+            (name.as_str(), parse_values(name, &params, &opts.args)?)
+        }
+        None => {
+            if info.info.export("_start").is_none() {
+                return Err(CliError::Other(format!(
+                    "{} exports no `_start`: not a WASI command (use --invoke NAME)",
+                    opts.module.display()
+                )));
+            }
+            ("_start", Vec::new())
+        }
+    };
+    let result = invoke(&mut store, instance, name, &values);
+    if let Some(code) = ctx.borrow().exit_code() {
+        return Ok(code as i32);
+    }
+    match result {
+        Ok(results) => {
+            if opts.invoke.is_some() {
+                let mut out = std::io::stdout().lock();
+                for v in results {
+                    let _ = writeln!(out, "{v}");
+                }
+                let _ = out.flush();
+            }
+            Ok(0)
+        }
+        Err(InvokeError::Trap(t)) => {
+            eprintln!("wlab: {}", describe_trap(&t, &info.info));
+            Ok(TRAP_EXIT_STATUS)
+        }
+        Err(e) => Err(CliError::Other(e.to_string())),
+    }
+}
+
+/// `trap: integer divide by zero in function 3 (div) at wasm offset 0x4f`.
+pub fn describe_trap(t: &Trap, info: &wlab_ir::ModuleInfo) -> String {
+    let mut s = format!("trap: {}", t.code.message());
+    if let Some(f) = t.func {
+        match info.funcs.get(f as usize).and_then(|fi| fi.name.as_deref()) {
+            Some(name) => s.push_str(&format!(" in function {f} ({name})")),
+            None => s.push_str(&format!(" in function {f}")),
+        }
+    }
+    if let Some(off) = t.srcloc {
+        s.push_str(&format!(" at wasm offset {off:#x}"));
+    }
+    s
+}
+
+/// Parses `--invoke` values against the parameter types.
+fn parse_values(name: &str, params: &[Type], texts: &[String]) -> Result<Vec<Val>, CliError> {
+    if params.len() != texts.len() {
+        return Err(CliError::Other(format!("`{name}` takes {} arguments, given {}", params.len(), texts.len())));
+    }
+    params.iter().zip(texts).map(|(ty, text)| parse_value(*ty, text)).collect()
+}
+
+fn parse_int(text: &str) -> Option<i128> {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let digits = digits.replace('_', "");
+    let v = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+        Some(hex) => i128::from_str_radix(hex, 16).ok()?,
+        None => digits.parse::<i128>().ok()?,
+    };
+    Some(if neg { -v } else { v })
+}
+
+/// One value: integers in decimal or `0x` hex, signed or unsigned; floats as Rust parses them.
+pub fn parse_value(ty: Type, text: &str) -> Result<Val, CliError> {
+    let bad = || CliError::Other(format!("`{text}` is not a valid {ty}"));
+    match ty {
+        Type::I32 => {
+            let v = parse_int(text).filter(|v| (-(1i128 << 31)..(1i128 << 32)).contains(v)).ok_or_else(bad)?;
+            Ok(Val::I32(v as u32 as i32))
+        }
+        Type::I64 => {
+            let v = parse_int(text).filter(|v| (-(1i128 << 63)..(1i128 << 64)).contains(v)).ok_or_else(bad)?;
+            Ok(Val::I64(v as u64 as i64))
+        }
+        Type::F32 => text.parse::<f32>().map(|f| Val::F32(f.to_bits())).map_err(|_| bad()),
+        Type::F64 => text.parse::<f64>().map(|f| Val::F64(f.to_bits())).map_err(|_| bad()),
+        Type::FuncRef | Type::ExternRef => Err(CliError::Other(format!("--invoke cannot pass a {ty} argument"))),
+    }
+}

@@ -1,0 +1,158 @@
+//! `wlab stats`: every defined function of a module through the pipeline and the
+//! backend, one row of machine-code statistics each, plus module totals — as text or
+//! JSON for notebooks. Never runs the code.
+
+use crate::codegen::CodegenOptions;
+use crate::CliError;
+use serde::Serialize;
+use std::fmt::Write;
+use wlab_backends::{compile_function, CompileOptions, FunctionStats};
+use wlab_ir::Module;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FunctionRow {
+    pub index: u32,
+    pub name: String,
+    pub ir_insts: usize,
+    pub pipeline_us: u64,
+    pub stats: FunctionStats,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ModuleStats {
+    pub target: &'static str,
+    pub pipeline: Option<String>,
+    pub regalloc: &'static str,
+    pub regs: Option<usize>,
+    pub functions: Vec<FunctionRow>,
+    pub totals: FunctionStats,
+    pub throughput: Throughput,
+}
+
+/// Compile throughput of the whole module (one thread): translate + pipeline + lower +
+/// regalloc + emit, wall clock.
+#[derive(Clone, Debug, Serialize)]
+pub struct Throughput {
+    pub wasm_bytes: usize,
+    pub functions: usize,
+    pub translate_ms: f64,
+    pub pipeline_ms: f64,
+    pub backend_ms: f64,
+    pub total_ms: f64,
+    pub wasm_kb_per_s: f64,
+    pub functions_per_s: f64,
+}
+
+/// Translates `bytes` and compiles every function, timing each stage.
+pub fn module_stats(bytes: &[u8], passes: Option<&str>, cg: &CodegenOptions) -> Result<ModuleStats, CliError> {
+    let t0 = std::time::Instant::now();
+    let module: Module = wlab_ir::translate::translate_module(bytes)?;
+    let translate_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let pipeline = passes.map(crate::pipeline::parse_pipeline).transpose()?;
+    let first = module.info.num_imported_funcs();
+    let mut co = CompileOptions::new(first);
+    co.target = cg.target;
+    co.alloc = cg.alloc;
+    co.bounds = cg.bounds;
+    let mut rows = Vec::new();
+    let mut t = FunctionStats::default();
+    let (mut pipeline_ms, mut backend_ms) = (0.0, 0.0);
+    for (k, f) in module.functions.iter().enumerate() {
+        let mut f = f.clone();
+        let start = std::time::Instant::now();
+        if let Some(p) = &pipeline {
+            crate::pipeline::apply(&mut f, p)?;
+        }
+        let pipeline_us = start.elapsed().as_micros() as u64;
+        pipeline_ms += start.elapsed().as_secs_f64() * 1e3;
+        let b = std::time::Instant::now();
+        let c = compile_function(&f, &co).map_err(|e| CliError::Other(e.to_string()))?;
+        backend_ms += b.elapsed().as_secs_f64() * 1e3;
+        let s = c.stats;
+        t.insts += s.insts;
+        t.code_bytes += s.code_bytes;
+        t.loads += s.loads;
+        t.stores += s.stores;
+        t.calls += s.calls;
+        t.spills += s.spills;
+        t.reloads += s.reloads;
+        t.moves += s.moves;
+        t.spill_slots += s.spill_slots;
+        t.vcode_insts += s.vcode_insts;
+        t.lower_ns += s.lower_ns;
+        t.regalloc_ns += s.regalloc_ns;
+        t.emit_ns += s.emit_ns;
+        rows.push(FunctionRow {
+            index: first + k as u32,
+            name: module.info.func_display_name(first + k as u32),
+            ir_insts: f.num_layout_insts(),
+            pipeline_us,
+            stats: s,
+        });
+    }
+    let total_ms = translate_ms + pipeline_ms + backend_ms;
+    let throughput = Throughput {
+        wasm_bytes: bytes.len(),
+        functions: rows.len(),
+        translate_ms,
+        pipeline_ms,
+        backend_ms,
+        total_ms,
+        wasm_kb_per_s: bytes.len() as f64 / 1024.0 / (total_ms / 1e3),
+        functions_per_s: rows.len() as f64 / (total_ms / 1e3),
+    };
+    Ok(ModuleStats {
+        target: cg.target.name(),
+        pipeline: passes.map(str::to_string),
+        regalloc: cg.alloc.algorithm.name(),
+        regs: cg.alloc.regs,
+        functions: rows,
+        totals: t,
+        throughput,
+    })
+}
+
+pub fn render(m: &ModuleStats) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        ";; target {} pipeline {} regalloc {} regs {}",
+        m.target,
+        m.pipeline.as_deref().unwrap_or("none"),
+        m.regalloc,
+        m.regs.map(|r| r.to_string()).unwrap_or_else(|| "all".into())
+    );
+    let _ = writeln!(
+        s,
+        "{:>6} {:<28} {:>6} {:>6} {:>7} {:>6} {:>6} {:>5} {:>6} {:>7} {:>6}",
+        "func", "name", "ir", "insts", "bytes", "loads", "stores", "calls", "spills", "reloads", "moves"
+    );
+    for r in &m.functions {
+        let st = &r.stats;
+        let mut name = r.name.clone();
+        name.truncate(28);
+        let _ = writeln!(
+            s,
+            "{:>6} {:<28} {:>6} {:>6} {:>7} {:>6} {:>6} {:>5} {:>6} {:>7} {:>6}",
+            r.index,
+            name,
+            r.ir_insts,
+            st.insts,
+            st.code_bytes,
+            st.loads,
+            st.stores,
+            st.calls,
+            st.spills,
+            st.reloads,
+            st.moves
+        );
+    }
+    let _ = writeln!(s, ";; totals: {}", crate::codegen::stats_line(&m.totals));
+    let t = &m.throughput;
+    let _ = writeln!(
+        s,
+        ";; compile: {} bytes, {} functions in {:.1} ms (translate {:.1}, pipeline {:.1}, backend {:.1}): {:.0} KB/s, {:.0} functions/s",
+        t.wasm_bytes, t.functions, t.total_ms, t.translate_ms, t.pipeline_ms, t.backend_ms, t.wasm_kb_per_s, t.functions_per_s
+    );
+    s
+}

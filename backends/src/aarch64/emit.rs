@@ -459,8 +459,10 @@ fn emit_with(
     let code = e.finish()?;
     let srcmap =
         srcmap_pos.iter().map(|(w, ir, sl)| SourceMapEntry { offset: w * 4, ir_inst: *ir, srcloc: *sl }).collect();
-    let traps =
-        stub_pos.iter().map(|(w, code, srcloc)| TrapSite { offset: w * 4, fault: false, code: *code, srcloc: *srcloc }).collect();
+    let traps = stub_pos
+        .iter()
+        .map(|(w, code, srcloc)| TrapSite { offset: w * 4, fault: false, code: *code, srcloc: *srcloc })
+        .collect();
     Ok(Emitted {
         code,
         calls: std::mem::take(&mut e.calls),

@@ -2,7 +2,7 @@
 //! 1,000 locals and 20,000 wasm instructions (`wlab scaling`'s generator) compiles, runs and
 //! matches the interpreter — its result and every byte of its memory — under both allocators,
 //! with only 4 registers per class, and after O2. Allocation runs with regalloc2's checker.
-//! Needs the `unicorn` feature (Debian's libunicorn-dev).
+//! Needs the `unicorn` feature (Debian's libunicorn-dev). Never compares timings.
 
 use wlab_backends::{AllocAlgorithm, AllocOptions};
 use wlab_explorer::engines::PipelineEngine;

@@ -400,17 +400,19 @@ impl Ctx<'_> {
         let cond_ops = [Opcode::Icmp, Opcode::Eqz, Opcode::Fcmp, Opcode::Band];
         for &i in insts {
             let d = self.f.inst(i);
-            let fuse: Option<IrInst> = match d.opcode {
-                Opcode::Brif => self.fusable(d.args[0], blk, &cond_ops).filter(|c| {
+            let fuse: Option<IrInst> = if d.opcode == Opcode::Brif {
+                self.fusable(d.args[0], blk, &cond_ops).filter(|c| {
                     let cd = self.f.inst(*c);
                     cd.opcode != Opcode::Band || self.single_bit(*c).is_some()
-                }),
-                Opcode::Select => self.fusable(d.args[0], blk, &cond_ops[..3]),
-                Opcode::Iadd => self
-                    .fusable(d.args[1], blk, &[Opcode::Imul])
-                    .or_else(|| self.fusable(d.args[0], blk, &[Opcode::Imul])),
-                Opcode::Isub => self.fusable(d.args[1], blk, &[Opcode::Imul]),
-                _ => None,
+                })
+            } else if d.opcode == Opcode::Select {
+                self.fusable(d.args[0], blk, &cond_ops[..3])
+            } else if d.opcode == Opcode::Iadd {
+                self.fusable(d.args[1], blk, &[Opcode::Imul]).or_else(|| self.fusable(d.args[0], blk, &[Opcode::Imul]))
+            } else if d.opcode == Opcode::Isub {
+                self.fusable(d.args[1], blk, &[Opcode::Imul])
+            } else {
+                None
             };
             if let Some(c) = fuse {
                 // The fused instruction must come before its user (it always does in SSA

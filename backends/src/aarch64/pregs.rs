@@ -6,7 +6,8 @@
 //! `v31` are scratch (regalloc2 uses `x16`/`v31` for move cycles; instruction sequences use all
 //! three between allocator moves). `sp` is named by integer register number 31, which is never
 //! allocatable. Every other register is allocatable, and a call clobbers all of them (the
-//! wasm ABI of `abi.rs`: no callee-saved registers inside compiled code).
+//! wasm ABI of `abi.rs`: no callee-saved registers inside compiled code). This file never
+//! chooses or encodes instructions.
 
 use crate::aarch64::regs::{Gpr, GprSp, VReg};
 use crate::reg::Reg;

@@ -913,23 +913,29 @@ fn every_encoder_form_round_trips_through_yaxpeax() {
 // ---------------------------------------------------------------------------------------------
 // What lowering emits is covered by the sweep
 
-/// Every function of the spec corpus compiled for AArch64, under both allocators with
-/// regalloc2's checker on (a rejected allocation fails the test), and the encoder forms the
+/// Every function of the spec corpus compiled for AArch64, under both allocators and both
+/// bounds-check modes, with regalloc2's checker on (a rejected allocation fails the test), and the encoder forms the
 /// code and the entry trampoline use: each must have round-trip cases in [`sweep`], so lowering
 /// cannot start emitting a form nobody checked.
 #[test]
 fn aarch64_lowering_emits_only_round_tripped_forms_and_allocations_check() {
     use wlab_backends::aarch64::{compile::compile_with_forms, trampoline};
-    use wlab_backends::{AllocAlgorithm, CompileOptions, Target};
+    use wlab_backends::{AllocAlgorithm, BoundsChecks, CompileOptions, Target};
     let covered: BTreeSet<EncForm> = sweep().counts.keys().copied().collect();
     let mut used = trampoline::entry_trampoline().forms;
     let mut functions = 0;
     for m in wlab_tests::corpus::spec_modules() {
         let module = wlab_ir::translate::translate_module(&m.bytes)
             .unwrap_or_else(|e| panic!("{}:{}: cannot translate: {e}", m.script, m.line));
-        for algorithm in [AllocAlgorithm::Ion, AllocAlgorithm::Fastalloc] {
+        let configs = [
+            (AllocAlgorithm::Ion, BoundsChecks::Guard),
+            (AllocAlgorithm::Fastalloc, BoundsChecks::Guard),
+            (AllocAlgorithm::Ion, BoundsChecks::Explicit),
+        ];
+        for (algorithm, bounds) in configs {
             let mut opts = CompileOptions::new(module.info.num_imported_funcs());
             opts.target = Target::Aarch64;
+            opts.bounds = bounds;
             opts.alloc.algorithm = algorithm;
             opts.alloc.check = true;
             for f in &module.functions {
@@ -942,7 +948,7 @@ fn aarch64_lowering_emits_only_round_tripped_forms_and_allocations_check() {
     }
     let unchecked: Vec<&str> = used.difference(&covered).map(|f| f.name()).collect();
     assert!(unchecked.is_empty(), "lowering emits forms without round-trip cases: {unchecked:?}");
-    assert!(functions > 5000, "only {functions} functions compiled");
+    assert!(functions > 10000, "only {functions} functions compiled");
     let names: Vec<&str> = used.iter().map(|f| f.name()).collect();
     println!("{functions} function compilations checked; {} forms used: {}", used.len(), names.join(" "));
 }

@@ -51,16 +51,15 @@ pub fn make_engine(choice: &EngineChoice) -> Result<Box<dyn Engine>, CliError> {
             features: None,
             bounds: bounds_option(choice.bounds_checks.as_deref())?,
         }),
-        // AArch64 code always checks bounds explicitly (no guard regions under Unicorn).
         #[cfg(feature = "unicorn")]
-        "aarch64"
-            if bounds_option(choice.bounds_checks.as_deref())? == BoundsChecks::Explicit
-                || choice.bounds_checks.is_none() =>
-        {
-            Box::new(wlab_runtime::native_aarch64::Aarch64Engine { alloc })
-        }
-        #[cfg(feature = "unicorn")]
-        "aarch64" => return Err(CliError::Other("aarch64 code always uses explicit bounds checks".into())),
+        "aarch64" => Box::new(wlab_runtime::native_aarch64::Aarch64Engine {
+            alloc,
+            // Explicit unless asked: guard regions under Unicorn allow partial stores.
+            bounds: match choice.bounds_checks.as_deref() {
+                None => BoundsChecks::Explicit,
+                Some(s) => bounds_option(Some(s))?,
+            },
+        }),
         name => {
             if choice.regalloc.is_some() || choice.regs.is_some() || choice.bounds_checks.is_some() {
                 if name == "interp" {

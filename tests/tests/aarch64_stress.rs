@@ -28,7 +28,7 @@ fn large_function_matches_the_interpreter_under_pressure_on_aarch64() {
     let args = [Val::I32(5), Val::I32(7)];
     let expected = run(&InterpEngine, &bytes, &args);
     let a64 = |algorithm, regs| -> Box<dyn Engine> {
-        Box::new(Aarch64Engine { alloc: AllocOptions { algorithm, regs, check: true } })
+        Box::new(Aarch64Engine { alloc: AllocOptions { algorithm, regs, check: true }, ..Aarch64Engine::default() })
     };
     let configs: Vec<(&str, Box<dyn Engine>)> = vec![
         ("ion", a64(AllocAlgorithm::Ion, None)),
@@ -71,7 +71,8 @@ fn branches_beyond_tbz_reach_are_emitted_long_and_run() {
     assert!(code.len() > 64 << 10, "only {} bytes: the branch would reach", code.len());
     let text = wlab_backends::aarch64::disasm::disassemble(&code);
     assert!(text.contains("tbz w") || text.contains("tbnz w"), "the bit test is not fused into tbz/tbnz");
-    let engine = Aarch64Engine { alloc: AllocOptions { check: true, ..AllocOptions::default() } };
+    let engine =
+        Aarch64Engine { alloc: AllocOptions { check: true, ..AllocOptions::default() }, ..Aarch64Engine::default() };
     for x in [16, 17, 0, 15] {
         let args = [Val::I32(x), Val::I32(7)];
         assert_eq!(run(&engine, &bytes, &args), run(&InterpEngine, &bytes, &args), "x = {x}");

@@ -34,7 +34,10 @@ fn main() {
             let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
             let totals = totals.clone();
             trials.push(Trial::test(format!("{config}/{name}"), move || {
-                let inner = Box::new(Aarch64Engine { alloc: AllocOptions { algorithm, regs, check: true } });
+                let inner = Box::new(Aarch64Engine {
+                    alloc: AllocOptions { algorithm, regs, check: true },
+                    ..Aarch64Engine::default()
+                });
                 let engine: Box<dyn Engine> = match pipeline {
                     None => inner,
                     Some(p) => Box::new(PipelineEngine {

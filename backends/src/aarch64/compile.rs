@@ -19,7 +19,7 @@ pub fn compile_with_forms(
     opts: &CompileOptions,
 ) -> Result<(CompiledFunction, std::collections::BTreeSet<crate::aarch64::enc::EncForm>), String> {
     let t0 = Instant::now();
-    let lowered = lower::lower(f, opts.num_imported_funcs).map_err(|e| e.0)?;
+    let lowered = lower::lower(f, opts.num_imported_funcs, opts.bounds).map_err(|e| e.0)?;
     let t1 = Instant::now();
     let env = regalloc::machine_env(&pregs::register_lists(), opts.alloc.regs).map_err(|e| e.to_string())?;
     let out = regalloc::allocate(&lowered.vcode, &env, &opts.alloc).map_err(|e| e.to_string())?;

@@ -5,6 +5,7 @@
 //!
 //! Frame, from high to low addresses: the caller's value area (`[x29 + 16]`), saved `x29`/`x30`
 //! (`[x29]`), spill slots, outgoing value area (`[sp]`). `sp` is fixed inside the body.
+//! Guarded heap accesses (no bounds check) are listed as fault trap sites.
 //! Conditional branches are emitted short (`b.cond` ±1 MiB, `cbz` ±1 MiB, `tbz` ±32 KiB); when
 //! one does not reach, the whole function is emitted again with every conditional branch as
 //! an inverted short branch over a `b` (±128 MiB). This file never chooses instructions; every
@@ -119,6 +120,8 @@ pub(crate) struct Emitter {
     calls: Vec<CallReloc>,
     block_labels: Vec<Label>,
     stubs: Vec<(Label, Option<TrapCode>, Option<u32>)>,
+    /// Guarded heap accesses: word index and source location.
+    faults: Vec<(u32, Option<u32>)>,
     cur_srcloc: Option<u32>,
     outgoing: u32,
     counts: EmitCounts,
@@ -136,6 +139,7 @@ impl Emitter {
             calls: Vec::new(),
             block_labels: Vec::new(),
             stubs: Vec::new(),
+            faults: Vec::new(),
             cur_srcloc: None,
             outgoing: 0,
             counts: EmitCounts::default(),
@@ -393,6 +397,7 @@ fn emit_with(
         calls: Vec::new(),
         block_labels: Vec::new(),
         stubs: Vec::new(),
+        faults: Vec::new(),
         cur_srcloc: None,
         outgoing: outgoing_slots,
         counts: EmitCounts::default(),
@@ -459,10 +464,17 @@ fn emit_with(
     let code = e.finish()?;
     let srcmap =
         srcmap_pos.iter().map(|(w, ir, sl)| SourceMapEntry { offset: w * 4, ir_inst: *ir, srcloc: *sl }).collect();
-    let traps = stub_pos
+    let mut traps: Vec<TrapSite> = stub_pos
         .iter()
         .map(|(w, code, srcloc)| TrapSite { offset: w * 4, fault: false, code: *code, srcloc: *srcloc })
         .collect();
+    // A fault at a guarded heap access is the out-of-bounds trap (the runtime maps it).
+    traps.extend(e.faults.iter().map(|(w, srcloc)| TrapSite {
+        offset: w * 4,
+        fault: true,
+        code: Some(TrapCode::MemoryOutOfBounds),
+        srcloc: *srcloc,
+    }));
     Ok(Emitted {
         code,
         calls: std::mem::take(&mut e.calls),
@@ -477,7 +489,10 @@ fn emit_with(
 fn amode_ldst(e: &mut Emitter, op: MemOp, rt: Gpr, a: &Amode) {
     match a {
         Amode::RegOff { base, off } => e.ldst(op, rt, xs(*base), *off),
-        Amode::RegReg { base, index } => {
+        Amode::RegReg { base, index, guard } => {
+            if *guard {
+                e.faults.push((e.pos(), e.cur_srcloc));
+            }
             e.put(EncForm::LdStReg, loadstore::ldst_reg(op, rt, xs(*base), x(*index), IndexExtend::Lsl, false))
         }
     }
@@ -486,7 +501,10 @@ fn amode_ldst(e: &mut Emitter, op: MemOp, rt: Gpr, a: &Amode) {
 fn amode_fp_ldst(e: &mut Emitter, op: FpMemOp, rt: VReg, a: &Amode) {
     match a {
         Amode::RegOff { base, off } => e.fp_ldst(op, rt, xs(*base), *off),
-        Amode::RegReg { base, index } => {
+        Amode::RegReg { base, index, guard } => {
+            if *guard {
+                e.faults.push((e.pos(), e.cur_srcloc));
+            }
             e.put(EncForm::FpLdStReg, loadstore::fp_ldst_reg(op, rt, xs(*base), x(*index), IndexExtend::Lsl, false))
         }
     }

@@ -22,15 +22,16 @@ use wlab_ir::TrapCode;
 pub enum Amode {
     /// `[base, #off]` (emission picks the scaled, unscaled or register-offset form).
     RegOff { base: Reg, off: i64 },
-    /// `[base, index]` (64-bit index, no shift).
-    RegReg { base: Reg, index: Reg },
+    /// `[base, index]` (64-bit index, no shift): a wasm memory access. With `guard` set it has
+    /// no bounds check and a fault there is the out-of-bounds trap (a `TrapSite` with `fault`).
+    RegReg { base: Reg, index: Reg, guard: bool },
 }
 
 impl Amode {
     fn visit(&mut self, v: &mut dyn OperandVisitor) {
         match self {
             Amode::RegOff { base, .. } => v.reg_use(base),
-            Amode::RegReg { base, index } => {
+            Amode::RegReg { base, index, .. } => {
                 v.reg_use(base);
                 v.reg_use(index);
             }

@@ -22,6 +22,7 @@ use crate::aarch64::inst::*;
 use crate::aarch64::pregs;
 use crate::aarch64::regs::{Cond, FpSize, Size};
 use crate::abi::{vmctx, LibCall};
+use crate::compile::BoundsChecks;
 use crate::reg::Reg;
 use crate::vcode::{VCode, VCodeBuilder};
 use regalloc2::{RegClass, VReg};
@@ -116,6 +117,7 @@ struct Ctx<'f> {
     f: &'f Function,
     b: VCodeBuilder<Inst>,
     num_imported_funcs: u32,
+    bounds: BoundsChecks,
     uses: Vec<u32>,
     /// IR instructions lowered together with their only user.
     fused: Vec<bool>,
@@ -127,8 +129,8 @@ struct Ctx<'f> {
 }
 
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls to
-/// imports (which go through the runtime).
-pub fn lower(f: &Function, num_imported_funcs: u32) -> Result<Lowered, LowerError> {
+/// imports (which go through the runtime); `bounds` says how memory accesses stay in bounds.
+pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Result<Lowered, LowerError> {
     let Some(entry) = f.entry() else { return Err(LowerError(format!("function {} has no blocks", f.name))) };
     let mut reachable = vec![false; f.blocks.len()];
     let mut stack = vec![entry];
@@ -185,6 +187,7 @@ pub fn lower(f: &Function, num_imported_funcs: u32) -> Result<Lowered, LowerErro
         f,
         b,
         num_imported_funcs,
+        bounds,
         uses,
         fused: vec![false; f.insts.len()],
         outgoing: 0,
@@ -541,14 +544,18 @@ impl Ctx<'_> {
         dst
     }
 
-    /// Bounds-checks and forms the address of a wasm memory access: `[membase (+ offset), addr]`.
+    /// Forms the address of a wasm memory access, `[membase (+ offset), addr]`, after an
+    /// explicit bounds check or (guard regions) with the access itself as the check.
     fn mem_addr(&mut self, addr: Value, offset: u64, bytes: u64) -> Amode {
         let a = self.get(addr);
-        self.b.push(Inst::BoundsCheck { addr: a, end: offset + bytes });
+        let guard = self.bounds == BoundsChecks::Guard;
+        if !guard {
+            self.b.push(Inst::BoundsCheck { addr: a, end: offset + bytes });
+        }
         let base = self.b.vreg(RegClass::Int);
         self.b.push(Inst::LoadVmctx { dst: base, word: vmctx::MEM_BASE });
         let base = if offset == 0 { base } else { self.add_const(base, offset) };
-        Amode::RegReg { base, index: a }
+        Amode::RegReg { base, index: a, guard }
     }
 
     /// `dst = a +/- b` with an immediate or a fused multiply when possible.

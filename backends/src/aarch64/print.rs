@@ -18,7 +18,9 @@ fn r(reg: &Reg) -> String {
 fn am(a: &Amode) -> String {
     match a {
         Amode::RegOff { base, off } => format!("[{}, #{off}]", r(base)),
-        Amode::RegReg { base, index } => format!("[{}, {}]", r(base), r(index)),
+        Amode::RegReg { base, index, guard } => {
+            format!("[{}, {}]{}", r(base), r(index), if *guard { " ; guarded" } else { "" })
+        }
     }
 }
 

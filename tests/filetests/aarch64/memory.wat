@@ -1,5 +1,6 @@
 ;; test: compile
 ;; target: aarch64
+;; bounds: explicit
 ;; Wasm memory: a bounds check (address + offset + size against the length in vmctx,
 ;; trapping out of line), then a register-offset access [base, address]; a static offset is
 ;; added to the base with an immediate. Globals live in cells whose addresses are in vmctx.

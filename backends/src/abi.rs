@@ -22,8 +22,9 @@
 //! **Values** travel through a *value area* of 64-bit slots: slot `i` holds parameter
 //! `i` on the way in and result `i` on the way out (i32/f32 in the low 32 bits, upper
 //! bits unspecified). A wasm-to-wasm call puts the area at the caller's stack pointer,
-//! so the callee finds it at `[frame pointer + 16]`. Every register other than the stack
-//! and frame pointers and vmctx is clobbered by a call.
+//! so the callee finds it at `[frame pointer + 16]`. A call preserves the stack and
+//! frame pointers, vmctx and the target's callee-saved registers (x86-64: rbx, r12,
+//! r13, and the pinned r14/r15); it clobbers every other register.
 //!
 //! **References** are 64-bit: 0 is null; otherwise the store's function (funcref) or
 //! host reference (externref) number plus one.

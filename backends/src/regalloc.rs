@@ -77,6 +77,9 @@ pub struct RegisterLists {
     /// Registers that fixed-register constraints use: always kept allocatable, even
     /// when the list is cut to N.
     pub must_keep: Vec<PReg>,
+    /// Registers a function must save before using (callee-saved): offered to the
+    /// allocator only after the others, so leaf code does not pay for saving them.
+    pub non_preferred: Vec<PReg>,
 }
 
 /// Why allocation failed.
@@ -127,9 +130,22 @@ pub fn machine_env(lists: &RegisterLists, regs: Option<usize>) -> Result<Machine
         }
         Ok(set)
     };
+    let split = |set: PRegSet| -> (PRegSet, PRegSet) {
+        let (mut pref, mut non) = (PRegSet::empty(), PRegSet::empty());
+        for p in set {
+            if lists.non_preferred.contains(&p) {
+                non.add(p);
+            } else {
+                pref.add(p);
+            }
+        }
+        (pref, non)
+    };
+    let (ip, inp) = split(cut(&lists.int)?);
+    let (fp, fnp) = split(cut(&lists.float)?);
     Ok(MachineEnv {
-        preferred_regs_by_class: [cut(&lists.int)?, cut(&lists.float)?, PRegSet::empty()],
-        non_preferred_regs_by_class: [PRegSet::empty(); 3],
+        preferred_regs_by_class: [ip, fp, PRegSet::empty()],
+        non_preferred_regs_by_class: [inp, fnp, PRegSet::empty()],
         scratch_by_class: [Some(lists.int_scratch), Some(lists.float_scratch), None],
         fixed_stack_slots: Vec::new(),
     })

@@ -34,6 +34,8 @@ pub struct BenchOptions {
     pub engines: Vec<String>,
     /// Pipeline for wlab engines (`wlab run --passes`).
     pub passes: Option<String>,
+    /// Allocator and bounds options for native wlab engines.
+    pub alloc: crate::cli::AllocArgs,
     pub runs: usize,
     /// Per-run limit; a run past it is killed and counted as failed.
     pub timeout: Duration,
@@ -276,6 +278,15 @@ fn run_once(wlab: &Path, runner: &Runner, module: &Path, opts: &BenchOptions, sc
         Runner::Wlab { engine } => {
             let mut c = Command::new(wlab);
             c.args(["run", "--engine", engine, "--dir", "."]);
+            if let Some(r) = &opts.alloc.regalloc {
+                c.args(["--regalloc", r]);
+            }
+            if let Some(n) = opts.alloc.regs {
+                c.args(["--regs", &n.to_string()]);
+            }
+            if let Some(b) = &opts.alloc.bounds_checks {
+                c.args(["--bounds-checks", b]);
+            }
             if let Some(p) = &opts.passes {
                 c.args(["--passes", p]);
             }

@@ -50,11 +50,20 @@ pub enum Command {
         /// Interleave the disassembly with the IR instructions and wasm offsets it came from.
         #[arg(long)]
         interleave: bool,
+        /// Show the saturated e-graph of every `egraph` pass run (e-classes with their
+        /// nodes; Graphviz DOT too for small graphs).
+        #[arg(long)]
+        egraph_dump: bool,
+        /// A rule file added to every `egraph` pass in the pipeline.
+        #[arg(long)]
+        rules: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Compile every function of a module and report machine-code statistics per function
-    /// and for the module (instructions, bytes, loads, stores, calls, spills, reloads, moves).
+    /// Run a pipeline on every function of a module and compile it: per module, the
+    /// passes' summary (e-graph stop reasons and iterations, top rules) and machine-code
+    /// statistics per function and in total (instructions, bytes, loads, stores, calls,
+    /// spills, reloads, moves) with compile throughput.
     Stats {
         /// A .wasm or .wat module.
         module: PathBuf,
@@ -66,6 +75,9 @@ pub enum Command {
         target: String,
         #[command(flatten)]
         alloc: AllocArgs,
+        /// A rule file added to every `egraph` pass in the pipeline.
+        #[arg(long)]
+        rules: Option<PathBuf>,
         /// Same as `--format json`.
         #[arg(long)]
         json: bool,
@@ -95,6 +107,8 @@ pub enum Command {
         /// Pipeline to run on every function before preparing, e.g. `O2`.
         #[arg(long)]
         passes: Option<String>,
+        #[command(flatten)]
+        alloc: AllocArgs,
         /// Grant a host directory to the guest, as `HOST` or `HOST::GUEST` (repeatable).
         #[arg(long = "dir", value_name = "HOST[::GUEST]")]
         dirs: Vec<String>,
@@ -124,6 +138,8 @@ pub enum Command {
         /// Pipeline for the wlab engines, e.g. `O2`.
         #[arg(long)]
         passes: Option<String>,
+        #[command(flatten)]
+        alloc: AllocArgs,
         /// Runs per module and engine (interleaved); medians are reported.
         #[arg(long, default_value_t = 3)]
         runs: usize,

@@ -11,7 +11,21 @@ use std::io::Write;
 /// Runs one subcommand; `Ok(code)` is the exit status.
 pub fn run(cmd: Command) -> Result<i32, CliError> {
     match cmd {
-        Command::Explore { module, func, passes, diff, check, no_wasm, target, alloc, syntax, interleave, format } => {
+        Command::Explore {
+            module,
+            func,
+            passes,
+            diff,
+            check,
+            no_wasm,
+            target,
+            alloc,
+            syntax,
+            interleave,
+            egraph_dump,
+            rules,
+            format,
+        } => {
             let codegen = match &target {
                 None => None,
                 Some(t) => Some(CodegenOptions {
@@ -24,7 +38,17 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             };
             let bytes = crate::input::read_module(&module)?;
             let m = wlab_ir::translate::translate_module(&bytes)?;
-            let opts = ExploreOptions { passes, diff, check, show_wasm: !no_wasm, codegen, num_imported_funcs: 0 };
+            let rules = rules.map(|p| p.display().to_string());
+            let opts = ExploreOptions {
+                passes,
+                diff,
+                check,
+                show_wasm: !no_wasm,
+                codegen,
+                num_imported_funcs: 0,
+                egraph_dump,
+                rules,
+            };
             let report = explore_function(&bytes, &m, &func, &opts)?;
             match format {
                 Format::Text => print!("{}", render_text(&report, diff)),
@@ -32,7 +56,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
-        Command::Stats { module, passes, target, alloc, json, format } => {
+        Command::Stats { module, passes, target, alloc, rules, json, format } => {
             let cg = CodegenOptions {
                 target: crate::codegen::parse_target(&target)?,
                 alloc: crate::engines::alloc_options(alloc.regalloc.as_deref(), alloc.regs)?,
@@ -41,10 +65,18 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 bounds: crate::engines::bounds_option(alloc.bounds_checks.as_deref())?,
             };
             let bytes = crate::input::read_module(&module)?;
-            let stats = crate::stats_codegen::module_stats(&bytes, passes.as_deref(), &cg)?;
+            let rules = rules.map(|p| p.display().to_string());
+            let mut stats = crate::stats_codegen::module_stats(&bytes, passes.as_deref(), &cg)?;
+            if let Some(p) = &passes {
+                let m = wlab_ir::translate::translate_module(&bytes)?;
+                stats.passes = Some(crate::stats::module_stats(&m, p, rules.as_deref())?);
+            }
             if json || format == Format::Json {
                 println!("{}", to_json(&stats));
             } else {
+                if let Some(p) = &stats.passes {
+                    print!("{}", crate::stats::render_text(p));
+                }
                 print!("{}", crate::stats_codegen::render(&stats));
             }
             Ok(0)
@@ -74,12 +106,23 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             println!("{passed} passed, {failed} failed, {skipped} skipped");
             Ok(if failed > 0 { 1 } else { 0 })
         }
-        Command::Run { engine, passes, dirs, env, invoke, bench_report, module, args } => {
-            crate::run::run(crate::run::RunOptions { module, args, invoke, engine, passes, dirs, env, bench_report })
+        Command::Run { engine, passes, alloc, dirs, env, invoke, bench_report, module, args } => {
+            crate::run::run(crate::run::RunOptions {
+                module,
+                args,
+                invoke,
+                engine,
+                passes,
+                alloc,
+                dirs,
+                env,
+                bench_report,
+            })
         }
-        Command::Bench { paths, engines, passes, runs, timeout, no_peers, format } => {
+        Command::Bench { paths, engines, passes, alloc, runs, timeout, no_peers, format } => {
             let timeout = std::time::Duration::from_secs(timeout);
-            let opts = crate::bench::BenchOptions { paths, engines, passes, runs: runs.max(1), timeout, no_peers };
+            let opts =
+                crate::bench::BenchOptions { paths, engines, passes, alloc, runs: runs.max(1), timeout, no_peers };
             let report = crate::bench::bench(&opts)?;
             match format {
                 Format::Text => print!("{}", crate::bench::render(&report)),

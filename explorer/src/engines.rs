@@ -50,6 +50,7 @@ pub fn make_engine(choice: &EngineChoice) -> Result<Box<dyn Engine>, CliError> {
             alloc,
             features: None,
             bounds: bounds_option(choice.bounds_checks.as_deref())?,
+            threads: None,
         }),
         #[cfg(feature = "unicorn")]
         "aarch64" => Box::new(wlab_runtime::native_aarch64::Aarch64Engine {
@@ -91,11 +92,22 @@ impl Engine for PipelineEngine {
 
     fn prepare(&self, module: Arc<Module>) -> Result<Arc<dyn PreparedModule>, EngineError> {
         let mut m = (*module).clone();
-        for f in &mut m.functions {
-            crate::pipeline::apply(f, &self.pipeline).map_err(|e| EngineError::Unsupported {
+        // Functions are independent: the pipeline runs on them in parallel.
+        use rayon::prelude::*;
+        // The first failure in function order is reported, whatever the thread timing.
+        let failed = m
+            .functions
+            .par_iter_mut()
+            .map(|f| crate::pipeline::apply(f, &self.pipeline).err().map(|e| (f.name.clone(), e.to_string())))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
+            .next();
+        if let Some((name, e)) = failed {
+            return Err(EngineError::Unsupported {
                 engine: self.inner.name(),
-                reason: format!("pipeline failed on {}: {e}", f.name),
-            })?;
+                reason: format!("pipeline failed on {name}: {e}"),
+            });
         }
         self.inner.prepare(Arc::new(m))
     }

@@ -27,6 +27,10 @@ pub struct ExploreOptions {
     pub codegen: Option<crate::codegen::CodegenOptions>,
     /// Imported functions of the module (calls below this index go through the runtime).
     pub num_imported_funcs: u32,
+    /// Dump the saturated e-graph of every `egraph` run.
+    pub egraph_dump: bool,
+    /// A rule file added to every `egraph` pass (`rules=`).
+    pub rules: Option<String>,
 }
 
 /// Everything `explore` knows about one function.
@@ -44,6 +48,15 @@ pub struct FunctionReport {
     pub machine: Option<crate::codegen::MachineReport>,
 }
 
+/// The e-graph of one `egraph` run (with `--egraph-dump`).
+#[derive(Clone, Debug, Serialize)]
+pub struct EgraphDump {
+    /// E-classes with their nodes, one per line, after a summary line.
+    pub text: String,
+    /// Graphviz DOT, for graphs small enough to look at.
+    pub dot: Option<String>,
+}
+
 /// One pass run, as shown by the explorer.
 #[derive(Clone, Debug, Serialize)]
 pub struct PassReport {
@@ -55,6 +68,8 @@ pub struct PassReport {
     pub ir_after: String,
     /// Unified diff from the IR before the pass (empty when unchanged).
     pub diff: String,
+    /// The e-graph, for `egraph` runs under `--egraph-dump`.
+    pub egraph: Option<EgraphDump>,
 }
 
 /// Selects a function of a translated module and builds its report.
@@ -95,7 +110,7 @@ pub fn report_function(
         machine: None,
     };
     if let Some(p) = &opts.passes {
-        report.passes = crate::pipeline::run_pipeline(func, p, opts.check)?;
+        report.passes = crate::pipeline::run_pipeline(func, p, opts)?;
     }
     if let Some(cg) = &opts.codegen {
         let mut f = func.clone();
@@ -136,6 +151,23 @@ pub fn render_text(r: &FunctionReport, diff: bool) -> String {
             s.push_str(&p.diff);
         } else if p.changed {
             s.push_str(&p.ir_after);
+        }
+        if let Some(e) = &p.egraph {
+            let _ = writeln!(s, "\n;; e-graph before extraction ({})", p.name);
+            s.push_str(&e.text);
+            match &e.dot {
+                Some(dot) => {
+                    let _ = writeln!(s, "\n;; e-graph as DOT");
+                    s.push_str(dot);
+                }
+                None => {
+                    let _ = writeln!(
+                        s,
+                        ";; (no DOT: more than {} e-classes)",
+                        wlab_passes::egraph::report::DOT_MAX_CLASSES
+                    );
+                }
+            }
         }
     }
     if let Some(m) = &r.machine {

@@ -11,6 +11,7 @@
 //! ;; target: x86_64          for `test: compile`: also lower, allocate and disassemble
 //! ;; regs: 4                 optional, for `test: compile`: allocatable registers per class
 //! ;; bounds: explicit        optional, for `test: compile`: guard (default) or explicit
+//! ;; rules: custom.rules      optional: a rule file (next to the test) for every egraph
 //! ```
 //!
 //! A key is lowercase letters and dashes; any other `word:` line is prose. Every pass
@@ -31,6 +32,7 @@ pub struct Header {
     pub target: Option<String>,
     pub regs: Option<usize>,
     pub bounds: wlab_backends::BoundsChecks,
+    pub rules: Option<String>,
 }
 
 impl Default for Header {
@@ -42,6 +44,7 @@ impl Default for Header {
             target: None,
             regs: None,
             bounds: wlab_backends::BoundsChecks::Guard,
+            rules: None,
         }
     }
 }
@@ -67,10 +70,15 @@ pub fn parse_header(text: &str) -> Result<Header, String> {
                 h.bounds = wlab_backends::BoundsChecks::from_name(&value)
                     .ok_or_else(|| format!("`bounds: {value}`: expected guard or explicit"))?
             }
+            "rules" => h.rules = Some(value),
             "regs" => h.regs = Some(value.parse().map_err(|_| format!("`regs: {value}` is not a number"))?),
             // Prose in the header comment: a key is lowercase letters and dashes only.
             _ if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') => continue,
-            _ => return Err(format!("unknown header key `{key}` (known: test, passes, func, target, regs, bounds)")),
+            _ => {
+                return Err(format!(
+                    "unknown header key `{key}` (known: test, passes, func, rules, target, regs, bounds)"
+                ))
+            }
         }
     }
     match h.test.as_str() {
@@ -100,6 +108,7 @@ pub fn run_filetest(path: &Path) -> Result<String, CliError> {
         }),
         _ => None,
     };
+    let rules = header.rules.as_ref().map(|r| path.parent().unwrap_or(Path::new(".")).join(r).display().to_string());
     let opts = ExploreOptions {
         passes: header.passes.clone(),
         diff: true,
@@ -107,6 +116,8 @@ pub fn run_filetest(path: &Path) -> Result<String, CliError> {
         show_wasm: false,
         codegen,
         num_imported_funcs: 0,
+        egraph_dump: false,
+        rules,
     };
     let mut out = String::new();
     if path.extension().is_some_and(|e| e == "ir") {
@@ -131,6 +142,10 @@ pub fn run_filetest(path: &Path) -> Result<String, CliError> {
             }
             out.push_str(&render_text(&explore_function(&bytes, &module, sel, &opts)?, true));
         }
+    }
+    // The snapshot names the rule file as the header does, not by its absolute path.
+    if let (Some(full), Some(short)) = (&opts.rules, &header.rules) {
+        out = out.replace(full.as_str(), short);
     }
     Ok(out)
 }

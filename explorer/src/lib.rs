@@ -1,7 +1,7 @@
 //! The `wlab` command line and the explorer's renderings.
 //!
 //! ```text
-//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling / run (WASI programs) / bench
+//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling / stats / run (WASI programs) / bench
 //!                                       │
 //!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
 //!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter)
@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod run;
 pub mod scaling;
 pub mod select;
+pub mod stats;
 pub mod stats_codegen;
 pub mod wasm_text;
 

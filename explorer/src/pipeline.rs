@@ -3,12 +3,13 @@
 //! the manager's report into what the explorer shows (IR after each pass, unified
 //! diffs). It never runs a pass itself.
 
-use crate::explore::PassReport;
+use crate::explore::{EgraphDump, ExploreOptions, PassReport};
 use crate::CliError;
 use std::time::Instant;
 use wlab_ir::{print_function, Function};
 use wlab_passes::manager::{run_pipeline as run, ManagerOptions};
-use wlab_passes::pipeline::Pipeline;
+use wlab_passes::pipeline::{Pipeline, Step};
+use wlab_passes::registry::ArgValue;
 
 /// Trials of translation validation per pass under `--check`.
 const CHECK_TRIALS: usize = 16;
@@ -17,16 +18,59 @@ fn parse(pipeline: &str) -> Result<Pipeline, CliError> {
     Pipeline::parse(pipeline).map_err(|e| CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))
 }
 
-/// Runs `pipeline` on a copy of `func`; one [`PassReport`] per pass run, in order.
-pub fn run_pipeline(func: &Function, pipeline: &str, check: bool) -> Result<Vec<PassReport>, CliError> {
-    let p = parse(pipeline)?;
+/// Parses `pipeline` and adds rule file `rules` (if any) to every `egraph` step
+/// (`--rules FILE`: appended to the step's own `rules=`, `:`-separated). The rule file
+/// is read once here, so a bad file is one error before anything runs.
+pub fn parse_with_rules(pipeline: &str, rules: Option<&str>) -> Result<Pipeline, CliError> {
+    let mut p = parse(pipeline)?;
+    if let Some(path) = rules {
+        let mut set = wlab_passes::egraph::rules::RuleSet::default();
+        set.add_file(path).map_err(|e| CliError::Pipeline(e.to_string()))?;
+        add_rules(&mut p.steps, path);
+    }
+    Ok(p)
+}
+
+fn add_rules(steps: &mut [Step], path: &str) {
+    for s in steps {
+        match s {
+            Step::Pass(p) if p.info.name == wlab_passes::egraph::INFO.name => {
+                match p.args.iter_mut().find(|(k, _)| k == "rules") {
+                    Some((_, ArgValue::Str(v))) if !v.is_empty() => *v = format!("{v}:{path}"),
+                    Some((_, v)) => *v = ArgValue::Str(path.to_string()),
+                    None => p.args.push(("rules".into(), ArgValue::Str(path.to_string()))),
+                }
+            }
+            Step::Pass(_) => {}
+            Step::Fix { body, .. } => add_rules(body, path),
+        }
+    }
+}
+
+/// Runs `opts.passes` on a copy of `func`; one [`PassReport`] per pass run, in order.
+pub fn run_pipeline(func: &Function, pipeline: &str, eo: &ExploreOptions) -> Result<Vec<PassReport>, CliError> {
+    let p = parse_with_rules(pipeline, eo.rules.as_deref())?;
+    let check = eo.check;
     let opts = ManagerOptions { verify: true, validate_trials: if check { CHECK_TRIALS } else { 0 }, record_ir: true };
     let mut f = func.clone();
     let report = run(&mut f, &p, &opts).map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
     let mut before = print_function(func);
     let mut out = Vec::new();
+    let mut before_func = func.clone();
     for r in report.runs {
+        let egraph = if eo.egraph_dump && r.name == wlab_passes::egraph::INFO.name {
+            let args = egraph_args(&r.args)?;
+            let (text, dot) = wlab_passes::egraph::report::dump_function(&before_func, &args)
+                .map_err(|e| CliError::Pipeline(e.to_string()))?;
+            Some(EgraphDump { text, dot })
+        } else {
+            None
+        };
         let after = r.ir_after.unwrap_or_else(|| before.clone());
+        if after != before && eo.egraph_dump {
+            before_func = wlab_ir::parse::parse_function(&after)
+                .map_err(|e| CliError::Other(format!("internal error: IR after `{}` does not parse: {e}", r.name)))?;
+        }
         let diff = if r.measured { unified_diff(&before, &after, r.name) } else { String::new() };
         let name = if r.args.is_empty() { r.name.to_string() } else { format!("{}({})", r.name, r.args) };
         out.push(PassReport {
@@ -36,6 +80,7 @@ pub fn run_pipeline(func: &Function, pipeline: &str, check: bool) -> Result<Vec<
             counters: r.counters.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             ir_after: after.clone(),
             diff,
+            egraph,
         });
         before = after;
     }
@@ -52,6 +97,15 @@ pub fn apply(func: &mut Function, pipeline: &Pipeline) -> Result<(), CliError> {
 /// Parses a pipeline string (errors list the valid passes).
 pub fn parse_pipeline(pipeline: &str) -> Result<Pipeline, CliError> {
     parse(pipeline)
+}
+
+/// The typed arguments of an `egraph` run as the manager recorded them (`iters=4`).
+fn egraph_args(written: &str) -> Result<Vec<(String, ArgValue)>, CliError> {
+    let p = parse(&format!("egraph({written})"))?;
+    match p.steps.into_iter().next() {
+        Some(Step::Pass(s)) => Ok(s.args),
+        _ => Err(CliError::Other("internal error: egraph arguments".into())),
+    }
 }
 
 /// Runs `pipeline` on a copy of `func` without checks or recording; milliseconds.

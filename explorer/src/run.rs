@@ -21,11 +21,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 use wlab_ir::interp::{Trap, Val};
 use wlab_ir::Type;
-use wlab_passes::manager::{run_pipeline, ManagerOptions};
-use wlab_passes::pipeline::Pipeline;
 use wlab_runtime::bench_host::{define_bench, BenchEvent, BenchTimes};
 use wlab_runtime::wasi::{bind_memory, define_wasi, Preopen, WasiConfig, WasiCtx};
-use wlab_runtime::{engine_by_name, instantiate, invoke, InvokeError, Linker, Store};
+use wlab_runtime::{instantiate, invoke, InvokeError, Linker, Store};
 
 /// Exit status after a trap (128 + SIGABRT, as wasmtime uses).
 pub const TRAP_EXIT_STATUS: i32 = 134;
@@ -42,6 +40,8 @@ pub struct RunOptions {
     pub invoke: Option<String>,
     pub engine: String,
     pub passes: Option<String>,
+    /// `--regalloc`, `--regs`, `--bounds-checks` for native engines.
+    pub alloc: crate::cli::AllocArgs,
     /// `HOST[::GUEST]` directories to grant.
     pub dirs: Vec<String>,
     /// `K=V` environment entries.
@@ -91,17 +91,15 @@ fn run_on_this_thread(
 ) -> Result<i32, CliError> {
     times.borrow_mut().record(BenchEvent::CompileStart);
     let bytes = crate::input::read_module(&opts.module)?;
-    let mut module = wlab_ir::translate::translate_module(&bytes)?;
-    if let Some(p) = &opts.passes {
-        let pipeline = Pipeline::parse(p).map_err(|e| CliError::Pipeline(format!("bad pipeline `{p}`: {e}")))?;
-        let mopts = ManagerOptions { verify: cfg!(debug_assertions), validate_trials: 0, record_ir: false };
-        for f in &mut module.functions {
-            run_pipeline(f, &pipeline, &mopts).map_err(|e| {
-                CliError::Pipeline(format!("{}: {}", f.name, e.to_string().lines().next().unwrap_or("")))
-            })?;
-        }
-    }
-    let engine = engine_by_name(&opts.engine).map_err(|e| CliError::Other(e.to_string()))?;
+    let module = wlab_ir::translate::translate_module(&bytes)?;
+    // The pipeline runs inside `prepare` (PipelineEngine), so it counts as compile time.
+    let engine = crate::engines::make_engine(&crate::engines::EngineChoice {
+        engine: opts.engine.clone(),
+        passes: opts.passes.clone(),
+        regalloc: opts.alloc.regalloc.clone(),
+        regs: opts.alloc.regs,
+        bounds_checks: opts.alloc.bounds_checks.clone(),
+    })?;
     let prepared = engine.prepare(Arc::new(module)).map_err(|e| CliError::Other(e.to_string()))?;
     times.borrow_mut().record(BenchEvent::CompileEnd);
 
@@ -119,8 +117,12 @@ fn run_on_this_thread(
     define_wasi(&mut store, &mut linker, &ctx);
     define_bench(&mut store, &mut linker, times);
     let info = prepared.module().clone();
-    let instance = instantiate(&mut store, prepared, &linker)
-        .map_err(|e| CliError::Other(format!("cannot instantiate {}: {e}", opts.module.display())))?;
+    let instance = match instantiate(&mut store, prepared, &linker) {
+        Ok(i) => i,
+        // A start function may call proc_exit too.
+        Err(_) if ctx.borrow().exit_code().is_some() => return Ok(ctx.borrow().exit_code().unwrap_or(0) as i32),
+        Err(e) => return Err(CliError::Other(format!("cannot instantiate {}: {e}", opts.module.display()))),
+    };
     // A module without an exported memory can still be invoked; its WASI calls then fail.
     let _ = bind_memory(&ctx, &store, instance);
     times.borrow_mut().record(BenchEvent::InstantiateEnd);

@@ -27,6 +27,9 @@ pub struct ModuleStats {
     pub functions: Vec<FunctionRow>,
     pub totals: FunctionStats,
     pub throughput: Throughput,
+    /// What the passes reported (e-graph stop reasons, top rules), when a pipeline ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passes: Option<crate::stats::ModuleStats>,
 }
 
 /// Compile throughput of the whole module (one thread): translate + pipeline + lower +
@@ -109,6 +112,7 @@ pub fn module_stats(bytes: &[u8], passes: Option<&str>, cg: &CodegenOptions) -> 
         functions: rows,
         totals: t,
         throughput,
+        passes: None,
     })
 }
 

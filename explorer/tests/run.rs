@@ -380,3 +380,59 @@ fn bench_report_prints_the_three_times_on_stderr() {
     );
     assert!(!err.contains("measured -"), "{err}");
 }
+
+#[test]
+fn stdin_passes_through() {
+    let dir = scratch("stdin");
+    write(
+        &dir.join("echo.wat"),
+        r#"(module
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (i32.store (i32.const 16) (i32.const 1024))
+    (i32.store (i32.const 20) (i32.const 4096))
+    (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (i32.store (i32.const 20) (i32.load (i32.const 24)))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))))"#,
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wlab"))
+        .args(["run", "echo.wat"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"from stdin\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "from stdin\n");
+}
+
+/// Known wrong (ignored until the translator is fixed): the value of a local leaving a
+/// loop by its first exit is lost when the local is assigned later in the loop body and
+/// not read inside it. Since translate commit 9bd4a27, the lookup for the exit block's
+/// parameter counts only assignments made before the first `br_if`'s end, skips above
+/// the (now sealed) loop header and finds the initial zero; the back edge carries the
+/// later assignment there. This is why bz2 prints `bz2: FAIL`.
+#[test]
+fn value_leaving_a_loop_by_an_early_exit_keeps_later_assignments() {
+    let dir = scratch("ssa-loop-exit");
+    write(
+        &dir.join("loop.wat"),
+        r#"(module
+  (func (export "h") (param $n i32) (result i32) (local $x i32) (local $i i32)
+    (block $exit
+      (loop $l
+        (br_if $exit (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $x (i32.add (local.get $i) (i32.const 100)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $exit (i32.eq (local.get $i) (i32.const 1000)))
+        (br $l)))
+    (local.get $x)))"#,
+    );
+    let out = wlab_in(&dir, &["run", "--invoke", "h", "loop.wat", "3"], &[]);
+    assert_eq!(stdout(&out), "i32:102\n", "{}", stderr(&out));
+}

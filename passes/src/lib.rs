@@ -27,6 +27,7 @@ pub mod validate;
 pub mod const_fold;
 pub mod copy_prop;
 pub mod dce;
+pub mod egraph;
 pub mod gvn;
 pub mod licm;
 pub mod load_elim;

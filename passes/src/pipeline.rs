@@ -31,6 +31,12 @@ pub const MAX_FIX_ROUNDS: u32 = 1000;
 ///   every later pass matches operands, which copies hide.
 /// - `const-fold` before `simplify-cfg`: folding turns branches on constants into jumps,
 ///   which `simplify-cfg` then merges away.
+/// - `simplify-cfg` before `egraph`: unreachable code is gone (the e-graph leaves it
+///   alone and pins what it uses) and bigger blocks give elaboration more sharing.
+/// - `egraph` before `gvn`: the rules (identities, constant reassociation, strength
+///   reduction of multiplies, compares, extensions, branch conditions) and constant
+///   folding run on the whole pure program at once; what they expose is shared by
+///   elaboration, and `gvn` after it merges what elaboration placed in sibling blocks.
 /// - `simplify-cfg` before `gvn`: bigger blocks and fewer edges give value numbering and
 ///   load elimination more to see in one dominator path.
 /// - `gvn` before `load-elim`: addresses that are equal become the same value, which is
@@ -52,7 +58,7 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
     ),
     (
         "O2",
-        "copy-prop,const-fold,simplify-cfg,gvn,load-elim,licm,strength-reduce,fix(max=4: copy-prop,const-fold,dce,simplify-cfg)",
+        "copy-prop,const-fold,simplify-cfg,egraph,gvn,load-elim,licm,strength-reduce,fix(max=4: copy-prop,const-fold,dce,simplify-cfg)",
         "the full optimizing pipeline (see pipeline.rs for why this order)",
     ),
 ];

@@ -22,6 +22,7 @@ static REGISTRY: &[PassInfo] = &[
     crate::licm::INFO,
     crate::strength_reduce::INFO,
     crate::load_elim::INFO,
+    crate::egraph::INFO,
 ];
 
 /// The type of a pass argument.

@@ -285,6 +285,7 @@ fn unknown_engine_names_list_the_valid_ones() {
     assert_eq!(engine_by_name("interp").unwrap().name(), "interp");
     let err = engine_by_name("jit").err().unwrap();
     assert_eq!(err.to_string(), "unknown engine `jit`; valid engines: interp, x86_64, aarch64");
+    assert_eq!(engine_by_name("x86_64").unwrap().name(), "x86_64");
 }
 
 #[cfg(not(feature = "unicorn"))]

@@ -3,7 +3,7 @@
 //! stay inside resolve to plain components with no `..` or symlink left in them.
 
 use std::path::{Path, PathBuf};
-use wlab_runtime::wasi::path::{resolve, MAX_SYMLINKS};
+use wlab_runtime::wasi::path::resolve;
 use wlab_runtime::wasi::Errno;
 
 fn root(name: &str) -> PathBuf {
@@ -75,7 +75,6 @@ fn symlinks_resolve_inside_and_never_out() {
     assert_eq!(comps("to_etc/passwd", true, &r, &[]), Err(Errno::Notcapable));
     assert_eq!(comps("to_etc/", false, &r, &[]), Err(Errno::Notcapable), "a trailing slash follows");
     assert_eq!(comps("self", true, &r, &[]), Err(Errno::Loop));
-    assert!(MAX_SYMLINKS >= 8);
 }
 
 #[test]

@@ -43,7 +43,15 @@ pub fn fp() -> Reg {
 pub fn register_lists() -> RegisterLists {
     let int = (0..16u8).chain(19..28).map(gpr).collect();
     let float = (0..31u8).map(fpr).collect();
-    RegisterLists { int, float, int_scratch: gpr(X16), float_scratch: fpr(V31), must_keep: Vec::new() }
+    RegisterLists {
+        int,
+        float,
+        int_scratch: gpr(X16),
+        float_scratch: fpr(V31),
+        must_keep: Vec::new(),
+        // No callee-saved registers inside compiled code: every one is clobbered by a call.
+        non_preferred: Vec::new(),
+    }
 }
 
 /// Every allocatable register: what a call clobbers.

@@ -3,7 +3,8 @@
 //! regalloc2's moves, out-of-line trap stubs, the calls to link and a source map.
 //!
 //! Frame, from high to low addresses: the caller's value area (`[rbp + 16]`), return
-//! address, saved `rbp` (`[rbp]`), spill slots, outgoing value area (`[rsp]`). `rsp` is
+//! address, saved `rbp` (`[rbp]`), the callee-saved registers the function uses, spill
+//! slots, outgoing value area (`[rsp]`). `rsp` is
 //! fixed inside the body. This file never chooses instructions; every sequence here is
 //! the one fixed expansion of one VCode instruction.
 
@@ -223,6 +224,8 @@ struct Emitter {
     /// Linear-memory accesses (item position, srcloc): where a fault is a wasm trap.
     heap_sites: Vec<(usize, Option<u32>)>,
     cur_srcloc: Option<u32>,
+    /// Callee-saved registers pushed by the prologue, in push order.
+    saved: Vec<u8>,
     /// Where a branch to each block really goes (past blocks that only jump).
     final_block: Vec<usize>,
     outgoing: u32,
@@ -335,16 +338,32 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
         heap_sites: Vec::new(),
         cur_srcloc: None,
         final_block: Vec::new(),
+        saved: Vec::new(),
         outgoing: outgoing_slots,
         counts: EmitCounts::default(),
     };
-    let frame = ((outgoing_slots as usize + out.num_spillslots) * 8).div_ceil(16) * 16;
+    // Callee-saved registers this function uses (saved below the frame pointer).
+    let mut saved: Vec<u8> = Vec::new();
+    for r in regs::CALLEE_SAVED {
+        let p = Allocation::reg(regs::gpr(r));
+        let used =
+            out.allocs.contains(&p) || out.edits.iter().any(|(_, Edit::Move { from, to })| *from == p || *to == p);
+        if used {
+            saved.push(r);
+        }
+    }
+    let pushed = 8 * saved.len();
+    let frame = ((outgoing_slots as usize + out.num_spillslots) * 8 + pushed).div_ceil(16) * 16 - pushed;
+    e.saved = saved.clone();
     let mut text = String::new();
     let mut srcmap_pos: Vec<(usize, Option<u32>, Option<u32>)> = Vec::new();
 
     // Prologue: frame pointer, stack check, frame.
     e.push(i1(Code::Push_r64, Register::RBP));
     e.push(i2!(Code::Mov_r64_rm64, Register::RBP, Register::RSP));
+    for r in &saved {
+        e.push(i1(Code::Push_r64, regs::gpr64_enc(*r)));
+    }
     if frame > 0 {
         e.push(i2!(Code::Lea_r64_m, Register::R11, mem(Register::RSP, None, 1, -(frame as i32))));
         e.push(i2!(Code::Cmp_r64_rm64, Register::R11, vmctx_mem(vmctx::STACK_LIMIT)));
@@ -784,7 +803,15 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             }
         }
         Ret => {
-            e.push(i2!(Code::Mov_r64_rm64, Register::RSP, Register::RBP));
+            if e.saved.is_empty() {
+                e.push(i2!(Code::Mov_r64_rm64, Register::RSP, Register::RBP));
+            } else {
+                let below = -(8 * e.saved.len() as i32);
+                e.push(i2!(Code::Lea_r64_m, Register::RSP, mem(Register::RBP, None, 1, below)));
+                for r in e.saved.clone().iter().rev() {
+                    e.push(i1(Code::Pop_r64, regs::gpr64_enc(*r)));
+                }
+            }
             e.push(i1(Code::Pop_r64, Register::RBP));
             e.push(Instruction::with(Code::Retnq));
         }

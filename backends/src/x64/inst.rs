@@ -572,7 +572,7 @@ impl MachInst for Inst {
 
     fn clobbers(&self) -> PRegSet {
         match self {
-            Inst::Call { .. } => regs::all_allocatable(),
+            Inst::Call { .. } => regs::call_clobbers(),
             Inst::Div { rem, .. } => {
                 // The register of rax/rdx that does not hold the result.
                 let mut s = PRegSet::empty();

@@ -53,15 +53,22 @@ pub fn register_lists() -> RegisterLists {
         int_scratch: gpr(R11),
         float_scratch: xmm(15),
         must_keep: vec![gpr(RAX), gpr(RCX), gpr(RDX)],
+        non_preferred: CALLEE_SAVED.iter().map(|e| gpr(*e)).collect(),
     }
 }
 
-/// Every allocatable register: what a call clobbers.
-pub fn all_allocatable() -> regalloc2::PRegSet {
+/// Registers a called function preserves (saving them if it uses them). Rust libcalls
+/// preserve them too (System V), so calls of every kind keep them.
+pub const CALLEE_SAVED: [u8; 3] = [RBX, 12, 13];
+
+/// What a call clobbers: every allocatable register except the callee-saved ones.
+pub fn call_clobbers() -> regalloc2::PRegSet {
     let l = register_lists();
     let mut s = regalloc2::PRegSet::empty();
     for p in l.int.iter().chain(l.float.iter()) {
-        s.add(*p);
+        if !(p.class() == RegClass::Int && CALLEE_SAVED.contains(&(p.hw_enc() as u8))) {
+            s.add(*p);
+        }
     }
     s
 }

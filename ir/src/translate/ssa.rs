@@ -16,6 +16,9 @@
 //! current one for a read, and the end of the predecessor for a parameter's argument: only
 //! assignments made up to it count, so an assignment translated later (in another arm)
 //! never stops the skip and no merge block on the way gets a parameter that is then removed.
+//! A predecessor that ended inside a loop is the exception: the loop's back edges carry
+//! to its end everything assigned until the outermost such loop is sealed, so that is
+//! the point asked about (an early exit from a loop must see later assignments).
 //!
 //! Lookups run on an explicit task stack, never by recursion: a chain of 50,000 blocks
 //! cannot overflow the native stack. Definitions are kept in a hash map keyed by
@@ -77,6 +80,11 @@ struct SsaBlock {
     /// The assignment counter when this block's terminator was first declared as an edge
     /// (its end: no assignment in it comes later); `u64::MAX` while unknown.
     end_seq: u64,
+    /// The outermost loop that was open at this block's end: a back edge can bring to
+    /// this block's end anything assigned until that loop is sealed.
+    end_loop: Option<Block>,
+    /// The assignment counter when this block was sealed; `u64::MAX` until then.
+    seal_seq: u64,
 }
 
 impl Default for SsaBlock {
@@ -90,6 +98,8 @@ impl Default for SsaBlock {
             depth: 0,
             jump: None,
             end_seq: u64::MAX,
+            end_loop: None,
+            seal_seq: u64::MAX,
         }
     }
 }
@@ -160,9 +170,11 @@ impl SsaBuilder {
     /// (instruction, target) pair, before `target` is sealed.
     pub fn declare_pred(&mut self, target: Block, from: Block, inst: Inst) {
         let seq = self.seq;
-        let end = &mut self.block(from).end_seq;
-        if *end == u64::MAX {
-            *end = seq;
+        let outer = self.open_loops.first().copied();
+        let fb = self.block(from);
+        if fb.end_seq == u64::MAX {
+            fb.end_seq = seq;
+            fb.end_loop = outer;
         }
         let sb = self.block(target);
         debug_assert!(!sb.sealed, "{target} gained a predecessor after being sealed");
@@ -278,15 +290,29 @@ impl SsaBuilder {
             self.run(func, var);
             self.results.pop();
         }
-        self.block(b).sealed = true;
+        let seq = self.seq;
+        let sb = self.block(b);
+        sb.sealed = true;
+        sb.seal_seq = seq;
     }
 
     fn push_param_lookups(&mut self, b: Block, param: Value) {
         self.tasks.push(Task::Finish { block: b, param });
         for i in (0..self.blocks[b.index()].preds.len()).rev() {
             let pred = self.blocks[b.index()].preds[i].block;
-            let at = self.blocks.get(pred.index()).map_or(u64::MAX, |sb| sb.end_seq);
+            let at = self.end_point(pred);
             self.tasks.push(Task::Lookup(pred, at.min(self.seq)));
+        }
+    }
+
+    /// The assignment counter up to which assignments can reach the end of `pred`: its
+    /// end, or, when a loop was open there, until the outermost such loop was sealed
+    /// (its back edges bring later assignments around to `pred`'s end).
+    fn end_point(&self, pred: Block) -> u64 {
+        let Some(sb) = self.blocks.get(pred.index()) else { return u64::MAX };
+        match sb.end_loop {
+            Some(h) => sb.end_seq.max(self.blocks.get(h.index()).map_or(u64::MAX, |hb| hb.seal_seq)),
+            None => sb.end_seq,
         }
     }
 

@@ -40,11 +40,14 @@ pub struct NativeEngine {
     pub alloc: AllocOptions,
     pub features: Option<wlab_backends::x64::CpuFeatures>,
     pub bounds: BoundsChecks,
+    /// Threads compiling functions (`None`: every core). The code is the same whatever
+    /// the number.
+    pub threads: Option<usize>,
 }
 
 impl Default for NativeEngine {
     fn default() -> Self {
-        NativeEngine { alloc: AllocOptions::default(), features: None, bounds: BoundsChecks::Guard }
+        NativeEngine { alloc: AllocOptions::default(), features: None, bounds: BoundsChecks::Guard, threads: None }
     }
 }
 
@@ -54,6 +57,13 @@ impl Engine for NativeEngine {
     }
 
     fn prepare(&self, module: Arc<Module>) -> Result<Arc<dyn PreparedModule>, EngineError> {
+        Ok(self.compile(module)?)
+    }
+}
+
+impl NativeEngine {
+    /// Compiles and maps `module` (what `prepare` does, with the concrete type).
+    pub fn compile(&self, module: Arc<Module>) -> Result<Arc<NativeModule>, EngineError> {
         if !cfg!(target_arch = "x86_64") {
             return Err(EngineError::Unsupported { engine: "x86_64", reason: "this machine is not x86-64".into() });
         }
@@ -71,9 +81,18 @@ impl Engine for NativeEngine {
         let mut code = tramp.code.clone();
         let first = module.info.num_imported_funcs();
         let mut starts = Vec::new();
+        // Functions compile independently, in parallel; they are placed in index order.
+        let results: Vec<_> = {
+            use rayon::prelude::*;
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(self.threads.unwrap_or(0))
+                .build()
+                .map_err(|e| unsupported(format!("cannot start compile threads: {e}")))?;
+            pool.install(|| module.functions.par_iter().map(|f| compile_function(f, &opts)).collect())
+        };
         let mut compiled = Vec::new();
-        for f in &module.functions {
-            let c = compile_function(f, &opts).map_err(|e| unsupported(e.to_string()))?;
+        for c in results {
+            let c = c.map_err(|e| unsupported(e.to_string()))?;
             while code.len() % 16 != 0 {
                 code.push(0xcc);
             }
@@ -102,7 +121,16 @@ impl Engine for NativeEngine {
         let memory = CodeMemory::new(&code).map_err(|e| unsupported(format!("cannot map code: {e}")))?;
         let faults = traps.iter().filter(|(_, (_, t))| t.fault).map(|(off, _)| *off).collect();
         signals::register(memory.base() as usize, memory.base() as usize + code.len(), faults);
-        Ok(Arc::new(NativeModule { module, memory, unwind_offset: tramp.unwind_offset, starts, traps, stats }))
+        let code_len = code.len();
+        Ok(Arc::new(NativeModule {
+            module,
+            memory,
+            code_len,
+            unwind_offset: tramp.unwind_offset,
+            starts,
+            traps,
+            stats,
+        }))
     }
 }
 
@@ -110,6 +138,7 @@ impl Engine for NativeEngine {
 pub struct NativeModule {
     module: Arc<Module>,
     memory: CodeMemory,
+    code_len: usize,
     unwind_offset: u32,
     /// Code offset of each defined function.
     starts: Vec<u32>,
@@ -128,6 +157,12 @@ impl NativeModule {
     /// Machine-code statistics of each defined function.
     pub fn stats(&self) -> &[FunctionStats] {
         &self.stats
+    }
+
+    /// The module's machine code as placed (trampoline first, then the functions).
+    pub fn code(&self) -> &[u8] {
+        // SAFETY: the mapping holds `code_len` readable bytes for our lifetime.
+        unsafe { std::slice::from_raw_parts(self.memory.base(), self.code_len) }
     }
 }
 

@@ -1,0 +1,144 @@
+//! From IR to e-graph: every pure computation goes into the e-graph; everything else
+//! stays in place as the skeleton, whose operands point into e-classes.
+//!
+//! ```text
+//! block1(v3: i32):                  skeleton: block1: [store v5, v3; brif v6, ...]
+//!     v4 = iconst.i32 0             e-graph:  v3                 (opaque: a parameter)
+//!     v5 = iadd.i32 v3, v4                    (iadd.i32 v3 (iconst.i32 0))
+//!     store.i32 v5, v3                        (icmp.i32 ne v6 (iconst.i32 0))  (brif test)
+//!     brif v6, ...
+//! ```
+//!
+//! Blocks are visited in reverse post-order, so every operand's class exists before its
+//! use. Unreachable blocks are not looked at and stay as they are; a pure instruction
+//! whose result they use stays in place too (it is "pinned"). This file never changes
+//! the function.
+
+use super::analysis::{ConstFold, EG};
+use super::language::{in_egraph, Cc, Node};
+use crate::fold::Const;
+use egg::{EGraph, Id};
+use wlab_ir::dominators::DomTree;
+use wlab_ir::{Block, Function, Imm, Inst, IntCC, Opcode, Type, Value, ValueDef};
+
+/// The e-graph of a function and how the function refers to it.
+pub struct Built {
+    pub egraph: EG,
+    /// The class of each value (reachable definitions only), by value index.
+    pub class_of: Vec<Option<Id>>,
+    /// For values defined by an instruction in the e-graph: that instruction.
+    pub orig: Vec<Option<Inst>>,
+    /// The instructions kept in place, per reachable block, in order.
+    pub skeleton: Vec<Vec<Inst>>,
+    /// For each `brif`: the class of `(icmp.i32 ne cond (iconst.i32 0))`.
+    pub truth: Vec<(Inst, Id)>,
+    /// Pure instructions of reachable blocks that went into the e-graph.
+    pub pure_insts: usize,
+}
+
+/// The literal child and the node for a constant.
+pub fn add_const(eg: &mut EG, c: Const) -> Id {
+    let (op, ty, bits) = super::analysis::lit_of_const(c);
+    let lit = eg.add(Node::Lit(bits));
+    eg.add(Node::Op { op, ty, args: smallvec::smallvec![lit] })
+}
+
+/// The extra leading child of a constant or comparison instruction.
+fn imm_child(eg: &mut EG, op: Opcode, ty: Type, imm: &Imm) -> Option<Option<Id>> {
+    Some(match (op, imm) {
+        (Opcode::Iconst | Opcode::Fconst, _) => {
+            let c = Const::of_inst(&wlab_ir::InstData::new(op, Some(ty), vec![], *imm))?;
+            let (_, _, bits) = super::analysis::lit_of_const(c);
+            Some(eg.add(Node::Lit(bits)))
+        }
+        (Opcode::Icmp, Imm::IntCC(cc)) => Some(eg.add(Node::Cond(Cc::of_int(*cc)))),
+        (Opcode::Fcmp, Imm::FloatCC(cc)) => Some(eg.add(Node::Cond(Cc::of_float(*cc)))),
+        (Opcode::Icmp | Opcode::Fcmp, _) => return None,
+        _ => None,
+    })
+}
+
+/// Builds the e-graph of `func`.
+pub fn build(func: &Function, dom: &DomTree) -> Built {
+    let value_types = func.values.iter().map(|v| v.ty).collect();
+    let mut eg: EG = EGraph::new(ConstFold { value_types });
+    let nv = func.values.len();
+    let mut class_of: Vec<Option<Id>> = vec![None; nv];
+    let mut orig = vec![None; nv];
+    let mut skeleton = vec![Vec::new(); func.blocks.len()];
+    let mut truth = Vec::new();
+    // Values used by unreachable blocks keep their defining instruction in place.
+    let mut pinned = vec![false; nv];
+    for &b in &func.layout {
+        if !dom.is_reachable(b) {
+            for &i in func.block_insts(b) {
+                for v in func.inst_uses(i) {
+                    pinned[v.index()] = true;
+                }
+            }
+        }
+    }
+    let mut pure_insts = 0;
+    for &b in dom.rpo() {
+        for &p in func.block_params(b) {
+            class_of[p.index()] = Some(eg.add(Node::Opaque(p)));
+        }
+        for &i in func.block_insts(b) {
+            let d = func.inst(i);
+            let arg_classes: Option<Vec<Id>> = d.args.iter().map(|a| class_of[a.index()]).collect();
+            let single = d.results.len() == 1 && !pinned[d.results[0].index()];
+            if let (Opcode::Copy, true, Some(args)) = (d.opcode, single, &arg_classes) {
+                if let [a] = args[..] {
+                    class_of[d.results[0].index()] = Some(a);
+                    orig[d.results[0].index()] = Some(i);
+                    pure_insts += 1;
+                    continue;
+                }
+            }
+            let node = match (in_egraph(d.opcode), single, d.ty, arg_classes) {
+                (true, true, Some(ty), Some(args)) => match imm_child(&mut eg, d.opcode, ty, &d.imm) {
+                    Some(imm) => Some(Node::Op { op: d.opcode, ty, args: imm.into_iter().chain(args).collect() }),
+                    None => None,
+                },
+                _ => None,
+            };
+            match node {
+                Some(n) => {
+                    let id = eg.add(n);
+                    class_of[d.results[0].index()] = Some(id);
+                    orig[d.results[0].index()] = Some(i);
+                    pure_insts += 1;
+                }
+                None => {
+                    skeleton[b.index()].push(i);
+                    for &r in &d.results {
+                        class_of[r.index()] = Some(eg.add(Node::Opaque(r)));
+                    }
+                    if d.opcode == Opcode::Brif {
+                        if let Some(c) = d.args.first().and_then(|c| class_of[c.index()]) {
+                            let ne = eg.add(Node::Cond(Cc::of_int(IntCC::Ne)));
+                            let zero = add_const(&mut eg, Const::I32(0));
+                            let t = eg.add(Node::Op {
+                                op: Opcode::Icmp,
+                                ty: Type::I32,
+                                args: smallvec::smallvec![ne, c, zero],
+                            });
+                            truth.push((i, t));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Not rebuilt here: egg's runner rebuilds before its first iteration.
+    Built { egraph: eg, class_of, orig, skeleton, truth, pure_insts }
+}
+
+/// The block where `v` is defined (its parameter block or its instruction's block),
+/// given each instruction's block.
+pub fn def_block(func: &Function, inst_block: &[Option<Block>], v: Value) -> Option<Block> {
+    match func.value_def(v) {
+        ValueDef::Param(b, _) => Some(b),
+        ValueDef::Result(i, _) => inst_block[i.index()],
+    }
+}

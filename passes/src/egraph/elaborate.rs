@@ -1,0 +1,398 @@
+//! From e-graph back to IR: extraction picks each needed class's cheapest node under the
+//! cost model; elaboration walks the dominator tree and, at each skeleton operand,
+//! materialises the chosen tree.
+//!
+//! ```text
+//! skeleton operand v5 in block B ──▶ class of v5 ──▶ best node (extractor)
+//!     children first; each node is placed in B, or hoisted out of every loop whose
+//!     body does not define an operand (to the block that dominates the loop header);
+//!     a class already computed in a dominating block is reused (no duplicated work
+//!     along a path); an original instruction with the same operation and operands is
+//!     reused, so a function already in the chosen form keeps its value numbers.
+//! ```
+//!
+//! Never placing work into a loop: a tree that replaces value `v` must not be placed in
+//! a loop deeper than `v`'s own definition, and every opaque value it names must be
+//! defined at the use. If either fails, the value's original instruction is rebuilt from
+//! its operands instead (each of which gets the same treatment). Pure instructions no
+//! skeleton operand needs are dropped. This file never changes which skeleton
+//! instructions run, nor their order.
+
+use super::analysis::EG;
+use super::build::Built;
+use super::cost::{TreeCost, NEVER};
+use super::language::{has_imm_child, Node};
+use egg::{Extractor, Id};
+use smallvec::SmallVec;
+use std::collections::HashMap;
+use wlab_ir::dominators::DomTree;
+use wlab_ir::loops::LoopAnalysis;
+use wlab_ir::{Block, Function, Imm, Inst, InstData, Opcode, Type, Value, ValueDef};
+
+/// What elaboration did.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Elaborated {
+    /// Instructions created (not reused).
+    pub created: u64,
+    /// Original pure instructions no longer in the function.
+    pub removed: u64,
+    /// Values rebuilt from their original instruction because the extracted tree could
+    /// not be placed (it named a value not defined there, or would enter a loop).
+    pub fallbacks: u64,
+    /// Branches whose condition was simplified through its truth class.
+    pub branch_conds: u64,
+    /// Whether the function differs from before (instruction lists or operands).
+    pub changed: bool,
+}
+
+type Key = (Opcode, Type, Imm, SmallVec<[Value; 3]>);
+
+/// The extractor elaboration reads.
+pub type Ex<'x> = Extractor<'x, TreeCost<'x>, Node, super::analysis::ConstFold>;
+
+struct Elab<'a, 'x> {
+    func: &'a mut Function,
+    eg: &'a EG,
+    ex: &'a Ex<'x>,
+    dom: &'a DomTree,
+    loops: &'a LoopAnalysis,
+    class_of: &'a [Option<Id>],
+    orig: &'a [Option<Inst>],
+    /// Where each value is defined now (skeleton and placed instructions, params).
+    def_block: Vec<Option<Block>>,
+    /// Values computing each (canonical) class, with the block they sit in, by class.
+    avail: Vec<SmallVec<[(Value, Block); 1]>>,
+    /// Original pure instructions by (operation, operands), not yet placed.
+    reusable: HashMap<Key, Vec<Inst>>,
+    out: Vec<Vec<Inst>>,
+    stats: Elaborated,
+    /// The block of each value's original definition.
+    orig_blocks: Vec<Option<Block>>,
+}
+
+fn key_of(d: &InstData) -> Option<Key> {
+    Some((d.opcode, d.ty?, d.imm, d.args.iter().copied().collect()))
+}
+
+impl Elab<'_, '_> {
+    fn available(&self, v: Value, b: Block) -> bool {
+        self.def_block.get(v.index()).copied().flatten().is_some_and(|d| self.dom.dominates(d, b))
+    }
+
+    fn lookup(&self, c: Id, b: Block) -> Option<Value> {
+        self.avail.get(usize::from(c))?.iter().find(|(_, p)| self.dom.dominates(*p, b)).map(|(v, _)| *v)
+    }
+
+    /// Where an instruction with operands `args` used in `b` goes: `b`, or out of every
+    /// loop whose body defines none of the operands.
+    fn placement(&self, b: Block, args: &[Value]) -> Block {
+        let mut target = b;
+        while let Some(l) = self.loops.innermost_loop(target) {
+            let h = self.loops.header(l);
+            let Some(p) = self.dom.idom(h) else { break };
+            let inside = args.iter().any(|&a| self.def_block[a.index()].is_some_and(|d| self.loops.contains(l, d)));
+            if inside {
+                break;
+            }
+            target = p;
+        }
+        target
+    }
+
+    /// Places instruction `data` (operands given) for class `c`, used in `b`; `home` is
+    /// the loop depth it may not exceed. `None` when that would enter a loop.
+    fn place(&mut self, c: Id, data: InstData, rty: Type, b: Block, home: u32) -> Option<Value> {
+        let p = self.placement(b, &data.args);
+        if self.loops.loop_depth(p) > home {
+            return None;
+        }
+        let reused = key_of(&data).and_then(|k| self.reusable.get_mut(&k)).and_then(|v| v.pop());
+        let (inst, v) = match reused {
+            Some(i) => (i, self.func.inst(i).results[0]),
+            None => {
+                self.stats.created += 1;
+                let i = self.func.make_inst(data, &[rty]);
+                (i, self.func.inst(i).results[0])
+            }
+        };
+        let list = &mut self.out[p.index()];
+        if p == b || list.is_empty() {
+            list.push(inst);
+        } else {
+            // An already finished dominating block: before its terminator.
+            let at = list.len() - 1;
+            list.insert(at, inst);
+        }
+        if self.def_block.len() <= v.index() {
+            self.def_block.resize(v.index() + 1, None);
+        }
+        self.def_block[v.index()] = Some(p);
+        self.avail[usize::from(c)].push((v, p));
+        Some(v)
+    }
+
+    /// The IR form of the best node of class `c` (its immediate and value children).
+    fn best(&self, c: Id) -> Option<(Opcode, Type, Imm, Vec<Id>)> {
+        match self.ex.find_best_node(c) {
+            Node::Op { op, ty, args } => {
+                let (imm, vals) = if has_imm_child(*op) {
+                    let d = &self.eg[args[0]].data;
+                    let imm = match op {
+                        Opcode::Iconst => match ty {
+                            Type::I32 => Imm::I64(d.lit? as u32 as i32 as i64),
+                            _ => Imm::I64(d.lit? as i64),
+                        },
+                        Opcode::Fconst => match ty {
+                            Type::F32 => Imm::F32(d.lit? as u32),
+                            _ => Imm::F64(d.lit?),
+                        },
+                        Opcode::Icmp => Imm::IntCC(d.cc?.int()?),
+                        _ => Imm::FloatCC(d.cc?.float()?),
+                    };
+                    (imm, &args[1..])
+                } else {
+                    (Imm::None, &args[..])
+                };
+                Some((*op, *ty, imm, vals.iter().map(|&a| self.eg.find(a)).collect()))
+            }
+            Node::Lit(_) | Node::Cond(_) | Node::Meta { .. } | Node::Opaque(_) => None,
+        }
+    }
+
+    /// Materialises the best tree of class `root` for a use in `b`, or `None` when it
+    /// cannot be placed there (see the module docs).
+    fn extract_at(&mut self, root: Id, b: Block, home: u32) -> Option<Value> {
+        let root = self.eg.find(root);
+        if self.ex.find_best_cost(root) >= NEVER {
+            return None;
+        }
+        // Trees are small: linear maps beat hashing here.
+        let mut memo: SmallVec<[(Id, Value); 8]> = SmallVec::new();
+        let mut open: SmallVec<[Id; 8]> = SmallVec::new();
+        let find = |memo: &[(Id, Value)], c: Id| memo.iter().find(|(k, _)| *k == c).map(|(_, v)| *v);
+        let mut stack: SmallVec<[(Id, bool); 8]> = smallvec::smallvec![(root, false)];
+        while let Some((c, children_done)) = stack.pop() {
+            if find(&memo, c).is_some() {
+                continue;
+            }
+            if let Some(v) = self.lookup(c, b) {
+                memo.push((c, v));
+                continue;
+            }
+            if let Node::Opaque(v) = self.ex.find_best_node(c) {
+                if !self.available(*v, b) {
+                    return None;
+                }
+                memo.push((c, *v));
+                continue;
+            }
+            let (op, ty, imm, kids) = self.best(c)?;
+            if !children_done {
+                if open.contains(&c) {
+                    return None; // a cycle among best nodes: give up on this tree
+                }
+                open.push(c);
+                stack.push((c, true));
+                stack.extend(kids.iter().rev().map(|&k| (k, false)));
+                continue;
+            }
+            let args: Vec<Value> = kids.iter().map(|&k| find(&memo, k).expect("children first")).collect();
+            let rty = super::language::result_type(op, ty);
+            let v = self.place(c, InstData::new(op, Some(ty), args, imm), rty, b, home)?;
+            memo.push((c, v));
+        }
+        find(&memo, root)
+    }
+
+    /// The loop depth of `v`'s original definition: what replaces it may not go deeper.
+    fn home_depth(&self, v: Value) -> u32 {
+        self.orig_blocks[v.index()].or(self.def_block[v.index()]).map_or(0, |d| self.loops.loop_depth(d))
+    }
+
+    /// A value computing the same as `v` for a use in `b`.
+    fn use_value(&mut self, v: Value, b: Block) -> Value {
+        let Some(c) = self.class_of.get(v.index()).copied().flatten() else {
+            return v;
+        };
+        let c = self.eg.find(c);
+        if let Some(x) = self.lookup(c, b) {
+            return x;
+        }
+        let home = self.home_depth(v);
+        if let Some(x) = self.extract_at(c, b, home) {
+            return x;
+        }
+        self.fallback(v, c, b)
+    }
+
+    /// Rebuilds `v`'s original instruction (operands elaborated) for a use in `b`.
+    fn fallback(&mut self, v: Value, c: Id, b: Block) -> Value {
+        let Some(i) = self.orig[v.index()] else {
+            return v; // an opaque value: always defined at its uses
+        };
+        self.stats.fallbacks += 1;
+        let d = self.func.inst(i).clone();
+        let args: Vec<Value> = d.args.iter().map(|&a| self.use_value(a, b)).collect();
+        if d.opcode == Opcode::Copy {
+            return args[0];
+        }
+        let rty = self.func.value_type(v);
+        let home = u32::MAX; // the original instruction was there: never refused
+        self.place(c, InstData { args, results: Vec::new(), dests: Vec::new(), ..d }, rty, b, home)
+            .expect("an unbounded home always places")
+    }
+}
+
+/// Rewrites `func` from the saturated e-graph: skeleton operands get extracted values,
+/// pure instructions are placed as described in the module docs.
+#[allow(clippy::too_many_arguments)]
+pub fn elaborate<'a, 'x>(
+    func: &'a mut Function,
+    built: &'a Built,
+    eg: &'a EG,
+    ex: &'a Ex<'x>,
+    dom: &'a DomTree,
+    loops: &'a LoopAnalysis,
+) -> Elaborated {
+    let mut inst_block: Vec<Option<Block>> = vec![None; func.insts.len()];
+    for (b, i) in func.layout_insts() {
+        inst_block[i.index()] = Some(b);
+    }
+    let mut def_block = vec![None; func.values.len()];
+    let mut orig_blocks = vec![None; func.values.len()];
+    let mut reusable: HashMap<Key, Vec<Inst>> = HashMap::new();
+    let mut originals = 0u64;
+    for (v, data) in func.values.iter().enumerate() {
+        if let ValueDef::Result(i, _) = data.def {
+            orig_blocks[v] = inst_block[i.index()];
+        }
+    }
+    // Reusable originals, in reverse order so `pop` takes the first one.
+    for &b in dom.rpo().iter().rev() {
+        for &i in func.block_insts(b).iter().rev() {
+            let d = func.inst(i);
+            if d.results.len() == 1 && built.orig[d.results[0].index()] == Some(i) {
+                originals += 1;
+                if d.opcode != Opcode::Copy {
+                    if let Some(k) = key_of(d) {
+                        reusable.entry(k).or_default().push(i);
+                    }
+                }
+            }
+        }
+    }
+    let mut e = Elab {
+        func,
+        eg,
+        ex,
+        dom,
+        loops,
+        class_of: &built.class_of,
+        orig: &built.orig,
+        def_block: std::mem::take(&mut def_block),
+        avail: vec![SmallVec::new(); eg.nodes().len()],
+        reusable,
+        out: vec![Vec::new(); 0],
+        stats: Elaborated::default(),
+        orig_blocks,
+    };
+    e.out = vec![Vec::new(); e.func.blocks.len()];
+    let truth: HashMap<Inst, Id> = built.truth.iter().copied().collect();
+    // Pre-order walk of the dominator tree.
+    let Some(entry) = e.func.entry() else { return e.stats };
+    let mut stack = vec![entry];
+    while let Some(b) = stack.pop() {
+        for &p in e.func.block_params(b) {
+            e.def_block[p.index()] = Some(b);
+        }
+        for &i in &built.skeleton[b.index()] {
+            let d = e.func.inst(i).clone();
+            let mut args: Vec<Value> = Vec::with_capacity(d.args.len());
+            for (n, &a) in d.args.iter().enumerate() {
+                let t = if n == 0 { truth.get(&i).copied() } else { None };
+                args.push(match t {
+                    Some(t) => e.branch_cond(a, t, b),
+                    None => e.use_value(a, b),
+                });
+            }
+            let mut dests = d.dests.clone();
+            for bc in &mut dests {
+                for a in &mut bc.args {
+                    *a = e.use_value(*a, b);
+                }
+            }
+            if args != d.args || dests != d.dests {
+                e.stats.changed = true;
+            }
+            let di = e.func.inst_mut(i);
+            di.args = args;
+            di.dests = dests;
+            e.out[b.index()].push(i);
+            for &r in &d.results {
+                e.def_block[r.index()] = Some(b);
+            }
+        }
+        for &c in dom.children(b).iter().rev() {
+            stack.push(c);
+        }
+    }
+    let mut stats = e.stats;
+    let out = std::mem::take(&mut e.out);
+    let func = e.func;
+    let mut placed_originals = 0u64;
+    for &b in dom.rpo() {
+        for &i in &out[b.index()] {
+            let d = func.inst(i);
+            if d.results.len() == 1 && built.orig.get(d.results[0].index()) == Some(&Some(i)) {
+                placed_originals += 1;
+            }
+        }
+        if func.blocks[b.index()].insts != out[b.index()] {
+            stats.changed = true;
+            func.blocks[b.index()].insts = out[b.index()].clone();
+        }
+    }
+    stats.removed = originals - placed_originals;
+    stats
+}
+
+impl Elab<'_, '_> {
+    /// The condition of a `brif` whose condition is `c` and truth class `t`
+    /// (`icmp ne c, 0`): the cheapest of `c`, any `x` with `(icmp.i32 ne x 0)` in `t`,
+    /// or `t` itself.
+    fn branch_cond(&mut self, c: Value, t: Id, b: Block) -> Value {
+        let t = self.eg.find(t);
+        let Some(cc) = self.class_of[c.index()] else { return c };
+        let cc = self.eg.find(cc);
+        let mut best = (self.ex.find_best_cost(cc), cc);
+        let mut cands = vec![t];
+        for n in self.eg[t].nodes.iter() {
+            if let Node::Op { op: Opcode::Icmp, ty: Type::I32, args } = n {
+                let cond = self.eg[args[0]].data.cc;
+                let zero = self.eg[args[2]].data.konst;
+                if cond == Some(super::language::Cc::Int(wlab_ir::IntCC::Ne))
+                    && zero == Some(crate::fold::Const::I32(0))
+                {
+                    cands.push(self.eg.find(args[1]));
+                }
+            }
+        }
+        for x in cands {
+            let cost = self.ex.find_best_cost(x);
+            if cost < best.0 && self.eg[x].data.ty == Some(Type::I32) {
+                best = (cost, x);
+            }
+        }
+        if best.1 == cc {
+            return self.use_value(c, b);
+        }
+        let home = self.home_depth(c);
+        match self.extract_at(best.1, b, home) {
+            Some(v) => {
+                self.stats.branch_conds += 1;
+                v
+            }
+            None => self.use_value(c, b),
+        }
+    }
+}

@@ -1,0 +1,464 @@
+//! The e-node language: typed IR operations, constants that carry their bits, opaque
+//! values, and the small helper sorts rule files compute with.
+//!
+//! ```text
+//! (iadd.i32 ?x (iconst.i32 0))        an operation: opcode + controlling type (as the IR
+//!                                     prints it), so iadd.i32 and iadd.i64 never merge
+//! (iconst.i32 5)  (fconst.f64 0x3ff0000000000000)
+//!                                     a constant: the opcode node over a literal (bits)
+//! (icmp.i32 slt ?a ?b)                a comparison: its condition is a child leaf
+//! v12                                 an opaque value (block parameter, load result, ...)
+//! (log2 ?c) (add ?a ?b) (inverse ?cc) helpers over literals and conditions: the
+//!                                     analysis evaluates them; never extracted
+//! ```
+//!
+//! Literals are 64-bit two's-complement numbers (`-1` and `0xffffffff` are both
+//! accepted); `iconst.i32` keeps the low 32 bits. This file never decides what is equal
+//! to what: that is the rules' and the analysis's job.
+
+use egg::{FromOp, Id, Language};
+use smallvec::SmallVec;
+
+/// The children of a node: at most 3 for every opcode the e-graph holds (`select`;
+/// `icmp` with its condition), so they live inline: egg clones nodes constantly.
+pub type Args = SmallVec<[Id; 3]>;
+use std::fmt;
+use wlab_ir::{FloatCC, IntCC, Opcode, Type, Value};
+
+/// A comparison condition as written in patterns: one namespace for `icmp` and
+/// `fcmp` (`eq`/`ne` are shared; `icmp` takes the integer ones, `fcmp` the float ones).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cc {
+    Int(IntCC),
+    /// Only the float conditions that are not also integer ones (`lt`, `le`, `gt`, `ge`).
+    Float(FloatCC),
+}
+
+impl Cc {
+    pub fn parse(s: &str) -> Option<Cc> {
+        IntCC::from_name(s).map(Cc::Int).or_else(|| FloatCC::from_name(s).map(Cc::Float))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Cc::Int(c) => c.name(),
+            Cc::Float(c) => c.name(),
+        }
+    }
+
+    pub fn of_int(c: IntCC) -> Cc {
+        Cc::Int(c)
+    }
+
+    pub fn of_float(c: FloatCC) -> Cc {
+        match c {
+            FloatCC::Eq => Cc::Int(IntCC::Eq),
+            FloatCC::Ne => Cc::Int(IntCC::Ne),
+            FloatCC::Lt | FloatCC::Le | FloatCC::Gt | FloatCC::Ge => Cc::Float(c),
+        }
+    }
+
+    /// As an `icmp` condition.
+    pub fn int(self) -> Option<IntCC> {
+        match self {
+            Cc::Int(c) => Some(c),
+            Cc::Float(_) => None,
+        }
+    }
+
+    /// As an `fcmp` condition.
+    pub fn float(self) -> Option<FloatCC> {
+        match self {
+            Cc::Int(IntCC::Eq) => Some(FloatCC::Eq),
+            Cc::Int(IntCC::Ne) => Some(FloatCC::Ne),
+            Cc::Int(_) => None,
+            Cc::Float(c) => Some(c),
+        }
+    }
+}
+
+/// Helper operations over literals and conditions, evaluated by the analysis (wrapping
+/// 64-bit arithmetic on literals). They exist only during saturation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Meta {
+    /// `(log2 ?c)`: the exponent of a power of two (undefined otherwise: never folds).
+    Log2,
+    Neg,
+    Not,
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+    Shl,
+    /// `(inverse ?cc)`: the condition that is true exactly when `?cc` is false (integer).
+    Inverse,
+    /// `(swap ?cc)`: the condition for swapped operands (integer).
+    Swap,
+    /// `(reflexive ?cc)`: 1 when `x cc x` holds for every integer x (`eq`, `sle`, ...),
+    /// else 0.
+    Reflexive,
+}
+
+impl Meta {
+    const ALL: &'static [(Meta, &'static str, usize)] = &[
+        (Meta::Log2, "log2", 1),
+        (Meta::Neg, "neg", 1),
+        (Meta::Not, "not", 1),
+        (Meta::Add, "add", 2),
+        (Meta::Sub, "sub", 2),
+        (Meta::Mul, "mul", 2),
+        (Meta::And, "and", 2),
+        (Meta::Or, "or", 2),
+        (Meta::Xor, "xor", 2),
+        (Meta::Shl, "shl", 2),
+        (Meta::Inverse, "inverse", 1),
+        (Meta::Swap, "swap", 1),
+        (Meta::Reflexive, "reflexive", 1),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Meta::ALL.iter().find(|m| m.0 == self).map(|m| m.1).expect("every helper is listed")
+    }
+
+    pub fn arity(self) -> usize {
+        Meta::ALL.iter().find(|m| m.0 == self).map(|m| m.2).expect("every helper is listed")
+    }
+
+    fn parse(s: &str) -> Option<Meta> {
+        Meta::ALL.iter().find(|m| m.1 == s).map(|m| m.0)
+    }
+}
+
+/// One e-node.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Node {
+    /// A pure IR operation with its controlling type (the IR's `ty`). Operands in IR
+    /// order; `icmp`/`fcmp` have their condition as an extra first child, `iconst` /
+    /// `fconst` have one literal child.
+    Op { op: Opcode, ty: Type, args: Args },
+    /// A literal number (constant bits, shift amounts).
+    Lit(u64),
+    /// A comparison condition.
+    Cond(Cc),
+    /// A helper over literals / conditions.
+    Meta { op: Meta, args: Args },
+    /// A value the e-graph does not look into: a block parameter or the result of an
+    /// instruction kept in place (loads, calls, trapping operations, ...).
+    Opaque(Value),
+}
+
+/// The discriminant: what must be equal for two nodes to match (besides children).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Disc {
+    Op(Opcode, Type, usize),
+    Lit(u64),
+    Cond(Cc),
+    Meta(Meta),
+    Opaque(Value),
+}
+
+impl Language for Node {
+    type Discriminant = Disc;
+
+    fn discriminant(&self) -> Disc {
+        match self {
+            Node::Op { op, ty, args } => Disc::Op(*op, *ty, args.len()),
+            Node::Lit(x) => Disc::Lit(*x),
+            Node::Cond(c) => Disc::Cond(*c),
+            Node::Meta { op, .. } => Disc::Meta(*op),
+            Node::Opaque(v) => Disc::Opaque(*v),
+        }
+    }
+
+    fn matches(&self, other: &Self) -> bool {
+        self.discriminant() == other.discriminant()
+    }
+
+    fn children(&self) -> &[Id] {
+        match self {
+            Node::Op { args, .. } | Node::Meta { args, .. } => args,
+            Node::Lit(_) | Node::Cond(_) | Node::Opaque(_) => &[],
+        }
+    }
+
+    fn children_mut(&mut self) -> &mut [Id] {
+        match self {
+            Node::Op { args, .. } | Node::Meta { args, .. } => args,
+            Node::Lit(_) | Node::Cond(_) | Node::Opaque(_) => &mut [],
+        }
+    }
+}
+
+/// Opcodes that take part in the e-graph: pure computations on numbers. Everything
+/// else stays in place as the skeleton (its results become [`Node::Opaque`]).
+pub fn in_egraph(op: Opcode) -> bool {
+    match op {
+        Opcode::Iconst
+        | Opcode::Fconst
+        | Opcode::Select
+        | Opcode::Iadd
+        | Opcode::Isub
+        | Opcode::Imul
+        | Opcode::Band
+        | Opcode::Bor
+        | Opcode::Bxor
+        | Opcode::Ishl
+        | Opcode::Ushr
+        | Opcode::Sshr
+        | Opcode::Rotl
+        | Opcode::Rotr
+        | Opcode::Clz
+        | Opcode::Ctz
+        | Opcode::Popcnt
+        | Opcode::Eqz
+        | Opcode::Icmp
+        | Opcode::Fadd
+        | Opcode::Fsub
+        | Opcode::Fmul
+        | Opcode::Fdiv
+        | Opcode::Fmin
+        | Opcode::Fmax
+        | Opcode::Fcopysign
+        | Opcode::Fabs
+        | Opcode::Fneg
+        | Opcode::Fsqrt
+        | Opcode::Fceil
+        | Opcode::Ffloor
+        | Opcode::Ftrunc
+        | Opcode::Fnearest
+        | Opcode::Fcmp
+        | Opcode::Ireduce
+        | Opcode::Sextend
+        | Opcode::Uextend
+        | Opcode::Sext8
+        | Opcode::Sext16
+        | Opcode::Sext32
+        | Opcode::FcvtToSintSat
+        | Opcode::FcvtToUintSat
+        | Opcode::FcvtFromSint
+        | Opcode::FcvtFromUint
+        | Opcode::Fpromote
+        | Opcode::Fdemote
+        | Opcode::Bitcast => {
+            debug_assert!(op.effects().is_pure());
+            true
+        }
+        // `copy` is transparent (its result is its operand's class); references and
+        // everything with an effect stay in the skeleton.
+        Opcode::Copy
+        | Opcode::RefNull
+        | Opcode::RefFunc
+        | Opcode::RefIsNull
+        | Opcode::Sdiv
+        | Opcode::Udiv
+        | Opcode::Srem
+        | Opcode::Urem
+        | Opcode::FcvtToSint
+        | Opcode::FcvtToUint
+        | Opcode::Load
+        | Opcode::Uload8
+        | Opcode::Sload8
+        | Opcode::Uload16
+        | Opcode::Sload16
+        | Opcode::Uload32
+        | Opcode::Sload32
+        | Opcode::Store
+        | Opcode::Istore8
+        | Opcode::Istore16
+        | Opcode::Istore32
+        | Opcode::MemorySize
+        | Opcode::MemoryGrow
+        | Opcode::MemoryFill
+        | Opcode::MemoryCopy
+        | Opcode::MemoryInit
+        | Opcode::DataDrop
+        | Opcode::GlobalGet
+        | Opcode::GlobalSet
+        | Opcode::TableGet
+        | Opcode::TableSet
+        | Opcode::TableSize
+        | Opcode::TableGrow
+        | Opcode::TableFill
+        | Opcode::TableCopy
+        | Opcode::TableInit
+        | Opcode::ElemDrop
+        | Opcode::Call
+        | Opcode::CallIndirect
+        | Opcode::Jump
+        | Opcode::Brif
+        | Opcode::BrTable
+        | Opcode::Return
+        | Opcode::Trap => false,
+    }
+}
+
+/// How many value operands an e-graph opcode takes (not counting a condition or a
+/// literal child).
+pub fn value_arity(op: Opcode) -> usize {
+    match op {
+        Opcode::Iconst | Opcode::Fconst => 0,
+        Opcode::Select => 3,
+        Opcode::Iadd
+        | Opcode::Isub
+        | Opcode::Imul
+        | Opcode::Band
+        | Opcode::Bor
+        | Opcode::Bxor
+        | Opcode::Ishl
+        | Opcode::Ushr
+        | Opcode::Sshr
+        | Opcode::Rotl
+        | Opcode::Rotr
+        | Opcode::Icmp
+        | Opcode::Fcmp
+        | Opcode::Fadd
+        | Opcode::Fsub
+        | Opcode::Fmul
+        | Opcode::Fdiv
+        | Opcode::Fmin
+        | Opcode::Fmax
+        | Opcode::Fcopysign => 2,
+        _ => 1,
+    }
+}
+
+/// Whether the opcode has an extra leading child that is not a value (a literal for
+/// constants, a condition for comparisons).
+pub fn has_imm_child(op: Opcode) -> bool {
+    matches!(op, Opcode::Iconst | Opcode::Fconst | Opcode::Icmp | Opcode::Fcmp)
+}
+
+/// The type of the value an operation computes, from its controlling type.
+pub fn result_type(op: Opcode, ty: Type) -> Type {
+    match op {
+        Opcode::Icmp | Opcode::Fcmp | Opcode::Eqz => Type::I32,
+        _ => ty,
+    }
+}
+
+/// The types of the value operands, where the opcode and controlling type fix them
+/// (`None`: either width, e.g. the float operand of `fcvt_to_sint_sat.i32`).
+pub fn operand_types(op: Opcode, ty: Type) -> Vec<Option<Type>> {
+    let n = value_arity(op);
+    match op {
+        Opcode::Select => vec![Some(Type::I32), Some(ty), Some(ty)],
+        Opcode::Ireduce => vec![Some(Type::I64)],
+        Opcode::Sextend | Opcode::Uextend => vec![Some(Type::I32)],
+        Opcode::Fpromote => vec![Some(Type::F32)],
+        Opcode::Fdemote => vec![Some(Type::F64)],
+        Opcode::Bitcast => vec![Some(match ty {
+            Type::I32 => Type::F32,
+            Type::F32 => Type::I32,
+            Type::I64 => Type::F64,
+            Type::F64 | Type::FuncRef | Type::ExternRef => Type::I64,
+        })],
+        Opcode::FcvtToSintSat | Opcode::FcvtToUintSat | Opcode::FcvtFromSint | Opcode::FcvtFromUint => vec![None],
+        _ => vec![Some(ty); n],
+    }
+}
+
+/// Why an operator in a pattern is not one of ours.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpError(pub String);
+
+impl fmt::Display for OpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn parse_lit(s: &str) -> Option<u64> {
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    let x = match digits.strip_prefix("0x") {
+        Some(h) if !h.is_empty() => u64::from_str_radix(&h.replace('_', ""), 16).ok()?,
+        _ if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => digits.parse::<u64>().ok()?,
+        _ => return None,
+    };
+    Some(if neg { x.wrapping_neg() } else { x })
+}
+
+impl FromOp for Node {
+    type Error = OpError;
+
+    fn from_op(op: &str, children: Vec<Id>) -> Result<Self, OpError> {
+        let n = children.len();
+        let arity = |want: usize| -> Result<(), OpError> {
+            if n == want {
+                Ok(())
+            } else {
+                Err(OpError(format!("`{op}` takes {want} operand(s), found {n}")))
+            }
+        };
+        if let Some(x) = parse_lit(op) {
+            arity(0)?;
+            return Ok(Node::Lit(x));
+        }
+        if let Some(c) = Cc::parse(op) {
+            arity(0)?;
+            return Ok(Node::Cond(c));
+        }
+        if let Some(m) = Meta::parse(op) {
+            arity(m.arity())?;
+            return Ok(Node::Meta { op: m, args: children.into() });
+        }
+        if let Some(v) = Value::parse(op) {
+            arity(0)?;
+            return Ok(Node::Opaque(v));
+        }
+        let (name, ty) = op
+            .rsplit_once('.')
+            .ok_or_else(|| OpError(format!("unknown operator `{op}` (operations are written `iadd.i32`)")))?;
+        let opcode = Opcode::from_name(name).ok_or_else(|| OpError(format!("unknown opcode `{name}`")))?;
+        let ty = Type::from_name(ty).ok_or_else(|| OpError(format!("unknown type `{ty}` in `{op}`")))?;
+        if !in_egraph(opcode) {
+            return Err(OpError(format!("`{name}` is not a pure operation the e-graph holds")));
+        }
+        arity(value_arity(opcode) + has_imm_child(opcode) as usize)?;
+        Ok(Node::Op { op: opcode, ty, args: children.into() })
+    }
+}
+
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Node::Op { op, ty, .. } => write!(f, "{}.{}", op.name(), ty.name()),
+            Node::Lit(x) => {
+                if *x < 1 << 16 {
+                    write!(f, "{x}")
+                } else if (*x as i64) < 0 && (*x as i64) > -(1 << 16) {
+                    write!(f, "{}", *x as i64)
+                } else {
+                    write!(f, "{x:#x}")
+                }
+            }
+            Node::Cond(c) => f.write_str(c.name()),
+            Node::Meta { op, .. } => f.write_str(op.name()),
+            Node::Opaque(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egg::RecExpr;
+
+    #[test]
+    fn typed_ops_literals_and_conditions_parse_and_print() {
+        let e: RecExpr<Node> = "(iadd.i32 v3 (iconst.i32 -1))".parse().unwrap();
+        assert_eq!(e.to_string(), "(iadd.i32 v3 (iconst.i32 -1))");
+        let e: RecExpr<Node> = "(icmp.i64 slt v1 (iconst.i64 0x10))".parse().unwrap();
+        assert_eq!(e.to_string(), "(icmp.i64 slt v1 (iconst.i64 16))");
+        assert!("(iadd.i32 v1)".parse::<RecExpr<Node>>().is_err());
+        assert!("(load.i32 v1)".parse::<RecExpr<Node>>().is_err());
+        assert!("(iadd.i7 v1 v2)".parse::<RecExpr<Node>>().is_err());
+        let a: Node = Node::from_op("iadd.i32", vec![Id::from(0usize), Id::from(1usize)]).unwrap();
+        let b: Node = Node::from_op("iadd.i64", vec![Id::from(0usize), Id::from(1usize)]).unwrap();
+        assert!(!a.matches(&b));
+    }
+}

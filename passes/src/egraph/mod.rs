@@ -1,0 +1,265 @@
+//! `egraph`: equality saturation with egg. The pure computations of a function go into
+//! an e-graph, rewrite rules (text files, [`rules`]) grow it under limits, extraction
+//! picks the cheapest form under a cost model ([`cost`]), and elaboration writes it back.
+//!
+//! ```text
+//! block0(v0: i32):                              block0(v0: i32):
+//!     v1 = iconst.i32 8                             v5 = iconst.i32 3
+//!     v2 = imul.i32 v0, v1           ==>            v6 = ishl.i32 v0, v5
+//!     v3 = iconst.i32 0                             return v6
+//!     v4 = iadd.i32 v2, v3
+//!     return v4
+//! ```
+//!
+//! ```text
+//!  Function ──build──▶ e-graph + skeleton (loads, stores, calls, traps, branches stay)
+//!                          │ Runner: rules, const-fold analysis; limits iters/nodes/time
+//!                          ▼
+//!                      Extractor (cost model) ──elaborate──▶ Function
+//! ```
+//!
+//! One concept per file: [`language`] (typed e-nodes), [`analysis`] (types and constant
+//! folding), [`build`] (IR → e-graph), [`rules`] (rule files), [`cost`] (cost models),
+//! [`elaborate`] (e-graph → IR), [`report`] (counters and dumps).
+//!
+//! Arguments (defaults in [`INFO`]): `iters` (iterations), `nodes` (how many e-nodes the
+//! graph may grow by beyond its initial size, checked against egg's hash-cons table, so
+//! a soft limit), `time-ms` (a safety net: snapshots never depend on it), `rules`
+//! (rule files, `:`-separated, added to the shipped ones; a rule with a shipped rule's
+//! name replaces it), `shipped` (false: only the given files), `cost` (`x86_64` or
+//! `aarch64`). Counters: see [`report`]. The pass never moves, removes or adds an
+//! instruction with an effect, and never folds a trapping operation.
+
+pub mod analysis;
+pub mod build;
+pub mod cost;
+pub mod elaborate;
+pub mod language;
+pub mod report;
+pub mod rules;
+
+use crate::pass::{Changed, Pass, PassError, PassOutcome};
+use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
+use egg::{BackoffScheduler, Extractor, Rewrite, Runner};
+use std::time::Duration;
+use wlab_ir::cfg::ControlFlowGraph;
+use wlab_ir::dominators::DomTree;
+use wlab_ir::loops::LoopAnalysis;
+use wlab_ir::Function;
+
+/// Default iteration limit.
+pub const DEFAULT_ITERS: i64 = 16;
+/// Default growth budget in e-nodes (hash-cons entries) beyond the initial graph.
+pub const DEFAULT_NODES: i64 = 20_000;
+/// A rule is held back (egg's backoff) only when it matches more than this many times
+/// per e-node of the initial graph in one iteration.
+pub const MATCHES_PER_NODE: usize = 4;
+/// Default time limit per function, milliseconds.
+pub const DEFAULT_TIME_MS: i64 = 2_000;
+
+pub const INFO: PassInfo = PassInfo {
+    name: "egraph",
+    description: "equality saturation (egg): rewrite pure code with rule files, extract the cheapest form",
+    args: &[
+        ArgSpec { name: "iters", ty: ArgType::Int, default: "16", doc: "saturation iterations at most" },
+        ArgSpec {
+            name: "nodes",
+            ty: ArgType::Int,
+            default: "20000",
+            doc: "e-nodes the graph may grow by beyond its initial size (soft)",
+        },
+        ArgSpec { name: "time-ms", ty: ArgType::Int, default: "2000", doc: "time limit per function (safety net)" },
+        ArgSpec { name: "rules", ty: ArgType::Str, default: "", doc: "rule files to add, `:`-separated" },
+        ArgSpec { name: "shipped", ty: ArgType::Bool, default: "true", doc: "load the shipped rule files first" },
+        ArgSpec { name: "cost", ty: ArgType::Str, default: "x86_64", doc: "cost model: x86_64 or aarch64" },
+    ],
+    make: |args: &PassArgs| Ok(Box::new(Egraph::from_args(args)?)),
+};
+
+/// The saturation limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub iters: usize,
+    pub nodes: usize,
+    pub time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            iters: DEFAULT_ITERS as usize,
+            nodes: DEFAULT_NODES as usize,
+            time: Duration::from_millis(DEFAULT_TIME_MS as u64),
+        }
+    }
+}
+
+/// The pass: rules, limits and cost model.
+pub struct Egraph {
+    pub limits: Limits,
+    pub rules: rules::RuleSet,
+    rewrites: Vec<Rewrite<language::Node, analysis::ConstFold>>,
+    pub cost: Box<dyn cost::CostModel>,
+}
+
+impl Egraph {
+    /// The pass with shipped rules, default limits and the x86-64 cost model.
+    pub fn new(rules: rules::RuleSet, limits: Limits, cost: Box<dyn cost::CostModel>) -> Self {
+        let rewrites = rules.rewrites();
+        Egraph { limits, rules, rewrites, cost }
+    }
+
+    fn from_args(args: &PassArgs) -> Result<Self, PassError> {
+        let limits = Limits {
+            iters: args.int_in("iters", 0, 1_000_000)? as usize,
+            nodes: args.int_in("nodes", 0, 1 << 40)? as usize,
+            time: Duration::from_millis(args.int_in("time-ms", 1, 3_600_000)? as u64),
+        };
+        let shipped = args.bool("shipped")?;
+        let mut set = if shipped { rules::RuleSet::shipped() } else { rules::RuleSet::default() };
+        let files: Vec<&str> = args.string("rules")?.split(':').filter(|p| !p.is_empty()).collect();
+        for path in &files {
+            set.add_file(path).map_err(|e| PassError::BadArgument(format!("egraph: {e}")))?;
+        }
+        let cost = cost::by_name(args.string("cost")?).map_err(|e| PassError::BadArgument(format!("egraph: {e}")))?;
+        if shipped && files.is_empty() {
+            // The common case, once per function in a pipeline: no re-parsing.
+            return Ok(Egraph { limits, rules: set, rewrites: rules::RuleSet::shipped_rewrites(), cost });
+        }
+        Ok(Egraph::new(set, limits, cost))
+    }
+
+    /// Builds and saturates the e-graph of `func` (reachable code).
+    pub fn saturate(
+        &self,
+        func: &Function,
+        dom: &DomTree,
+    ) -> (build::Built, Runner<language::Node, analysis::ConstFold>) {
+        let mut built = build::build(func, dom);
+        let egraph = std::mem::take(&mut built.egraph);
+        let initial = egraph.total_size();
+        // egg's backoff scheduler bans a rule for a few iterations when it matches more
+        // than its limit (1,000 by default) in one iteration. On a large function an
+        // ordinary rule does, and the banned iterations are idle: runs reached the
+        // iteration limit while nothing changed. The limit scales with the graph, so
+        // only rules that match many times per node are held back.
+        let match_limit = (MATCHES_PER_NODE * initial).max(1_000);
+        let runner = Runner::default()
+            .with_scheduler(BackoffScheduler::default().with_initial_match_limit(match_limit))
+            .with_iter_limit(self.limits.iters)
+            .with_node_limit(initial.saturating_add(self.limits.nodes))
+            .with_time_limit(self.limits.time)
+            .with_egraph(egraph)
+            .run(&self.rewrites);
+        (built, runner)
+    }
+}
+
+impl Pass for Egraph {
+    fn name(&self) -> &'static str {
+        INFO.name
+    }
+
+    fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
+        if func.entry().is_none() {
+            return Ok(PassOutcome::unchanged());
+        }
+        let cfg = ControlFlowGraph::new(func);
+        let dom = DomTree::new(func, &cfg);
+        let loops = LoopAnalysis::new(func, &cfg, &dom);
+        let (built, runner) = self.saturate(func, &dom);
+        let stats = report::SaturationStats::of(&runner);
+        let model = cost::TreeCost { model: self.cost.as_ref(), egraph: &runner.egraph };
+        let ex = Extractor::new(&runner.egraph, model);
+        let el = elaborate::elaborate(func, &built, &runner.egraph, &ex, &dom, &loops);
+        let mut out = PassOutcome::unchanged();
+        stats.count_into(&mut out);
+        el_counters(&el, &mut out);
+        // Original instructions are reused when unchanged, so equal lists and operands
+        // mean the same printed function.
+        if el.changed {
+            out.changed = Changed::Instructions;
+        }
+        Ok(out)
+    }
+}
+
+fn el_counters(el: &elaborate::Elaborated, out: &mut PassOutcome) {
+    for (name, n) in [
+        ("created", el.created),
+        ("removed", el.removed),
+        ("fallbacks", el.fallbacks),
+        ("branch-conds", el.branch_conds),
+    ] {
+        if n > 0 {
+            out.count(name, n);
+        }
+    }
+}
+
+impl Default for Egraph {
+    fn default() -> Self {
+        Egraph {
+            limits: Limits::default(),
+            rules: rules::RuleSet::shipped(),
+            rewrites: rules::RuleSet::shipped_rewrites(),
+            cost: Box::new(cost::X86_64),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{body, run_checked, B};
+    use crate::validate::check_equivalent;
+    use wlab_ir::{IntCC, Opcode, Type};
+
+    #[test]
+    fn strength_reduces_and_drops_identities() {
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let eight = b.iconst(b0, Type::I32, 8);
+        let m = b.op(b0, Opcode::Imul, Type::I32, &[p[0], eight]);
+        let zero = b.iconst(b0, Type::I32, 0);
+        let a = b.op(b0, Opcode::Iadd, Type::I32, &[m, zero]);
+        b.ret(b0, &[a]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut Egraph::default(), &mut b.f);
+        assert_eq!(out.counters["stop:saturated"], 1, "{text}");
+        assert!(out.counters["rule:mul-pow2-32"] >= 1, "{text}");
+        let lines = body(&text);
+        assert_eq!(lines.len(), 4, "{text}");
+        assert!(lines[2].contains("ishl.i32 v0"), "{text}");
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+
+    #[test]
+    fn keeps_traps_types_and_loops() {
+        // A division by a constant zero stays (it traps); i32 and i64 adds never merge;
+        // an invariant computed before a loop is not moved into it.
+        let (mut b, p) = B::new(&[Type::I32, Type::I64], &[Type::I32]);
+        let b0 = b.b(0);
+        let (h, hp) = b.block(&[Type::I32]);
+        let (exit, _) = b.block(&[]);
+        let zero = b.iconst(b0, Type::I32, 0);
+        let d = b.op(b0, Opcode::Udiv, Type::I32, &[p[0], zero]);
+        let w = b.op(b0, Opcode::Iadd, Type::I64, &[p[1], p[1]]);
+        let r = b.op(b0, Opcode::Ireduce, Type::I32, &[w]);
+        let inv = b.op(b0, Opcode::Imul, Type::I32, &[p[0], p[0]]);
+        b.jump(b0, h, &[d]);
+        let s = b.op(h, Opcode::Iadd, Type::I32, &[hp[0], inv]);
+        let s2 = b.op(h, Opcode::Iadd, Type::I32, &[s, r]);
+        let c = b.icmp(h, IntCC::Ult, Type::I32, s2, p[0]);
+        b.brif(h, c, (h, &[s2]), (exit, &[]));
+        b.ret(exit, &[s2]);
+        let before = b.f.clone();
+        let (_, text) = run_checked(&mut Egraph::default(), &mut b.f);
+        let lines = body(&text);
+        assert!(lines.iter().any(|l| l.contains("udiv.i32 v0,")), "{text}");
+        let loop_at = lines.iter().position(|l| l.starts_with("block1")).unwrap();
+        assert!(lines[..loop_at].iter().any(|l| l.contains("imul.i32 v0, v0")), "{text}");
+        assert!(!lines[loop_at..].iter().any(|l| l.contains("imul")), "{text}");
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+}

@@ -1,0 +1,161 @@
+//! The egraph pass over every function of the spec-suite modules:
+//! - with the shipped rules, and with each shipped rule file alone, translation
+//!   validation finds no difference (and the verifier accepts every result);
+//! - with the default limits, no run stops on the iteration limit while its last
+//!   iteration changed nothing (`stalled`): such a run was waiting, not converging.
+//!
+//! Prints the counts: functions, runs, validation trials, stop reasons and iterations
+//! of the default run, and how often each rule applied. Every failure is listed, then
+//! the test fails.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use wlab_ir::Function;
+use wlab_passes::egraph::report::Stop;
+use wlab_passes::egraph::rules::SHIPPED;
+use wlab_passes::manager::{run_pipeline, ManagerOptions};
+use wlab_passes::pipeline::Pipeline;
+
+const TRIALS: usize = 16;
+
+#[derive(Default)]
+struct Totals {
+    functions: usize,
+    runs: BTreeMap<String, usize>,
+    changed: BTreeMap<String, usize>,
+    compared: usize,
+    inconclusive: usize,
+    stops: BTreeMap<&'static str, usize>,
+    iterations: BTreeMap<u64, usize>,
+    rules: BTreeMap<String, u64>,
+    failures: Vec<String>,
+}
+
+fn pipelines() -> Vec<(String, Pipeline)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../passes/src/egraph/rules");
+    let mut out = vec![("egraph".to_string(), Pipeline::parse("egraph").expect("parses"))];
+    for (name, _) in SHIPPED {
+        let text = format!("egraph(shipped=false,rules={dir}/{name})");
+        out.push((format!("egraph({name} only)"), Pipeline::parse(&text).expect("parses")));
+    }
+    out
+}
+
+fn check(label: &str, func: &Function, pipelines: &[(String, Pipeline)], t: &mut Totals) {
+    let opts = ManagerOptions { verify: true, validate_trials: TRIALS, record_ir: false };
+    t.functions += 1;
+    for (name, p) in pipelines {
+        let mut f = func.clone();
+        match run_pipeline(&mut f, p, &opts) {
+            Err(e) => t.failures.push(format!("{label}: {name}: {e}")),
+            Ok(r) => {
+                *t.runs.entry(name.clone()).or_default() += 1;
+                if r.changed() {
+                    *t.changed.entry(name.clone()).or_default() += 1;
+                }
+                let run = &r.runs[0];
+                if let Some(v) = run.validation {
+                    t.compared += v.compared;
+                    t.inconclusive += v.inconclusive;
+                }
+                if name != "egraph" {
+                    continue;
+                }
+                let c = &run.counters;
+                for s in Stop::ALL {
+                    if c.contains_key(s.counter()) {
+                        *t.stops.entry(s.name()).or_default() += 1;
+                    }
+                }
+                *t.iterations.entry(c.get("iterations").copied().unwrap_or(0)).or_default() += 1;
+                for (k, v) in c {
+                    if let Some(rule) = k.strip_prefix("rule:") {
+                        *t.rules.entry(rule.to_string()).or_default() += v;
+                    }
+                }
+                if c.contains_key("stalled") {
+                    t.failures
+                        .push(format!("{label}: egraph stopped on the iteration limit with nothing changing ({c:?})"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn egraph_over_the_spec_corpus() {
+    let corpus = wlab_tests::corpus::spec_modules();
+    let modules: Vec<(String, wlab_ir::Module)> = corpus
+        .iter()
+        .map(|m| {
+            let label = format!("{}:{}", m.script, m.line);
+            let module = wlab_ir::translate::translate_module(&m.bytes).unwrap_or_else(|e| panic!("{label}: {e}"));
+            (label, module)
+        })
+        .collect();
+    let pipelines = pipelines();
+    let funcs: Vec<(String, &Function)> = modules
+        .iter()
+        .flat_map(|(name, m)| m.functions.iter().map(move |f| (format!("{name} {}", f.name), f)))
+        .collect();
+    let totals = Mutex::new(Totals::default());
+    let threads = 2;
+    std::thread::scope(|s| {
+        for k in 0..threads {
+            let (funcs, pipelines, totals) = (&funcs, &pipelines, &totals);
+            s.spawn(move || {
+                let mut t = Totals::default();
+                for (label, f) in funcs.iter().skip(k).step_by(threads) {
+                    check(label, f, pipelines, &mut t);
+                }
+                let mut all = totals.lock().expect("no panics while holding the lock");
+                all.functions += t.functions;
+                for (k, v) in t.runs {
+                    *all.runs.entry(k).or_default() += v;
+                }
+                for (k, v) in t.changed {
+                    *all.changed.entry(k).or_default() += v;
+                }
+                all.compared += t.compared;
+                all.inconclusive += t.inconclusive;
+                for (k, v) in t.stops {
+                    *all.stops.entry(k).or_default() += v;
+                }
+                for (k, v) in t.iterations {
+                    *all.iterations.entry(k).or_default() += v;
+                }
+                for (k, v) in t.rules {
+                    *all.rules.entry(k).or_default() += v;
+                }
+                all.failures.extend(t.failures);
+            });
+        }
+    });
+    let mut t = totals.into_inner().expect("threads finished");
+    t.failures.sort();
+    println!(
+        "egraph corpus: {} modules, {} functions, {} validation trials compared, {} inconclusive (out of fuel)",
+        modules.len(),
+        t.functions,
+        t.compared,
+        t.inconclusive
+    );
+    for (name, n) in &t.runs {
+        println!("  {name}: {n} runs, changed {} functions", t.changed.get(name).copied().unwrap_or(0));
+    }
+    println!("  default limits, stop reasons: {:?}", t.stops);
+    println!("  default limits, iterations (iterations: runs): {:?}", t.iterations);
+    let mut rules: Vec<_> = t.rules.iter().collect();
+    rules.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shipped = wlab_passes::egraph::rules::RuleSet::shipped().rules.len();
+    println!(
+        "  rules that fired with the default set: {} of {shipped}; top 20: {:?}",
+        rules.len(),
+        &rules[..rules.len().min(20)]
+    );
+    for f in t.failures.iter().take(30) {
+        println!("FAIL {f}");
+    }
+    assert!(t.functions > 0, "the corpus is empty");
+    assert!(t.failures.is_empty(), "{} failures (first ones above)", t.failures.len());
+}

@@ -15,14 +15,17 @@ use wlab_ir::Function;
 pub enum Target {
     #[serde(rename = "x86_64")]
     X86_64,
+    #[serde(rename = "aarch64")]
+    Aarch64,
 }
 
 impl Target {
-    pub const NAMES: &'static [&'static str] = &["x86_64"];
+    pub const NAMES: &'static [&'static str] = &["x86_64", "aarch64"];
 
     pub fn from_name(s: &str) -> Option<Target> {
         match s {
             "x86_64" | "x64" | "x86-64" => Some(Target::X86_64),
+            "aarch64" | "arm64" => Some(Target::Aarch64),
             _ => None,
         }
     }
@@ -30,6 +33,7 @@ impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::X86_64 => "x86_64",
+            Target::Aarch64 => "aarch64",
         }
     }
 }
@@ -170,5 +174,6 @@ pub fn compile_function(f: &Function, opts: &CompileOptions) -> Result<CompiledF
                 allocated_text: opts.keep_text.then_some(emitted.allocated_text),
             })
         }
+        Target::Aarch64 => crate::aarch64::compile::compile(f, opts).map_err(err),
     }
 }

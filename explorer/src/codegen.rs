@@ -59,7 +59,10 @@ pub fn compile_report(
     co.keep_text = true;
     co.bounds = opts.bounds;
     let c = compile_function(func, &co).map_err(|e| CliError::Other(e.to_string()))?;
-    let disasm = disassemble(&c.code, opts.syntax);
+    let disasm = match opts.target {
+        Target::X86_64 => disassemble(&c.code, opts.syntax),
+        Target::Aarch64 => wlab_backends::aarch64::disasm::disassemble_lines(&c.code),
+    };
     let mut interleaved = Vec::new();
     if opts.interleave {
         let mut marks = c.srcmap.iter().peekable();

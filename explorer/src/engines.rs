@@ -52,6 +52,15 @@ pub fn make_engine(choice: &EngineChoice) -> Result<Box<dyn Engine>, CliError> {
             bounds: bounds_option(choice.bounds_checks.as_deref())?,
             threads: None,
         }),
+        #[cfg(feature = "unicorn")]
+        "aarch64" => Box::new(wlab_runtime::native_aarch64::Aarch64Engine {
+            alloc,
+            // Explicit unless asked: guard regions under Unicorn allow partial stores.
+            bounds: match choice.bounds_checks.as_deref() {
+                None => BoundsChecks::Explicit,
+                Some(s) => bounds_option(Some(s))?,
+            },
+        }),
         name => {
             if choice.regalloc.is_some() || choice.regs.is_some() || choice.bounds_checks.is_some() {
                 if name == "interp" {

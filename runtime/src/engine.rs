@@ -65,13 +65,21 @@ impl fmt::Display for EngineError {
 impl std::error::Error for EngineError {}
 
 /// Every engine name, in the order `wlab --help` lists them.
-pub const ENGINE_NAMES: &[&str] = &["interp", "x86_64"];
+pub const ENGINE_NAMES: &[&str] = &["interp", "x86_64", "aarch64"];
 
 /// The engine called `name`, or an error listing the valid names.
 pub fn engine_by_name(name: &str) -> Result<Box<dyn Engine>, EngineError> {
     match name {
         "interp" => Ok(Box::new(InterpEngine)),
         "x86_64" => Ok(Box::new(crate::native::NativeEngine::default())),
+        #[cfg(feature = "unicorn")]
+        "aarch64" => Ok(Box::new(crate::native_aarch64::Aarch64Engine::default())),
+        #[cfg(not(feature = "unicorn"))]
+        "aarch64" => Err(EngineError::Unsupported {
+            engine: "aarch64",
+            reason: "this build has no AArch64 emulator; rebuild with `--features unicorn` (needs libunicorn-dev)"
+                .into(),
+        }),
         _ => Err(EngineError::Unknown { name: name.to_string() }),
     }
 }

@@ -25,6 +25,8 @@ pub mod invoke;
 pub mod linear_memory;
 pub mod linker;
 pub mod native;
+#[cfg(feature = "unicorn")]
+pub mod native_aarch64;
 pub mod ops;
 pub mod raw;
 pub mod spectest;

@@ -284,6 +284,13 @@ fn invoke_rejects_unknown_exports_and_wrong_arguments() {
 fn unknown_engine_names_list_the_valid_ones() {
     assert_eq!(engine_by_name("interp").unwrap().name(), "interp");
     let err = engine_by_name("jit").err().unwrap();
-    assert_eq!(err.to_string(), "unknown engine `jit`; valid engines: interp, x86_64");
+    assert_eq!(err.to_string(), "unknown engine `jit`; valid engines: interp, x86_64, aarch64");
     assert_eq!(engine_by_name("x86_64").unwrap().name(), "x86_64");
+}
+
+#[cfg(not(feature = "unicorn"))]
+#[test]
+fn aarch64_without_the_emulator_says_how_to_get_it() {
+    let err = engine_by_name("aarch64").err().unwrap();
+    assert!(err.to_string().contains("--features unicorn"), "{err}");
 }

@@ -42,3 +42,19 @@ pub fn disassemble(code: &[u8]) -> String {
     }
     out
 }
+
+/// Disassembles `code` into the explorer's line records (offset, the word's bytes as hex in
+/// memory order, text), the same shape as the x86-64 disassembler's.
+pub fn disassemble_lines(code: &[u8]) -> Vec<crate::x64::disasm::DisasmLine> {
+    code.chunks(4)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let bytes: String = chunk.iter().map(|b| format!("{b:02x}")).collect();
+            let text = match <[u8; 4]>::try_from(chunk) {
+                Ok(w) => word_text(u32::from_le_bytes(w)),
+                Err(_) => format!(".byte {bytes}"),
+            };
+            crate::x64::disasm::DisasmLine { offset: 4 * k as u32, bytes, text }
+        })
+        .collect()
+}

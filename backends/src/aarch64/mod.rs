@@ -1,17 +1,32 @@
-//! The AArch64 target: register types, hand-written instruction encoders and a disassembler.
+//! The AArch64 target: register types, hand-written instruction encoders, lowering from IR
+//! through the shared VCode/regalloc2 machinery, emission, the entry trampoline, and a
+//! disassembler.
 //!
 //! ```text
-//! regs.rs    register, size, condition, shift and extend types
-//! enc/       one small pure function per instruction form, each returning the 32-bit word
-//! disasm.rs  code buffer -> text, one line per instruction (yaxpeax-arm)
-//! emulate.rs runs code in-process under Unicorn (feature `unicorn`)
+//! regs.rs       register, size, condition, shift and extend types (encoder operands)
+//! enc/          one small pure function per instruction form, each returning the 32-bit word
+//! compile.rs    lower -> allocate -> emit with stats (called by crate::compile)
+//! pregs.rs      registers as regalloc2 sees them: allocatable lists, scratch, vmctx (x28)
+//! inst.rs       VCode instructions (MachInst); print.rs their text
+//! lower.rs      IR -> VCode<Inst>
+//! emit.rs       allocated VCode -> words, each from an encoder, with the EncForms used
+//! trampoline.rs host -> wasm entry and the trap unwind routine
+//! disasm.rs     code buffer -> text, one line per instruction (yaxpeax-arm)
+//! emulate.rs    runs code in-process under Unicorn (feature `unicorn`)
 //! ```
 //!
-//! Every encoder is decoded back with yaxpeax-arm in `backends/tests/aarch64_encoders.rs`. This
-//! module never emits code on its own: lowering decides which forms to use.
+//! Every encoder is decoded back with yaxpeax-arm in `backends/tests/aarch64_encoders.rs`. The
+//! encoders never decide what to emit: lowering and emission do.
 
+pub mod compile;
 pub mod disasm;
+pub mod emit;
 #[cfg(feature = "unicorn")]
 pub mod emulate;
 pub mod enc;
+pub mod inst;
+pub mod lower;
+pub mod pregs;
+pub mod print;
 pub mod regs;
+pub mod trampoline;

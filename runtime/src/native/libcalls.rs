@@ -262,3 +262,15 @@ unsafe extern "sysv64" fn float_round(_vmctx: *mut u64, a: u64, b: u64, values: 
     }
     0
 }
+
+/// Runs libcall `l` from Rust, for engines that emulate compiled code and so cannot branch to
+/// [`address`] (the AArch64 engine): same arguments and result as a call from compiled code.
+///
+/// # Safety
+/// `vmctx` must be a vmctx whose `STORE` word points at a live `CallCtx`, and `values` a
+/// value area with as many slots as the libcall reads and writes.
+#[cfg_attr(not(feature = "unicorn"), allow(dead_code))]
+pub(crate) unsafe fn call(l: LibCall, vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
+    let f = std::mem::transmute::<usize, LibFn>(address(l) as usize);
+    f(vmctx, a, b, values)
+}

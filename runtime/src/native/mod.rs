@@ -17,7 +17,7 @@
 //! the checks cost). This file never interprets wasm.
 
 mod code_memory;
-mod libcalls;
+pub(crate) mod libcalls;
 mod signals;
 mod stack_limit;
 

@@ -1,0 +1,448 @@
+//! AArch64 machine instructions (VCode level): what lowering produces and emission encodes.
+//! Most are one machine instruction; a few are short fixed sequences whose semantics must stay
+//! together (wasm division with its traps, conversions with their range checks, bounds checks,
+//! calls with their status check). Sequences use only the scratch registers `x16`/`x17`/`v31`,
+//! which are never allocatable, so their register operands are plain uses and defs.
+//!
+//! Each instruction lists its register operands once, in `visit_operands`; this file never
+//! encodes anything (see `emit.rs`) and never chooses instructions (`lower.rs`).
+
+use crate::aarch64::enc::float::{FpBinOp, FpUnOp};
+use crate::aarch64::enc::loadstore::MemOp;
+use crate::aarch64::pregs;
+use crate::aarch64::regs::{Cond, FpSize, Size};
+use crate::abi::LibCall;
+use crate::machinst::{MachInst, OperandVisitor};
+use crate::reg::Reg;
+use regalloc2::PRegSet;
+use wlab_ir::TrapCode;
+
+/// A memory operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Amode {
+    /// `[base, #off]` (emission picks the scaled, unscaled or register-offset form).
+    RegOff { base: Reg, off: i64 },
+    /// `[base, index]` (64-bit index, no shift): a wasm memory access. With `guard` set it has
+    /// no bounds check and a fault there is the out-of-bounds trap (a `TrapSite` with `fault`).
+    RegReg { base: Reg, index: Reg, guard: bool },
+}
+
+impl Amode {
+    fn visit(&mut self, v: &mut dyn OperandVisitor) {
+        match self {
+            Amode::RegOff { base, .. } => v.reg_use(base),
+            Amode::RegReg { base, index, .. } => {
+                v.reg_use(base);
+                v.reg_use(index);
+            }
+        }
+    }
+}
+
+/// Three-register integer operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AluOp {
+    Add,
+    Sub,
+    And,
+    Orr,
+    Eor,
+    Lsl,
+    Lsr,
+    Asr,
+    Ror,
+}
+
+/// Operations with a bitmask immediate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogicOp {
+    And,
+    Orr,
+    Eor,
+}
+
+/// Immediate shifts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShiftKind {
+    Lsl,
+    Lsr,
+    Asr,
+    Ror,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BitOp {
+    Clz,
+    Ctz,
+    Popcnt,
+}
+
+/// Register-to-register sign extensions (`Uxtw` is `mov w, w`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtKind {
+    S8,
+    S16,
+    S32,
+}
+
+/// Second operand of a compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpRhs {
+    Reg(Reg),
+    /// `cmp a, #imm12{, lsl 12}`, or `cmn` when `neg`.
+    Imm {
+        imm12: u32,
+        lsl12: bool,
+        neg: bool,
+    },
+}
+
+/// What a call calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallTarget {
+    /// A function defined in this module, by module function index.
+    Func(u32),
+    /// A runtime service with its two immediates.
+    Lib(LibCall, u64, u64),
+}
+
+#[derive(Clone, Debug)]
+pub enum Inst {
+    /// `dst = a op b`.
+    Alu {
+        op: AluOp,
+        size: Size,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// `dst = a +/- imm12 (<< 12)`.
+    AluImm {
+        sub: bool,
+        size: Size,
+        dst: Reg,
+        a: Reg,
+        imm12: u32,
+        lsl12: bool,
+    },
+    /// `dst = a op imm` with `imm` a bitmask immediate of `size`.
+    Logic {
+        op: LogicOp,
+        size: Size,
+        dst: Reg,
+        a: Reg,
+        imm: u64,
+    },
+    ShiftImm {
+        op: ShiftKind,
+        size: Size,
+        dst: Reg,
+        src: Reg,
+        amount: u8,
+    },
+    /// Rotate left by a register amount (`neg x16, amount; rorv`).
+    RotlReg {
+        size: Size,
+        dst: Reg,
+        src: Reg,
+        amount: Reg,
+    },
+    /// `dst = acc +/- a * b` (`acc` absent: the zero register, i.e. `mul`/`mneg`).
+    Madd {
+        sub: bool,
+        size: Size,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+        acc: Option<Reg>,
+    },
+    BitCount {
+        op: BitOp,
+        size: Size,
+        dst: Reg,
+        src: Reg,
+    },
+    MovImm {
+        size: Size,
+        dst: Reg,
+        imm: u64,
+    },
+    /// Register copy (32-bit copies zero-extend).
+    Mov {
+        size: Size,
+        dst: Reg,
+        src: Reg,
+    },
+    /// Sign extension into `size`.
+    Ext {
+        kind: ExtKind,
+        size: Size,
+        dst: Reg,
+        src: Reg,
+    },
+    Load {
+        op: MemOp,
+        dst: Reg,
+        addr: Amode,
+    },
+    Store {
+        op: MemOp,
+        src: Reg,
+        addr: Amode,
+    },
+    FLoad {
+        size: FpSize,
+        dst: Reg,
+        addr: Amode,
+    },
+    FStore {
+        size: FpSize,
+        src: Reg,
+        addr: Amode,
+    },
+    /// Sets flags from `a - rhs` (or `a + imm` for `cmn`).
+    Cmp {
+        size: Size,
+        a: Reg,
+        rhs: CmpRhs,
+    },
+    /// `dst = cond ? 1 : 0`.
+    Cset {
+        cond: Cond,
+        dst: Reg,
+    },
+    /// `dst = cond ? t : f`.
+    Csel {
+        size: Size,
+        cond: Cond,
+        dst: Reg,
+        t: Reg,
+        f: Reg,
+    },
+    FCsel {
+        size: FpSize,
+        cond: Cond,
+        dst: Reg,
+        t: Reg,
+        f: Reg,
+    },
+    /// Loads vmctx word `word`.
+    LoadVmctx {
+        dst: Reg,
+        word: usize,
+    },
+    /// Traps with out-of-bounds unless `addr + end <= memory length`.
+    BoundsCheck {
+        addr: Reg,
+        end: u64,
+    },
+    /// Wasm division or remainder with its traps.
+    Div {
+        size: Size,
+        signed: bool,
+        rem: bool,
+        dst: Reg,
+        lhs: Reg,
+        rhs: Reg,
+    },
+    FpuRRR {
+        op: FpBinOp,
+        size: FpSize,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    FpuRR {
+        op: FpUnOp,
+        size: FpSize,
+        dst: Reg,
+        src: Reg,
+    },
+    /// Magnitude of `a`, sign of `b` (through x16/x17).
+    FCopysign {
+        size: FpSize,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// `fcvt` from `from` to the other precision.
+    FCvt {
+        from: FpSize,
+        dst: Reg,
+        src: Reg,
+    },
+    /// Sets flags from a float compare.
+    FCmp {
+        size: FpSize,
+        a: Reg,
+        b: Reg,
+    },
+    FMovToGp {
+        size: Size,
+        dst: Reg,
+        src: Reg,
+    },
+    FMovFromGp {
+        size: Size,
+        dst: Reg,
+        src: Reg,
+    },
+    /// A float constant by its bits.
+    FConst {
+        size: FpSize,
+        dst: Reg,
+        bits: u64,
+    },
+    IntToFp {
+        signed: bool,
+        from: Size,
+        to: FpSize,
+        dst: Reg,
+        src: Reg,
+    },
+    /// Truncating conversion; traps (or saturates, when `sat`) on NaN and out-of-range.
+    FpToInt {
+        signed: bool,
+        sat: bool,
+        from: FpSize,
+        to: Size,
+        dst: Reg,
+        src: Reg,
+    },
+    B {
+        target: u32,
+    },
+    BCond {
+        cond: Cond,
+        taken: u32,
+        not_taken: u32,
+    },
+    /// `cbz`/`cbnz` (`nz`) on `reg`.
+    Cbz {
+        nz: bool,
+        size: Size,
+        reg: Reg,
+        taken: u32,
+        not_taken: u32,
+    },
+    /// `tbz`/`tbnz` (`nz`) on bit `bit` of `reg`.
+    Tbz {
+        nz: bool,
+        bit: u8,
+        reg: Reg,
+        taken: u32,
+        not_taken: u32,
+    },
+    /// Jumps to `targets[index]`, or `default` when out of range (a table of `b`s).
+    JmpTable {
+        index: Reg,
+        targets: Vec<u32>,
+        default: u32,
+    },
+    Ret,
+    /// Calls with the value area at the stack pointer (see `abi`).
+    Call {
+        target: CallTarget,
+    },
+    Trap {
+        code: TrapCode,
+    },
+}
+
+impl MachInst for Inst {
+    fn visit_operands(&mut self, v: &mut dyn OperandVisitor) {
+        use Inst::*;
+        match self {
+            Alu { dst, a, b, .. } | FpuRRR { dst, a, b, .. } | FCopysign { dst, a, b, .. } => {
+                v.reg_use(a);
+                v.reg_use(b);
+                v.reg_def(dst);
+            }
+            RotlReg { dst, src, amount, .. } => {
+                v.reg_use(src);
+                v.reg_use(amount);
+                v.reg_def(dst);
+            }
+            AluImm { dst, a, .. } | Logic { dst, a, .. } => {
+                v.reg_use(a);
+                v.reg_def(dst);
+            }
+            Madd { dst, a, b, acc, .. } => {
+                v.reg_use(a);
+                v.reg_use(b);
+                if let Some(c) = acc {
+                    v.reg_use(c);
+                }
+                v.reg_def(dst);
+            }
+            ShiftImm { dst, src, .. }
+            | BitCount { dst, src, .. }
+            | Mov { dst, src, .. }
+            | Ext { dst, src, .. }
+            | FpuRR { dst, src, .. }
+            | FCvt { dst, src, .. }
+            | FMovToGp { dst, src, .. }
+            | FMovFromGp { dst, src, .. }
+            | IntToFp { dst, src, .. }
+            | FpToInt { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_def(dst);
+            }
+            MovImm { dst, .. } | Cset { dst, .. } | LoadVmctx { dst, .. } | FConst { dst, .. } => v.reg_def(dst),
+            Load { dst, addr, .. } | FLoad { dst, addr, .. } => {
+                addr.visit(v);
+                v.reg_def(dst);
+            }
+            Store { src, addr, .. } | FStore { src, addr, .. } => {
+                v.reg_use(src);
+                addr.visit(v);
+            }
+            Cmp { a, rhs, .. } => {
+                v.reg_use(a);
+                if let CmpRhs::Reg(r) = rhs {
+                    v.reg_use(r);
+                }
+            }
+            FCmp { a, b, .. } => {
+                v.reg_use(a);
+                v.reg_use(b);
+            }
+            Csel { dst, t, f, .. } | FCsel { dst, t, f, .. } => {
+                v.reg_use(t);
+                v.reg_use(f);
+                v.reg_def(dst);
+            }
+            BoundsCheck { addr, .. } => v.reg_use(addr),
+            Div { dst, lhs, rhs, .. } => {
+                v.reg_use(lhs);
+                v.reg_use(rhs);
+                v.reg_def(dst);
+            }
+            Cbz { reg, .. } | Tbz { reg, .. } => v.reg_use(reg),
+            JmpTable { index, .. } => v.reg_use(index),
+            B { .. } | BCond { .. } | Ret | Call { .. } | Trap { .. } => {}
+        }
+    }
+
+    fn clobbers(&self) -> PRegSet {
+        match self {
+            Inst::Call { .. } => pregs::all_allocatable(),
+            _ => PRegSet::empty(),
+        }
+    }
+
+    fn is_branch(&self) -> bool {
+        matches!(
+            self,
+            Inst::B { .. } | Inst::BCond { .. } | Inst::Cbz { .. } | Inst::Tbz { .. } | Inst::JmpTable { .. }
+        )
+    }
+
+    fn is_ret(&self) -> bool {
+        matches!(self, Inst::Ret | Inst::Trap { .. })
+    }
+
+    fn pretty(&self) -> String {
+        crate::aarch64::print::print_inst(self)
+    }
+}

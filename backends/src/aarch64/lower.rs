@@ -1,0 +1,997 @@
+//! Instruction selection: IR function → AArch64 VCode.
+//!
+//! One IR value is one virtual register (number = value index), except constants, which are
+//! rematerialised at each use (as immediates where the instruction takes one). What this
+//! lowering uses of the machine: three-register forms (no copies for two-address operands),
+//! add/sub 12-bit immediates (shifted or not, `cmn` for negative compares), bitmask immediates
+//! for and/orr/eor, `madd`/`msub` for a multiply whose only use is an add or subtract,
+//! compares fused into the branch or select that is their only use (`cbz`/`cbnz` against zero,
+//! `tbz`/`tbnz` for a single-bit test, `b.cond`, `csel`/`fcsel`), base + index register
+//! addressing for wasm memory, and the machine's own `fmin`/`fmax`/`frint*`, which already
+//! have wasm's semantics. Critical edges are split here (regalloc2 needs it).
+//!
+//! The ABI is the one in `abi.rs`, shared with x86-64: parameters and results in the value
+//! area at `[x29 + 16]`, outgoing arguments at `[sp]`. This file never encodes bytes and never
+//! assumes a register assignment: the physical registers it names are `sp` and `x29`.
+
+use crate::aarch64::enc::arith::split_imm12;
+use crate::aarch64::enc::float::{FpBinOp, FpUnOp};
+use crate::aarch64::enc::loadstore::MemOp;
+use crate::aarch64::enc::logical::LogicalImm;
+use crate::aarch64::inst::*;
+use crate::aarch64::pregs;
+use crate::aarch64::regs::{Cond, FpSize, Size};
+use crate::abi::{vmctx, LibCall};
+use crate::compile::BoundsChecks;
+use crate::reg::Reg;
+use crate::vcode::{VCode, VCodeBuilder};
+use regalloc2::{RegClass, VReg};
+use std::collections::BTreeMap;
+use std::fmt;
+use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, IntCC, Opcode, Type, Value, ValueDef};
+
+/// Why a function cannot be lowered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LowerError(pub String);
+
+impl fmt::Display for LowerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Lowered function: VCode plus what the frame needs.
+pub struct Lowered {
+    pub vcode: VCode<Inst>,
+    /// Slots of the outgoing value area at the bottom of the frame.
+    pub outgoing_slots: u32,
+}
+
+fn class_of(ty: Type) -> RegClass {
+    match ty {
+        Type::F32 | Type::F64 => RegClass::Float,
+        Type::I32 | Type::I64 | Type::FuncRef | Type::ExternRef => RegClass::Int,
+    }
+}
+
+fn size_of(ty: Type) -> Size {
+    match ty {
+        Type::I32 => Size::W,
+        _ => Size::X,
+    }
+}
+
+fn fsize_of(ty: Type) -> FpSize {
+    match ty {
+        Type::F32 => FpSize::S,
+        _ => FpSize::D,
+    }
+}
+
+pub fn cond_of_intcc(cc: IntCC) -> Cond {
+    match cc {
+        IntCC::Eq => Cond::Eq,
+        IntCC::Ne => Cond::Ne,
+        IntCC::Slt => Cond::Lt,
+        IntCC::Sle => Cond::Le,
+        IntCC::Sgt => Cond::Gt,
+        IntCC::Sge => Cond::Ge,
+        IntCC::Ult => Cond::Lo,
+        IntCC::Ule => Cond::Ls,
+        IntCC::Ugt => Cond::Hi,
+        IntCC::Uge => Cond::Hs,
+    }
+}
+
+/// The condition after `fcmp a, b` that is true exactly when `a cc b` (unordered sets C and V,
+/// which makes every one of these false except `ne`, as wasm wants).
+pub fn cond_of_floatcc(cc: FloatCC) -> Cond {
+    match cc {
+        FloatCC::Eq => Cond::Eq,
+        FloatCC::Ne => Cond::Ne,
+        FloatCC::Lt => Cond::Mi,
+        FloatCC::Le => Cond::Ls,
+        FloatCC::Gt => Cond::Gt,
+        FloatCC::Ge => Cond::Ge,
+    }
+}
+
+/// How a condition value was lowered to flags or a register test.
+enum CondKind {
+    Flags(Cond),
+    /// Nonzero (`nz`) or zero test of a register.
+    Zero {
+        nz: bool,
+        size: Size,
+        reg: Reg,
+    },
+    /// Bit `bit` set (`nz`) or clear.
+    Bit {
+        nz: bool,
+        bit: u8,
+        reg: Reg,
+    },
+}
+
+struct Ctx<'f> {
+    f: &'f Function,
+    b: VCodeBuilder<Inst>,
+    num_imported_funcs: u32,
+    bounds: BoundsChecks,
+    uses: Vec<u32>,
+    /// IR instructions lowered together with their only user.
+    fused: Vec<bool>,
+    outgoing: u32,
+    vblock: BTreeMap<Block, u32>,
+    next_vblock: u32,
+    /// The IR block being lowered.
+    cur_block: Block,
+}
+
+/// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls to
+/// imports (which go through the runtime); `bounds` says how memory accesses stay in bounds.
+pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Result<Lowered, LowerError> {
+    let Some(entry) = f.entry() else { return Err(LowerError(format!("function {} has no blocks", f.name))) };
+    let mut reachable = vec![false; f.blocks.len()];
+    let mut stack = vec![entry];
+    reachable[entry.index()] = true;
+    while let Some(b) = stack.pop() {
+        for s in f.successors(b) {
+            if !reachable[s.index()] {
+                reachable[s.index()] = true;
+                stack.push(s);
+            }
+        }
+    }
+    let order: Vec<Block> = f.layout.iter().copied().filter(|b| reachable[b.index()]).collect();
+    let mut in_edges = vec![0u32; f.blocks.len()];
+    in_edges[entry.index()] += 1;
+    for &b in &order {
+        if let Some(t) = f.terminator(b) {
+            for d in &f.inst(t).dests {
+                in_edges[d.block.index()] += 1;
+            }
+        }
+    }
+    // Block numbering: 0 is the entry that loads parameters; each IR block is followed by the
+    // edge blocks its terminator needs.
+    let mut vblock = BTreeMap::new();
+    let mut next = 1u32;
+    let mut edge_blocks: BTreeMap<(Block, usize), u32> = BTreeMap::new();
+    for &b in &order {
+        vblock.insert(b, next);
+        next += 1;
+        if let Some(t) = f.terminator(b) {
+            let d = f.inst(t);
+            if d.dests.len() > 1 || d.opcode == Opcode::BrTable {
+                for (k, d) in d.dests.iter().enumerate() {
+                    if in_edges[d.block.index()] > 1 {
+                        edge_blocks.insert((b, k), next);
+                        next += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut uses = vec![0u32; f.values.len()];
+    for &b in &order {
+        for &i in f.block_insts(b) {
+            for v in f.inst_uses(i) {
+                uses[v.index()] += 1;
+            }
+        }
+    }
+    let mut b = VCodeBuilder::new(next as usize);
+    b.reserve_vregs(f.values.len());
+    let mut cx = Ctx {
+        f,
+        b,
+        num_imported_funcs,
+        bounds,
+        uses,
+        fused: vec![false; f.insts.len()],
+        outgoing: 0,
+        vblock,
+        next_vblock: next,
+        cur_block: entry,
+    };
+    cx.b.start_block(0, Vec::new());
+    let mut args = Vec::new();
+    for (i, ty) in f.signature.params.iter().enumerate() {
+        let t = cx.b.vreg(class_of(*ty));
+        cx.load_slot(t, *ty, Amode::RegOff { base: pregs::fp(), off: 16 + 8 * i as i64 });
+        args.push(t.to_vreg().unwrap());
+    }
+    let entry_v = cx.vblock[&entry];
+    cx.b.push(Inst::B { target: entry_v });
+    cx.b.end_block(0, vec![(entry_v as usize, args)]);
+    for &blk in &order {
+        cx.lower_block(blk, &edge_blocks)?;
+    }
+    debug_assert_eq!(cx.next_vblock, next);
+    let outgoing = cx.outgoing;
+    Ok(Lowered { vcode: cx.b.finish(), outgoing_slots: outgoing })
+}
+
+impl Ctx<'_> {
+    fn vreg(&self, v: Value) -> Reg {
+        Reg::virt(VReg::new(v.index(), class_of(self.f.value_type(v))))
+    }
+
+    fn def_inst(&self, v: Value) -> Option<IrInst> {
+        match self.f.value_def(v) {
+            ValueDef::Result(i, _) => Some(i),
+            ValueDef::Param(..) => None,
+        }
+    }
+
+    /// The constant `v` holds, if it is an `iconst`.
+    fn iconst(&self, v: Value) -> Option<i64> {
+        let i = self.def_inst(v)?;
+        let d = self.f.inst(i);
+        match (d.opcode, d.imm) {
+            (Opcode::Iconst, Imm::I64(x)) => Some(x),
+            _ => None,
+        }
+    }
+
+    /// `v`'s constant as the value an operation of `size` sees (sign-extended for W).
+    fn iconst_sized(&self, v: Value, size: Size) -> Option<i64> {
+        let x = self.iconst(v)?;
+        Some(match size {
+            Size::W => x as i32 as i64,
+            Size::X => x,
+        })
+    }
+
+    /// A register holding `v` (constants are materialised here, at the use).
+    fn get(&mut self, v: Value) -> Reg {
+        if let Some(i) = self.def_inst(v) {
+            let d = self.f.inst(i);
+            match (d.opcode, d.imm) {
+                (Opcode::Iconst, Imm::I64(x)) => {
+                    let size = size_of(self.f.value_type(v));
+                    let dst = self.b.vreg(RegClass::Int);
+                    let imm = if size == Size::W { x as u32 as u64 } else { x as u64 };
+                    self.b.push(Inst::MovImm { size, dst, imm });
+                    return dst;
+                }
+                (Opcode::Fconst, Imm::F32(bits)) => {
+                    let dst = self.b.vreg(RegClass::Float);
+                    self.b.push(Inst::FConst { size: FpSize::S, dst, bits: bits as u64 });
+                    return dst;
+                }
+                (Opcode::Fconst, Imm::F64(bits)) => {
+                    let dst = self.b.vreg(RegClass::Float);
+                    self.b.push(Inst::FConst { size: FpSize::D, dst, bits });
+                    return dst;
+                }
+                _ => {}
+            }
+        }
+        self.vreg(v)
+    }
+
+    fn load_slot(&mut self, dst: Reg, ty: Type, addr: Amode) {
+        match ty {
+            Type::F32 | Type::F64 => self.b.push(Inst::FLoad { size: fsize_of(ty), dst, addr }),
+            Type::I32 => self.b.push(Inst::Load { op: MemOp::LdrW, dst, addr }),
+            Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Load { op: MemOp::LdrX, dst, addr }),
+        }
+    }
+
+    fn store_slot(&mut self, src: Reg, ty: Type, addr: Amode) {
+        match ty {
+            Type::F32 | Type::F64 => self.b.push(Inst::FStore { size: fsize_of(ty), src, addr }),
+            Type::I32 => self.b.push(Inst::Store { op: MemOp::StrW, src, addr }),
+            Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Store { op: MemOp::StrX, src, addr }),
+        }
+    }
+
+    fn out_slot(i: usize) -> Amode {
+        Amode::RegOff { base: pregs::sp(), off: 8 * i as i64 }
+    }
+
+    /// Stores `inputs` into the outgoing area, calls, and loads `results` back.
+    fn call(&mut self, target: CallTarget, inputs: &[(Value, Type)], results: &[(Value, Type)]) {
+        for (i, (v, ty)) in inputs.iter().enumerate() {
+            let r = self.get(*v);
+            self.store_slot(r, *ty, Self::out_slot(i));
+        }
+        self.outgoing = self.outgoing.max(inputs.len() as u32).max(results.len() as u32);
+        self.b.push(Inst::Call { target });
+        for (i, (v, ty)) in results.iter().enumerate() {
+            let dst = self.vreg(*v);
+            self.load_slot(dst, *ty, Self::out_slot(i));
+        }
+    }
+
+    fn libcall(&mut self, lib: LibCall, a: u64, b: u64, inputs: &[Value], results: &[Value]) {
+        let ins: Vec<(Value, Type)> = inputs.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+        let outs: Vec<(Value, Type)> = results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+        self.call(CallTarget::Lib(lib, a, b), &ins, &outs);
+    }
+
+    /// The instruction defining `v` if it can be lowered as part of its only user in `block`.
+    fn fusable(&self, v: Value, block: Block, ops: &[Opcode]) -> Option<IrInst> {
+        let i = self.def_inst(v)?;
+        let d = self.f.inst(i);
+        if !ops.contains(&d.opcode) || self.uses[v.index()] != 1 {
+            return None;
+        }
+        self.f.block_insts(block).contains(&i).then_some(i)
+    }
+
+    /// A single-bit mask `band x, 1 << k` (k < 32) fused into a branch: `(x, k)`.
+    fn single_bit(&self, i: IrInst) -> Option<(Value, u8)> {
+        let d = self.f.inst(i);
+        let k = self.iconst(d.args[1])?;
+        (d.opcode == Opcode::Band && k > 0 && (k as u64).is_power_of_two() && k < 1 << 32)
+            .then(|| (d.args[0], k.trailing_zeros() as u8))
+    }
+
+    /// `cmp a, b` with `b` as an immediate when it fits (`cmn` for negative ones).
+    fn cmp(&mut self, size: Size, a: Value, b: Value) {
+        let lhs = self.get(a);
+        let rhs = match self.iconst_sized(b, size) {
+            Some(k) if k >= 0 && split_imm12(k as u64).is_some() => {
+                let (imm12, lsl12) = split_imm12(k as u64).unwrap();
+                CmpRhs::Imm { imm12, lsl12, neg: false }
+            }
+            Some(k) if k < 0 && k.checked_neg().and_then(|n| split_imm12(n as u64)).is_some() => {
+                let (imm12, lsl12) = split_imm12(k.checked_neg().unwrap() as u64).unwrap();
+                CmpRhs::Imm { imm12, lsl12, neg: true }
+            }
+            _ => CmpRhs::Reg(self.get(b)),
+        };
+        self.b.push(Inst::Cmp { size, a: lhs, rhs });
+    }
+
+    /// Lowers the condition `cond != 0` for a branch or select in `block`, fusing its compare
+    /// when it is the only use. `for_branch` allows the register-test forms.
+    fn condition(&mut self, cond: Value, block: Block, for_branch: bool) -> CondKind {
+        let _ = block;
+        if let Some(i) = self.def_inst(cond).filter(|i| self.fused[i.index()]) {
+            let d = self.f.inst(i).clone();
+            let size = size_of(self.f.value_type(d.args[0]));
+            match (d.opcode, d.imm) {
+                (Opcode::Icmp, Imm::IntCC(cc)) => {
+                    let zero = self.iconst(d.args[1]) == Some(0);
+                    if for_branch && zero && matches!(cc, IntCC::Eq | IntCC::Ne) {
+                        let reg = self.get(d.args[0]);
+                        return CondKind::Zero { nz: cc == IntCC::Ne, size, reg };
+                    }
+                    self.cmp(size, d.args[0], d.args[1]);
+                    return CondKind::Flags(cond_of_intcc(cc));
+                }
+                (Opcode::Eqz, _) => {
+                    if for_branch {
+                        let reg = self.get(d.args[0]);
+                        return CondKind::Zero { nz: false, size, reg };
+                    }
+                    let reg = self.get(d.args[0]);
+                    self.b.push(Inst::Cmp { size, a: reg, rhs: CmpRhs::Imm { imm12: 0, lsl12: false, neg: false } });
+                    return CondKind::Flags(Cond::Eq);
+                }
+                (Opcode::Fcmp, Imm::FloatCC(cc)) => {
+                    let size = fsize_of(self.f.value_type(d.args[0]));
+                    let a = self.get(d.args[0]);
+                    let b = self.get(d.args[1]);
+                    self.b.push(Inst::FCmp { size, a, b });
+                    return CondKind::Flags(cond_of_floatcc(cc));
+                }
+                (Opcode::Band, _) if for_branch => {
+                    if let Some((x, bit)) = self.single_bit(i) {
+                        let reg = self.get(x);
+                        return CondKind::Bit { nz: true, bit, reg };
+                    }
+                }
+                _ => {}
+            }
+            unreachable!("mark_fused and condition disagree");
+        }
+        let reg = self.get(cond);
+        if for_branch {
+            return CondKind::Zero { nz: true, size: Size::W, reg };
+        }
+        self.b.push(Inst::Cmp { size: Size::W, a: reg, rhs: CmpRhs::Imm { imm12: 0, lsl12: false, neg: false } });
+        CondKind::Flags(Cond::Ne)
+    }
+
+    /// Marks the instructions of `insts` that their only user lowers.
+    fn mark_fused(&mut self, blk: Block, insts: &[IrInst]) {
+        let cond_ops = [Opcode::Icmp, Opcode::Eqz, Opcode::Fcmp, Opcode::Band];
+        for &i in insts {
+            let d = self.f.inst(i);
+            let fuse: Option<IrInst> = if d.opcode == Opcode::Brif {
+                self.fusable(d.args[0], blk, &cond_ops).filter(|c| {
+                    let cd = self.f.inst(*c);
+                    cd.opcode != Opcode::Band || self.single_bit(*c).is_some()
+                })
+            } else if d.opcode == Opcode::Select {
+                self.fusable(d.args[0], blk, &cond_ops[..3])
+            } else if d.opcode == Opcode::Iadd {
+                self.fusable(d.args[1], blk, &[Opcode::Imul]).or_else(|| self.fusable(d.args[0], blk, &[Opcode::Imul]))
+            } else if d.opcode == Opcode::Isub {
+                self.fusable(d.args[1], blk, &[Opcode::Imul])
+            } else {
+                None
+            };
+            if let Some(c) = fuse {
+                // The fused instruction must come before its user (it always does in SSA
+                // within a block) and must not be fused twice.
+                self.fused[c.index()] = true;
+            }
+        }
+    }
+
+    fn lower_block(&mut self, blk: Block, edge_blocks: &BTreeMap<(Block, usize), u32>) -> Result<(), LowerError> {
+        let id = self.vblock[&blk];
+        let params = self.f.block_params(blk).iter().map(|p| self.vreg(*p).to_vreg().unwrap()).collect();
+        self.b.start_block(id as usize, params);
+        let insts = self.f.block_insts(blk).to_vec();
+        self.cur_block = blk;
+        self.mark_fused(blk, &insts);
+        for &i in &insts {
+            let d = self.f.inst(i);
+            self.b.set_source(Some(i.index() as u32), d.srcloc);
+            if self.fused[i.index()] {
+                continue;
+            }
+            if d.opcode.is_terminator() {
+                self.lower_terminator(blk, id, i, edge_blocks)?;
+            } else {
+                self.lower_inst(i)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Target of edge `k` of `blk`'s terminator: the edge block if split, with the arguments it
+    /// passes directly (none when split).
+    fn edge(&mut self, blk: Block, k: usize, edge_blocks: &BTreeMap<(Block, usize), u32>) -> (u32, Vec<VReg>) {
+        if let Some(&e) = edge_blocks.get(&(blk, k)) {
+            return (e, Vec::new());
+        }
+        let t = self.f.terminator(blk).unwrap();
+        let bc = self.f.inst(t).dests[k].clone();
+        let args = bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect();
+        (self.vblock[&bc.block], args)
+    }
+
+    fn lower_terminator(
+        &mut self,
+        blk: Block,
+        id: u32,
+        i: IrInst,
+        edge_blocks: &BTreeMap<(Block, usize), u32>,
+    ) -> Result<(), LowerError> {
+        let d = self.f.inst(i).clone();
+        match d.opcode {
+            Opcode::Jump => {
+                let (t, args) = self.edge(blk, 0, edge_blocks);
+                self.b.push(Inst::B { target: t });
+                self.b.end_block(id as usize, vec![(t as usize, args)]);
+            }
+            Opcode::Brif => {
+                let kind = self.condition(d.args[0], blk, true);
+                let (t0, a0) = self.edge(blk, 0, edge_blocks);
+                let (t1, a1) = self.edge(blk, 1, edge_blocks);
+                let inst = match kind {
+                    CondKind::Flags(cond) => Inst::BCond { cond, taken: t0, not_taken: t1 },
+                    CondKind::Zero { nz, size, reg } => Inst::Cbz { nz, size, reg, taken: t0, not_taken: t1 },
+                    CondKind::Bit { nz, bit, reg } => Inst::Tbz { nz, bit, reg, taken: t0, not_taken: t1 },
+                };
+                self.b.push(inst);
+                self.b.end_block(id as usize, vec![(t0 as usize, a0), (t1 as usize, a1)]);
+            }
+            Opcode::BrTable => {
+                let index = self.get(d.args[0]);
+                let mut succs = Vec::new();
+                for k in 0..d.dests.len() {
+                    let (t, a) = self.edge(blk, k, edge_blocks);
+                    succs.push((t as usize, a));
+                }
+                let default = succs[0].0 as u32;
+                let targets = succs[1..].iter().map(|s| s.0 as u32).collect();
+                self.b.push(Inst::JmpTable { index, targets, default });
+                self.b.end_block(id as usize, succs);
+            }
+            Opcode::Return => {
+                for (k, a) in d.args.iter().enumerate() {
+                    let r = self.get(*a);
+                    let ty = self.f.value_type(*a);
+                    self.store_slot(r, ty, Amode::RegOff { base: pregs::fp(), off: 16 + 8 * k as i64 });
+                }
+                self.b.push(Inst::Ret);
+                self.b.end_block(id as usize, Vec::new());
+            }
+            Opcode::Trap => {
+                let Imm::Trap(code) = d.imm else { return Err(self.malformed(i)) };
+                self.b.push(Inst::Trap { code });
+                self.b.end_block(id as usize, Vec::new());
+            }
+            _ => return Err(self.malformed(i)),
+        }
+        for k in 0..d.dests.len() {
+            if let Some(&e) = edge_blocks.get(&(blk, k)) {
+                self.b.start_block(e as usize, Vec::new());
+                let bc = d.dests[k].clone();
+                let args = bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect();
+                let t = self.vblock[&bc.block];
+                self.b.push(Inst::B { target: t });
+                self.b.end_block(e as usize, vec![(t as usize, args)]);
+            }
+        }
+        Ok(())
+    }
+
+    fn malformed(&self, i: IrInst) -> LowerError {
+        LowerError(format!("{}: malformed instruction {} ({})", self.f.name, i, self.f.inst(i).opcode))
+    }
+
+    /// `base + k` into a new register (immediate when it fits).
+    fn add_const(&mut self, base: Reg, k: u64) -> Reg {
+        let dst = self.b.vreg(RegClass::Int);
+        match split_imm12(k) {
+            Some((imm12, lsl12)) => self.b.push(Inst::AluImm { sub: false, size: Size::X, dst, a: base, imm12, lsl12 }),
+            None => {
+                let o = self.b.vreg(RegClass::Int);
+                self.b.push(Inst::MovImm { size: Size::X, dst: o, imm: k });
+                self.b.push(Inst::Alu { op: AluOp::Add, size: Size::X, dst, a: base, b: o });
+            }
+        }
+        dst
+    }
+
+    /// Forms the address of a wasm memory access, `[membase (+ offset), addr]`, after an
+    /// explicit bounds check or (guard regions) with the access itself as the check.
+    fn mem_addr(&mut self, addr: Value, offset: u64, bytes: u64) -> Amode {
+        let a = self.get(addr);
+        let guard = self.bounds == BoundsChecks::Guard;
+        if !guard {
+            self.b.push(Inst::BoundsCheck { addr: a, end: offset + bytes });
+        }
+        let base = self.b.vreg(RegClass::Int);
+        self.b.push(Inst::LoadVmctx { dst: base, word: vmctx::MEM_BASE });
+        let base = if offset == 0 { base } else { self.add_const(base, offset) };
+        Amode::RegReg { base, index: a, guard }
+    }
+
+    /// `dst = a +/- b` with an immediate or a fused multiply when possible.
+    fn add_sub(&mut self, i: IrInst, sub: bool) {
+        let d = self.f.inst(i).clone();
+        let size = size_of(d.ty.unwrap());
+        let dst = self.vreg(d.results[0]);
+        // Fused multiply: acc +/- x * y.
+        let mul_of = |cx: &Self, v: Value| -> Option<(Value, Value)> {
+            let mi = cx.def_inst(v)?;
+            cx.fused[mi.index()].then(|| (cx.f.inst(mi).args[0], cx.f.inst(mi).args[1]))
+        };
+        let fused = match (mul_of(self, d.args[1]), sub) {
+            (Some(m), _) => Some((m, d.args[0])),
+            (None, false) => mul_of(self, d.args[0]).map(|m| (m, d.args[1])),
+            (None, true) => None,
+        };
+        if let Some(((x, y), acc)) = fused {
+            let (a, b, c) = (self.get(x), self.get(y), self.get(acc));
+            self.b.push(Inst::Madd { sub, size, dst, a, b, acc: Some(c) });
+            return;
+        }
+        if let Some(k) = self.iconst_sized(d.args[1], size) {
+            let (neg, mag) = if k < 0 { (true, k.unsigned_abs()) } else { (false, k as u64) };
+            if let Some((imm12, lsl12)) = split_imm12(mag) {
+                let a = self.get(d.args[0]);
+                self.b.push(Inst::AluImm { sub: sub != neg, size, dst, a, imm12, lsl12 });
+                return;
+            }
+        }
+        let a = self.get(d.args[0]);
+        let b = self.get(d.args[1]);
+        self.b.push(Inst::Alu { op: if sub { AluOp::Sub } else { AluOp::Add }, size, dst, a, b });
+    }
+
+    fn lower_inst(&mut self, i: IrInst) -> Result<(), LowerError> {
+        let d = self.f.inst(i).clone();
+        let res = d.results.first().copied();
+        let out = |cx: &Self| cx.vreg(res.expect("instruction with a result"));
+        let ty = d.ty;
+        let arg_ty = d.args.first().map(|a| self.f.value_type(*a));
+        match d.opcode {
+            // Constants are materialised where used.
+            Opcode::Iconst | Opcode::Fconst => {}
+            Opcode::RefNull => {
+                let dst = out(self);
+                self.b.push(Inst::MovImm { size: Size::X, dst, imm: 0 });
+            }
+            Opcode::RefFunc => {
+                let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::RefFunc, fi as u64, 0, &[], &[res.unwrap()]);
+            }
+            Opcode::RefIsNull => {
+                let x = self.get(d.args[0]);
+                self.b.push(Inst::Cmp { size: Size::X, a: x, rhs: CmpRhs::Imm { imm12: 0, lsl12: false, neg: false } });
+                let dst = out(self);
+                self.b.push(Inst::Cset { cond: Cond::Eq, dst });
+            }
+            Opcode::Copy => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                match class_of(self.f.value_type(d.args[0])) {
+                    RegClass::Float => self.b.push(Inst::FpuRR { op: FpUnOp::Fmov, size: FpSize::D, dst, src }),
+                    _ => self.b.push(Inst::Mov { size: Size::X, dst, src }),
+                }
+            }
+            Opcode::Select => {
+                let vty = self.f.value_type(d.args[1]);
+                let t = self.get(d.args[1]);
+                let f = self.get(d.args[2]);
+                let blk = self.cur_block;
+                let CondKind::Flags(cond) = self.condition(d.args[0], blk, false) else { unreachable!() };
+                let dst = out(self);
+                match class_of(vty) {
+                    RegClass::Float => self.b.push(Inst::FCsel { size: fsize_of(vty), cond, dst, t, f }),
+                    _ => self.b.push(Inst::Csel { size: size_of(vty), cond, dst, t, f }),
+                }
+            }
+            Opcode::Iadd => self.add_sub(i, false),
+            Opcode::Isub => self.add_sub(i, true),
+            Opcode::Imul => {
+                let size = size_of(ty.unwrap());
+                let a = self.get(d.args[0]);
+                let b = self.get(d.args[1]);
+                let dst = out(self);
+                self.b.push(Inst::Madd { sub: false, size, dst, a, b, acc: None });
+            }
+            Opcode::Band | Opcode::Bor | Opcode::Bxor => {
+                let size = size_of(ty.unwrap());
+                let (op, lop) = match d.opcode {
+                    Opcode::Band => (AluOp::And, LogicOp::And),
+                    Opcode::Bor => (AluOp::Orr, LogicOp::Orr),
+                    _ => (AluOp::Eor, LogicOp::Eor),
+                };
+                let a = self.get(d.args[0]);
+                let dst = out(self);
+                let imm = self.iconst(d.args[1]).map(|k| if size == Size::W { k as u32 as u64 } else { k as u64 });
+                match imm.filter(|k| LogicalImm::new(*k, size).is_some()) {
+                    Some(imm) => self.b.push(Inst::Logic { op: lop, size, dst, a, imm }),
+                    None => {
+                        let b = self.get(d.args[1]);
+                        self.b.push(Inst::Alu { op, size, dst, a, b });
+                    }
+                }
+            }
+            Opcode::Sdiv | Opcode::Udiv | Opcode::Srem | Opcode::Urem => {
+                let size = size_of(ty.unwrap());
+                let lhs = self.get(d.args[0]);
+                let rhs = self.get(d.args[1]);
+                let signed = matches!(d.opcode, Opcode::Sdiv | Opcode::Srem);
+                let rem = matches!(d.opcode, Opcode::Srem | Opcode::Urem);
+                let dst = out(self);
+                self.b.push(Inst::Div { size, signed, rem, dst, lhs, rhs });
+            }
+            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr => {
+                let size = size_of(ty.unwrap());
+                let bits = size.bits() as u64;
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                match self.iconst(d.args[1]) {
+                    Some(k) => {
+                        let k = k as u64 % bits;
+                        let (op, amount) = match d.opcode {
+                            Opcode::Ishl => (ShiftKind::Lsl, k),
+                            Opcode::Ushr => (ShiftKind::Lsr, k),
+                            Opcode::Sshr => (ShiftKind::Asr, k),
+                            Opcode::Rotl => (ShiftKind::Ror, (bits - k) % bits),
+                            _ => (ShiftKind::Ror, k),
+                        };
+                        if amount == 0 {
+                            self.b.push(Inst::Mov { size, dst, src });
+                        } else {
+                            self.b.push(Inst::ShiftImm { op, size, dst, src, amount: amount as u8 });
+                        }
+                    }
+                    None => {
+                        let amount = self.get(d.args[1]);
+                        let op = match d.opcode {
+                            Opcode::Ishl => AluOp::Lsl,
+                            Opcode::Ushr => AluOp::Lsr,
+                            Opcode::Sshr => AluOp::Asr,
+                            Opcode::Rotr => AluOp::Ror,
+                            _ => {
+                                self.b.push(Inst::RotlReg { size, dst, src, amount });
+                                return Ok(());
+                            }
+                        };
+                        self.b.push(Inst::Alu { op, size, dst, a: src, b: amount });
+                    }
+                }
+            }
+            Opcode::Clz | Opcode::Ctz | Opcode::Popcnt => {
+                let size = size_of(ty.unwrap());
+                let op = match d.opcode {
+                    Opcode::Clz => BitOp::Clz,
+                    Opcode::Ctz => BitOp::Ctz,
+                    _ => BitOp::Popcnt,
+                };
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::BitCount { op, size, dst, src });
+            }
+            Opcode::Eqz => {
+                let size = size_of(arg_ty.unwrap());
+                let x = self.get(d.args[0]);
+                self.b.push(Inst::Cmp { size, a: x, rhs: CmpRhs::Imm { imm12: 0, lsl12: false, neg: false } });
+                let dst = out(self);
+                self.b.push(Inst::Cset { cond: Cond::Eq, dst });
+            }
+            Opcode::Icmp => {
+                let Imm::IntCC(cc) = d.imm else { return Err(self.malformed(i)) };
+                self.cmp(size_of(arg_ty.unwrap()), d.args[0], d.args[1]);
+                let dst = out(self);
+                self.b.push(Inst::Cset { cond: cond_of_intcc(cc), dst });
+            }
+            Opcode::Fcmp => {
+                let Imm::FloatCC(cc) = d.imm else { return Err(self.malformed(i)) };
+                let size = fsize_of(arg_ty.unwrap());
+                let a = self.get(d.args[0]);
+                let b = self.get(d.args[1]);
+                self.b.push(Inst::FCmp { size, a, b });
+                let dst = out(self);
+                self.b.push(Inst::Cset { cond: cond_of_floatcc(cc), dst });
+            }
+            Opcode::Fadd | Opcode::Fsub | Opcode::Fmul | Opcode::Fdiv | Opcode::Fmin | Opcode::Fmax => {
+                let op = match d.opcode {
+                    Opcode::Fadd => FpBinOp::Fadd,
+                    Opcode::Fsub => FpBinOp::Fsub,
+                    Opcode::Fmul => FpBinOp::Fmul,
+                    Opcode::Fdiv => FpBinOp::Fdiv,
+                    // AArch64 fmin/fmax propagate NaN and order -0 < +0: wasm's semantics.
+                    Opcode::Fmin => FpBinOp::Fmin,
+                    _ => FpBinOp::Fmax,
+                };
+                let size = fsize_of(ty.unwrap());
+                let a = self.get(d.args[0]);
+                let b = self.get(d.args[1]);
+                let dst = out(self);
+                self.b.push(Inst::FpuRRR { op, size, dst, a, b });
+            }
+            Opcode::Fcopysign => {
+                let size = fsize_of(ty.unwrap());
+                let a = self.get(d.args[0]);
+                let b = self.get(d.args[1]);
+                let dst = out(self);
+                self.b.push(Inst::FCopysign { size, dst, a, b });
+            }
+            Opcode::Fabs
+            | Opcode::Fneg
+            | Opcode::Fsqrt
+            | Opcode::Fceil
+            | Opcode::Ffloor
+            | Opcode::Ftrunc
+            | Opcode::Fnearest => {
+                let op = match d.opcode {
+                    Opcode::Fabs => FpUnOp::Fabs,
+                    Opcode::Fneg => FpUnOp::Fneg,
+                    Opcode::Fsqrt => FpUnOp::Fsqrt,
+                    Opcode::Fceil => FpUnOp::Frintp,
+                    Opcode::Ffloor => FpUnOp::Frintm,
+                    Opcode::Ftrunc => FpUnOp::Frintz,
+                    _ => FpUnOp::Frintn,
+                };
+                let size = fsize_of(ty.unwrap());
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::FpuRR { op, size, dst, src });
+            }
+            Opcode::Ireduce | Opcode::Uextend => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::Mov { size: Size::W, dst, src });
+            }
+            Opcode::Sextend | Opcode::Sext32 => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::Ext { kind: ExtKind::S32, size: Size::X, dst, src });
+            }
+            Opcode::Sext8 | Opcode::Sext16 => {
+                let kind = if d.opcode == Opcode::Sext8 { ExtKind::S8 } else { ExtKind::S16 };
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::Ext { kind, size: size_of(ty.unwrap()), dst, src });
+            }
+            Opcode::FcvtToSint | Opcode::FcvtToUint | Opcode::FcvtToSintSat | Opcode::FcvtToUintSat => {
+                let signed = matches!(d.opcode, Opcode::FcvtToSint | Opcode::FcvtToSintSat);
+                let sat = matches!(d.opcode, Opcode::FcvtToSintSat | Opcode::FcvtToUintSat);
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                let (from, to) = (fsize_of(arg_ty.unwrap()), size_of(ty.unwrap()));
+                self.b.push(Inst::FpToInt { signed, sat, from, to, dst, src });
+            }
+            Opcode::FcvtFromSint | Opcode::FcvtFromUint => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                let (from, to) = (size_of(arg_ty.unwrap()), fsize_of(ty.unwrap()));
+                self.b.push(Inst::IntToFp { signed: d.opcode == Opcode::FcvtFromSint, from, to, dst, src });
+            }
+            Opcode::Fpromote | Opcode::Fdemote => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::FCvt { from: fsize_of(arg_ty.unwrap()), dst, src });
+            }
+            Opcode::Bitcast => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                match ty.unwrap() {
+                    Type::I32 => self.b.push(Inst::FMovToGp { size: Size::W, dst, src }),
+                    Type::I64 => self.b.push(Inst::FMovToGp { size: Size::X, dst, src }),
+                    Type::F32 => self.b.push(Inst::FMovFromGp { size: Size::W, dst, src }),
+                    _ => self.b.push(Inst::FMovFromGp { size: Size::X, dst, src }),
+                }
+            }
+            Opcode::Load
+            | Opcode::Uload8
+            | Opcode::Sload8
+            | Opcode::Uload16
+            | Opcode::Sload16
+            | Opcode::Uload32
+            | Opcode::Sload32 => {
+                let Imm::Mem(m) = d.imm else { return Err(self.malformed(i)) };
+                let rty = ty.unwrap();
+                let is64 = size_of(rty) == Size::X;
+                let bytes = match d.opcode.narrow_bytes() {
+                    Some(n) => n as u64,
+                    None => match rty {
+                        Type::I32 | Type::F32 => 4,
+                        _ => 8,
+                    },
+                };
+                let addr = self.mem_addr(d.args[0], m.offset, bytes);
+                let dst = out(self);
+                let op = match d.opcode {
+                    Opcode::Uload8 => MemOp::Ldrb,
+                    Opcode::Sload8 => {
+                        if is64 {
+                            MemOp::Ldrsb64
+                        } else {
+                            MemOp::Ldrsb32
+                        }
+                    }
+                    Opcode::Uload16 => MemOp::Ldrh,
+                    Opcode::Sload16 => {
+                        if is64 {
+                            MemOp::Ldrsh64
+                        } else {
+                            MemOp::Ldrsh32
+                        }
+                    }
+                    Opcode::Uload32 => MemOp::LdrW,
+                    Opcode::Sload32 => MemOp::Ldrsw,
+                    _ => match rty {
+                        Type::F32 | Type::F64 => {
+                            self.b.push(Inst::FLoad { size: fsize_of(rty), dst, addr });
+                            return Ok(());
+                        }
+                        Type::I32 => MemOp::LdrW,
+                        _ => MemOp::LdrX,
+                    },
+                };
+                self.b.push(Inst::Load { op, dst, addr });
+            }
+            Opcode::Store | Opcode::Istore8 | Opcode::Istore16 | Opcode::Istore32 => {
+                let Imm::Mem(m) = d.imm else { return Err(self.malformed(i)) };
+                let vty = self.f.value_type(d.args[1]);
+                let bytes = match d.opcode.narrow_bytes() {
+                    Some(n) => n as u64,
+                    None => match vty {
+                        Type::I32 | Type::F32 => 4,
+                        _ => 8,
+                    },
+                };
+                let src = self.get(d.args[1]);
+                let addr = self.mem_addr(d.args[0], m.offset, bytes);
+                match vty {
+                    Type::F32 | Type::F64 => self.b.push(Inst::FStore { size: fsize_of(vty), src, addr }),
+                    _ => {
+                        let op = match bytes {
+                            1 => MemOp::Strb,
+                            2 => MemOp::Strh,
+                            4 => MemOp::StrW,
+                            _ => MemOp::StrX,
+                        };
+                        self.b.push(Inst::Store { op, src, addr });
+                    }
+                }
+            }
+            Opcode::MemorySize => {
+                let dst = out(self);
+                let len = self.b.vreg(RegClass::Int);
+                self.b.push(Inst::LoadVmctx { dst: len, word: vmctx::MEM_LEN });
+                self.b.push(Inst::ShiftImm { op: ShiftKind::Lsr, size: Size::X, dst, src: len, amount: 16 });
+            }
+            Opcode::MemoryGrow => {
+                let Imm::Memory(m) = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::MemoryGrow, m as u64, 0, &d.args, &d.results);
+            }
+            Opcode::MemoryFill => {
+                let Imm::Memory(m) = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::MemoryFill, m as u64, 0, &d.args, &[]);
+            }
+            Opcode::MemoryCopy => {
+                let Imm::MemoryCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::MemoryCopy, dst as u64, src as u64, &d.args, &[]);
+            }
+            Opcode::MemoryInit => {
+                let Imm::MemoryInit { data, memory } = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::MemoryInit, data as u64, memory as u64, &d.args, &[]);
+            }
+            Opcode::DataDrop => {
+                let Imm::Data(x) = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::DataDrop, x as u64, 0, &[], &[]);
+            }
+            Opcode::GlobalGet => {
+                let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
+                let cell = self.b.vreg(RegClass::Int);
+                self.b.push(Inst::LoadVmctx { dst: cell, word: vmctx::GLOBALS + g as usize });
+                let dst = out(self);
+                let gty = self.f.value_type(res.unwrap());
+                self.load_slot(dst, gty, Amode::RegOff { base: cell, off: 0 });
+            }
+            Opcode::GlobalSet => {
+                let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
+                let vty = self.f.value_type(d.args[0]);
+                let src = self.get(d.args[0]);
+                let cell = self.b.vreg(RegClass::Int);
+                self.b.push(Inst::LoadVmctx { dst: cell, word: vmctx::GLOBALS + g as usize });
+                // Keep the whole 64-bit cell defined: i32 values are zero-extended in registers.
+                let sty = if vty == Type::I32 { Type::I64 } else { vty };
+                self.store_slot(src, sty, Amode::RegOff { base: cell, off: 0 });
+            }
+            Opcode::TableGet | Opcode::TableSet | Opcode::TableSize | Opcode::TableGrow | Opcode::TableFill => {
+                let Imm::Table(t) = d.imm else { return Err(self.malformed(i)) };
+                let lib = match d.opcode {
+                    Opcode::TableGet => LibCall::TableGet,
+                    Opcode::TableSet => LibCall::TableSet,
+                    Opcode::TableSize => LibCall::TableSize,
+                    Opcode::TableGrow => LibCall::TableGrow,
+                    _ => LibCall::TableFill,
+                };
+                self.libcall(lib, t as u64, 0, &d.args, &d.results);
+            }
+            Opcode::TableCopy => {
+                let Imm::TableCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::TableCopy, dst as u64, src as u64, &d.args, &[]);
+            }
+            Opcode::TableInit => {
+                let Imm::TableInit { elem, table } = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::TableInit, elem as u64, table as u64, &d.args, &[]);
+            }
+            Opcode::ElemDrop => {
+                let Imm::Elem(e) = d.imm else { return Err(self.malformed(i)) };
+                self.libcall(LibCall::ElemDrop, e as u64, 0, &[], &[]);
+            }
+            Opcode::Call => {
+                let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
+                let target = if fi < self.num_imported_funcs {
+                    CallTarget::Lib(LibCall::CallFunc, fi as u64, 0)
+                } else {
+                    CallTarget::Func(fi)
+                };
+                let ins: Vec<(Value, Type)> = d.args.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+                let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+                self.call(target, &ins, &outs);
+            }
+            Opcode::CallIndirect => {
+                let Imm::CallIndirect { type_index, table } = d.imm else { return Err(self.malformed(i)) };
+                let Some((&index, args)) = d.args.split_last() else { return Err(self.malformed(i)) };
+                let mut inputs = vec![index];
+                inputs.extend_from_slice(args);
+                self.libcall(LibCall::CallIndirect, type_index as u64, table as u64, &inputs, &d.results);
+            }
+            Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
+                return Err(self.malformed(i));
+            }
+        }
+        Ok(())
+    }
+}

@@ -100,6 +100,14 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
     s.push_str(")\n");
     let nlocal = locals + 2;
     let is_i64 = |l: usize| l >= 2 && (l - 2) % 4 == 3;
+    // Local 0 is the loop counter: read anywhere, written only by the loops (so every
+    // loop runs a known number of times and its loads stay in bounds).
+    let i32_dest = |rng: &mut Rng| loop {
+        let l = rng.below(nlocal);
+        if l != 0 && !is_i64(l) {
+            break l;
+        }
+    };
     let i32_local = |rng: &mut Rng| loop {
         let l = rng.below(nlocal);
         if !is_i64(l) {
@@ -132,7 +140,7 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
         }
         match rng.below(16) {
             0..=7 => {
-                let (a, b, d) = (i32_local(&mut rng), i32_local(&mut rng), i32_local(&mut rng));
+                let (a, b, d) = (i32_local(&mut rng), i32_local(&mut rng), i32_dest(&mut rng));
                 let op = ["i32.add", "i32.sub", "i32.mul", "i32.and", "i32.or", "i32.xor", "i32.shl"][rng.below(7)];
                 let _ = writeln!(
                     s,
@@ -142,7 +150,7 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
                 emitted += 6;
             }
             8 => {
-                let (a, d) = (i32_local(&mut rng), i32_local(&mut rng));
+                let (a, d) = (i32_local(&mut rng), i32_dest(&mut rng));
                 let _ = writeln!(s, "    local.get {a} i32.const 1020 i32.and i32.load offset=4 local.set {d}");
                 emitted += 5;
             }
@@ -152,7 +160,7 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
                 emitted += 5;
             }
             10 => {
-                let (a, d) = (i32_local(&mut rng), i32_local(&mut rng));
+                let (a, d) = (i32_local(&mut rng), i32_dest(&mut rng));
                 let _ = writeln!(s, "    local.get {a} call $callee local.set {d}");
                 emitted += 3;
             }
@@ -172,14 +180,17 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
                 // A loop that runs a bounded number of times (counter in local 0, stepped
                 // by an add, so an induction variable) and loads `base + i*4` with a base
                 // the loop does not change: work for licm and strength-reduce.
-                let (base, d) = (i32_local(&mut rng), i32_local(&mut rng));
-                let (base, d) = if base == 0 || d == 0 || base == d { (1, 1) } else { (base, d) };
+                // The counter restarts at 8 and the base is masked, so `base + i*4` stays
+                // inside the first page.
+                let (base, d) = (i32_local(&mut rng), i32_dest(&mut rng));
+                let (base, d) = if base == 0 || base == d { (1, 1) } else { (base, d) };
                 let _ = writeln!(
                     s,
-                    "    loop local.get {base} local.get 0 i32.const 4 i32.mul i32.add i32.load local.set {d} \
-                     local.get 0 i32.const -1 i32.add local.tee 0 i32.const 0 i32.gt_s br_if 0 end"
+                    "    i32.const 8 local.set 0 \
+                     loop local.get {base} i32.const 1020 i32.and local.get 0 i32.const 4 i32.mul i32.add i32.load \
+                     local.set {d} local.get 0 i32.const -1 i32.add local.tee 0 i32.const 0 i32.gt_s br_if 0 end"
                 );
-                emitted += 16;
+                emitted += 20;
             }
             _ if depth > 0 => {
                 s.push_str("    end\n");
@@ -187,7 +198,7 @@ pub fn generate_module(insts: usize, locals: usize) -> String {
                 emitted += 1;
             }
             _ => {
-                let l = rng.below(nlocal);
+                let l = 1 + rng.below(nlocal - 1);
                 if is_i64(l) {
                     let _ = writeln!(s, "    local.get {l} i64.const 3 i64.rotl local.set {l}");
                 } else {

@@ -24,7 +24,8 @@
 //! bits unspecified). A wasm-to-wasm call puts the area at the caller's stack pointer,
 //! so the callee finds it at `[frame pointer + 16]`. A call preserves the stack and
 //! frame pointers, vmctx and the target's callee-saved registers (x86-64: rbx, r12,
-//! r13, and the pinned r14/r15); it clobbers every other register.
+//! r13, and the pinned r14/r15; AArch64: only the pinned vmctx register x28); it
+//! clobbers every other register.
 //!
 //! **References** are 64-bit: 0 is null; otherwise the store's function (funcref) or
 //! host reference (externref) number plus one.

@@ -39,7 +39,7 @@ pub enum Command {
         /// Do not show the wasm operators.
         #[arg(long)]
         no_wasm: bool,
-        /// Compile for a target and show VCode, allocation, disassembly and stats (`x86_64`).
+        /// Compile for a target and show VCode, allocation, disassembly and stats (`x86_64`, `aarch64`).
         #[arg(long)]
         target: Option<String>,
         #[command(flatten)]
@@ -70,7 +70,7 @@ pub enum Command {
         /// Pipeline to run before compiling (see `wlab passes`).
         #[arg(long)]
         passes: Option<String>,
-        /// Target: `x86_64`.
+        /// Target: `x86_64` or `aarch64`.
         #[arg(long, default_value = "x86_64")]
         target: String,
         #[command(flatten)]
@@ -89,7 +89,7 @@ pub enum Command {
         /// Scripts to run.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Engine: `interp` (the IR interpreter) or `x86_64` (native code).
+        /// Engine: `interp` (the IR interpreter), `x86_64` (native code) or `aarch64` (emulated; built with the `unicorn` feature).
         #[arg(long, default_value = "interp")]
         engine: String,
         /// Pipeline to run on every function before the engine prepares it (e.g. `O2`).

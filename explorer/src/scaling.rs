@@ -327,7 +327,7 @@ mod tests {
         let names: Vec<&str> = rows[0].pass_ms.iter().map(|t| t.name).collect();
         assert_eq!(
             names,
-            ["copy-prop", "const-fold", "simplify-cfg", "gvn", "load-elim", "licm", "strength-reduce", "dce"]
+            ["copy-prop", "const-fold", "simplify-cfg", "egraph", "gvn", "load-elim", "licm", "strength-reduce", "dce"]
         );
         assert!(render(&rows).contains("strength-reduce"));
     }

@@ -30,9 +30,11 @@ pub fn entry_trampoline() -> Trampoline {
     for r in [RBX, R12, R13, R14, R15, RDX, RCX] {
         a.inst(i1(Code::Push_r64, r));
     }
-    a.inst(Instruction::with2(Code::Sub_rm64_imm8, RSP, 8).unwrap());
     a.inst(Instruction::with2(Code::Mov_r64_rm64, R15, RDI).unwrap());
     let trap_sp = m(R15, Register::None, 1, vmctx::offset(vmctx::TRAP_SP) as i64);
+    // Keep the outer entry's trap frame (an entry nested through a libcall on the same
+    // vmctx); restored on the way out, whether returning or unwinding.
+    a.inst(Instruction::with1(Code::Push_rm64, trap_sp).unwrap());
     let mem_base = m(R15, Register::None, 1, vmctx::offset(vmctx::MEM_BASE) as i64);
     a.inst(Instruction::with2(Code::Mov_r64_rm64, R14, mem_base).unwrap());
     a.inst(Instruction::with2(Code::Mov_rm64_r64, trap_sp, RSP).unwrap());
@@ -70,6 +72,8 @@ pub fn entry_trampoline() -> Trampoline {
     a.inst(Instruction::with2(Code::Xor_r32_rm32, EAX, EAX).unwrap());
     let exit = a.label();
     a.bind(exit);
+    a.inst(Instruction::with2(Code::Mov_r64_rm64, R11, m(RBP, Register::None, 1, -64)).unwrap());
+    a.inst(Instruction::with2(Code::Mov_rm64_r64, trap_sp, R11).unwrap());
     a.inst(Instruction::with2(Code::Lea_r64_m, RSP, m(RBP, Register::None, 1, -40)).unwrap());
     for r in [R15, R14, R13, R12, RBX, RBP] {
         a.inst(i1(Code::Pop_r64, r));

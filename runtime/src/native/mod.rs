@@ -124,6 +124,7 @@ impl NativeEngine {
         let code_len = code.len();
         Ok(Arc::new(NativeModule {
             module,
+            first,
             memory,
             code_len,
             unwind_offset: tramp.unwind_offset,
@@ -137,6 +138,8 @@ impl NativeEngine {
 /// A module compiled to x86-64 and mapped.
 pub struct NativeModule {
     module: Arc<Module>,
+    /// Index of the first defined function (the number of imported ones).
+    first: u32,
     memory: CodeMemory,
     code_len: usize,
     unwind_offset: u32,
@@ -172,6 +175,9 @@ pub(crate) struct CallCtx {
     pub instance: InstanceId,
     /// A trap raised inside a libcall, with its full location.
     pub trap: Option<Trap>,
+    /// The x86-64 module running (null for other engines): lets `call_indirect` call a
+    /// function of the same instance directly, with the same vmctx.
+    pub native: *const NativeModule,
 }
 
 type EntryFn = unsafe extern "sysv64" fn(*mut u64, *const u8, *mut u64, u64) -> u64;
@@ -212,7 +218,7 @@ impl PreparedModule for NativeModule {
         let first = self.module.info.num_imported_funcs();
         let k = (func_index - first) as usize;
         let sig = self.module.info.func_signature(func_index).clone();
-        let mut ctx = CallCtx { store: store as *mut Store, instance, trap: None };
+        let mut ctx = CallCtx { store: store as *mut Store, instance, trap: None, native: self as *const NativeModule };
         let base = self.memory.base();
         let mut w = build_vmctx(store, instance, &mut ctx, base as u64 + self.unwind_offset as u64);
         let n = sig.params.len().max(sig.results.len());
@@ -234,13 +240,34 @@ impl PreparedModule for NativeModule {
         if let Some(t) = ctx.trap.take() {
             return Err(t);
         }
-        let pc = w[vmctx::TRAP_PC].wrapping_sub(base as u64) as u32;
+        Err(self.trap_from(&w))
+    }
+}
+
+impl NativeModule {
+    /// The trap compiled code recorded in vmctx words `w`, located by its pc.
+    pub(crate) fn trap_from(&self, w: &[u64]) -> Trap {
+        let pc = w[vmctx::TRAP_PC].wrapping_sub(self.memory.base() as u64) as u32;
         let code = TrapCode::ALL.get(w[vmctx::TRAP_CODE] as usize).copied().unwrap_or(TrapCode::Unreachable);
         let mut trap = Trap::new(code);
         if let Some((func, site)) = self.traps.get(&pc) {
             trap.func = Some(*func);
             trap.srcloc = site.srcloc;
         }
-        Err(trap)
+        trap
+    }
+
+    /// Calls defined function `func_index` of the instance whose vmctx is `vmctx`
+    /// (already running compiled code) with `values` as its value area of `n` slots:
+    /// no new vmctx, no allocation. Returns the trampoline's status.
+    ///
+    /// # Safety
+    /// `vmctx` must be the live vmctx of an instance of this module; `values` must hold
+    /// `n` slots, `n` at least the function's parameter and result counts.
+    pub(crate) unsafe fn call_direct(&self, vmctx: *mut u64, func_index: u32, values: *mut u64, n: usize) -> u64 {
+        let k = (func_index - self.first) as usize;
+        let base = self.memory.base();
+        let entry: EntryFn = std::mem::transmute(base);
+        entry(vmctx, base.add(self.starts[k] as usize), values, n as u64)
     }
 }

@@ -400,7 +400,7 @@ impl PreparedModule for Aarch64Module {
         let first = self.module.info.num_imported_funcs();
         let k = (func_index - first) as usize;
         let sig = self.module.info.func_signature(func_index).clone();
-        let mut ctx = CallCtx { store: store as *mut Store, instance, trap: None };
+        let mut ctx = CallCtx { store: store as *mut Store, instance, trap: None, native: std::ptr::null() };
         let globals = store.instance(instance).globals.clone();
         let cells: Vec<*mut u64> = globals.iter().map(|g| store.global_mut(*g).cell_ptr()).collect();
         let n = sig.params.len().max(sig.results.len());

@@ -30,6 +30,8 @@ pub struct Data {
 #[derive(Clone, Debug, Default)]
 pub struct ConstFold {
     pub value_types: Vec<Type>,
+    /// The rule matches applied so far (see [`super::rules::Applied`]).
+    pub applied: super::rules::Applied,
 }
 
 pub type EG = EGraph<Node, ConstFold>;
@@ -109,7 +111,7 @@ impl egg::Analysis<Node> for ConstFold {
                             Opcode::Fcmp => (d(&args[0]).cc.and_then(Cc::float).map(Imm::FloatCC), &args[1..]),
                             _ => (Some(Imm::None), &args[..]),
                         };
-                        let ks: Option<Vec<Const>> = vals.iter().map(|a| d(a).konst).collect();
+                        let ks: Option<smallvec::SmallVec<[Const; 3]>> = vals.iter().map(|a| d(a).konst).collect();
                         match (imm, ks) {
                             (Some(imm), Some(ks)) => match fold(*op, Some(*ty), &imm, &ks) {
                                 Fold::Value(c) if c.ty() == rty => Some(c),

@@ -22,6 +22,7 @@ use super::analysis::EG;
 use super::build::Built;
 use super::cost::{TreeCost, NEVER};
 use super::language::{has_imm_child, Node};
+use super::rules::FxBuild;
 use egg::{Extractor, Id};
 use smallvec::SmallVec;
 use std::collections::HashMap;
@@ -63,7 +64,7 @@ struct Elab<'a, 'x> {
     /// Values computing each (canonical) class, with the block they sit in, by class.
     avail: Vec<SmallVec<[(Value, Block); 1]>>,
     /// Original pure instructions by (operation, operands), not yet placed.
-    reusable: HashMap<Key, Vec<Inst>>,
+    reusable: HashMap<Key, Vec<Inst>, FxBuild>,
     out: Vec<Vec<Inst>>,
     stats: Elaborated,
     /// The block of each value's original definition.
@@ -260,7 +261,7 @@ pub fn elaborate<'a, 'x>(
     }
     let mut def_block = vec![None; func.values.len()];
     let mut orig_blocks = vec![None; func.values.len()];
-    let mut reusable: HashMap<Key, Vec<Inst>> = HashMap::new();
+    let mut reusable: HashMap<Key, Vec<Inst>, FxBuild> = HashMap::default();
     let mut originals = 0u64;
     for (v, data) in func.values.iter().enumerate() {
         if let ValueDef::Result(i, _) = data.def {

@@ -32,6 +32,8 @@ pub struct ConstFold {
     pub value_types: Vec<Type>,
     /// The rule matches applied so far (see [`super::rules::Applied`]).
     pub applied: super::rules::Applied,
+    /// What incremental rule search needs (see [`super::search`]).
+    pub search: std::cell::RefCell<super::search::SearchState>,
 }
 
 pub type EG = EGraph<Node, ConstFold>;
@@ -159,7 +161,10 @@ impl egg::Analysis<Node> for ConstFold {
         false
     }
 
+    /// Also records `id` as changed for incremental search: egg calls this for every
+    /// new class, every union (on the class that remains) and every change of facts.
     fn modify(egraph: &mut EG, id: Id) {
+        egraph.analysis.search.get_mut().changed.push(id);
         let data = egraph[id].data.clone();
         if let Some(c) = data.konst {
             let (op, ty, bits) = lit_of_const(c);

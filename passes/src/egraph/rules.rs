@@ -333,6 +333,12 @@ impl egg::Applier<Node, ConstFold> for Rhs {
 
 impl Rule {
     pub fn rewrite(&self) -> Rewrite<Node, ConstFold> {
+        Rewrite::new(self.name.as_str(), super::search::Lhs::new(self.lhs.clone()), self.applier())
+            .expect("variables were checked when loading")
+    }
+
+    /// The right side with the conditions, as an egg applier.
+    pub fn applier(&self) -> Rhs {
         let mut used: Vec<Var> = self
             .rhs_ast
             .as_ref()
@@ -345,9 +351,7 @@ impl Rule {
             .collect();
         used.sort();
         used.dedup();
-        let applier = Rhs { ast: self.rhs_ast.clone(), conds: self.conds.clone(), used };
-        Rewrite::new(self.name.as_str(), super::search::Lhs { pattern: self.lhs.clone() }, applier)
-            .expect("variables were checked when loading")
+        Rhs { ast: self.rhs_ast.clone(), conds: self.conds.clone(), used }
     }
 }
 

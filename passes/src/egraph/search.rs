@@ -12,12 +12,25 @@
 //! literal or condition of the right kind in each child class, [`DEPTH`] levels deep),
 //! ignoring variables: it is a necessary condition for a match, so it never drops one.
 //! The classes that pass are searched by egg's [`Pattern`] in egg's order, so the
-//! matches (and everything after them) are exactly egg's. This file never changes the
-//! e-graph.
+//! matches (and everything after them) are exactly egg's.
+//!
+//! Later searches of a rule are incremental. The analysis records every class that
+//! changed (new, merged, or new facts: [`SearchState::changed`], fed by
+//! `Analysis::modify`, which egg calls on each). A match rooted at class `c` reads only
+//! classes at most the pattern's height below `c`, so a class that has no changed class
+//! within that many levels below it (walking parent lists up from the changed ones)
+//! has exactly the matches it had at the rule's last search: they are taken from the
+//! rule's cache instead of being searched again. The result, order included, is what a
+//! full search returns, so egg's backoff scheduler sees the same counts. A search cut
+//! short by egg's match limit leaves no cache (the next search is full again). This
+//! file never changes the e-graph.
 
 use super::analysis::ConstFold;
 use super::language::Node;
-use egg::{EGraph, ENodeOrVar, Id, Language, Pattern, SearchMatches, Searcher, Var};
+use super::rules::FxBuild;
+use egg::{EGraph, ENodeOrVar, Id, Language, Pattern, SearchMatches, Searcher, Subst, Var};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How many levels below the root the screen looks.
 pub const DEPTH: usize = 3;
@@ -26,9 +39,87 @@ pub const DEPTH: usize = 3;
 #[derive(Clone, Debug)]
 pub struct Lhs {
     pub pattern: Pattern<Node>,
+    /// Names this left side in [`SearchState`] (unique in the process).
+    id: usize,
+    /// The pattern's height: how many levels below the root a match reads.
+    height: usize,
+}
+
+/// One rule's matches at its last search, by root class, and how much of
+/// [`SearchState::changed`] that search had seen.
+#[derive(Clone, Debug, Default)]
+struct RuleCache {
+    seen: usize,
+    matches: HashMap<Id, Vec<Subst>, FxBuild>,
+}
+
+/// Per e-graph: the classes that changed, in order, and each rule's cache.
+#[derive(Clone, Debug, Default)]
+pub struct SearchState {
+    /// Classes that were created, merged into, or learned a fact (may repeat).
+    pub changed: Vec<Id>,
+    rules: HashMap<usize, RuleCache, FxBuild>,
+    /// Classes to search again, per (from, to, height) of `changed`.
+    near: Vec<NearSet>,
+}
+
+/// (from, to, height) of [`SearchState::changed`], and a mark per class id.
+type NearSet = ((usize, usize, usize), Vec<bool>);
+
+/// Marks every class with a changed class (of `changed[from..to]`) at most `height`
+/// levels below it. The sets of the current `to` are kept, one per (from, height).
+fn near_changes<'n>(
+    changed: &[Id],
+    near: &'n mut Vec<NearSet>,
+    eg: &EGraph<Node, ConstFold>,
+    from: usize,
+    height: usize,
+) -> &'n [bool] {
+    let to = changed.len();
+    near.retain(|n| n.0 .1 == to);
+    let key = (from, to, height);
+    if let Some(i) = near.iter().position(|n| n.0 == key) {
+        return &near[i].1;
+    }
+    let mut mark = vec![false; eg.nodes().len()];
+    let mut level: Vec<Id> = Vec::new();
+    for &c in &changed[from..to] {
+        let c = eg.find(c);
+        if !mark[usize::from(c)] {
+            mark[usize::from(c)] = true;
+            level.push(c);
+        }
+    }
+    for _ in 0..height {
+        let mut next = Vec::new();
+        for &c in &level {
+            for p in eg[c].parents() {
+                let p = eg.find(p);
+                if !mark[usize::from(p)] {
+                    mark[usize::from(p)] = true;
+                    next.push(p);
+                }
+            }
+        }
+        level = next;
+    }
+    near.push((key, mark));
+    &near[near.len() - 1].1
 }
 
 impl Lhs {
+    pub fn new(pattern: Pattern<Node>) -> Lhs {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        fn height(ast: &egg::PatternAst<Node>, n: Id) -> usize {
+            match &ast[n] {
+                ENodeOrVar::Var(_) => 0,
+                ENodeOrVar::ENode(e) => 1 + e.children().iter().map(|&c| height(ast, c)).max().unwrap_or(0),
+            }
+        }
+        let height = height(&pattern.ast, Id::from(pattern.ast.as_ref().len() - 1));
+        Lhs { pattern, id: NEXT.fetch_add(1, Ordering::Relaxed), height }
+    }
+
     /// Whether class `c` may match pattern node `p` (false: it cannot).
     fn may_match(&self, eg: &EGraph<Node, ConstFold>, c: Id, p: Id, depth: usize) -> bool {
         let ENodeOrVar::ENode(want) = &self.pattern.ast[p] else { return true };
@@ -57,28 +148,65 @@ impl Searcher<Node, ConstFold> for Lhs {
         self.pattern.search_eclass_with_limit(egraph, eclass, limit)
     }
 
-    /// egg's [`Pattern::search_with_limit`], with the screen in front of the machine.
+    /// egg's [`Pattern::search_with_limit`] (same matches, same order), with the screen
+    /// in front of the machine and unchanged classes answered from the cache.
     fn search_with_limit(&self, egraph: &EGraph<Node, ConstFold>, mut limit: usize) -> Vec<SearchMatches<'_, Node>> {
         let root = self.root();
         let ids: Vec<Id> = match &self.pattern.ast[root] {
             ENodeOrVar::ENode(e) => match egraph.classes_for_op(&e.discriminant()) {
-                None => return vec![],
+                None => Vec::new(),
                 Some(ids) => ids.collect(),
             },
             ENodeOrVar::Var(_) => egraph.classes().map(|c| c.id).collect(),
         };
+        let mut state = egraph.analysis.search.borrow_mut();
+        let SearchState { changed, rules, near } = &mut *state;
+        let to = changed.len();
+        let mut old = rules.remove(&self.id);
+        let near = match &old {
+            Some(o) => Some(near_changes(changed, near, egraph, o.seen, self.height)),
+            None => None,
+        };
+        let mut cache = RuleCache { seen: to, matches: HashMap::default() };
+        let mut complete = true;
         let mut out = Vec::new();
         for c in ids {
             if limit == 0 {
+                complete = false;
                 break;
+            }
+            if let (Some(o), Some(near)) = (&mut old, near) {
+                if !near[usize::from(c)] {
+                    match o.matches.remove(&c) {
+                        Some(substs) if substs.len() < limit => {
+                            limit -= substs.len();
+                            out.push(SearchMatches {
+                                eclass: c,
+                                substs: substs.clone(),
+                                ast: Some(std::borrow::Cow::Borrowed(&self.pattern.ast)),
+                            });
+                            cache.matches.insert(c, substs);
+                            continue;
+                        }
+                        Some(_) => {} // may be cut short by the limit: search as egg does
+                        None => continue,
+                    }
+                }
             }
             if !self.may_match(egraph, c, root, DEPTH) {
                 continue;
             }
             if let Some(m) = self.pattern.search_eclass_with_limit(egraph, c, limit) {
+                if m.substs.len() >= limit {
+                    complete = false; // possibly cut short: not a full answer for `c`
+                }
                 limit -= m.substs.len();
+                cache.matches.insert(c, m.substs.clone());
                 out.push(m);
             }
+        }
+        if complete {
+            rules.insert(self.id, cache);
         }
         out
     }
@@ -129,7 +257,7 @@ mod tests {
         let eg = &runner.egraph;
         let mut total = 0;
         for rule in &pass.rules.rules {
-            let screened = Lhs { pattern: rule.lhs.clone() };
+            let screened = Lhs::new(rule.lhs.clone());
             let key = |ms: Vec<SearchMatches<'_, Node>>| -> Vec<(Id, Vec<String>)> {
                 let mut v: Vec<(Id, Vec<String>)> =
                     ms.into_iter().map(|m| (m.eclass, m.substs.iter().map(|s| format!("{s:?}")).collect())).collect();
@@ -144,5 +272,42 @@ mod tests {
             }
         }
         assert!(total > 10, "the graph exercises the rules ({total} matches)");
+    }
+
+    /// Saturating with the screened, incremental search does exactly what egg's own
+    /// pattern search does: the same iterations, sizes and applications per rule.
+    #[test]
+    fn incremental_search_is_egg_search() {
+        let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let mut acc = p[0];
+        for k in 0..24i64 {
+            let c = b.iconst(b0, Type::I32, k % 5);
+            let op =
+                [Opcode::Iadd, Opcode::Imul, Opcode::Bor, Opcode::Isub, Opcode::Ishl, Opcode::Band][k as usize % 6];
+            let t = b.op(b0, op, Type::I32, &[acc, c]);
+            acc = b.op(b0, Opcode::Iadd, Type::I32, &[t, p[(k % 2) as usize]]);
+        }
+        b.ret(b0, &[acc]);
+        let cfg = ControlFlowGraph::new(&b.f);
+        let dom = DomTree::new(&b.f, &cfg);
+        let pass = Egraph::default();
+        let plain: Vec<egg::Rewrite<Node, ConstFold>> = pass
+            .rules
+            .rules
+            .iter()
+            .map(|r| egg::Rewrite::new(r.name.as_str(), r.lhs.clone(), r.applier()).expect("valid"))
+            .collect();
+        let (_, ours) = pass.saturate(&b.f, &dom);
+        let (_, egg) = pass.saturate_with(&b.f, &dom, &plain);
+        let trace = |r: &egg::Runner<Node, ConstFold>| -> Vec<String> {
+            r.iterations
+                .iter()
+                .map(|i| format!("{} {} {:?}", i.egraph_nodes, i.egraph_classes, i.applied))
+                .chain([format!("{:?} {}", r.stop_reason, r.egraph.total_size())])
+                .collect()
+        };
+        assert!(ours.iterations.len() >= 3, "{:?}", trace(&ours));
+        assert_eq!(trace(&ours), trace(&egg));
     }
 }

@@ -165,7 +165,7 @@ impl Egraph {
         // only rules that match many times per node are held back.
         let match_limit = (MATCHES_PER_NODE * initial).max(1_000);
         let runner = Runner::default()
-            .with_scheduler(BackoffScheduler::default().with_initial_match_limit(match_limit))
+            .with_scheduler(search::Scheduler(BackoffScheduler::default().with_initial_match_limit(match_limit)))
             .with_iter_limit(self.limits.iters)
             .with_node_limit(initial.saturating_add(self.limits.nodes))
             .with_time_limit(self.limits.time)

@@ -333,7 +333,7 @@ impl egg::Applier<Node, ConstFold> for Rhs {
 
 impl Rule {
     pub fn rewrite(&self) -> Rewrite<Node, ConstFold> {
-        Rewrite::new(self.name.as_str(), super::search::Lhs::new(self.lhs.clone()), self.applier())
+        Rewrite::new(self.name.as_str(), super::search::Lhs::new(&self.name, self.lhs.clone()), self.applier())
             .expect("variables were checked when loading")
     }
 

@@ -28,9 +28,11 @@
 use super::analysis::ConstFold;
 use super::language::Node;
 use super::rules::FxBuild;
-use egg::{EGraph, ENodeOrVar, Id, Language, Pattern, SearchMatches, Searcher, Subst, Var};
+use egg::{
+    BackoffScheduler, EGraph, ENodeOrVar, Id, Language, Pattern, Rewrite, RewriteScheduler, SearchMatches, Searcher,
+    Subst, Var,
+};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How many levels below the root the screen looks.
 pub const DEPTH: usize = 3;
@@ -39,8 +41,8 @@ pub const DEPTH: usize = 3;
 #[derive(Clone, Debug)]
 pub struct Lhs {
     pub pattern: Pattern<Node>,
-    /// Names this left side in [`SearchState`] (unique in the process).
-    id: usize,
+    /// The rule's name: its key in [`SearchState`] (unique in a rule set).
+    name: egg::Symbol,
     /// The pattern's height: how many levels below the root a match reads.
     height: usize,
 }
@@ -58,7 +60,10 @@ struct RuleCache {
 pub struct SearchState {
     /// Classes that were created, merged into, or learned a fact (may repeat).
     pub changed: Vec<Id>,
-    rules: HashMap<usize, RuleCache, FxBuild>,
+    rules: HashMap<egg::Symbol, RuleCache, FxBuild>,
+    /// For each rule's last search: which of the returned matches came from the cache
+    /// (read by [`Scheduler`]).
+    served: HashMap<egg::Symbol, Vec<bool>, FxBuild>,
     /// Classes to search again, per (from, to, height) of `changed`.
     near: Vec<NearSet>,
 }
@@ -108,8 +113,7 @@ fn near_changes<'n>(
 }
 
 impl Lhs {
-    pub fn new(pattern: Pattern<Node>) -> Lhs {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
+    pub fn new(name: &str, pattern: Pattern<Node>) -> Lhs {
         fn height(ast: &egg::PatternAst<Node>, n: Id) -> usize {
             match &ast[n] {
                 ENodeOrVar::Var(_) => 0,
@@ -117,7 +121,7 @@ impl Lhs {
             }
         }
         let height = height(&pattern.ast, Id::from(pattern.ast.as_ref().len() - 1));
-        Lhs { pattern, id: NEXT.fetch_add(1, Ordering::Relaxed), height }
+        Lhs { pattern, name: egg::Symbol::from(name), height }
     }
 
     /// Whether class `c` may match pattern node `p` (false: it cannot).
@@ -160,9 +164,10 @@ impl Searcher<Node, ConstFold> for Lhs {
             ENodeOrVar::Var(_) => egraph.classes().map(|c| c.id).collect(),
         };
         let mut state = egraph.analysis.search.borrow_mut();
-        let SearchState { changed, rules, near } = &mut *state;
+        let SearchState { changed, rules, served, near } = &mut *state;
         let to = changed.len();
-        let mut old = rules.remove(&self.id);
+        let mut old = rules.remove(&self.name);
+        let mut flags = Vec::new();
         let near = match &old {
             Some(o) => Some(near_changes(changed, near, egraph, o.seen, self.height)),
             None => None,
@@ -186,6 +191,7 @@ impl Searcher<Node, ConstFold> for Lhs {
                                 ast: Some(std::borrow::Cow::Borrowed(&self.pattern.ast)),
                             });
                             cache.matches.insert(c, substs);
+                            flags.push(true);
                             continue;
                         }
                         Some(_) => {} // may be cut short by the limit: search as egg does
@@ -203,11 +209,13 @@ impl Searcher<Node, ConstFold> for Lhs {
                 limit -= m.substs.len();
                 cache.matches.insert(c, m.substs.clone());
                 out.push(m);
+                flags.push(false);
             }
         }
         if complete {
-            rules.insert(self.id, cache);
+            rules.insert(self.name, cache);
         }
+        served.insert(self.name, flags);
         out
     }
 
@@ -217,6 +225,37 @@ impl Searcher<Node, ConstFold> for Lhs {
 
     fn vars(&self) -> Vec<Var> {
         self.pattern.vars()
+    }
+}
+
+/// egg's [`BackoffScheduler`] (same searches, same bans), applying only the matches a
+/// search found afresh: a match served from a rule's cache was found, and applied or
+/// refused, at the rule's previous search, with nothing it reads changed since, so
+/// applying it again would change nothing. When a search is banned (its matches are
+/// dropped unapplied), the rule's cache is dropped too, so its next search is full.
+#[derive(Debug)]
+pub struct Scheduler(pub BackoffScheduler);
+
+impl RewriteScheduler<Node, ConstFold> for Scheduler {
+    fn can_stop(&mut self, iteration: usize) -> bool {
+        RewriteScheduler::<Node, ConstFold>::can_stop(&mut self.0, iteration)
+    }
+
+    fn search_rewrite<'a>(
+        &mut self,
+        iteration: usize,
+        egraph: &EGraph<Node, ConstFold>,
+        rewrite: &'a Rewrite<Node, ConstFold>,
+    ) -> Vec<SearchMatches<'a, Node>> {
+        let ms = self.0.search_rewrite(iteration, egraph, rewrite);
+        let mut state = egraph.analysis.search.borrow_mut();
+        let Some(flags) = state.served.remove(&rewrite.name) else { return ms };
+        if ms.len() != flags.len() {
+            // Banned: nothing is applied, so nothing may be taken as applied.
+            state.rules.remove(&rewrite.name);
+            return ms;
+        }
+        ms.into_iter().zip(flags).filter(|(_, cached)| !cached).map(|(m, _)| m).collect()
     }
 }
 
@@ -257,7 +296,7 @@ mod tests {
         let eg = &runner.egraph;
         let mut total = 0;
         for rule in &pass.rules.rules {
-            let screened = Lhs::new(rule.lhs.clone());
+            let screened = Lhs::new(&rule.name, rule.lhs.clone());
             let key = |ms: Vec<SearchMatches<'_, Node>>| -> Vec<(Id, Vec<String>)> {
                 let mut v: Vec<(Id, Vec<String>)> =
                     ms.into_iter().map(|m| (m.eclass, m.substs.iter().map(|s| format!("{s:?}")).collect())).collect();

@@ -50,7 +50,7 @@ pub mod search;
 
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
-use egg::{BackoffScheduler, Extractor, Rewrite, Runner};
+use egg::{Extractor, Rewrite, Runner};
 use std::time::Duration;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
@@ -145,32 +145,22 @@ impl Egraph {
         func: &Function,
         dom: &DomTree,
     ) -> (build::Built, Runner<language::Node, analysis::ConstFold>) {
-        self.saturate_with(func, dom, &self.rewrites)
-    }
-
-    /// [`Egraph::saturate`] with other rewrites (tests compare with egg's own search).
-    pub fn saturate_with(
-        &self,
-        func: &Function,
-        dom: &DomTree,
-        rewrites: &[Rewrite<language::Node, analysis::ConstFold>],
-    ) -> (build::Built, Runner<language::Node, analysis::ConstFold>) {
         let mut built = build::build(func, dom);
         let egraph = std::mem::take(&mut built.egraph);
         let initial = egraph.total_size();
-        // egg's backoff scheduler bans a rule for a few iterations when it matches more
-        // than its limit (1,000 by default) in one iteration. On a large function an
-        // ordinary rule does, and the banned iterations are idle: runs reached the
+        // The backoff scheduler (egg's, in [`search::Scheduler`]) bans a rule for a few
+        // iterations when it matches more than its limit (egg's default: 1,000) in one
+        // iteration. On a large function an ordinary rule does, and the banned iterations are idle: runs reached the
         // iteration limit while nothing changed. The limit scales with the graph, so
         // only rules that match many times per node are held back.
         let match_limit = (MATCHES_PER_NODE * initial).max(1_000);
         let runner = Runner::default()
-            .with_scheduler(search::Scheduler(BackoffScheduler::default().with_initial_match_limit(match_limit)))
+            .with_scheduler(search::Scheduler::new(match_limit))
             .with_iter_limit(self.limits.iters)
             .with_node_limit(initial.saturating_add(self.limits.nodes))
             .with_time_limit(self.limits.time)
             .with_egraph(egraph)
-            .run(rewrites);
+            .run(&self.rewrites);
         (built, runner)
     }
 }

@@ -28,10 +28,7 @@
 use super::analysis::ConstFold;
 use super::language::Node;
 use super::rules::FxBuild;
-use egg::{
-    BackoffScheduler, EGraph, ENodeOrVar, Id, Language, Pattern, Rewrite, RewriteScheduler, SearchMatches, Searcher,
-    Subst, Var,
-};
+use egg::{EGraph, ENodeOrVar, Id, Language, Pattern, Rewrite, RewriteScheduler, SearchMatches, Searcher, Var};
 use std::collections::HashMap;
 
 /// How many levels below the root the screen looks.
@@ -47,12 +44,12 @@ pub struct Lhs {
     height: usize,
 }
 
-/// One rule's matches at its last search, by root class, and how much of
+/// How many matches each root class had at a rule's last search, and how much of
 /// [`SearchState::changed`] that search had seen.
 #[derive(Clone, Debug, Default)]
 struct RuleCache {
     seen: usize,
-    matches: HashMap<Id, Vec<Subst>, FxBuild>,
+    counts: HashMap<Id, usize, FxBuild>,
 }
 
 /// Per e-graph: the classes that changed, in order, and each rule's cache.
@@ -61,9 +58,11 @@ pub struct SearchState {
     /// Classes that were created, merged into, or learned a fact (may repeat).
     pub changed: Vec<Id>,
     rules: HashMap<egg::Symbol, RuleCache, FxBuild>,
-    /// For each rule's last search: which of the returned matches came from the cache
-    /// (read by [`Scheduler`]).
-    served: HashMap<egg::Symbol, Vec<bool>, FxBuild>,
+    /// For each rule's last search: how many matches it left out (read by [`Scheduler`]).
+    served: HashMap<egg::Symbol, usize, FxBuild>,
+    /// Set by [`Scheduler`] for the next search: only its searches use and fill the
+    /// caches (any other caller gets a full search).
+    scheduled: bool,
     /// Classes to search again, per (from, to, height) of `changed`.
     near: Vec<NearSet>,
 }
@@ -153,7 +152,8 @@ impl Searcher<Node, ConstFold> for Lhs {
     }
 
     /// egg's [`Pattern::search_with_limit`] (same matches, same order), with the screen
-    /// in front of the machine and unchanged classes answered from the cache.
+    /// in front of the machine. Called by [`Scheduler`], classes far from every change
+    /// since the rule's last search are left out and only counted (see the module doc).
     fn search_with_limit(&self, egraph: &EGraph<Node, ConstFold>, mut limit: usize) -> Vec<SearchMatches<'_, Node>> {
         let root = self.root();
         let ids: Vec<Id> = match &self.pattern.ast[root] {
@@ -164,39 +164,32 @@ impl Searcher<Node, ConstFold> for Lhs {
             ENodeOrVar::Var(_) => egraph.classes().map(|c| c.id).collect(),
         };
         let mut state = egraph.analysis.search.borrow_mut();
-        let SearchState { changed, rules, served, near } = &mut *state;
+        let SearchState { changed, rules, served, near, scheduled } = &mut *state;
+        let incremental = std::mem::take(scheduled);
         let to = changed.len();
-        let mut old = rules.remove(&self.name);
-        let mut flags = Vec::new();
+        let old = if incremental { rules.remove(&self.name) } else { None };
         let near = match &old {
             Some(o) => Some(near_changes(changed, near, egraph, o.seen, self.height)),
             None => None,
         };
-        let mut cache = RuleCache { seen: to, matches: HashMap::default() };
+        let mut cache = RuleCache { seen: to, counts: HashMap::default() };
         let mut complete = true;
+        let mut left_out = 0;
         let mut out = Vec::new();
         for c in ids {
             if limit == 0 {
                 complete = false;
                 break;
             }
-            if let (Some(o), Some(near)) = (&mut old, near) {
+            if let (Some(o), Some(near)) = (&old, near) {
                 if !near[usize::from(c)] {
-                    match o.matches.remove(&c) {
-                        Some(substs) if substs.len() < limit => {
-                            limit -= substs.len();
-                            out.push(SearchMatches {
-                                eclass: c,
-                                substs: substs.clone(),
-                                ast: Some(std::borrow::Cow::Borrowed(&self.pattern.ast)),
-                            });
-                            cache.matches.insert(c, substs);
-                            flags.push(true);
-                            continue;
-                        }
-                        Some(_) => {} // may be cut short by the limit: search as egg does
-                        None => continue,
+                    if let Some(&n) = o.counts.get(&c) {
+                        let n = n.min(limit);
+                        limit -= n;
+                        left_out += n;
+                        cache.counts.insert(c, n);
                     }
+                    continue;
                 }
             }
             if !self.may_match(egraph, c, root, DEPTH) {
@@ -207,15 +200,16 @@ impl Searcher<Node, ConstFold> for Lhs {
                     complete = false; // possibly cut short: not a full answer for `c`
                 }
                 limit -= m.substs.len();
-                cache.matches.insert(c, m.substs.clone());
+                cache.counts.insert(c, m.substs.len());
                 out.push(m);
-                flags.push(false);
             }
         }
-        if complete {
-            rules.insert(self.name, cache);
+        if incremental {
+            if complete {
+                rules.insert(self.name, cache);
+            }
+            served.insert(self.name, left_out);
         }
-        served.insert(self.name, flags);
         out
     }
 
@@ -228,17 +222,60 @@ impl Searcher<Node, ConstFold> for Lhs {
     }
 }
 
-/// egg's [`BackoffScheduler`] (same searches, same bans), applying only the matches a
-/// search found afresh: a match served from a rule's cache was found, and applied or
-/// refused, at the rule's previous search, with nothing it reads changed since, so
-/// applying it again would change nothing. When a search is banned (its matches are
-/// dropped unapplied), the rule's cache is dropped too, so its next search is full.
+/// egg's backoff scheduling (the same as [`egg::BackoffScheduler`]: a rule that
+/// matches more than its limit in one iteration is banned for a while, its limit and
+/// ban doubling each time), counting the matches a search left out, and applying only
+/// the matches found afresh. A left-out match was found, and applied or refused, at
+/// the rule's previous search, and nothing it reads has changed since, so applying it
+/// again would change nothing. A ban drops the rule's cache (its matches were not
+/// applied), so its next search is full.
 #[derive(Debug)]
-pub struct Scheduler(pub BackoffScheduler);
+pub struct Scheduler {
+    match_limit: usize,
+    ban_length: usize,
+    /// Per rule, in first-search order.
+    stats: Vec<(egg::Symbol, RuleStats)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct RuleStats {
+    banned_until: usize,
+    times_banned: usize,
+}
+
+impl Scheduler {
+    /// Rules are banned when they match more than `match_limit` times in one iteration,
+    /// for 5 iterations the first time (egg's default).
+    pub fn new(match_limit: usize) -> Scheduler {
+        Scheduler { match_limit, ban_length: 5, stats: Vec::new() }
+    }
+
+    fn stats(&mut self, name: egg::Symbol) -> &mut RuleStats {
+        let i = match self.stats.iter().position(|s| s.0 == name) {
+            Some(i) => i,
+            None => {
+                self.stats.push((name, RuleStats { banned_until: 0, times_banned: 0 }));
+                self.stats.len() - 1
+            }
+        };
+        &mut self.stats[i].1
+    }
+}
 
 impl RewriteScheduler<Node, ConstFold> for Scheduler {
+    /// Saturated only when no rule is banned; otherwise fast-forwards the bans so the
+    /// next iteration unbans the first rule due.
     fn can_stop(&mut self, iteration: usize) -> bool {
-        RewriteScheduler::<Node, ConstFold>::can_stop(&mut self.0, iteration)
+        let Some(min_ban) = self.stats.iter().map(|s| s.1.banned_until).filter(|&b| b > iteration).min() else {
+            return true;
+        };
+        let delta = min_ban - iteration;
+        for (_, s) in &mut self.stats {
+            if s.banned_until > iteration {
+                s.banned_until -= delta;
+            }
+        }
+        false
     }
 
     fn search_rewrite<'a>(
@@ -247,15 +284,25 @@ impl RewriteScheduler<Node, ConstFold> for Scheduler {
         egraph: &EGraph<Node, ConstFold>,
         rewrite: &'a Rewrite<Node, ConstFold>,
     ) -> Vec<SearchMatches<'a, Node>> {
-        let ms = self.0.search_rewrite(iteration, egraph, rewrite);
-        let mut state = egraph.analysis.search.borrow_mut();
-        let Some(flags) = state.served.remove(&rewrite.name) else { return ms };
-        if ms.len() != flags.len() {
-            // Banned: nothing is applied, so nothing may be taken as applied.
-            state.rules.remove(&rewrite.name);
-            return ms;
+        let (match_limit, ban_length) = (self.match_limit, self.ban_length);
+        let stats = self.stats(rewrite.name);
+        if iteration < stats.banned_until {
+            return Vec::new();
         }
-        ms.into_iter().zip(flags).filter(|(_, cached)| !cached).map(|(m, _)| m).collect()
+        let threshold = match_limit.checked_shl(stats.times_banned as u32).unwrap_or(usize::MAX);
+        egraph.analysis.search.borrow_mut().scheduled = true;
+        let ms = rewrite.search_with_limit(egraph, threshold.saturating_add(1));
+        let mut state = egraph.analysis.search.borrow_mut();
+        state.scheduled = false;
+        let left_out = state.served.remove(&rewrite.name).unwrap_or(0);
+        let total: usize = left_out + ms.iter().map(|m| m.substs.len()).sum::<usize>();
+        if total > threshold {
+            stats.banned_until = iteration + (ban_length << stats.times_banned);
+            stats.times_banned += 1;
+            state.rules.remove(&rewrite.name);
+            return Vec::new();
+        }
+        ms
     }
 }
 
@@ -313,8 +360,9 @@ mod tests {
         assert!(total > 10, "the graph exercises the rules ({total} matches)");
     }
 
-    /// Saturating with the screened, incremental search does exactly what egg's own
-    /// pattern search does: the same iterations, sizes and applications per rule.
+    /// Saturating with the screened, incremental search and [`Scheduler`] does exactly
+    /// what egg's pattern search and backoff scheduler do: the same iterations, sizes
+    /// and applications per rule, with and without bans.
     #[test]
     fn incremental_search_is_egg_search() {
         let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
@@ -337,8 +385,7 @@ mod tests {
             .iter()
             .map(|r| egg::Rewrite::new(r.name.as_str(), r.lhs.clone(), r.applier()).expect("valid"))
             .collect();
-        let (_, ours) = pass.saturate(&b.f, &dom);
-        let (_, egg) = pass.saturate_with(&b.f, &dom, &plain);
+        let ours_rw = pass.rules.rewrites();
         let trace = |r: &egg::Runner<Node, ConstFold>| -> Vec<String> {
             r.iterations
                 .iter()
@@ -346,7 +393,29 @@ mod tests {
                 .chain([format!("{:?} {}", r.stop_reason, r.egraph.total_size())])
                 .collect()
         };
-        assert!(ours.iterations.len() >= 3, "{:?}", trace(&ours));
-        assert_eq!(trace(&ours), trace(&egg));
+        let run = |ours: bool, limit: usize| {
+            let built = crate::egraph::build::build(&b.f, &dom);
+            let initial = built.egraph.total_size();
+            let r = egg::Runner::default()
+                .with_iter_limit(pass.limits.iters)
+                .with_node_limit(initial + pass.limits.nodes)
+                .with_time_limit(pass.limits.time)
+                .with_egraph(built.egraph);
+            let r = match ours {
+                true => r.with_scheduler(Scheduler::new(limit)).run(&ours_rw),
+                false => r.with_scheduler(egg::BackoffScheduler::default().with_initial_match_limit(limit)).run(&plain),
+            };
+            trace(&r)
+        };
+        let unbanned = run(true, 1_000);
+        assert!(unbanned.len() >= 4, "{unbanned:?}");
+        assert_eq!(unbanned, run(false, 1_000));
+        for limit in [1, 2, 3, 5] {
+            let t = run(true, limit);
+            assert_ne!(t, unbanned, "a limit of {limit} bans rules");
+            assert_eq!(t, run(false, limit), "match limit {limit}");
+        }
+        let (_, saturated) = pass.saturate(&b.f, &dom);
+        assert_eq!(trace(&saturated), unbanned);
     }
 }

@@ -14,16 +14,18 @@
 //! The classes that pass are searched by egg's [`Pattern`] in egg's order, so the
 //! matches (and everything after them) are exactly egg's.
 //!
-//! Later searches of a rule are incremental. The analysis records every class that
-//! changed (new, merged, or new facts: [`SearchState::changed`], fed by
-//! `Analysis::modify`, which egg calls on each). A match rooted at class `c` reads only
-//! classes at most the pattern's height below `c`, so a class that has no changed class
-//! within that many levels below it (walking parent lists up from the changed ones)
-//! has exactly the matches it had at the rule's last search: they are taken from the
-//! rule's cache instead of being searched again. The result, order included, is what a
-//! full search returns, so egg's backoff scheduler sees the same counts. A search cut
-//! short by egg's match limit leaves no cache (the next search is full again). This
-//! file never changes the e-graph.
+//! Later searches of a rule, made by [`Scheduler`], are incremental. The analysis
+//! records every class that changed (new, merged, or new facts:
+//! [`SearchState::changed`], fed by `Analysis::modify`, which egg calls on each). A
+//! match rooted at class `c` reads only classes at most the pattern's height below
+//! `c`, so a class with no changed class within that many levels below it (walking
+//! parent lists up from the changed ones) has exactly the matches it had at the rule's
+//! last search. Those are left out and only counted: they were applied (or refused)
+//! then, and applying them again would change nothing. The scheduler bans rules on
+//! the full count, as egg's does, and a ban drops the rule's cache, so the next search
+//! is full. Any other caller gets egg's full answer. `incremental_search_is_egg_search`
+//! checks that saturation runs exactly as with egg's search and scheduler. This file
+//! never changes the e-graph.
 
 use super::analysis::ConstFold;
 use super::language::Node;

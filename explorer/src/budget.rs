@@ -121,3 +121,32 @@ pub fn render(b: &Budget) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_the_largest_function_of_each_module() {
+        let wat = r#"(module
+            (func $small (param i32) (result i32) local.get 0)
+            (func $big (param i32 i32) (result i32)
+                local.get 0 i32.const 8 i32.mul i32.const 0 i32.add
+                local.get 1 i32.const 3 i32.shl i32.xor
+                local.get 0 local.get 1 i32.sub i32.or))"#;
+        let dir = std::env::temp_dir().join(format!("wlab-budget-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("two.wat");
+        std::fs::write(&path, wat).unwrap();
+        let b = measure(&[path.clone()], "O2", None, 3).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(b.rows.len(), 1);
+        assert_eq!(b.largest, Some(0));
+        let r = &b.rows[0];
+        assert!(r.insts > 3, "the bigger function is measured: {r:?}");
+        assert_eq!(r.runs, 3);
+        assert!(r.egraph_us >= 0.0 && r.rest_us >= 0.0);
+        assert!(render(&b).contains("largest function overall"));
+        assert!(matches!(measure(&[dir.join("missing.wasm")], "O2", None, 1), Err(CliError::Other(_))));
+    }
+}

@@ -104,7 +104,7 @@ struct Elab<'a, 'x> {
     /// Values computing each (canonical) class, with the block they sit in, by class.
     avail: Vec<SmallVec<[(Value, Block); 1]>>,
     /// Original pure instructions by (operation, operands), not yet placed.
-    reusable: HashMap<Key, Vec<Inst>, FxBuild>,
+    reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild>,
     out: Vec<Vec<Inst>>,
     stats: Elaborated,
     /// The block of each value's original definition.
@@ -173,7 +173,7 @@ impl Elab<'_, '_> {
     }
 
     /// The IR form of the best node of class `c` (its immediate and value children).
-    fn best(&self, c: Id) -> Option<(Opcode, Type, Imm, Vec<Id>)> {
+    fn best(&self, c: Id) -> Option<(Opcode, Type, Imm, SmallVec<[Id; 3]>)> {
         match self.ex.find_best_node(c) {
             Node::Op { op, ty, args } => {
                 let (imm, vals) = if has_imm_child(*op) {
@@ -300,7 +300,7 @@ pub fn elaborate<'a, 'x>(
     }
     let mut def_block = vec![None; func.values.len()];
     let mut orig_blocks = vec![None; func.values.len()];
-    let mut reusable: HashMap<Key, Vec<Inst>, FxBuild> = HashMap::default();
+    let mut reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild> = HashMap::default();
     let mut originals = 0u64;
     for (v, data) in func.values.iter().enumerate() {
         if let ValueDef::Result(i, _) = data.def {

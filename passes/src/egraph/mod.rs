@@ -179,7 +179,7 @@ impl Pass for Egraph {
         let loops = LoopAnalysis::new(func, &cfg, &dom);
         let (built, runner) = self.saturate(func, &dom);
         let stats = report::SaturationStats::of(&runner);
-        let model = cost::TreeCost { model: self.cost.as_ref(), egraph: &runner.egraph };
+        let model = cost::TreeCost::new(self.cost.as_ref(), &runner.egraph);
         let ex = Extractor::new(&runner.egraph, model);
         let el = elaborate::elaborate(func, &built, &runner.egraph, &ex, &dom, &loops);
         let mut out = PassOutcome::unchanged();

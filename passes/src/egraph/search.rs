@@ -165,6 +165,13 @@ impl Searcher<Node, ConstFold> for Lhs {
             },
             ENodeOrVar::Var(_) => egraph.classes().map(|c| c.id).collect(),
         };
+        // No match without a node of every operation the pattern names (literals and
+        // conditions included): egg would visit every root class to find that out.
+        let absent = self.pattern.ast.as_ref().iter().any(|n| match n {
+            ENodeOrVar::ENode(e) => egraph.classes_for_op(&e.discriminant()).is_none_or(|c| c.len() == 0),
+            ENodeOrVar::Var(_) => false,
+        });
+        let ids = if absent { Vec::new() } else { ids };
         let mut state = egraph.analysis.search.borrow_mut();
         let SearchState { changed, rules, served, near, scheduled } = &mut *state;
         let incremental = std::mem::take(scheduled);

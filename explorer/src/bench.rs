@@ -219,7 +219,7 @@ fn display_name(module: &Path) -> String {
 }
 
 /// The `.wasm` files named or found (recursively, sorted) in the named folders.
-fn find_modules(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+pub fn find_modules(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let default = [PathBuf::from("../shared/bench")];
     let paths = if paths.is_empty() { &default[..] } else { paths };
     let mut out = Vec::new();

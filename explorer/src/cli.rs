@@ -154,6 +154,23 @@ pub enum Command {
     },
     /// List the registered passes with their descriptions and arguments.
     Passes,
+    /// The e-graph's compile-time budget: for the largest function of each module, the
+    /// median time of the `egraph` pass against the rest of the pipeline's passes.
+    EgraphBudget {
+        /// Modules or folders of modules (default: ../shared/bench).
+        paths: Vec<PathBuf>,
+        /// Pipeline to run (must contain `egraph`).
+        #[arg(long, default_value = "O2")]
+        passes: String,
+        /// A rule file added to every `egraph` pass in the pipeline.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Runs per function; medians are reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Measure translation (and optionally a pipeline) on generated functions of
     /// growing size; prints times per size so scaling can be judged.
     Scaling {

@@ -130,6 +130,15 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
+        Command::EgraphBudget { paths, passes, rules, runs, format } => {
+            let rules = rules.map(|p| p.display().to_string());
+            let b = crate::budget::measure(&paths, &passes, rules.as_deref(), runs)?;
+            match format {
+                Format::Text => print!("{}", crate::budget::render(&b)),
+                Format::Json => println!("{}", to_json(&b)),
+            }
+            Ok(0)
+        }
         Command::Passes => {
             print!("{}", wlab_passes::registry::describe_passes());
             Ok(0)

@@ -10,6 +10,7 @@
 //! Library code returns values and errors; only `main.rs` prints errors and exits.
 
 pub mod bench;
+pub mod budget;
 pub mod cli;
 pub mod cmd;
 pub mod codegen;

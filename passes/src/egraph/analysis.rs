@@ -30,6 +30,10 @@ pub struct Data {
 #[derive(Clone, Debug, Default)]
 pub struct ConstFold {
     pub value_types: Vec<Type>,
+    /// The rule matches applied so far (see [`super::rules::Applied`]).
+    pub applied: super::rules::Applied,
+    /// What incremental rule search needs (see [`super::search`]).
+    pub search: std::cell::RefCell<super::search::SearchState>,
 }
 
 pub type EG = EGraph<Node, ConstFold>;
@@ -109,7 +113,7 @@ impl egg::Analysis<Node> for ConstFold {
                             Opcode::Fcmp => (d(&args[0]).cc.and_then(Cc::float).map(Imm::FloatCC), &args[1..]),
                             _ => (Some(Imm::None), &args[..]),
                         };
-                        let ks: Option<Vec<Const>> = vals.iter().map(|a| d(a).konst).collect();
+                        let ks: Option<smallvec::SmallVec<[Const; 3]>> = vals.iter().map(|a| d(a).konst).collect();
                         match (imm, ks) {
                             (Some(imm), Some(ks)) => match fold(*op, Some(*ty), &imm, &ks) {
                                 Fold::Value(c) if c.ty() == rty => Some(c),
@@ -157,7 +161,10 @@ impl egg::Analysis<Node> for ConstFold {
         false
     }
 
+    /// Also records `id` as changed for incremental search: egg calls this for every
+    /// new class, every union (on the class that remains) and every change of facts.
     fn modify(egraph: &mut EG, id: Id) {
+        egraph.analysis.search.get_mut().changed.push(id);
         let data = egraph[id].data.clone();
         if let Some(c) = data.konst {
             let (op, ty, bits) = lit_of_const(c);

@@ -61,7 +61,7 @@ fn imm_child(eg: &mut EG, op: Opcode, ty: Type, imm: &Imm) -> Option<Option<Id>>
 /// Builds the e-graph of `func`.
 pub fn build(func: &Function, dom: &DomTree) -> Built {
     let value_types = func.values.iter().map(|v| v.ty).collect();
-    let mut eg: EG = EGraph::new(ConstFold { value_types });
+    let mut eg: EG = EGraph::new(ConstFold { value_types, ..ConstFold::default() });
     let nv = func.values.len();
     let mut class_of: Vec<Option<Id>> = vec![None; nv];
     let mut orig = vec![None; nv];

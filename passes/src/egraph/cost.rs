@@ -165,6 +165,19 @@ pub const SCALE: u64 = 1024;
 pub struct TreeCost<'m> {
     pub model: &'m dyn CostModel,
     pub egraph: &'m EG,
+    /// Whether each class (by canonical id) holds a constant: read for every
+    /// two-operand node, so looked up once per class ([`TreeCost::new`]).
+    konst: Vec<bool>,
+}
+
+impl<'m> TreeCost<'m> {
+    pub fn new(model: &'m dyn CostModel, egraph: &'m EG) -> Self {
+        let mut konst = vec![false; egraph.nodes().len()];
+        for c in egraph.classes() {
+            konst[usize::from(c.id)] = c.data.konst.is_some();
+        }
+        TreeCost { model, egraph, konst }
+    }
 }
 
 impl CostFunction<Node> for TreeCost<'_> {
@@ -174,7 +187,7 @@ impl CostFunction<Node> for TreeCost<'_> {
         let own = match enode {
             Node::Op { op, ty, args } => {
                 let vals = if has_imm_child(*op) { &args[1..] } else { &args[..] };
-                let konst = |id: Id| self.egraph[id].data.konst.is_some();
+                let konst = |id: Id| self.konst[usize::from(self.egraph.find(id))];
                 let tie = match vals {
                     [a, b] => (konst(*a) && !konst(*b)) as u64,
                     _ => 0,

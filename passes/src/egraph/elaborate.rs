@@ -22,6 +22,7 @@ use super::analysis::EG;
 use super::build::Built;
 use super::cost::{TreeCost, NEVER};
 use super::language::{has_imm_child, Node};
+use super::rules::FxBuild;
 use egg::{Extractor, Id};
 use smallvec::SmallVec;
 use std::collections::HashMap;
@@ -47,6 +48,46 @@ pub struct Elaborated {
 
 type Key = (Opcode, Type, Imm, SmallVec<[Value; 3]>);
 
+/// A map from classes, for one extracted tree: most trees are small and a linear
+/// scan beats hashing, but some (long chains of pure operations between two uses) have
+/// thousands of nodes, so past [`SmallMap::LINEAR`] entries it hashes.
+struct SmallMap<V: Copy> {
+    small: SmallVec<[(Id, V); 8]>,
+    big: Option<HashMap<Id, V, FxBuild>>,
+}
+
+impl<V: Copy> Default for SmallMap<V> {
+    fn default() -> Self {
+        SmallMap { small: SmallVec::new(), big: None }
+    }
+}
+
+impl<V: Copy> SmallMap<V> {
+    const LINEAR: usize = 32;
+
+    fn get(&self, c: Id) -> Option<V> {
+        match &self.big {
+            Some(m) => m.get(&c).copied(),
+            None => self.small.iter().find(|(k, _)| *k == c).map(|(_, v)| *v),
+        }
+    }
+
+    /// Adds `c` (never already present).
+    fn insert(&mut self, c: Id, v: V) {
+        match &mut self.big {
+            Some(m) => {
+                m.insert(c, v);
+            }
+            None => {
+                self.small.push((c, v));
+                if self.small.len() > Self::LINEAR {
+                    self.big = Some(self.small.drain(..).collect());
+                }
+            }
+        }
+    }
+}
+
 /// The extractor elaboration reads.
 pub type Ex<'x> = Extractor<'x, TreeCost<'x>, Node, super::analysis::ConstFold>;
 
@@ -63,7 +104,7 @@ struct Elab<'a, 'x> {
     /// Values computing each (canonical) class, with the block they sit in, by class.
     avail: Vec<SmallVec<[(Value, Block); 1]>>,
     /// Original pure instructions by (operation, operands), not yet placed.
-    reusable: HashMap<Key, Vec<Inst>>,
+    reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild>,
     out: Vec<Vec<Inst>>,
     stats: Elaborated,
     /// The block of each value's original definition.
@@ -132,7 +173,7 @@ impl Elab<'_, '_> {
     }
 
     /// The IR form of the best node of class `c` (its immediate and value children).
-    fn best(&self, c: Id) -> Option<(Opcode, Type, Imm, Vec<Id>)> {
+    fn best(&self, c: Id) -> Option<(Opcode, Type, Imm, SmallVec<[Id; 3]>)> {
         match self.ex.find_best_node(c) {
             Node::Op { op, ty, args } => {
                 let (imm, vals) = if has_imm_child(*op) {
@@ -166,32 +207,31 @@ impl Elab<'_, '_> {
         if self.ex.find_best_cost(root) >= NEVER {
             return None;
         }
-        // Trees are small: linear maps beat hashing here.
-        let mut memo: SmallVec<[(Id, Value); 8]> = SmallVec::new();
-        let mut open: SmallVec<[Id; 8]> = SmallVec::new();
-        let find = |memo: &[(Id, Value)], c: Id| memo.iter().find(|(k, _)| *k == c).map(|(_, v)| *v);
+        let mut memo: SmallMap<Value> = SmallMap::default();
+        let mut open: SmallMap<()> = SmallMap::default();
+        let find = |memo: &SmallMap<Value>, c: Id| memo.get(c);
         let mut stack: SmallVec<[(Id, bool); 8]> = smallvec::smallvec![(root, false)];
         while let Some((c, children_done)) = stack.pop() {
             if find(&memo, c).is_some() {
                 continue;
             }
             if let Some(v) = self.lookup(c, b) {
-                memo.push((c, v));
+                memo.insert(c, v);
                 continue;
             }
             if let Node::Opaque(v) = self.ex.find_best_node(c) {
                 if !self.available(*v, b) {
                     return None;
                 }
-                memo.push((c, *v));
+                memo.insert(c, *v);
                 continue;
             }
             let (op, ty, imm, kids) = self.best(c)?;
             if !children_done {
-                if open.contains(&c) {
+                if open.get(c).is_some() {
                     return None; // a cycle among best nodes: give up on this tree
                 }
-                open.push(c);
+                open.insert(c, ());
                 stack.push((c, true));
                 stack.extend(kids.iter().rev().map(|&k| (k, false)));
                 continue;
@@ -199,7 +239,7 @@ impl Elab<'_, '_> {
             let args: Vec<Value> = kids.iter().map(|&k| find(&memo, k).expect("children first")).collect();
             let rty = super::language::result_type(op, ty);
             let v = self.place(c, InstData::new(op, Some(ty), args, imm), rty, b, home)?;
-            memo.push((c, v));
+            memo.insert(c, v);
         }
         find(&memo, root)
     }
@@ -260,7 +300,7 @@ pub fn elaborate<'a, 'x>(
     }
     let mut def_block = vec![None; func.values.len()];
     let mut orig_blocks = vec![None; func.values.len()];
-    let mut reusable: HashMap<Key, Vec<Inst>> = HashMap::new();
+    let mut reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild> = HashMap::default();
     let mut originals = 0u64;
     for (v, data) in func.values.iter().enumerate() {
         if let ValueDef::Result(i, _) = data.def {

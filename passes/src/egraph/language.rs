@@ -172,8 +172,19 @@ impl Language for Node {
         }
     }
 
+    /// Same as comparing [`Language::discriminant`]s, without building them: egg calls
+    /// this for every node it looks at while matching.
     fn matches(&self, other: &Self) -> bool {
-        self.discriminant() == other.discriminant()
+        match (self, other) {
+            (Node::Op { op: a, ty: t, args: x }, Node::Op { op: b, ty: u, args: y }) => {
+                a == b && t == u && x.len() == y.len()
+            }
+            (Node::Lit(a), Node::Lit(b)) => a == b,
+            (Node::Cond(a), Node::Cond(b)) => a == b,
+            (Node::Meta { op: a, .. }, Node::Meta { op: b, .. }) => a == b,
+            (Node::Opaque(a), Node::Opaque(b)) => a == b,
+            (Node::Op { .. } | Node::Lit(_) | Node::Cond(_) | Node::Meta { .. } | Node::Opaque(_), _) => false,
+        }
     }
 
     fn children(&self) -> &[Id] {

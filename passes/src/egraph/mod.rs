@@ -19,7 +19,8 @@
 //! ```
 //!
 //! One concept per file: [`language`] (typed e-nodes), [`analysis`] (types and constant
-//! folding), [`build`] (IR → e-graph), [`rules`] (rule files), [`cost`] (cost models),
+//! folding), [`build`] (IR → e-graph), [`rules`] (rule files), [`search`] (rule
+//! matching), [`cost`] (cost models),
 //! [`elaborate`] (e-graph → IR), [`report`] (counters and dumps).
 //!
 //! Arguments (defaults in [`INFO`]): `iters` (iterations), `nodes` (how many e-nodes the
@@ -29,6 +30,14 @@
 //! name replaces it), `shipped` (false: only the given files), `cost` (`x86_64` or
 //! `aarch64`). Counters: see [`report`]. The pass never moves, removes or adds an
 //! instruction with an effect, and never folds a trapping operation.
+//!
+//! Compile time: `wlab egraph-budget [MODULES or FOLDERS]` prints, for the largest
+//! function of each module, the median time of this pass against the rest of the
+//! pipeline (O2 by default). Three things keep saturation cheap without changing what
+//! it finds: each rule's matcher runs only on classes that pass a shape screen, a
+//! later search of a rule looks again only near the classes that changed since its
+//! last one ([`search`]), and a match applied once is not applied again
+//! ([`rules::Applied`]).
 
 pub mod analysis;
 pub mod build;
@@ -37,10 +46,11 @@ pub mod elaborate;
 pub mod language;
 pub mod report;
 pub mod rules;
+pub mod search;
 
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
-use egg::{BackoffScheduler, Extractor, Rewrite, Runner};
+use egg::{Extractor, Rewrite, Runner};
 use std::time::Duration;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
@@ -138,14 +148,14 @@ impl Egraph {
         let mut built = build::build(func, dom);
         let egraph = std::mem::take(&mut built.egraph);
         let initial = egraph.total_size();
-        // egg's backoff scheduler bans a rule for a few iterations when it matches more
-        // than its limit (1,000 by default) in one iteration. On a large function an
-        // ordinary rule does, and the banned iterations are idle: runs reached the
+        // The backoff scheduler (egg's, in [`search::Scheduler`]) bans a rule for a few
+        // iterations when it matches more than its limit (egg's default: 1,000) in one
+        // iteration. On a large function an ordinary rule does, and the banned iterations are idle: runs reached the
         // iteration limit while nothing changed. The limit scales with the graph, so
         // only rules that match many times per node are held back.
         let match_limit = (MATCHES_PER_NODE * initial).max(1_000);
         let runner = Runner::default()
-            .with_scheduler(BackoffScheduler::default().with_initial_match_limit(match_limit))
+            .with_scheduler(search::Scheduler::new(match_limit))
             .with_iter_limit(self.limits.iters)
             .with_node_limit(initial.saturating_add(self.limits.nodes))
             .with_time_limit(self.limits.time)
@@ -169,7 +179,7 @@ impl Pass for Egraph {
         let loops = LoopAnalysis::new(func, &cfg, &dom);
         let (built, runner) = self.saturate(func, &dom);
         let stats = report::SaturationStats::of(&runner);
-        let model = cost::TreeCost { model: self.cost.as_ref(), egraph: &runner.egraph };
+        let model = cost::TreeCost::new(self.cost.as_ref(), &runner.egraph);
         let ex = Extractor::new(&runner.egraph, model);
         let el = elaborate::elaborate(func, &built, &runner.egraph, &ex, &dom, &loops);
         let mut out = PassOutcome::unchanged();

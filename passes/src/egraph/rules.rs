@@ -22,7 +22,7 @@
 
 use super::analysis::{ConstFold, Data};
 use super::language::{has_imm_child, operand_types, result_type, Node};
-use egg::{ConditionalApplier, ENodeOrVar, Id, Pattern, PatternAst, RecExpr, Rewrite, Subst, Var};
+use egg::{ENodeOrVar, Id, Pattern, PatternAst, RecExpr, Rewrite, Subst, Var};
 use std::collections::BTreeMap;
 use std::fmt;
 use wlab_ir::{Opcode, Type};
@@ -141,7 +141,8 @@ pub struct Conds(pub Vec<(CondKind, Vec<Var>)>);
 impl egg::Condition<Node, ConstFold> for Conds {
     fn check(&self, egraph: &mut egg::EGraph<Node, ConstFold>, _eclass: Id, subst: &Subst) -> bool {
         self.0.iter().all(|(k, vs)| {
-            let ds: Option<Vec<&Data>> = vs.iter().map(|v| subst.get(*v).map(|id| &egraph[*id].data)).collect();
+            let ds: Option<smallvec::SmallVec<[&Data; 2]>> =
+                vs.iter().map(|v| subst.get(*v).map(|id| &egraph[*id].data)).collect();
             ds.is_some_and(|ds| k.holds(&ds))
         })
     }
@@ -166,9 +167,69 @@ pub struct Rule {
 /// evaluated on the spot: helper nodes never enter the e-graph (kept there, they would
 /// pile up one per pair of literals met and grow it without bound). When a helper is
 /// undefined for the match (`log2` of a non-power of two), the rule does not apply.
+///
+/// It also holds the rule's conditions, and remembers (in [`Applied`], per e-graph)
+/// each match it has applied: egg searches every rule in every iteration, so a match
+/// found once is found again in every later iteration, and applying it again only adds
+/// nodes that are already there and unions classes that are already one.
 #[derive(Clone, Debug)]
 pub struct Rhs {
     pub ast: PatternAst<Node>,
+    pub conds: Conds,
+    /// The variables the result depends on (right side and conditions), sorted.
+    pub used: Vec<Var>,
+}
+
+/// One applied match: the rule, the matched class and the classes of the variables the
+/// result depends on, all canonical when it was applied.
+pub type AppliedKey = (egg::Symbol, Id, smallvec::SmallVec<[Id; 4]>);
+
+/// The matches applied so far in one e-graph. Skipping one again is exact: the classes
+/// it names only grow by merging, so while they are still canonical the same
+/// instantiation finds the same nodes and the union is already done (conditions and
+/// helpers read facts that, once known, never change). A match that did not apply
+/// (a condition or helper said no) is not recorded and is tried again.
+#[derive(Clone, Debug, Default)]
+pub struct Applied(pub std::collections::HashSet<AppliedKey, FxBuild>);
+
+/// Builds [`FxHasher`]s, for hash maps and sets that are never iterated.
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// A small multiplicative hasher (rustc's FxHash) for [`Applied`] and elaboration's
+/// maps: the keys are a few integers, and the maps are never iterated, so order does
+/// not matter.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u8(&mut self, x: u8) {
+        self.write_u64(x as u64);
+    }
+    fn write_u16(&mut self, x: u16) {
+        self.write_u64(x as u64);
+    }
+    fn write_isize(&mut self, x: isize) {
+        self.write_u64(x as u64);
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(x as u64);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// A partly instantiated right-side node.
@@ -216,7 +277,7 @@ impl Rhs {
                 // e-graph's own constants do: one literal per constant, so reassociation
                 // cannot mint ever new literals for the same number.
                 let narrow = matches!((op, ty), (Opcode::Iconst | Opcode::Fconst, Type::I32 | Type::F32));
-                let mut kids = Vec::with_capacity(args.len());
+                let mut kids = super::language::Args::new();
                 for &a in args.iter() {
                     let x = match self.inst(eg, a, subst)? {
                         Inst::Lit(n) if narrow => Inst::Lit(n & 0xffff_ffff),
@@ -224,7 +285,7 @@ impl Rhs {
                     };
                     kids.push(Rhs::class(eg, x));
                 }
-                Inst::Class(eg.add(Node::Op { op: *op, ty: *ty, args: kids.into_iter().collect() }))
+                Inst::Class(eg.add(Node::Op { op: *op, ty: *ty, args: kids }))
             }
         })
     }
@@ -237,12 +298,27 @@ impl egg::Applier<Node, ConstFold> for Rhs {
         eclass: Id,
         subst: &Subst,
         _searcher_ast: Option<&PatternAst<Node>>,
-        _rule_name: egg::Symbol,
+        rule_name: egg::Symbol,
     ) -> Vec<Id> {
+        let mut vars = smallvec::SmallVec::new();
+        for v in &self.used {
+            match subst.get(*v) {
+                Some(id) => vars.push(egraph.find(*id)),
+                None => return vec![],
+            }
+        }
+        let key = (rule_name, egraph.find(eclass), vars);
+        if egraph.analysis.applied.0.contains(&key) {
+            return vec![];
+        }
+        if !egg::Condition::check(&self.conds, egraph, eclass, subst) {
+            return vec![];
+        }
         let Some(x) = self.inst(egraph, root(&self.ast), subst) else {
             return vec![];
         };
         let id = Rhs::class(egraph, x);
+        egraph.analysis.applied.0.insert(key);
         if egraph.union(eclass, id) {
             vec![eclass]
         } else {
@@ -251,25 +327,31 @@ impl egg::Applier<Node, ConstFold> for Rhs {
     }
 
     fn vars(&self) -> Vec<Var> {
-        let mut vs: Vec<Var> = self
-            .ast
+        self.used.clone()
+    }
+}
+
+impl Rule {
+    pub fn rewrite(&self) -> Rewrite<Node, ConstFold> {
+        Rewrite::new(self.name.as_str(), super::search::Lhs::new(&self.name, self.lhs.clone()), self.applier())
+            .expect("variables were checked when loading")
+    }
+
+    /// The right side with the conditions, as an egg applier.
+    pub fn applier(&self) -> Rhs {
+        let mut used: Vec<Var> = self
+            .rhs_ast
             .as_ref()
             .iter()
             .filter_map(|n| match n {
                 ENodeOrVar::Var(v) => Some(*v),
                 ENodeOrVar::ENode(_) => None,
             })
+            .chain(self.conds.0.iter().flat_map(|c| c.1.iter().copied()))
             .collect();
-        vs.sort();
-        vs.dedup();
-        vs
-    }
-}
-
-impl Rule {
-    pub fn rewrite(&self) -> Rewrite<Node, ConstFold> {
-        let applier = ConditionalApplier { condition: self.conds.clone(), applier: Rhs { ast: self.rhs_ast.clone() } };
-        Rewrite::new(self.name.as_str(), self.lhs.clone(), applier).expect("variables were checked when loading")
+        used.sort();
+        used.dedup();
+        Rhs { ast: self.rhs_ast.clone(), conds: self.conds.clone(), used }
     }
 }
 

@@ -1,0 +1,430 @@
+//! The left side of a rule as an egg searcher: egg's own pattern matching, run only on
+//! the classes that pass a cheap, allocation-free screen.
+//!
+//! ```text
+//! add-zero: (iadd.i32 ?x (iconst.i32 0))
+//!   egg: every iadd.i32 class ──▶ pattern machine (allocates its registers per class)
+//!   here: every iadd.i32 class ──▶ screen: some iadd.i32 node whose 2nd operand's class
+//!         holds an iconst.i32 node over a class holding the literal 0? ──▶ machine
+//! ```
+//!
+//! The screen checks the shape of the pattern's top levels (an operation, constant,
+//! literal or condition of the right kind in each child class, [`DEPTH`] levels deep),
+//! ignoring variables: it is a necessary condition for a match, so it never drops one.
+//! The classes that pass are searched by egg's [`Pattern`] in egg's order, so the
+//! matches (and everything after them) are exactly egg's.
+//!
+//! Later searches of a rule, made by [`Scheduler`], are incremental. The analysis
+//! records every class that changed (new, merged, or new facts:
+//! [`SearchState::changed`], fed by `Analysis::modify`, which egg calls on each). A
+//! match rooted at class `c` reads only classes at most the pattern's height below
+//! `c`, so a class with no changed class within that many levels below it (walking
+//! parent lists up from the changed ones) has exactly the matches it had at the rule's
+//! last search. Those are left out and only counted: they were applied (or refused)
+//! then, and applying them again would change nothing. The scheduler bans rules on
+//! the full count, as egg's does, and a ban drops the rule's cache, so the next search
+//! is full. Any other caller gets egg's full answer. `incremental_search_is_egg_search`
+//! checks that saturation runs exactly as with egg's search and scheduler. This file
+//! never changes the e-graph.
+
+use super::analysis::ConstFold;
+use super::language::Node;
+use super::rules::FxBuild;
+use egg::{EGraph, ENodeOrVar, Id, Language, Pattern, Rewrite, RewriteScheduler, SearchMatches, Searcher, Var};
+use std::collections::HashMap;
+
+/// How many levels below the root the screen looks.
+pub const DEPTH: usize = 3;
+
+/// A rule's left side.
+#[derive(Clone, Debug)]
+pub struct Lhs {
+    pub pattern: Pattern<Node>,
+    /// The rule's name: its key in [`SearchState`] (unique in a rule set).
+    name: egg::Symbol,
+    /// The pattern's height: how many levels below the root a match reads.
+    height: usize,
+}
+
+/// How many matches each root class had at a rule's last search, and how much of
+/// [`SearchState::changed`] that search had seen.
+#[derive(Clone, Debug, Default)]
+struct RuleCache {
+    seen: usize,
+    counts: HashMap<Id, usize, FxBuild>,
+}
+
+/// Per e-graph: the classes that changed, in order, and each rule's cache.
+#[derive(Clone, Debug, Default)]
+pub struct SearchState {
+    /// Classes that were created, merged into, or learned a fact (may repeat).
+    pub changed: Vec<Id>,
+    rules: HashMap<egg::Symbol, RuleCache, FxBuild>,
+    /// For each rule's last search: how many matches it left out (read by [`Scheduler`]).
+    served: HashMap<egg::Symbol, usize, FxBuild>,
+    /// Set by [`Scheduler`] for the next search: only its searches use and fill the
+    /// caches (any other caller gets a full search).
+    scheduled: bool,
+    /// Classes to search again, per (from, to, height) of `changed`.
+    near: Vec<NearSet>,
+}
+
+/// (from, to, height) of [`SearchState::changed`], and a mark per class id.
+type NearSet = ((usize, usize, usize), Vec<bool>);
+
+/// Marks every class with a changed class (of `changed[from..to]`) at most `height`
+/// levels below it. The sets of the current `to` are kept, one per (from, height).
+fn near_changes<'n>(
+    changed: &[Id],
+    near: &'n mut Vec<NearSet>,
+    eg: &EGraph<Node, ConstFold>,
+    from: usize,
+    height: usize,
+) -> &'n [bool] {
+    let to = changed.len();
+    near.retain(|n| n.0 .1 == to);
+    let key = (from, to, height);
+    if let Some(i) = near.iter().position(|n| n.0 == key) {
+        return &near[i].1;
+    }
+    let mut mark = vec![false; eg.nodes().len()];
+    let mut level: Vec<Id> = Vec::new();
+    for &c in &changed[from..to] {
+        let c = eg.find(c);
+        if !mark[usize::from(c)] {
+            mark[usize::from(c)] = true;
+            level.push(c);
+        }
+    }
+    for _ in 0..height {
+        let mut next = Vec::new();
+        for &c in &level {
+            for p in eg[c].parents() {
+                let p = eg.find(p);
+                if !mark[usize::from(p)] {
+                    mark[usize::from(p)] = true;
+                    next.push(p);
+                }
+            }
+        }
+        level = next;
+    }
+    near.push((key, mark));
+    &near[near.len() - 1].1
+}
+
+impl Lhs {
+    pub fn new(name: &str, pattern: Pattern<Node>) -> Lhs {
+        fn height(ast: &egg::PatternAst<Node>, n: Id) -> usize {
+            match &ast[n] {
+                ENodeOrVar::Var(_) => 0,
+                ENodeOrVar::ENode(e) => 1 + e.children().iter().map(|&c| height(ast, c)).max().unwrap_or(0),
+            }
+        }
+        let height = height(&pattern.ast, Id::from(pattern.ast.as_ref().len() - 1));
+        Lhs { pattern, name: egg::Symbol::from(name), height }
+    }
+
+    /// Whether class `c` may match pattern node `p` (false: it cannot).
+    fn may_match(&self, eg: &EGraph<Node, ConstFold>, c: Id, p: Id, depth: usize) -> bool {
+        let ENodeOrVar::ENode(want) = &self.pattern.ast[p] else { return true };
+        let kids = want.children();
+        eg[c].iter().any(|n| {
+            want.matches(n)
+                && (depth == 0 || kids.iter().zip(n.children()).all(|(&pk, &ck)| self.may_match(eg, ck, pk, depth - 1)))
+        })
+    }
+
+    fn root(&self) -> Id {
+        Id::from(self.pattern.ast.as_ref().len() - 1)
+    }
+}
+
+impl Searcher<Node, ConstFold> for Lhs {
+    fn search_eclass_with_limit(
+        &self,
+        egraph: &EGraph<Node, ConstFold>,
+        eclass: Id,
+        limit: usize,
+    ) -> Option<SearchMatches<'_, Node>> {
+        if !self.may_match(egraph, eclass, self.root(), DEPTH) {
+            return None;
+        }
+        self.pattern.search_eclass_with_limit(egraph, eclass, limit)
+    }
+
+    /// egg's [`Pattern::search_with_limit`] (same matches, same order), with the screen
+    /// in front of the machine. Called by [`Scheduler`], classes far from every change
+    /// since the rule's last search are left out and only counted (see the module doc).
+    fn search_with_limit(&self, egraph: &EGraph<Node, ConstFold>, mut limit: usize) -> Vec<SearchMatches<'_, Node>> {
+        let root = self.root();
+        let ids: Vec<Id> = match &self.pattern.ast[root] {
+            ENodeOrVar::ENode(e) => match egraph.classes_for_op(&e.discriminant()) {
+                None => Vec::new(),
+                Some(ids) => ids.collect(),
+            },
+            ENodeOrVar::Var(_) => egraph.classes().map(|c| c.id).collect(),
+        };
+        // No match without a node of every operation the pattern names (literals and
+        // conditions included): egg would visit every root class to find that out.
+        let absent = self.pattern.ast.as_ref().iter().any(|n| match n {
+            ENodeOrVar::ENode(e) => egraph.classes_for_op(&e.discriminant()).is_none_or(|c| c.len() == 0),
+            ENodeOrVar::Var(_) => false,
+        });
+        let ids = if absent { Vec::new() } else { ids };
+        let mut state = egraph.analysis.search.borrow_mut();
+        let SearchState { changed, rules, served, near, scheduled } = &mut *state;
+        let incremental = std::mem::take(scheduled);
+        let to = changed.len();
+        let old = if incremental { rules.remove(&self.name) } else { None };
+        let near = match &old {
+            Some(o) => Some(near_changes(changed, near, egraph, o.seen, self.height)),
+            None => None,
+        };
+        let mut cache = RuleCache { seen: to, counts: HashMap::default() };
+        let mut complete = true;
+        let mut left_out = 0;
+        let mut out = Vec::new();
+        for c in ids {
+            if limit == 0 {
+                complete = false;
+                break;
+            }
+            if let (Some(o), Some(near)) = (&old, near) {
+                if !near[usize::from(c)] {
+                    if let Some(&n) = o.counts.get(&c) {
+                        let n = n.min(limit);
+                        limit -= n;
+                        left_out += n;
+                        cache.counts.insert(c, n);
+                    }
+                    continue;
+                }
+            }
+            if !self.may_match(egraph, c, root, DEPTH) {
+                continue;
+            }
+            if let Some(m) = self.pattern.search_eclass_with_limit(egraph, c, limit) {
+                if m.substs.len() >= limit {
+                    complete = false; // possibly cut short: not a full answer for `c`
+                }
+                limit -= m.substs.len();
+                cache.counts.insert(c, m.substs.len());
+                out.push(m);
+            }
+        }
+        if incremental {
+            if complete {
+                rules.insert(self.name, cache);
+            }
+            served.insert(self.name, left_out);
+        }
+        out
+    }
+
+    fn get_pattern_ast(&self) -> Option<&egg::PatternAst<Node>> {
+        Some(&self.pattern.ast)
+    }
+
+    fn vars(&self) -> Vec<Var> {
+        self.pattern.vars()
+    }
+}
+
+/// egg's backoff scheduling (the same as [`egg::BackoffScheduler`]: a rule that
+/// matches more than its limit in one iteration is banned for a while, its limit and
+/// ban doubling each time), counting the matches a search left out, and applying only
+/// the matches found afresh. A left-out match was found, and applied or refused, at
+/// the rule's previous search, and nothing it reads has changed since, so applying it
+/// again would change nothing. A ban drops the rule's cache (its matches were not
+/// applied), so its next search is full.
+#[derive(Debug)]
+pub struct Scheduler {
+    match_limit: usize,
+    ban_length: usize,
+    /// Per rule, in first-search order.
+    stats: Vec<(egg::Symbol, RuleStats)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct RuleStats {
+    banned_until: usize,
+    times_banned: usize,
+}
+
+impl Scheduler {
+    /// Rules are banned when they match more than `match_limit` times in one iteration,
+    /// for 5 iterations the first time (egg's default).
+    pub fn new(match_limit: usize) -> Scheduler {
+        Scheduler { match_limit, ban_length: 5, stats: Vec::new() }
+    }
+
+    fn stats(&mut self, name: egg::Symbol) -> &mut RuleStats {
+        let i = match self.stats.iter().position(|s| s.0 == name) {
+            Some(i) => i,
+            None => {
+                self.stats.push((name, RuleStats { banned_until: 0, times_banned: 0 }));
+                self.stats.len() - 1
+            }
+        };
+        &mut self.stats[i].1
+    }
+}
+
+impl RewriteScheduler<Node, ConstFold> for Scheduler {
+    /// Saturated only when no rule is banned; otherwise fast-forwards the bans so the
+    /// next iteration unbans the first rule due.
+    fn can_stop(&mut self, iteration: usize) -> bool {
+        let Some(min_ban) = self.stats.iter().map(|s| s.1.banned_until).filter(|&b| b > iteration).min() else {
+            return true;
+        };
+        let delta = min_ban - iteration;
+        for (_, s) in &mut self.stats {
+            if s.banned_until > iteration {
+                s.banned_until -= delta;
+            }
+        }
+        false
+    }
+
+    fn search_rewrite<'a>(
+        &mut self,
+        iteration: usize,
+        egraph: &EGraph<Node, ConstFold>,
+        rewrite: &'a Rewrite<Node, ConstFold>,
+    ) -> Vec<SearchMatches<'a, Node>> {
+        let (match_limit, ban_length) = (self.match_limit, self.ban_length);
+        let stats = self.stats(rewrite.name);
+        if iteration < stats.banned_until {
+            return Vec::new();
+        }
+        let threshold = match_limit.checked_shl(stats.times_banned as u32).unwrap_or(usize::MAX);
+        egraph.analysis.search.borrow_mut().scheduled = true;
+        let ms = rewrite.search_with_limit(egraph, threshold.saturating_add(1));
+        let mut state = egraph.analysis.search.borrow_mut();
+        state.scheduled = false;
+        let left_out = state.served.remove(&rewrite.name).unwrap_or(0);
+        let total: usize = left_out + ms.iter().map(|m| m.substs.len()).sum::<usize>();
+        if total > threshold {
+            stats.banned_until = iteration + (ban_length << stats.times_banned);
+            stats.times_banned += 1;
+            state.rules.remove(&rewrite.name);
+            return Vec::new();
+        }
+        ms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::egraph::Egraph;
+    use crate::testing::B;
+    use wlab_ir::cfg::ControlFlowGraph;
+    use wlab_ir::dominators::DomTree;
+    use wlab_ir::{IntCC, Opcode, Type};
+
+    /// Every shipped rule's screened search finds exactly what egg's pattern search
+    /// finds, on a saturated graph with constants, nested operations and comparisons.
+    #[test]
+    fn screen_never_drops_a_match() {
+        let (mut b, p) = B::new(&[Type::I32, Type::I64], &[Type::I32]);
+        let b0 = b.b(0);
+        let eight = b.iconst(b0, Type::I32, 8);
+        let one = b.iconst(b0, Type::I32, 1);
+        let zero = b.iconst(b0, Type::I32, 0);
+        let m = b.op(b0, Opcode::Imul, Type::I32, &[p[0], eight]);
+        let a = b.op(b0, Opcode::Iadd, Type::I32, &[m, one]);
+        let a2 = b.op(b0, Opcode::Iadd, Type::I32, &[a, one]);
+        let s = b.op(b0, Opcode::Isub, Type::I32, &[a2, a2]);
+        let x = b.op(b0, Opcode::Bxor, Type::I32, &[s, p[0]]);
+        let sh = b.op(b0, Opcode::Ishl, Type::I32, &[x, one]);
+        let w = b.op(b0, Opcode::Uextend, Type::I64, &[sh]);
+        let w2 = b.op(b0, Opcode::Iadd, Type::I64, &[w, p[1]]);
+        let r = b.op(b0, Opcode::Ireduce, Type::I32, &[w2]);
+        let c = b.icmp(b0, IntCC::Ne, Type::I32, r, zero);
+        let o = b.op(b0, Opcode::Band, Type::I32, &[c, one]);
+        b.ret(b0, &[o]);
+        let cfg = ControlFlowGraph::new(&b.f);
+        let dom = DomTree::new(&b.f, &cfg);
+        let pass = Egraph::default();
+        let (_, runner) = pass.saturate(&b.f, &dom);
+        let eg = &runner.egraph;
+        let mut total = 0;
+        for rule in &pass.rules.rules {
+            let screened = Lhs::new(&rule.name, rule.lhs.clone());
+            let key = |ms: Vec<SearchMatches<'_, Node>>| -> Vec<(Id, Vec<String>)> {
+                let mut v: Vec<(Id, Vec<String>)> =
+                    ms.into_iter().map(|m| (m.eclass, m.substs.iter().map(|s| format!("{s:?}")).collect())).collect();
+                v.sort();
+                v
+            };
+            let want = key(rule.lhs.search(eg));
+            total += want.len();
+            assert_eq!(key(screened.search(eg)), want, "rule {}", rule.name);
+            for (c, _) in &want {
+                assert!(screened.search_eclass(eg, *c).is_some(), "rule {} in e{c}", rule.name);
+            }
+        }
+        assert!(total > 10, "the graph exercises the rules ({total} matches)");
+    }
+
+    /// Saturating with the screened, incremental search and [`Scheduler`] does exactly
+    /// what egg's pattern search and backoff scheduler do: the same iterations, sizes
+    /// and applications per rule, with and without bans.
+    #[test]
+    fn incremental_search_is_egg_search() {
+        let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let mut acc = p[0];
+        for k in 0..24i64 {
+            let c = b.iconst(b0, Type::I32, k % 5);
+            let op =
+                [Opcode::Iadd, Opcode::Imul, Opcode::Bor, Opcode::Isub, Opcode::Ishl, Opcode::Band][k as usize % 6];
+            let t = b.op(b0, op, Type::I32, &[acc, c]);
+            acc = b.op(b0, Opcode::Iadd, Type::I32, &[t, p[(k % 2) as usize]]);
+        }
+        b.ret(b0, &[acc]);
+        let cfg = ControlFlowGraph::new(&b.f);
+        let dom = DomTree::new(&b.f, &cfg);
+        let pass = Egraph::default();
+        let plain: Vec<egg::Rewrite<Node, ConstFold>> = pass
+            .rules
+            .rules
+            .iter()
+            .map(|r| egg::Rewrite::new(r.name.as_str(), r.lhs.clone(), r.applier()).expect("valid"))
+            .collect();
+        let ours_rw = pass.rules.rewrites();
+        let trace = |r: &egg::Runner<Node, ConstFold>| -> Vec<String> {
+            r.iterations
+                .iter()
+                .map(|i| format!("{} {} {:?}", i.egraph_nodes, i.egraph_classes, i.applied))
+                .chain([format!("{:?} {}", r.stop_reason, r.egraph.total_size())])
+                .collect()
+        };
+        let run = |ours: bool, limit: usize| {
+            let built = crate::egraph::build::build(&b.f, &dom);
+            let initial = built.egraph.total_size();
+            let r = egg::Runner::default()
+                .with_iter_limit(pass.limits.iters)
+                .with_node_limit(initial + pass.limits.nodes)
+                .with_time_limit(pass.limits.time)
+                .with_egraph(built.egraph);
+            let r = match ours {
+                true => r.with_scheduler(Scheduler::new(limit)).run(&ours_rw),
+                false => r.with_scheduler(egg::BackoffScheduler::default().with_initial_match_limit(limit)).run(&plain),
+            };
+            trace(&r)
+        };
+        let unbanned = run(true, 1_000);
+        assert!(unbanned.len() >= 4, "{unbanned:?}");
+        assert_eq!(unbanned, run(false, 1_000));
+        for limit in [1, 2, 3, 5] {
+            let t = run(true, limit);
+            assert_ne!(t, unbanned, "a limit of {limit} bans rules");
+            assert_eq!(t, run(false, limit), "match limit {limit}");
+        }
+        let (_, saturated) = pass.saturate(&b.f, &dom);
+        assert_eq!(trace(&saturated), unbanned);
+    }
+}

@@ -101,11 +101,11 @@ pub enum Command {
     /// Run a WASI command module's `_start` (or one export with `--invoke`). Exit status:
     /// the program's `proc_exit` code, or 134 after a trap.
     Run {
-        /// Engine: see `wlab wast --help` for the names.
-        #[arg(long, default_value = "interp")]
+        /// Engine: `x86_64` (native, the default), `interp`, or `aarch64` (emulated).
+        #[arg(long, default_value = "x86_64")]
         engine: String,
-        /// Pipeline to run on every function before preparing, e.g. `O2`.
-        #[arg(long)]
+        /// Pipeline to run on every function before preparing (`O0` for none).
+        #[arg(long, default_value = "O2")]
         passes: Option<String>,
         #[command(flatten)]
         alloc: AllocArgs,
@@ -133,10 +133,10 @@ pub enum Command {
         /// Modules or folders of modules (default: ../shared/bench).
         paths: Vec<PathBuf>,
         /// wlab engine to run (repeatable).
-        #[arg(long = "engine", default_value = "interp")]
+        #[arg(long = "engine", default_value = "x86_64")]
         engines: Vec<String>,
-        /// Pipeline for the wlab engines, e.g. `O2`.
-        #[arg(long)]
+        /// Pipeline for the wlab engines (`O0` for none).
+        #[arg(long, default_value = "O2")]
         passes: Option<String>,
         #[command(flatten)]
         alloc: AllocArgs,

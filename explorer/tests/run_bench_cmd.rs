@@ -45,7 +45,7 @@ fn table_has_a_row_per_module_and_marks_wrong_output() {
     let (code, stdout, stderr) = bench(&["--no-peers", "--runs", "2", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines[0].starts_with("module") && lines[0].contains("interp compile ms"), "{stdout}");
+    assert!(lines[0].starts_with("module") && lines[0].contains("x86_64 compile ms"), "default engine: {stdout}");
     let bad = lines.iter().find(|l| l.starts_with("bad/hello")).expect(&stdout);
     assert!(bad.contains("FAIL") && bad.contains("wrong output"), "{bad}");
     let good = lines.iter().find(|l| l.starts_with("good/hello")).expect(&stdout);
@@ -61,7 +61,7 @@ fn json_carries_every_run() {
     let (code, stdout, stderr) = bench(&["--no-peers", "--runs", "3", "--format", "json", file.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(v["runners"], serde_json::json!(["interp"]));
+    assert_eq!(v["runners"], serde_json::json!(["x86_64"]), "default engine");
     let cell = &v["rows"][0]["cells"][0];
     assert_eq!(cell["good"], 3, "no expected file: output unchecked, every run good");
     assert_eq!(cell["runs"].as_array().unwrap().len(), 3);

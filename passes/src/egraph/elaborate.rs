@@ -253,7 +253,6 @@ impl Elab<'_, '_> {
 
 /// Rewrites `func` from the saturated e-graph: skeleton operands get extracted values,
 /// pure instructions are placed as described in the module docs.
-#[allow(clippy::too_many_arguments)]
 pub fn elaborate<'a, 'x>(
     func: &'a mut Function,
     built: &'a Built,
@@ -300,7 +299,7 @@ pub fn elaborate<'a, 'x>(
         def_block: std::mem::take(&mut def_block),
         avail: vec![SmallVec::new(); eg.nodes().len()],
         reusable,
-        out: vec![Vec::new(); 0],
+        out: Vec::new(),
         stats: Elaborated::default(),
         orig_blocks,
     };

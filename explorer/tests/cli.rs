@@ -192,3 +192,24 @@ fn wast_runs_on_the_native_engine_with_a_pipeline() {
     assert!(stdout.contains("got i32:3"), "{stdout}");
     assert!(!out.status.success());
 }
+
+#[test]
+fn egraph_dump_stats_and_rule_file_errors() {
+    let out = wlab(&["explore", "examples/sum.wat", "--func", "0", "--passes", "egraph", "--egraph-dump", "--no-wasm"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains(";; e-graph before extraction (egraph)") && stdout.contains("stop:saturated=1"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("digraph {"), "{stdout}");
+    let out = wlab(&["stats", "examples/sum.wat", "--passes", "egraph", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"stop_reasons\"") && stdout.contains("\"rows\""), "{stdout}");
+    let bad =
+        tmp_file("bad.rules", b"ok: (iadd.i32 ?x (iconst.i32 0)) => ?x\nbad: (iadd.i32 ?x ?y) => (frob.i32 ?x)\n");
+    let out =
+        wlab(&["explore", "examples/sum.wat", "--func", "0", "--passes", "egraph", "--rules", bad.to_str().unwrap()]);
+    assert_one_line_error(&out, "bad.rules:2: right side: ");
+}

@@ -95,13 +95,12 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
                     continue;
                 }
             }
-            let node = match (in_egraph(d.opcode), single, d.ty, arg_classes) {
-                (true, true, Some(ty), Some(args)) => match imm_child(&mut eg, d.opcode, ty, &d.imm) {
-                    Some(imm) => Some(Node::Op { op: d.opcode, ty, args: imm.into_iter().chain(args).collect() }),
-                    None => None,
-                },
-                _ => None,
-            };
+            let node =
+                match (in_egraph(d.opcode), single, d.ty, arg_classes) {
+                    (true, true, Some(ty), Some(args)) => imm_child(&mut eg, d.opcode, ty, &d.imm)
+                        .map(|imm| Node::Op { op: d.opcode, ty, args: imm.into_iter().chain(args).collect() }),
+                    _ => None,
+                };
             match node {
                 Some(n) => {
                     let id = eg.add(n);

@@ -226,6 +226,16 @@ mod tests {
     use wlab_ir::{IntCC, Opcode, Type};
 
     #[test]
+    fn documented_defaults_match_the_constants() {
+        let args = INFO.args_with(&[]).unwrap();
+        assert_eq!(args.int("iters").unwrap(), DEFAULT_ITERS);
+        assert_eq!(args.int("nodes").unwrap(), DEFAULT_NODES);
+        assert_eq!(args.int("time-ms").unwrap(), DEFAULT_TIME_MS);
+        let e = INFO.instantiate(&[("cost".into(), crate::registry::ArgValue::Str("riscv".into()))]).err().unwrap();
+        assert!(e.to_string().contains("valid: x86_64, aarch64"), "{e}");
+    }
+
+    #[test]
     fn strength_reduces_and_drops_identities() {
         let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
         let b0 = b.b(0);

@@ -8,7 +8,7 @@
 
 use crate::machinst::MachInst;
 use crate::vcode::VCode;
-use regalloc2::{Algorithm, Allocation, Edit, MachineEnv, Output, PReg, PRegSet, RegallocOptions};
+use regalloc2::{Algorithm, Edit, MachineEnv, Output, PReg, PRegSet, RegallocOptions};
 use serde::Serialize;
 use std::fmt;
 
@@ -188,9 +188,4 @@ pub fn alloc_stats(out: &Output) -> AllocStats {
         }
     }
     s
-}
-
-/// Whether an edit does anything (regalloc2 emits same-location moves for bookkeeping).
-pub fn edit_is_nop(from: Allocation, to: Allocation) -> bool {
-    from == to
 }

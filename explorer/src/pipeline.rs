@@ -5,7 +5,6 @@
 
 use crate::explore::{EgraphDump, ExploreOptions, PassReport};
 use crate::CliError;
-use std::time::Instant;
 use wlab_ir::{print_function, Function};
 use wlab_passes::manager::{run_pipeline as run, ManagerOptions};
 use wlab_passes::pipeline::{Pipeline, Step};
@@ -106,16 +105,6 @@ fn egraph_args(written: &str) -> Result<Vec<(String, ArgValue)>, CliError> {
         Some(Step::Pass(s)) => Ok(s.args),
         _ => Err(CliError::Other("internal error: egraph arguments".into())),
     }
-}
-
-/// Runs `pipeline` on a copy of `func` without checks or recording; milliseconds.
-pub fn time_pipeline(func: &Function, pipeline: &str) -> Result<f64, CliError> {
-    let p = parse(pipeline)?;
-    let opts = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
-    let mut f = func.clone();
-    let start = Instant::now();
-    run(&mut f, &p, &opts).map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
-    Ok(start.elapsed().as_secs_f64() * 1e3)
 }
 
 fn unified_diff(before: &str, after: &str, pass: &str) -> String {

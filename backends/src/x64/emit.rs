@@ -848,9 +848,9 @@ fn emit_div(e: &mut Emitter, size: Size, signed: bool, rem: bool, rhs: Reg) {
     let r = gr(rhs, size);
     e.push(i2!(pick(size, Code::Test_rm32_r32, Code::Test_rm64_r64), r, r));
     e.jcc_trap(CC::E, TrapCode::IntegerDivisionByZero);
-    let (eax, edx) = match size {
-        Size::S32 => (Register::EAX, Register::EDX),
-        Size::S64 => (Register::RAX, Register::RDX),
+    let eax = match size {
+        Size::S32 => Register::EAX,
+        Size::S64 => Register::RAX,
     };
     if !signed {
         e.push(i2!(Code::Xor_r32_rm32, Register::EDX, Register::EDX));
@@ -878,7 +878,6 @@ fn emit_div(e: &mut Emitter, size: Size, signed: bool, rem: bool, rhs: Reg) {
     e.asm.bind(do_div);
     e.push(Instruction::with(pick(size, Code::Cdq, Code::Cqo)));
     e.push(i1(pick(size, Code::Idiv_rm32, Code::Idiv_rm64), r));
-    let _ = edx;
     e.asm.bind(done);
 }
 

@@ -19,7 +19,7 @@ use crate::x64::regs;
 use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
 use std::fmt;
-use wlab_ir::{Block, Function, Imm, Inst as IrInst, Opcode, TrapCode, Type, Value, ValueDef};
+use wlab_ir::{Block, Function, Imm, Inst as IrInst, Opcode, Type, Value, ValueDef};
 
 /// CPU features lowering may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -903,7 +903,6 @@ impl Ctx<'_> {
                 return Err(self.malformed(i));
             }
         }
-        let _ = TrapCode::Unreachable;
         Ok(())
     }
 }

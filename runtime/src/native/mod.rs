@@ -215,9 +215,8 @@ impl PreparedModule for NativeModule {
     }
 
     fn call(&self, store: &mut Store, instance: InstanceId, func_index: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
-        let first = self.module.info.num_imported_funcs();
-        let k = (func_index - first) as usize;
-        let sig = self.module.info.func_signature(func_index).clone();
+        let k = (func_index - self.first) as usize;
+        let sig = self.module.info.func_signature(func_index);
         let mut ctx = CallCtx { store: store as *mut Store, instance, trap: None, native: self as *const NativeModule };
         let base = self.memory.base();
         let mut w = build_vmctx(store, instance, &mut ctx, base as u64 + self.unwind_offset as u64);

@@ -1,2 +1,3 @@
 //! Cross-crate test helpers.
 pub mod corpus;
+pub mod stress;

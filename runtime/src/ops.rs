@@ -9,7 +9,7 @@
 //! panics as a broken invariant.
 
 use crate::store::{InstanceId, Store};
-use wlab_ir::interp::{Trap, Val};
+use wlab_ir::interp::{FuncRef, Trap, Val};
 use wlab_ir::TrapCode;
 
 /// `true` when `start + len` exceeds `size` (computed without overflow).
@@ -154,16 +154,29 @@ pub fn call_indirect(
     index: u32,
     args: &[Val],
 ) -> Result<Vec<Val>, Trap> {
+    let f = resolve_indirect(store, inst, table, type_index, index)?;
+    store.call(f, args)
+}
+
+/// The function `call_indirect` reaches through element `index` of `table`, checked
+/// against type `type_index`: its traps are the ones `call_indirect` must raise.
+pub fn resolve_indirect(
+    store: &Store,
+    inst: InstanceId,
+    table: u32,
+    type_index: u32,
+    index: u32,
+) -> Result<FuncRef, TrapCode> {
     let instance = store.instance(inst);
     let t = instance.tables[table as usize];
     let entry = store.table(t).elems.get(index as usize).copied().ok_or(TrapCode::UndefinedElement)?;
     let f = match entry {
         Val::FuncRef(Some(f)) => f,
-        Val::FuncRef(None) => return Err(TrapCode::IndirectCallNull.into()),
+        Val::FuncRef(None) => return Err(TrapCode::IndirectCallNull),
         other => panic!("call_indirect through a table holding {other} (validation allows funcref tables only)"),
     };
     if store.func(f).sig != instance.info().types[type_index as usize] {
-        return Err(TrapCode::IndirectCallBadSig.into());
+        return Err(TrapCode::IndirectCallBadSig);
     }
-    store.call(f, args)
+    Ok(f)
 }

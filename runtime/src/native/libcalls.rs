@@ -100,33 +100,38 @@ unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values:
     // through the store (no new vmctx, no value conversion, no allocation).
     let ctx = &mut *(*vmctx.add(vmctx::STORE) as *mut CallCtx);
     if !ctx.native.is_null() {
-        let store = &*ctx.store;
-        let instance = store.instance(ctx.instance);
-        let table = store.table(instance.tables[b as usize]);
-        if let Some(Val::FuncRef(Some(f))) = table.elems.get(u32_at(values, 0) as usize) {
-            let sf = store.func(*f);
-            let want = &instance.info().types[a as usize];
-            if let (crate::store::FuncKind::Wasm { instance: fi, index }, true) = (&sf.kind, &sf.sig == want) {
-                if *fi == ctx.instance {
-                    let (np, nr) = (want.params.len(), want.results.len());
-                    let n = np.max(nr);
-                    let mut buf = [0u64; 16];
-                    if n <= buf.len() {
-                        std::ptr::copy_nonoverlapping(values.add(1), buf.as_mut_ptr(), np);
-                        let native = &*ctx.native;
-                        let status = native.call_direct(vmctx, *index, buf.as_mut_ptr(), n);
-                        if status != 0 {
-                            let words = std::slice::from_raw_parts(vmctx, vmctx::GLOBALS);
-                            ctx.trap = Some(native.trap_from(words));
-                            return 1;
-                        }
-                        std::ptr::copy_nonoverlapping(buf.as_ptr(), values, nr);
-                        let store = &mut *ctx.store;
-                        let words = std::slice::from_raw_parts_mut(vmctx, vmctx::GLOBALS);
-                        refresh_memory(store, ctx.instance, words);
-                        return 0;
+        // The callee, when it is a function of this instance; the store borrow ends here,
+        // before compiled code (and libcalls in it) run. Unresolvable entries (null, out
+        // of range, wrong type) take the shared path below, which traps.
+        let direct = {
+            let store = &*ctx.store;
+            match ops::resolve_indirect(store, ctx.instance, b as u32, a as u32, u32_at(values, 0)) {
+                Ok(f) => match &store.func(f).kind {
+                    crate::store::FuncKind::Wasm { instance, index } if *instance == ctx.instance => {
+                        let sig = &store.func(f).sig;
+                        Some((*index, sig.params.len(), sig.results.len()))
                     }
+                    _ => None,
+                },
+                Err(_) => None,
+            }
+        };
+        if let Some((index, np, nr)) = direct {
+            let n = np.max(nr);
+            let mut buf = [0u64; 16];
+            if n <= buf.len() {
+                std::ptr::copy_nonoverlapping(values.add(1), buf.as_mut_ptr(), np);
+                let native = &*ctx.native;
+                let status = native.call_direct(vmctx, index, buf.as_mut_ptr(), n);
+                if status != 0 {
+                    let words = std::slice::from_raw_parts(vmctx, vmctx::GLOBALS);
+                    ctx.trap = Some(native.trap_from(words));
+                    return 1;
                 }
+                std::ptr::copy_nonoverlapping(buf.as_ptr(), values, nr);
+                let words = std::slice::from_raw_parts_mut(vmctx, vmctx::GLOBALS);
+                refresh_memory(&mut *ctx.store, ctx.instance, words);
+                return 0;
             }
         }
     }

@@ -20,10 +20,10 @@
 
 use super::analysis::EG;
 use super::build::Built;
-use super::cost::{TreeCost, NEVER};
+use super::cost::NEVER;
 use super::language::{has_imm_child, Node};
 use super::rules::FxBuild;
-use egg::{Extractor, Id};
+use egg::Id;
 use smallvec::SmallVec;
 use std::collections::HashMap;
 use wlab_ir::dominators::DomTree;
@@ -88,8 +88,8 @@ impl<V: Copy> SmallMap<V> {
     }
 }
 
-/// The extractor elaboration reads.
-pub type Ex<'x> = Extractor<'x, TreeCost<'x>, Node, super::analysis::ConstFold>;
+/// The extraction elaboration reads.
+pub type Ex<'x> = super::extract::Extraction<'x>;
 
 struct Elab<'a, 'x> {
     func: &'a mut Function,

@@ -15,12 +15,12 @@
 //!  Function ──build──▶ e-graph + skeleton (loads, stores, calls, traps, branches stay)
 //!                          │ Runner: rules, const-fold analysis; limits iters/nodes/time
 //!                          ▼
-//!                      Extractor (cost model) ──elaborate──▶ Function
+//!                      Extraction (cost model) ──elaborate──▶ Function
 //! ```
 //!
 //! One concept per file: [`language`] (typed e-nodes), [`analysis`] (types and constant
 //! folding), [`build`] (IR → e-graph), [`rules`] (rule files), [`search`] (rule
-//! matching), [`cost`] (cost models),
+//! matching), [`cost`] (cost models), [`extract`] (cheapest nodes),
 //! [`elaborate`] (e-graph → IR), [`report`] (counters and dumps).
 //!
 //! Arguments (defaults in [`INFO`]): `iters` (iterations), `nodes` (how many e-nodes the
@@ -43,6 +43,7 @@ pub mod analysis;
 pub mod build;
 pub mod cost;
 pub mod elaborate;
+pub mod extract;
 pub mod language;
 pub mod report;
 pub mod rules;
@@ -50,7 +51,7 @@ pub mod search;
 
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
-use egg::{Extractor, Rewrite, Runner};
+use egg::{Rewrite, Runner};
 use std::time::Duration;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
@@ -180,7 +181,7 @@ impl Pass for Egraph {
         let (built, runner) = self.saturate(func, &dom);
         let stats = report::SaturationStats::of(&runner);
         let model = cost::TreeCost::new(self.cost.as_ref(), &runner.egraph);
-        let ex = Extractor::new(&runner.egraph, model);
+        let ex = extract::Extraction::new(&runner.egraph, model);
         let el = elaborate::elaborate(func, &built, &runner.egraph, &ex, &dom, &loops);
         let mut out = PassOutcome::unchanged();
         stats.count_into(&mut out);

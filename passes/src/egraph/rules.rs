@@ -113,7 +113,8 @@ impl CondKind {
         }
     }
 
-    fn holds(self, ds: &[&Data]) -> bool {
+    /// Whether the condition holds of the classes' facts (one per variable, in order).
+    pub fn holds(self, ds: &[&Data]) -> bool {
         let num = |d: &Data| d.lit.or_else(|| d.konst.and_then(|k| k.int_bits()));
         let d = ds[0];
         let n = num(d);
@@ -333,8 +334,8 @@ impl egg::Applier<Node, ConstFold> for Rhs {
 
 impl Rule {
     pub fn rewrite(&self) -> Rewrite<Node, ConstFold> {
-        Rewrite::new(self.name.as_str(), super::search::Lhs::new(&self.name, self.lhs.clone()), self.applier())
-            .expect("variables were checked when loading")
+        let lhs = super::search::Lhs::new(&self.name, self.lhs.clone()).with_conditions(&self.conds);
+        Rewrite::new(self.name.as_str(), lhs, self.applier()).expect("variables were checked when loading")
     }
 
     /// The right side with the conditions, as an egg applier.

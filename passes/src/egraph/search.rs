@@ -10,9 +10,15 @@
 //!
 //! The screen checks the shape of the pattern's top levels (an operation, constant,
 //! literal or condition of the right kind in each child class, [`DEPTH`] levels deep),
-//! ignoring variables: it is a necessary condition for a match, so it never drops one.
-//! The classes that pass are searched by egg's [`Pattern`] in egg's order, so the
-//! matches (and everything after them) are exactly egg's.
+//! and the rule's conditions on a single variable (`const(?c)`, `below-32(?n)`) where
+//! the variable sits: it is a necessary condition for a match, so it never drops one.
+//! The classes that pass are searched by egg's [`Pattern`] in egg's order.
+//!
+//! Those single-variable conditions are part of the pattern: a match they refuse is
+//! not a match (egg would find it, count it towards the rule's ban, and let the
+//! condition refuse it when applying). `const-right-add-32: (iadd.i32 ?c ?x)` names
+//! every `iadd.i32`; only those with a constant on the left are its matches. Conditions
+//! are checked again when a match is applied (facts can change in between).
 //!
 //! Later searches of a rule, made by [`Scheduler`], are incremental. The analysis
 //! records every class that changed (new, merged, or new facts:
@@ -23,13 +29,14 @@
 //! last search. Those are left out and only counted: they were applied (or refused)
 //! then, and applying them again would change nothing. The scheduler bans rules on
 //! the full count, as egg's does, and a ban drops the rule's cache, so the next search
-//! is full. Any other caller gets egg's full answer. `incremental_search_is_egg_search`
-//! checks that saturation runs exactly as with egg's search and scheduler. This file
+//! is full. Any other caller gets the full answer. `incremental_search_is_egg_search`
+//! checks that saturation runs exactly as with egg's search (less refused matches) and
+//! scheduler. This file
 //! never changes the e-graph.
 
 use super::analysis::ConstFold;
 use super::language::Node;
-use super::rules::FxBuild;
+use super::rules::{CondKind, Conds, FxBuild};
 use egg::{EGraph, ENodeOrVar, Id, Language, Pattern, Rewrite, RewriteScheduler, SearchMatches, Searcher, Var};
 use std::collections::HashMap;
 
@@ -44,6 +51,8 @@ pub struct Lhs {
     name: egg::Symbol,
     /// The pattern's height: how many levels below the root a match reads.
     height: usize,
+    /// The rule's conditions on one variable: part of the pattern (see the module doc).
+    unary: Vec<(Var, CondKind)>,
 }
 
 /// How many matches each root class had at a rule's last search, and how much of
@@ -122,12 +131,46 @@ impl Lhs {
             }
         }
         let height = height(&pattern.ast, Id::from(pattern.ast.as_ref().len() - 1));
-        Lhs { pattern, name: egg::Symbol::from(name), height }
+        Lhs { pattern, name: egg::Symbol::from(name), height, unary: Vec::new() }
+    }
+
+    /// The same left side, with the rule's single-variable conditions checked while
+    /// searching.
+    pub fn with_conditions(mut self, conds: &Conds) -> Lhs {
+        self.unary = conds.0.iter().filter_map(|(k, vs)| if let [v] = vs[..] { Some((v, *k)) } else { None }).collect();
+        self
+    }
+
+    /// Whether class `c` bound to `v` meets the conditions on `v`.
+    fn meets(&self, eg: &EGraph<Node, ConstFold>, v: Var, c: Id) -> bool {
+        self.unary.iter().all(|&(u, k)| u != v || k.holds(&[&eg[c].data]))
+    }
+
+    /// egg's matches in class `c` that the conditions accept, at most `limit` of them;
+    /// also whether the limit cut them short.
+    fn search_class<'p>(
+        &'p self,
+        eg: &EGraph<Node, ConstFold>,
+        c: Id,
+        limit: usize,
+    ) -> (Option<SearchMatches<'p, Node>>, bool) {
+        // With conditions, the refused matches must not use up the limit.
+        let raw = if self.unary.is_empty() { limit } else { usize::MAX };
+        let Some(mut m) = self.pattern.search_eclass_with_limit(eg, c, raw) else { return (None, false) };
+        if !self.unary.is_empty() {
+            m.substs.retain(|s| self.unary.iter().all(|&(v, k)| s.get(v).is_none_or(|&x| k.holds(&[&eg[x].data]))));
+            m.substs.truncate(limit);
+        }
+        let cut = m.substs.len() >= limit;
+        (if m.substs.is_empty() { None } else { Some(m) }, cut)
     }
 
     /// Whether class `c` may match pattern node `p` (false: it cannot).
     fn may_match(&self, eg: &EGraph<Node, ConstFold>, c: Id, p: Id, depth: usize) -> bool {
-        let ENodeOrVar::ENode(want) = &self.pattern.ast[p] else { return true };
+        let want = match &self.pattern.ast[p] {
+            ENodeOrVar::ENode(want) => want,
+            ENodeOrVar::Var(v) => return self.meets(eg, *v, c),
+        };
         let kids = want.children();
         eg[c].iter().any(|n| {
             want.matches(n)
@@ -150,7 +193,7 @@ impl Searcher<Node, ConstFold> for Lhs {
         if !self.may_match(egraph, eclass, self.root(), DEPTH) {
             return None;
         }
-        self.pattern.search_eclass_with_limit(egraph, eclass, limit)
+        self.search_class(egraph, eclass, limit).0
     }
 
     /// egg's [`Pattern::search_with_limit`] (same matches, same order), with the screen
@@ -158,56 +201,67 @@ impl Searcher<Node, ConstFold> for Lhs {
     /// since the rule's last search are left out and only counted (see the module doc).
     fn search_with_limit(&self, egraph: &EGraph<Node, ConstFold>, mut limit: usize) -> Vec<SearchMatches<'_, Node>> {
         let root = self.root();
-        let ids: Vec<Id> = match &self.pattern.ast[root] {
-            ENodeOrVar::ENode(e) => match egraph.classes_for_op(&e.discriminant()) {
-                None => Vec::new(),
-                Some(ids) => ids.collect(),
-            },
-            ENodeOrVar::Var(_) => egraph.classes().map(|c| c.id).collect(),
-        };
         // No match without a node of every operation the pattern names (literals and
         // conditions included): egg would visit every root class to find that out.
         let absent = self.pattern.ast.as_ref().iter().any(|n| match n {
             ENodeOrVar::ENode(e) => egraph.classes_for_op(&e.discriminant()).is_none_or(|c| c.len() == 0),
             ENodeOrVar::Var(_) => false,
         });
-        let ids = if absent { Vec::new() } else { ids };
+        let ids: Box<dyn Iterator<Item = Id> + '_> = match (&self.pattern.ast[root], absent) {
+            (_, true) => Box::new(std::iter::empty()),
+            (ENodeOrVar::ENode(e), false) => match egraph.classes_for_op(&e.discriminant()) {
+                None => Box::new(std::iter::empty()),
+                Some(ids) => Box::new(ids),
+            },
+            (ENodeOrVar::Var(_), false) => Box::new(egraph.classes().map(|c| c.id)),
+        };
         let mut state = egraph.analysis.search.borrow_mut();
         let SearchState { changed, rules, served, near, scheduled } = &mut *state;
         let incremental = std::mem::take(scheduled);
         let to = changed.len();
         let old = if incremental { rules.remove(&self.name) } else { None };
-        let near = match &old {
-            Some(o) => Some(near_changes(changed, near, egraph, o.seen, self.height)),
-            None => None,
+        let (near, mut cache, mut left_out) = match old {
+            // The classes the last search saw that are still classes and have nothing
+            // new near them keep their count (a class with a match keeps its root
+            // operation, so it is still among `ids`); the others are searched again.
+            Some(mut o) => {
+                let near = near_changes(changed, near, egraph, o.seen, self.height);
+                let mut kept = 0;
+                o.counts.retain(|&c, n| {
+                    let keep = egraph.find(c) == c && !near[usize::from(c)];
+                    kept += if keep { *n } else { 0 };
+                    keep
+                });
+                o.seen = to;
+                (Some(near), o, kept)
+            }
+            None => (None, RuleCache { seen: to, counts: HashMap::default() }, 0),
         };
-        let mut cache = RuleCache { seen: to, counts: HashMap::default() };
+        // Matches left out count against the limit as egg's search would have found
+        // them; a search that reaches it is cut short (the scheduler bans the rule).
         let mut complete = true;
-        let mut left_out = 0;
+        if left_out >= limit {
+            left_out = limit;
+            complete = false;
+        }
+        limit -= left_out;
         let mut out = Vec::new();
         for c in ids {
-            if limit == 0 {
+            if !complete || limit == 0 {
                 complete = false;
                 break;
             }
-            if let (Some(o), Some(near)) = (&old, near) {
-                if !near[usize::from(c)] {
-                    if let Some(&n) = o.counts.get(&c) {
-                        let n = n.min(limit);
-                        limit -= n;
-                        left_out += n;
-                        cache.counts.insert(c, n);
-                    }
-                    continue;
-                }
+            if near.is_some_and(|near| !near[usize::from(c)]) {
+                continue;
             }
             if !self.may_match(egraph, c, root, DEPTH) {
                 continue;
             }
-            if let Some(m) = self.pattern.search_eclass_with_limit(egraph, c, limit) {
-                if m.substs.len() >= limit {
-                    complete = false; // possibly cut short: not a full answer for `c`
-                }
+            let (m, cut) = self.search_class(egraph, c, limit);
+            if cut {
+                complete = false; // possibly cut short: not a full answer for `c`
+            }
+            if let Some(m) = m {
                 limit -= m.substs.len();
                 cache.counts.insert(c, m.substs.len());
                 out.push(m);
@@ -324,7 +378,64 @@ mod tests {
     use wlab_ir::dominators::DomTree;
     use wlab_ir::{IntCC, Opcode, Type};
 
-    /// Every shipped rule's screened search finds exactly what egg's pattern search
+    /// What a rule's left side means: egg's pattern search, less the matches its
+    /// single-variable conditions refuse, at most `limit` of them in egg's order.
+    struct Reference {
+        pattern: Pattern<Node>,
+        unary: Vec<(Var, CondKind)>,
+    }
+
+    impl Reference {
+        fn of(rule: &crate::egraph::rules::Rule) -> Reference {
+            let unary = rule.conds.0.iter().filter(|(_, vs)| vs.len() == 1).map(|(k, vs)| (vs[0], *k)).collect();
+            Reference { pattern: rule.lhs.clone(), unary }
+        }
+    }
+
+    impl Searcher<Node, ConstFold> for Reference {
+        fn search_eclass_with_limit(
+            &self,
+            egraph: &EGraph<Node, ConstFold>,
+            eclass: Id,
+            limit: usize,
+        ) -> Option<SearchMatches<'_, Node>> {
+            self.search_with_limit(egraph, usize::MAX).into_iter().find(|m| m.eclass == eclass).map(|mut m| {
+                m.substs.truncate(limit);
+                m
+            })
+        }
+
+        fn search_with_limit(
+            &self,
+            egraph: &EGraph<Node, ConstFold>,
+            mut limit: usize,
+        ) -> Vec<SearchMatches<'_, Node>> {
+            let mut out = Vec::new();
+            for mut m in self.pattern.search(egraph) {
+                let ok = |s: &egg::Subst| self.unary.iter().all(|&(v, k)| k.holds(&[&egraph[s[v]].data]));
+                m.substs.retain(ok);
+                m.substs.truncate(limit);
+                limit -= m.substs.len();
+                if !m.substs.is_empty() {
+                    out.push(m);
+                }
+                if limit == 0 {
+                    break;
+                }
+            }
+            out
+        }
+
+        fn get_pattern_ast(&self) -> Option<&egg::PatternAst<Node>> {
+            Some(&self.pattern.ast)
+        }
+
+        fn vars(&self) -> Vec<Var> {
+            self.pattern.vars()
+        }
+    }
+
+    /// Every shipped rule's screened search finds exactly what the [`Reference`] search
     /// finds, on a saturated graph with constants, nested operations and comparisons.
     #[test]
     fn screen_never_drops_a_match() {
@@ -344,33 +455,47 @@ mod tests {
         let r = b.op(b0, Opcode::Ireduce, Type::I32, &[w2]);
         let c = b.icmp(b0, IntCC::Ne, Type::I32, r, zero);
         let o = b.op(b0, Opcode::Band, Type::I32, &[c, one]);
-        b.ret(b0, &[o]);
+        // Constants on the left and shift amounts out of range: work for the rules
+        // with conditions.
+        let l = b.op(b0, Opcode::Iadd, Type::I32, &[eight, o]);
+        let l2 = b.op(b0, Opcode::Imul, Type::I32, &[eight, l]);
+        let big = b.iconst(b0, Type::I32, 33);
+        let sh2 = b.op(b0, Opcode::Ushr, Type::I32, &[l2, big]);
+        let c2 = b.icmp(b0, IntCC::Ult, Type::I32, eight, sh2);
+        let o2 = b.op(b0, Opcode::Bor, Type::I32, &[c2, l2]);
+        b.ret(b0, &[o2]);
         let cfg = ControlFlowGraph::new(&b.f);
         let dom = DomTree::new(&b.f, &cfg);
         let pass = Egraph::default();
         let (_, runner) = pass.saturate(&b.f, &dom);
         let eg = &runner.egraph;
         let mut total = 0;
+        let mut refused = 0;
         for rule in &pass.rules.rules {
-            let screened = Lhs::new(&rule.name, rule.lhs.clone());
+            let screened = Lhs::new(&rule.name, rule.lhs.clone()).with_conditions(&rule.conds);
+            let reference = Reference::of(rule);
             let key = |ms: Vec<SearchMatches<'_, Node>>| -> Vec<(Id, Vec<String>)> {
                 let mut v: Vec<(Id, Vec<String>)> =
                     ms.into_iter().map(|m| (m.eclass, m.substs.iter().map(|s| format!("{s:?}")).collect())).collect();
                 v.sort();
                 v
             };
-            let want = key(rule.lhs.search(eg));
+            let want = key(reference.search(eg));
             total += want.len();
+            let raw: usize = rule.lhs.search(eg).iter().map(|m| m.substs.len()).sum();
+            refused += raw - want.iter().map(|w| w.1.len()).sum::<usize>();
             assert_eq!(key(screened.search(eg)), want, "rule {}", rule.name);
             for (c, _) in &want {
                 assert!(screened.search_eclass(eg, *c).is_some(), "rule {} in e{c}", rule.name);
             }
         }
         assert!(total > 10, "the graph exercises the rules ({total} matches)");
+        assert!(refused > 5, "and their conditions ({refused} refused)");
     }
 
     /// Saturating with the screened, incremental search and [`Scheduler`] does exactly
-    /// what egg's pattern search and backoff scheduler do: the same iterations, sizes
+    /// what the [`Reference`] search (egg's, less refused matches) and egg's backoff
+    /// scheduler do: the same iterations, sizes
     /// and applications per rule, with and without bans.
     #[test]
     fn incremental_search_is_egg_search() {
@@ -392,7 +517,7 @@ mod tests {
             .rules
             .rules
             .iter()
-            .map(|r| egg::Rewrite::new(r.name.as_str(), r.lhs.clone(), r.applier()).expect("valid"))
+            .map(|r| egg::Rewrite::new(r.name.as_str(), Reference::of(r), r.applier()).expect("valid"))
             .collect();
         let ours_rw = pass.rules.rewrites();
         let trace = |r: &egg::Runner<Node, ConstFold>| -> Vec<String> {

@@ -132,7 +132,7 @@ impl Meta {
 }
 
 /// One e-node.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Node {
     /// A pure IR operation with its controlling type (the IR's `ty`). Operands in IR
     /// order; `icmp`/`fcmp` have their condition as an extra first child, `iconst` /
@@ -147,6 +147,20 @@ pub enum Node {
     /// A value the e-graph does not look into: a block parameter or the result of an
     /// instruction kept in place (loads, calls, trapping operations, ...).
     Opaque(Value),
+}
+
+/// egg clones nodes on every addition and lookup: the children are copied as one block
+/// (`SmallVec`'s own `clone` pushes them one at a time).
+impl Clone for Node {
+    fn clone(&self) -> Self {
+        match self {
+            Node::Op { op, ty, args } => Node::Op { op: *op, ty: *ty, args: Args::from_slice(args) },
+            Node::Lit(x) => Node::Lit(*x),
+            Node::Cond(c) => Node::Cond(*c),
+            Node::Meta { op, args } => Node::Meta { op: *op, args: Args::from_slice(args) },
+            Node::Opaque(v) => Node::Opaque(*v),
+        }
+    }
 }
 
 /// The discriminant: what must be equal for two nodes to match (besides children).

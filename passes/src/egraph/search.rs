@@ -1,18 +1,20 @@
-//! The left side of a rule as an egg searcher: egg's own pattern matching, run only on
-//! the classes that pass a cheap, allocation-free screen.
+//! The left side of a rule as an egg searcher, with its own matcher: a depth-first walk
+//! over the e-graph that binds variables as it meets them and stops a branch as soon as
+//! a node, a repeated variable or a condition does not fit.
 //!
 //! ```text
 //! add-zero: (iadd.i32 ?x (iconst.i32 0))
-//!   egg: every iadd.i32 class ──▶ pattern machine (allocates its registers per class)
-//!   here: every iadd.i32 class ──▶ screen: some iadd.i32 node whose 2nd operand's class
-//!         holds an iconst.i32 node over a class holding the literal 0? ──▶ machine
+//!   every iadd.i32 class c ──▶ each iadd.i32 node of c ──▶ ?x := its 1st operand's class;
+//!       its 2nd operand's class holds an iconst.i32 node over a class holding literal 0?
 //! ```
 //!
-//! The screen checks the shape of the pattern's top levels (an operation, constant,
-//! literal or condition of the right kind in each child class, [`DEPTH`] levels deep),
-//! and the rule's conditions on a single variable (`const(?c)`, `below-32(?n)`) where
-//! the variable sits: it is a necessary condition for a match, so it never drops one.
-//! The classes that pass are searched by egg's [`Pattern`] in egg's order.
+//! It finds the matches egg's pattern machine finds (the tests compare them on every
+//! shipped rule), without the machine's per-class allocations and its second walk
+//! over classes a screen had already looked at. Like egg's with
+//! `allow_ematching_cycles` off, a match that passes through its own root class (other
+//! than inside a ground subterm, which egg looks up whole) is dropped. Matches within a
+//! class come in the walk's order (nodes in class order, operands left to right); root
+//! classes in egg's order.
 //!
 //! Those single-variable conditions are part of the pattern: a match they refuse is
 //! not a match (egg would find it, count it towards the rule's ban, and let the
@@ -37,11 +39,8 @@
 use super::analysis::ConstFold;
 use super::language::Node;
 use super::rules::{CondKind, Conds, FxBuild};
-use egg::{EGraph, ENodeOrVar, Id, Language, Pattern, Rewrite, RewriteScheduler, SearchMatches, Searcher, Var};
+use egg::{EGraph, ENodeOrVar, Id, Language, Pattern, Rewrite, RewriteScheduler, SearchMatches, Searcher, Subst, Var};
 use std::collections::HashMap;
-
-/// How many levels below the root the screen looks.
-pub const DEPTH: usize = 3;
 
 /// A rule's left side.
 #[derive(Clone, Debug)]
@@ -53,6 +52,9 @@ pub struct Lhs {
     height: usize,
     /// The rule's conditions on one variable: part of the pattern (see the module doc).
     unary: Vec<(Var, CondKind)>,
+    /// Per pattern node: whether it sits inside a ground subterm (no variables), whose
+    /// classes the cycle check leaves out, as egg's (which looks such a term up whole).
+    in_ground: Vec<bool>,
 }
 
 /// How many matches each root class had at a rule's last search, and how much of
@@ -76,6 +78,52 @@ pub struct SearchState {
     scheduled: bool,
     /// Classes to search again, per (from, to, height) of `changed`.
     near: Vec<NearSet>,
+    /// The e-graph as the searches of one iteration see it.
+    snapshot: Snapshot,
+}
+
+/// A copy of a clean e-graph's classes in flat arrays, taken once per iteration: the
+/// matcher visits hundreds of thousands of classes, and egg keeps its classes in a
+/// hash map.
+#[derive(Clone, Debug, Default)]
+struct Snapshot {
+    /// What the e-graph looked like when taken: (changes recorded, nodes, classes).
+    /// Every change to the e-graph is recorded ([`SearchState::changed`]).
+    key: (usize, usize, usize),
+    /// By class id: the range of its nodes in `nodes` (empty for non-canonical ids).
+    range: Vec<(u32, u32)>,
+    nodes: Vec<Node>,
+    /// By class id.
+    data: Vec<super::analysis::Data>,
+}
+
+impl Snapshot {
+    /// Brings the copy up to date with `eg` (which must be clean).
+    fn refresh(&mut self, eg: &EGraph<Node, ConstFold>, changes: usize) {
+        let key = (changes, eg.total_size(), eg.number_of_classes());
+        if key == self.key && !self.range.is_empty() {
+            return;
+        }
+        let n = eg.nodes().len();
+        self.key = key;
+        self.range.clear();
+        self.range.resize(n, (0, 0));
+        self.nodes.clear();
+        self.data.clear();
+        self.data.resize(n, super::analysis::Data::default());
+        for class in eg.classes() {
+            let from = self.nodes.len() as u32;
+            // A clean e-graph's nodes have canonical children.
+            self.nodes.extend(class.iter().cloned());
+            self.range[usize::from(class.id)] = (from, self.nodes.len() as u32);
+            self.data[usize::from(class.id)] = class.data.clone();
+        }
+    }
+
+    fn nodes(&self, c: Id) -> &[Node] {
+        let (from, to) = self.range[usize::from(c)];
+        &self.nodes[from as usize..to as usize]
+    }
 }
 
 /// (from, to, height) of [`SearchState::changed`], and a mark per class id.
@@ -130,8 +178,26 @@ impl Lhs {
                 ENodeOrVar::ENode(e) => 1 + e.children().iter().map(|&c| height(ast, c)).max().unwrap_or(0),
             }
         }
-        let height = height(&pattern.ast, Id::from(pattern.ast.as_ref().len() - 1));
-        Lhs { pattern, name: egg::Symbol::from(name), height, unary: Vec::new() }
+        let ast = pattern.ast.as_ref();
+        let height = height(&pattern.ast, Id::from(ast.len() - 1));
+        // Children come before parents in a pattern's node list.
+        let mut ground = vec![false; ast.len()];
+        let mut in_ground = vec![false; ast.len()];
+        for (i, n) in ast.iter().enumerate() {
+            ground[i] = match n {
+                ENodeOrVar::Var(_) => false,
+                ENodeOrVar::ENode(e) => e.children().iter().all(|&c| ground[usize::from(c)]),
+            };
+        }
+        for i in (0..ast.len()).rev() {
+            if let ENodeOrVar::ENode(e) = &ast[i] {
+                let inside = in_ground[i] || (ground[i] && !e.is_leaf());
+                for &c in e.children() {
+                    in_ground[usize::from(c)] |= inside;
+                }
+            }
+        }
+        Lhs { pattern, name: egg::Symbol::from(name), height, unary: Vec::new(), in_ground }
     }
 
     /// The same left side, with the rule's single-variable conditions checked while
@@ -142,44 +208,122 @@ impl Lhs {
     }
 
     /// Whether class `c` bound to `v` meets the conditions on `v`.
-    fn meets(&self, eg: &EGraph<Node, ConstFold>, v: Var, c: Id) -> bool {
-        self.unary.iter().all(|&(u, k)| u != v || k.holds(&[&eg[c].data]))
+    fn meets(&self, snap: &Snapshot, v: Var, c: Id) -> bool {
+        self.unary.iter().all(|&(u, k)| u != v || k.holds(&[&snap.data[usize::from(c)]]))
     }
 
-    /// egg's matches in class `c` that the conditions accept, at most `limit` of them;
-    /// also whether the limit cut them short.
+    /// The matches in class `c` that the conditions accept, at most `limit` of them;
+    /// also whether the limit cut them short. `m` is scratch space, reused across classes.
     fn search_class<'p>(
         &'p self,
-        eg: &EGraph<Node, ConstFold>,
+        m: &mut Matching<'_>,
         c: Id,
         limit: usize,
     ) -> (Option<SearchMatches<'p, Node>>, bool) {
-        // With conditions, the refused matches must not use up the limit.
-        let raw = if self.unary.is_empty() { limit } else { usize::MAX };
-        let Some(mut m) = self.pattern.search_eclass_with_limit(eg, c, raw) else { return (None, false) };
-        if !self.unary.is_empty() {
-            m.substs.retain(|s| self.unary.iter().all(|&(v, k)| s.get(v).is_none_or(|&x| k.holds(&[&eg[x].data]))));
-            m.substs.truncate(limit);
+        if limit == 0 {
+            return (None, true);
         }
-        let cut = m.substs.len() >= limit;
-        (if m.substs.is_empty() { None } else { Some(m) }, cut)
-    }
-
-    /// Whether class `c` may match pattern node `p` (false: it cannot).
-    fn may_match(&self, eg: &EGraph<Node, ConstFold>, c: Id, p: Id, depth: usize) -> bool {
-        let want = match &self.pattern.ast[p] {
-            ENodeOrVar::ENode(want) => want,
-            ENodeOrVar::Var(v) => return self.meets(eg, *v, c),
-        };
-        let kids = want.children();
-        eg[c].iter().any(|n| {
-            want.matches(n)
-                && (depth == 0 || kids.iter().zip(n.children()).all(|(&pk, &ck)| self.may_match(eg, ck, pk, depth - 1)))
-        })
+        m.root = c;
+        m.limit = limit;
+        m.todo.clear();
+        m.todo.push((self.root(), c));
+        let complete = m.go();
+        let substs = std::mem::take(&mut m.out);
+        let found = (!substs.is_empty()).then(|| SearchMatches {
+            eclass: c,
+            substs,
+            ast: Some(std::borrow::Cow::Borrowed(&self.pattern.ast)),
+        });
+        (found, !complete)
     }
 
     fn root(&self) -> Id {
         Id::from(self.pattern.ast.as_ref().len() - 1)
+    }
+}
+
+/// One search of a pattern in one class: a depth-first walk that binds variables as
+/// it meets them, checks repeated ones and conditions on the spot, and keeps the classes
+/// it passes through for the cycle check.
+struct Matching<'m> {
+    snap: &'m Snapshot,
+    lhs: &'m Lhs,
+    root: Id,
+    binds: Vec<(Var, Id)>,
+    /// Classes of the pattern nodes below the root (outside ground subterms).
+    regs: Vec<Id>,
+    /// (pattern node, class) pairs still to match; the next one is on top.
+    todo: Vec<(Id, Id)>,
+    out: Vec<Subst>,
+    limit: usize,
+}
+
+impl<'m> Matching<'m> {
+    fn new(snap: &'m Snapshot, lhs: &'m Lhs) -> Self {
+        let n = lhs.pattern.ast.as_ref().len();
+        Matching {
+            snap,
+            lhs,
+            root: Id::from(0),
+            binds: Vec::with_capacity(n),
+            regs: Vec::with_capacity(n),
+            todo: Vec::with_capacity(n),
+            out: Vec::new(),
+            limit: 0,
+        }
+    }
+
+    /// Extends the current partial match in every way; false once `limit` is reached.
+    fn go(&mut self) -> bool {
+        let Some((p, c)) = self.todo.pop() else { return self.emit() };
+        let (snap, lhs) = (self.snap, self.lhs);
+        let more = match &lhs.pattern.ast[p] {
+            ENodeOrVar::Var(v) => match self.binds.iter().find(|b| b.0 == *v) {
+                Some(&(_, x)) => x != c || self.go(),
+                None if !lhs.meets(snap, *v, c) => true,
+                None => {
+                    self.binds.push((*v, c));
+                    let more = self.go();
+                    self.binds.pop();
+                    more
+                }
+            },
+            ENodeOrVar::ENode(want) => {
+                let mut more = true;
+                for n in snap.nodes(c).iter().filter(|n| want.matches(n)) {
+                    let (t, r) = (self.todo.len(), self.regs.len());
+                    for (&pk, &ck) in want.children().iter().zip(n.children()).rev() {
+                        self.todo.push((pk, ck));
+                        if !lhs.in_ground[usize::from(pk)] {
+                            self.regs.push(ck);
+                        }
+                    }
+                    more = self.go();
+                    self.todo.truncate(t);
+                    self.regs.truncate(r);
+                    if !more {
+                        break;
+                    }
+                }
+                more
+            }
+        };
+        self.todo.push((p, c));
+        more
+    }
+
+    /// A complete match: kept unless it passes through its own root class (no matching
+    /// through cycles: `ConstFold::allow_ematching_cycles`).
+    fn emit(&mut self) -> bool {
+        if self.regs.contains(&self.root) {
+            return true;
+        }
+        let mut s = Subst::with_capacity(self.binds.len());
+        for &(v, c) in &self.binds {
+            s.insert(v, c);
+        }
+        self.out.push(s);
+        self.out.len() < self.limit
     }
 }
 
@@ -190,14 +334,15 @@ impl Searcher<Node, ConstFold> for Lhs {
         eclass: Id,
         limit: usize,
     ) -> Option<SearchMatches<'_, Node>> {
-        if !self.may_match(egraph, eclass, self.root(), DEPTH) {
-            return None;
-        }
-        self.search_class(egraph, eclass, limit).0
+        let mut state = egraph.analysis.search.borrow_mut();
+        let state = &mut *state;
+        state.snapshot.refresh(egraph, state.changed.len());
+        let mut m = Matching::new(&state.snapshot, self);
+        self.search_class(&mut m, egraph.find(eclass), limit).0
     }
 
-    /// egg's [`Pattern::search_with_limit`] (same matches, same order), with the screen
-    /// in front of the machine. Called by [`Scheduler`], classes far from every change
+    /// What egg's [`Pattern::search_with_limit`] finds (less refused matches), root
+    /// classes in the same order. Called by [`Scheduler`], classes far from every change
     /// since the rule's last search are left out and only counted (see the module doc).
     fn search_with_limit(&self, egraph: &EGraph<Node, ConstFold>, mut limit: usize) -> Vec<SearchMatches<'_, Node>> {
         let root = self.root();
@@ -216,7 +361,8 @@ impl Searcher<Node, ConstFold> for Lhs {
             (ENodeOrVar::Var(_), false) => Box::new(egraph.classes().map(|c| c.id)),
         };
         let mut state = egraph.analysis.search.borrow_mut();
-        let SearchState { changed, rules, served, near, scheduled } = &mut *state;
+        let SearchState { changed, rules, served, near, scheduled, snapshot } = &mut *state;
+        snapshot.refresh(egraph, changed.len());
         let incremental = std::mem::take(scheduled);
         let to = changed.len();
         let old = if incremental { rules.remove(&self.name) } else { None };
@@ -246,6 +392,7 @@ impl Searcher<Node, ConstFold> for Lhs {
         }
         limit -= left_out;
         let mut out = Vec::new();
+        let mut matching = Matching::new(snapshot, self);
         for c in ids {
             if !complete || limit == 0 {
                 complete = false;
@@ -254,10 +401,7 @@ impl Searcher<Node, ConstFold> for Lhs {
             if near.is_some_and(|near| !near[usize::from(c)]) {
                 continue;
             }
-            if !self.may_match(egraph, c, root, DEPTH) {
-                continue;
-            }
-            let (m, cut) = self.search_class(egraph, c, limit);
+            let (m, cut) = self.search_class(&mut matching, c, limit);
             if cut {
                 complete = false; // possibly cut short: not a full answer for `c`
             }
@@ -474,9 +618,17 @@ mod tests {
         for rule in &pass.rules.rules {
             let screened = Lhs::new(&rule.name, rule.lhs.clone()).with_conditions(&rule.conds);
             let reference = Reference::of(rule);
-            let key = |ms: Vec<SearchMatches<'_, Node>>| -> Vec<(Id, Vec<String>)> {
-                let mut v: Vec<(Id, Vec<String>)> =
-                    ms.into_iter().map(|m| (m.eclass, m.substs.iter().map(|s| format!("{s:?}")).collect())).collect();
+            let vars = rule.lhs.vars();
+            let key = |ms: Vec<SearchMatches<'_, Node>>| -> Vec<(Id, Vec<Vec<Id>>)> {
+                let mut v: Vec<(Id, Vec<Vec<Id>>)> = ms
+                    .into_iter()
+                    .map(|m| {
+                        let mut ss: Vec<Vec<Id>> =
+                            m.substs.iter().map(|s| vars.iter().map(|&x| s[x]).collect()).collect();
+                        ss.sort();
+                        (m.eclass, ss)
+                    })
+                    .collect();
                 v.sort();
                 v
             };

@@ -98,26 +98,43 @@ struct Snapshot {
 }
 
 impl Snapshot {
-    /// Brings the copy up to date with `eg` (which must be clean).
-    fn refresh(&mut self, eg: &EGraph<Node, ConstFold>, changes: usize) {
-        let key = (changes, eg.total_size(), eg.number_of_classes());
+    /// Brings the copy up to date with `eg` (which must be clean). Only the classes that
+    /// changed since the last refresh, and their parents (whose nodes' operands were
+    /// renamed when a child class merged), are copied again.
+    fn refresh(&mut self, eg: &EGraph<Node, ConstFold>, changed: &[Id]) {
+        let key = (changed.len(), eg.total_size(), eg.number_of_classes());
         if key == self.key && !self.range.is_empty() {
             return;
         }
         let n = eg.nodes().len();
-        self.key = key;
-        self.range.clear();
+        let first = self.range.is_empty() || self.key.0 > changed.len();
         self.range.resize(n, (0, 0));
-        self.nodes.clear();
-        self.data.clear();
         self.data.resize(n, super::analysis::Data::default());
-        for class in eg.classes() {
-            let from = self.nodes.len() as u32;
-            // A clean e-graph's nodes have canonical children.
-            self.nodes.extend(class.iter().cloned());
-            self.range[usize::from(class.id)] = (from, self.nodes.len() as u32);
-            self.data[usize::from(class.id)] = class.data.clone();
+        if first {
+            self.nodes.clear();
+            for class in eg.classes() {
+                self.copy(class);
+            }
+        } else {
+            let mut done = vec![false; n];
+            for &c in &changed[self.key.0..] {
+                let c = eg.find(c);
+                for x in std::iter::once(c).chain(eg[c].parents().map(|p| eg.find(p))) {
+                    if !std::mem::replace(&mut done[usize::from(x)], true) {
+                        self.copy(&eg[x]);
+                    }
+                }
+            }
         }
+        self.key = key;
+    }
+
+    fn copy(&mut self, class: &egg::EClass<Node, super::analysis::Data>) {
+        let from = self.nodes.len() as u32;
+        // A clean e-graph's nodes have canonical children.
+        self.nodes.extend(class.iter().cloned());
+        self.range[usize::from(class.id)] = (from, self.nodes.len() as u32);
+        self.data[usize::from(class.id)] = class.data.clone();
     }
 
     fn nodes(&self, c: Id) -> &[Node] {
@@ -336,7 +353,7 @@ impl Searcher<Node, ConstFold> for Lhs {
     ) -> Option<SearchMatches<'_, Node>> {
         let mut state = egraph.analysis.search.borrow_mut();
         let state = &mut *state;
-        state.snapshot.refresh(egraph, state.changed.len());
+        state.snapshot.refresh(egraph, &state.changed);
         let mut m = Matching::new(&state.snapshot, self);
         self.search_class(&mut m, egraph.find(eclass), limit).0
     }
@@ -362,7 +379,7 @@ impl Searcher<Node, ConstFold> for Lhs {
         };
         let mut state = egraph.analysis.search.borrow_mut();
         let SearchState { changed, rules, served, near, scheduled, snapshot } = &mut *state;
-        snapshot.refresh(egraph, changed.len());
+        snapshot.refresh(egraph, changed);
         let incremental = std::mem::take(scheduled);
         let to = changed.len();
         let old = if incremental { rules.remove(&self.name) } else { None };

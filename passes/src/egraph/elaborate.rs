@@ -48,43 +48,86 @@ pub struct Elaborated {
 
 type Key = (Opcode, Type, Imm, SmallVec<[Value; 3]>);
 
-/// A map from classes, for one extracted tree: most trees are small and a linear
-/// scan beats hashing, but some (long chains of pure operations between two uses) have
-/// thousands of nodes, so past [`SmallMap::LINEAR`] entries it hashes.
-struct SmallMap<V: Copy> {
-    small: SmallVec<[(Id, V); 8]>,
-    big: Option<HashMap<Id, V, FxBuild>>,
+/// Per-class marks for one extracted tree at a time, indexed by canonical class id: a
+/// generation counter tells this tree's marks from older ones, so nothing is cleared
+/// or hashed between trees. The table starts zeroed (untouched pages are never
+/// faulted in).
+struct Marks {
+    /// `generation << 32 | state`, where state is [`Marks::OPEN`] (children being
+    /// materialised) or a value index.
+    slot: Vec<u64>,
+    generation: u64,
 }
 
-impl<V: Copy> Default for SmallMap<V> {
-    fn default() -> Self {
-        SmallMap { small: SmallVec::new(), big: None }
+impl Marks {
+    const OPEN: u64 = u32::MAX as u64;
+
+    fn new(classes: usize) -> Self {
+        Marks { slot: vec![0; classes], generation: 0 }
+    }
+
+    /// Forgets every mark (starts the next tree).
+    fn next_tree(&mut self) {
+        if self.generation == u32::MAX as u64 {
+            self.slot.iter_mut().for_each(|s| *s = 0);
+            self.generation = 0;
+        }
+        self.generation += 1;
+    }
+
+    fn state(&self, c: Id) -> Option<u64> {
+        let s = self.slot[usize::from(c)];
+        (s >> 32 == self.generation).then_some(s & Self::OPEN)
+    }
+
+    /// The value materialised for `c` in this tree.
+    fn value(&self, c: Id) -> Option<Value> {
+        self.state(c).filter(|&s| s != Self::OPEN).map(|s| Value::new(s as usize))
+    }
+
+    /// Whether `c` was reached in this tree (open or done).
+    fn seen(&self, c: Id) -> bool {
+        self.state(c).is_some()
+    }
+
+    fn open(&mut self, c: Id) {
+        self.slot[usize::from(c)] = self.generation << 32 | Self::OPEN;
+    }
+
+    fn set(&mut self, c: Id, v: Value) {
+        debug_assert!((v.index() as u64) < Self::OPEN);
+        self.slot[usize::from(c)] = self.generation << 32 | v.index() as u64;
     }
 }
 
-impl<V: Copy> SmallMap<V> {
-    const LINEAR: usize = 32;
+/// Values computing each (canonical) class, with the block they sit in: one list per
+/// class, in the order they were placed, linked through a shared pool. The heads start
+/// zeroed (0 = empty, else 1 + pool index), so classes never used cost nothing.
+struct Avail {
+    head: Vec<u32>,
+    /// (value, block, next): next is 0 at the end of a list, else 1 + pool index.
+    pool: Vec<(Value, Block, u32)>,
+}
 
-    fn get(&self, c: Id) -> Option<V> {
-        match &self.big {
-            Some(m) => m.get(&c).copied(),
-            None => self.small.iter().find(|(k, _)| *k == c).map(|(_, v)| *v),
-        }
+impl Avail {
+    fn new(classes: usize) -> Self {
+        Avail { head: vec![0; classes], pool: Vec::new() }
     }
 
-    /// Adds `c` (never already present).
-    fn insert(&mut self, c: Id, v: V) {
-        match &mut self.big {
-            Some(m) => {
-                m.insert(c, v);
-            }
-            None => {
-                self.small.push((c, v));
-                if self.small.len() > Self::LINEAR {
-                    self.big = Some(self.small.drain(..).collect());
-                }
-            }
+    /// Appends `(v, p)` to the list of `c`.
+    fn push(&mut self, c: Id, v: Value, p: Block) {
+        self.pool.push((v, p, 0));
+        let new = self.pool.len() as u32;
+        let head = &mut self.head[usize::from(c)];
+        if *head == 0 {
+            *head = new;
+            return;
         }
+        let mut last = *head as usize - 1;
+        while self.pool[last].2 != 0 {
+            last = self.pool[last].2 as usize - 1;
+        }
+        self.pool[last].2 = new;
     }
 }
 
@@ -102,7 +145,9 @@ struct Elab<'a, 'x> {
     /// Where each value is defined now (skeleton and placed instructions, params).
     def_block: Vec<Option<Block>>,
     /// Values computing each (canonical) class, with the block they sit in, by class.
-    avail: Vec<SmallVec<[(Value, Block); 1]>>,
+    avail: Avail,
+    /// The classes of the tree being extracted (see [`Elab::extract_at`]).
+    marks: Marks,
     /// Original pure instructions by (operation, operands), not yet placed.
     reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild>,
     out: Vec<Vec<Inst>>,
@@ -115,7 +160,7 @@ fn key_of(d: &InstData) -> Option<Key> {
     Some((d.opcode, d.ty?, d.imm, d.args.iter().copied().collect()))
 }
 
-impl Elab<'_, '_> {
+impl<'x> Elab<'_, 'x> {
     fn available(&self, v: Value, b: Block) -> bool {
         self.def_block.get(v.index()).copied().flatten().is_some_and(|d| self.dom.dominates(d, b))
     }
@@ -127,9 +172,25 @@ impl Elab<'_, '_> {
     /// elaboration quadratic).
     fn lookup(&mut self, c: Id, b: Block) -> Option<Value> {
         let dom = self.dom;
-        let list = self.avail.get_mut(usize::from(c))?;
-        list.retain(|(_, p)| dom.dominates(*p, b));
-        list.first().map(|(v, _)| *v)
+        let Avail { head, pool } = &mut self.avail;
+        let head = head.get_mut(usize::from(c))?;
+        // Unlink the placements that do not dominate `b`, keeping the others' order.
+        let mut prev: Option<usize> = None;
+        let mut cur = *head;
+        while cur != 0 {
+            let k = cur as usize - 1;
+            let (_, p, next) = pool[k];
+            if dom.dominates(p, b) {
+                prev = Some(k);
+            } else {
+                match prev {
+                    Some(j) => pool[j].2 = next,
+                    None => *head = next,
+                }
+            }
+            cur = next;
+        }
+        (*head != 0).then(|| pool[*head as usize - 1].0)
     }
 
     /// Where an instruction with operands `args` used in `b` goes: `b`, or out of every
@@ -176,80 +237,85 @@ impl Elab<'_, '_> {
             self.def_block.resize(v.index() + 1, None);
         }
         self.def_block[v.index()] = Some(p);
-        self.avail[usize::from(c)].push((v, p));
+        self.avail.push(c, v, p);
         Some(v)
     }
 
-    /// The IR form of the best node of class `c` (its immediate and value children).
-    fn best(&self, c: Id) -> Option<(Opcode, Type, Imm, SmallVec<[Id; 3]>)> {
-        match self.ex.find_best_node(c) {
+    /// The IR form of `node` (a best node): operation, type, immediate, and its value
+    /// children (not canonicalised). `None` for a node that is not an operation.
+    fn ir_form<'n>(&self, node: &'n Node) -> Option<(Opcode, Type, Imm, &'n [Id])> {
+        match node {
             Node::Op { op, ty, args } => {
-                let (imm, vals) = if has_imm_child(*op) {
-                    let d = &self.eg[args[0]].data;
-                    let imm = match op {
-                        Opcode::Iconst => match ty {
-                            Type::I32 => Imm::I64(d.lit? as u32 as i32 as i64),
-                            _ => Imm::I64(d.lit? as i64),
-                        },
-                        Opcode::Fconst => match ty {
-                            Type::F32 => Imm::F32(d.lit? as u32),
-                            _ => Imm::F64(d.lit?),
-                        },
-                        Opcode::Icmp => Imm::IntCC(d.cc?.int()?),
-                        _ => Imm::FloatCC(d.cc?.float()?),
-                    };
-                    (imm, &args[1..])
-                } else {
-                    (Imm::None, &args[..])
+                if !has_imm_child(*op) {
+                    return Some((*op, *ty, Imm::None, &args[..]));
+                }
+                let d = &self.eg[args[0]].data;
+                let imm = match op {
+                    Opcode::Iconst => match ty {
+                        Type::I32 => Imm::I64(d.lit? as u32 as i32 as i64),
+                        _ => Imm::I64(d.lit? as i64),
+                    },
+                    Opcode::Fconst => match ty {
+                        Type::F32 => Imm::F32(d.lit? as u32),
+                        _ => Imm::F64(d.lit?),
+                    },
+                    Opcode::Icmp => Imm::IntCC(d.cc?.int()?),
+                    _ => Imm::FloatCC(d.cc?.float()?),
                 };
-                Some((*op, *ty, imm, vals.iter().map(|&a| self.eg.find(a)).collect()))
+                Some((*op, *ty, imm, &args[1..]))
             }
             Node::Lit(_) | Node::Cond(_) | Node::Meta { .. } | Node::Opaque(_) => None,
         }
     }
 
     /// Materialises the best tree of class `root` for a use in `b`, or `None` when it
-    /// cannot be placed there (see the module docs).
+    /// cannot be placed there (see the module docs). Each class is visited twice: on
+    /// the way down (found already computed, opaque, or opened and its children
+    /// pushed) and, once its children have values, on the way up (placed).
     fn extract_at(&mut self, root: Id, b: Block, home: u32) -> Option<Value> {
         let root = self.eg.find(root);
         if self.ex.find_best_cost(root) >= NEVER {
             return None;
         }
-        let mut memo: SmallMap<Value> = SmallMap::default();
-        let mut open: SmallMap<()> = SmallMap::default();
-        let find = |memo: &SmallMap<Value>, c: Id| memo.get(c);
-        let mut stack: SmallVec<[(Id, bool); 8]> = smallvec::smallvec![(root, false)];
-        while let Some((c, children_done)) = stack.pop() {
-            if find(&memo, c).is_some() {
-                continue;
-            }
-            if let Some(v) = self.lookup(c, b) {
-                memo.insert(c, v);
-                continue;
-            }
-            if let Node::Opaque(v) = self.ex.find_best_node(c) {
-                if !self.available(*v, b) {
-                    return None;
+        self.marks.next_tree();
+        let mut stack: SmallVec<[(Id, Option<&'x Node>); 16]> = smallvec::smallvec![(root, None)];
+        while let Some((c, up)) = stack.pop() {
+            let node = match up {
+                Some(node) => node,
+                None => {
+                    if self.marks.value(c).is_some() {
+                        continue;
+                    }
+                    if let Some(v) = self.lookup(c, b) {
+                        self.marks.set(c, v);
+                        continue;
+                    }
+                    let node = self.ex.find_best_node(c);
+                    if let Node::Opaque(v) = node {
+                        if !self.available(*v, b) {
+                            return None;
+                        }
+                        self.marks.set(c, *v);
+                        continue;
+                    }
+                    let (_, _, _, kids) = self.ir_form(node)?;
+                    if self.marks.seen(c) {
+                        return None; // a cycle among best nodes: give up on this tree
+                    }
+                    self.marks.open(c);
+                    stack.push((c, Some(node)));
+                    stack.extend(kids.iter().rev().map(|&k| (self.eg.find(k), None)));
+                    continue;
                 }
-                memo.insert(c, *v);
-                continue;
-            }
-            let (op, ty, imm, kids) = self.best(c)?;
-            if !children_done {
-                if open.get(c).is_some() {
-                    return None; // a cycle among best nodes: give up on this tree
-                }
-                open.insert(c, ());
-                stack.push((c, true));
-                stack.extend(kids.iter().rev().map(|&k| (k, false)));
-                continue;
-            }
-            let args: Vec<Value> = kids.iter().map(|&k| find(&memo, k).expect("children first")).collect();
+            };
+            let (op, ty, imm, kids) = self.ir_form(node).expect("checked on the way down");
+            let args: Vec<Value> =
+                kids.iter().map(|&k| self.marks.value(self.eg.find(k)).expect("children first")).collect();
             let rty = super::language::result_type(op, ty);
             let v = self.place(c, InstData::new(op, Some(ty), args, imm), rty, b, home)?;
-            memo.insert(c, v);
+            self.marks.set(c, v);
         }
-        find(&memo, root)
+        self.marks.value(root)
     }
 
     /// The loop depth of `v`'s original definition: what replaces it may not go deeper.
@@ -307,7 +373,8 @@ pub fn elaborate<'a, 'x>(
     }
     let mut def_block = vec![None; func.values.len()];
     let mut orig_blocks = vec![None; func.values.len()];
-    let mut reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild> = HashMap::default();
+    let mut reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild> =
+        HashMap::with_capacity_and_hasher(built.pure_insts, FxBuild::default());
     let mut originals = 0u64;
     for (v, data) in func.values.iter().enumerate() {
         if let ValueDef::Result(i, _) = data.def {
@@ -337,15 +404,21 @@ pub fn elaborate<'a, 'x>(
         class_of: &built.class_of,
         orig: &built.orig,
         def_block: std::mem::take(&mut def_block),
-        avail: vec![SmallVec::new(); eg.nodes().len()],
+        avail: Avail::new(eg.nodes().len()),
+        marks: Marks::new(eg.nodes().len()),
         reusable,
         out: Vec::new(),
         stats: Elaborated::default(),
         orig_blocks,
     };
     e.out = vec![Vec::new(); e.func.blocks.len()];
-    let truth: HashMap<Inst, Id> = built.truth.iter().copied().collect();
-    // Pre-order walk of the dominator tree.
+    let mut truth: Vec<Option<Id>> = vec![None; e.func.insts.len()];
+    for &(i, t) in &built.truth {
+        truth[i.index()] = Some(t);
+    }
+    // Pre-order walk of the dominator tree. Skeleton instructions are never the original
+    // of a value (build keeps them out of the e-graph), so nothing elaboration reads of
+    // them changes while their operands are rewritten in place.
     let Some(entry) = e.func.entry() else { return e.stats };
     let mut stack = vec![entry];
     while let Some(b) = stack.pop() {
@@ -353,29 +426,29 @@ pub fn elaborate<'a, 'x>(
             e.def_block[p.index()] = Some(b);
         }
         for &i in &built.skeleton[b.index()] {
-            let d = e.func.inst(i).clone();
-            let mut args: Vec<Value> = Vec::with_capacity(d.args.len());
-            for (n, &a) in d.args.iter().enumerate() {
-                let t = if n == 0 { truth.get(&i).copied() } else { None };
-                args.push(match t {
-                    Some(t) => e.branch_cond(a, t, b),
-                    None => e.use_value(a, b),
-                });
-            }
-            let mut dests = d.dests.clone();
-            for bc in &mut dests {
-                for a in &mut bc.args {
-                    *a = e.use_value(*a, b);
+            for n in 0..e.func.inst(i).args.len() {
+                let a = e.func.inst(i).args[n];
+                let x = match (n, truth[i.index()]) {
+                    (0, Some(t)) => e.branch_cond(a, t, b),
+                    _ => e.use_value(a, b),
+                };
+                if x != a {
+                    e.stats.changed = true;
+                    e.func.inst_mut(i).args[n] = x;
                 }
             }
-            if args != d.args || dests != d.dests {
-                e.stats.changed = true;
+            for k in 0..e.func.inst(i).dests.len() {
+                for n in 0..e.func.inst(i).dests[k].args.len() {
+                    let a = e.func.inst(i).dests[k].args[n];
+                    let x = e.use_value(a, b);
+                    if x != a {
+                        e.stats.changed = true;
+                        e.func.inst_mut(i).dests[k].args[n] = x;
+                    }
+                }
             }
-            let di = e.func.inst_mut(i);
-            di.args = args;
-            di.dests = dests;
             e.out[b.index()].push(i);
-            for &r in &d.results {
+            for &r in &e.func.insts[i.index()].results {
                 e.def_block[r.index()] = Some(b);
             }
         }
@@ -384,7 +457,7 @@ pub fn elaborate<'a, 'x>(
         }
     }
     let mut stats = e.stats;
-    let out = std::mem::take(&mut e.out);
+    let mut out = std::mem::take(&mut e.out);
     let func = e.func;
     let mut placed_originals = 0u64;
     for &b in dom.rpo() {
@@ -396,7 +469,7 @@ pub fn elaborate<'a, 'x>(
         }
         if func.blocks[b.index()].insts != out[b.index()] {
             stats.changed = true;
-            func.blocks[b.index()].insts = out[b.index()].clone();
+            func.blocks[b.index()].insts = std::mem::take(&mut out[b.index()]);
         }
     }
     stats.removed = originals - placed_originals;

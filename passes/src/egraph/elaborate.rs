@@ -46,7 +46,46 @@ pub struct Elaborated {
     pub changed: bool,
 }
 
-type Key = (Opcode, Type, Imm, SmallVec<[Value; 3]>);
+/// Original pure instructions not yet placed, by [`key_hash`] of their operation,
+/// type, immediate and operands. A bucket may hold instructions of several keys (a hash
+/// collision): they are told apart by comparing with the instruction itself, and each
+/// key's instructions stay in the order they were added, last to be taken first.
+struct Reusable(HashMap<u64, SmallVec<[Inst; 1]>, FxBuild>);
+
+/// The hash [`Reusable`] files an instruction under.
+fn key_hash(op: Opcode, ty: Type, imm: &Imm, args: &[Value]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = super::rules::FxHasher::default();
+    (op, ty, imm).hash(&mut h);
+    for a in args {
+        h.write_u32(a.index() as u32);
+    }
+    h.finish()
+}
+
+impl Reusable {
+    fn with_capacity(n: usize) -> Self {
+        Reusable(HashMap::with_capacity_and_hasher(n, FxBuild::default()))
+    }
+
+    /// Files original instruction `i` (of `func`) if it has a controlling type.
+    fn add(&mut self, func: &Function, i: Inst) {
+        let d = func.inst(i);
+        if let Some(ty) = d.ty {
+            self.0.entry(key_hash(d.opcode, ty, &d.imm, &d.args)).or_default().push(i);
+        }
+    }
+
+    /// Takes the last filed instruction computing `op.ty imm args`, if any.
+    fn take(&mut self, func: &Function, op: Opcode, ty: Type, imm: &Imm, args: &[Value]) -> Option<Inst> {
+        let bucket = self.0.get_mut(&key_hash(op, ty, imm, args))?;
+        let at = bucket.iter().rposition(|&i| {
+            let d = func.inst(i);
+            d.opcode == op && d.ty == Some(ty) && d.imm == *imm && d.args == args
+        })?;
+        Some(bucket.remove(at))
+    }
+}
 
 /// Per-class marks for one extracted tree at a time, indexed by canonical class id: a
 /// generation counter tells this tree's marks from older ones, so nothing is cleared
@@ -149,15 +188,11 @@ struct Elab<'a, 'x> {
     /// The classes of the tree being extracted (see [`Elab::extract_at`]).
     marks: Marks,
     /// Original pure instructions by (operation, operands), not yet placed.
-    reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild>,
+    reusable: Reusable,
     out: Vec<Vec<Inst>>,
     stats: Elaborated,
     /// The block of each value's original definition.
     orig_blocks: Vec<Option<Block>>,
-}
-
-fn key_of(d: &InstData) -> Option<Key> {
-    Some((d.opcode, d.ty?, d.imm, d.args.iter().copied().collect()))
 }
 
 impl<'x> Elab<'_, 'x> {
@@ -209,18 +244,21 @@ impl<'x> Elab<'_, 'x> {
         target
     }
 
-    /// Places instruction `data` (operands given) for class `c`, used in `b`; `home` is
-    /// the loop depth it may not exceed. `None` when that would enter a loop.
-    fn place(&mut self, c: Id, data: InstData, rty: Type, b: Block, home: u32) -> Option<Value> {
-        let p = self.placement(b, &data.args);
+    /// Places instruction `proto` with operands `args` (its own are ignored) for class
+    /// `c`, used in `b`; `home` is the loop depth it may not exceed. `None` when that
+    /// would enter a loop. An original instruction computing the same is reused; only a
+    /// new one gets `proto` (so a reused one costs no allocation).
+    fn place(&mut self, c: Id, proto: InstData, args: &[Value], rty: Type, b: Block, home: u32) -> Option<Value> {
+        let p = self.placement(b, args);
         if self.loops.loop_depth(p) > home {
             return None;
         }
-        let reused = key_of(&data).and_then(|k| self.reusable.get_mut(&k)).and_then(|v| v.pop());
+        let reused = proto.ty.and_then(|ty| self.reusable.take(self.func, proto.opcode, ty, &proto.imm, args));
         let (inst, v) = match reused {
             Some(i) => (i, self.func.inst(i).results[0]),
             None => {
                 self.stats.created += 1;
+                let data = InstData { args: args.to_vec(), results: Vec::with_capacity(1), ..proto };
                 let i = self.func.make_inst(data, &[rty]);
                 (i, self.func.inst(i).results[0])
             }
@@ -309,10 +347,10 @@ impl<'x> Elab<'_, 'x> {
                 }
             };
             let (op, ty, imm, kids) = self.ir_form(node).expect("checked on the way down");
-            let args: Vec<Value> =
+            let args: SmallVec<[Value; 4]> =
                 kids.iter().map(|&k| self.marks.value(self.eg.find(k)).expect("children first")).collect();
             let rty = super::language::result_type(op, ty);
-            let v = self.place(c, InstData::new(op, Some(ty), args, imm), rty, b, home)?;
+            let v = self.place(c, InstData::new(op, Some(ty), Vec::new(), imm), &args, rty, b, home)?;
             self.marks.set(c, v);
         }
         self.marks.value(root)
@@ -345,15 +383,16 @@ impl<'x> Elab<'_, 'x> {
             return v; // an opaque value: always defined at its uses
         };
         self.stats.fallbacks += 1;
-        let d = self.func.inst(i).clone();
-        let args: Vec<Value> = d.args.iter().map(|&a| self.use_value(a, b)).collect();
-        if d.opcode == Opcode::Copy {
+        let d = self.func.inst(i);
+        let proto = InstData { args: Vec::new(), results: Vec::new(), dests: Vec::new(), ..*d };
+        let orig_args: SmallVec<[Value; 4]> = d.args.iter().copied().collect();
+        let args: SmallVec<[Value; 4]> = orig_args.iter().map(|&a| self.use_value(a, b)).collect();
+        if proto.opcode == Opcode::Copy {
             return args[0];
         }
         let rty = self.func.value_type(v);
         let home = u32::MAX; // the original instruction was there: never refused
-        self.place(c, InstData { args, results: Vec::new(), dests: Vec::new(), ..d }, rty, b, home)
-            .expect("an unbounded home always places")
+        self.place(c, proto, &args, rty, b, home).expect("an unbounded home always places")
     }
 }
 
@@ -373,24 +412,21 @@ pub fn elaborate<'a, 'x>(
     }
     let mut def_block = vec![None; func.values.len()];
     let mut orig_blocks = vec![None; func.values.len()];
-    let mut reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild> =
-        HashMap::with_capacity_and_hasher(built.pure_insts, FxBuild::default());
+    let mut reusable = Reusable::with_capacity(built.pure_insts);
     let mut originals = 0u64;
     for (v, data) in func.values.iter().enumerate() {
         if let ValueDef::Result(i, _) = data.def {
             orig_blocks[v] = inst_block[i.index()];
         }
     }
-    // Reusable originals, in reverse order so `pop` takes the first one.
+    // Reusable originals, in reverse order so `take` takes the first one.
     for &b in dom.rpo().iter().rev() {
         for &i in func.block_insts(b).iter().rev() {
             let d = func.inst(i);
             if d.results.len() == 1 && built.orig[d.results[0].index()] == Some(i) {
                 originals += 1;
                 if d.opcode != Opcode::Copy {
-                    if let Some(k) = key_of(d) {
-                        reusable.entry(k).or_default().push(i);
-                    }
+                    reusable.add(func, i);
                 }
             }
         }

@@ -50,7 +50,7 @@ pub struct Elaborated {
 /// type, immediate and operands. A bucket may hold instructions of several keys (a hash
 /// collision): they are told apart by comparing with the instruction itself, and each
 /// key's instructions stay in the order they were added, last to be taken first.
-struct Reusable(HashMap<u64, SmallVec<[Inst; 1]>, FxBuild>);
+struct Reusable(HashMap<u64, SmallVec<[Inst; 4]>, FxBuild>);
 
 /// The hash [`Reusable`] files an instruction under.
 fn key_hash(op: Opcode, ty: Type, imm: &Imm, args: &[Value]) -> u64 {
@@ -168,6 +168,14 @@ impl Avail {
         }
         self.pool[last].2 = new;
     }
+}
+
+/// One step of [`Elab::extract_at`]'s walk over a tree.
+enum Step<'x> {
+    /// Reach class `c` on the way down.
+    Down(Id),
+    /// Place class `c`, whose best node is `op.ty imm kids`, once its children have values.
+    Up { c: Id, op: Opcode, ty: Type, imm: Imm, kids: &'x [Id] },
 }
 
 /// The extraction elaboration reads.
@@ -316,11 +324,11 @@ impl<'x> Elab<'_, 'x> {
             return None;
         }
         self.marks.next_tree();
-        let mut stack: SmallVec<[(Id, Option<&'x Node>); 16]> = smallvec::smallvec![(root, None)];
-        while let Some((c, up)) = stack.pop() {
-            let node = match up {
-                Some(node) => node,
-                None => {
+        let mut stack: SmallVec<[Step<'x>; 16]> = smallvec::smallvec![Step::Down(root)];
+        while let Some(step) = stack.pop() {
+            let (c, op, ty, imm, kids) = match step {
+                Step::Up { c, op, ty, imm, kids } => (c, op, ty, imm, kids),
+                Step::Down(c) => {
                     if self.marks.value(c).is_some() {
                         continue;
                     }
@@ -336,19 +344,22 @@ impl<'x> Elab<'_, 'x> {
                         self.marks.set(c, *v);
                         continue;
                     }
-                    let (_, _, _, kids) = self.ir_form(node)?;
+                    let (op, ty, imm, kids) = self.ir_form(node)?;
                     if self.marks.seen(c) {
                         return None; // a cycle among best nodes: give up on this tree
                     }
                     self.marks.open(c);
-                    stack.push((c, Some(node)));
-                    stack.extend(kids.iter().rev().map(|&k| (self.eg.find(k), None)));
+                    stack.push(Step::Up { c, op, ty, imm, kids });
+                    for &k in kids.iter().rev() {
+                        stack.push(Step::Down(self.eg.find(k)));
+                    }
                     continue;
                 }
             };
-            let (op, ty, imm, kids) = self.ir_form(node).expect("checked on the way down");
-            let args: SmallVec<[Value; 4]> =
-                kids.iter().map(|&k| self.marks.value(self.eg.find(k)).expect("children first")).collect();
+            let mut args: SmallVec<[Value; 4]> = SmallVec::new();
+            for &k in kids {
+                args.push(self.marks.value(self.eg.find(k)).expect("children first"));
+            }
             let rty = super::language::result_type(op, ty);
             let v = self.place(c, InstData::new(op, Some(ty), Vec::new(), imm), &args, rty, b, home)?;
             self.marks.set(c, v);

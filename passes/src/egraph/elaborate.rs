@@ -46,46 +46,136 @@ pub struct Elaborated {
     pub changed: bool,
 }
 
-type Key = (Opcode, Type, Imm, SmallVec<[Value; 3]>);
+/// Original pure instructions not yet placed, by [`key_hash`] of their operation,
+/// type, immediate and operands. A bucket may hold instructions of several keys (a hash
+/// collision): they are told apart by comparing with the instruction itself, and each
+/// key's instructions stay in the order they were added, last to be taken first.
+struct Reusable(HashMap<u64, SmallVec<[Inst; 4]>, FxBuild>);
 
-/// A map from classes, for one extracted tree: most trees are small and a linear
-/// scan beats hashing, but some (long chains of pure operations between two uses) have
-/// thousands of nodes, so past [`SmallMap::LINEAR`] entries it hashes.
-struct SmallMap<V: Copy> {
-    small: SmallVec<[(Id, V); 8]>,
-    big: Option<HashMap<Id, V, FxBuild>>,
-}
-
-impl<V: Copy> Default for SmallMap<V> {
-    fn default() -> Self {
-        SmallMap { small: SmallVec::new(), big: None }
+/// The hash [`Reusable`] files an instruction under.
+fn key_hash(op: Opcode, ty: Type, imm: &Imm, args: &[Value]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = super::rules::FxHasher::default();
+    (op, ty, imm).hash(&mut h);
+    for a in args {
+        h.write_u32(a.index() as u32);
     }
+    h.finish()
 }
 
-impl<V: Copy> SmallMap<V> {
-    const LINEAR: usize = 32;
+impl Reusable {
+    fn with_capacity(n: usize) -> Self {
+        Reusable(HashMap::with_capacity_and_hasher(n, FxBuild::default()))
+    }
 
-    fn get(&self, c: Id) -> Option<V> {
-        match &self.big {
-            Some(m) => m.get(&c).copied(),
-            None => self.small.iter().find(|(k, _)| *k == c).map(|(_, v)| *v),
+    /// Files original instruction `i` (of `func`) if it has a controlling type.
+    fn add(&mut self, func: &Function, i: Inst) {
+        let d = func.inst(i);
+        if let Some(ty) = d.ty {
+            self.0.entry(key_hash(d.opcode, ty, &d.imm, &d.args)).or_default().push(i);
         }
     }
 
-    /// Adds `c` (never already present).
-    fn insert(&mut self, c: Id, v: V) {
-        match &mut self.big {
-            Some(m) => {
-                m.insert(c, v);
-            }
-            None => {
-                self.small.push((c, v));
-                if self.small.len() > Self::LINEAR {
-                    self.big = Some(self.small.drain(..).collect());
-                }
-            }
-        }
+    /// Takes the last filed instruction computing `op.ty imm args`, if any.
+    fn take(&mut self, func: &Function, op: Opcode, ty: Type, imm: &Imm, args: &[Value]) -> Option<Inst> {
+        let bucket = self.0.get_mut(&key_hash(op, ty, imm, args))?;
+        let at = bucket.iter().rposition(|&i| {
+            let d = func.inst(i);
+            d.opcode == op && d.ty == Some(ty) && d.imm == *imm && d.args == args
+        })?;
+        Some(bucket.remove(at))
     }
+}
+
+/// Per-class marks for one extracted tree at a time, indexed by canonical class id: a
+/// generation counter tells this tree's marks from older ones, so nothing is cleared
+/// or hashed between trees. The table starts zeroed (untouched pages are never
+/// faulted in).
+struct Marks {
+    /// `generation << 32 | state`, where state is [`Marks::OPEN`] (children being
+    /// materialised) or a value index.
+    slot: Vec<u64>,
+    generation: u64,
+}
+
+impl Marks {
+    const OPEN: u64 = u32::MAX as u64;
+
+    fn new(classes: usize) -> Self {
+        Marks { slot: vec![0; classes], generation: 0 }
+    }
+
+    /// Forgets every mark (starts the next tree).
+    fn next_tree(&mut self) {
+        if self.generation == u32::MAX as u64 {
+            self.slot.iter_mut().for_each(|s| *s = 0);
+            self.generation = 0;
+        }
+        self.generation += 1;
+    }
+
+    fn state(&self, c: Id) -> Option<u64> {
+        let s = self.slot[usize::from(c)];
+        (s >> 32 == self.generation).then_some(s & Self::OPEN)
+    }
+
+    /// The value materialised for `c` in this tree.
+    fn value(&self, c: Id) -> Option<Value> {
+        self.state(c).filter(|&s| s != Self::OPEN).map(|s| Value::new(s as usize))
+    }
+
+    /// Whether `c` was reached in this tree (open or done).
+    fn seen(&self, c: Id) -> bool {
+        self.state(c).is_some()
+    }
+
+    fn open(&mut self, c: Id) {
+        self.slot[usize::from(c)] = self.generation << 32 | Self::OPEN;
+    }
+
+    fn set(&mut self, c: Id, v: Value) {
+        debug_assert!((v.index() as u64) < Self::OPEN);
+        self.slot[usize::from(c)] = self.generation << 32 | v.index() as u64;
+    }
+}
+
+/// Values computing each (canonical) class, with the block they sit in: one list per
+/// class, in the order they were placed, linked through a shared pool. The heads start
+/// zeroed (0 = empty, else 1 + pool index), so classes never used cost nothing.
+struct Avail {
+    head: Vec<u32>,
+    /// (value, block, next): next is 0 at the end of a list, else 1 + pool index.
+    pool: Vec<(Value, Block, u32)>,
+}
+
+impl Avail {
+    fn new(classes: usize) -> Self {
+        Avail { head: vec![0; classes], pool: Vec::new() }
+    }
+
+    /// Appends `(v, p)` to the list of `c`.
+    fn push(&mut self, c: Id, v: Value, p: Block) {
+        self.pool.push((v, p, 0));
+        let new = self.pool.len() as u32;
+        let head = &mut self.head[usize::from(c)];
+        if *head == 0 {
+            *head = new;
+            return;
+        }
+        let mut last = *head as usize - 1;
+        while self.pool[last].2 != 0 {
+            last = self.pool[last].2 as usize - 1;
+        }
+        self.pool[last].2 = new;
+    }
+}
+
+/// One step of [`Elab::extract_at`]'s walk over a tree.
+enum Step<'x> {
+    /// Reach class `c` on the way down.
+    Down(Id),
+    /// Place class `c`, whose best node is `op.ty imm kids`, once its children have values.
+    Up { c: Id, op: Opcode, ty: Type, imm: Imm, kids: &'x [Id] },
 }
 
 /// The extraction elaboration reads.
@@ -102,20 +192,18 @@ struct Elab<'a, 'x> {
     /// Where each value is defined now (skeleton and placed instructions, params).
     def_block: Vec<Option<Block>>,
     /// Values computing each (canonical) class, with the block they sit in, by class.
-    avail: Vec<SmallVec<[(Value, Block); 1]>>,
+    avail: Avail,
+    /// The classes of the tree being extracted (see [`Elab::extract_at`]).
+    marks: Marks,
     /// Original pure instructions by (operation, operands), not yet placed.
-    reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild>,
+    reusable: Reusable,
     out: Vec<Vec<Inst>>,
     stats: Elaborated,
     /// The block of each value's original definition.
     orig_blocks: Vec<Option<Block>>,
 }
 
-fn key_of(d: &InstData) -> Option<Key> {
-    Some((d.opcode, d.ty?, d.imm, d.args.iter().copied().collect()))
-}
-
-impl Elab<'_, '_> {
+impl<'x> Elab<'_, 'x> {
     fn available(&self, v: Value, b: Block) -> bool {
         self.def_block.get(v.index()).copied().flatten().is_some_and(|d| self.dom.dominates(d, b))
     }
@@ -127,9 +215,25 @@ impl Elab<'_, '_> {
     /// elaboration quadratic).
     fn lookup(&mut self, c: Id, b: Block) -> Option<Value> {
         let dom = self.dom;
-        let list = self.avail.get_mut(usize::from(c))?;
-        list.retain(|(_, p)| dom.dominates(*p, b));
-        list.first().map(|(v, _)| *v)
+        let Avail { head, pool } = &mut self.avail;
+        let head = head.get_mut(usize::from(c))?;
+        // Unlink the placements that do not dominate `b`, keeping the others' order.
+        let mut prev: Option<usize> = None;
+        let mut cur = *head;
+        while cur != 0 {
+            let k = cur as usize - 1;
+            let (_, p, next) = pool[k];
+            if dom.dominates(p, b) {
+                prev = Some(k);
+            } else {
+                match prev {
+                    Some(j) => pool[j].2 = next,
+                    None => *head = next,
+                }
+            }
+            cur = next;
+        }
+        (*head != 0).then(|| pool[*head as usize - 1].0)
     }
 
     /// Where an instruction with operands `args` used in `b` goes: `b`, or out of every
@@ -148,18 +252,21 @@ impl Elab<'_, '_> {
         target
     }
 
-    /// Places instruction `data` (operands given) for class `c`, used in `b`; `home` is
-    /// the loop depth it may not exceed. `None` when that would enter a loop.
-    fn place(&mut self, c: Id, data: InstData, rty: Type, b: Block, home: u32) -> Option<Value> {
-        let p = self.placement(b, &data.args);
+    /// Places instruction `proto` with operands `args` (its own are ignored) for class
+    /// `c`, used in `b`; `home` is the loop depth it may not exceed. `None` when that
+    /// would enter a loop. An original instruction computing the same is reused; only a
+    /// new one gets `proto` (so a reused one costs no allocation).
+    fn place(&mut self, c: Id, proto: InstData, args: &[Value], rty: Type, b: Block, home: u32) -> Option<Value> {
+        let p = self.placement(b, args);
         if self.loops.loop_depth(p) > home {
             return None;
         }
-        let reused = key_of(&data).and_then(|k| self.reusable.get_mut(&k)).and_then(|v| v.pop());
+        let reused = proto.ty.and_then(|ty| self.reusable.take(self.func, proto.opcode, ty, &proto.imm, args));
         let (inst, v) = match reused {
             Some(i) => (i, self.func.inst(i).results[0]),
             None => {
                 self.stats.created += 1;
+                let data = InstData { args: args.to_vec(), results: Vec::with_capacity(1), ..proto };
                 let i = self.func.make_inst(data, &[rty]);
                 (i, self.func.inst(i).results[0])
             }
@@ -176,80 +283,88 @@ impl Elab<'_, '_> {
             self.def_block.resize(v.index() + 1, None);
         }
         self.def_block[v.index()] = Some(p);
-        self.avail[usize::from(c)].push((v, p));
+        self.avail.push(c, v, p);
         Some(v)
     }
 
-    /// The IR form of the best node of class `c` (its immediate and value children).
-    fn best(&self, c: Id) -> Option<(Opcode, Type, Imm, SmallVec<[Id; 3]>)> {
-        match self.ex.find_best_node(c) {
+    /// The IR form of `node` (a best node): operation, type, immediate, and its value
+    /// children (not canonicalised). `None` for a node that is not an operation.
+    fn ir_form<'n>(&self, node: &'n Node) -> Option<(Opcode, Type, Imm, &'n [Id])> {
+        match node {
             Node::Op { op, ty, args } => {
-                let (imm, vals) = if has_imm_child(*op) {
-                    let d = &self.eg[args[0]].data;
-                    let imm = match op {
-                        Opcode::Iconst => match ty {
-                            Type::I32 => Imm::I64(d.lit? as u32 as i32 as i64),
-                            _ => Imm::I64(d.lit? as i64),
-                        },
-                        Opcode::Fconst => match ty {
-                            Type::F32 => Imm::F32(d.lit? as u32),
-                            _ => Imm::F64(d.lit?),
-                        },
-                        Opcode::Icmp => Imm::IntCC(d.cc?.int()?),
-                        _ => Imm::FloatCC(d.cc?.float()?),
-                    };
-                    (imm, &args[1..])
-                } else {
-                    (Imm::None, &args[..])
+                if !has_imm_child(*op) {
+                    return Some((*op, *ty, Imm::None, &args[..]));
+                }
+                let d = &self.eg[args[0]].data;
+                let imm = match op {
+                    Opcode::Iconst => match ty {
+                        Type::I32 => Imm::I64(d.lit? as u32 as i32 as i64),
+                        _ => Imm::I64(d.lit? as i64),
+                    },
+                    Opcode::Fconst => match ty {
+                        Type::F32 => Imm::F32(d.lit? as u32),
+                        _ => Imm::F64(d.lit?),
+                    },
+                    Opcode::Icmp => Imm::IntCC(d.cc?.int()?),
+                    _ => Imm::FloatCC(d.cc?.float()?),
                 };
-                Some((*op, *ty, imm, vals.iter().map(|&a| self.eg.find(a)).collect()))
+                Some((*op, *ty, imm, &args[1..]))
             }
             Node::Lit(_) | Node::Cond(_) | Node::Meta { .. } | Node::Opaque(_) => None,
         }
     }
 
     /// Materialises the best tree of class `root` for a use in `b`, or `None` when it
-    /// cannot be placed there (see the module docs).
+    /// cannot be placed there (see the module docs). Each class is visited twice: on
+    /// the way down (found already computed, opaque, or opened and its children
+    /// pushed) and, once its children have values, on the way up (placed).
     fn extract_at(&mut self, root: Id, b: Block, home: u32) -> Option<Value> {
         let root = self.eg.find(root);
         if self.ex.find_best_cost(root) >= NEVER {
             return None;
         }
-        let mut memo: SmallMap<Value> = SmallMap::default();
-        let mut open: SmallMap<()> = SmallMap::default();
-        let find = |memo: &SmallMap<Value>, c: Id| memo.get(c);
-        let mut stack: SmallVec<[(Id, bool); 8]> = smallvec::smallvec![(root, false)];
-        while let Some((c, children_done)) = stack.pop() {
-            if find(&memo, c).is_some() {
-                continue;
-            }
-            if let Some(v) = self.lookup(c, b) {
-                memo.insert(c, v);
-                continue;
-            }
-            if let Node::Opaque(v) = self.ex.find_best_node(c) {
-                if !self.available(*v, b) {
-                    return None;
+        self.marks.next_tree();
+        let mut stack: SmallVec<[Step<'x>; 16]> = smallvec::smallvec![Step::Down(root)];
+        while let Some(step) = stack.pop() {
+            let (c, op, ty, imm, kids) = match step {
+                Step::Up { c, op, ty, imm, kids } => (c, op, ty, imm, kids),
+                Step::Down(c) => {
+                    if self.marks.value(c).is_some() {
+                        continue;
+                    }
+                    if let Some(v) = self.lookup(c, b) {
+                        self.marks.set(c, v);
+                        continue;
+                    }
+                    let node = self.ex.find_best_node(c);
+                    if let Node::Opaque(v) = node {
+                        if !self.available(*v, b) {
+                            return None;
+                        }
+                        self.marks.set(c, *v);
+                        continue;
+                    }
+                    let (op, ty, imm, kids) = self.ir_form(node)?;
+                    if self.marks.seen(c) {
+                        return None; // a cycle among best nodes: give up on this tree
+                    }
+                    self.marks.open(c);
+                    stack.push(Step::Up { c, op, ty, imm, kids });
+                    for &k in kids.iter().rev() {
+                        stack.push(Step::Down(self.eg.find(k)));
+                    }
+                    continue;
                 }
-                memo.insert(c, *v);
-                continue;
+            };
+            let mut args: SmallVec<[Value; 4]> = SmallVec::new();
+            for &k in kids {
+                args.push(self.marks.value(self.eg.find(k)).expect("children first"));
             }
-            let (op, ty, imm, kids) = self.best(c)?;
-            if !children_done {
-                if open.get(c).is_some() {
-                    return None; // a cycle among best nodes: give up on this tree
-                }
-                open.insert(c, ());
-                stack.push((c, true));
-                stack.extend(kids.iter().rev().map(|&k| (k, false)));
-                continue;
-            }
-            let args: Vec<Value> = kids.iter().map(|&k| find(&memo, k).expect("children first")).collect();
             let rty = super::language::result_type(op, ty);
-            let v = self.place(c, InstData::new(op, Some(ty), args, imm), rty, b, home)?;
-            memo.insert(c, v);
+            let v = self.place(c, InstData::new(op, Some(ty), Vec::new(), imm), &args, rty, b, home)?;
+            self.marks.set(c, v);
         }
-        find(&memo, root)
+        self.marks.value(root)
     }
 
     /// The loop depth of `v`'s original definition: what replaces it may not go deeper.
@@ -279,15 +394,16 @@ impl Elab<'_, '_> {
             return v; // an opaque value: always defined at its uses
         };
         self.stats.fallbacks += 1;
-        let d = self.func.inst(i).clone();
-        let args: Vec<Value> = d.args.iter().map(|&a| self.use_value(a, b)).collect();
-        if d.opcode == Opcode::Copy {
+        let d = self.func.inst(i);
+        let proto = InstData { args: Vec::new(), results: Vec::new(), dests: Vec::new(), ..*d };
+        let orig_args: SmallVec<[Value; 4]> = d.args.iter().copied().collect();
+        let args: SmallVec<[Value; 4]> = orig_args.iter().map(|&a| self.use_value(a, b)).collect();
+        if proto.opcode == Opcode::Copy {
             return args[0];
         }
         let rty = self.func.value_type(v);
         let home = u32::MAX; // the original instruction was there: never refused
-        self.place(c, InstData { args, results: Vec::new(), dests: Vec::new(), ..d }, rty, b, home)
-            .expect("an unbounded home always places")
+        self.place(c, proto, &args, rty, b, home).expect("an unbounded home always places")
     }
 }
 
@@ -307,23 +423,21 @@ pub fn elaborate<'a, 'x>(
     }
     let mut def_block = vec![None; func.values.len()];
     let mut orig_blocks = vec![None; func.values.len()];
-    let mut reusable: HashMap<Key, SmallVec<[Inst; 1]>, FxBuild> = HashMap::default();
+    let mut reusable = Reusable::with_capacity(built.pure_insts);
     let mut originals = 0u64;
     for (v, data) in func.values.iter().enumerate() {
         if let ValueDef::Result(i, _) = data.def {
             orig_blocks[v] = inst_block[i.index()];
         }
     }
-    // Reusable originals, in reverse order so `pop` takes the first one.
+    // Reusable originals, in reverse order so `take` takes the first one.
     for &b in dom.rpo().iter().rev() {
         for &i in func.block_insts(b).iter().rev() {
             let d = func.inst(i);
             if d.results.len() == 1 && built.orig[d.results[0].index()] == Some(i) {
                 originals += 1;
                 if d.opcode != Opcode::Copy {
-                    if let Some(k) = key_of(d) {
-                        reusable.entry(k).or_default().push(i);
-                    }
+                    reusable.add(func, i);
                 }
             }
         }
@@ -337,15 +451,21 @@ pub fn elaborate<'a, 'x>(
         class_of: &built.class_of,
         orig: &built.orig,
         def_block: std::mem::take(&mut def_block),
-        avail: vec![SmallVec::new(); eg.nodes().len()],
+        avail: Avail::new(eg.nodes().len()),
+        marks: Marks::new(eg.nodes().len()),
         reusable,
         out: Vec::new(),
         stats: Elaborated::default(),
         orig_blocks,
     };
     e.out = vec![Vec::new(); e.func.blocks.len()];
-    let truth: HashMap<Inst, Id> = built.truth.iter().copied().collect();
-    // Pre-order walk of the dominator tree.
+    let mut truth: Vec<Option<Id>> = vec![None; e.func.insts.len()];
+    for &(i, t) in &built.truth {
+        truth[i.index()] = Some(t);
+    }
+    // Pre-order walk of the dominator tree. Skeleton instructions are never the original
+    // of a value (build keeps them out of the e-graph), so nothing elaboration reads of
+    // them changes while their operands are rewritten in place.
     let Some(entry) = e.func.entry() else { return e.stats };
     let mut stack = vec![entry];
     while let Some(b) = stack.pop() {
@@ -353,29 +473,29 @@ pub fn elaborate<'a, 'x>(
             e.def_block[p.index()] = Some(b);
         }
         for &i in &built.skeleton[b.index()] {
-            let d = e.func.inst(i).clone();
-            let mut args: Vec<Value> = Vec::with_capacity(d.args.len());
-            for (n, &a) in d.args.iter().enumerate() {
-                let t = if n == 0 { truth.get(&i).copied() } else { None };
-                args.push(match t {
-                    Some(t) => e.branch_cond(a, t, b),
-                    None => e.use_value(a, b),
-                });
-            }
-            let mut dests = d.dests.clone();
-            for bc in &mut dests {
-                for a in &mut bc.args {
-                    *a = e.use_value(*a, b);
+            for n in 0..e.func.inst(i).args.len() {
+                let a = e.func.inst(i).args[n];
+                let x = match (n, truth[i.index()]) {
+                    (0, Some(t)) => e.branch_cond(a, t, b),
+                    _ => e.use_value(a, b),
+                };
+                if x != a {
+                    e.stats.changed = true;
+                    e.func.inst_mut(i).args[n] = x;
                 }
             }
-            if args != d.args || dests != d.dests {
-                e.stats.changed = true;
+            for k in 0..e.func.inst(i).dests.len() {
+                for n in 0..e.func.inst(i).dests[k].args.len() {
+                    let a = e.func.inst(i).dests[k].args[n];
+                    let x = e.use_value(a, b);
+                    if x != a {
+                        e.stats.changed = true;
+                        e.func.inst_mut(i).dests[k].args[n] = x;
+                    }
+                }
             }
-            let di = e.func.inst_mut(i);
-            di.args = args;
-            di.dests = dests;
             e.out[b.index()].push(i);
-            for &r in &d.results {
+            for &r in &e.func.insts[i.index()].results {
                 e.def_block[r.index()] = Some(b);
             }
         }
@@ -384,7 +504,7 @@ pub fn elaborate<'a, 'x>(
         }
     }
     let mut stats = e.stats;
-    let out = std::mem::take(&mut e.out);
+    let mut out = std::mem::take(&mut e.out);
     let func = e.func;
     let mut placed_originals = 0u64;
     for &b in dom.rpo() {
@@ -396,7 +516,7 @@ pub fn elaborate<'a, 'x>(
         }
         if func.blocks[b.index()].insts != out[b.index()] {
             stats.changed = true;
-            func.blocks[b.index()].insts = out[b.index()].clone();
+            func.blocks[b.index()].insts = std::mem::take(&mut out[b.index()]);
         }
     }
     stats.removed = originals - placed_originals;

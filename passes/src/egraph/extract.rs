@@ -2,9 +2,9 @@
 //! pass over the graph.
 //!
 //! ```text
-//! leaves (literals, opaque values) ──▶ heap of (cost, class) ──pop the cheapest──▶ final
+//! leaves (literals, opaque values) ──▶ a class whose nodes are all costed is final
 //!     a node is costed once, when its last child class becomes final;
-//!     its class is pushed again if that node is cheaper
+//!     when no class is final that way (cycles), the cheapest not final one is
 //! ```
 //!
 //! This is Knuth's generalisation of Dijkstra's algorithm to e-graphs (hyper-graphs): it
@@ -37,6 +37,38 @@ pub struct Extraction<'g> {
     cost: Vec<u64>,
     /// By canonical class id; `None` for [`UNCOSTED`] classes and non-canonical ids.
     best: Vec<Option<&'g Node>>,
+}
+
+/// Extraction's working state: costs so far and the classes to look at next.
+struct Frontier {
+    /// By class: the cheapest node cost so far.
+    cost: Vec<u64>,
+    /// By node (flat index): its cost, once all its children are final.
+    node_cost: Vec<u64>,
+    /// By class: how many of its nodes are not costed yet.
+    uncosted: Vec<u32>,
+    is_dirty: Vec<bool>,
+    /// Classes whose cost dropped since the heap last saw them.
+    dirty: Vec<u32>,
+    /// Classes with every node costed: final.
+    ready: Vec<u32>,
+}
+
+impl Frontier {
+    /// Node `j` of class `o` costs `nc`.
+    fn costed(&mut self, o: usize, j: usize, nc: u64) {
+        self.node_cost[j] = nc;
+        if nc < self.cost[o] {
+            self.cost[o] = nc;
+            if !std::mem::replace(&mut self.is_dirty[o], true) {
+                self.dirty.push(o as u32);
+            }
+        }
+        self.uncosted[o] -= 1;
+        if self.uncosted[o] == 0 {
+            self.ready.push(o as u32);
+        }
+    }
 }
 
 impl<'g> Extraction<'g> {
@@ -80,41 +112,60 @@ impl<'g> Extraction<'g> {
         }
         drop(fill);
 
-        let mut cost = vec![UNCOSTED; n];
-        let mut node_cost = vec![UNCOSTED; nodes.len()];
+        // A class is final once all its nodes are costed (no cycle through it), or when
+        // it is the cheapest of the classes not final (Dijkstra's step, needed only
+        // for cycles). The heap holds candidates for the second; classes whose cost
+        // dropped since the last step wait in `dirty`.
+        let mut f = Frontier {
+            cost: vec![UNCOSTED; n],
+            node_cost: vec![UNCOSTED; nodes.len()],
+            uncosted: vec![0; n],
+            is_dirty: vec![false; n],
+            dirty: Vec::new(),
+            ready: Vec::new(),
+        };
+        for &o in &owner {
+            f.uncosted[o as usize] += 1;
+        }
         let mut done = vec![false; n];
         let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
         for (j, node) in nodes.iter().enumerate() {
             if pending[j] == 0 {
                 let nc = cf.cost(node, |_| unreachable!("a leaf has no children"));
-                node_cost[j] = nc;
-                let c = owner[j] as usize;
-                if nc < cost[c] {
-                    cost[c] = nc;
-                    heap.push(Reverse((nc, c as u32)));
-                }
+                f.costed(owner[j] as usize, j, nc);
             }
         }
-        while let Some(Reverse((_, c))) = heap.pop() {
-            let c = c as usize;
+        loop {
+            let c = match f.ready.pop() {
+                Some(c) => c as usize,
+                None => {
+                    for c in f.dirty.drain(..) {
+                        f.is_dirty[c as usize] = false;
+                        if !done[c as usize] {
+                            heap.push(Reverse((f.cost[c as usize], c)));
+                        }
+                    }
+                    match heap.pop() {
+                        None => break,
+                        Some(Reverse((k, c))) if k == f.cost[c as usize] => c as usize,
+                        Some(_) => continue, // an old entry: the class got cheaper since
+                    }
+                }
+            };
             if std::mem::replace(&mut done[c], true) {
                 continue;
             }
             for &j in &users[start[c] as usize..start[c + 1] as usize] {
                 let j = j as usize;
                 pending[j] -= 1;
-                if pending[j] > 0 {
-                    continue;
-                }
-                let nc = cf.cost(nodes[j], |ch| cost[ix(ch)]);
-                node_cost[j] = nc;
-                let o = owner[j] as usize;
-                if nc < cost[o] {
-                    cost[o] = nc;
-                    heap.push(Reverse((nc, o as u32)));
+                if pending[j] == 0 {
+                    let cost = &f.cost;
+                    let nc = cf.cost(nodes[j], |ch| cost[ix(ch)]);
+                    f.costed(owner[j] as usize, j, nc);
                 }
             }
         }
+        let Frontier { cost, node_cost, .. } = f;
 
         // The first node reaching the cost, in the class's order; classes where several
         // do are settled below.

@@ -163,22 +163,47 @@ impl egg::Analysis<Node> for ConstFold {
 
     /// Also records `id` as changed for incremental search: egg calls this for every
     /// new class, every union (on the class that remains) and every change of facts.
+    ///
+    /// The canonical node of a fact is added and unioned in only when the class does
+    /// not hold it yet: egg calls this on every new class and after every union, and
+    /// a constant's, literal's or condition's own class already holds its node, so a
+    /// short scan of the class's nodes replaces two hash-cons look-ups and a no-op union.
     fn modify(egraph: &mut EG, id: Id) {
         egraph.analysis.search.get_mut().changed.push(id);
-        let data = egraph[id].data.clone();
-        if let Some(c) = data.konst {
-            let (op, ty, bits) = lit_of_const(c);
+        // What is missing is decided before any union: a union only adds nodes, so a
+        // fact found missing here at worst takes the look-ups it always took.
+        let class = &egraph[id];
+        let d = &class.data;
+        let konst =
+            d.konst.map(lit_of_const).filter(|&(op, ty, bits)| !holds_const(egraph, &class.nodes, op, ty, bits));
+        let lit = d.lit.filter(|&x| !class.nodes.contains(&Node::Lit(x)));
+        let cc = d.cc.filter(|&c| !class.nodes.contains(&Node::Cond(c)));
+        if let Some((op, ty, bits)) = konst {
             let lit = egraph.add(Node::Lit(bits));
             let k = egraph.add(Node::Op { op, ty, args: smallvec::smallvec![lit] });
             egraph.union(id, k);
         }
-        if let Some(x) = data.lit {
+        if let Some(x) = lit {
             let l = egraph.add(Node::Lit(x));
             egraph.union(id, l);
         }
-        if let Some(c) = data.cc {
+        if let Some(c) = cc {
             let l = egraph.add(Node::Cond(c));
             egraph.union(id, l);
         }
     }
+}
+
+/// Whether `nodes` (a class's) hold the constant node `(op.ty lit)` over the literal
+/// `bits`, i.e. adding that literal and that node would find their class: the node's
+/// child must be canonical (then egg's hash-cons holds the node under that child, as
+/// after a rebuild or when the node was added) and its class must hold the literal.
+fn holds_const(egraph: &EG, nodes: &[Node], op: Opcode, ty: Type, bits: u64) -> bool {
+    nodes.iter().any(|n| match n {
+        Node::Op { op: o, ty: t, args } if *o == op && *t == ty && args.len() == 1 => {
+            let a = args[0];
+            egraph.find(a) == a && egraph[a].nodes.contains(&Node::Lit(bits))
+        }
+        _ => false,
+    })
 }

@@ -15,9 +15,11 @@
 //! the function.
 
 use super::analysis::{ConstFold, EG};
-use super::language::{in_egraph, Cc, Node};
+use super::language::{in_egraph, Args, Cc, Node};
+use super::rules::FxBuild;
 use crate::fold::Const;
 use egg::{EGraph, Id};
+use std::collections::hash_map::{Entry, HashMap};
 use wlab_ir::dominators::DomTree;
 use wlab_ir::{Block, Function, Imm, Inst, IntCC, Opcode, Type, Value, ValueDef};
 
@@ -43,19 +45,45 @@ pub fn add_const(eg: &mut EG, c: Const) -> Id {
     eg.add(Node::Op { op, ty, args: smallvec::smallvec![lit] })
 }
 
-/// The extra leading child of a constant or comparison instruction.
-fn imm_child(eg: &mut EG, op: Opcode, ty: Type, imm: &Imm) -> Option<Option<Id>> {
-    Some(match (op, imm) {
-        (Opcode::Iconst | Opcode::Fconst, _) => {
-            let c = Const::of_inst(&wlab_ir::InstData::new(op, Some(ty), vec![], *imm))?;
-            let (_, _, bits) = super::analysis::lit_of_const(c);
-            Some(eg.add(Node::Lit(bits)))
-        }
-        (Opcode::Icmp, Imm::IntCC(cc)) => Some(eg.add(Node::Cond(Cc::of_int(*cc)))),
-        (Opcode::Fcmp, Imm::FloatCC(cc)) => Some(eg.add(Node::Cond(Cc::of_float(*cc)))),
+/// The literal bits of an `iconst`/`fconst` of type `ty` (as [`Const::of_inst`] reads
+/// the instruction; `None` for a malformed one, which stays in place).
+fn const_bits(op: Opcode, ty: Type, imm: &Imm) -> Option<u64> {
+    let c = match (op, ty, *imm) {
+        (Opcode::Iconst, Type::I32, Imm::I64(x)) => Const::I32(x as u32),
+        (Opcode::Iconst, Type::I64, Imm::I64(x)) => Const::I64(x as u64),
+        (Opcode::Fconst, Type::F32, Imm::F32(b)) => Const::F32(b),
+        (Opcode::Fconst, Type::F64, Imm::F64(b)) => Const::F64(b),
+        _ => return None,
+    };
+    Some(super::analysis::lit_of_const(c).2)
+}
+
+/// The class of condition `cc`. Condition classes never merge while building, so
+/// `conds` keeps the ones already added.
+fn cond(eg: &mut EG, conds: &mut Vec<(Cc, Id)>, cc: Cc) -> Id {
+    if let Some(&(_, id)) = conds.iter().find(|(c, _)| *c == cc) {
+        return id;
+    }
+    let id = eg.add(Node::Cond(cc));
+    conds.push((cc, id));
+    id
+}
+
+/// The extra leading child of a comparison, its condition (`None` inside: no extra
+/// child; `None` outside: the instruction cannot go into the e-graph).
+fn cond_child(eg: &mut EG, conds: &mut Vec<(Cc, Id)>, op: Opcode, imm: &Imm) -> Option<Option<Id>> {
+    let cc = match (op, imm) {
+        (Opcode::Icmp, Imm::IntCC(cc)) => Cc::of_int(*cc),
+        (Opcode::Fcmp, Imm::FloatCC(cc)) => Cc::of_float(*cc),
         (Opcode::Icmp | Opcode::Fcmp, _) => return None,
-        _ => None,
-    })
+        _ => return Some(None),
+    };
+    Some(Some(cond(eg, conds, cc)))
+}
+
+/// The classes of `args`, if every one has a class.
+fn arg_classes(class_of: &[Option<Id>], args: &[Value]) -> Option<Args> {
+    args.iter().map(|a| class_of[a.index()]).collect()
 }
 
 /// Builds the e-graph of `func`.
@@ -78,6 +106,14 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
             }
         }
     }
+    // The condition `ne` and the constant 0 of every brif test, added at the first one.
+    let mut ne_zero: Option<(Id, Id)> = None;
+    // The class of each constant an instruction has added: a function repeats a few
+    // hundred constants thousands of times, and the literal and node are then both
+    // found. (Literal classes never merge while building, so the class found is this
+    // class's current representative.)
+    let mut consts: HashMap<(Opcode, Type, u64), Id, FxBuild> = HashMap::default();
+    let mut conds: Vec<(Cc, Id)> = Vec::new();
     let mut pure_insts = 0;
     for &b in dom.rpo() {
         for &p in func.block_params(b) {
@@ -85,22 +121,44 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
         }
         for &i in func.block_insts(b) {
             let d = func.inst(i);
-            let arg_classes: Option<Vec<Id>> = d.args.iter().map(|a| class_of[a.index()]).collect();
             let single = d.results.len() == 1 && !pinned[d.results[0].index()];
-            if let (Opcode::Copy, true, Some(args)) = (d.opcode, single, &arg_classes) {
-                if let [a] = args[..] {
-                    class_of[d.results[0].index()] = Some(a);
+            if let (Opcode::Copy, true, [a]) = (d.opcode, single, &d.args[..]) {
+                if let Some(c) = class_of[a.index()] {
+                    class_of[d.results[0].index()] = Some(c);
                     orig[d.results[0].index()] = Some(i);
                     pure_insts += 1;
                     continue;
                 }
             }
-            let node =
-                match (in_egraph(d.opcode), single, d.ty, arg_classes) {
-                    (true, true, Some(ty), Some(args)) => imm_child(&mut eg, d.opcode, ty, &d.imm)
-                        .map(|imm| Node::Op { op: d.opcode, ty, args: imm.into_iter().chain(args).collect() }),
-                    _ => None,
-                };
+            let node = match (in_egraph(d.opcode), single, d.ty) {
+                (true, true, Some(ty)) if matches!(d.opcode, Opcode::Iconst | Opcode::Fconst) => {
+                    match const_bits(d.opcode, ty, &d.imm) {
+                        Some(bits) => {
+                            let id = match consts.entry((d.opcode, ty, bits)) {
+                                Entry::Occupied(e) => eg.find(*e.get()),
+                                Entry::Vacant(e) => {
+                                    let lit = eg.add(Node::Lit(bits));
+                                    let id = eg.add(Node::Op { op: d.opcode, ty, args: smallvec::smallvec![lit] });
+                                    *e.insert(id)
+                                }
+                            };
+                            class_of[d.results[0].index()] = Some(id);
+                            orig[d.results[0].index()] = Some(i);
+                            pure_insts += 1;
+                            continue;
+                        }
+                        None => None,
+                    }
+                }
+                (true, true, Some(ty)) => arg_classes(&class_of, &d.args).and_then(|args| {
+                    cond_child(&mut eg, &mut conds, d.opcode, &d.imm).map(|imm| Node::Op {
+                        op: d.opcode,
+                        ty,
+                        args: imm.into_iter().chain(args).collect(),
+                    })
+                }),
+                _ => None,
+            };
             match node {
                 Some(n) => {
                     let id = eg.add(n);
@@ -115,8 +173,16 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
                     }
                     if d.opcode == Opcode::Brif {
                         if let Some(c) = d.args.first().and_then(|c| class_of[c.index()]) {
-                            let ne = eg.add(Node::Cond(Cc::of_int(IntCC::Ne)));
-                            let zero = add_const(&mut eg, Const::I32(0));
+                            // egg canonicalizes the children of an added node, so ids
+                            // kept from an earlier brif are as good as fresh look-ups.
+                            let (ne, zero) = match ne_zero {
+                                Some(nz) => nz,
+                                None => {
+                                    let ne = cond(&mut eg, &mut conds, Cc::of_int(IntCC::Ne));
+                                    let nz = (ne, add_const(&mut eg, Const::I32(0)));
+                                    *ne_zero.insert(nz)
+                                }
+                            };
                             let t = eg.add(Node::Op {
                                 op: Opcode::Icmp,
                                 ty: Type::I32,

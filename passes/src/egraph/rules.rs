@@ -256,8 +256,8 @@ impl Rhs {
             ENodeOrVar::ENode(Node::Cond(c)) => Inst::Cond(*c),
             ENodeOrVar::ENode(Node::Opaque(_)) => return None,
             ENodeOrVar::ENode(Node::Meta { op, args }) => {
-                let mut lits = Vec::new();
-                let mut ccs = Vec::new();
+                let mut lits: smallvec::SmallVec<[Option<u64>; 3]> = smallvec::SmallVec::new();
+                let mut ccs: smallvec::SmallVec<[Option<super::language::Cc>; 3]> = smallvec::SmallVec::new();
                 for &a in args.iter() {
                     let (l, c) = match self.inst(eg, a, subst)? {
                         Inst::Class(id) => (eg[id].data.lit, eg[id].data.cc),

@@ -4,6 +4,13 @@
 use clap::Parser;
 use wlab_explorer::cli::Cli;
 
+/// mimalloc keeps the memory a function's compilation freed for the next one; with
+/// glibc's malloc, large freed blocks went back to the kernel and every function paid
+/// page faults to get them again (5% of the O2 pipeline's time on ed25519; the e-graph,
+/// which grows large tables, paid most).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // A panic is a wlab bug, never the user's fault: say so in one line, no backtrace.
     std::panic::set_hook(Box::new(|info| {

@@ -33,11 +33,12 @@
 //!
 //! Compile time: `wlab egraph-budget [MODULES or FOLDERS]` prints, for the largest
 //! function of each module, the median time of this pass against the rest of the
-//! pipeline (O2 by default). Three things keep saturation cheap without changing what
-//! it finds: each rule's matcher runs only on classes that pass a shape screen, a
-//! later search of a rule looks again only near the classes that changed since its
-//! last one ([`search`]), and a match applied once is not applied again
-//! ([`rules::Applied`]).
+//! pipeline (O2 by default). What keeps it cheap without changing what it finds: rules
+//! are matched by our own depth-first matcher on a flat copy of the e-graph, with
+//! single-variable conditions checked during the match; a later search of a rule looks
+//! again only near the classes that changed since its last one ([`search`]); a match
+//! applied once is not applied again ([`rules::Applied`]); extraction is one pass
+//! ([`extract`]). What is left is mostly egg's own work (adding nodes, rebuilding).
 
 pub mod analysis;
 pub mod build;

@@ -139,6 +139,13 @@ impl CondKind {
 #[derive(Clone, Debug)]
 pub struct Conds(pub Vec<(CondKind, Vec<Var>)>);
 
+impl Conds {
+    /// The conditions on a single variable, with it.
+    pub fn unary(&self) -> Vec<(Var, CondKind)> {
+        self.0.iter().filter_map(|(k, vs)| if let [v] = vs[..] { Some((v, *k)) } else { None }).collect()
+    }
+}
+
 impl egg::Condition<Node, ConstFold> for Conds {
     fn check(&self, egraph: &mut egg::EGraph<Node, ConstFold>, _eclass: Id, subst: &Subst) -> bool {
         self.0.iter().all(|(k, vs)| {

@@ -235,7 +235,7 @@ impl Lhs {
     /// The same left side, with the rule's single-variable conditions checked while
     /// searching.
     pub fn with_conditions(mut self, conds: &Conds) -> Lhs {
-        self.unary = conds.0.iter().filter_map(|(k, vs)| if let [v] = vs[..] { Some((v, *k)) } else { None }).collect();
+        self.unary = conds.unary();
         self
     }
 
@@ -565,8 +565,7 @@ mod tests {
 
     impl Reference {
         fn of(rule: &crate::egraph::rules::Rule) -> Reference {
-            let unary = rule.conds.0.iter().filter(|(_, vs)| vs.len() == 1).map(|(k, vs)| (vs[0], *k)).collect();
-            Reference { pattern: rule.lhs.clone(), unary }
+            Reference { pattern: rule.lhs.clone(), unary: rule.conds.unary() }
         }
     }
 

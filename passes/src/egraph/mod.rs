@@ -20,7 +20,7 @@
 //!
 //! One concept per file: [`language`] (typed e-nodes), [`analysis`] (types and constant
 //! folding), [`build`] (IR → e-graph), [`rules`] (rule files), [`search`] (rule
-//! matching), [`cost`] (cost models), [`extract`] (cheapest nodes),
+//! matching), [`saturate`] (the loop), [`cost`] (cost models), [`extract`] (cheapest nodes),
 //! [`elaborate`] (e-graph → IR), [`report`] (counters and dumps).
 //!
 //! Arguments (defaults in [`INFO`]): `iters` (iterations), `nodes` (how many e-nodes the
@@ -48,11 +48,12 @@ pub mod extract;
 pub mod language;
 pub mod report;
 pub mod rules;
+pub mod saturate;
 pub mod search;
 
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
-use egg::{Rewrite, Runner};
+use egg::Rewrite;
 use std::time::Duration;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
@@ -142,11 +143,7 @@ impl Egraph {
     }
 
     /// Builds and saturates the e-graph of `func` (reachable code).
-    pub fn saturate(
-        &self,
-        func: &Function,
-        dom: &DomTree,
-    ) -> (build::Built, Runner<language::Node, analysis::ConstFold>) {
+    pub fn saturate(&self, func: &Function, dom: &DomTree) -> (build::Built, saturate::Saturation) {
         let mut built = build::build(func, dom);
         let egraph = std::mem::take(&mut built.egraph);
         let initial = egraph.total_size();
@@ -156,14 +153,13 @@ impl Egraph {
         // iteration limit while nothing changed. The limit scales with the graph, so
         // only rules that match many times per node are held back.
         let match_limit = (MATCHES_PER_NODE * initial).max(1_000);
-        let runner = Runner::default()
-            .with_scheduler(search::Scheduler::new(match_limit))
-            .with_iter_limit(self.limits.iters)
-            .with_node_limit(initial.saturating_add(self.limits.nodes))
-            .with_time_limit(self.limits.time)
-            .with_egraph(egraph)
-            .run(&self.rewrites);
-        (built, runner)
+        let limits = saturate::RunLimits {
+            iters: self.limits.iters,
+            nodes: initial.saturating_add(self.limits.nodes),
+            time: self.limits.time,
+        };
+        let run = saturate::run(egraph, &self.rewrites, &mut search::Scheduler::new(match_limit), limits);
+        (built, run)
     }
 }
 

@@ -11,7 +11,7 @@
 use super::analysis::EG;
 use super::language::Node;
 use crate::pass::PassOutcome;
-use egg::{Id, Runner, StopReason};
+use egg::{Id, StopReason};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::sync::Mutex;
@@ -66,7 +66,7 @@ pub struct SaturationStats {
 }
 
 impl SaturationStats {
-    pub fn of<IterData>(runner: &Runner<Node, super::analysis::ConstFold, IterData>) -> Self {
+    pub fn of(runner: &super::saturate::Saturation) -> Self {
         let stop = match runner.stop_reason {
             Some(StopReason::Saturated) => Stop::Saturated,
             Some(StopReason::IterationLimit(_)) => Stop::IterationLimit,
@@ -233,7 +233,7 @@ mod tests {
     use egg::BackoffScheduler;
     use wlab_ir::{Opcode, Type};
 
-    fn runner(limit: usize, iters: usize) -> Runner<Node, crate::egraph::analysis::ConstFold> {
+    fn runner(limit: usize, iters: usize) -> crate::egraph::saturate::Saturation {
         let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
         let b0 = b.b(0);
         let zero = b.iconst(b0, Type::I32, 0);
@@ -245,11 +245,12 @@ mod tests {
         let built = crate::egraph::build::build(&b.f, &dom);
         let mut set = RuleSet::default();
         set.add_text("t", "add-zero: (iadd.i32 ?x (iconst.i32 0)) => ?x").unwrap();
-        Runner::default()
+        let runner = egg::Runner::default()
             .with_scheduler(BackoffScheduler::default().with_initial_match_limit(limit))
             .with_iter_limit(iters)
             .with_egraph(built.egraph)
-            .run(&set.rewrites())
+            .run(&set.rewrites());
+        crate::egraph::saturate::Saturation::of_runner(runner)
     }
 
     #[test]

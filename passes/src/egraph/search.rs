@@ -678,9 +678,9 @@ mod tests {
         assert!(refused > 5, "and their conditions ({refused} refused)");
     }
 
-    /// Saturating with the screened, incremental search and [`Scheduler`] does exactly
-    /// what the [`Reference`] search (egg's, less refused matches) and egg's backoff
-    /// scheduler do: the same iterations, sizes
+    /// Saturating with the incremental search, [`Scheduler`] and our loop
+    /// ([`crate::egraph::saturate`]) does exactly what the [`Reference`] search (egg's,
+    /// less refused matches), egg's backoff scheduler and egg's `Runner` do: the same iterations, sizes
     /// and applications per rule, with and without bans.
     #[test]
     fn incremental_search_is_egg_search() {
@@ -705,7 +705,7 @@ mod tests {
             .map(|r| egg::Rewrite::new(r.name.as_str(), Reference::of(r), r.applier()).expect("valid"))
             .collect();
         let ours_rw = pass.rules.rewrites();
-        let trace = |r: &egg::Runner<Node, ConstFold>| -> Vec<String> {
+        let trace = |r: &crate::egraph::saturate::Saturation| -> Vec<String> {
             r.iterations
                 .iter()
                 .map(|i| format!("{} {} {:?}", i.egraph_nodes, i.egraph_classes, i.applied))
@@ -715,14 +715,22 @@ mod tests {
         let run = |ours: bool, limit: usize| {
             let built = crate::egraph::build::build(&b.f, &dom);
             let initial = built.egraph.total_size();
-            let r = egg::Runner::default()
-                .with_iter_limit(pass.limits.iters)
-                .with_node_limit(initial + pass.limits.nodes)
-                .with_time_limit(pass.limits.time)
-                .with_egraph(built.egraph);
+            let limits = crate::egraph::saturate::RunLimits {
+                iters: pass.limits.iters,
+                nodes: initial + pass.limits.nodes,
+                time: pass.limits.time,
+            };
             let r = match ours {
-                true => r.with_scheduler(Scheduler::new(limit)).run(&ours_rw),
-                false => r.with_scheduler(egg::BackoffScheduler::default().with_initial_match_limit(limit)).run(&plain),
+                true => crate::egraph::saturate::run(built.egraph, &ours_rw, &mut Scheduler::new(limit), limits),
+                false => crate::egraph::saturate::Saturation::of_runner(
+                    egg::Runner::default()
+                        .with_iter_limit(limits.iters)
+                        .with_node_limit(limits.nodes)
+                        .with_time_limit(limits.time)
+                        .with_egraph(built.egraph)
+                        .with_scheduler(egg::BackoffScheduler::default().with_initial_match_limit(limit))
+                        .run(&plain),
+                ),
             };
             trace(&r)
         };

@@ -8,15 +8,18 @@
 //!       its 2nd operand's class holds an iconst.i32 node over a class holding literal 0?
 //! ```
 //!
-//! It finds the matches egg's pattern machine finds (the tests compare them on every
-//! shipped rule), without the machine's per-class allocations and its second walk
-//! over classes a screen had already looked at. Like egg's with
+//! It walks a flat copy of the e-graph (`Snapshot`, refreshed once per iteration for
+//! the classes that changed): egg keeps classes in a hash map, and the walk visits
+//! hundreds of thousands of them. It finds the matches egg's pattern machine finds (the
+//! tests compare them on every shipped rule), without the machine's per-class
+//! allocations. Like egg's with
 //! `allow_ematching_cycles` off, a match that passes through its own root class (other
 //! than inside a ground subterm, which egg looks up whole) is dropped. Matches within a
 //! class come in the walk's order (nodes in class order, operands left to right); root
 //! classes in egg's order.
 //!
-//! Those single-variable conditions are part of the pattern: a match they refuse is
+//! A rule's single-variable conditions (`const(?c)`, `below-32(?n)`) are part of its
+//! pattern, checked where the variable is bound: a match they refuse is
 //! not a match (egg would find it, count it towards the rule's ban, and let the
 //! condition refuse it when applying). `const-right-add-32: (iadd.i32 ?c ?x)` names
 //! every `iadd.i32`; only those with a constant on the left are its matches. Conditions
@@ -32,9 +35,8 @@
 //! then, and applying them again would change nothing. The scheduler bans rules on
 //! the full count, as egg's does, and a ban drops the rule's cache, so the next search
 //! is full. Any other caller gets the full answer. `incremental_search_is_egg_search`
-//! checks that saturation runs exactly as with egg's search (less refused matches) and
-//! scheduler. This file
-//! never changes the e-graph.
+//! checks that saturation runs exactly as with egg's search (less refused matches),
+//! scheduler and runner. This file never changes the e-graph.
 
 use super::analysis::ConstFold;
 use super::language::Node;

@@ -78,7 +78,7 @@ enum Known {
 /// A scoped table whose "forget everything" is O(1): entries older than `floor` are
 /// invisible; an undo log restores entries and floors when a dominator subtree ends.
 struct Table {
-    map: HashMap<Key, (Known, u64)>,
+    map: HashMap<Key, (Known, u64), crate::fxhash::FxBuild>,
     floor: u64,
     epoch: u64,
     undo: Vec<Undo>,
@@ -179,7 +179,7 @@ fn forward(func: &mut Function) -> (u64, u64) {
     let mut dead = vec![false; func.insts.len()];
     // Narrow forwards: the load and what it is known to read.
     let mut rewrites: Vec<(Inst, Known)> = Vec::new();
-    let mut table = Table { map: HashMap::new(), floor: 0, epoch: 0, undo: Vec::new() };
+    let mut table = Table { map: HashMap::default(), floor: 0, epoch: 0, undo: Vec::new() };
     let (mut removed, mut forwarded) = (0u64, 0u64);
     enum Step {
         Enter(Block),

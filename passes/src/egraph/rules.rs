@@ -200,45 +200,7 @@ pub type AppliedKey = (egg::Symbol, Id, smallvec::SmallVec<[Id; 4]>);
 #[derive(Clone, Debug, Default)]
 pub struct Applied(pub std::collections::HashSet<AppliedKey, FxBuild>);
 
-/// Builds [`FxHasher`]s, for hash maps and sets that are never iterated.
-pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
-
-/// A small multiplicative hasher (rustc's FxHash) for [`Applied`] and elaboration's
-/// maps: the keys are a few integers, and the maps are never iterated, so order does
-/// not matter.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(b));
-        }
-    }
-    fn write_u8(&mut self, x: u8) {
-        self.write_u64(x as u64);
-    }
-    fn write_u16(&mut self, x: u16) {
-        self.write_u64(x as u64);
-    }
-    fn write_isize(&mut self, x: isize) {
-        self.write_u64(x as u64);
-    }
-    fn write_u32(&mut self, x: u32) {
-        self.write_u64(x as u64);
-    }
-    fn write_usize(&mut self, x: usize) {
-        self.write_u64(x as u64);
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+pub use crate::fxhash::{FxBuild, FxHasher};
 
 /// A partly instantiated right-side node.
 enum Inst {

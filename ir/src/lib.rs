@@ -15,6 +15,7 @@ pub mod cfg;
 pub mod dominators;
 pub mod entities;
 pub mod function;
+pub mod fxhash;
 pub mod instructions;
 pub mod interp;
 pub mod loops;

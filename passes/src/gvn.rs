@@ -85,7 +85,7 @@ impl Pass for Gvn {
         let mut dead = vec![false; func.insts.len()];
         // Scoped table: the values visible in the current dominator-tree path, with an
         // undo log of (key, previous entry) per block.
-        let mut table: HashMap<Key, Value, crate::fxhash::FxBuild> = HashMap::default();
+        let mut table: HashMap<Key, Value, wlab_ir::fxhash::FxBuild> = HashMap::default();
         let mut undo: Vec<(Key, Option<Value>)> = Vec::new();
         enum Step {
             Enter(Block),

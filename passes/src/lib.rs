@@ -15,7 +15,6 @@
 // infrastructure
 pub mod edit;
 pub mod fold;
-pub mod fxhash;
 pub mod manager;
 pub mod pass;
 pub mod pipeline;

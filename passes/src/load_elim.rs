@@ -78,7 +78,7 @@ enum Known {
 /// A scoped table whose "forget everything" is O(1): entries older than `floor` are
 /// invisible; an undo log restores entries and floors when a dominator subtree ends.
 struct Table {
-    map: HashMap<Key, (Known, u64), crate::fxhash::FxBuild>,
+    map: HashMap<Key, (Known, u64), wlab_ir::fxhash::FxBuild>,
     floor: u64,
     epoch: u64,
     undo: Vec<Undo>,

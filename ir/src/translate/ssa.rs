@@ -32,30 +32,9 @@ use crate::instructions::{Imm, InstData};
 use crate::opcode::Opcode;
 use crate::types::Type;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// A small multiplicative hasher for `(block, variable)` keys (lookups only, never iterated).
-#[derive(Default)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(n as u64);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// `(block, variable)` keys: looked up, never iterated.
+type FxMap<K, V> = HashMap<K, V, crate::fxhash::FxBuild>;
 
 /// An edge into a block: the branch instruction and the block it ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

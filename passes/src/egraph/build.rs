@@ -16,11 +16,11 @@
 
 use super::analysis::{ConstFold, EG};
 use super::language::{in_egraph, Args, Cc, Node};
-use super::rules::FxBuild;
 use crate::fold::Const;
 use egg::{EGraph, Id};
 use std::collections::hash_map::{Entry, HashMap};
 use wlab_ir::dominators::DomTree;
+use wlab_ir::fxhash::FxBuild;
 use wlab_ir::{Block, Function, Imm, Inst, IntCC, Opcode, Type, Value, ValueDef};
 
 /// The e-graph of a function and how the function refers to it.

@@ -22,11 +22,11 @@ use super::analysis::EG;
 use super::build::Built;
 use super::cost::NEVER;
 use super::language::{has_imm_child, Node};
-use super::rules::FxBuild;
 use egg::Id;
 use smallvec::SmallVec;
 use std::collections::HashMap;
 use wlab_ir::dominators::DomTree;
+use wlab_ir::fxhash::FxBuild;
 use wlab_ir::loops::LoopAnalysis;
 use wlab_ir::{Block, Function, Imm, Inst, InstData, Opcode, Type, Value, ValueDef};
 
@@ -55,7 +55,7 @@ struct Reusable(HashMap<u64, SmallVec<[Inst; 4]>, FxBuild>);
 /// The hash [`Reusable`] files an instruction under.
 fn key_hash(op: Opcode, ty: Type, imm: &Imm, args: &[Value]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = super::rules::FxHasher::default();
+    let mut h = wlab_ir::fxhash::FxHasher::default();
     (op, ty, imm).hash(&mut h);
     for a in args {
         h.write_u32(a.index() as u32);

@@ -25,6 +25,7 @@ use super::language::{has_imm_child, operand_types, result_type, Node};
 use egg::{ENodeOrVar, Id, Pattern, PatternAst, RecExpr, Rewrite, Subst, Var};
 use std::collections::BTreeMap;
 use std::fmt;
+use wlab_ir::fxhash::FxBuild;
 use wlab_ir::{Opcode, Type};
 
 /// The rule files shipped with wlab, by file name, loaded by default.
@@ -199,8 +200,6 @@ pub type AppliedKey = (egg::Symbol, Id, smallvec::SmallVec<[Id; 4]>);
 /// (a condition or helper said no) is not recorded and is tried again.
 #[derive(Clone, Debug, Default)]
 pub struct Applied(pub std::collections::HashSet<AppliedKey, FxBuild>);
-
-pub use crate::fxhash::{FxBuild, FxHasher};
 
 /// A partly instantiated right-side node.
 enum Inst {

@@ -40,10 +40,11 @@
 
 use super::analysis::ConstFold;
 use super::language::Node;
-use super::rules::{CondKind, Conds, FxBuild};
+use super::rules::{CondKind, Conds};
 use egg::{EGraph, ENodeOrVar, Id, Language, Pattern, Rewrite, RewriteScheduler, SearchMatches, Searcher, Subst, Var};
 use smallvec::SmallVec;
 use std::collections::HashMap;
+use wlab_ir::fxhash::FxBuild;
 
 /// A rule's left side.
 #[derive(Clone, Debug)]

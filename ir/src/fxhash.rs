@@ -1,5 +1,5 @@
-//! A fast hasher for the passes' hash maps (rustc's FxHash): keys here are small
-//! integers, never chosen by an attacker. Only for maps whose iteration order never
+//! A fast hasher for the compiler's hash maps (rustc's FxHash): keys here are small
+//! integers (values, blocks, e-classes), never chosen by an attacker. Only for maps whose iteration order never
 //! reaches any output (lookups and inserts), since that order follows the hash.
 
 /// Builds [`FxHasher`]s, for hash maps and sets that are never iterated.

@@ -42,7 +42,6 @@ use super::analysis::ConstFold;
 use super::language::Node;
 use super::rules::{CondKind, Conds};
 use egg::{EGraph, ENodeOrVar, Id, Language, Pattern, Rewrite, RewriteScheduler, SearchMatches, Searcher, Subst, Var};
-use smallvec::SmallVec;
 use std::collections::HashMap;
 use wlab_ir::fxhash::FxBuild;
 
@@ -59,9 +58,6 @@ pub struct Lhs {
     /// Per pattern node: whether it sits inside a ground subterm (no variables), whose
     /// classes the cycle check leaves out, as egg's (which looks such a term up whole).
     in_ground: Vec<bool>,
-    /// Per pattern node: its children's positions, operations before variables (an
-    /// operation is likelier to rule a match out), pushed in reverse.
-    order: Vec<SmallVec<[u8; 3]>>,
 }
 
 /// How many matches each root class had at a rule's last search, and how much of
@@ -221,18 +217,7 @@ impl Lhs {
                 }
             }
         }
-        let order = ast
-            .iter()
-            .map(|n| {
-                let kids = n.children();
-                let is_var = |k: usize| matches!(ast[usize::from(kids[k])], ENodeOrVar::Var(_));
-                let mut o: SmallVec<[u8; 3]> = (0..kids.len() as u8).collect();
-                o.sort_by_key(|&k| is_var(k as usize));
-                o.reverse();
-                o
-            })
-            .collect();
-        Lhs { pattern, name: egg::Symbol::from(name), height, unary: Vec::new(), in_ground, order }
+        Lhs { pattern, name: egg::Symbol::from(name), height, unary: Vec::new(), in_ground }
     }
 
     /// The same left side, with the rule's single-variable conditions checked while
@@ -327,9 +312,8 @@ impl<'m> Matching<'m> {
                 let mut more = true;
                 for n in snap.nodes(c).iter().filter(|n| want.matches(n)) {
                     let (t, r) = (self.todo.len(), self.regs.len());
-                    let (pks, cks) = (want.children(), n.children());
-                    for &k in &lhs.order[usize::from(p)] {
-                        let (pk, ck) = (pks[k as usize], cks[k as usize]);
+                    // Pushed last to first, so the first operand is matched first.
+                    for (&pk, &ck) in want.children().iter().zip(n.children()).rev() {
                         self.todo.push((pk, ck));
                         if !lhs.in_ground[usize::from(pk)] {
                             self.regs.push(ck);

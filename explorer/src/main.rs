@@ -6,8 +6,8 @@ use wlab_explorer::cli::Cli;
 
 /// mimalloc keeps the memory a function's compilation freed for the next one; with
 /// glibc's malloc, large freed blocks went back to the kernel and every function paid
-/// page faults to get them again (5% of the O2 pipeline's time on ed25519; the e-graph,
-/// which grows large tables, paid most).
+/// page faults to get them again (perf: about 5% of `wlab egraph-budget`'s samples on
+/// ed25519; the e-graph, which grows large tables, paid most).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -24,6 +24,11 @@ pub struct Data {
     pub lit: Option<u64>,
     /// The condition a condition class stands for.
     pub cc: Option<Cc>,
+    /// The class has a node other than `y + constant`, `constant + y` or `y - constant`
+    /// (integer, `y` not constant): a chain of constant additions can start here (rule
+    /// condition `not-offset`). Once true it stays true, even if an operand is later
+    /// found constant.
+    pub not_offset: bool,
 }
 
 /// The analysis; it knows the function's value types (for opaque values).
@@ -96,7 +101,9 @@ impl egg::Analysis<Node> for ConstFold {
         match enode {
             Node::Lit(x) => Data { lit: Some(*x), ..Data::default() },
             Node::Cond(c) => Data { cc: Some(*c), ..Data::default() },
-            Node::Opaque(v) => Data { ty: egraph.analysis.value_types.get(v.index()).copied(), ..Data::default() },
+            Node::Opaque(v) => {
+                Data { ty: egraph.analysis.value_types.get(v.index()).copied(), not_offset: true, ..Data::default() }
+            }
             Node::Meta { op, args } => {
                 let lits: Vec<Option<u64>> = args.iter().map(|a| d(a).lit).collect();
                 let ccs: Vec<Option<Cc>> = args.iter().map(|a| d(a).cc).collect();
@@ -123,7 +130,13 @@ impl egg::Analysis<Node> for ConstFold {
                         }
                     }
                 };
-                Data { ty: Some(rty), konst, ..Data::default() }
+                let k = |n: usize| d(&args[n]).konst.is_some();
+                let offset = match op {
+                    Opcode::Iadd => k(0) != k(1),
+                    Opcode::Isub => k(1) && !k(0),
+                    _ => false,
+                };
+                Data { ty: Some(rty), konst, not_offset: !offset, ..Data::default() }
             }
         }
     }
@@ -150,6 +163,14 @@ impl egg::Analysis<Node> for ConstFold {
         field!(konst);
         field!(lit);
         field!(cc);
+        match (a.not_offset, b.not_offset) {
+            (false, true) => {
+                a.not_offset = true;
+                changed_a = true;
+            }
+            (true, false) => b_less = true,
+            _ => {}
+        }
         DidMerge(changed_a, b_less)
     }
 

@@ -253,6 +253,27 @@ mod tests {
     }
 
     #[test]
+    fn constant_chains_fold_onto_their_start_only() {
+        // x+1+2+3+4: each sum folds onto x (3 applications); folding onto the inner sums
+        // as well would make every pair (6).
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let mut v = p[0];
+        for k in 1..=4 {
+            let c = b.iconst(b0, Type::I32, k);
+            v = b.op(b0, Opcode::Iadd, Type::I32, &[v, c]);
+        }
+        b.ret(b0, &[v]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut Egraph::default(), &mut b.f);
+        assert_eq!(out.counters["rule:add-add-const-32"], 3, "{text}");
+        let lines = body(&text);
+        assert!(lines.iter().any(|l| l.contains("iconst.i32 10")), "{text}");
+        assert_eq!(lines.iter().filter(|l| l.contains("iadd")).count(), 1, "{text}");
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+
+    #[test]
     fn keeps_traps_types_and_loops() {
         // A division by a constant zero stays (it traps); i32 and i64 adds never merge;
         // an invariant computed before a loop is not moved into it.

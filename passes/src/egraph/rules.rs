@@ -75,6 +75,9 @@ pub enum CondKind {
     Below32,
     /// The constant or literal is in `0..64`.
     Below64,
+    /// The class has a form other than `y + constant` or `y - constant` (see
+    /// [`Data::not_offset`]): where a chain of constant additions starts.
+    NotOffset,
     /// Two constants or literals whose sum is below 32 (`sum-below-32(?a, ?b)`).
     SumBelow32,
     /// Two constants or literals whose sum is below 64.
@@ -87,6 +90,7 @@ impl CondKind {
         (CondKind::Nonzero, "nonzero"),
         (CondKind::Const, "const"),
         (CondKind::NotConst, "not-const"),
+        (CondKind::NotOffset, "not-offset"),
         (CondKind::Below32, "below-32"),
         (CondKind::Below64, "below-64"),
         (CondKind::SumBelow32, "sum-below-32"),
@@ -109,6 +113,7 @@ impl CondKind {
             | CondKind::Nonzero
             | CondKind::Const
             | CondKind::NotConst
+            | CondKind::NotOffset
             | CondKind::Below32
             | CondKind::Below64 => 1,
         }
@@ -130,6 +135,7 @@ impl CondKind {
             CondKind::Nonzero => n.is_some_and(|x| x != 0),
             CondKind::Const => d.konst.is_some(),
             CondKind::NotConst => d.konst.is_none() && d.lit.is_none(),
+            CondKind::NotOffset => d.not_offset,
             CondKind::Below32 => n.is_some_and(|x| x < 32),
             CondKind::Below64 => n.is_some_and(|x| x < 64),
         }

@@ -370,6 +370,8 @@ impl Searcher<Node, ConstFold> for Lhs {
         // No match without a node of every operation the pattern names (literals and
         // conditions included): egg would visit every root class to find that out.
         let absent = self.pattern.ast.as_ref().iter().any(|n| match n {
+            // All literals share a discriminant: the literal itself is looked up.
+            ENodeOrVar::ENode(Node::Lit(x)) => egraph.lookup(Node::Lit(*x)).is_none(),
             ENodeOrVar::ENode(e) => egraph.classes_for_op(&e.discriminant()).is_none_or(|c| c.len() == 0),
             ENodeOrVar::Var(_) => false,
         });

@@ -24,11 +24,12 @@ pub struct Data {
     pub lit: Option<u64>,
     /// The condition a condition class stands for.
     pub cc: Option<Cc>,
-    /// The class has a node other than `y + constant`, `constant + y` or `y - constant`
-    /// (integer, `y` not constant): a chain of constant additions can start here (rule
-    /// condition `not-offset`). Once true it stays true, even if an operand is later
-    /// found constant.
-    pub not_offset: bool,
+    /// The class equals `base + k` (wrapping, in its integer type), `base` a class that
+    /// had no such fact itself when this one was found: every chain of constant
+    /// additions and subtractions is one step from where it starts (read by the rule
+    /// helpers `base` and `offset`). The first fact found is kept; later ones are as
+    /// true, and a rule applied on a fact must find the same one again.
+    pub offset: Option<(Id, u64)>,
 }
 
 /// The analysis; it knows the function's value types (for opaque values).
@@ -82,6 +83,8 @@ pub fn eval_meta(op: Meta, lits: &[Option<u64>], ccs: &[Option<Cc>]) -> (Option<
         Meta::Shl => two(|a, b| if b < 64 { a << b } else { 0 }),
         Meta::Inverse => (None, ccs.first().copied().flatten().and_then(Cc::int).map(|c| Cc::Int(c.inverse()))),
         Meta::Swap => (None, ccs.first().copied().flatten().and_then(Cc::int).map(|c| Cc::Int(c.swapped()))),
+        // Read the analysis fact of a value class: instantiated by the rule, never here.
+        Meta::Base | Meta::Offset => (None, None),
         Meta::Reflexive => (
             ccs.first()
                 .copied()
@@ -101,9 +104,7 @@ impl egg::Analysis<Node> for ConstFold {
         match enode {
             Node::Lit(x) => Data { lit: Some(*x), ..Data::default() },
             Node::Cond(c) => Data { cc: Some(*c), ..Data::default() },
-            Node::Opaque(v) => {
-                Data { ty: egraph.analysis.value_types.get(v.index()).copied(), not_offset: true, ..Data::default() }
-            }
+            Node::Opaque(v) => Data { ty: egraph.analysis.value_types.get(v.index()).copied(), ..Data::default() },
             Node::Meta { op, args } => {
                 let lits: Vec<Option<u64>> = args.iter().map(|a| d(a).lit).collect();
                 let ccs: Vec<Option<Cc>> = args.iter().map(|a| d(a).cc).collect();
@@ -130,13 +131,8 @@ impl egg::Analysis<Node> for ConstFold {
                         }
                     }
                 };
-                let k = |n: usize| d(&args[n]).konst.is_some();
-                let offset = match op {
-                    Opcode::Iadd => k(0) != k(1),
-                    Opcode::Isub => k(1) && !k(0),
-                    _ => false,
-                };
-                Data { ty: Some(rty), konst, not_offset: !offset, ..Data::default() }
+                let offset = offset_fact(egraph, *op, *ty, args);
+                Data { ty: Some(rty), konst, offset, ..Data::default() }
             }
         }
     }
@@ -163,14 +159,7 @@ impl egg::Analysis<Node> for ConstFold {
         field!(konst);
         field!(lit);
         field!(cc);
-        match (a.not_offset, b.not_offset) {
-            (false, true) => {
-                a.not_offset = true;
-                changed_a = true;
-            }
-            (true, false) => b_less = true,
-            _ => {}
-        }
+        field!(offset);
         DidMerge(changed_a, b_less)
     }
 
@@ -213,6 +202,26 @@ impl egg::Analysis<Node> for ConstFold {
             egraph.union(id, l);
         }
     }
+}
+
+/// `y + c`, `c + y` or `y - c` (integer `y` not constant, `c` constant) is `base + k`:
+/// `y`'s own fact extended by `±c`, or `y` itself plus `±c`.
+fn offset_fact(egraph: &EG, op: Opcode, ty: Type, args: &[Id]) -> Option<(Id, u64)> {
+    if !matches!(ty, Type::I32 | Type::I64) || args.len() != 2 {
+        return None;
+    }
+    let k = |n: usize| egraph[args[n]].data.konst.and_then(|c| c.int_bits());
+    let (y, c) = match (op, k(0), k(1)) {
+        (Opcode::Iadd, None, Some(c)) => (args[0], c),
+        (Opcode::Iadd, Some(c), None) => (args[1], c),
+        (Opcode::Isub, None, Some(c)) => (args[0], c.wrapping_neg()),
+        _ => return None,
+    };
+    let (base, k) = match egraph[y].data.offset {
+        Some((base, a)) => (base, a.wrapping_add(c)),
+        None => (y, c),
+    };
+    Some((base, if ty == Type::I32 { k & 0xffff_ffff } else { k }))
 }
 
 /// Whether `nodes` (a class's) hold the constant node `(op.ty lit)` over the literal

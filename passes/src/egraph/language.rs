@@ -78,7 +78,8 @@ impl Cc {
 }
 
 /// Helper operations over literals and conditions, evaluated by the analysis (wrapping
-/// 64-bit arithmetic on literals). They exist only during saturation.
+/// 64-bit arithmetic on literals), and `base`/`offset`, which read a value class's
+/// offset fact. They exist only in rules' right sides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Meta {
     /// `(log2 ?c)`: the exponent of a power of two (undefined otherwise: never folds).
@@ -99,6 +100,11 @@ pub enum Meta {
     /// `(reflexive ?cc)`: 1 when `x cc x` holds for every integer x (`eq`, `sle`, ...),
     /// else 0.
     Reflexive,
+    /// `(base ?y)`: the class `?y` is a constant away from (its offset fact; undefined
+    /// without one). The one helper that stands for a value class, of `?y`'s type.
+    Base,
+    /// `(offset ?y)`: that constant, as a literal (wrapping).
+    Offset,
 }
 
 impl Meta {
@@ -116,6 +122,8 @@ impl Meta {
         (Meta::Inverse, "inverse", 1),
         (Meta::Swap, "swap", 1),
         (Meta::Reflexive, "reflexive", 1),
+        (Meta::Base, "base", 1),
+        (Meta::Offset, "offset", 1),
     ];
 
     pub fn name(self) -> &'static str {

@@ -21,7 +21,7 @@
 //! This file never runs the e-graph.
 
 use super::analysis::{ConstFold, Data};
-use super::language::{has_imm_child, operand_types, result_type, Node};
+use super::language::{has_imm_child, operand_types, result_type, Meta, Node};
 use egg::{ENodeOrVar, Id, Pattern, PatternAst, RecExpr, Rewrite, Subst, Var};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -75,9 +75,11 @@ pub enum CondKind {
     Below32,
     /// The constant or literal is in `0..64`.
     Below64,
-    /// The class has a form other than `y + constant` or `y - constant` (see
-    /// [`Data::not_offset`]): where a chain of constant additions starts.
-    NotOffset,
+    /// The class is a known nonzero constant away from another (`base + k`, see
+    /// [`Data::offset`]): the helpers `base` and `offset` are defined for it. With
+    /// `k = 0` the class is its base (`(sp - 16) + 16` merged with `sp` has the fact
+    /// `sp + 0`), and folding onto it would only rebuild the node at hand.
+    Offset,
     /// Two constants or literals whose sum is below 32 (`sum-below-32(?a, ?b)`).
     SumBelow32,
     /// Two constants or literals whose sum is below 64.
@@ -90,7 +92,7 @@ impl CondKind {
         (CondKind::Nonzero, "nonzero"),
         (CondKind::Const, "const"),
         (CondKind::NotConst, "not-const"),
-        (CondKind::NotOffset, "not-offset"),
+        (CondKind::Offset, "offset"),
         (CondKind::Below32, "below-32"),
         (CondKind::Below64, "below-64"),
         (CondKind::SumBelow32, "sum-below-32"),
@@ -113,7 +115,7 @@ impl CondKind {
             | CondKind::Nonzero
             | CondKind::Const
             | CondKind::NotConst
-            | CondKind::NotOffset
+            | CondKind::Offset
             | CondKind::Below32
             | CondKind::Below64 => 1,
         }
@@ -135,7 +137,7 @@ impl CondKind {
             CondKind::Nonzero => n.is_some_and(|x| x != 0),
             CondKind::Const => d.konst.is_some(),
             CondKind::NotConst => d.konst.is_none() && d.lit.is_none(),
-            CondKind::NotOffset => d.not_offset,
+            CondKind::Offset => d.offset.is_some_and(|(_, k)| k != 0),
             CondKind::Below32 => n.is_some_and(|x| x < 32),
             CondKind::Below64 => n.is_some_and(|x| x < 64),
         }
@@ -178,8 +180,8 @@ pub struct Rule {
     pub conds: Conds,
 }
 
-/// The right side of a rule, instantiated with its helpers (`(add ?a ?b)`, `(log2 ?c)`)
-/// evaluated on the spot: helper nodes never enter the e-graph (kept there, they would
+/// The right side of a rule, instantiated with its helpers (`(add ?a ?b)`, `(log2 ?c)`,
+/// `(base ?y)`) evaluated on the spot: helper nodes never enter the e-graph (kept there, they would
 /// pile up one per pair of literals met and grow it without bound). When a helper is
 /// undefined for the match (`log2` of a non-power of two), the rule does not apply.
 ///
@@ -229,6 +231,14 @@ impl Rhs {
             ENodeOrVar::ENode(Node::Lit(n)) => Inst::Lit(*n),
             ENodeOrVar::ENode(Node::Cond(c)) => Inst::Cond(*c),
             ENodeOrVar::ENode(Node::Opaque(_)) => return None,
+            ENodeOrVar::ENode(Node::Meta { op: op @ (Meta::Base | Meta::Offset), args }) => {
+                let Inst::Class(c) = self.inst(eg, args[0], subst)? else { return None };
+                let (base, k) = eg[c].data.offset?;
+                match op {
+                    Meta::Base => Inst::Class(eg.find(base)),
+                    _ => Inst::Lit(k),
+                }
+            }
             ENodeOrVar::ENode(Node::Meta { op, args }) => {
                 let mut lits: smallvec::SmallVec<[Option<u64>; 3]> = smallvec::SmallVec::new();
                 let mut ccs: smallvec::SmallVec<[Option<super::language::Cc>; 3]> = smallvec::SmallVec::new();
@@ -537,6 +547,12 @@ fn infer(ast: &RecExpr<ENodeOrVar<Node>>, id: Id, vars: &mut BTreeMap<Var, Sort>
             Node::Meta { op, args } => {
                 use super::language::Meta;
                 let (operands, result) = match op {
+                    // A value class: the same sort (type) as its operand.
+                    Meta::Base => {
+                        expect(ast, args[0], Sort::Val(None), vars, binds, op.name())?;
+                        return infer(ast, args[0], vars, binds);
+                    }
+                    Meta::Offset => (Sort::Val(None), Sort::Lit),
                     Meta::Inverse | Meta::Swap => (Sort::Cond, Sort::Cond),
                     Meta::Reflexive => (Sort::Cond, Sort::Lit),
                     Meta::Log2
@@ -622,6 +638,13 @@ mod tests {
             e("a: (iadd.i32 ?x ?y) => ?x\na: (isub.i32 ?x ?y) => ?x").contains("my.rules:2: rule `a` is defined twice")
         );
         assert!(e("a: (sextend.i64 ?x) => (uextend.i64 (iadd.i64 ?x ?x))").contains("must be i64, found i32"));
+        // `base` stands for a value of its operand's type; `offset` for a literal.
+        let base64 = "a: (iadd.i32 ?y (iconst.i32 ?b)) => (iadd.i64 (base ?y) (iconst.i64 ?b))";
+        assert!(e(base64).contains("must be i64, found i32"), "{}", e(base64));
+        assert!(e("a: (iadd.i32 ?y (iconst.i32 ?b)) => (base ?b)").contains("an operand of `base` must be"));
+        assert!(e("a: (iadd.i32 ?y ?z) => (iadd.i32 ?y (offset ?z))").contains("must be"));
+        parse_rules("ok.rules", "a: (iadd.i32 ?y (iconst.i32 ?b)) => (iadd.i32 (base ?y) (iconst.i32 (offset ?y)))")
+            .expect("base and offset in their sorts");
     }
 
     #[test]

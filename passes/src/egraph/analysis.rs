@@ -207,11 +207,11 @@ impl egg::Analysis<Node> for ConstFold {
 /// `y + c`, `c + y` or `y - c` (integer `y` not constant, `c` constant) is `base + k`:
 /// `y`'s own fact extended by `±c`, or `y` itself plus `±c`.
 fn offset_fact(egraph: &EG, op: Opcode, ty: Type, args: &[Id]) -> Option<(Id, u64)> {
-    if !matches!(ty, Type::I32 | Type::I64) || args.len() != 2 {
+    if !matches!(op, Opcode::Iadd | Opcode::Isub) || !matches!(ty, Type::I32 | Type::I64) {
         return None;
     }
-    let k = |n: usize| egraph[args[n]].data.konst.and_then(|c| c.int_bits());
-    let (y, c) = match (op, k(0), k(1)) {
+    let konst = |n: usize| egraph[args[n]].data.konst.and_then(|c| c.int_bits());
+    let (y, c) = match (op, konst(0), konst(1)) {
         (Opcode::Iadd, None, Some(c)) => (args[0], c),
         (Opcode::Iadd, Some(c), None) => (args[1], c),
         (Opcode::Isub, None, Some(c)) => (args[0], c.wrapping_neg()),

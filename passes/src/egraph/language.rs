@@ -79,7 +79,7 @@ impl Cc {
 
 /// Helper operations over literals and conditions, evaluated by the analysis (wrapping
 /// 64-bit arithmetic on literals), and `base`/`offset`, which read a value class's
-/// offset fact. They exist only in rules' right sides.
+/// offset fact. A rule's right side evaluates them; they never enter the e-graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Meta {
     /// `(log2 ?c)`: the exponent of a power of two (undefined otherwise: never folds).

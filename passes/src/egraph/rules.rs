@@ -181,9 +181,10 @@ pub struct Rule {
 }
 
 /// The right side of a rule, instantiated with its helpers (`(add ?a ?b)`, `(log2 ?c)`,
-/// `(base ?y)`) evaluated on the spot: helper nodes never enter the e-graph (kept there, they would
-/// pile up one per pair of literals met and grow it without bound). When a helper is
-/// undefined for the match (`log2` of a non-power of two), the rule does not apply.
+/// `(base ?y)`) evaluated on the spot: helper nodes never enter the e-graph (kept there,
+/// they would pile up one per pair of literals met and grow it without bound). When a
+/// helper is undefined for the match (`log2` of a non-power of two, `base` of a class
+/// with no offset fact), the rule does not apply.
 ///
 /// It also holds the rule's conditions, and remembers (in [`Applied`], per e-graph)
 /// each match it has applied: egg searches every rule in every iteration, so a match

@@ -11,8 +11,8 @@
 //! search and application, the same records per iteration, the same saturation test),
 //! so reports read it as they read egg's and the tests compare the two. One thing
 //! differs: an e-graph nothing changed is not rebuilt (egg re-sorts every class even
-//! then: 0.3 ms of the 10 ms the pass takes on ed25519's largest function). This file never decides
-//! what matches or what a rule does.
+//! then: 0.3 ms on ed25519's largest function, measured when the pass took 10 ms there).
+//! This file never decides what matches or what a rule does.
 
 use super::analysis::{ConstFold, EG};
 use super::language::Node;

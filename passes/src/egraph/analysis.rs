@@ -8,7 +8,7 @@
 //! back for them, and if it did the class would simply stay non-constant. This file
 //! never rewrites IR.
 
-use super::language::{Cc, Meta, Node};
+use super::language::{Args, Cc, Meta, Node};
 use crate::fold::{fold, Const, Fold};
 use egg::{DidMerge, EGraph, Id};
 use wlab_ir::{Imm, IntCC, Opcode, Type};
@@ -190,7 +190,7 @@ impl egg::Analysis<Node> for ConstFold {
         let cc = d.cc.filter(|&c| !class.nodes.contains(&Node::Cond(c)));
         if let Some((op, ty, bits)) = konst {
             let lit = egraph.add(Node::Lit(bits));
-            let k = egraph.add(Node::Op { op, ty, args: smallvec::smallvec![lit] });
+            let k = egraph.add(Node::Op { op, ty, args: Args::from_slice(&[lit]) });
             egraph.union(id, k);
         }
         if let Some(x) = lit {

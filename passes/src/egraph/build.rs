@@ -15,7 +15,7 @@
 //! the function.
 
 use super::analysis::{ConstFold, EG};
-use super::language::{in_egraph, Args, Cc, Node};
+use super::language::{in_egraph, value_arity, Args, Cc, Node};
 use crate::fold::Const;
 use egg::{EGraph, Id};
 use std::collections::hash_map::{Entry, HashMap};
@@ -42,7 +42,7 @@ pub struct Built {
 pub fn add_const(eg: &mut EG, c: Const) -> Id {
     let (op, ty, bits) = super::analysis::lit_of_const(c);
     let lit = eg.add(Node::Lit(bits));
-    eg.add(Node::Op { op, ty, args: smallvec::smallvec![lit] })
+    eg.add(Node::Op { op, ty, args: Args::from_slice(&[lit]) })
 }
 
 /// The literal bits of an `iconst`/`fconst` of type `ty` (as [`Const::of_inst`] reads
@@ -81,8 +81,12 @@ fn cond_child(eg: &mut EG, conds: &mut Vec<(Cc, Id)>, op: Opcode, imm: &Imm) -> 
     Some(Some(cond(eg, conds, cc)))
 }
 
-/// The classes of `args`, if every one has a class.
-fn arg_classes(class_of: &[Option<Id>], args: &[Value]) -> Option<Args> {
+/// The classes of the operands of an `op` instruction, if every one has a class and
+/// there are as many as `op` takes (a malformed instruction stays in place).
+fn arg_classes(class_of: &[Option<Id>], op: Opcode, args: &[Value]) -> Option<Args> {
+    if args.len() != value_arity(op) {
+        return None;
+    }
     args.iter().map(|a| class_of[a.index()]).collect()
 }
 
@@ -138,7 +142,7 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
                                 Entry::Occupied(e) => eg.find(*e.get()),
                                 Entry::Vacant(e) => {
                                     let lit = eg.add(Node::Lit(bits));
-                                    let id = eg.add(Node::Op { op: d.opcode, ty, args: smallvec::smallvec![lit] });
+                                    let id = eg.add(Node::Op { op: d.opcode, ty, args: Args::from_slice(&[lit]) });
                                     *e.insert(id)
                                 }
                             };
@@ -150,11 +154,11 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
                         None => None,
                     }
                 }
-                (true, true, Some(ty)) => arg_classes(&class_of, &d.args).and_then(|args| {
+                (true, true, Some(ty)) => arg_classes(&class_of, d.opcode, &d.args).and_then(|args| {
                     cond_child(&mut eg, &mut conds, d.opcode, &d.imm).map(|imm| Node::Op {
                         op: d.opcode,
                         ty,
-                        args: imm.into_iter().chain(args).collect(),
+                        args: imm.into_iter().chain(args.iter().copied()).collect(),
                     })
                 }),
                 _ => None,
@@ -186,7 +190,7 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
                             let t = eg.add(Node::Op {
                                 op: Opcode::Icmp,
                                 ty: Type::I32,
-                                args: smallvec::smallvec![ne, c, zero],
+                                args: Args::from_slice(&[ne, c, zero]),
                             });
                             truth.push((i, t));
                         }

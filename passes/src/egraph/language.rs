@@ -16,12 +16,8 @@
 //! accepted); `iconst.i32` keeps the low 32 bits. This file never decides what is equal
 //! to what: that is the rules' and the analysis's job.
 
+pub use super::args::Args;
 use egg::{FromOp, Id, Language};
-use smallvec::SmallVec;
-
-/// The children of a node: at most 3 for every opcode the e-graph holds (`select`;
-/// `icmp` with its condition), so they live inline: egg clones nodes constantly.
-pub type Args = SmallVec<[Id; 3]>;
 use std::fmt;
 use wlab_ir::{FloatCC, IntCC, Opcode, Type, Value};
 
@@ -140,7 +136,7 @@ impl Meta {
 }
 
 /// One e-node.
-#[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Node {
     /// A pure IR operation with its controlling type (the IR's `ty`). Operands in IR
     /// order; `icmp`/`fcmp` have their condition as an extra first child, `iconst` /
@@ -155,20 +151,6 @@ pub enum Node {
     /// A value the e-graph does not look into: a block parameter or the result of an
     /// instruction kept in place (loads, calls, trapping operations, ...).
     Opaque(Value),
-}
-
-/// egg clones nodes on every addition and lookup: the children are copied as one block
-/// (`SmallVec`'s own `clone` pushes them one at a time).
-impl Clone for Node {
-    fn clone(&self) -> Self {
-        match self {
-            Node::Op { op, ty, args } => Node::Op { op: *op, ty: *ty, args: Args::from_slice(args) },
-            Node::Lit(x) => Node::Lit(*x),
-            Node::Cond(c) => Node::Cond(*c),
-            Node::Meta { op, args } => Node::Meta { op: *op, args: Args::from_slice(args) },
-            Node::Opaque(v) => Node::Opaque(*v),
-        }
-    }
 }
 
 /// The discriminant: equal for any two nodes that match (besides children), and no finer

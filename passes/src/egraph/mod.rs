@@ -44,6 +44,7 @@
 //! nodes, rebuilding).
 
 pub mod analysis;
+pub mod args;
 pub mod build;
 pub mod cost;
 pub mod elaborate;

@@ -79,8 +79,8 @@ pub struct SearchState {
     /// Set by [`Scheduler`] for the next search: only its searches use and fill the
     /// caches (any other caller gets a full search).
     scheduled: bool,
-    /// Classes to search again, per (from, to, height) of `changed`.
-    near: Vec<NearSet>,
+    /// Classes to search again, per (from, to) of `changed`.
+    near: Vec<Near>,
     /// The e-graph as the searches of one iteration see it.
     snapshot: Snapshot,
 }
@@ -146,48 +146,75 @@ impl Snapshot {
     }
 }
 
-/// (from, to, height) of [`SearchState::changed`], and a mark per class id.
-type NearSet = ((usize, usize, usize), Vec<bool>);
+/// How far below each class the nearest change of `changed[from..to]` is, for every
+/// class within `levels` levels (walking parent lists up from the changed classes), and
+/// the classes at the last level, from which the walk goes on if a rule reads deeper.
+#[derive(Clone, Debug, Default)]
+struct Near {
+    /// (from, to) of [`SearchState::changed`].
+    key: (usize, usize),
+    /// By class id: levels from the nearest changed class below it ([`Near::FAR`]: more
+    /// than `levels`).
+    dist: Vec<u8>,
+    levels: usize,
+    frontier: Vec<Id>,
+}
 
-/// Marks every class with a changed class (of `changed[from..to]`) at most `height`
-/// levels below it. The sets of the current `to` are kept, one per (from, height).
+impl Near {
+    const FAR: u8 = u8::MAX;
+
+    /// Whether class `c` has a change at most `height` levels below it (`height` at
+    /// most the levels walked).
+    fn within(&self, c: Id, height: usize) -> bool {
+        (self.dist[usize::from(c)] as usize) <= height
+    }
+}
+
+/// The classes with a change of `changed[from..]` at most `height` levels below them:
+/// one walk per (from, to) of [`SearchState::changed`], shared by every rule's height
+/// (most rules of an iteration have seen the same changes) and taken further when a
+/// rule reads deeper than the walk went.
 fn near_changes<'n>(
     changed: &[Id],
-    near: &'n mut Vec<NearSet>,
+    near: &'n mut Vec<Near>,
     eg: &EGraph<Node, ConstFold>,
     from: usize,
     height: usize,
-) -> &'n [bool] {
-    let to = changed.len();
-    near.retain(|n| n.0 .1 == to);
-    let key = (from, to, height);
-    if let Some(i) = near.iter().position(|n| n.0 == key) {
-        return &near[i].1;
-    }
-    let mut mark = vec![false; eg.nodes().len()];
-    let mut level: Vec<Id> = Vec::new();
-    for &c in &changed[from..to] {
-        let c = eg.find(c);
-        if !mark[usize::from(c)] {
-            mark[usize::from(c)] = true;
-            level.push(c);
+) -> &'n Near {
+    let key = (from, changed.len());
+    near.retain(|n| n.key.1 == key.1);
+    let i = match near.iter().position(|n| n.key == key) {
+        Some(i) => i,
+        None => {
+            let mut n = Near { key, dist: vec![Near::FAR; eg.nodes().len()], levels: 0, frontier: Vec::new() };
+            for &c in &changed[from..] {
+                let c = eg.find(c);
+                if n.dist[usize::from(c)] != 0 {
+                    n.dist[usize::from(c)] = 0;
+                    n.frontier.push(c);
+                }
+            }
+            near.push(n);
+            near.len() - 1
         }
-    }
-    for _ in 0..height {
+    };
+    let n = &mut near[i];
+    // A height past what a u8 can count is never asked for (patterns are a few levels).
+    while n.levels < height.min(Near::FAR as usize - 1) {
+        n.levels += 1;
         let mut next = Vec::new();
-        for &c in &level {
+        for &c in &n.frontier {
             for p in eg[c].parents() {
                 let p = eg.find(p);
-                if !mark[usize::from(p)] {
-                    mark[usize::from(p)] = true;
+                if n.dist[usize::from(p)] == Near::FAR {
+                    n.dist[usize::from(p)] = n.levels as u8;
                     next.push(p);
                 }
             }
         }
-        level = next;
+        n.frontier = next;
     }
-    near.push((key, mark));
-    &near[near.len() - 1].1
+    &near[i]
 }
 
 impl Lhs {
@@ -397,7 +424,7 @@ impl Searcher<Node, ConstFold> for Lhs {
                 let near = near_changes(changed, near, egraph, o.seen, self.height);
                 let mut kept = 0;
                 o.counts.retain(|&c, n| {
-                    let keep = egraph.find(c) == c && !near[usize::from(c)];
+                    let keep = egraph.find(c) == c && !near.within(c, self.height);
                     kept += if keep { *n } else { 0 };
                     keep
                 });
@@ -421,7 +448,7 @@ impl Searcher<Node, ConstFold> for Lhs {
                 complete = false;
                 break;
             }
-            if near.is_some_and(|near| !near[usize::from(c)]) {
+            if near.is_some_and(|near| !near.within(c, self.height)) {
                 continue;
             }
             let (m, cut) = self.search_class(&mut matching, c, limit);

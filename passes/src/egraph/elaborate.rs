@@ -24,9 +24,7 @@ use super::cost::NEVER;
 use super::language::{has_imm_child, Node};
 use egg::Id;
 use smallvec::SmallVec;
-use std::collections::HashMap;
 use wlab_ir::dominators::DomTree;
-use wlab_ir::fxhash::FxBuild;
 use wlab_ir::loops::LoopAnalysis;
 use wlab_ir::{Block, Function, Imm, Inst, InstData, Opcode, Type, Value, ValueDef};
 
@@ -46,44 +44,51 @@ pub struct Elaborated {
     pub changed: bool,
 }
 
-/// Original pure instructions not yet placed, by [`key_hash`] of their operation,
-/// type, immediate and operands. A bucket may hold instructions of several keys (a hash
-/// collision): they are told apart by comparing with the instruction itself, and each
-/// key's instructions stay in the order they were added, last to be taken first.
-struct Reusable(HashMap<u64, SmallVec<[Inst; 4]>, FxBuild>);
-
-/// The hash [`Reusable`] files an instruction under.
-fn key_hash(op: Opcode, ty: Type, imm: &Imm, args: &[Value]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = wlab_ir::fxhash::FxHasher::default();
-    (op, ty, imm).hash(&mut h);
-    for a in args {
-        h.write_u32(a.index() as u32);
-    }
-    h.finish()
+/// Original pure instructions not yet placed, by the (canonical) class of their result:
+/// one list per class, most recently filed first, linked through a shared pool. An
+/// instruction computing `op.ty imm args` for class `c` can only be one of `c`'s: its
+/// e-node has the same operation over the same operands' classes. The heads start
+/// zeroed (0 = empty, else 1 + pool index), so filing costs no hashing.
+struct Reusable {
+    head: Vec<u32>,
+    /// (instruction, next): next is 0 at the end of a list, else 1 + pool index.
+    pool: Vec<(Inst, u32)>,
 }
 
 impl Reusable {
-    fn with_capacity(n: usize) -> Self {
-        Reusable(HashMap::with_capacity_and_hasher(n, FxBuild::default()))
+    fn new(classes: usize, capacity: usize) -> Self {
+        Reusable { head: vec![0; classes], pool: Vec::with_capacity(capacity) }
     }
 
-    /// Files original instruction `i` (of `func`) if it has a controlling type.
-    fn add(&mut self, func: &Function, i: Inst) {
-        let d = func.inst(i);
-        if let Some(ty) = d.ty {
-            self.0.entry(key_hash(d.opcode, ty, &d.imm, &d.args)).or_default().push(i);
+    /// Files original instruction `i` (of `func`), of class `c`, if it has a
+    /// controlling type.
+    fn add(&mut self, func: &Function, c: Id, i: Inst) {
+        if func.inst(i).ty.is_some() {
+            let head = &mut self.head[usize::from(c)];
+            self.pool.push((i, *head));
+            *head = self.pool.len() as u32;
         }
     }
 
-    /// Takes the last filed instruction computing `op.ty imm args`, if any.
-    fn take(&mut self, func: &Function, op: Opcode, ty: Type, imm: &Imm, args: &[Value]) -> Option<Inst> {
-        let bucket = self.0.get_mut(&key_hash(op, ty, imm, args))?;
-        let at = bucket.iter().rposition(|&i| {
+    /// Takes the last filed instruction of class `c` computing `op.ty imm args`, if any.
+    fn take(&mut self, func: &Function, c: Id, op: Opcode, ty: Type, imm: &Imm, args: &[Value]) -> Option<Inst> {
+        let mut prev: Option<usize> = None;
+        let mut cur = *self.head.get(usize::from(c))?;
+        while cur != 0 {
+            let k = cur as usize - 1;
+            let (i, next) = self.pool[k];
             let d = func.inst(i);
-            d.opcode == op && d.ty == Some(ty) && d.imm == *imm && d.args == args
-        })?;
-        Some(bucket.remove(at))
+            if d.opcode == op && d.ty == Some(ty) && d.imm == *imm && d.args == args {
+                match prev {
+                    Some(j) => self.pool[j].1 = next,
+                    None => self.head[usize::from(c)] = next,
+                }
+                return Some(i);
+            }
+            prev = Some(k);
+            cur = next;
+        }
+        None
     }
 }
 
@@ -195,7 +200,7 @@ struct Elab<'a, 'x> {
     avail: Avail,
     /// The classes of the tree being extracted (see [`Elab::extract_at`]).
     marks: Marks,
-    /// Original pure instructions by (operation, operands), not yet placed.
+    /// Original pure instructions by class, not yet placed.
     reusable: Reusable,
     out: Vec<Vec<Inst>>,
     stats: Elaborated,
@@ -261,7 +266,7 @@ impl<'x> Elab<'_, 'x> {
         if self.loops.loop_depth(p) > home {
             return None;
         }
-        let reused = proto.ty.and_then(|ty| self.reusable.take(self.func, proto.opcode, ty, &proto.imm, args));
+        let reused = proto.ty.and_then(|ty| self.reusable.take(self.func, c, proto.opcode, ty, &proto.imm, args));
         let (inst, v) = match reused {
             Some(i) => (i, self.func.inst(i).results[0]),
             None => {
@@ -423,7 +428,7 @@ pub fn elaborate<'a, 'x>(
     }
     let mut def_block = vec![None; func.values.len()];
     let mut orig_blocks = vec![None; func.values.len()];
-    let mut reusable = Reusable::with_capacity(built.pure_insts);
+    let mut reusable = Reusable::new(eg.nodes().len(), built.pure_insts);
     let mut originals = 0u64;
     for (v, data) in func.values.iter().enumerate() {
         if let ValueDef::Result(i, _) = data.def {
@@ -436,8 +441,9 @@ pub fn elaborate<'a, 'x>(
             let d = func.inst(i);
             if d.results.len() == 1 && built.orig[d.results[0].index()] == Some(i) {
                 originals += 1;
-                if d.opcode != Opcode::Copy {
-                    reusable.add(func, i);
+                match built.class_of[d.results[0].index()] {
+                    Some(c) if d.opcode != Opcode::Copy => reusable.add(func, eg.find(c), i),
+                    _ => {}
                 }
             }
         }

@@ -194,7 +194,7 @@ impl<'g> Extraction<'g> {
                 if !tied[c] || settled[c] {
                     continue;
                 }
-                let canon = node.clone().map_children(|ch| egraph.find(ch));
+                let canon = node.map_children(|ch| egraph.find(ch));
                 let hit = (first[c] as usize..nodes.len())
                     .take_while(|&k| owner[k] as usize == c)
                     .find(|&k| node_cost[k] == cost[c] && *nodes[k] == canon);

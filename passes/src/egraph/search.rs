@@ -101,19 +101,25 @@ struct Snapshot {
 }
 
 impl Snapshot {
-    /// Brings the copy up to date with `eg` (which must be clean). Only the classes that
-    /// changed since the last refresh, and their parents (whose nodes' operands were
-    /// renamed when a child class merged), are copied again.
+    /// Brings the copy up to date with `eg` (which must be clean). After a few changes
+    /// only the classes that changed since the last refresh, and their parents (whose
+    /// nodes' operands were renamed when a child class merged), are copied again; after
+    /// many, every class is.
     fn refresh(&mut self, eg: &EGraph<Node, ConstFold>, changed: &[Id]) {
         let key = (changed.len(), eg.total_size(), eg.number_of_classes());
         if key == self.key && !self.range.is_empty() {
             return;
         }
         let n = eg.nodes().len();
-        let first = self.range.is_empty() || self.key.0 > changed.len();
+        // Copying every class walks egg's class table in order; copying the changed ones
+        // and their parents looks each up by id. Past one change per four classes the
+        // full copy is the cheaper (ed25519's largest function: 0.09 ms against 0.19).
+        let full = self.range.is_empty()
+            || self.key.0 > changed.len()
+            || changed.len() - self.key.0 > eg.number_of_classes() / 4;
         self.range.resize(n, (0, 0));
         self.data.resize(n, super::analysis::Data::default());
-        if first {
+        if full {
             self.nodes.clear();
             for class in eg.classes() {
                 self.copy(class);

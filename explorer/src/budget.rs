@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! module            function          insts  egraph_us  rest_us  ratio
-//! shootout-ed25519  __original_main   17608      41000    11000   3.73
+//! shootout-ed25519  __original_main   17608       6739     2920   2.31
 //! ```
 //!
 //! Times are the pass manager's own per-pass measurements ([`PassRun::time`]): the

@@ -93,7 +93,9 @@ struct Snapshot {
     /// What the e-graph looked like when taken: (changes recorded, nodes, classes).
     /// Every change to the e-graph is recorded ([`SearchState::changed`]).
     key: (usize, usize, usize),
-    /// By class id: the range of its nodes in `nodes` (empty for non-canonical ids).
+    /// By class id: the range of its nodes in `nodes`. Only canonical ids are read (the
+    /// matcher follows a clean e-graph's children); an id merged away keeps the range it
+    /// last had until a full copy empties it.
     range: Vec<(u32, u32)>,
     nodes: Vec<Node>,
     /// By class id.
@@ -121,6 +123,7 @@ impl Snapshot {
         self.data.resize(n, super::analysis::Data::default());
         if full {
             self.nodes.clear();
+            self.range.fill((0, 0));
             for class in eg.classes() {
                 self.copy(class);
             }
@@ -155,7 +158,7 @@ impl Snapshot {
 /// How far below each class the nearest change of `changed[from..to]` is, for every
 /// class within `levels` levels (walking parent lists up from the changed classes), and
 /// the classes at the last level, from which the walk goes on if a rule reads deeper.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct Near {
     /// (from, to) of [`SearchState::changed`].
     key: (usize, usize),

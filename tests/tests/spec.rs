@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use wlab_backends::{AllocAlgorithm, AllocOptions};
 use wlab_explorer::engines::PipelineEngine;
 use wlab_runtime::native::NativeEngine;
-use wlab_runtime::wast::{run_wast_file, WastReport};
+use wlab_runtime::wast::{run_wast_text, WastReport};
 use wlab_runtime::{Engine, InterpEngine};
 
 /// (name, engine, pipeline)
@@ -55,8 +55,8 @@ fn main() {
     let totals: Arc<Mutex<BTreeMap<&'static str, WastReport>>> = Arc::default();
     let mut trials = Vec::new();
     for (config, make, pipeline) in configs() {
-        for path in wlab_tests::corpus::spec_scripts() {
-            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
+        for script in wlab_tests::corpus::spec_scripts() {
+            let name = script.stem().to_string();
             let totals = totals.clone();
             trials.push(Trial::test(format!("{config}/{name}"), move || {
                 let engine: Box<dyn Engine> = match pipeline {
@@ -66,7 +66,8 @@ fn main() {
                         inner: make(),
                     }),
                 };
-                let report = run_wast_file(&path, engine.as_ref()).map_err(|e| Failed::from(e.to_string()))?;
+                let report = run_wast_text(&script.name, script.text, engine.as_ref())
+                    .map_err(|e| Failed::from(e.to_string()))?;
                 {
                     let mut t = totals.lock().unwrap();
                     let t = t.entry(config).or_default();

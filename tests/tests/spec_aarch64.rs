@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use wlab_backends::{AllocAlgorithm, AllocOptions};
 use wlab_explorer::engines::PipelineEngine;
 use wlab_runtime::native_aarch64::Aarch64Engine;
-use wlab_runtime::wast::{run_wast_file, WastReport};
+use wlab_runtime::wast::{run_wast_text, WastReport};
 use wlab_runtime::Engine;
 
 /// (name, allocator, registers, pipeline)
@@ -30,8 +30,8 @@ fn main() {
     let totals: Arc<Mutex<BTreeMap<&'static str, WastReport>>> = Arc::default();
     let mut trials = Vec::new();
     for (config, algorithm, regs, pipeline) in CONFIGS {
-        for path in wlab_tests::corpus::spec_scripts() {
-            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
+        for script in wlab_tests::corpus::spec_scripts() {
+            let name = script.stem().to_string();
             let totals = totals.clone();
             trials.push(Trial::test(format!("{config}/{name}"), move || {
                 let inner = Box::new(Aarch64Engine {
@@ -45,7 +45,8 @@ fn main() {
                         inner,
                     }),
                 };
-                let report = run_wast_file(&path, engine.as_ref()).map_err(|e| Failed::from(e.to_string()))?;
+                let report = run_wast_text(&script.name, script.text, engine.as_ref())
+                    .map_err(|e| Failed::from(e.to_string()))?;
                 {
                     let mut t = totals.lock().unwrap();
                     let t = t.entry(config).or_default();

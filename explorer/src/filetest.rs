@@ -5,8 +5,8 @@
 //! comment lines (`;;` or `;`) of the form `key: value`:
 //!
 //! ```text
-//! ;; test: passes            translate | passes
-//! ;; passes: licm,dce        the pipeline (for `test: passes`)
+//! ;; test: passes            translate | passes | compile
+//! ;; passes: licm,dce        the pipeline (needed by `test: passes`, optional for `compile`)
 //! ;; func: loop_sum          optional: index, export or name; default every function
 //! ;; target: x86_64          for `test: compile`: also lower, allocate and disassemble
 //! ;; regs: 4                 optional, for `test: compile`: allocatable registers per class

@@ -128,7 +128,7 @@ fn passes_listing_is_pinned() {
     let out = wlab(&["passes"]);
     assert!(out.status.success());
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(root().join("snapshots/cli"));
+    settings.set_snapshot_path(root().join("explorer/tests/snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings.bind(|| insta::assert_snapshot!("wlab-passes", String::from_utf8_lossy(&out.stdout)));

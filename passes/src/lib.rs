@@ -10,7 +10,8 @@
 //! ```
 //!
 //! Adding a pass: its own file (with `pub const INFO`), one `pub mod` line below, one
-//! line in [`registry`]. This file only declares modules and re-exports.
+//! line in [`registry`], its file tests, and the reviewed snapshots (the full list is in
+//! [`registry`]'s module doc). This file only declares modules and re-exports.
 
 // infrastructure
 pub mod edit;

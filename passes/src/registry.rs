@@ -2,8 +2,15 @@
 //! with defaults, constructor. `wlab passes`, pipeline parsing and timing names all come
 //! from here.
 //!
-//! Adding a pass: write `src/<pass>.rs` (which defines `pub const INFO: PassInfo`), add
-//! its `pub mod` line to `lib.rs`, and one line to [`REGISTRY`] below. Nothing else.
+//! Adding a pass, every place:
+//! 1. write `src/<pass>.rs` (which defines `pub const INFO: PassInfo`);
+//! 2. add its `pub mod` line to `lib.rs`;
+//! 3. add one line to [`REGISTRY`] below;
+//! 4. add test files under `tests/filetests/<pass>/` (see the README's "File-driven tests");
+//! 5. run `cargo test --release -p wlab-tests --test filetests` and `cargo test --release -p
+//!    wlab-explorer --test cli`, then `cargo insta review`: the new files' snapshots and the
+//!    pinned `wlab passes` listing (`explorer/tests/snapshots/wlab-passes.snap`), which now
+//!    shows the pass, are pending; read each and accept it only if it shows what you meant.
 //! This file must never hold pass logic, and the order of [`REGISTRY`] is only the order
 //! of the listing (pipelines say their own order).
 

@@ -1,5 +1,6 @@
 //! File-driven snapshot tests: one trial per file under `tests/filetests/`, each
-//! pinned by one insta snapshot under `snapshots/<group>/<file>.snap`.
+//! pinned by one insta snapshot under `tests/snapshots/<group>/<file>.snap` (inside the
+//! package, so `cargo insta review` finds pending ones).
 //!
 //! The text pinned is what `wlab explore --diff` prints for the file's header (see
 //! `wlab_explorer::filetest`). A file that fails verification or translation
@@ -33,7 +34,7 @@ fn run_one(root: &Path, path: &Path) -> Result<(), Failed> {
     let group = rel.parent().unwrap_or(Path::new(""));
     let name = rel.file_name().expect("file name").to_string_lossy().into_owned();
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(root.join("snapshots").join(group));
+    settings.set_snapshot_path(root.join("tests/snapshots").join(group));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings.set_input_file(path);

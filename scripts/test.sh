@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test, as the README's set-up describes: installs the Debian packages the tests
+# need when any is missing (as root, or through sudo), then runs the workspace's tests in
+# release mode with the AArch64 engine (Unicorn). Extra arguments go to `cargo test`
+# (e.g. `scripts/test.sh --test spec -- x86_64-O2/i32` runs one spec script on one engine).
+#
+# The packages: a C toolchain and libc headers (mimalloc and other -sys crates build C),
+# pkg-config (finds libunicorn), libunicorn-dev (runs AArch64 code in-process), and
+# libclang-dev (bindgen generates Unicorn's bindings).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(gcc libc6-dev pkg-config libunicorn-dev libclang-dev)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "scripts/test.sh: installing ${missing[*]}" >&2
+    install="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+    if [ "$(id -u)" = 0 ]; then
+        bash -c "$install"
+    else
+        sudo bash -c "$install"
+    fi
+fi
+
+exec cargo test --workspace --release --features wlab-tests/unicorn "$@"

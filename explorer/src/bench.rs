@@ -8,9 +8,10 @@
 //!        (--wlab PATH: another binary)  ─▶ wlab configurations;  peers when present
 //!  modules (files, folders; default $WLAB_BENCH_DIR or ../shared/bench)
 //!  every runner once on an empty module (a runner that cannot run is one error, up front)
-//!  for round in 1..=runs:  for module:  for runner:        (interleaved, so machine noise
-//!      spawn it from the module's folder with BENCH_TIMES_FILE    hits every runner alike;
-//!      ─▶ stdout vs expected, events ─▶ Sample                     progress on stderr)
+//!  for round in 1..=runs:  for module:  for runner (order rotated by the round):
+//!      spawn it from the module's folder with BENCH_TIMES_FILE  (interleaved, so machine
+//!      ─▶ stdout vs expected, events ─▶ Sample                   noise hits every runner
+//!                                                                alike; progress on stderr)
 //!  per (module, runner): Cell (min / median / max of good runs) ─▶ ratios, geomeans
 //!  ─▶ render (text) | JSON
 //! ```
@@ -107,7 +108,12 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
     let mut samples: Vec<Vec<Vec<Sample>>> = vec![vec![Vec::new(); runners.len()]; modules.len()];
     for round in 0..args.runs {
         for (m, module) in modules.iter().enumerate() {
-            for (r, runner) in runners.iter().enumerate() {
+            // The order rotates each round, so no runner always takes the same place:
+            // the first of two `wlab run`s in a row compiled shootout-matrix in 268-683
+            // ms, the second in 190-286 ms (four pairs, on a loaded machine).
+            for k in 0..runners.len() {
+                let r = (k + round) % runners.len();
+                let runner = &runners[r];
                 progress.step(&progress::Step {
                     round,
                     rounds: args.runs,

@@ -105,7 +105,7 @@ fn a_trapping_module_shows_its_first_line_of_stderr_and_exits_1() {
 }
 
 #[test]
-fn progress_goes_to_stderr_one_line_per_run() {
+fn progress_goes_to_stderr_one_line_per_run_and_the_order_rotates() {
     let dir = scratch("progress");
     std::fs::write(dir.join("hello.wasm"), HELLO).unwrap();
     let (code, _, stderr) =
@@ -115,7 +115,9 @@ fn progress_goes_to_stderr_one_line_per_run() {
     for line in ["run 1/4: round 1/2, module 1/1", "run 4/4: round 2/2, module 1/1"] {
         assert!(stderr.contains(line), "{line}: {stderr}");
     }
-    assert!(stderr.contains(", interp, "), "{stderr}");
+    let order: Vec<&str> =
+        stderr.lines().filter(|l| l.contains(": round ")).filter_map(|l| l.split(", ").nth(2)).collect();
+    assert_eq!(order, ["x86_64", "interp", "interp", "x86_64"], "the order rotates each round: {stderr}");
 }
 
 #[test]

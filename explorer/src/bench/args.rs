@@ -15,7 +15,7 @@ pub struct BenchArgs {
     pub paths: Vec<PathBuf>,
     /// A wlab engine to run as a configuration labelled by its name, with --passes and
     /// the allocator options (repeatable; default x86_64 when no --config is given).
-    #[arg(long = "engine")]
+    #[arg(long = "engine", value_name = "ENGINE")]
     pub engines: Vec<String>,
     /// A configuration `LABEL=ARGS` that runs `wlab run ARGS` (shell words; `--wlab PATH`
     /// runs another wlab binary, e.g. main's), e.g. `--config o0='--passes O0'` (repeatable).

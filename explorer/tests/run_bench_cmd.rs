@@ -1,6 +1,6 @@
 //! `wlab bench` on tiny modules with peers turned off: the table lists each module with
 //! each runner's min / median / max; a run that fails (stdout differs from
-//! `<stem>.stdout.expected`, a trap) shows its reason and makes the exit status 1;
+//! `<stem>.stdout.expected`, a trap, a timeout) shows its reason and makes the exit status 1;
 //! several configurations (one of them another wlab binary) run in one interleaved run
 //! with ratios; `--format json` carries every run; a configuration that cannot run, or
 //! no benchmark folder, is one line on stderr. Asserts what is reported, never timings.
@@ -244,4 +244,15 @@ fn unknown_engines_and_missing_paths_are_one_line_errors() {
     let (code, _, stderr) = bench(&["--no-peers", "--engine", "nope", dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(stderr.contains("unknown engine `nope`"), "{stderr}");
+}
+
+#[test]
+fn a_run_past_the_timeout_is_killed_and_says_so() {
+    let dir = scratch("timeout");
+    let spin = r#"(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))"#;
+    std::fs::write(dir.join("spin.wasm"), spin).unwrap();
+    let (code, stdout, stderr) = bench(&["--no-peers", "--runs", "1", "--timeout", "1", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    let row = stdout.lines().find(|l| l.contains("/spin")).expect(&stdout);
+    assert!(row.ends_with("FAIL (1 of 1 runs): timed out after 1 s"), "{row}");
 }

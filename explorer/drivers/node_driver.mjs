@@ -2,11 +2,23 @@
 // runs it on wlab: the current directory preopened as `.`, argv[0] the module's file
 // name, `bench.start`/`bench.end` provided, and the benchmark protocol's event times
 // (process.hrtime, CLOCK_MONOTONIC ns on Linux) appended to $BENCH_TIMES_FILE.
-// Exit status: the program's. Used by `wlab bench` (embedded in the wlab binary);
-// run it with `node --no-liftoff` so the module is compiled by TurboFan up front.
+// Exit status: the program's. Used by `wlab bench` (embedded in the wlab binary).
+//
+// Run it as `node --no-liftoff --no-wasm-lazy-compilation node_driver.mjs MOD`: TurboFan
+// only, and every function compiled inside `WebAssembly.compile`. Without the second
+// flag V8 compiles each function on its first call, inside the measured region (bz2:
+// "compile 2 ms, run 146 ms" instead of 244 ms and 14 ms), so the driver refuses to run
+// without both.
 import { WASI } from 'node:wasi';
 import fs from 'node:fs';
 import path from 'node:path';
+
+for (const flag of ['--no-liftoff', '--no-wasm-lazy-compilation']) {
+  if (!process.execArgv.includes(flag)) {
+    process.stderr.write(`node_driver.mjs: run node with ${flag} (see the comment at the top)\n`);
+    process.exit(2);
+  }
+}
 
 const events = [];
 const record = (name) => events.push([name, process.hrtime.bigint()]);

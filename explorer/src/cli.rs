@@ -127,31 +127,10 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Run benchmark modules on wlab engines and on wasmtime and V8 when present; check
-    /// their stdout and print compile and measured-region medians with ratios.
-    Bench {
-        /// Modules or folders of modules (default: ../shared/bench).
-        paths: Vec<PathBuf>,
-        /// wlab engine to run (repeatable).
-        #[arg(long = "engine", default_value = "x86_64")]
-        engines: Vec<String>,
-        /// Pipeline for the wlab engines (`O0` for none).
-        #[arg(long, default_value = "O2")]
-        passes: Option<String>,
-        #[command(flatten)]
-        alloc: AllocArgs,
-        /// Runs per module and engine (interleaved); medians are reported.
-        #[arg(long, default_value_t = 3)]
-        runs: usize,
-        /// Seconds after which one run is killed and counted as failed.
-        #[arg(long, default_value_t = 120)]
-        timeout: u64,
-        /// Do not run wasmtime or node even when they are present.
-        #[arg(long)]
-        no_peers: bool,
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
-    },
+    /// Run benchmark modules on wlab configurations and on wasmtime and V8 when present;
+    /// check their stdout and print min / median / max of compile and measured-region
+    /// times with ratios. Exit status 1 when any run failed.
+    Bench(crate::bench::BenchArgs),
     /// List the registered passes with their descriptions and arguments.
     Passes,
     /// The e-graph's compile-time budget: for the largest function of each module, the

@@ -119,17 +119,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 bench_report,
             })
         }
-        Command::Bench { paths, engines, passes, alloc, runs, timeout, no_peers, format } => {
-            let timeout = std::time::Duration::from_secs(timeout);
-            let opts =
-                crate::bench::BenchOptions { paths, engines, passes, alloc, runs: runs.max(1), timeout, no_peers };
-            let report = crate::bench::bench(&opts)?;
-            match format {
-                Format::Text => print!("{}", crate::bench::render(&report)),
-                Format::Json => println!("{}", to_json(&report)),
-            }
-            Ok(0)
-        }
+        Command::Bench(args) => crate::bench::command(&args),
         Command::EgraphBudget { paths, passes, rules, runs, format } => {
             let rules = rules.map(|p| p.display().to_string());
             let b = crate::budget::measure(&paths, &passes, rules.as_deref(), runs)?;

@@ -1,6 +1,9 @@
 //! `wlab bench` on tiny modules with peers turned off: the table lists each module with
-//! the engine's medians, a run whose stdout differs from `<stem>.stdout.expected` is a
-//! failure shown in its cell (never a timing), and `--format json` carries every run.
+//! each runner's min / median / max; a run that fails (stdout differs from
+//! `<stem>.stdout.expected`, a trap, a timeout) shows its reason and makes the exit status 1;
+//! several configurations (one of them another wlab binary) run in one interleaved run
+//! with ratios; `--format json` carries every run; a configuration that cannot run, or
+//! no benchmark folder, is one line on stderr. Asserts what is reported, never timings.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -26,8 +29,35 @@ const HELLO: &str = r#"(module
     (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
     (call $end)))"#;
 
+/// `loop.wasm`: a measured region of a few milliseconds (a store per iteration, so no
+/// pipeline removes the loop), long enough for a ratio.
+const LOOP: &str = r#"(module
+  (import "bench" "start" (func $start))
+  (import "bench" "end" (func $end))
+  (memory (export "memory") 1)
+  (func (export "_start") (local $i i32)
+    (call $start)
+    (loop $l
+      (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 3000000))))
+    (call $end)))"#;
+
+/// `trap.wasm`: traps at once.
+const TRAP: &str = r#"(module (memory (export "memory") 1) (func (export "_start") unreachable))"#;
+
 fn bench(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wlab")).arg("bench").args(args).output().expect("wlab runs");
+    bench_in(args, None)
+}
+
+/// `wlab bench ARGS` from `dir` (else the test's folder), with `WLAB_BENCH_DIR` unset.
+fn bench_in(args: &[&str], dir: Option<&std::path::Path>) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wlab"));
+    cmd.arg("bench").args(args).env_remove("WLAB_BENCH_DIR");
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
+    let out = cmd.output().expect("wlab runs");
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }
@@ -43,14 +73,140 @@ fn table_has_a_row_per_module_and_marks_wrong_output() {
     std::fs::write(dir.join("good/hello.stdout.expected"), "hello\n").unwrap();
     std::fs::write(dir.join("bad/hello.stdout.expected"), "goodbye\n").unwrap();
     let (code, stdout, stderr) = bench(&["--no-peers", "--runs", "2", dir.to_str().unwrap()]);
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(code, 1, "a failed run makes the exit status 1: {stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines[0].starts_with("module") && lines[0].contains("x86_64 compile ms"), "default engine: {stdout}");
+    assert!(lines[0].contains("compile ms") && lines[0].contains("measured ms"), "{stdout}");
+    assert!(
+        lines[1].split_whitespace().eq(["module", "runner", "min", "median", "max", "min", "median", "max"]),
+        "{stdout}"
+    );
     let bad = lines.iter().find(|l| l.starts_with("bad/hello")).expect(&stdout);
-    assert!(bad.contains("FAIL") && bad.contains("wrong output"), "{bad}");
+    assert!(bad.contains("x86_64"), "default engine: {bad}");
+    assert!(bad.contains(r#"FAIL (2 of 2 runs): stdout differs at line 1: expected "goodbye", got "hello""#), "{bad}");
     let good = lines.iter().find(|l| l.starts_with("good/hello")).expect(&stdout);
     assert!(!good.contains("FAIL"), "{good}");
-    assert!(stdout.contains("medians of 2 interleaved runs"), "{stdout}");
+    assert!(stdout.contains("good runs of 2 interleaved rounds"), "{stdout}");
+    assert!(stdout.contains("2 of 4 runs failed"), "{stdout}");
+    assert!(stderr.ends_with("wlab bench: 2 of 4 runs failed\n"), "{stderr}");
+}
+
+#[test]
+fn a_trapping_module_shows_its_first_line_of_stderr_and_exits_1() {
+    let dir = scratch("trap");
+    std::fs::write(dir.join("trap.wasm"), TRAP).unwrap();
+    std::fs::write(dir.join("hello.wasm"), HELLO).unwrap();
+    let (code, stdout, stderr) = bench(&["--no-peers", "--runs", "1", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    let row = stdout.lines().find(|l| l.contains("/trap")).expect(&stdout);
+    assert!(row.contains("FAIL (1 of 1 runs): exit status 134: wlab: trap: unreachable"), "{row}");
+    assert!(stderr.contains("/trap on x86_64 failed (round 1): exit status 134"), "{stderr}");
+    let row = stdout.lines().find(|l| l.contains("/hello")).expect(&stdout);
+    assert!(!row.contains("FAIL"), "the other module still runs: {row}");
+}
+
+#[test]
+fn progress_goes_to_stderr_one_line_per_run_and_the_order_rotates() {
+    let dir = scratch("progress");
+    std::fs::write(dir.join("hello.wasm"), HELLO).unwrap();
+    let (code, _, stderr) =
+        bench(&["--no-peers", "--runs", "2", "--engine", "x86_64", "--engine", "interp", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.starts_with("wlab bench: 1 modules x 2 runners (x86_64, interp) x 2 rounds = 4 runs\n"), "{stderr}");
+    for line in ["run 1/4: round 1/2, module 1/1", "run 4/4: round 2/2, module 1/1"] {
+        assert!(stderr.contains(line), "{line}: {stderr}");
+    }
+    let order: Vec<&str> =
+        stderr.lines().filter(|l| l.contains(": round ")).filter_map(|l| l.split(", ").nth(2)).collect();
+    assert_eq!(order, ["x86_64", "interp", "interp", "x86_64"], "the order rotates each round: {stderr}");
+}
+
+#[test]
+fn configurations_run_interleaved_with_ratios_between_them() {
+    let dir = scratch("configs");
+    std::fs::write(dir.join("loop.wasm"), LOOP).unwrap();
+    let other = format!("--wlab '{}' --passes O2", env!("CARGO_BIN_EXE_wlab"));
+    let args = [
+        "--no-peers",
+        "--runs",
+        "2",
+        "--config",
+        "o0=--passes O0 --regalloc fastalloc",
+        "--config",
+        &format!("other={other}"),
+        dir.to_str().unwrap(),
+    ];
+    let (code, stdout, stderr) = bench(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].ends_with("ratio to"), "{stdout}");
+    assert!(lines[1].ends_with("o0"), "one ratio column, against the first configuration: {stdout}");
+    let o0 = lines.iter().position(|l| l.contains("configs/loop ")).expect(&stdout);
+    assert!(lines[o0].split_whitespace().nth(1) == Some("o0") && !lines[o0].ends_with('x'), "{stdout}");
+    let other = lines[o0 + 1];
+    assert!(other.trim_start().starts_with("other") && other.ends_with('x'), "a ratio to o0: {stdout}");
+    let geo = lines.iter().find(|l| l.starts_with("geomean")).expect(&stdout);
+    assert!(geo.contains("other") && geo.ends_with("x (1)"), "{geo}");
+    assert!(stdout.contains("  o0: wlab run --dir . --passes O0 --regalloc fastalloc MODULE"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("  other: {} run --dir . --passes O2 MODULE", env!("CARGO_BIN_EXE_wlab"))),
+        "{stdout}"
+    );
+
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let (code, stdout, stderr) = bench(&json_args);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let labels: Vec<&str> = v["runners"].as_array().unwrap().iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["o0", "other"]);
+    let cells = v["rows"][0]["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 2, "a cell per configuration");
+    let ratio = &v["ratios"][0];
+    assert_eq!((ratio["runner"].as_str(), ratio["against"].as_str()), (Some("other"), Some("o0")));
+    assert!(ratio["geomean"].as_f64().is_some_and(|g| g > 0.0) && ratio["modules"] == 1, "{ratio}");
+}
+
+#[test]
+fn a_configuration_that_cannot_run_is_one_error_before_the_benchmark() {
+    let dir = scratch("badconfig");
+    std::fs::write(dir.join("hello.wasm"), HELLO).unwrap();
+    let d = dir.to_str().unwrap();
+    for (config, says) in [
+        ("x=--bogus", "`x` cannot run an empty module: exit status 2: error: unexpected argument '--bogus' found"),
+        ("x=--passes nope", "unknown pass `nope`"),
+        ("x=--wlab /nonexistent/wlab", "--config `x=--wlab /nonexistent/wlab`: --wlab /nonexistent/wlab:"),
+        ("x", "expected LABEL=ARGS"),
+        ("x='--passes O2", "unterminated ' quote"),
+    ] {
+        let (code, stdout, stderr) = bench(&["--no-peers", "--config", config, d]);
+        assert_eq!(code, 1, "{config}");
+        assert!(stdout.is_empty(), "{config}: {stdout}");
+        assert_eq!(stderr.lines().count(), 1, "{config}: {stderr}");
+        assert!(stderr.contains(says), "{config}: {stderr}");
+    }
+    let (code, _, stderr) = bench(&["--no-peers", "--config", "a=", "--config", "a=--passes O0", d]);
+    assert_eq!((code, stderr.trim_end()), (1, "wlab: error: two runners are labelled `a`; labels must differ"));
+}
+
+#[test]
+fn the_default_folder_is_wlab_bench_dir_or_a_clear_error() {
+    let dir = scratch("default");
+    std::fs::create_dir_all(dir.join("work")).unwrap();
+    std::fs::write(dir.join("hello.wasm"), HELLO).unwrap();
+    let (code, stdout, stderr) = bench_in(&["--no-peers", "--runs", "1"], Some(&dir.join("work")));
+    assert_eq!(code, 1);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("../shared/bench does not exist") && stderr.contains("WLAB_BENCH_DIR"), "{stderr}");
+    assert!(stdout.is_empty());
+    let out = Command::new(env!("CARGO_BIN_EXE_wlab"))
+        .args(["bench", "--no-peers", "--runs", "1"])
+        .env("WLAB_BENCH_DIR", &dir)
+        .current_dir(dir.join("work"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.lines().any(|l| l.contains("/hello") && l.contains("x86_64")), "{stdout}");
 }
 
 #[test]
@@ -61,11 +217,21 @@ fn json_carries_every_run() {
     let (code, stdout, stderr) = bench(&["--no-peers", "--runs", "3", "--format", "json", file.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(v["runners"], serde_json::json!(["x86_64"]), "default engine");
+    assert_eq!(v["runners"][0]["label"], "x86_64", "default engine");
+    assert_eq!(v["runners"][0]["command"], "wlab run --dir . --engine x86_64 --passes O2 MODULE");
     let cell = &v["rows"][0]["cells"][0];
     assert_eq!(cell["good"], 3, "no expected file: output unchecked, every run good");
     assert_eq!(cell["runs"].as_array().unwrap().len(), 3);
-    assert!(cell["measured_ms"].as_f64().is_some() && cell["compile_ms"].as_f64().is_some(), "{cell}");
+    for what in ["measured_ms", "compile_ms"] {
+        let s = &cell[what];
+        let (min, median, max) = (s["min"].as_f64(), s["median"].as_f64(), s["max"].as_f64());
+        assert!(min <= median && median <= max && min.is_some(), "{what}: {cell}");
+    }
+    assert_eq!(
+        (cell["failed"].as_u64(), v["failed_runs"].as_u64(), v["total_runs"].as_u64()),
+        (Some(0), Some(0), Some(3))
+    );
+    assert_eq!(v["rows"][0]["stdout_checked"], false);
 }
 
 #[test]
@@ -78,4 +244,15 @@ fn unknown_engines_and_missing_paths_are_one_line_errors() {
     let (code, _, stderr) = bench(&["--no-peers", "--engine", "nope", dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(stderr.contains("unknown engine `nope`"), "{stderr}");
+}
+
+#[test]
+fn a_run_past_the_timeout_is_killed_and_says_so() {
+    let dir = scratch("timeout");
+    let spin = r#"(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))"#;
+    std::fs::write(dir.join("spin.wasm"), spin).unwrap();
+    let (code, stdout, stderr) = bench(&["--no-peers", "--runs", "1", "--timeout", "1", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    let row = stdout.lines().find(|l| l.contains("/spin")).expect(&stdout);
+    assert!(row.ends_with("FAIL (1 of 1 runs): timed out after 1 s"), "{row}");
 }

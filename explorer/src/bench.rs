@@ -36,6 +36,8 @@ pub struct BenchOptions {
     pub passes: Option<String>,
     /// Allocator and bounds options for native wlab engines.
     pub alloc: crate::cli::AllocArgs,
+    /// A rule file for every `egraph` pass of the pipeline (`wlab run --rules`), absolute.
+    pub rules: Option<PathBuf>,
     pub runs: usize,
     /// Per-run limit; a run past it is killed and counted as failed.
     pub timeout: Duration,
@@ -289,6 +291,9 @@ fn run_once(wlab: &Path, runner: &Runner, module: &Path, opts: &BenchOptions, sc
             }
             if let Some(p) = &opts.passes {
                 c.args(["--passes", p]);
+            }
+            if let Some(r) = &opts.rules {
+                c.arg("--rules").arg(r);
             }
             c.arg(&file);
             c

@@ -20,12 +20,14 @@ pub mod error;
 pub mod explore;
 pub mod filetest;
 pub mod input;
+pub mod output;
 pub mod pipeline;
 pub mod run;
 pub mod scaling;
 pub mod select;
 pub mod stats;
 pub mod stats_codegen;
+pub mod usage;
 pub mod wasm_text;
 
 pub use error::CliError;

@@ -86,6 +86,8 @@ pub enum Command {
         engine: EngineArgs,
         #[command(flatten)]
         pipeline: PipelineArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Run a WASI command module's `_start` (or one export with `--invoke`). Exit status:
     /// the program's `proc_exit` code, or 134 after a trap.

@@ -102,25 +102,34 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
-        Command::Wast { files, engine, pipeline } => {
+        Command::Wast { files, engine, pipeline, output } => {
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
             let engine = make_engine(&engine, &pipeline)?;
-            let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+            let json = output.format() == Format::Json;
+            let mut total = WastTotals::default();
             for f in &files {
                 let report = wlab_runtime::wast::run_wast_file(f, engine.as_ref())
                     .map_err(|e| CliError::Other(format!("{}: {e}", f.display())))?;
-                let mut lines = String::new();
-                for line in &report.failures {
-                    lines.push_str(line);
-                    lines.push('\n');
+                if !json {
+                    // Each script's failures as soon as it ends: the suite can be long.
+                    let mut lines = String::new();
+                    for line in &report.failures {
+                        lines.push_str(line);
+                        lines.push('\n');
+                    }
+                    print(&lines)?;
                 }
-                print(&lines)?;
-                passed += report.passed;
-                failed += report.failed;
-                skipped += report.skipped;
+                total.passed += report.passed;
+                total.failed += report.failed;
+                total.skipped += report.skipped;
+                total.failures.extend(report.failures);
             }
-            println(&format!("{passed} passed, {failed} failed, {skipped} skipped"))?;
-            Ok(if failed > 0 { 1 } else { 0 })
+            if json {
+                print_json(&total)?;
+            } else {
+                println(&format!("{} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped))?;
+            }
+            Ok(if total.failed > 0 { 1 } else { 0 })
         }
         Command::Run { engine, pipeline, dirs, env, invoke, bench_report, module, args } => {
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
@@ -128,6 +137,9 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
         }
         Command::Bench { paths, engines, pipeline, alloc, runs, timeout, no_peers, output } => {
             for e in &engines {
+                // Bad engine or allocator options are one error here, not a failed run
+                // per module (the runs are `wlab run` processes).
+                crate::engines::make_base_engine(e, &alloc)?;
                 warn_pipeline_flags(&pipeline, crate::engines::engine_target(e))?;
             }
             // The runs start in each module's folder: the rule file by its absolute path.
@@ -184,6 +196,15 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             crate::difftest::command(&args)
         }
     }
+}
+
+/// `wlab wast --format json`: the counts over every script and each failure's line.
+#[derive(Debug, Default, serde::Serialize)]
+struct WastTotals {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    failures: Vec<String>,
 }
 
 /// The `--regalloc` / `--regs` / `--bounds-checks` flags given.

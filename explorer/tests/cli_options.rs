@@ -121,6 +121,8 @@ fn regs_above_what_the_target_can_allocate_is_an_error_naming_the_maximum() {
     assert_one_line_error(&wlab(&["wast", wast.to_str().unwrap(), "--engine", "x86_64", "--regs", "12"]), "at most 11");
     assert_one_line_error(&wlab(&["run", "--regs", "12", "examples/sum.wat"]), "at most 11");
     assert_one_line_error(&wlab(&["difftest", "--engine", "x86_64", "--regs", "12", "--count", "1"]), "at most 11");
+    let bench = ["bench", "--no-peers", "--runs", "1", "--regs", "12", "examples/sum.wat"];
+    assert_one_line_error(&wlab(&bench), "at most 11");
     assert!(wlab(&["stats", "examples/sum.wat", "--regs", "11"]).status.success());
     assert!(wlab(&["stats", "examples/sum.wat", "--regs", "25", "--target", "aarch64"]).status.success());
 }
@@ -211,4 +213,21 @@ fn difftest_builds_its_engine_like_the_other_commands() {
     assert_one_line_error(&wlab(&["difftest", "--engine", "x86_64", "--regalloc", "greedy"]), "ion, fastalloc");
     let out = wlab(&["difftest", "--engine", "x86_64", "--regs", "4", "--regalloc", "fastalloc", "--count", "3"]);
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn wast_reports_json_too() {
+    let p = tmp_file(
+        "json.wast",
+        b"(module (func (export \"f\") (result i32) i32.const 1))\n(assert_return (invoke \"f\") (i32.const 1))\n(assert_return (invoke \"f\") (i32.const 2))\n",
+    );
+    let out = wlab(&["wast", p.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "a failure still fails: {}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (v["passed"].as_u64(), v["failed"].as_u64(), v["skipped"].as_u64()),
+        (Some(2), Some(1), Some(0)),
+        "the module counts as passed"
+    );
+    assert_eq!(v["failures"].as_array().unwrap().len(), 1, "{v}");
 }

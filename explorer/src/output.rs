@@ -1,4 +1,5 @@
-//! Where a command's report goes: stdout, written at once. A reader that went away
+//! Where a command's words go: its report to stdout, written at once; warnings about
+//! options without effect to stderr, one line each. A reader that went away
 //! (`wlab stats m.wasm | head -1`) is not an error of the command: the write reports
 //! [`CliError::BrokenPipe`], which `main` turns into a quiet exit with
 //! [`BROKEN_PIPE_EXIT_STATUS`], as a Unix tool killed by `SIGPIPE` would have.

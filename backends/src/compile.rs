@@ -36,6 +36,14 @@ impl Target {
             Target::Aarch64 => "aarch64",
         }
     }
+
+    /// The registers this target's allocator may use, per class (what `--regs` may ask).
+    pub fn register_counts(self) -> regalloc::RegisterCounts {
+        match self {
+            Target::X86_64 => x64::regs::register_lists().counts(),
+            Target::Aarch64 => crate::aarch64::pregs::register_lists().counts(),
+        }
+    }
 }
 
 /// How linear-memory accesses are kept in bounds.

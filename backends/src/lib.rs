@@ -22,4 +22,4 @@ pub mod x64;
 pub use compile::{
     compile_function, BoundsChecks, CompileError, CompileOptions, CompiledFunction, FunctionStats, Target,
 };
-pub use regalloc::{AllocAlgorithm, AllocOptions, AllocStats};
+pub use regalloc::{AllocAlgorithm, AllocOptions, AllocStats, RegisterCounts};

@@ -82,10 +82,39 @@ pub struct RegisterLists {
     pub non_preferred: Vec<PReg>,
 }
 
+impl RegisterLists {
+    /// How many registers of each class can be allocated, and the fewest `--regs` keeps.
+    pub fn counts(&self) -> RegisterCounts {
+        let min = self.must_keep.iter().filter(|p| p.class() == regalloc2::RegClass::Int).count().max(2);
+        RegisterCounts { int: self.int.len(), float: self.float.len(), min }
+    }
+}
+
+/// What `AllocOptions::regs` may ask of a target: it cuts both classes to N, so N must
+/// be at least `min` and at most [`RegisterCounts::max`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegisterCounts {
+    /// Allocatable integer registers.
+    pub int: usize,
+    /// Allocatable float registers.
+    pub float: usize,
+    /// The fewest registers per class allocation works with.
+    pub min: usize,
+}
+
+impl RegisterCounts {
+    /// The most registers per class: the smaller class's count (a larger N would cut
+    /// only the other class).
+    pub fn max(&self) -> usize {
+        self.int.min(self.float)
+    }
+}
+
 /// Why allocation failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AllocError {
     TooFewRegisters { asked: usize, min: usize },
+    TooManyRegisters { asked: usize, counts: RegisterCounts },
     Regalloc(String),
     Checker(String),
 }
@@ -96,6 +125,13 @@ impl fmt::Display for AllocError {
             AllocError::TooFewRegisters { asked, min } => {
                 write!(f, "--regs {asked} is too few: this target needs at least {min} registers per class")
             }
+            AllocError::TooManyRegisters { asked, counts } => write!(
+                f,
+                "--regs {asked} is more than this target can allocate: it has {} integer and {} float registers, so --regs takes at most {}",
+                counts.int,
+                counts.float,
+                counts.max()
+            ),
             AllocError::Regalloc(e) => write!(f, "register allocation failed: {e}"),
             AllocError::Checker(e) => write!(f, "regalloc2 checker rejected the allocation: {e}"),
         }
@@ -106,7 +142,11 @@ impl std::error::Error for AllocError {}
 
 /// The machine environment for `lists`, cut to `regs` registers per class.
 pub fn machine_env(lists: &RegisterLists, regs: Option<usize>) -> Result<MachineEnv, AllocError> {
-    let min = lists.must_keep.iter().filter(|p| p.class() == regalloc2::RegClass::Int).count().max(2);
+    let counts = lists.counts();
+    let min = counts.min;
+    if let Some(asked) = regs.filter(|n| *n > counts.max()) {
+        return Err(AllocError::TooManyRegisters { asked, counts });
+    }
     let cut = |list: &[PReg]| -> Result<PRegSet, AllocError> {
         let n = regs.unwrap_or(list.len());
         if n < min {
@@ -188,4 +228,25 @@ pub fn alloc_stats(out: &Output) -> AllocStats {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Target;
+
+    /// `regs` cuts both classes, so it may not exceed the smaller one: a larger count
+    /// used to cut only the larger class and silently equal the maximum on the other.
+    #[test]
+    fn regs_is_bounded_by_each_targets_smaller_class() {
+        let x64 = Target::X86_64.register_counts();
+        assert_eq!((x64.int, x64.float, x64.min, x64.max()), (11, 15, 3, 11));
+        let a64 = Target::Aarch64.register_counts();
+        assert_eq!((a64.int, a64.float, a64.min, a64.max()), (25, 31, 2, 25));
+        let lists = crate::x64::regs::register_lists();
+        assert!(machine_env(&lists, Some(11)).is_ok());
+        assert!(machine_env(&lists, None).is_ok());
+        assert_eq!(machine_env(&lists, Some(12)).err(), Some(AllocError::TooManyRegisters { asked: 12, counts: x64 }));
+        assert_eq!(machine_env(&lists, Some(2)).err(), Some(AllocError::TooFewRegisters { asked: 2, min: 3 }));
+    }
 }

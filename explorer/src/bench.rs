@@ -39,9 +39,9 @@ use std::time::Duration;
 /// `wlab bench`: prints the report; the exit status (1 when a run failed).
 pub fn command(args: &BenchArgs) -> Result<i32, CliError> {
     let report = bench(args)?;
-    match args.format {
-        Format::Text => print!("{}", render(&report)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).expect("reports serialize")),
+    match args.output.format() {
+        Format::Text => crate::output::print(&render(&report))?,
+        Format::Json => crate::output::print_json(&report)?,
     }
     if report.failed_runs > 0 {
         eprintln!("wlab bench: {} of {} runs failed", report.failed_runs, report.total_runs);

@@ -12,13 +12,13 @@
 //! printing and verification between passes are not counted on either side. This file
 //! measures and returns values; it never prints, and nothing asserts on its numbers.
 
-use crate::pipeline::parse_with_rules;
 use crate::CliError;
 use serde::Serialize;
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 use wlab_passes::manager::{run_pipeline, ManagerOptions, PassRun};
+use wlab_passes::Pipeline;
 
 /// One module's largest function, measured.
 #[derive(Clone, Debug, Serialize)]
@@ -63,8 +63,8 @@ fn split(runs: &[PassRun]) -> (Duration, Duration) {
 
 /// Measures the largest function of every module in `paths` (files or folders, see
 /// `wlab bench`), `runs` times each.
-pub fn measure(paths: &[PathBuf], pipeline: &str, rules: Option<&str>, runs: usize) -> Result<Budget, CliError> {
-    let p = parse_with_rules(pipeline, rules)?;
+/// `p` comes from `pipeline::build` (rules already added).
+pub fn measure(paths: &[PathBuf], p: &Pipeline, runs: usize) -> Result<Budget, CliError> {
     // No verification: the budget is about the passes' own work.
     let opts = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
     let mut rows = Vec::new();
@@ -76,7 +76,7 @@ pub fn measure(paths: &[PathBuf], pipeline: &str, rules: Option<&str>, runs: usi
         let (mut es, mut rs) = (Vec::new(), Vec::new());
         for _ in 0..runs.max(1) {
             let mut g = f.clone();
-            let report = run_pipeline(&mut g, &p, &opts).map_err(|e| CliError::Pipeline(e.to_string()))?;
+            let report = run_pipeline(&mut g, p, &opts).map_err(|e| CliError::Pipeline(e.to_string()))?;
             let (e, r) = split(&report.runs);
             es.push(e);
             rs.push(r);
@@ -138,7 +138,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("two.wat");
         std::fs::write(&path, wat).unwrap();
-        let b = measure(&[path.clone()], "O2", None, 3).unwrap();
+        let b = measure(&[path.clone()], &crate::pipeline::build("O2", None, None).unwrap(), 3).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(b.rows.len(), 1);
         assert_eq!(b.largest, Some(0));
@@ -147,6 +147,9 @@ mod tests {
         assert_eq!(r.runs, 3);
         assert!(r.egraph_us >= 0.0 && r.rest_us >= 0.0);
         assert!(render(&b).contains("largest function overall"));
-        assert!(matches!(measure(&[dir.join("missing.wasm")], "O2", None, 1), Err(CliError::Other(_))));
+        assert!(matches!(
+            measure(&[dir.join("missing.wasm")], &crate::pipeline::build("O2", None, None).unwrap(), 1),
+            Err(CliError::Other(_))
+        ));
     }
 }

@@ -1,4 +1,12 @@
-//! The command-line grammar (clap). Each subcommand's behaviour lives in `cmd/`.
+//! The command-line grammar (clap). Each subcommand's behaviour lives in `cmd.rs`.
+//!
+//! Options that several subcommands take are defined once, as groups flattened into
+//! each subcommand: [`PipelineArgs`] (`--passes`, `--rules`), [`EngineArgs`]
+//! (`--engine` + [`AllocArgs`]), [`TargetArgs`] (`--target` + [`AllocArgs`]),
+//! [`AllocArgs`] (`--regalloc`, `--regs`, `--bounds-checks`) and [`OutputArgs`]
+//! (`--format`, `--json`). A subcommand whose default differs sets it with
+//! `#[command(mut_arg(..))]` on its variant. This file only declares; it never checks
+//! what the values mean (`engines.rs`, `pipeline.rs` and `cmd.rs` do).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -26,9 +34,8 @@ pub enum Command {
         /// Function: an index, an export name, or a name-section name.
         #[arg(long)]
         func: String,
-        /// Pipeline to run, e.g. `copy-prop,dce`, `licm(max-depth=2)`, `O2` (see `wlab passes`).
-        #[arg(long)]
-        passes: Option<String>,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
         /// Show a unified diff per pass instead of the whole IR after it.
         #[arg(long)]
         diff: bool,
@@ -39,14 +46,11 @@ pub enum Command {
         /// Do not show the wasm operators.
         #[arg(long)]
         no_wasm: bool,
-        /// Compile for a target and show VCode, allocation, disassembly and stats (`x86_64`, `aarch64`).
-        #[arg(long)]
-        target: Option<String>,
         #[command(flatten)]
-        alloc: AllocArgs,
-        /// Disassembly syntax: `intel` or `att`.
-        #[arg(long, default_value = "intel")]
-        syntax: String,
+        target: TargetArgs,
+        /// Disassembly syntax of x86-64 code: `intel` (default) or `att`.
+        #[arg(long)]
+        syntax: Option<String>,
         /// Interleave the disassembly with the IR instructions and wasm offsets it came from.
         #[arg(long)]
         interleave: bool,
@@ -54,61 +58,45 @@ pub enum Command {
         /// nodes; Graphviz DOT too for small graphs).
         #[arg(long)]
         egraph_dump: bool,
-        /// A rule file added to every `egraph` pass in the pipeline.
-        #[arg(long)]
-        rules: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Run a pipeline on every function of a module and compile it: per module, the
     /// passes' summary (e-graph stop reasons and iterations, top rules) and machine-code
     /// statistics per function and in total (instructions, bytes, loads, stores, calls,
     /// spills, reloads, moves) with compile throughput.
+    #[command(mut_arg("target", |a| a.default_value("x86_64")))]
     Stats {
         /// A .wasm or .wat module.
         module: PathBuf,
-        /// Pipeline to run before compiling (see `wlab passes`).
-        #[arg(long)]
-        passes: Option<String>,
-        /// Target: `x86_64` or `aarch64`.
-        #[arg(long, default_value = "x86_64")]
-        target: String,
         #[command(flatten)]
-        alloc: AllocArgs,
-        /// A rule file added to every `egraph` pass in the pipeline.
-        #[arg(long)]
-        rules: Option<PathBuf>,
-        /// Same as `--format json`.
-        #[arg(long)]
-        json: bool,
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        pipeline: PipelineArgs,
+        #[command(flatten)]
+        target: TargetArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Run WebAssembly spec test scripts (.wast) and report `N passed, N failed, N skipped`.
+    #[command(mut_arg("engine", |a| a.default_value("interp")))]
     Wast {
         /// Scripts to run.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Engine: `interp` (the IR interpreter), `x86_64` (native code) or `aarch64` (emulated; built with the `unicorn` feature).
-        #[arg(long, default_value = "interp")]
-        engine: String,
-        /// Pipeline to run on every function before the engine prepares it (e.g. `O2`).
-        #[arg(long)]
-        passes: Option<String>,
         #[command(flatten)]
-        alloc: AllocArgs,
+        engine: EngineArgs,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Run a WASI command module's `_start` (or one export with `--invoke`). Exit status:
     /// the program's `proc_exit` code, or 134 after a trap.
+    #[command(mut_arg("passes", |a| a.default_value("O2")))]
     Run {
-        /// Engine: `x86_64` (native, the default), `interp`, or `aarch64` (emulated).
-        #[arg(long, default_value = "x86_64")]
-        engine: String,
-        /// Pipeline to run on every function before preparing (`O0` for none).
-        #[arg(long, default_value = "O2")]
-        passes: Option<String>,
         #[command(flatten)]
-        alloc: AllocArgs,
+        engine: EngineArgs,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
         /// Grant a host directory to the guest, as `HOST` or `HOST::GUEST` (repeatable).
         #[arg(long = "dir", value_name = "HOST[::GUEST]")]
         dirs: Vec<String>,
@@ -135,20 +123,17 @@ pub enum Command {
     Passes,
     /// The e-graph's compile-time budget: for the largest function of each module, the
     /// median time of the `egraph` pass against the rest of the pipeline's passes.
+    #[command(mut_arg("passes", |a| a.default_value("O2")))]
     EgraphBudget {
         /// Modules or folders of modules (default: ../shared/bench).
         paths: Vec<PathBuf>,
-        /// Pipeline to run (must contain `egraph`).
-        #[arg(long, default_value = "O2")]
-        passes: String,
-        /// A rule file added to every `egraph` pass in the pipeline.
-        #[arg(long)]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
         /// Runs per function; medians are reported.
         #[arg(long, default_value_t = 5)]
         runs: usize,
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Measure translation (and optionally a pipeline) on generated functions of
     /// growing size; prints times per size so scaling can be judged.
@@ -162,26 +147,24 @@ pub enum Command {
         /// Size factors to measure, comma-separated.
         #[arg(long, default_value = "1,4,16", value_delimiter = ',')]
         factors: Vec<usize>,
-        /// Pipeline to time after translation (none by default).
-        #[arg(long)]
-        passes: Option<String>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Differential testing: run generated modules on wasmi and on an engine (optionally
     /// after a pipeline) and report every difference with the seed that reproduces it.
+    #[command(mut_arg("engine", |a| a.default_value("interp")))]
     Difftest(DifftestArgs),
 }
 
 /// `wlab difftest` options.
 #[derive(Args, Debug, Clone)]
 pub struct DifftestArgs {
-    /// Engine under test (see `wlab wast --help`).
-    #[arg(long, default_value = "interp")]
-    pub engine: String,
-    /// Pipeline run on every function first, e.g. `O2`.
-    #[arg(long)]
-    pub passes: Option<String>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
     /// Modules to generate.
     #[arg(long, default_value_t = 100)]
     pub count: u64,
@@ -207,22 +190,89 @@ pub struct DifftestArgs {
     /// Write the .wasm of every mismatching module into this directory.
     #[arg(long)]
     pub save: Option<PathBuf>,
-    /// Print the report as JSON.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
-/// Register allocation options shared by every command that compiles.
-#[derive(clap::Args, Debug, Clone, Default)]
+/// `--passes` and `--rules`: the pipeline run on every function before anything else.
+/// Commands that run one by default (`run`, `bench`, `egraph-budget`: `O2`) set the
+/// default with `mut_arg` on their variant, not with a copy of this group.
+#[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
+pub struct PipelineArgs {
+    /// Pipeline to run on every function, e.g. `copy-prop,dce`, `licm(max-depth=2)`, `O2`
+    /// (`O0`: none; see `wlab passes`).
+    #[arg(long, value_name = "PIPELINE")]
+    pub passes: Option<String>,
+    /// A rule file added to every `egraph` pass in the pipeline.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+}
+
+/// `--engine` and the allocator options: what runs the code (`wast`, `run`, `difftest`).
+/// The default engine is `x86_64`; `wast` and `difftest` set `interp` with `mut_arg`.
+#[derive(Args, Debug, Clone)]
+pub struct EngineArgs {
+    /// Engine: `interp` (the IR interpreter), `x86_64` (native code) or `aarch64`
+    /// (emulated; built with the `unicorn` feature).
+    #[arg(long, default_value = "x86_64")]
+    pub engine: String,
+    #[command(flatten)]
+    pub alloc: AllocArgs,
+}
+
+/// `--target` and the allocator options: what the code is compiled for without running
+/// it (`explore`, `stats`). No target by default; `stats` sets `x86_64` with `mut_arg`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TargetArgs {
+    /// Compile for a target (`x86_64`, `aarch64`); `explore` then shows VCode,
+    /// allocation, disassembly and stats.
+    #[arg(long)]
+    pub target: Option<String>,
+    #[command(flatten)]
+    pub alloc: AllocArgs,
+}
+
+/// Register allocation and bounds-check options shared by every command that compiles.
+#[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
 pub struct AllocArgs {
     /// Register allocator: `ion` (default) or `fastalloc`.
     #[arg(long)]
     pub regalloc: Option<String>,
-    /// Allocate with only N integer and N float registers (register-pressure experiments).
+    /// Allocate with only N integer and N float registers (register-pressure
+    /// experiments); at most what the target has in its smaller class.
     #[arg(long)]
     pub regs: Option<usize>,
     /// Linear-memory bounds: `guard` (default: guard regions, no code) or `explicit`
     /// (a compare before every access).
     #[arg(long)]
     pub bounds_checks: Option<String>,
+}
+
+impl AllocArgs {
+    /// Whether any allocator option was given.
+    pub fn any(&self) -> bool {
+        self.regalloc.is_some() || self.regs.is_some() || self.bounds_checks.is_some()
+    }
+}
+
+/// `--format text|json` (and `--json`, its alias from before `--format` existed).
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl OutputArgs {
+    /// The format asked for, `--json` included.
+    pub fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else {
+            self.format
+        }
+    }
 }

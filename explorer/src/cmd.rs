@@ -1,12 +1,14 @@
 //! What each subcommand does. Returns the process exit code, or an error that `main`
-//! prints as one line.
+//! prints as one line. Options that would have no effect where they were given are
+//! reported here, as one `wlab: warning:` line each, before the command runs.
 
-use crate::cli::{Command, Format};
+use crate::cli::{AllocArgs, Command, Format, PipelineArgs};
 use crate::codegen::CodegenOptions;
-use crate::engines::{make_engine, EngineChoice};
+use crate::engines::make_engine;
 use crate::explore::{explore_function, render_text, ExploreOptions};
+use crate::output::{print, print_json, println, warn};
 use crate::CliError;
-use std::io::Write;
+use wlab_backends::Target;
 
 /// Runs one subcommand; `Ok(code)` is the exit status.
 pub fn run(cmd: Command) -> Result<i32, CliError> {
@@ -14,137 +16,220 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
         Command::Explore {
             module,
             func,
-            passes,
+            pipeline,
             diff,
             check,
             no_wasm,
             target,
-            alloc,
             syntax,
             interleave,
             egraph_dump,
-            rules,
-            format,
+            output,
         } => {
-            let codegen = match &target {
-                None => None,
-                Some(t) => Some(CodegenOptions {
-                    target: crate::codegen::parse_target(t)?,
-                    alloc: crate::engines::alloc_options(alloc.regalloc.as_deref(), alloc.regs)?,
-                    syntax: crate::codegen::parse_syntax(&syntax)?,
-                    interleave,
-                    bounds: crate::engines::bounds_option(alloc.bounds_checks.as_deref())?,
-                }),
+            let codegen = match &target.target {
+                None => {
+                    let mut unused = alloc_flags(&target.alloc);
+                    if interleave {
+                        unused.push("--interleave");
+                    }
+                    if syntax.is_some() {
+                        unused.push("--syntax");
+                    }
+                    if !unused.is_empty() {
+                        let verb = if unused.len() == 1 { "has" } else { "have" };
+                        warn(&format!("{} {verb} no effect without --target", unused.join(", ")));
+                    }
+                    None
+                }
+                Some(t) => {
+                    let t = crate::codegen::parse_target(t)?;
+                    if t == Target::Aarch64 && syntax.is_some() {
+                        warn("--syntax has no effect on aarch64: its disassembly is always in Arm syntax");
+                    }
+                    let mut c = codegen_options(t, &target.alloc, syntax.as_deref())?;
+                    c.interleave = interleave;
+                    Some(c)
+                }
             };
+            let egraph = warn_pipeline_flags(&pipeline, codegen.map(|c| c.target))?;
+            if egraph_dump && !egraph {
+                warn(&format!("--egraph-dump has no effect: {}", no_egraph(&pipeline)));
+            }
+            if check && pipeline.passes.is_none() {
+                warn("--check has no effect without --passes");
+            }
             let bytes = crate::input::read_module(&module)?;
             let m = wlab_ir::translate::translate_module(&bytes)?;
-            let rules = rules.map(|p| p.display().to_string());
             let opts = ExploreOptions {
-                passes,
+                passes: pipeline.passes,
                 diff,
                 check,
                 show_wasm: !no_wasm,
                 codegen,
                 num_imported_funcs: 0,
                 egraph_dump,
-                rules,
+                rules: pipeline.rules.map(|p| p.display().to_string()),
             };
             let report = explore_function(&bytes, &m, &func, &opts)?;
-            match format {
-                Format::Text => print!("{}", render_text(&report, diff)),
-                Format::Json => println!("{}", to_json(&report)),
+            match output.format() {
+                Format::Text => print(&render_text(&report, diff))?,
+                Format::Json => print_json(&report)?,
             }
             Ok(0)
         }
-        Command::Stats { module, passes, target, alloc, rules, json, format } => {
-            let cg = CodegenOptions {
-                target: crate::codegen::parse_target(&target)?,
-                alloc: crate::engines::alloc_options(alloc.regalloc.as_deref(), alloc.regs)?,
-                syntax: wlab_backends::x64::disasm::Syntax::Intel,
-                interleave: false,
-                bounds: crate::engines::bounds_option(alloc.bounds_checks.as_deref())?,
-            };
+        Command::Stats { module, pipeline, target, output } => {
+            let name = target.target.as_deref().unwrap_or(Target::X86_64.name());
+            let t = crate::codegen::parse_target(name)?;
+            let cg = codegen_options(t, &target.alloc, None)?;
+            warn_pipeline_flags(&pipeline, Some(t))?;
             let bytes = crate::input::read_module(&module)?;
-            let rules = rules.map(|p| p.display().to_string());
-            let mut stats = crate::stats_codegen::module_stats(&bytes, passes.as_deref(), &cg)?;
-            if let Some(p) = &passes {
+            let p = crate::pipeline::from_args(&pipeline, Some(t))?;
+            let mut stats = crate::stats_codegen::module_stats(&bytes, pipeline.passes.as_deref(), p.as_ref(), &cg)?;
+            if let Some(p) = &p {
                 let m = wlab_ir::translate::translate_module(&bytes)?;
-                stats.passes = Some(crate::stats::module_stats(&m, p, rules.as_deref())?);
+                stats.passes = Some(crate::stats::module_stats(&m, p)?);
             }
-            if json || format == Format::Json {
-                println!("{}", to_json(&stats));
-            } else {
-                if let Some(p) = &stats.passes {
-                    print!("{}", crate::stats::render_text(p));
+            match output.format() {
+                Format::Json => print_json(&stats)?,
+                Format::Text => {
+                    let mut text = String::new();
+                    if let Some(p) = &stats.passes {
+                        text.push_str(&crate::stats::render_text(p));
+                    }
+                    text.push_str(&crate::stats_codegen::render(&stats));
+                    print(&text)?;
                 }
-                print!("{}", crate::stats_codegen::render(&stats));
             }
             Ok(0)
         }
-        Command::Wast { files, engine, passes, alloc } => {
-            let choice = EngineChoice {
-                engine,
-                passes,
-                regalloc: alloc.regalloc,
-                regs: alloc.regs,
-                bounds_checks: alloc.bounds_checks,
-            };
-            let engine = make_engine(&choice)?;
-            let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-            let stdout = std::io::stdout();
+        Command::Wast { files, engine, pipeline, output } => {
+            warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
+            let engine = make_engine(&engine, &pipeline)?;
+            let json = output.format() == Format::Json;
+            let mut total = WastTotals::default();
             for f in &files {
                 let report = wlab_runtime::wast::run_wast_file(f, engine.as_ref())
                     .map_err(|e| CliError::Other(format!("{}: {e}", f.display())))?;
-                let mut out = stdout.lock();
-                for line in &report.failures {
-                    let _ = writeln!(out, "{line}");
+                if !json {
+                    // Each script's failures as soon as it ends: the suite can be long.
+                    let mut lines = String::new();
+                    for line in &report.failures {
+                        lines.push_str(line);
+                        lines.push('\n');
+                    }
+                    print(&lines)?;
                 }
-                passed += report.passed;
-                failed += report.failed;
-                skipped += report.skipped;
+                total.passed += report.passed;
+                total.failed += report.failed;
+                total.skipped += report.skipped;
+                total.failures.extend(report.failures);
             }
-            println!("{passed} passed, {failed} failed, {skipped} skipped");
-            Ok(if failed > 0 { 1 } else { 0 })
+            if json {
+                print_json(&total)?;
+            } else {
+                println(&format!("{} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped))?;
+            }
+            Ok(if total.failed > 0 { 1 } else { 0 })
         }
-        Command::Run { engine, passes, alloc, dirs, env, invoke, bench_report, module, args } => {
-            crate::run::run(crate::run::RunOptions {
-                module,
-                args,
-                invoke,
-                engine,
-                passes,
-                alloc,
-                dirs,
-                env,
-                bench_report,
-            })
+        Command::Run { engine, pipeline, dirs, env, invoke, bench_report, module, args } => {
+            warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
+            crate::run::run(crate::run::RunOptions { module, args, invoke, engine, pipeline, dirs, env, bench_report })
         }
-        Command::Bench(args) => crate::bench::command(&args),
-        Command::EgraphBudget { paths, passes, rules, runs, format } => {
-            let rules = rules.map(|p| p.display().to_string());
-            let b = crate::budget::measure(&paths, &passes, rules.as_deref(), runs)?;
-            match format {
-                Format::Text => print!("{}", crate::budget::render(&b)),
-                Format::Json => println!("{}", to_json(&b)),
+        Command::Bench(args) => {
+            for e in &args.engines {
+                // Bad engine or allocator options are one error here, not a failed run
+                // per module (the runs are `wlab run` processes).
+                crate::engines::make_base_engine(e, &args.alloc)?;
+                warn_pipeline_flags(&args.pipeline, crate::engines::engine_target(e))?;
+            }
+            crate::bench::command(&args)
+        }
+        Command::EgraphBudget { paths, pipeline, runs, output } => {
+            warn_pipeline_flags(&pipeline, None)?;
+            let p = crate::pipeline::from_args(&pipeline, None)?.ok_or_else(|| {
+                CliError::Other("egraph-budget needs a pipeline (--passes) with an `egraph` pass".into())
+            })?;
+            let b = crate::budget::measure(&paths, &p, runs)?;
+            match output.format() {
+                Format::Text => print(&crate::budget::render(&b))?,
+                Format::Json => print_json(&b)?,
             }
             Ok(0)
         }
         Command::Passes => {
-            print!("{}", wlab_passes::registry::describe_passes());
+            print(&wlab_passes::registry::describe_passes())?;
             Ok(0)
         }
-        Command::Scaling { insts, locals, factors, passes, format } => {
-            let rows = crate::scaling::measure(insts, locals, &factors, passes.as_deref())?;
-            match format {
-                Format::Text => print!("{}", crate::scaling::render(&rows)),
-                Format::Json => println!("{}", to_json(&rows)),
+        Command::Scaling { insts, locals, factors, pipeline, output } => {
+            warn_pipeline_flags(&pipeline, None)?;
+            let p = crate::pipeline::from_args(&pipeline, None)?;
+            let rows = crate::scaling::measure(insts, locals, &factors, p.as_ref())?;
+            match output.format() {
+                Format::Text => print(&crate::scaling::render(&rows))?,
+                Format::Json => print_json(&rows)?,
             }
             Ok(0)
         }
-        Command::Difftest(args) => crate::difftest::command(&args),
+        Command::Difftest(args) => {
+            warn_pipeline_flags(&args.pipeline, crate::engines::engine_target(&args.engine.engine))?;
+            crate::difftest::command(&args)
+        }
     }
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string_pretty(v).expect("reports serialize")
+/// `wlab wast --format json`: the counts over every script and each failure's line.
+#[derive(Debug, Default, serde::Serialize)]
+struct WastTotals {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    failures: Vec<String>,
+}
+
+/// The `--regalloc` / `--regs` / `--bounds-checks` flags given.
+fn alloc_flags(a: &AllocArgs) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if a.regalloc.is_some() {
+        v.push("--regalloc");
+    }
+    if a.regs.is_some() {
+        v.push("--regs");
+    }
+    if a.bounds_checks.is_some() {
+        v.push("--bounds-checks");
+    }
+    v
+}
+
+/// How `explore --target` and `stats` compile: the allocator options checked against
+/// `target`, and `--syntax` (x86-64 only; Intel by default).
+fn codegen_options(target: Target, alloc: &AllocArgs, syntax: Option<&str>) -> Result<CodegenOptions, CliError> {
+    Ok(CodegenOptions {
+        target,
+        alloc: crate::engines::alloc_options(alloc, target)?,
+        syntax: crate::codegen::parse_syntax(syntax.unwrap_or("intel"))?,
+        interleave: false,
+        bounds: crate::engines::bounds_option(alloc.bounds_checks.as_deref())?,
+    })
+}
+
+/// Parses the pipeline (so a bad one is an error before anything runs), warns when
+/// `--rules` would have no effect, and says whether the pipeline has an `egraph` pass.
+fn warn_pipeline_flags(args: &PipelineArgs, target: Option<Target>) -> Result<bool, CliError> {
+    let egraph = match crate::pipeline::from_args(args, target)? {
+        Some(p) => crate::pipeline::has_egraph(&p),
+        None => false,
+    };
+    if args.rules.is_some() && !egraph {
+        warn(&format!("--rules has no effect: {}", no_egraph(args)));
+    }
+    Ok(egraph)
+}
+
+/// Why nothing e-graph related happens under `args`.
+fn no_egraph(args: &PipelineArgs) -> String {
+    match &args.passes {
+        None => "no pipeline is run (see --passes)".to_string(),
+        Some(p) => format!("the pipeline `{p}` has no `egraph` pass"),
+    }
 }

@@ -50,8 +50,12 @@ use wlab_runtime::Engine;
 pub struct DifftestOptions {
     /// Engine name (`wlab_runtime::engine_by_name`).
     pub engine: String,
+    /// `--regalloc`, `--regs`, `--bounds-checks` for a native engine.
+    pub alloc: crate::cli::AllocArgs,
     /// Pipeline run on every function before `prepare` (`O2`, `dce,gvn`, ...).
     pub passes: Option<String>,
+    /// A rule file added to every `egraph` pass of the pipeline.
+    pub rules: Option<std::path::PathBuf>,
     pub seed: u64,
     pub count: u64,
     pub gen: GenOptions,
@@ -65,7 +69,9 @@ impl Default for DifftestOptions {
     fn default() -> Self {
         DifftestOptions {
             engine: "interp".into(),
+            alloc: crate::cli::AllocArgs::default(),
             passes: None,
+            rules: None,
             seed: 0,
             count: 100,
             gen: GenOptions::default(),
@@ -406,11 +412,13 @@ fn table_difference(expected: &[Val], got: Option<&[Val]>) -> Option<(String, St
 
 /// Runs `opts.count` modules and reports. Errors only on bad options.
 pub fn run(opts: &DifftestOptions) -> Result<DifftestReport, DifftestError> {
-    let engine = wlab_runtime::engine_by_name(&opts.engine).map_err(|e| DifftestError::Engine(e.to_string()))?;
-    let pipeline = match &opts.passes {
-        Some(p) => Some(Pipeline::parse(p).map_err(|e| DifftestError::Pipeline(format!("bad pipeline `{p}`: {e}")))?),
-        None => None,
-    };
+    // The same engine construction as `wlab run` and `wlab wast`; the pipeline runs in
+    // `subject`, so that its failures are mismatches, not a failed `prepare`.
+    let engine = crate::engines::make_base_engine(&opts.engine, &opts.alloc)
+        .map_err(|e| DifftestError::Engine(e.to_string()))?;
+    let args = crate::cli::PipelineArgs { passes: opts.passes.clone(), rules: opts.rules.clone() };
+    let pipeline = crate::pipeline::from_args(&args, crate::engines::engine_target(&opts.engine))
+        .map_err(|e| DifftestError::Pipeline(e.to_string()))?;
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         n => n,
@@ -498,8 +506,10 @@ pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> 
         ..GenOptions::default()
     };
     let opts = DifftestOptions {
-        engine: args.engine.clone(),
-        passes: args.passes.clone(),
+        engine: args.engine.engine.clone(),
+        alloc: args.engine.alloc.clone(),
+        passes: args.pipeline.passes.clone(),
+        rules: args.pipeline.rules.clone(),
         seed: args.seed,
         count: args.count,
         gen,
@@ -516,10 +526,9 @@ pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> 
             }
         }
     }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).expect("reports serialize"));
-    } else {
-        print!("{}", report.render_text());
+    match args.output.format() {
+        crate::cli::Format::Json => crate::output::print_json(&report)?,
+        crate::cli::Format::Text => crate::output::print(&report.render_text())?,
     }
     Ok(if report.mismatches.is_empty() { 0 } else { 1 })
 }

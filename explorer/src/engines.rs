@@ -1,25 +1,18 @@
 //! Engines as the command line chooses them: a name (`interp`, `x86_64`), the
 //! allocator options of native engines, and optionally a pass pipeline run on every
 //! function before the engine prepares the module ([`PipelineEngine`]). Shared by
-//! `wlab wast`, `wlab run` and the differential tester, so every command means the same
-//! thing by `--engine x86_64 --passes O2 --regs 8`. Never runs wasm itself.
+//! `wlab wast`, `wlab run` and `wlab difftest` (and so `wlab bench`, which runs
+//! `wlab run`), so every command means the same thing by
+//! `--engine x86_64 --passes O2 --regs 8`; `explore` and `stats` use the same allocator
+//! checks ([`alloc_options`]). Never runs wasm itself.
 
+use crate::cli::{AllocArgs, EngineArgs, PipelineArgs};
 use crate::CliError;
 use std::sync::Arc;
-use wlab_backends::{AllocAlgorithm, AllocOptions, BoundsChecks};
+use wlab_backends::{AllocAlgorithm, AllocOptions, BoundsChecks, Target};
 use wlab_ir::Module;
 use wlab_passes::pipeline::Pipeline;
 use wlab_runtime::{Engine, EngineError, PreparedModule};
-
-/// What `--engine`, `--passes`, `--regalloc`, `--regs` ask for.
-#[derive(Clone, Debug, Default)]
-pub struct EngineChoice {
-    pub engine: String,
-    pub passes: Option<String>,
-    pub regalloc: Option<String>,
-    pub regs: Option<usize>,
-    pub bounds_checks: Option<String>,
-}
 
 /// `--bounds-checks` (unknown names list the valid ones).
 pub fn bounds_option(s: Option<&str>) -> Result<BoundsChecks, CliError> {
@@ -31,50 +24,90 @@ pub fn bounds_option(s: Option<&str>) -> Result<BoundsChecks, CliError> {
     }
 }
 
-/// Allocation options from `--regalloc` / `--regs` (unknown names list the valid ones).
-pub fn alloc_options(regalloc: Option<&str>, regs: Option<usize>) -> Result<AllocOptions, CliError> {
-    let algorithm = match regalloc {
+/// Allocation options from `--regalloc` / `--regs` for code compiled for `target`
+/// (unknown names list the valid ones; a register count the target cannot allocate is
+/// an error naming what it can).
+pub fn alloc_options(alloc: &AllocArgs, target: Target) -> Result<AllocOptions, CliError> {
+    let algorithm = match alloc.regalloc.as_deref() {
         None => AllocAlgorithm::Ion,
         Some(s) => AllocAlgorithm::from_name(s).ok_or_else(|| {
             CliError::Other(format!("unknown register allocator `{s}`; valid: {}", AllocAlgorithm::NAMES.join(", ")))
         })?,
     };
-    Ok(AllocOptions { algorithm, regs, check: false })
+    if let Some(n) = alloc.regs {
+        let c = target.register_counts();
+        if n > c.max() {
+            return Err(CliError::Other(format!(
+                "--regs {n} is more than {} can allocate: it has {} integer and {} float registers, so --regs takes at most {}",
+                target.name(),
+                c.int,
+                c.float,
+                c.max()
+            )));
+        }
+        if n < c.min {
+            return Err(CliError::Other(format!(
+                "--regs {n} is too few: {} needs at least {} registers per class",
+                target.name(),
+                c.min
+            )));
+        }
+    }
+    Ok(AllocOptions { algorithm, regs: alloc.regs, check: false })
 }
 
-/// Builds the engine described by `choice`.
-pub fn make_engine(choice: &EngineChoice) -> Result<Box<dyn Engine>, CliError> {
-    let alloc = alloc_options(choice.regalloc.as_deref(), choice.regs)?;
-    let base: Box<dyn Engine> = match choice.engine.as_str() {
-        "x86_64" => Box::new(wlab_runtime::native::NativeEngine {
-            alloc,
-            features: None,
-            bounds: bounds_option(choice.bounds_checks.as_deref())?,
-            threads: None,
-        }),
+/// The target whose code an engine runs; `None` for engines that run no machine code
+/// (`interp`). The name must be an engine name (`wlab_runtime::ENGINE_NAMES`).
+pub fn engine_target(engine: &str) -> Option<Target> {
+    match engine {
+        "interp" => None,
+        name => Target::from_name(name),
+    }
+}
+
+/// Builds the engine `engine` names with the allocator options `alloc`, without a
+/// pipeline (the differential tester runs its pipeline itself, to report its failures
+/// as mismatches).
+pub fn make_base_engine(engine: &str, alloc: &AllocArgs) -> Result<Box<dyn Engine>, CliError> {
+    // Unknown names first, so they are reported before anything about their options.
+    let named = wlab_runtime::engine_by_name(engine).map_err(|e| CliError::Other(e.to_string()))?;
+    let Some(target) = engine_target(engine) else {
+        if alloc.any() {
+            return Err(CliError::Other(format!(
+                "--regalloc, --regs and --bounds-checks apply to native engines, not {engine}"
+            )));
+        }
+        return Ok(named);
+    };
+    let opts = alloc_options(alloc, target)?;
+    let bounds = bounds_option(alloc.bounds_checks.as_deref())?;
+    Ok(match target {
+        Target::X86_64 => {
+            Box::new(wlab_runtime::native::NativeEngine { alloc: opts, features: None, bounds, threads: None })
+        }
         #[cfg(feature = "unicorn")]
-        "aarch64" => Box::new(wlab_runtime::native_aarch64::Aarch64Engine {
-            alloc,
+        Target::Aarch64 => Box::new(wlab_runtime::native_aarch64::Aarch64Engine {
+            alloc: opts,
             // Explicit unless asked: guard regions under Unicorn allow partial stores.
-            bounds: match choice.bounds_checks.as_deref() {
+            bounds: match alloc.bounds_checks {
                 None => BoundsChecks::Explicit,
-                Some(s) => bounds_option(Some(s))?,
+                Some(_) => bounds,
             },
         }),
-        name => {
-            if choice.regalloc.is_some() || choice.regs.is_some() || choice.bounds_checks.is_some() {
-                if name == "interp" {
-                    return Err(CliError::Other(
-                        "--regalloc, --regs and --bounds-checks apply to native engines, not interp".into(),
-                    ));
-                }
-            }
-            wlab_runtime::engine_by_name(name).map_err(|e| CliError::Other(e.to_string()))?
-        }
-    };
-    match &choice.passes {
+        // Unreachable: `engine_by_name` refused `aarch64` in a build without Unicorn.
+        #[cfg(not(feature = "unicorn"))]
+        Target::Aarch64 => named,
+    })
+}
+
+/// Builds the engine of `--engine` and the allocator options, running the pipeline of
+/// `--passes` / `--rules` (its e-graph costed for the engine's target) on every function
+/// before the engine prepares the module.
+pub fn make_engine(engine: &EngineArgs, pipeline: &PipelineArgs) -> Result<Box<dyn Engine>, CliError> {
+    let base = make_base_engine(&engine.engine, &engine.alloc)?;
+    match crate::pipeline::from_args(pipeline, engine_target(&engine.engine))? {
         None => Ok(base),
-        Some(p) => Ok(Box::new(PipelineEngine { pipeline: crate::pipeline::parse_pipeline(p)?, inner: base })),
+        Some(p) => Ok(Box::new(PipelineEngine { pipeline: p, inner: base })),
     }
 }
 

@@ -15,6 +15,9 @@ pub enum CliError {
     },
     /// A bad pipeline string or a pass that failed.
     Pipeline(String),
+    /// Stdout's reader went away: not reported, the command just ends
+    /// (`output::BROKEN_PIPE_EXIT_STATUS`).
+    BrokenPipe,
     Other(String),
 }
 
@@ -28,6 +31,7 @@ impl fmt::Display for CliError {
                 write!(f, "internal error: IR of `{func}` does not verify: {}", message.lines().next().unwrap_or(""))
             }
             CliError::Pipeline(m) => write!(f, "{m}"),
+            CliError::BrokenPipe => write!(f, "broken pipe"),
             CliError::Other(m) => write!(f, "{m}"),
         }
     }

@@ -115,7 +115,8 @@ pub fn report_function(
     if let Some(cg) = &opts.codegen {
         let mut f = func.clone();
         if let Some(p) = &opts.passes {
-            crate::pipeline::apply(&mut f, &crate::pipeline::parse_pipeline(p)?)?;
+            let pipeline = crate::pipeline::build(p, opts.rules.as_deref(), Some(cg.target))?;
+            crate::pipeline::apply(&mut f, &pipeline)?;
         }
         report.machine = Some(crate::codegen::compile_report(&f, opts.num_imported_funcs, cg)?);
     }

@@ -1,13 +1,17 @@
 //! The `wlab` command line and the explorer's renderings.
 //!
 //! ```text
-//!  cli (clap grammar) ──▶ cmd::run ──▶ explore / wast / passes / scaling / stats / run (WASI programs) / bench / difftest
+//!  cli (clap grammar; option groups defined once) ──▶ cmd::run ──▶ explore / wast / passes / scaling / stats
+//!   └─ refused by clap: usage (one line, exit 1)                     / run (WASI programs) / bench / difftest
 //!                                       │
 //!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
-//!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter)
+//!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter; --rules, cost model)
+//!            engines (--engine)      ◀──┤──▶ output (reports on stdout, warnings; broken pipe ends quietly)
 //!                                       └──▶ filetest (what tests/filetests pins)
 //! ```
 //! Library code returns values and errors; only `main.rs` prints errors and exits.
+//! Warnings (`output::warn`) and `wlab run`'s trap and `--dir` hint lines go to stderr
+//! where they arise.
 
 pub mod bench;
 pub mod budget;
@@ -20,12 +24,14 @@ pub mod error;
 pub mod explore;
 pub mod filetest;
 pub mod input;
+pub mod output;
 pub mod pipeline;
 pub mod run;
 pub mod scaling;
 pub mod select;
 pub mod stats;
 pub mod stats_codegen;
+pub mod usage;
 pub mod wasm_text;
 
 pub use error::CliError;

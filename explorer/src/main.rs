@@ -1,8 +1,11 @@
 //! The `wlab` binary: parses the command line and hands off to `wlab_explorer::cmd`.
-//! Errors are one line on stderr and exit status 1; usage errors exit 2 (clap).
+//! Errors, usage errors included, are one line on stderr and exit status 1
+//! (`wlab_explorer::usage`); `--help` and `--version` exit 0. When stdout's reader goes
+//! away, the command ends quietly with status 141 (`wlab_explorer::output`).
 
 use clap::Parser;
 use wlab_explorer::cli::Cli;
+use wlab_explorer::CliError;
 
 /// mimalloc keeps the memory a function's compilation freed for the next one; with
 /// glibc's malloc, large freed blocks went back to the kernel and every function paid
@@ -23,9 +26,14 @@ fn main() {
         let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("wlab: internal error (a bug in wlab, please report it): {msg}{loc}");
     }));
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(wlab_explorer::usage::report(&e, &args)),
+    };
     match wlab_explorer::cmd::run(cli.command) {
         Ok(code) => std::process::exit(code),
+        Err(CliError::BrokenPipe) => std::process::exit(wlab_explorer::output::BROKEN_PIPE_EXIT_STATUS),
         Err(e) => {
             eprintln!("wlab: error: {e}");
             std::process::exit(1);

@@ -3,8 +3,10 @@
 //! the manager's report into what the explorer shows (IR after each pass, unified
 //! diffs). It never runs a pass itself.
 
+use crate::cli::PipelineArgs;
 use crate::explore::{EgraphDump, ExploreOptions, PassReport};
 use crate::CliError;
+use wlab_backends::Target;
 use wlab_ir::{print_function, Function};
 use wlab_passes::manager::{run_pipeline as run, ManagerOptions};
 use wlab_passes::pipeline::{Pipeline, Step};
@@ -17,17 +19,44 @@ fn parse(pipeline: &str) -> Result<Pipeline, CliError> {
     Pipeline::parse(pipeline).map_err(|e| CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))
 }
 
-/// Parses `pipeline` and adds rule file `rules` (if any) to every `egraph` step
-/// (`--rules FILE`: appended to the step's own `rules=`, `:`-separated). The rule file
-/// is read once here, so a bad file is one error before anything runs.
-pub fn parse_with_rules(pipeline: &str, rules: Option<&str>) -> Result<Pipeline, CliError> {
+/// The pipeline a command runs: `pipeline` parsed, rule file `rules` (if any) added to
+/// every `egraph` step (`--rules FILE`: appended to the step's own `rules=`,
+/// `:`-separated), and every `egraph` step that names no cost model given the one of
+/// `target` (the code it will be compiled for; `None`: no target, the pass's default).
+/// The rule file is read once here, so a bad file is one error before anything runs.
+pub fn build(pipeline: &str, rules: Option<&str>, target: Option<Target>) -> Result<Pipeline, CliError> {
     let mut p = parse(pipeline)?;
     if let Some(path) = rules {
         let mut set = wlab_passes::egraph::rules::RuleSet::default();
         set.add_file(path).map_err(|e| CliError::Pipeline(e.to_string()))?;
         add_rules(&mut p.steps, path);
     }
+    if let Some(t) = target {
+        set_cost(&mut p.steps, t);
+    }
     Ok(p)
+}
+
+/// [`build`] from the `--passes` / `--rules` group; `None` when no pipeline was asked for.
+pub fn from_args(args: &PipelineArgs, target: Option<Target>) -> Result<Option<Pipeline>, CliError> {
+    match &args.passes {
+        None => Ok(None),
+        Some(p) => {
+            let rules = args.rules.as_ref().map(|r| r.display().to_string());
+            Ok(Some(build(p, rules.as_deref(), target)?))
+        }
+    }
+}
+
+/// Whether any step of `p` is the `egraph` pass.
+pub fn has_egraph(p: &Pipeline) -> bool {
+    fn any(steps: &[Step]) -> bool {
+        steps.iter().any(|s| match s {
+            Step::Pass(p) => p.info.name == wlab_passes::egraph::INFO.name,
+            Step::Fix { body, .. } => any(body),
+        })
+    }
+    any(&p.steps)
 }
 
 fn add_rules(steps: &mut [Step], path: &str) {
@@ -46,9 +75,28 @@ fn add_rules(steps: &mut [Step], path: &str) {
     }
 }
 
+/// Gives every `egraph` step without a `cost=` the cost model of `target`. Written out
+/// only when it differs from the pass's default, so pipelines (and their printed
+/// form) for the default target stay as written.
+fn set_cost(steps: &mut [Step], target: Target) {
+    const COST: &str = "cost";
+    for s in steps {
+        match s {
+            Step::Pass(p) if p.info.name == wlab_passes::egraph::INFO.name => {
+                let default = p.info.args.iter().find(|a| a.name == COST).map(|a| a.default);
+                if default != Some(target.name()) && !p.args.iter().any(|(k, _)| k == COST) {
+                    p.args.push((COST.into(), ArgValue::Str(target.name().to_string())));
+                }
+            }
+            Step::Pass(_) => {}
+            Step::Fix { body, .. } => set_cost(body, target),
+        }
+    }
+}
+
 /// Runs `opts.passes` on a copy of `func`; one [`PassReport`] per pass run, in order.
 pub fn run_pipeline(func: &Function, pipeline: &str, eo: &ExploreOptions) -> Result<Vec<PassReport>, CliError> {
-    let p = parse_with_rules(pipeline, eo.rules.as_deref())?;
+    let p = build(pipeline, eo.rules.as_deref(), eo.codegen.map(|c| c.target))?;
     let check = eo.check;
     let opts = ManagerOptions { verify: true, validate_trials: if check { CHECK_TRIALS } else { 0 }, record_ir: true };
     let mut f = func.clone();
@@ -93,11 +141,6 @@ pub fn apply(func: &mut Function, pipeline: &Pipeline) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Parses a pipeline string (errors list the valid passes).
-pub fn parse_pipeline(pipeline: &str) -> Result<Pipeline, CliError> {
-    parse(pipeline)
-}
-
 /// The typed arguments of an `egraph` run as the manager recorded them (`iters=4`).
 fn egraph_args(written: &str) -> Result<Vec<(String, ArgValue)>, CliError> {
     let p = parse(&format!("egraph({written})"))?;
@@ -117,4 +160,22 @@ fn unified_diff(before: &str, after: &str, pass: &str) -> String {
 
 fn one_line(s: &str) -> String {
     s.lines().next().unwrap_or("").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn egraph_steps_get_the_targets_cost_model_unless_they_name_one() {
+        let o2 = |t| build("O2", None, t).unwrap().to_string();
+        assert!(o2(Some(Target::Aarch64)).contains(",egraph(cost=aarch64),"), "{}", o2(Some(Target::Aarch64)));
+        // The default model is not written out: the x86-64 pipeline prints as before.
+        assert_eq!(o2(Some(Target::X86_64)), o2(None));
+        assert!(!o2(None).contains("cost="));
+        let named = build("fix(egraph(cost=x86_64)),egraph", None, Some(Target::Aarch64)).unwrap().to_string();
+        assert_eq!(named, "fix(egraph(cost=x86_64)),egraph(cost=aarch64)");
+        assert!(has_egraph(&build("fix(dce,egraph)", None, None).unwrap()));
+        assert!(!has_egraph(&build("O1", None, None).unwrap()));
+    }
 }

@@ -38,10 +38,10 @@ pub struct RunOptions {
     /// Guest arguments after argv[0], or the values for `--invoke`.
     pub args: Vec<String>,
     pub invoke: Option<String>,
-    pub engine: String,
-    pub passes: Option<String>,
-    /// `--regalloc`, `--regs`, `--bounds-checks` for native engines.
-    pub alloc: crate::cli::AllocArgs,
+    /// `--engine`, `--regalloc`, `--regs`, `--bounds-checks`.
+    pub engine: crate::cli::EngineArgs,
+    /// `--passes`, `--rules`.
+    pub pipeline: crate::cli::PipelineArgs,
     /// `HOST[::GUEST]` directories to grant.
     pub dirs: Vec<String>,
     /// `K=V` environment entries.
@@ -93,13 +93,7 @@ fn run_on_this_thread(
     let bytes = crate::input::read_module(&opts.module)?;
     let module = wlab_ir::translate::translate_module(&bytes)?;
     // The pipeline runs inside `prepare` (PipelineEngine), so it counts as compile time.
-    let engine = crate::engines::make_engine(&crate::engines::EngineChoice {
-        engine: opts.engine.clone(),
-        passes: opts.passes.clone(),
-        regalloc: opts.alloc.regalloc.clone(),
-        regs: opts.alloc.regs,
-        bounds_checks: opts.alloc.bounds_checks.clone(),
-    })?;
+    let engine = crate::engines::make_engine(&opts.engine, &opts.pipeline)?;
     let prepared = engine.prepare(Arc::new(module)).map_err(|e| CliError::Other(e.to_string()))?;
     times.borrow_mut().record(BenchEvent::CompileEnd);
 
@@ -120,7 +114,13 @@ fn run_on_this_thread(
     let instance = match instantiate(&mut store, prepared, &linker) {
         Ok(i) => i,
         // A start function may call proc_exit too.
-        Err(_) if ctx.borrow().exit_code().is_some() => return Ok(ctx.borrow().exit_code().unwrap_or(0) as i32),
+        Err(_) if ctx.borrow().exit_code().is_some() => {
+            let code = ctx.borrow().exit_code().unwrap_or(0) as i32;
+            if code != 0 {
+                dir_hint(opts, &ctx.borrow());
+            }
+            return Ok(code);
+        }
         Err(e) => return Err(CliError::Other(format!("cannot instantiate {}: {e}", opts.module.display()))),
     };
     // A module without an exported memory can still be invoked; its WASI calls then fail.
@@ -150,6 +150,9 @@ fn run_on_this_thread(
     };
     let result = invoke(&mut store, instance, name, &values);
     if let Some(code) = ctx.borrow().exit_code() {
+        if code != 0 {
+            dir_hint(opts, &ctx.borrow());
+        }
         return Ok(code as i32);
     }
     match result {
@@ -165,10 +168,26 @@ fn run_on_this_thread(
         }
         Err(InvokeError::Trap(t)) => {
             eprintln!("wlab: {}", describe_trap(&t, &info.info));
+            dir_hint(opts, &ctx.borrow());
             Ok(TRAP_EXIT_STATUS)
         }
         Err(e) => Err(CliError::Other(e.to_string())),
     }
+}
+
+/// After a failed run (non-zero exit or trap) without `--dir`: if the program tried to
+/// open a path or looked for a granted directory, one line on stderr saying so, since
+/// a failure inside `abort` says nothing about the missing directory.
+fn dir_hint(opts: &RunOptions, ctx: &WasiCtx) {
+    if !opts.dirs.is_empty() {
+        return;
+    }
+    let what = match (&ctx.fs_requests.first_open, ctx.fs_requests.asked_for_preopens) {
+        (Some(path), _) => format!("tried to open '{path}' but no directory is granted"),
+        (None, true) => "looked for a granted directory but none is granted".to_string(),
+        (None, false) => return,
+    };
+    eprintln!("wlab: hint: the program {what}; use --dir HOST[::GUEST]");
 }
 
 /// `trap: integer divide by zero in function 3 (div) at wasm offset 0x4f`.

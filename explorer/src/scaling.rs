@@ -39,14 +39,15 @@ pub struct PassTime {
 
 /// Runs `pipeline` on a copy of `func` without verification; the wall time of the whole
 /// run and the time of each pass.
-fn time_passes(func: &wlab_ir::Function, pipeline: &str) -> Result<(f64, usize, Vec<PassTime>), crate::CliError> {
-    use wlab_passes::{run_pipeline, ManagerOptions, Pipeline};
-    let p =
-        Pipeline::parse(pipeline).map_err(|e| crate::CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))?;
+fn time_passes(
+    func: &wlab_ir::Function,
+    p: &wlab_passes::Pipeline,
+) -> Result<(f64, usize, Vec<PassTime>), crate::CliError> {
+    use wlab_passes::{run_pipeline, ManagerOptions};
     let opts = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
     let mut f = func.clone();
     let start = Instant::now();
-    let report = run_pipeline(&mut f, &p, &opts).map_err(|e| crate::CliError::Pipeline(e.to_string()))?;
+    let report = run_pipeline(&mut f, p, &opts).map_err(|e| crate::CliError::Pipeline(e.to_string()))?;
     let total = start.elapsed().as_secs_f64() * 1e3;
     let mut times: Vec<PassTime> = Vec::new();
     for r in &report.runs {
@@ -228,7 +229,7 @@ pub fn measure(
     insts: usize,
     locals: usize,
     factors: &[usize],
-    passes: Option<&str>,
+    pipeline: Option<&wlab_passes::Pipeline>,
 ) -> Result<Vec<ScalingRow>, crate::CliError> {
     let mut rows = Vec::new();
     for &factor in factors {
@@ -239,7 +240,7 @@ pub fn measure(
         let module = wlab_ir::translate::translate_module(&bytes)?;
         let translate_ms = start.elapsed().as_secs_f64() * 1e3;
         let func = &module.functions[1];
-        let (pipeline_ms, ir_instructions_after, pass_ms) = match passes {
+        let (pipeline_ms, ir_instructions_after, pass_ms) = match pipeline {
             Some(p) => {
                 let (total, after, times) = time_passes(func, p)?;
                 (Some(total), Some(after), times)
@@ -320,7 +321,8 @@ mod tests {
 
     #[test]
     fn measures_translation_and_every_pass_of_o2_at_each_size() {
-        let rows = measure(4000, 40, &[1, 2], Some("O2")).expect("generated module translates and optimizes");
+        let rows = measure(4000, 40, &[1, 2], Some(&crate::pipeline::build("O2", None, None).unwrap()))
+            .expect("generated module translates and optimizes");
         assert_eq!(rows.len(), 2);
         assert!(rows[1].ir_instructions > rows[0].ir_instructions);
         assert!(rows[0].ir_instructions_after.is_some_and(|n| n > 0 && n <= rows[0].ir_instructions));

@@ -1,7 +1,9 @@
-//! Choosing a function by what the user typed: an index, an export name, or a
-//! name-section name (tried in that order).
+//! Choosing a function by what the user typed: an index, or a name — an export name or
+//! a name-section name.
 //!
-//! Never guesses: an ambiguous or unknown selector is an error listing what exists.
+//! Never guesses: a name that several functions answer to (two name-section entries,
+//! or an export of one function and the name-section name of another) is an error
+//! listing their indices, and an unknown selector is an error listing what exists.
 
 use std::fmt;
 use wlab_ir::module::ExportKind;
@@ -13,6 +15,8 @@ pub enum SelectError {
     NotFound { selector: String, available: String },
     /// The index is out of range.
     OutOfRange { index: u32, count: usize },
+    /// Several functions answer to the name: their indices, with how each matched.
+    Ambiguous { selector: String, candidates: Vec<(u32, &'static str)> },
     /// The function is imported: it has no body to show.
     Imported { index: u32, module: String, name: String },
 }
@@ -25,6 +29,10 @@ impl fmt::Display for SelectError {
             }
             SelectError::OutOfRange { index, count } => {
                 write!(f, "function index {index} is out of range: the module has {count} functions")
+            }
+            SelectError::Ambiguous { selector, candidates } => {
+                let list: Vec<String> = candidates.iter().map(|(i, how)| format!("{i} ({how})")).collect();
+                write!(f, "`{selector}` names {} functions: {}; select one by index", candidates.len(), list.join(", "))
             }
             SelectError::Imported { index, module, name } => {
                 write!(f, "function {index} is imported from `{module}`.`{name}` and has no body")
@@ -42,12 +50,25 @@ pub fn select_function(info: &ModuleInfo, selector: &str) -> Result<u32, SelectE
             return Err(SelectError::OutOfRange { index: i, count: info.funcs.len() });
         }
         i
-    } else if let Some(e) = info.exports.iter().find(|e| e.kind == ExportKind::Func && e.name == selector) {
-        e.index
-    } else if let Some(i) = info.funcs.iter().position(|f| f.name.as_deref() == Some(selector)) {
-        i as u32
     } else {
-        return Err(SelectError::NotFound { selector: selector.to_string(), available: available(info) });
+        let mut candidates: Vec<(u32, &'static str)> = Vec::new();
+        let exported = info.exports.iter().filter(|e| e.kind == ExportKind::Func && e.name == selector);
+        for e in exported {
+            candidates.push((e.index, "export"));
+        }
+        for (i, f) in info.funcs.iter().enumerate() {
+            if f.name.as_deref() == Some(selector) && !candidates.iter().any(|(c, _)| *c == i as u32) {
+                candidates.push((i as u32, "name section"));
+            }
+        }
+        match candidates.as_slice() {
+            [] => return Err(SelectError::NotFound { selector: selector.to_string(), available: available(info) }),
+            [(i, _)] => *i,
+            _ => {
+                candidates.sort();
+                return Err(SelectError::Ambiguous { selector: selector.to_string(), candidates });
+            }
+        }
     };
     if let Some(imp) = &info.funcs[index as usize].import {
         return Err(SelectError::Imported { index, module: imp.module.clone(), name: imp.name.clone() });

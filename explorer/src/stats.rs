@@ -4,7 +4,6 @@
 //! row ([`FunctionStats`], serialisable, so other reports — backend statistics — can be
 //! added to the same record). It measures and returns values; it never prints.
 
-use crate::pipeline::parse_with_rules;
 use crate::CliError;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -12,6 +11,7 @@ use std::fmt::Write;
 use wlab_ir::Module;
 use wlab_passes::egraph::report::Stop;
 use wlab_passes::manager::{run_pipeline, ManagerOptions};
+use wlab_passes::Pipeline;
 
 /// How many rules the summary lists.
 pub const TOP_RULES: usize = 10;
@@ -75,15 +75,14 @@ fn egraph_run(counters: &BTreeMap<&'static str, u64>) -> EgraphRun {
     }
 }
 
-/// Runs `pipeline` (with rule file `rules` added to every `egraph`) on every defined
-/// function of `module`, with verification.
-pub fn module_stats(module: &Module, pipeline: &str, rules: Option<&str>) -> Result<ModuleStats, CliError> {
-    let p = parse_with_rules(pipeline, rules)?;
+/// Runs `p` (from `pipeline::build`: rule files and cost model already in it) on every
+/// defined function of `module`, with verification.
+pub fn module_stats(module: &Module, p: &Pipeline) -> Result<ModuleStats, CliError> {
     let opts = ManagerOptions { verify: true, validate_trials: 0, record_ir: false };
     let mut rows = Vec::new();
     for f in module.functions.iter() {
         let mut g = f.clone();
-        let report = run_pipeline(&mut g, &p, &opts).map_err(|e| CliError::Pipeline(e.to_string()))?;
+        let report = run_pipeline(&mut g, p, &opts).map_err(|e| CliError::Pipeline(e.to_string()))?;
         let mut counters: BTreeMap<String, u64> = BTreeMap::new();
         let mut egraph = Vec::new();
         for r in &report.runs {

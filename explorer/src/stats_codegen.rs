@@ -46,12 +46,17 @@ pub struct Throughput {
     pub functions_per_s: f64,
 }
 
-/// Translates `bytes` and compiles every function, timing each stage.
-pub fn module_stats(bytes: &[u8], passes: Option<&str>, cg: &CodegenOptions) -> Result<ModuleStats, CliError> {
+/// Translates `bytes` and compiles every function after `pipeline` (from
+/// `pipeline::build`; `passes` is how it was written, for the report), timing each stage.
+pub fn module_stats(
+    bytes: &[u8],
+    passes: Option<&str>,
+    pipeline: Option<&wlab_passes::Pipeline>,
+    cg: &CodegenOptions,
+) -> Result<ModuleStats, CliError> {
     let t0 = std::time::Instant::now();
     let module: Module = wlab_ir::translate::translate_module(bytes)?;
     let translate_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let pipeline = passes.map(crate::pipeline::parse_pipeline).transpose()?;
     let first = module.info.num_imported_funcs();
     let mut co = CompileOptions::new(first);
     co.target = cg.target;
@@ -63,7 +68,7 @@ pub fn module_stats(bytes: &[u8], passes: Option<&str>, cg: &CodegenOptions) -> 
     for (k, f) in module.functions.iter().enumerate() {
         let mut f = f.clone();
         let start = std::time::Instant::now();
-        if let Some(p) = &pipeline {
+        if let Some(p) = pipeline {
             crate::pipeline::apply(&mut f, p)?;
         }
         let pipeline_us = start.elapsed().as_micros() as u64;

@@ -239,6 +239,54 @@ fn nothing_is_preopened_unless_asked() {
     assert_eq!(out.status.code(), Some(8), "EBADF: fd 3 does not exist");
 }
 
+/// A program that opened a path and failed, run without `--dir`, gets one hint naming
+/// the path and `--dir`; with a directory granted, or when the program succeeds, none.
+#[test]
+fn a_failed_open_without_dir_hints_at_dir() {
+    let dir = sandbox("hint");
+    write(&dir.join("cat.wat"), &cat("inside.txt", true));
+    let out = wlab_in(&dir, &["run", "cat.wat"], &[]);
+    assert_eq!(out.status.code(), Some(8), "EBADF: fd 3 does not exist");
+    assert_eq!(
+        stderr(&out),
+        "wlab: hint: the program tried to open 'inside.txt' but no directory is granted; use --dir HOST[::GUEST]\n"
+    );
+    write(&dir.join("cat-missing.wat"), &cat("missing.txt", true));
+    let granted = wlab_in(&dir, &["run", "--dir", "granted::.", "cat-missing.wat"], &[]);
+    assert_eq!(granted.status.code(), Some(NOENT));
+    assert_eq!(stderr(&granted), "", "a directory is granted: no hint");
+    // Opening fails, but the program exits 0: nothing to explain.
+    write(&dir.join("try-open.wat"), &cat("inside.txt", true).replace("(call $exit (local.get $e))", "(return)"));
+    let ok = wlab_in(&dir, &["run", "try-open.wat"], &[]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert_eq!(stderr(&ok), "");
+}
+
+/// wasi-libc looks for preopened directories (`fd_prestat_get`) before it opens a
+/// relative path, and with none fails without calling `path_open`: a trap after that is
+/// hinted too, without a path.
+#[test]
+fn a_trap_after_looking_for_preopens_without_dir_hints_at_dir() {
+    let dir = scratch("hint-prestat");
+    let m = write(
+        &dir.join("prestat.wat"),
+        r#"(module
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $prestat (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (drop (call $prestat (i32.const 3) (i32.const 0))) unreachable))"#,
+    );
+    let out = wlab_in(&dir, &["run", m.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(134));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("wlab: trap: unreachable"), "{err}");
+    assert_eq!(
+        lines[1],
+        "wlab: hint: the program looked for a granted directory but none is granted; use --dir HOST[::GUEST]"
+    );
+}
+
 #[test]
 fn files_are_created_inside_only() {
     let dir = sandbox("create");

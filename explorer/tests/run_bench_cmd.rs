@@ -172,7 +172,10 @@ fn a_configuration_that_cannot_run_is_one_error_before_the_benchmark() {
     std::fs::write(dir.join("hello.wasm"), HELLO).unwrap();
     let d = dir.to_str().unwrap();
     for (config, says) in [
-        ("x=--bogus", "`x` cannot run an empty module: exit status 2: error: unexpected argument '--bogus' found"),
+        (
+            "x=--bogus",
+            "`x` cannot run an empty module: exit status 1: wlab: error: unexpected argument '--bogus' found",
+        ),
         ("x=--passes nope", "unknown pass `nope`"),
         ("x=--wlab /nonexistent/wlab", "--config `x=--wlab /nonexistent/wlab`: --wlab /nonexistent/wlab:"),
         ("x", "expected LABEL=ARGS"),

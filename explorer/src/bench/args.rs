@@ -21,9 +21,9 @@ pub struct BenchArgs {
     /// runs another wlab binary, e.g. main's), e.g. `--config o0='--passes O0'` (repeatable).
     #[arg(long = "config", value_name = "LABEL=ARGS")]
     pub configs: Vec<String>,
-    /// Pipeline for the --engine configurations (default: O2; `O0` for none).
-    #[arg(long)]
-    pub passes: Option<String>,
+    /// Pipeline (and rule file) for the --engine configurations (default: O2; `O0` for none).
+    #[command(flatten)]
+    pub pipeline: crate::cli::PipelineArgs,
     #[command(flatten)]
     pub alloc: crate::cli::AllocArgs,
     /// Interleaved rounds: each round runs every module once on every runner; min,
@@ -36,20 +36,17 @@ pub struct BenchArgs {
     /// Do not run wasmtime or node even when they are present.
     #[arg(long)]
     pub no_peers: bool,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: crate::cli::Format,
+    #[command(flatten)]
+    pub output: crate::cli::OutputArgs,
 }
 
 /// The wlab configurations asked for, in order: every `--engine`, then every `--config`.
 /// `this` is the running wlab binary.
 pub fn configurations(args: &BenchArgs, this: &Path) -> Result<Vec<Runner>, CliError> {
-    let engine_options = args.passes.is_some()
-        || args.alloc.regalloc.is_some()
-        || args.alloc.regs.is_some()
-        || args.alloc.bounds_checks.is_some();
+    let engine_options = args.pipeline.passes.is_some() || args.pipeline.rules.is_some() || args.alloc.any();
     if args.engines.is_empty() && !args.configs.is_empty() && engine_options {
         return Err(CliError::Other(
-            "--passes, --regalloc, --regs and --bounds-checks apply to --engine configurations only; \
+            "--passes, --rules, --regalloc, --regs and --bounds-checks apply to --engine configurations only; \
              put them inside each --config"
                 .to_string(),
         ));
@@ -57,10 +54,18 @@ pub fn configurations(args: &BenchArgs, this: &Path) -> Result<Vec<Runner>, CliE
     let default_engine = ["x86_64".to_string()];
     let engines: &[String] =
         if args.engines.is_empty() && args.configs.is_empty() { &default_engine } else { &args.engines };
+    // The runs start in each module's folder: the rule file goes by its absolute path.
+    let rules = match &args.pipeline.rules {
+        None => None,
+        Some(r) => Some(std::path::absolute(r).map_err(|e| CliError::Other(format!("{}: {e}", r.display())))?),
+    };
     let mut out = Vec::new();
     for e in engines {
         let mut run = vec!["--engine".to_string(), e.clone()];
-        run.extend(["--passes".to_string(), args.passes.clone().unwrap_or_else(|| "O2".to_string())]);
+        run.extend(["--passes".to_string(), args.pipeline.passes.clone().unwrap_or_else(|| "O2".to_string())]);
+        if let Some(r) = &rules {
+            run.extend(["--rules".to_string(), r.display().to_string()]);
+        }
         if let Some(r) = &args.alloc.regalloc {
             run.extend(["--regalloc".to_string(), r.clone()]);
         }

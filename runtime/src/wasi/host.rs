@@ -220,6 +220,7 @@ fn fd_pwrite(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[Val]) -> Result<(), S
 }
 
 fn fd_prestat_get(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[Val]) -> Result<(), Stop> {
+    cx.fs_requests.asked_for_preopens = true;
     Ok(cx.fds.prestat(u32_arg(a, 0), mem, u32_arg(a, 1))?)
 }
 
@@ -270,6 +271,7 @@ fn path_filestat_get(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[Val]) -> Resu
 
 fn path_open(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[Val]) -> Result<(), Stop> {
     let path = guest_str(mem, a, 2)?;
+    cx.fs_requests.first_open.get_or_insert_with(|| path.clone());
     let req = OpenRequest {
         lookup_flags: u32_arg(a, 1),
         oflags: u16::try_from(u32_arg(a, 4)).map_err(|_| Errno::Inval)?,

@@ -102,6 +102,18 @@ impl fmt::Display for WasiError {
 
 impl std::error::Error for WasiError {}
 
+/// What the guest asked of the file system that only a granted directory can give.
+/// Recorded, never acted on: an embedder reads it to explain a failed run (`wlab run`
+/// hints at `--dir` when a program that did this fails without one).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FsRequests {
+    /// The first path the guest passed to `path_open`.
+    pub first_open: Option<String>,
+    /// Whether the guest asked for its preopened directories (`fd_prestat_get`), as
+    /// wasi-libc does before it opens a relative path.
+    pub asked_for_preopens: bool,
+}
+
 /// The state of one WASI program.
 #[derive(Debug)]
 pub struct WasiCtx {
@@ -111,6 +123,8 @@ pub struct WasiCtx {
     pub memory: Option<MemoryId>,
     /// Set by `proc_exit`.
     pub exit_code: Option<u32>,
+    /// Set by `path_open` and `fd_prestat_get`.
+    pub fs_requests: FsRequests,
 }
 
 impl WasiCtx {
@@ -126,7 +140,13 @@ impl WasiCtx {
             fds.insert(fd::FdEntry::Dir { root, components: Vec::new(), preopen: Some(p.guest) })
                 .map_err(|e| WasiError::BadPreopen { host: p.host.clone(), reason: e.to_string() })?;
         }
-        Ok(WasiCtx { args: args::ArgsEnv::new(&config.args, &config.env), fds, memory: None, exit_code: None })
+        Ok(WasiCtx {
+            args: args::ArgsEnv::new(&config.args, &config.env),
+            fds,
+            memory: None,
+            exit_code: None,
+            fs_requests: FsRequests::default(),
+        })
     }
 
     /// The code passed to `proc_exit`, if the program called it.

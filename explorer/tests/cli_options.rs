@@ -1,0 +1,233 @@
+//! The `wlab` command line's shared options and rough edges, as a user meets them:
+//! usage errors are one line with exit status 1; a reader of stdout that goes away ends
+//! the command quietly; an option with no effect is a one-line warning; a register count
+//! the target cannot allocate and an ambiguous function name are errors; the e-graph's
+//! cost model follows the target; `--format` and `--json` mean the same everywhere.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn wlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wlab")).args(args).current_dir(root()).output().expect("wlab runs")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+fn tmp_file(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wlab-cli-options-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Exit status 1 and exactly one line on stderr, `wlab: error: ...` containing `needle`.
+fn assert_one_line_error(out: &Output, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(1), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "expected one line on stderr, got:\n{err}");
+    assert!(err.starts_with("wlab: error: "), "{err}");
+    assert!(err.contains(needle), "stderr `{err}` does not mention `{needle}`");
+}
+
+/// Success, with exactly the `wlab: warning: ` lines `needles` on stderr (one each).
+fn assert_warnings(out: &Output, needles: &[&str]) {
+    let err = stderr(out);
+    assert!(out.status.success(), "stderr: {err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), needles.len(), "{err}");
+    for (line, needle) in lines.iter().zip(needles) {
+        assert!(line.starts_with("wlab: warning: ") && line.contains(needle), "`{line}` does not mention `{needle}`");
+    }
+}
+
+#[test]
+fn usage_errors_are_one_line_with_exit_status_1() {
+    let out = wlab(&["explore", "--foo", "examples/sum.wat"]);
+    assert_one_line_error(&out, "unexpected argument '--foo'");
+    assert!(stderr(&out).trim_end().ends_with("(see 'wlab explore --help')"), "{}", stderr(&out));
+    assert_one_line_error(&wlab(&["explore", "examples/sum.wat"]), "--func <FUNC>");
+    assert_one_line_error(&wlab(&["stats", "examples/sum.wat", "--format", "xml"]), "possible values: text, json");
+    assert_one_line_error(&wlab(&["stats", "examples/sum.wat", "--regs", "many"]), "'--regs <REGS>'");
+    assert_one_line_error(&wlab(&["frobnicate"]), "unrecognized subcommand 'frobnicate'");
+    assert_one_line_error(&wlab(&[]), "no command given; commands: explore, stats");
+    assert_one_line_error(&wlab(&["stats", "examples/sum.wat", "--json", "--format", "text"]), "cannot be used with");
+}
+
+#[test]
+fn help_and_version_print_normally_with_exit_status_0() {
+    for args in [&["--help"][..], &["explore", "--help"], &["run", "-h"], &["--version"]] {
+        let out = wlab(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
+        assert!(!stdout(&out).is_empty(), "{args:?}");
+    }
+    // Defaults that differ by subcommand come from one option group.
+    assert!(stdout(&wlab(&["run", "--help"])).contains("[default: O2]"));
+    assert!(!stdout(&wlab(&["wast", "--help"])).contains("[default: O2]"));
+    assert!(stdout(&wlab(&["wast", "--help"])).contains("[default: interp]"));
+    assert!(stdout(&wlab(&["stats", "--help"])).contains("[default: x86_64]"));
+}
+
+/// Runs wlab with stdout a pipe whose reader is already closed, so its first write
+/// fails with EPIPE whatever the timing.
+fn with_closed_stdout(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_wlab"))
+        .args(args)
+        .current_dir(root())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("wlab runs")
+}
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    let commands: [&[&str]; 5] = [
+        &["stats", "examples/sum.wat", "--passes", "O2"],
+        &["stats", "examples/sum.wat", "--json"],
+        &["explore", "examples/sum.wat", "--func", "sum_scaled", "--passes", "O2"],
+        &["passes"],
+        &["explore", "--help"],
+    ];
+    for args in commands {
+        let out = with_closed_stdout(args);
+        assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
+        let code = out.status.code();
+        assert!(code == Some(141) || code == Some(0), "{args:?}: exit status {:?}", out.status);
+    }
+}
+
+#[test]
+fn regs_above_what_the_target_can_allocate_is_an_error_naming_the_maximum() {
+    assert_one_line_error(&wlab(&["stats", "examples/sum.wat", "--regs", "16"]), "at most 11");
+    assert_one_line_error(&wlab(&["stats", "examples/sum.wat", "--regs", "100"]), "11 integer and 15 float");
+    assert_one_line_error(&wlab(&["stats", "examples/sum.wat", "--regs", "26", "--target", "aarch64"]), "at most 25");
+    let explore = ["explore", "examples/sum.wat", "--func", "fac", "--target", "x86_64", "--regs", "12"];
+    assert_one_line_error(&wlab(&explore), "x86_64");
+    let wast = tmp_file("regs.wast", b"(module)");
+    assert_one_line_error(&wlab(&["wast", wast.to_str().unwrap(), "--engine", "x86_64", "--regs", "12"]), "at most 11");
+    assert_one_line_error(&wlab(&["run", "--regs", "12", "examples/sum.wat"]), "at most 11");
+    assert_one_line_error(&wlab(&["difftest", "--engine", "x86_64", "--regs", "12", "--count", "1"]), "at most 11");
+    let bench = ["bench", "--no-peers", "--runs", "1", "--regs", "12", "examples/sum.wat"];
+    assert_one_line_error(&wlab(&bench), "at most 11");
+    assert!(wlab(&["stats", "examples/sum.wat", "--regs", "11"]).status.success());
+    assert!(wlab(&["stats", "examples/sum.wat", "--regs", "25", "--target", "aarch64"]).status.success());
+}
+
+#[test]
+fn options_without_effect_are_one_line_warnings() {
+    let rules = root().join("passes/src/egraph/rules/algebra.rules");
+    let rules = rules.to_str().unwrap();
+    let fac = ["explore", "examples/sum.wat", "--func", "fac"];
+    let with = |extra: &[&str]| wlab(&[&fac[..], extra].concat());
+    let plain = stdout(&with(&[]));
+    let out = with(&["--regs", "4"]);
+    assert_warnings(&out, &["--regs has no effect without --target"]);
+    assert_eq!(stdout(&out), plain, "the warning changes nothing");
+    assert_warnings(&with(&["--interleave", "--syntax", "att"]), &["--interleave, --syntax have no effect"]);
+    assert_warnings(&with(&["--target", "aarch64", "--syntax", "att"]), &["--syntax has no effect on aarch64"]);
+    assert_warnings(&with(&["--rules", rules]), &["--rules has no effect: no pipeline is run"]);
+    assert_warnings(&with(&["--passes", "O1", "--rules", rules]), &["the pipeline `O1` has no `egraph` pass"]);
+    assert_warnings(&with(&["--egraph-dump"]), &["--egraph-dump has no effect"]);
+    assert_warnings(&with(&["--check"]), &["--check has no effect without --passes"]);
+    assert_warnings(&with(&["--passes", "O2", "--rules", rules, "--egraph-dump", "--check"]), &[]);
+    let stats = wlab(&["stats", "examples/sum.wat", "--passes", "dce", "--rules", rules]);
+    assert_warnings(&stats, &["--rules has no effect"]);
+    let run = wlab(&["run", "--passes", "O0", "--rules", rules, "--invoke", "fac", "examples/sum.wat", "5"]);
+    assert_warnings(&run, &["the pipeline `O0` has no `egraph` pass"]);
+    assert_eq!(stdout(&run), "i64:120\n");
+}
+
+#[test]
+fn an_ambiguous_function_name_is_an_error_listing_the_indices() {
+    // Function 0 is `a` in the name section; function 1 is exported as `a`.
+    let m = tmp_file("ambiguous.wat", b"(module (func $a) (func (export \"a\")) (func $b (export \"b\")))");
+    let out = wlab(&["explore", m.to_str().unwrap(), "--func", "a"]);
+    assert_one_line_error(&out, "`a` names 2 functions: 0 (name section), 1 (export); select one by index");
+    // An export and the name-section name of the same function are one function.
+    assert!(wlab(&["explore", m.to_str().unwrap(), "--func", "b"]).status.success());
+    assert!(wlab(&["explore", m.to_str().unwrap(), "--func", "1"]).status.success());
+}
+
+#[test]
+fn the_egraph_cost_model_follows_the_target_unless_the_pipeline_names_one() {
+    let explore = |extra: &[&str]| {
+        let out = wlab(&[&["explore", "examples/sum.wat", "--func", "sum_scaled", "--no-wasm"][..], extra].concat());
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    assert!(explore(&["--passes", "egraph", "--target", "aarch64"]).contains(";; pass egraph(cost=aarch64):"));
+    let named = explore(&["--passes", "egraph(cost=x86_64)", "--target", "aarch64"]);
+    assert!(named.contains(";; pass egraph(cost=x86_64):"), "{named}");
+    // x86-64 is the pass's default: nothing is written out.
+    assert!(explore(&["--passes", "egraph", "--target", "x86_64"]).contains(";; pass egraph:"));
+    assert!(explore(&["--passes", "egraph"]).contains(";; pass egraph:"));
+    let out = wlab(&["stats", "examples/sum.wat", "--passes", "O2", "--target", "aarch64", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["passes"]["pipeline"].as_str().unwrap().contains("egraph(cost=aarch64)"), "{v}");
+}
+
+#[test]
+fn format_json_and_its_json_alias_agree() {
+    let strip = |out: Output| -> serde_json::Value {
+        assert!(out.status.success(), "{}", stderr(&out));
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        v.as_object_mut().unwrap().remove("throughput");
+        for f in v["functions"].as_array_mut().into_iter().flatten() {
+            f.as_object_mut().unwrap().remove("pipeline_us");
+            f["stats"] = serde_json::Value::Null;
+        }
+        v["totals"] = serde_json::Value::Null;
+        v
+    };
+    let a = strip(wlab(&["stats", "examples/sum.wat", "--json"]));
+    let b = strip(wlab(&["stats", "examples/sum.wat", "--format", "json"]));
+    assert_eq!(a, b);
+    for args in [
+        &["difftest", "--count", "2", "--json"][..],
+        &["difftest", "--count", "2", "--format", "json"],
+        &["explore", "examples/sum.wat", "--func", "fac", "--json"],
+    ] {
+        let out = wlab(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json");
+    }
+}
+
+#[test]
+fn difftest_builds_its_engine_like_the_other_commands() {
+    assert_one_line_error(&wlab(&["difftest", "--regs", "4", "--count", "1"]), "native engines, not interp");
+    assert_one_line_error(&wlab(&["difftest", "--engine", "x86_64", "--regalloc", "greedy"]), "ion, fastalloc");
+    let out = wlab(&["difftest", "--engine", "x86_64", "--regs", "4", "--regalloc", "fastalloc", "--count", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn wast_reports_json_too() {
+    let p = tmp_file(
+        "json.wast",
+        b"(module (func (export \"f\") (result i32) i32.const 1))\n(assert_return (invoke \"f\") (i32.const 1))\n(assert_return (invoke \"f\") (i32.const 2))\n",
+    );
+    let out = wlab(&["wast", p.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "a failure still fails: {}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (v["passed"].as_u64(), v["failed"].as_u64(), v["skipped"].as_u64()),
+        (Some(2), Some(1), Some(0)),
+        "the module counts as passed"
+    );
+    assert_eq!(v["failures"].as_array().unwrap().len(), 1, "{v}");
+}

@@ -25,6 +25,13 @@ use std::time::{Duration, Instant};
 const WASMTIME_DRIVER: &str = include_str!("../drivers/wasmtime_driver.py");
 const NODE_DRIVER: &str = include_str!("../drivers/node_driver.mjs");
 
+/// `--timeout` when not given.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How much longer than the timeout a `wlab run` child may take before it is killed: its
+/// own timeout starts after compilation.
+pub const WLAB_GRACE: Duration = Duration::from_secs(30);
+
 /// What `wlab bench` was asked to do.
 #[derive(Clone, Debug)]
 pub struct BenchOptions {
@@ -37,8 +44,12 @@ pub struct BenchOptions {
     /// Allocator and bounds options for native wlab engines.
     pub alloc: crate::cli::AllocArgs,
     pub runs: usize,
-    /// Per-run limit; a run past it is killed and counted as failed.
+    /// Per-run limit; a run past it is killed and counted as failed. When the user gave
+    /// `--timeout`, wlab runs get it too and end themselves with a `timeout` trap (the kill
+    /// comes [`WLAB_GRACE`] later); without it wlab code is not metered.
     pub timeout: Duration,
+    /// Limits passed on to `wlab run` as given (`--fuel`, `--timeout`, ...).
+    pub limits: crate::limits::LimitArgs,
     /// Do not run wasmtime and node even when present.
     pub no_peers: bool,
 }
@@ -290,6 +301,7 @@ fn run_once(wlab: &Path, runner: &Runner, module: &Path, opts: &BenchOptions, sc
             if let Some(p) = &opts.passes {
                 c.args(["--passes", p]);
             }
+            c.args(opts.limits.run_args());
             c.arg(&file);
             c
         }
@@ -316,11 +328,14 @@ fn run_once(wlab: &Path, runner: &Runner, module: &Path, opts: &BenchOptions, sc
         Ok(c) => c,
         Err(e) => return fail(format!("cannot start {}: {e}", runner.label())),
     };
+    // A wlab run given `--timeout` ends itself with a named trap; the kill is a backstop.
+    let grace = if runner.is_peer() || opts.limits.timeout.is_none() { Duration::ZERO } else { WLAB_GRACE };
+    let kill_after = opts.timeout + grace;
     let start = Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(s)) => break s,
-            Ok(None) if start.elapsed() > opts.timeout => {
+            Ok(None) if start.elapsed() > kill_after => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return fail(format!("timeout after {} s", opts.timeout.as_secs()));

@@ -97,6 +97,8 @@ pub enum Command {
         passes: Option<String>,
         #[command(flatten)]
         alloc: AllocArgs,
+        #[command(flatten)]
+        limits: crate::limits::LimitArgs,
     },
     /// Run a WASI command module's `_start` (or one export with `--invoke`). Exit status:
     /// the program's `proc_exit` code, or 134 after a trap.
@@ -121,6 +123,8 @@ pub enum Command {
         /// Print compile, instantiate and measured-region (bench.start..bench.end) times on stderr.
         #[arg(long)]
         bench_report: bool,
+        #[command(flatten)]
+        limits: crate::limits::LimitArgs,
         /// A .wasm or .wat module.
         module: PathBuf,
         /// Arguments for the program (argv[1..]), or the values for `--invoke`.
@@ -143,9 +147,8 @@ pub enum Command {
         /// Runs per module and engine (interleaved); medians are reported.
         #[arg(long, default_value_t = 3)]
         runs: usize,
-        /// Seconds after which one run is killed and counted as failed.
-        #[arg(long, default_value_t = 120)]
-        timeout: u64,
+        #[command(flatten)]
+        limits: crate::limits::LimitArgs,
         /// Do not run wasmtime or node even when they are present.
         #[arg(long)]
         no_peers: bool,

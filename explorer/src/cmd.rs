@@ -81,19 +81,26 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
-        Command::Wast { files, engine, passes, alloc } => {
+        Command::Wast { files, engine, passes, alloc, limits } => {
             let choice = EngineChoice {
                 engine,
                 passes,
                 regalloc: alloc.regalloc,
                 regs: alloc.regs,
                 bounds_checks: alloc.bounds_checks,
+                metered: limits.metered(),
             };
             let engine = make_engine(&choice)?;
+            let config = wlab_runtime::WastConfig {
+                print: false,
+                limits: limits.store_limits()?,
+                fuel: limits.fuel,
+                timeout: limits.timeout()?,
+            };
             let (mut passed, mut failed, mut skipped) = (0, 0, 0);
             let stdout = std::io::stdout();
             for f in &files {
-                let report = wlab_runtime::wast::run_wast_file(f, engine.as_ref())
+                let report = wlab_runtime::wast::run_wast_file_with(f, engine.as_ref(), config)
                     .map_err(|e| CliError::Other(format!("{}: {e}", f.display())))?;
                 let mut out = stdout.lock();
                 for line in &report.failures {
@@ -106,7 +113,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             println!("{passed} passed, {failed} failed, {skipped} skipped");
             Ok(if failed > 0 { 1 } else { 0 })
         }
-        Command::Run { engine, passes, alloc, dirs, env, invoke, bench_report, module, args } => {
+        Command::Run { engine, passes, alloc, dirs, env, invoke, bench_report, limits, module, args } => {
             crate::run::run(crate::run::RunOptions {
                 module,
                 args,
@@ -117,12 +124,22 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 dirs,
                 env,
                 bench_report,
+                limits,
             })
         }
-        Command::Bench { paths, engines, passes, alloc, runs, timeout, no_peers, format } => {
-            let timeout = std::time::Duration::from_secs(timeout);
-            let opts =
-                crate::bench::BenchOptions { paths, engines, passes, alloc, runs: runs.max(1), timeout, no_peers };
+        Command::Bench { paths, engines, passes, alloc, runs, limits, no_peers, format } => {
+            let timeout = limits.timeout()?.unwrap_or(crate::bench::DEFAULT_TIMEOUT);
+            limits.store_limits()?;
+            let opts = crate::bench::BenchOptions {
+                paths,
+                engines,
+                passes,
+                alloc,
+                runs: runs.max(1),
+                timeout,
+                no_peers,
+                limits,
+            };
             let report = crate::bench::bench(&opts)?;
             match format {
                 Format::Text => print!("{}", crate::bench::render(&report)),

@@ -2,7 +2,9 @@
 //! allocator options of native engines, and optionally a pass pipeline run on every
 //! function before the engine prepares the module ([`PipelineEngine`]). Shared by
 //! `wlab wast`, `wlab run` and the differential tester, so every command means the same
-//! thing by `--engine x86_64 --passes O2 --regs 8`. Never runs wasm itself.
+//! thing by `--engine x86_64 --passes O2 --regs 8`. Metering for `--fuel` / `--timeout`
+//! wraps the engine inside the pipeline, so the checks are added after the passes ran.
+//! Never runs wasm itself.
 
 use crate::CliError;
 use std::sync::Arc;
@@ -19,6 +21,8 @@ pub struct EngineChoice {
     pub regalloc: Option<String>,
     pub regs: Option<usize>,
     pub bounds_checks: Option<String>,
+    /// Meter the code for fuel and timeouts (`wlab_runtime::fuel`), after the pipeline.
+    pub metered: bool,
 }
 
 /// `--bounds-checks` (unknown names list the valid ones).
@@ -72,6 +76,8 @@ pub fn make_engine(choice: &EngineChoice) -> Result<Box<dyn Engine>, CliError> {
             wlab_runtime::engine_by_name(name).map_err(|e| CliError::Other(e.to_string()))?
         }
     };
+    let base: Box<dyn Engine> =
+        if choice.metered { Box::new(wlab_runtime::MeteredEngine { inner: base }) } else { base };
     match &choice.passes {
         None => Ok(base),
         Some(p) => Ok(Box::new(PipelineEngine { pipeline: crate::pipeline::parse_pipeline(p)?, inner: base })),

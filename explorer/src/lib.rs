@@ -20,6 +20,7 @@ pub mod error;
 pub mod explore;
 pub mod filetest;
 pub mod input;
+pub mod limits;
 pub mod pipeline;
 pub mod run;
 pub mod scaling;

@@ -12,7 +12,9 @@
 //! A [`FuncRef`] value *is* a store function handle, so a `funcref` stored in a shared
 //! table can be called from any instance. Every call between functions goes through
 //! [`Store::call`], which counts call depth and turns runaway recursion into
-//! [`TrapCode::StackOverflow`].
+//! [`TrapCode::StackOverflow`]. The store also owns the run's fuel counter and timeout
+//! ([`Store::set_fuel`], [`Store::set_timeout`]; the checks are added to the code by
+//! `fuel.rs`) and its [`StoreLimits`].
 //!
 //! This file never grows a memory or table past its declared maximum or the store's
 //! limits, and never panics on a wasm-level failure: growth that cannot be satisfied

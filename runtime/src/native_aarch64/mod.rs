@@ -317,8 +317,10 @@ struct Mirror {
 impl Mirror {
     /// Host → guest: globals, and memory 0 mapped (remapped when it grew or is another one).
     fn sync_in(&self, store: &mut Store, core: &mut Core) {
-        // SAFETY: the cells are the store's boxed global cells, alive for the call.
-        let vals: Vec<u64> = self.cells.iter().map(|c| unsafe { **c }).collect();
+        // SAFETY: the cells are the store's boxed global cells, alive for the call; they are
+        // atomics (the timeout's watchdog may write the fuel counter's).
+        let vals: Vec<u64> =
+            self.cells.iter().map(|c| unsafe { AtomicU64::from_ptr(*c) }.load(Ordering::Relaxed)).collect();
         core.write(self.globals, &vals);
         let Some(&m) = store.instance(self.instance).memories.first() else { return };
         let mem = &mut store.memory_mut(m).bytes;
@@ -344,7 +346,7 @@ impl Mirror {
         if !self.cells.is_empty() {
             for (c, v) in self.cells.iter().zip(core.read(self.globals, self.cells.len())) {
                 // SAFETY: as in `sync_in`.
-                unsafe { **c = v };
+                unsafe { AtomicU64::from_ptr(*c) }.store(v, Ordering::Relaxed);
             }
         }
     }

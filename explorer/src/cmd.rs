@@ -100,8 +100,13 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             let (mut passed, mut failed, mut skipped) = (0, 0, 0);
             let stdout = std::io::stdout();
             for f in &files {
-                let report = wlab_runtime::wast::run_wast_file_with(f, engine.as_ref(), config)
-                    .map_err(|e| CliError::Other(format!("{}: {e}", f.display())))?;
+                // Read like a module: bounded by the input limit.
+                let bytes = crate::input::read_bounded(f, crate::input::max_input_bytes()?)?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|e| CliError::Other(format!("{}: not UTF-8 text: {e}", f.display())))?;
+                let name = f.display().to_string();
+                let report = wlab_runtime::wast::run_wast_text_with(&name, &text, engine.as_ref(), config)
+                    .map_err(|e| CliError::Other(format!("{name}: {e}")))?;
                 let mut out = stdout.lock();
                 for line in &report.failures {
                     let _ = writeln!(out, "{line}");

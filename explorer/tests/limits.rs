@@ -193,6 +193,10 @@ fn endless_input_without_a_size_is_refused() {
         stderr(&out),
         "wlab: error: /dev/zero: neither a wasm binary (no \\0asm header) nor text (it starts with a NUL byte)\n"
     );
+    // Scripts are read the same way.
+    let out = wlab(&["wast", "/dev/zero"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("wlab: error: /dev/zero: neither a wasm binary"), "{}", stderr(&out));
     // A pipe of text past the limit: the bounded read stops at the limit.
     let mut c = Command::new(env!("CARGO_BIN_EXE_wlab"));
     c.args(["stats", "/dev/stdin"]).env("WLAB_MAX_INPUT_BYTES", "4096");

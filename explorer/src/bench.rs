@@ -33,8 +33,16 @@ pub use report::{BenchReport, Cell, Ratio, Row, RunnerInfo, Sample, Spread, MIN_
 
 use crate::cli::Format;
 use crate::CliError;
+use runner::{Kind, Runner};
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// `--timeout` when not given: a run still going after it is killed and counted as failed.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How much longer than `--timeout` a `wlab run` child of this binary may take before it is
+/// killed: it was given the timeout too, which starts after compilation.
+pub const WLAB_GRACE: Duration = Duration::from_secs(30);
 
 /// `wlab bench`: prints the report; the exit status (1 when a run failed).
 pub fn command(args: &BenchArgs) -> Result<i32, CliError> {
@@ -64,10 +72,9 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
     if args.runs == 0 {
         return Err(CliError::Other("--runs must be at least 1".to_string()));
     }
-    if args.timeout == 0 {
-        return Err(CliError::Other("--timeout must be at least 1 (seconds)".to_string()));
-    }
-    let timeout = Duration::from_secs(args.timeout);
+    // Checked here once, so a bad value is one error rather than a failed run per module.
+    args.limits.store_limits()?;
+    let timeout = args.limits.timeout()?.unwrap_or(DEFAULT_TIMEOUT);
     let this = std::env::current_exe().map_err(|e| CliError::Other(format!("cannot find the wlab binary: {e}")))?;
     let mut runners = args::configurations(args, &this)?;
     let modules = find_modules(&args.paths)?;
@@ -87,8 +94,14 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
             return Err(CliError::Other(format!("two runners are labelled `{}`; labels must differ", r.label)));
         }
     }
+    // A wlab run given `--timeout` ends itself with a named trap once it runs (after
+    // compiling); killing it is the backstop, WLAB_GRACE later.
+    let kill_after = |r: &Runner| match (&r.kind, args.limits.timeout) {
+        (Kind::Wlab { other: false, .. }, Some(_)) => timeout + WLAB_GRACE,
+        _ => timeout,
+    };
     for r in &runners {
-        runner::preflight(r, &scratch.0, timeout)?;
+        runner::preflight(r, &scratch.0, kill_after(r))?;
     }
 
     let total = args.runs * modules.len() * runners.len();
@@ -122,7 +135,7 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
                     name: &names[m],
                     runner: &runner.label,
                 });
-                let s = runner::run_once(runner, module, expected[m].as_deref(), timeout, &scratch.0);
+                let s = runner::run_once(runner, module, expected[m].as_deref(), kill_after(runner), &scratch.0);
                 if let Some(why) = &s.failure {
                     progress.note(&format!("{} on {} failed (round {}): {why}", names[m], runner.label, round + 1));
                 }

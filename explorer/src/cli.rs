@@ -88,6 +88,8 @@ pub enum Command {
         pipeline: PipelineArgs,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        limits: crate::limits::LimitArgs,
     },
     /// Run a WASI command module's `_start` (or one export with `--invoke`). Exit status:
     /// the program's `proc_exit` code, or 134 after a trap.
@@ -109,6 +111,8 @@ pub enum Command {
         /// Print compile, instantiate and measured-region (bench.start..bench.end) times on stderr.
         #[arg(long)]
         bench_report: bool,
+        #[command(flatten)]
+        limits: crate::limits::LimitArgs,
         /// A .wasm or .wat module.
         module: PathBuf,
         /// Arguments for the program (argv[1..]), or the values for `--invoke`.

@@ -102,14 +102,25 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
-        Command::Wast { files, engine, pipeline, output } => {
+        Command::Wast { files, engine, pipeline, output, limits } => {
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
-            let engine = make_engine(&engine, &pipeline)?;
+            let engine = make_engine(&engine, &pipeline, limits.metered())?;
+            let config = wlab_runtime::WastConfig {
+                print: false,
+                limits: limits.store_limits()?,
+                fuel: limits.fuel,
+                timeout: limits.timeout()?,
+            };
             let json = output.format() == Format::Json;
             let mut total = WastTotals::default();
             for f in &files {
-                let report = wlab_runtime::wast::run_wast_file(f, engine.as_ref())
-                    .map_err(|e| CliError::Other(format!("{}: {e}", f.display())))?;
+                // Read like a module: bounded by the input limit.
+                let bytes = crate::input::read_bounded(f, crate::input::max_input_bytes()?)?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|e| CliError::Other(format!("{}: not UTF-8 text: {e}", f.display())))?;
+                let name = f.display().to_string();
+                let report = wlab_runtime::wast::run_wast_text_with(&name, &text, engine.as_ref(), config)
+                    .map_err(|e| CliError::Other(format!("{name}: {e}")))?;
                 if !json {
                     // Each script's failures as soon as it ends: the suite can be long.
                     let mut lines = String::new();
@@ -131,9 +142,19 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(if total.failed > 0 { 1 } else { 0 })
         }
-        Command::Run { engine, pipeline, dirs, env, invoke, bench_report, module, args } => {
+        Command::Run { engine, pipeline, dirs, env, invoke, bench_report, limits, module, args } => {
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
-            crate::run::run(crate::run::RunOptions { module, args, invoke, engine, pipeline, dirs, env, bench_report })
+            crate::run::run(crate::run::RunOptions {
+                module,
+                args,
+                invoke,
+                engine,
+                pipeline,
+                dirs,
+                env,
+                bench_report,
+                limits,
+            })
         }
         Command::Bench(args) => {
             for e in &args.engines {

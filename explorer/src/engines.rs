@@ -4,7 +4,8 @@
 //! `wlab wast`, `wlab run` and `wlab difftest` (and so `wlab bench`, which runs
 //! `wlab run`), so every command means the same thing by
 //! `--engine x86_64 --passes O2 --regs 8`; `explore` and `stats` use the same allocator
-//! checks ([`alloc_options`]). Never runs wasm itself.
+//! checks ([`alloc_options`]). Metering for `--fuel` / `--timeout` wraps the engine inside
+//! the pipeline, so the checks are added after the passes ran. Never runs wasm itself.
 
 use crate::cli::{AllocArgs, EngineArgs, PipelineArgs};
 use crate::CliError;
@@ -103,8 +104,11 @@ pub fn make_base_engine(engine: &str, alloc: &AllocArgs) -> Result<Box<dyn Engin
 /// Builds the engine of `--engine` and the allocator options, running the pipeline of
 /// `--passes` / `--rules` (its e-graph costed for the engine's target) on every function
 /// before the engine prepares the module.
-pub fn make_engine(engine: &EngineArgs, pipeline: &PipelineArgs) -> Result<Box<dyn Engine>, CliError> {
+/// With `metered`, the code is metered for fuel and timeouts (`wlab_runtime::fuel`) after the
+/// pipeline ran.
+pub fn make_engine(engine: &EngineArgs, pipeline: &PipelineArgs, metered: bool) -> Result<Box<dyn Engine>, CliError> {
     let base = make_base_engine(&engine.engine, &engine.alloc)?;
+    let base: Box<dyn Engine> = if metered { Box::new(wlab_runtime::MeteredEngine { inner: base }) } else { base };
     match crate::pipeline::from_args(pipeline, engine_target(&engine.engine))? {
         None => Ok(base),
         Some(p) => Ok(Box::new(PipelineEngine { pipeline: p, inner: base })),

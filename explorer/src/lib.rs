@@ -24,6 +24,7 @@ pub mod error;
 pub mod explore;
 pub mod filetest;
 pub mod input;
+pub mod limits;
 pub mod output;
 pub mod pipeline;
 pub mod run;

@@ -5,7 +5,8 @@
 //!  compile_start ─ read + translate ─ [--passes on every function] ─ Engine::prepare ─ compile_end
 //!  instantiate_start ─ store + linker (WASI, bench) ─ instantiate ─ instantiate_end
 //!  _start | --invoke NAME VALUES   (bench.start / bench.end recorded as the guest calls them)
-//!  exit status: 0 | proc_exit code | TRAP_EXIT_STATUS after a trap (kind, function, offset on stderr)
+//!  exit status: 0 | proc_exit code | TRAP_EXIT_STATUS after a trap, in the start function too
+//!               (kind, function, offset on stderr; `out of fuel` / `timeout` for --fuel / --timeout)
 //!  BENCH_TIMES_FILE set: `<event> <CLOCK_MONOTONIC ns>` lines appended; --bench-report: durations on stderr
 //! ```
 //!
@@ -23,7 +24,7 @@ use wlab_ir::interp::{Trap, Val};
 use wlab_ir::Type;
 use wlab_runtime::bench_host::{define_bench, BenchEvent, BenchTimes};
 use wlab_runtime::wasi::{bind_memory, define_wasi, Preopen, WasiConfig, WasiCtx};
-use wlab_runtime::{instantiate, invoke, InvokeError, Linker, Store};
+use wlab_runtime::{instantiate, invoke, InstantiateError, InvokeError, Linker};
 
 /// Exit status after a trap (128 + SIGABRT, as wasmtime uses).
 pub const TRAP_EXIT_STATUS: i32 = 134;
@@ -47,6 +48,8 @@ pub struct RunOptions {
     /// `K=V` environment entries.
     pub env: Vec<String>,
     pub bench_report: bool,
+    /// `--fuel`, `--timeout`, `--max-memory-pages`, `--max-interp-stack`.
+    pub limits: crate::limits::LimitArgs,
 }
 
 /// Runs the module; the process exit status.
@@ -93,12 +96,13 @@ fn run_on_this_thread(
     let bytes = crate::input::read_module(&opts.module)?;
     let module = wlab_ir::translate::translate_module(&bytes)?;
     // The pipeline runs inside `prepare` (PipelineEngine), so it counts as compile time.
-    let engine = crate::engines::make_engine(&opts.engine, &opts.pipeline)?;
+    let engine = crate::engines::make_engine(&opts.engine, &opts.pipeline, opts.limits.metered())?;
     let prepared = engine.prepare(Arc::new(module)).map_err(|e| CliError::Other(e.to_string()))?;
     times.borrow_mut().record(BenchEvent::CompileEnd);
 
     times.borrow_mut().record(BenchEvent::InstantiateStart);
-    let mut store = Store::new();
+    // Fuel and time count from here: instantiation (the start function) and the run.
+    let mut store = opts.limits.store()?;
     let mut linker = Linker::new();
     let argv0 = opts.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut args = vec![argv0];
@@ -120,6 +124,12 @@ fn run_on_this_thread(
                 dir_hint(opts, &ctx.borrow());
             }
             return Ok(code);
+        }
+        // A trap in the start function is a trap like any other.
+        Err(InstantiateError::Trap(t)) => {
+            eprintln!("wlab: {}", describe_trap(&t, &info.info));
+            dir_hint(opts, &ctx.borrow());
+            return Ok(TRAP_EXIT_STATUS);
         }
         Err(e) => return Err(CliError::Other(format!("cannot instantiate {}: {e}", opts.module.display()))),
     };

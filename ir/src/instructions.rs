@@ -272,10 +272,16 @@ pub enum TrapCode {
     /// `call_indirect` index beyond the table (the spec calls it "undefined element").
     UndefinedElement,
     StackOverflow,
+    /// The run's fuel (`--fuel`) is used up: raised by the runtime's fuel checks
+    /// (`wlab_runtime::fuel`), never by translated wasm.
+    OutOfFuel,
+    /// The run's time limit (`--timeout`) passed: a fuel check that found the counter
+    /// emptied by the watchdog. The runtime renames [`TrapCode::OutOfFuel`] to this.
+    Timeout,
 }
 
 impl TrapCode {
-    pub const ALL: [TrapCode; 10] = [
+    pub const ALL: [TrapCode; 12] = [
         TrapCode::Unreachable,
         TrapCode::IntegerDivisionByZero,
         TrapCode::IntegerOverflow,
@@ -286,6 +292,8 @@ impl TrapCode {
         TrapCode::IndirectCallBadSig,
         TrapCode::UndefinedElement,
         TrapCode::StackOverflow,
+        TrapCode::OutOfFuel,
+        TrapCode::Timeout,
     ];
 
     /// The text-format name (`trap int_divz`).
@@ -301,6 +309,8 @@ impl TrapCode {
             TrapCode::IndirectCallBadSig => "bad_sig",
             TrapCode::UndefinedElement => "undefined_elem",
             TrapCode::StackOverflow => "stk_ovf",
+            TrapCode::OutOfFuel => "out_of_fuel",
+            TrapCode::Timeout => "timeout",
         }
     }
 
@@ -321,6 +331,8 @@ impl TrapCode {
             TrapCode::IndirectCallBadSig => "indirect call type mismatch",
             TrapCode::UndefinedElement => "undefined element",
             TrapCode::StackOverflow => "call stack exhausted",
+            TrapCode::OutOfFuel => "out of fuel",
+            TrapCode::Timeout => "timeout",
         }
     }
 }

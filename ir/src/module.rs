@@ -120,6 +120,11 @@ pub struct ModuleInfo {
     pub datas: Vec<DataSegment>,
     /// From the name section.
     pub module_name: Option<String>,
+    /// The defined global (i64, mutable) that the runtime's fuel instrumentation added
+    /// (`wlab_runtime::fuel`): instantiation binds it to the store's fuel counter instead
+    /// of allocating it. `None` for every translated module.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fuel_global: Option<u32>,
 }
 
 impl ModuleInfo {

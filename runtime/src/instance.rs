@@ -144,7 +144,11 @@ pub fn instantiate(
     }
 
     let mut globals = Vec::with_capacity(info.globals.len());
-    for g in &info.globals {
+    for (index, g) in info.globals.iter().enumerate() {
+        if info.fuel_global == Some(index as u32) {
+            globals.push(store.fuel_global());
+            continue;
+        }
         match (&g.import, g.init) {
             (Some(imp), _) => {
                 let handle = match lookup(resolver, &imp.module, &imp.name)? {
@@ -231,9 +235,14 @@ pub fn instantiate(
                 memories.push(handle);
             }
             None => {
-                let handle = store
-                    .add_memory(m.min, m.max)
-                    .ok_or_else(|| InstantiateError::ResourceLimit(format!("memory of {} pages", m.min)))?;
+                let limit = store.limits.memory_pages.min(crate::store::MAX_WASM_PAGES);
+                let handle = store.add_memory(m.min, m.max).ok_or_else(|| {
+                    InstantiateError::ResourceLimit(if m.min > limit {
+                        format!("memory of {} pages, more than the limit of {limit} pages", m.min)
+                    } else {
+                        format!("memory of {} pages: the system refused the memory", m.min)
+                    })
+                })?;
                 memories.push(handle);
             }
         }

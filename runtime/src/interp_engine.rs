@@ -3,8 +3,14 @@
 //! [`InstanceEnv`] is the interpreter's [`Env`] for one instance in a store: memory,
 //! tables, globals and segments resolve through the instance's handles; calls (direct
 //! and indirect) go back through [`Store::call`], so cross-instance calls, host calls
-//! and the call-depth limit work the same as for every other engine. This file keeps
-//! no state between calls and never interprets anything itself.
+//! and the call-depth limit work the same as for every other engine.
+//!
+//! The interpreter's stack is bounded in bytes ([`crate::StoreLimits::interp_stack_bytes`]):
+//! a call's frame is its value array (one [`Val`] per SSA value of the function, allocated
+//! by the interpreter) plus the host stack used since the outermost interpreter call,
+//! measured from the stack pointer. A call that would pass the limit, or come within
+//! the native engine's margin of the thread's stack end, traps with stack overflow.
+//! This file keeps no state between calls and never interprets anything itself.
 
 use crate::engine::{Engine, EngineError, PreparedModule};
 use crate::ops;
@@ -41,7 +47,27 @@ impl PreparedModule for InterpModule {
         let Some(func) = self.module.function(func_index) else {
             panic!("interp: function {func_index} is not a defined function of this module")
         };
-        call_function(func, args, &mut InstanceEnv { store, instance })
+        let frame = (func.values.len() * std::mem::size_of::<Val>()) as u64;
+        let here = 0u8;
+        let sp = &here as *const u8 as usize;
+        let outermost = store.interp_stack_base == 0;
+        if outermost {
+            store.interp_stack_base = sp;
+        }
+        let host = store.interp_stack_base.saturating_sub(sp) as u64;
+        let used = host + store.interp_heap_bytes + frame;
+        let result = if used > store.limits.interp_stack_bytes || (sp as u64) < crate::native::stack_limit::current() {
+            Err(Trap::new(TrapCode::StackOverflow))
+        } else {
+            store.interp_heap_bytes += frame;
+            let r = call_function(func, args, &mut InstanceEnv { store, instance });
+            store.interp_heap_bytes -= frame;
+            r
+        };
+        if outermost {
+            store.interp_stack_base = 0;
+        }
+        result
     }
 }
 

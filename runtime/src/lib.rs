@@ -12,13 +12,15 @@
 //! One concept per file: [`store`] (all run-time state and the call path), [`instance`]
 //! (instantiation), [`linker`] (import resolution), [`ops`] (bulk memory / table
 //! operations and `call_indirect` checks shared by every engine), [`engine`] (the
-//! engine trait and the name registry), [`interp_engine`] (the IR interpreter engine),
+//! engine trait and the name registry), [`fuel`] (metering: fuel and timeout checks
+//! added to the IR), [`watchdog`] (the timeout's thread), [`interp_engine`] (the IR interpreter engine),
 //! [`spectest`] (host module), [`invoke`] (calls from outside), [`stack`] (the
 //! big-stack thread), [`wast`] (the spec-suite runner), [`wasi`] (WASI preview1 host
 //! functions), [`bench_host`] (the `bench.start`/`bench.end` protocol and run event times).
 
 pub mod bench_host;
 pub mod engine;
+pub mod fuel;
 pub mod instance;
 pub mod interp_engine;
 pub mod invoke;
@@ -34,13 +36,15 @@ pub mod stack;
 pub mod store;
 pub mod wasi;
 pub mod wast;
+pub mod watchdog;
 
 pub use engine::{engine_by_name, Engine, EngineError, PreparedModule, ENGINE_NAMES};
+pub use fuel::MeteredEngine;
 pub use instance::{instantiate, instantiate_module, Instance, InstantiateError};
 pub use interp_engine::InterpEngine;
 pub use invoke::{get_global, invoke, InvokeError};
 pub use linker::{Linker, Resolver};
 pub use spectest::define_spectest;
 pub use stack::run_with_big_stack;
-pub use store::{Extern, GlobalId, InstanceId, MemoryId, Store, StoreLimits, TableId};
+pub use store::{Extern, GlobalId, InstanceId, MemoryId, Store, StoreLimits, TableId, DEFAULT_INTERP_STACK_BYTES};
 pub use wast::{run_wast_file, run_wast_text, WastConfig, WastError, WastReport};

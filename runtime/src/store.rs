@@ -12,14 +12,19 @@
 //! A [`FuncRef`] value *is* a store function handle, so a `funcref` stored in a shared
 //! table can be called from any instance. Every call between functions goes through
 //! [`Store::call`], which counts call depth and turns runaway recursion into
-//! [`TrapCode::StackOverflow`].
+//! [`TrapCode::StackOverflow`]. The store also owns the run's fuel counter and timeout
+//! ([`Store::set_fuel`], [`Store::set_timeout`]; the checks are added to the code by
+//! `fuel.rs`) and its [`StoreLimits`].
 //!
 //! This file never grows a memory or table past its declared maximum or the store's
 //! limits, and never panics on a wasm-level failure: growth that cannot be satisfied
 //! (including a failed allocation) is reported as failure, as `memory.grow` wants.
 
 use crate::instance::Instance;
+use crate::watchdog::Watchdog;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 use wlab_ir::interp::{FuncRef, Trap, Val};
 use wlab_ir::{Signature, TrapCode, Type};
 
@@ -113,29 +118,37 @@ pub struct Table {
 
 /// A global variable. Its value lives in a boxed 64-bit cell (see [`crate::raw`]) so
 /// compiled code can reach it through a pointer that stays valid while the store grows.
-#[derive(Clone, Debug)]
+/// The cell is atomic (relaxed: plain moves) because the timeout's watchdog thread writes
+/// the fuel counter's cell while wasm runs.
+#[derive(Debug)]
 pub struct Global {
     pub ty: Type,
     pub mutable: bool,
-    cell: Box<u64>,
+    cell: Box<AtomicU64>,
+}
+
+impl Clone for Global {
+    fn clone(&self) -> Self {
+        Global { ty: self.ty, mutable: self.mutable, cell: Box::new(AtomicU64::new(self.cell.load(Ordering::Relaxed))) }
+    }
 }
 
 impl Global {
     pub fn new(ty: Type, mutable: bool, value: Val) -> Global {
-        Global { ty, mutable, cell: Box::new(crate::raw::val_to_raw(value)) }
+        Global { ty, mutable, cell: Box::new(AtomicU64::new(crate::raw::val_to_raw(value))) }
     }
 
     pub fn get(&self) -> Val {
-        crate::raw::raw_to_val(*self.cell, self.ty)
+        crate::raw::raw_to_val(self.cell.load(Ordering::Relaxed), self.ty)
     }
 
     pub fn set(&mut self, value: Val) {
-        *self.cell = crate::raw::val_to_raw(value);
+        self.cell.store(crate::raw::val_to_raw(value), Ordering::Relaxed);
     }
 
     /// The cell's address, for compiled code.
     pub fn cell_ptr(&mut self) -> *mut u64 {
-        &mut *self.cell
+        self.cell.as_ptr()
     }
 }
 
@@ -148,21 +161,38 @@ pub struct StoreLimits {
     pub memory_pages: u64,
     /// Elements one table may have.
     pub table_elems: u64,
-    /// Nested calls (wasm or host) before [`TrapCode::StackOverflow`]. The thread that
-    /// runs wasm must have stack for this many interpreter frames: see
-    /// [`crate::run_with_big_stack`].
+    /// Nested calls through the store (host functions, imports, `call_indirect`, and
+    /// every interpreter call) before [`TrapCode::StackOverflow`]: a backstop for the
+    /// host thread's stack. Native code's own calls are bounded by its stack-limit check,
+    /// the interpreter's frames by [`StoreLimits::interp_stack_bytes`].
     pub call_depth: u32,
+    /// Bytes the interpreter's frames may take before [`TrapCode::StackOverflow`]: each
+    /// call's value array (every SSA value of the function: locals, block parameters and
+    /// temporaries) plus the host stack the interpreter uses (measured, not estimated).
+    pub interp_stack_bytes: u64,
 }
+
+/// [`StoreLimits::interp_stack_bytes`] by default: 256 MiB, half of the wasm thread's
+/// stack ([`crate::stack::WASM_STACK_SIZE`]), which bounds native code's frames.
+pub const DEFAULT_INTERP_STACK_BYTES: u64 = 256 << 20;
 
 impl Default for StoreLimits {
     fn default() -> Self {
-        StoreLimits { memory_pages: 16384, table_elems: 10_000_000, call_depth: 20_000 }
+        StoreLimits {
+            memory_pages: MAX_WASM_PAGES,
+            table_elems: 10_000_000,
+            call_depth: 1_000_000,
+            interp_stack_bytes: DEFAULT_INTERP_STACK_BYTES,
+        }
     }
 }
 
 /// All run-time state: see the module docs.
 #[derive(Default)]
 pub struct Store {
+    /// Declared first so it is dropped (and its thread joined) before the globals whose
+    /// cell it writes.
+    watchdog: Option<Watchdog>,
     pub funcs: Vec<StoreFunc>,
     pub memories: Vec<Memory>,
     pub tables: Vec<Table>,
@@ -171,6 +201,15 @@ pub struct Store {
     pub limits: StoreLimits,
     /// Calls in progress.
     depth: u32,
+    /// The fuel counter metered modules share (created by the first one instantiated).
+    fuel_global: Option<GlobalId>,
+    /// Fuel set before the counter existed (`None`: unlimited).
+    fuel: Option<u64>,
+    deadline: Option<Instant>,
+    /// Interpreter frames in use: bytes of value arrays, and the host stack pointer at
+    /// the outermost interpreter call (0 when none is running).
+    pub(crate) interp_heap_bytes: u64,
+    pub(crate) interp_stack_base: usize,
 }
 
 impl Store {
@@ -182,6 +221,59 @@ impl Store {
         Store { limits, ..Store::default() }
     }
 
+    /// Sets the fuel of metered modules (`fuel.rs`) for what runs next: each function
+    /// entry and each arrival at a loop header takes one unit; past `fuel` units the run
+    /// traps with [`TrapCode::OutOfFuel`]. `None` (the default): unlimited. Code prepared
+    /// without metering has no checks and ignores it.
+    pub fn set_fuel(&mut self, fuel: Option<u64>) {
+        self.fuel = fuel;
+        if let Some(g) = self.fuel_global {
+            self.globals[g.0 as usize].set(Val::I64(fuel_counter(fuel)));
+        }
+    }
+
+    /// Fuel left (`None`: unlimited).
+    pub fn fuel_remaining(&self) -> Option<u64> {
+        let left = match self.fuel_global {
+            Some(g) => match self.globals[g.0 as usize].get() {
+                Val::I64(x) => x,
+                other => panic!("the fuel counter holds {other}"),
+            },
+            None => fuel_counter(self.fuel),
+        };
+        (self.fuel.is_some() || left != i64::MAX).then_some(left.max(0) as u64)
+    }
+
+    /// Ends metered code still running `timeout` from now with [`TrapCode::Timeout`]
+    /// (a watchdog thread empties the fuel counter: see `watchdog.rs`).
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        self.deadline = Some(deadline);
+        let cell = match self.fuel_global {
+            Some(g) => self.globals[g.0 as usize].cell_ptr(),
+            None => std::ptr::null_mut(),
+        };
+        self.watchdog = Some(Watchdog::start(deadline, cell));
+    }
+
+    /// When [`Store::set_timeout`] ends the run.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// The fuel counter global, created on first use (instantiation of a metered module).
+    pub(crate) fn fuel_global(&mut self) -> GlobalId {
+        if let Some(g) = self.fuel_global {
+            return g;
+        }
+        let g = self.add_global(Global::new(Type::I64, true, Val::I64(fuel_counter(self.fuel))));
+        self.fuel_global = Some(g);
+        if let Some(w) = &self.watchdog {
+            w.set_cell(self.globals[g.0 as usize].cell_ptr());
+        }
+        g
+    }
+
     /// Current call depth (0 when no wasm or host function is running).
     pub fn call_depth(&self) -> u32 {
         self.depth
@@ -191,6 +283,8 @@ impl Store {
     /// middle of a call.
     pub fn reset_call_depth(&mut self) {
         self.depth = 0;
+        self.interp_heap_bytes = 0;
+        self.interp_stack_base = 0;
     }
 
     pub fn add_func(&mut self, func: StoreFunc) -> FuncRef {
@@ -319,6 +413,22 @@ impl Store {
             FuncKind::Host(host) => host(self, args),
         };
         self.depth -= 1;
-        result
+        match result {
+            // The watchdog empties the fuel counter: past the deadline, that is the timeout.
+            Err(mut t) if self.depth == 0 && t.code == TrapCode::OutOfFuel && self.timed_out() => {
+                t.code = TrapCode::Timeout;
+                Err(t)
+            }
+            r => r,
+        }
     }
+
+    fn timed_out(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+/// The counter's value for an amount of fuel (`None`: unlimited).
+fn fuel_counter(fuel: Option<u64>) -> i64 {
+    fuel.map_or(i64::MAX, |f| f.min(i64::MAX as u64) as i64)
 }

@@ -23,7 +23,7 @@ use crate::invoke::{get_global, invoke, InvokeError};
 use crate::linker::Linker;
 use crate::spectest::define_spectest;
 use crate::stack::run_with_big_stack;
-use crate::store::{InstanceId, Store};
+use crate::store::{InstanceId, Store, StoreLimits};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -80,6 +80,13 @@ impl std::error::Error for WastError {}
 pub struct WastConfig {
     /// Whether the `spectest` print functions write to stdout.
     pub print: bool,
+    /// The store's limits (memory pages, interpreter stack, ...).
+    pub limits: StoreLimits,
+    /// Fuel for the whole script ([`Store::set_fuel`]); counted only by metered engines
+    /// ([`crate::MeteredEngine`]).
+    pub fuel: Option<u64>,
+    /// Time for the whole script ([`Store::set_timeout`]); metered engines only.
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// Runs the script at `path` on `engine`.
@@ -121,7 +128,11 @@ fn run_here(name: &str, text: &str, engine: &dyn Engine, config: WastConfig) -> 
     lexer.allow_confusing_unicode(true);
     let buf = ParseBuffer::new_with_lexer(lexer).map_err(parse_error)?;
     let script = parser::parse::<Wast>(&buf).map_err(parse_error)?;
-    let mut store = Store::new();
+    let mut store = Store::with_limits(config.limits);
+    store.set_fuel(config.fuel);
+    if let Some(t) = config.timeout {
+        store.set_timeout(t);
+    }
     let mut linker = Linker::new();
     define_spectest(&mut store, &mut linker, config.print);
     let mut runner = Runner { engine, store, linker, current: None, named: BTreeMap::new() };

@@ -30,9 +30,11 @@ pub struct BenchArgs {
     /// median and max over the rounds are reported.
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
-    /// Seconds after which one run is killed and counted as failed.
-    #[arg(long, default_value_t = 120)]
-    pub timeout: u64,
+    /// `--fuel`, `--timeout` (per run; default 120 s, after which a run is killed and
+    /// counted as failed), `--max-memory-pages`, `--max-interp-stack`: passed on to every
+    /// configuration of this wlab binary.
+    #[command(flatten)]
+    pub limits: crate::limits::LimitArgs,
     /// Do not run wasmtime or node even when they are present.
     #[arg(long)]
     pub no_peers: bool,
@@ -66,6 +68,7 @@ pub fn configurations(args: &BenchArgs, this: &Path) -> Result<Vec<Runner>, CliE
         if let Some(r) = &rules {
             run.extend(["--rules".to_string(), r.display().to_string()]);
         }
+        run.extend(args.limits.run_args());
         if let Some(r) = &args.alloc.regalloc {
             run.extend(["--regalloc".to_string(), r.clone()]);
         }
@@ -78,13 +81,14 @@ pub fn configurations(args: &BenchArgs, this: &Path) -> Result<Vec<Runner>, CliE
         out.push(Runner::new(e.clone(), Kind::Wlab { binary: this.to_path_buf(), other: false, args: run }));
     }
     for spec in &args.configs {
-        out.push(parse_config(spec, this)?);
+        out.push(parse_config(spec, this, &args.limits)?);
     }
     Ok(out)
 }
 
 /// `LABEL=ARGS` as a runner.
-fn parse_config(spec: &str, this: &Path) -> Result<Runner, CliError> {
+/// The limits go to this binary's runs only: another wlab binary may not know them.
+fn parse_config(spec: &str, this: &Path, limits: &crate::limits::LimitArgs) -> Result<Runner, CliError> {
     let bad = |why: String| CliError::Other(format!("--config `{spec}`: {why}"));
     let Some((label, rest)) = spec.split_once('=') else {
         return Err(bad("expected LABEL=ARGS, e.g. o0='--passes O0'".to_string()));
@@ -116,7 +120,11 @@ fn parse_config(spec: &str, this: &Path) -> Result<Runner, CliError> {
     }
     let kind = match binary {
         Some(b) => Kind::Wlab { binary: b, other: true, args },
-        None => Kind::Wlab { binary: this.to_path_buf(), other: false, args },
+        None => {
+            let mut args = args;
+            args.extend(limits.run_args());
+            Kind::Wlab { binary: this.to_path_buf(), other: false, args }
+        }
     };
     Ok(Runner::new(label.to_string(), kind))
 }

@@ -19,7 +19,7 @@
 mod code_memory;
 pub(crate) mod libcalls;
 mod signals;
-mod stack_limit;
+pub(crate) mod stack_limit;
 
 use crate::engine::{Engine, EngineError, PreparedModule};
 use crate::raw::{raw_to_val, val_to_raw};

@@ -27,7 +27,10 @@
 //! never moves (`linear_memory.rs`), so its accessible part is mapped into the guest with
 //! Unicorn's `mem_map_ptr` and remapped only when its length (or the running instance) changes.
 //! Globals are mirrored: written into the guest at entry and after every libcall that can run
-//! wasm, read back before such a libcall and at exit (after a trap too). The libcalls are the native engine's (`native/libcalls.rs`), called from Rust
+//! wasm, read back before such a libcall and at exit (after a trap too). So the timeout
+//! (`watchdog.rs`) cannot reach the guest's copy of the fuel counter: for a metered module
+//! with a deadline, emulation is started with Unicorn's timeout, and a stop at the deadline
+//! empties the copy and resumes, so the next fuel check traps. The libcalls are the native engine's (`native/libcalls.rs`), called from Rust
 //! with a host vmctx and a host copy of the value area. This file never interprets wasm.
 
 use crate::engine::{Engine, EngineError, PreparedModule};
@@ -314,8 +317,10 @@ struct Mirror {
 impl Mirror {
     /// Host → guest: globals, and memory 0 mapped (remapped when it grew or is another one).
     fn sync_in(&self, store: &mut Store, core: &mut Core) {
-        // SAFETY: the cells are the store's boxed global cells, alive for the call.
-        let vals: Vec<u64> = self.cells.iter().map(|c| unsafe { **c }).collect();
+        // SAFETY: the cells are the store's boxed global cells, alive for the call; they are
+        // atomics (the timeout's watchdog may write the fuel counter's).
+        let vals: Vec<u64> =
+            self.cells.iter().map(|c| unsafe { AtomicU64::from_ptr(*c) }.load(Ordering::Relaxed)).collect();
         core.write(self.globals, &vals);
         let Some(&m) = store.instance(self.instance).memories.first() else { return };
         let mem = &mut store.memory_mut(m).bytes;
@@ -341,7 +346,7 @@ impl Mirror {
         if !self.cells.is_empty() {
             for (c, v) in self.cells.iter().zip(core.read(self.globals, self.cells.len())) {
                 // SAFETY: as in `sync_in`.
-                unsafe { **c = v };
+                unsafe { AtomicU64::from_ptr(*c) }.store(v, Ordering::Relaxed);
             }
         }
     }
@@ -373,6 +378,15 @@ fn touches_state(l: LibCall) -> bool {
             | LibCall::MemoryCopy
             | LibCall::MemoryInit
     )
+}
+
+/// Why emulation stopped short of the exit.
+enum Stop {
+    /// At a libcall: which, its immediates, the value area, the return address, the
+    /// value slots and their contents.
+    LibCall(LibCall, u64, u64, u64, u64, usize, Vec<u64>),
+    /// At the deadline, at this pc (the fuel counter's copy is emptied): resume there.
+    Resume(u64),
 }
 
 /// Pops the entry's frame when the entry ends, even by a panic.
@@ -447,11 +461,20 @@ impl PreparedModule for Aarch64Module {
             (frame, code_base, va, mirror, core.unwind)
         });
         let _guard = FrameGuard(frame);
+        // A timeout (metered modules only): the guest sees a copy of the fuel counter,
+        // which the watchdog cannot reach, so emulation stops at the deadline and the copy
+        // is emptied here; the next fuel check traps.
+        let deadline = store.deadline().zip(self.module.info.fuel_global);
         let mut pc = TRAMP;
         let status = loop {
             let stop = with_core(|core| {
                 core.fault_addr.set(0);
-                if let Err(e) = core.uc.emu_start(pc, 0, 0, 0) {
+                let timeout_us = match deadline {
+                    // Unicorn counts microseconds; 0 means none, so at least 1.
+                    Some((d, _)) => d.saturating_duration_since(std::time::Instant::now()).as_micros().max(1) as u64,
+                    None => 0,
+                };
+                if let Err(e) = core.uc.emu_start(pc, 0, timeout_us, 0) {
                     // Unicorn 2.0 reports the pc of the faulting translation block's start, not
                     // of the access: the fault address tells a guarded heap access instead.
                     let at = core.uc.pc_read().unwrap_or(0);
@@ -470,7 +493,13 @@ impl PreparedModule for Aarch64Module {
                     return Err(core.reg(RegisterARM64::X0));
                 }
                 let Some(lib) = LibCall::ALL.iter().copied().find(|l| libcall_addr(*l) == at) else {
-                    panic!("aarch64 engine: stopped at unexpected address {at:#x}");
+                    match deadline {
+                        Some((d, g)) if std::time::Instant::now() >= d => {
+                            core.write(mirror.globals + 8 * g as u64, &[0]);
+                            return Ok(Some(Stop::Resume(at)));
+                        }
+                        _ => panic!("aarch64 engine: stopped at unexpected address {at:#x}"),
+                    }
                 };
                 let (a, b) = (core.reg(RegisterARM64::X1), core.reg(RegisterARM64::X2));
                 let (vaddr, lr) = (core.reg(RegisterARM64::X3), core.reg(RegisterARM64::LR));
@@ -480,7 +509,7 @@ impl PreparedModule for Aarch64Module {
                 if touches_state(lib) {
                     mirror.sync_out(store, core);
                 }
-                Ok(Some((lib, a, b, vaddr, lr, slots, vals)))
+                Ok(Some(Stop::LibCall(lib, a, b, vaddr, lr, slots, vals)))
             });
             let (lib, a, b, vaddr, lr, slots, mut vals) = match stop {
                 Err(status) => break status,
@@ -488,7 +517,11 @@ impl PreparedModule for Aarch64Module {
                     pc = unwind;
                     continue;
                 }
-                Ok(Some(s)) => s,
+                Ok(Some(Stop::Resume(at))) => {
+                    pc = at;
+                    continue;
+                }
+                Ok(Some(Stop::LibCall(lib, a, b, vaddr, lr, slots, vals))) => (lib, a, b, vaddr, lr, slots, vals),
             };
             // SAFETY: `host` holds a live CallCtx for this entry and `vals` has the slots. The
             // libcall may enter compiled code again (a nested entry on this core).

@@ -39,7 +39,7 @@ pub fn alloc_options(regalloc: Option<&str>, regs: Option<usize>) -> Result<Allo
             CliError::Other(format!("unknown register allocator `{s}`; valid: {}", AllocAlgorithm::NAMES.join(", ")))
         })?,
     };
-    Ok(AllocOptions { algorithm, regs, check: false })
+    Ok(AllocOptions { algorithm, regs, check: false, ..AllocOptions::default() })
 }
 
 /// Builds the engine described by `choice`.

@@ -174,12 +174,26 @@ pub enum Command {
     /// Measure translation (and optionally a pipeline) on generated functions of
     /// growing size; prints times per size so scaling can be judged.
     Scaling {
-        /// Wasm instructions in the 1x function.
+        /// What to generate: `mixed` (arithmetic, memory, calls, shallow control flow),
+        /// `nested-if` (`if` + `loop` nested `--levels` deep), `nested-block` (`block`s
+        /// nested `--levels` deep) or `live-locals` (`--locals` locals all live at once).
+        #[arg(long, default_value = "mixed")]
+        shape: String,
+        /// Wasm instructions in the 1x `mixed` function.
         #[arg(long, default_value_t = 50_000)]
         insts: usize,
-        /// Locals in the generated function.
+        /// Locals in the `mixed` function; the 1x size of `live-locals`.
         #[arg(long, default_value_t = 1_000)]
         locals: usize,
+        /// Nesting depth of the 1x `nested-if` / `nested-block` function.
+        #[arg(long, default_value_t = 10_000)]
+        levels: usize,
+        /// Also time compiling the function (after the pipeline) for this target.
+        #[arg(long)]
+        target: Option<String>,
+        /// Write each generated module to this directory as `<shape>-<size>.wat`.
+        #[arg(long)]
+        save: Option<std::path::PathBuf>,
         /// Size factors to measure, comma-separated.
         #[arg(long, default_value = "1,4,16", value_delimiter = ',')]
         factors: Vec<usize>,

@@ -143,8 +143,13 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             print!("{}", wlab_passes::registry::describe_passes());
             Ok(0)
         }
-        Command::Scaling { insts, locals, factors, passes, format } => {
-            let rows = crate::scaling::measure(insts, locals, &factors, passes.as_deref())?;
+        Command::Scaling { shape, insts, locals, levels, factors, passes, target, save, format } => {
+            let shape = crate::shapes::Shape::from_name(&shape).ok_or_else(|| {
+                CliError::Other(format!("unknown shape `{shape}`; valid: {}", crate::shapes::Shape::NAMES.join(", ")))
+            })?;
+            let target = target.as_deref().map(crate::codegen::parse_target).transpose()?;
+            let spec = crate::scaling::ScalingSpec { shape, insts, locals, levels, factors, passes, target, save };
+            let rows = crate::scaling::measure(&spec)?;
             match format {
                 Format::Text => print!("{}", crate::scaling::render(&rows)),
                 Format::Json => println!("{}", to_json(&rows)),

@@ -64,13 +64,12 @@ pub struct PassTime {
     pub ms: f64,
 }
 
+/// Wall time of the pipeline (ms), instructions left, time per pass, the optimized function.
+type PipelineRun = (f64, usize, Vec<PassTime>, wlab_ir::Function);
+
 /// Runs `pipeline` on a copy of `func` without verification; the wall time of the whole
-/// run and the time of each pass.
-#[allow(clippy::type_complexity)]
-fn time_passes(
-    func: &wlab_ir::Function,
-    pipeline: &str,
-) -> Result<(f64, usize, Vec<PassTime>, wlab_ir::Function), crate::CliError> {
+/// run, the time of each pass and the optimized copy (for `--target`).
+fn time_passes(func: &wlab_ir::Function, pipeline: &str) -> Result<PipelineRun, crate::CliError> {
     use wlab_passes::{run_pipeline, ManagerOptions, Pipeline};
     let p =
         Pipeline::parse(pipeline).map_err(|e| crate::CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))?;

@@ -1,7 +1,7 @@
 //! Compiling one IR function for a target: lower → allocate → emit, timed and counted.
 //! This is the one entry point the runtime and the explorer use; it never runs code.
 
-use crate::regalloc::{self, AllocOptions, AllocStats};
+use crate::regalloc::{self, AllocAlgorithm, AllocOptions, AllocStats};
 use crate::x64;
 use crate::x64::asm::CallReloc;
 use crate::x64::emit::{SourceMapEntry, TrapSite};
@@ -109,6 +109,11 @@ pub struct FunctionStats {
     /// Register-to-register moves inserted by the allocator.
     pub moves: u32,
     pub spill_slots: u32,
+    /// The allocator that ran: the one asked for, or `fastalloc` when Ion was asked for
+    /// and the function has more than `AllocOptions::ion_max_live` values live at once.
+    pub regalloc: AllocAlgorithm,
+    /// The estimate of values live at once that chose it (`regalloc::estimate_max_live`).
+    pub max_live: u32,
     pub vcode_insts: u32,
     pub lower_ns: u64,
     pub regalloc_ns: u64,
@@ -152,7 +157,9 @@ pub fn compile_function(f: &Function, opts: &CompileOptions) -> Result<CompiledF
             let t1 = Instant::now();
             let env =
                 regalloc::machine_env(&x64::regs::register_lists(), opts.alloc.regs).map_err(|e| err(e.to_string()))?;
-            let out = regalloc::allocate(&lowered.vcode, &env, &opts.alloc).map_err(|e| err(e.to_string()))?;
+            let (algorithm, max_live) = regalloc::choose_algorithm(&lowered.vcode, &opts.alloc);
+            let alloc = AllocOptions { algorithm, ..opts.alloc };
+            let out = regalloc::allocate(&lowered.vcode, &env, &alloc).map_err(|e| err(e.to_string()))?;
             let t2 = Instant::now();
             let (emitted, counts) = x64::emit::emit(&lowered.vcode, &out, lowered.outgoing_slots);
             let t3 = Instant::now();
@@ -167,6 +174,8 @@ pub fn compile_function(f: &Function, opts: &CompileOptions) -> Result<CompiledF
                 reloads: a.reloads,
                 moves: a.moves,
                 spill_slots: a.spill_slots,
+                regalloc: algorithm,
+                max_live: max_live as u32,
                 vcode_insts: lowered.vcode.insts.len() as u32,
                 lower_ns: (t1 - t0).as_nanos() as u64,
                 regalloc_ns: (t2 - t1).as_nanos() as u64,

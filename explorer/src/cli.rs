@@ -142,12 +142,26 @@ pub enum Command {
     /// Measure translation (and optionally a pipeline) on generated functions of
     /// growing size; prints times per size so scaling can be judged.
     Scaling {
-        /// Wasm instructions in the 1x function.
+        /// What to generate: `mixed` (arithmetic, memory, calls, shallow control flow),
+        /// `nested-if` (`if` + `loop` nested `--levels` deep), `nested-block` (`block`s
+        /// nested `--levels` deep) or `live-locals` (`--locals` locals all live at once).
+        #[arg(long, default_value = "mixed")]
+        shape: String,
+        /// Wasm instructions in the 1x `mixed` function.
         #[arg(long, default_value_t = 50_000)]
         insts: usize,
-        /// Locals in the generated function.
+        /// Locals in the `mixed` function; the 1x size of `live-locals`.
         #[arg(long, default_value_t = 1_000)]
         locals: usize,
+        /// Nesting depth of the 1x `nested-if` / `nested-block` function.
+        #[arg(long, default_value_t = 10_000)]
+        levels: usize,
+        /// Also time compiling the function (after the pipeline) for this target.
+        #[arg(long)]
+        target: Option<String>,
+        /// Write each generated module to this directory as `<shape>-<size>.wat`.
+        #[arg(long)]
+        save: Option<std::path::PathBuf>,
         /// Size factors to measure, comma-separated.
         #[arg(long, default_value = "1,4,16", value_delimiter = ',')]
         factors: Vec<usize>,
@@ -250,12 +264,43 @@ pub struct AllocArgs {
     /// (a compare before every access).
     #[arg(long)]
     pub bounds_checks: Option<String>,
+    /// Ion's time grows with the square of the values live at once: a function with more
+    /// than N of them (estimated from the VCode) is allocated with fastalloc instead
+    /// (default 4000; `;; regalloc:` says when it happened).
+    #[arg(long, value_name = "N")]
+    pub ion_max_live: Option<usize>,
 }
 
 impl AllocArgs {
     /// Whether any allocator option was given.
     pub fn any(&self) -> bool {
-        self.regalloc.is_some() || self.regs.is_some() || self.bounds_checks.is_some()
+        !self.flags().is_empty()
+    }
+
+    /// The options given, as command-line words (for the `wlab run`s of `wlab bench`).
+    pub fn run_args(&self) -> Vec<String> {
+        let mut a = Vec::new();
+        let mut push = |flag: &str, value: Option<String>| {
+            if let Some(v) = value {
+                a.extend([flag.to_string(), v]);
+            }
+        };
+        push("--regalloc", self.regalloc.clone());
+        push("--regs", self.regs.map(|n| n.to_string()));
+        push("--bounds-checks", self.bounds_checks.clone());
+        push("--ion-max-live", self.ion_max_live.map(|n| n.to_string()));
+        a
+    }
+
+    /// The names of the options given.
+    pub fn flags(&self) -> Vec<&'static str> {
+        let given = [
+            ("--regalloc", self.regalloc.is_some()),
+            ("--regs", self.regs.is_some()),
+            ("--bounds-checks", self.bounds_checks.is_some()),
+            ("--ion-max-live", self.ion_max_live.is_some()),
+        ];
+        given.into_iter().filter(|(_, g)| *g).map(|(f, _)| f).collect()
     }
 }
 

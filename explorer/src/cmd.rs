@@ -28,7 +28,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
         } => {
             let codegen = match &target.target {
                 None => {
-                    let mut unused = alloc_flags(&target.alloc);
+                    let mut unused = AllocArgs::flags(&target.alloc);
                     if interleave {
                         unused.push("--interleave");
                     }
@@ -181,10 +181,15 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             print(&wlab_passes::registry::describe_passes())?;
             Ok(0)
         }
-        Command::Scaling { insts, locals, factors, pipeline, output } => {
-            warn_pipeline_flags(&pipeline, None)?;
-            let p = crate::pipeline::from_args(&pipeline, None)?;
-            let rows = crate::scaling::measure(insts, locals, &factors, p.as_ref())?;
+        Command::Scaling { shape, insts, locals, levels, factors, pipeline, target, save, output } => {
+            let shape = crate::shapes::Shape::from_name(&shape).ok_or_else(|| {
+                CliError::Other(format!("unknown shape `{shape}`; valid: {}", crate::shapes::Shape::NAMES.join(", ")))
+            })?;
+            let target = target.as_deref().map(crate::codegen::parse_target).transpose()?;
+            warn_pipeline_flags(&pipeline, target)?;
+            let pipeline = crate::pipeline::from_args(&pipeline, target)?;
+            let spec = crate::scaling::ScalingSpec { shape, insts, locals, levels, factors, pipeline, target, save };
+            let rows = crate::scaling::measure(&spec)?;
             match output.format() {
                 Format::Text => print(&crate::scaling::render(&rows))?,
                 Format::Json => print_json(&rows)?,
@@ -205,21 +210,6 @@ struct WastTotals {
     failed: usize,
     skipped: usize,
     failures: Vec<String>,
-}
-
-/// The `--regalloc` / `--regs` / `--bounds-checks` flags given.
-fn alloc_flags(a: &AllocArgs) -> Vec<&'static str> {
-    let mut v = Vec::new();
-    if a.regalloc.is_some() {
-        v.push("--regalloc");
-    }
-    if a.regs.is_some() {
-        v.push("--regs");
-    }
-    if a.bounds_checks.is_some() {
-        v.push("--bounds-checks");
-    }
-    v
 }
 
 /// How `explore --target` and `stats` compile: the allocator options checked against

@@ -44,7 +44,24 @@ pub struct MachineReport {
     /// Disassembly lines preceded by the IR instruction (and wasm offset) they came from.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub interleaved: Vec<String>,
+    /// Set when the allocator that ran is not the one asked for (Ion on a function with
+    /// too many values live at once, see `AllocOptions::ion_max_live`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regalloc_note: Option<String>,
     pub stats: FunctionStats,
+}
+
+/// Why the allocator that ran is not the one `asked`, if it is not.
+pub fn regalloc_note(asked: &wlab_backends::AllocOptions, s: &FunctionStats) -> Option<String> {
+    (s.regalloc != asked.algorithm).then(|| {
+        format!(
+            "{} instead of {}: about {} values live at once (more than {})",
+            s.regalloc.name(),
+            asked.algorithm.name(),
+            s.max_live,
+            asked.ion_max_live
+        )
+    })
 }
 
 /// Compiles `func` (whose module has `num_imported_funcs` imports).
@@ -90,6 +107,7 @@ pub fn compile_report(
         allocated: c.allocated_text.unwrap_or_default(),
         disasm,
         interleaved,
+        regalloc_note: regalloc_note(&opts.alloc, &c.stats),
         stats: c.stats,
     })
 }
@@ -135,5 +153,8 @@ pub fn render_machine(r: &MachineReport, timings: bool) -> String {
         line = line.split(" lower=").next().unwrap_or("").to_string();
     }
     let _ = writeln!(s, "\n;; stats: {line}");
+    if let Some(note) = &r.regalloc_note {
+        let _ = writeln!(s, ";; regalloc: {note}");
+    }
     s
 }

@@ -54,7 +54,8 @@ pub fn alloc_options(alloc: &AllocArgs, target: Target) -> Result<AllocOptions, 
             )));
         }
     }
-    Ok(AllocOptions { algorithm, regs: alloc.regs, check: false })
+    let ion_max_live = alloc.ion_max_live.unwrap_or(wlab_backends::regalloc::ION_MAX_LIVE);
+    Ok(AllocOptions { algorithm, regs: alloc.regs, check: false, ion_max_live })
 }
 
 /// The target whose code an engine runs; `None` for engines that run no machine code
@@ -75,7 +76,7 @@ pub fn make_base_engine(engine: &str, alloc: &AllocArgs) -> Result<Box<dyn Engin
     let Some(target) = engine_target(engine) else {
         if alloc.any() {
             return Err(CliError::Other(format!(
-                "--regalloc, --regs and --bounds-checks apply to native engines, not {engine}"
+                "--regalloc, --regs, --bounds-checks and --ion-max-live apply to native engines, not {engine}"
             )));
         }
         return Ok(named);

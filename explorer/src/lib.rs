@@ -30,6 +30,7 @@ pub mod pipeline;
 pub mod run;
 pub mod scaling;
 pub mod select;
+pub mod shapes;
 pub mod stats;
 pub mod stats_codegen;
 pub mod usage;

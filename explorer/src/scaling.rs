@@ -1,8 +1,9 @@
 //! `wlab scaling`: generates one large function (any number of wasm instructions and
-//! locals, with nested blocks, loops, branches, memory accesses and calls), then times
-//! translation — and a pipeline, when given — at several sizes, so anyone can see
-//! whether the cost grows linearly, in total and per pass. It reports measurements; it
-//! asserts nothing.
+//! locals, with nested blocks, loops, branches, memory accesses and calls; or one of the
+//! stress shapes of [`crate::shapes`]: deep `if` + `loop` or `block` nesting, many live
+//! locals), then times translation — and a pipeline and compiling for a target, when
+//! given — at several sizes, so anyone can see whether the cost grows linearly, in total
+//! and per pass. It reports measurements; it asserts nothing.
 
 use serde::Serialize;
 use std::fmt::Write;
@@ -11,7 +12,10 @@ use std::time::Instant;
 /// One measured size.
 #[derive(Clone, Debug, Serialize)]
 pub struct ScalingRow {
+    pub shape: crate::shapes::Shape,
     pub factor: usize,
+    /// Nesting levels (`nested-if`, `nested-block`); 0 for the other shapes.
+    pub levels: usize,
     pub wasm_instructions: usize,
     pub locals: usize,
     pub ir_instructions: usize,
@@ -27,6 +31,30 @@ pub struct ScalingRow {
     /// the passes first ran; empty without a pipeline. Excludes the manager's own work
     /// (printing for the `changed` check), which `pipeline_ms` includes.
     pub pass_ms: Vec<PassTime>,
+    /// Lowering, register allocation and emission for `--target`, after the pipeline.
+    pub compile_ms: Option<f64>,
+    /// The allocator that ran (`fastalloc` when Ion was asked for and too many values
+    /// are live at once); with `--target` only.
+    pub regalloc: Option<wlab_backends::AllocAlgorithm>,
+}
+
+/// What `wlab scaling` generates and measures.
+#[derive(Clone, Debug)]
+pub struct ScalingSpec {
+    pub shape: crate::shapes::Shape,
+    /// Wasm instructions of the 1x `mixed` function.
+    pub insts: usize,
+    /// Locals of the `mixed` function; the 1x size of `live-locals`.
+    pub locals: usize,
+    /// The 1x nesting depth of `nested-if` and `nested-block`.
+    pub levels: usize,
+    pub factors: Vec<usize>,
+    /// The pipeline to time after translation (its e-graph costed for `target`).
+    pub pipeline: Option<wlab_passes::Pipeline>,
+    /// Also compile the function (default allocator options) for this target.
+    pub target: Option<wlab_backends::Target>,
+    /// Write each generated module here as `<shape>-<size>.wat`.
+    pub save: Option<std::path::PathBuf>,
 }
 
 /// Time spent in one pass over a whole pipeline run.
@@ -37,12 +65,12 @@ pub struct PassTime {
     pub ms: f64,
 }
 
+/// Wall time of the pipeline (ms), instructions left, time per pass, the optimized function.
+type PipelineRun = (f64, usize, Vec<PassTime>, wlab_ir::Function);
+
 /// Runs `pipeline` on a copy of `func` without verification; the wall time of the whole
-/// run and the time of each pass.
-fn time_passes(
-    func: &wlab_ir::Function,
-    p: &wlab_passes::Pipeline,
-) -> Result<(f64, usize, Vec<PassTime>), crate::CliError> {
+/// run, the time of each pass and the optimized copy (for `--target`).
+fn time_passes(func: &wlab_ir::Function, p: &wlab_passes::Pipeline) -> Result<PipelineRun, crate::CliError> {
     use wlab_passes::{run_pipeline, ManagerOptions};
     let opts = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
     let mut f = func.clone();
@@ -60,7 +88,7 @@ fn time_passes(
             None => times.push(PassTime { name: r.name, runs: 1, ms }),
         }
     }
-    Ok((total, f.num_layout_insts(), times))
+    Ok((total, f.num_layout_insts(), times, f))
 }
 
 /// A tiny deterministic generator (xorshift), so every run measures the same code.
@@ -224,31 +252,65 @@ fn block_args(func: &wlab_ir::Function) -> usize {
     params + args
 }
 
-/// Generates, translates and (optionally) runs a pipeline at each size factor.
-pub fn measure(
-    insts: usize,
-    locals: usize,
-    factors: &[usize],
-    pipeline: Option<&wlab_passes::Pipeline>,
-) -> Result<Vec<ScalingRow>, crate::CliError> {
+/// Generates, translates and (optionally) runs a pipeline and compiles, at each size factor.
+pub fn measure(spec: &ScalingSpec) -> Result<Vec<ScalingRow>, crate::CliError> {
+    use crate::shapes::Shape;
     let mut rows = Vec::new();
-    for &factor in factors {
-        let n = insts * factor;
-        let text = generate_module(n, locals);
+    for &factor in &spec.factors {
+        let (text, n, locals, levels) = match spec.shape {
+            Shape::Mixed => {
+                let n = spec.insts * factor;
+                (generate_module(n, spec.locals), n, spec.locals, 0)
+            }
+            Shape::NestedIf | Shape::NestedBlock => {
+                let (text, n) = crate::shapes::generate(spec.shape, spec.levels * factor);
+                (text, n, 1, spec.levels * factor)
+            }
+            Shape::LiveLocals => {
+                let (text, n) = crate::shapes::generate(spec.shape, spec.locals * factor);
+                (text, n, spec.locals * factor, 0)
+            }
+        };
+        if let Some(dir) = &spec.save {
+            let size = if levels > 0 {
+                levels
+            } else if spec.shape == Shape::Mixed {
+                n
+            } else {
+                locals
+            };
+            let path = dir.join(format!("{}-{size}.wat", spec.shape.name()));
+            std::fs::write(&path, &text)
+                .map_err(|e| crate::CliError::Other(format!("cannot write {}: {e}", path.display())))?;
+        }
         let bytes = wat::parse_str(&text).map_err(|e| crate::CliError::Other(format!("generated module: {e}")))?;
         let start = Instant::now();
         let module = wlab_ir::translate::translate_module(&bytes)?;
         let translate_ms = start.elapsed().as_secs_f64() * 1e3;
-        let func = &module.functions[1];
-        let (pipeline_ms, ir_instructions_after, pass_ms) = match pipeline {
+        let index = if spec.shape == Shape::Mixed { 1 } else { 0 };
+        let func = &module.functions[index];
+        let (pipeline_ms, ir_instructions_after, pass_ms, optimized) = match &spec.pipeline {
             Some(p) => {
-                let (total, after, times) = time_passes(func, p)?;
-                (Some(total), Some(after), times)
+                let (total, after, times, f) = time_passes(func, p)?;
+                (Some(total), Some(after), times, Some(f))
             }
-            None => (None, None, Vec::new()),
+            None => (None, None, Vec::new(), None),
+        };
+        let (compile_ms, regalloc) = match spec.target {
+            Some(target) => {
+                let mut co = wlab_backends::CompileOptions::new(module.info.num_imported_funcs());
+                co.target = target;
+                let f = optimized.as_ref().unwrap_or(func);
+                let start = Instant::now();
+                let c = wlab_backends::compile_function(f, &co).map_err(|e| crate::CliError::Other(e.to_string()))?;
+                (Some(start.elapsed().as_secs_f64() * 1e3), Some(c.stats.regalloc))
+            }
+            None => (None, None),
         };
         rows.push(ScalingRow {
+            shape: spec.shape,
             factor,
+            levels,
             wasm_instructions: n,
             locals,
             ir_instructions: func.num_layout_insts(),
@@ -258,6 +320,8 @@ pub fn measure(
             pipeline_ms,
             ir_instructions_after,
             pass_ms,
+            compile_ms,
+            regalloc,
         });
     }
     Ok(rows)
@@ -266,16 +330,26 @@ pub fn measure(
 /// A fixed-width table of the rows, then (with a pipeline) one of the time per pass:
 /// a column per size factor.
 pub fn render(rows: &[ScalingRow]) -> String {
-    let mut s = String::from(
-        "factor  wasm-insts  locals  ir-insts  blocks  block-args  translate-ms  ns/inst  pipeline-ms  insts-after\n",
+    let mut s = String::new();
+    if let Some(r) = rows.first() {
+        let _ = writeln!(s, ";; shape {}", r.shape.name());
+    }
+    s.push_str(
+        "factor  levels  wasm-insts  locals  ir-insts  blocks  block-args  translate-ms  ns/inst  pipeline-ms  insts-after  compile-ms\n",
     );
     for r in rows {
         let pipeline = r.pipeline_ms.map(|p| format!("{p:.1}")).unwrap_or_else(|| "-".into());
         let after = r.ir_instructions_after.map(|n| n.to_string()).unwrap_or_else(|| "-".into());
+        let compile = match (r.compile_ms, r.regalloc) {
+            (Some(ms), Some(wlab_backends::AllocAlgorithm::Fastalloc)) => format!("{ms:.1} (fastalloc)"),
+            (Some(ms), _) => format!("{ms:.1}"),
+            (None, _) => "-".into(),
+        };
         let _ = writeln!(
             s,
-            "{:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>10}  {:>12.1}  {:>7.0}  {:>11}  {:>11}",
+            "{:>6}  {:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>10}  {:>12.1}  {:>7.0}  {:>11}  {:>11}  {:>10}",
             r.factor,
+            r.levels,
             r.wasm_instructions,
             r.locals,
             r.ir_instructions,
@@ -284,7 +358,8 @@ pub fn render(rows: &[ScalingRow]) -> String {
             r.translate_ms,
             r.translate_ms * 1e6 / r.wasm_instructions as f64,
             pipeline,
-            after
+            after,
+            compile
         );
     }
     let mut names: Vec<&'static str> = Vec::new();
@@ -321,8 +396,17 @@ mod tests {
 
     #[test]
     fn measures_translation_and_every_pass_of_o2_at_each_size() {
-        let rows = measure(4000, 40, &[1, 2], Some(&crate::pipeline::build("O2", None, None).unwrap()))
-            .expect("generated module translates and optimizes");
+        let spec = ScalingSpec {
+            shape: crate::shapes::Shape::Mixed,
+            insts: 4000,
+            locals: 40,
+            levels: 0,
+            factors: vec![1, 2],
+            pipeline: Some(crate::pipeline::build("O2", None, None).unwrap()),
+            target: None,
+            save: None,
+        };
+        let rows = measure(&spec).expect("generated module translates and optimizes");
         assert_eq!(rows.len(), 2);
         assert!(rows[1].ir_instructions > rows[0].ir_instructions);
         assert!(rows[0].ir_instructions_after.is_some_and(|n| n > 0 && n <= rows[0].ir_instructions));

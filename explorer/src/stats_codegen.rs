@@ -23,6 +23,9 @@ pub struct ModuleStats {
     pub target: &'static str,
     pub pipeline: Option<String>,
     pub regalloc: &'static str,
+    /// Above this many values live at once, Ion gives way to Fastalloc (a function's
+    /// `stats.regalloc` says which ran).
+    pub ion_max_live: usize,
     pub regs: Option<usize>,
     pub functions: Vec<FunctionRow>,
     pub totals: FunctionStats,
@@ -90,6 +93,7 @@ pub fn module_stats(
         t.lower_ns += s.lower_ns;
         t.regalloc_ns += s.regalloc_ns;
         t.emit_ns += s.emit_ns;
+        t.max_live = t.max_live.max(s.max_live);
         rows.push(FunctionRow {
             index: first + k as u32,
             name: module.info.func_display_name(first + k as u32),
@@ -113,6 +117,7 @@ pub fn module_stats(
         target: cg.target.name(),
         pipeline: passes.map(str::to_string),
         regalloc: cg.alloc.algorithm.name(),
+        ion_max_live: cg.alloc.ion_max_live,
         regs: cg.alloc.regs,
         functions: rows,
         totals: t,
@@ -155,6 +160,20 @@ pub fn render(m: &ModuleStats) -> String {
             st.reloads,
             st.moves
         );
+    }
+    for r in &m.functions {
+        if r.stats.regalloc.name() != m.regalloc {
+            let _ = writeln!(
+                s,
+                ";; regalloc: func {} {}: {} instead of {}: about {} values live at once (more than {})",
+                r.index,
+                r.name,
+                r.stats.regalloc.name(),
+                m.regalloc,
+                r.stats.max_live,
+                m.ion_max_live
+            );
+        }
     }
     let _ = writeln!(s, ";; totals: {}", crate::codegen::stats_line(&m.totals));
     let t = &m.throughput;

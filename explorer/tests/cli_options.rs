@@ -231,3 +231,23 @@ fn wast_reports_json_too() {
     );
     assert_eq!(v["failures"].as_array().unwrap().len(), 1, "{v}");
 }
+
+/// `--ion-max-live N` is the live-value count above which Ion gives way to fastalloc: the
+/// same function is allocated by Ion under a high bound and by fastalloc under a low one,
+/// and the output says which.
+#[test]
+fn ion_max_live_chooses_the_allocator_and_says_so() {
+    let (text, _) = wlab_explorer::shapes::generate(wlab_explorer::shapes::Shape::LiveLocals, 300);
+    let module = tmp_file("live-locals-300.wat", text.as_bytes());
+    let m = module.to_str().unwrap();
+    let low = wlab(&["stats", m, "--ion-max-live", "50"]);
+    assert_eq!(low.status.code(), Some(0), "{}", stderr(&low));
+    assert!(stdout(&low).contains("fastalloc instead of ion"), "{}", stdout(&low));
+    let high = wlab(&["stats", m, "--ion-max-live", "100000"]);
+    assert_eq!(high.status.code(), Some(0), "{}", stderr(&high));
+    assert!(!stdout(&high).contains("fastalloc instead of ion"), "{}", stdout(&high));
+    assert_one_line_error(
+        &wlab(&["wast", "x.wast", "--engine", "interp", "--ion-max-live", "5"]),
+        "apply to native engines",
+    );
+}

@@ -13,7 +13,10 @@ use wlab_tests::stress::run_big as run;
 #[test]
 fn large_function_matches_the_interpreter_under_pressure_on_aarch64() {
     wlab_tests::stress::check_engine(&|algorithm, regs| -> Box<dyn Engine> {
-        Box::new(Aarch64Engine { alloc: AllocOptions { algorithm, regs, check: true }, ..Aarch64Engine::default() })
+        Box::new(Aarch64Engine {
+            alloc: AllocOptions { algorithm, regs, check: true, ..AllocOptions::default() },
+            ..Aarch64Engine::default()
+        })
     });
 }
 

@@ -11,6 +11,9 @@ use wlab_runtime::Engine;
 #[test]
 fn large_function_matches_the_interpreter_under_pressure() {
     wlab_tests::stress::check_engine(&|algorithm, regs| -> Box<dyn Engine> {
-        Box::new(NativeEngine { alloc: AllocOptions { algorithm, regs, check: true }, ..NativeEngine::default() })
+        Box::new(NativeEngine {
+            alloc: AllocOptions { algorithm, regs, check: true, ..AllocOptions::default() },
+            ..NativeEngine::default()
+        })
     });
 }

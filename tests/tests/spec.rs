@@ -22,7 +22,10 @@ use wlab_runtime::{Engine, InterpEngine};
 /// (name, engine, pipeline)
 fn configs() -> Vec<(&'static str, fn() -> Box<dyn Engine>, Option<&'static str>)> {
     fn native(algorithm: AllocAlgorithm, regs: Option<usize>) -> Box<dyn Engine> {
-        Box::new(NativeEngine { alloc: AllocOptions { algorithm, regs, check: true }, ..NativeEngine::default() })
+        Box::new(NativeEngine {
+            alloc: AllocOptions { algorithm, regs, check: true, ..AllocOptions::default() },
+            ..NativeEngine::default()
+        })
     }
     fn baseline() -> Box<dyn Engine> {
         Box::new(NativeEngine {

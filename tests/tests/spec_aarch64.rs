@@ -35,7 +35,7 @@ fn main() {
             let totals = totals.clone();
             trials.push(Trial::test(format!("{config}/{name}"), move || {
                 let inner = Box::new(Aarch64Engine {
-                    alloc: AllocOptions { algorithm, regs, check: true },
+                    alloc: AllocOptions { algorithm, regs, check: true, ..AllocOptions::default() },
                     ..Aarch64Engine::default()
                 });
                 let engine: Box<dyn Engine> = match pipeline {

@@ -22,7 +22,9 @@ pub fn compile_with_forms(
     let lowered = lower::lower(f, opts.num_imported_funcs, opts.bounds).map_err(|e| e.0)?;
     let t1 = Instant::now();
     let env = regalloc::machine_env(&pregs::register_lists(), opts.alloc.regs).map_err(|e| e.to_string())?;
-    let out = regalloc::allocate(&lowered.vcode, &env, &opts.alloc).map_err(|e| e.to_string())?;
+    let (algorithm, max_live) = regalloc::choose_algorithm(&lowered.vcode, &opts.alloc);
+    let alloc = regalloc::AllocOptions { algorithm, ..opts.alloc };
+    let out = regalloc::allocate(&lowered.vcode, &env, &alloc).map_err(|e| e.to_string())?;
     let t2 = Instant::now();
     let emitted = emit::emit(&lowered.vcode, &out, lowered.outgoing_slots);
     let t3 = Instant::now();
@@ -38,6 +40,8 @@ pub fn compile_with_forms(
         reloads: a.reloads,
         moves: a.moves,
         spill_slots: a.spill_slots,
+        regalloc: algorithm,
+        max_live: max_live as u32,
         vcode_insts: lowered.vcode.insts.len() as u32,
         lower_ns: (t1 - t0).as_nanos() as u64,
         regalloc_ns: (t2 - t1).as_nanos() as u64,

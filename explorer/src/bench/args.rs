@@ -48,7 +48,7 @@ pub fn configurations(args: &BenchArgs, this: &Path) -> Result<Vec<Runner>, CliE
     let engine_options = args.pipeline.passes.is_some() || args.pipeline.rules.is_some() || args.alloc.any();
     if args.engines.is_empty() && !args.configs.is_empty() && engine_options {
         return Err(CliError::Other(
-            "--passes, --rules, --regalloc, --regs and --bounds-checks apply to --engine configurations only; \
+            "--passes, --rules and the allocator options apply to --engine configurations only; \
              put them inside each --config"
                 .to_string(),
         ));
@@ -69,15 +69,7 @@ pub fn configurations(args: &BenchArgs, this: &Path) -> Result<Vec<Runner>, CliE
             run.extend(["--rules".to_string(), r.display().to_string()]);
         }
         run.extend(args.limits.run_args());
-        if let Some(r) = &args.alloc.regalloc {
-            run.extend(["--regalloc".to_string(), r.clone()]);
-        }
-        if let Some(n) = args.alloc.regs {
-            run.extend(["--regs".to_string(), n.to_string()]);
-        }
-        if let Some(b) = &args.alloc.bounds_checks {
-            run.extend(["--bounds-checks".to_string(), b.clone()]);
-        }
+        run.extend(args.alloc.run_args());
         out.push(Runner::new(e.clone(), Kind::Wlab { binary: this.to_path_buf(), other: false, args: run }));
     }
     for spec in &args.configs {

@@ -242,11 +242,8 @@ impl SsaBuilder {
     }
 
     /// The alias-free value `v` stands for.
-    pub fn resolve(&self, mut v: Value) -> Value {
-        while let Some(&to) = self.aliases.get(&v) {
-            v = to;
-        }
-        v
+    pub fn resolve(&mut self, v: Value) -> Value {
+        resolve_compress(&mut self.aliases, v)
     }
 
     /// The value of `var` at the current point of `block`.
@@ -418,7 +415,7 @@ impl SsaBuilder {
 
     /// If every argument passed to `param` (a parameter of `b`) is one value or `param`
     /// itself, that value. `None` when an edge has no argument for it yet.
-    fn trivial_value(&self, func: &Function, b: Block, param: Value) -> Option<Value> {
+    fn trivial_value(&mut self, func: &Function, b: Block, param: Value) -> Option<Value> {
         let ValueDef::Param(_, idx) = func.value_def(param) else {
             return None;
         };
@@ -428,7 +425,7 @@ impl SsaBuilder {
                 if dest.block != b {
                     continue;
                 }
-                let arg = self.resolve(*dest.args.get(idx as usize)?);
+                let arg = resolve_compress(&mut self.aliases, *dest.args.get(idx as usize)?);
                 if arg == param || Some(arg) == same {
                     continue;
                 }
@@ -467,26 +464,58 @@ impl SsaBuilder {
     /// Removes every parameter of a non-entry layout block that is trivial (also those that
     /// became trivial after others were removed), then rewrites every use in the layout so
     /// no alias is left.
+    ///
+    /// A worklist, not rounds over the whole function: a parameter is looked at again only
+    /// when one of its arguments was removed. Rounds took one pass per link of a chain of
+    /// trivial parameters (one per nesting level of `if` + `loop`), which was quadratic in
+    /// the nesting depth. Removed parameters are only marked (aliases) until the end, then
+    /// every block drops its marked parameters and edge arguments in one sweep, so no
+    /// vector is shifted once per removal.
     pub fn finish(&mut self, func: &mut Function) {
-        loop {
-            let mut changed = false;
-            for li in 1..func.layout.len() {
-                let b = func.layout[li];
-                let mut idx = 0;
-                while idx < func.blocks[b.index()].params.len() {
-                    let p = func.blocks[b.index()].params[idx];
-                    match self.trivial_value(func, b, p) {
-                        Some(v) => {
-                            self.remove_param(func, b, p, v);
-                            changed = true;
-                        }
-                        None => idx += 1,
+        // `users[a]`: parameters that receive `a` (resolved) on some edge. When `a` is
+        // removed its users move to the value it became, smaller list into larger.
+        let mut users: FxMap<Value, Vec<Value>> = FxMap::default();
+        let mut work: Vec<Value> = Vec::new();
+        for li in (1..func.layout.len()).rev() {
+            let b = func.layout[li];
+            if func.blocks[b.index()].params.is_empty() {
+                continue;
+            }
+            work.extend(func.blocks[b.index()].params.iter().rev().copied());
+            let Some(sb) = self.blocks.get(b.index()) else { continue };
+            for pred in &sb.preds {
+                for dest in &func.inst(pred.inst).dests {
+                    if dest.block != b {
+                        continue;
+                    }
+                    for (&arg, &param) in dest.args.iter().zip(&func.blocks[b.index()].params) {
+                        users.entry(resolve_in(&self.aliases, arg)).or_default().push(param);
                     }
                 }
             }
-            if !changed {
-                break;
+        }
+        let mut removed_in: Vec<Block> = Vec::new();
+        while let Some(p) = work.pop() {
+            if self.aliases.contains_key(&p) {
+                continue;
             }
+            let ValueDef::Param(b, _) = func.value_def(p) else { continue };
+            let Some(v) = self.trivial_value(func, b, p) else { continue };
+            self.aliases.insert(p, v);
+            removed_in.push(b);
+            if let Some(mut moved) = users.remove(&p) {
+                work.extend(moved.iter().copied());
+                let into = users.entry(v).or_default();
+                if into.len() < moved.len() {
+                    std::mem::swap(into, &mut moved);
+                }
+                into.extend(moved);
+            }
+        }
+        removed_in.sort_unstable();
+        removed_in.dedup();
+        for b in removed_in {
+            self.drop_marked_params(func, b);
         }
         if self.aliases.is_empty() {
             return;
@@ -495,14 +524,64 @@ impl SsaBuilder {
             let b = func.layout[li];
             for ii in 0..func.blocks[b.index()].insts.len() {
                 let inst = func.blocks[b.index()].insts[ii];
-                let aliases = &self.aliases;
-                func.map_inst_uses(inst, |mut v| {
-                    while let Some(&to) = aliases.get(&v) {
-                        v = to;
-                    }
-                    v
-                });
+                let aliases = &mut self.aliases;
+                func.map_inst_uses(inst, |v| resolve_compress(aliases, v));
             }
         }
     }
+
+    /// Drops the parameters of `b` that are aliases now, and their arguments on every
+    /// edge into `b`, in one sweep.
+    fn drop_marked_params(&mut self, func: &mut Function, b: Block) {
+        let keep: Vec<bool> = func.blocks[b.index()].params.iter().map(|p| !self.aliases.contains_key(p)).collect();
+        let mut kept = 0u32;
+        let mut params = std::mem::take(&mut func.blocks[b.index()].params);
+        params.retain(|_| {
+            let k = keep[kept as usize];
+            kept += 1;
+            k
+        });
+        for (n, &v) in params.iter().enumerate() {
+            func.values[v.index()].def = ValueDef::Param(b, n as u32);
+        }
+        func.blocks[b.index()].params = params;
+        if let Some(sb) = self.blocks.get(b.index()) {
+            for pred in &sb.preds {
+                for dest in func.inst_mut(pred.inst).dests.iter_mut() {
+                    if dest.block == b && dest.args.len() == keep.len() {
+                        let mut i = 0;
+                        dest.args.retain(|_| {
+                            let k = keep[i];
+                            i += 1;
+                            k
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The alias-free value `v` stands for (no compression: for shared borrows).
+fn resolve_in(aliases: &FxMap<Value, Value>, mut v: Value) -> Value {
+    while let Some(&to) = aliases.get(&v) {
+        v = to;
+    }
+    v
+}
+
+/// The alias-free value `v` stands for; every alias on the way is pointed straight at it,
+/// so a long chain (one link per nesting level) is walked once, not once per use.
+fn resolve_compress(aliases: &mut FxMap<Value, Value>, v: Value) -> Value {
+    let root = resolve_in(aliases, v);
+    let mut cur = v;
+    while let Some(to) = aliases.get_mut(&cur) {
+        let next = *to;
+        *to = root;
+        cur = next;
+        if cur == root {
+            break;
+        }
+    }
+    root
 }

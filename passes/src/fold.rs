@@ -114,8 +114,14 @@ impl Const {
 /// Evaluates `opcode` (controlling type `ty`, immediate `imm`) on constant operands,
 /// through the interpreter's definition of wasm numerics.
 pub fn fold(opcode: Opcode, ty: Option<Type>, imm: &Imm, args: &[Const]) -> Fold {
-    let vals: Vec<Val> = args.iter().map(|c| c.to_val()).collect();
-    match numeric::eval(opcode, ty, imm, &vals) {
+    // Number operations take one or two operands (no allocation: the e-graph's analysis
+    // folds every node it makes).
+    let r = match *args {
+        [x] => numeric::eval(opcode, ty, imm, &[x.to_val()]),
+        [x, y] => numeric::eval(opcode, ty, imm, &[x.to_val(), y.to_val()]),
+        _ => Err(NumError::NotNumeric),
+    };
+    match r {
         Ok(v) => Const::of_val(v).map_or(Fold::No, Fold::Value),
         Err(NumError::Trap(code)) => Fold::Traps(code),
         Err(NumError::NotNumeric) => Fold::No,

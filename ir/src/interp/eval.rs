@@ -234,6 +234,27 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
                 }};
             }
 
+            // A number operation with one or two operands, through `numeric::eval_xy`.
+            macro_rules! num {
+                ($op:expr, $x:expr, $y:expr) => {
+                    match numeric::eval_xy($op, d.ty, &d.imm, $x, $y) {
+                        Ok(v) => set!(v),
+                        Err(NumError::Trap(code)) => return Err(trap_at(func, d, code)),
+                        Err(NumError::NotNumeric) => malformed(func, inst),
+                    }
+                };
+            }
+            macro_rules! num1 {
+                ($op:expr) => {{
+                    let x = arg!(0);
+                    num!($op, x, x)
+                }};
+            }
+            macro_rules! num2 {
+                ($op:expr) => {
+                    num!($op, arg!(0), arg!(1))
+                };
+            }
             match d.opcode {
                 // ---- constants and copies ----------------------------------------------
                 Opcode::Iconst => set!(match (d.ty, d.imm) {
@@ -266,65 +287,62 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
                     set!(if c != 0 { arg!(1) } else { arg!(2) })
                 }
 
-                // ---- computations on numbers: one definition, shared with folding -------
-                Opcode::Iadd
-                | Opcode::Isub
-                | Opcode::Imul
-                | Opcode::Sdiv
-                | Opcode::Udiv
-                | Opcode::Srem
-                | Opcode::Urem
-                | Opcode::Band
-                | Opcode::Bor
-                | Opcode::Bxor
-                | Opcode::Ishl
-                | Opcode::Ushr
-                | Opcode::Sshr
-                | Opcode::Rotl
-                | Opcode::Rotr
-                | Opcode::Clz
-                | Opcode::Ctz
-                | Opcode::Popcnt
-                | Opcode::Eqz
-                | Opcode::Icmp
-                | Opcode::Fadd
-                | Opcode::Fsub
-                | Opcode::Fmul
-                | Opcode::Fdiv
-                | Opcode::Fmin
-                | Opcode::Fmax
-                | Opcode::Fcopysign
-                | Opcode::Fabs
-                | Opcode::Fneg
-                | Opcode::Fsqrt
-                | Opcode::Fceil
-                | Opcode::Ffloor
-                | Opcode::Ftrunc
-                | Opcode::Fnearest
-                | Opcode::Fcmp
-                | Opcode::Ireduce
-                | Opcode::Sextend
-                | Opcode::Uextend
-                | Opcode::Sext8
-                | Opcode::Sext16
-                | Opcode::Sext32
-                | Opcode::FcvtToSint
-                | Opcode::FcvtToUint
-                | Opcode::FcvtToSintSat
-                | Opcode::FcvtToUintSat
-                | Opcode::FcvtFromSint
-                | Opcode::FcvtFromUint
-                | Opcode::Fpromote
-                | Opcode::Fdemote
-                | Opcode::Bitcast => {
-                    let x = arg!(0);
-                    let y = if d.args.len() > 1 { arg!(1) } else { x };
-                    match numeric::eval_xy(d.opcode, d.ty, &d.imm, x, y) {
-                        Ok(v) => set!(v),
-                        Err(NumError::Trap(code)) => return Err(trap_at(func, d, code)),
-                        Err(NumError::NotNumeric) => malformed(func, inst),
-                    }
-                }
+                // ---- computations on numbers: `numeric.rs` is their one definition, shared
+                // with constant folding; each arm passes its opcode as a constant, so the
+                // inlined evaluation reduces to that opcode's code.
+                // integer arithmetic
+                Opcode::Iadd => num2!(Opcode::Iadd),
+                Opcode::Isub => num2!(Opcode::Isub),
+                Opcode::Imul => num2!(Opcode::Imul),
+                Opcode::Sdiv => num2!(Opcode::Sdiv),
+                Opcode::Udiv => num2!(Opcode::Udiv),
+                Opcode::Srem => num2!(Opcode::Srem),
+                Opcode::Urem => num2!(Opcode::Urem),
+                Opcode::Band => num2!(Opcode::Band),
+                Opcode::Bor => num2!(Opcode::Bor),
+                Opcode::Bxor => num2!(Opcode::Bxor),
+                Opcode::Ishl => num2!(Opcode::Ishl),
+                Opcode::Ushr => num2!(Opcode::Ushr),
+                Opcode::Sshr => num2!(Opcode::Sshr),
+                Opcode::Rotl => num2!(Opcode::Rotl),
+                Opcode::Rotr => num2!(Opcode::Rotr),
+                Opcode::Clz => num1!(Opcode::Clz),
+                Opcode::Ctz => num1!(Opcode::Ctz),
+                Opcode::Popcnt => num1!(Opcode::Popcnt),
+                Opcode::Eqz => num1!(Opcode::Eqz),
+                Opcode::Icmp => num2!(Opcode::Icmp),
+                // float arithmetic
+                Opcode::Fadd => num2!(Opcode::Fadd),
+                Opcode::Fsub => num2!(Opcode::Fsub),
+                Opcode::Fmul => num2!(Opcode::Fmul),
+                Opcode::Fdiv => num2!(Opcode::Fdiv),
+                Opcode::Fmin => num2!(Opcode::Fmin),
+                Opcode::Fmax => num2!(Opcode::Fmax),
+                Opcode::Fcopysign => num2!(Opcode::Fcopysign),
+                Opcode::Fabs => num1!(Opcode::Fabs),
+                Opcode::Fneg => num1!(Opcode::Fneg),
+                Opcode::Fsqrt => num1!(Opcode::Fsqrt),
+                Opcode::Fceil => num1!(Opcode::Fceil),
+                Opcode::Ffloor => num1!(Opcode::Ffloor),
+                Opcode::Ftrunc => num1!(Opcode::Ftrunc),
+                Opcode::Fnearest => num1!(Opcode::Fnearest),
+                Opcode::Fcmp => num2!(Opcode::Fcmp),
+                // conversions
+                Opcode::Ireduce => num1!(Opcode::Ireduce),
+                Opcode::Sextend => num1!(Opcode::Sextend),
+                Opcode::Uextend => num1!(Opcode::Uextend),
+                Opcode::Sext8 => num1!(Opcode::Sext8),
+                Opcode::Sext16 => num1!(Opcode::Sext16),
+                Opcode::Sext32 => num1!(Opcode::Sext32),
+                Opcode::FcvtToSint => num1!(Opcode::FcvtToSint),
+                Opcode::FcvtToUint => num1!(Opcode::FcvtToUint),
+                Opcode::FcvtToSintSat => num1!(Opcode::FcvtToSintSat),
+                Opcode::FcvtToUintSat => num1!(Opcode::FcvtToUintSat),
+                Opcode::FcvtFromSint => num1!(Opcode::FcvtFromSint),
+                Opcode::FcvtFromUint => num1!(Opcode::FcvtFromUint),
+                Opcode::Fpromote => num1!(Opcode::Fpromote),
+                Opcode::Fdemote => num1!(Opcode::Fdemote),
+                Opcode::Bitcast => num1!(Opcode::Bitcast),
 
                 // ---- linear memory ---------------------------------------------------
                 Opcode::Load => match d.ty {

@@ -38,8 +38,9 @@ pub fn eval(op: Opcode, ty: Option<Type>, imm: &Imm, args: &[Val]) -> Result<Val
 }
 
 /// [`eval`] for a caller that knows the arity: `y` is the second operand of a binary
-/// operation and ignored by a unary one.
-#[inline]
+/// operation and ignored by a unary one. Always inlined: the interpreter's loop calls it
+/// once per number operation.
+#[inline(always)]
 pub fn eval_xy(op: Opcode, ty: Option<Type>, imm: &Imm, x: Val, y: Val) -> Result<Val, NumError> {
     use NumError::NotNumeric as No;
     use Val::{F32, F64, I32, I64};

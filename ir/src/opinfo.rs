@@ -209,11 +209,14 @@ impl ImmKind {
         }
     }
 
-    /// Whether the e-graph keeps this immediate as a leading child leaf (a literal for
-    /// constants, a condition for comparisons).
-    pub fn is_egraph_leaf(self) -> bool {
+    /// How the e-graph keeps this immediate: as a leading child leaf (a literal for
+    /// constants, a condition for comparisons), or not at all.
+    pub fn egraph_leaf(self) -> Leaf {
         match self {
-            ImmKind::Int | ImmKind::Float | ImmKind::IntCC | ImmKind::FloatCC => true,
+            ImmKind::Int => Leaf::Int,
+            ImmKind::Float => Leaf::Float,
+            ImmKind::IntCC => Leaf::IntCC,
+            ImmKind::FloatCC => Leaf::FloatCC,
             ImmKind::None
             | ImmKind::Mem
             | ImmKind::Memory
@@ -227,9 +230,24 @@ impl ImmKind {
             | ImmKind::Elem
             | ImmKind::Func
             | ImmKind::CallIndirect
-            | ImmKind::Trap => false,
+            | ImmKind::Trap => Leaf::None,
         }
     }
+}
+
+/// The leading child leaf an e-graph node has for its immediate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leaf {
+    /// No leaf: the children are the value operands.
+    None,
+    /// A literal holding an integer constant's bits (`iconst`).
+    Int,
+    /// A literal holding a float constant's bits (`fconst`).
+    Float,
+    /// An integer condition (`icmp`).
+    IntCC,
+    /// A float condition (`fcmp`).
+    FloatCC,
 }
 
 /// The rule for an opcode's result types.

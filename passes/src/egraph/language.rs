@@ -19,7 +19,7 @@
 pub use super::args::Args;
 use egg::{FromOp, Id, Language};
 use std::fmt;
-use wlab_ir::opinfo::{Egraph, Results};
+use wlab_ir::opinfo::{Egraph, Leaf, Results};
 use wlab_ir::{FloatCC, IntCC, Opcode, Type, Value};
 
 /// A comparison condition as written in patterns: one namespace for `icmp` and
@@ -226,7 +226,13 @@ pub fn value_arity(op: Opcode) -> usize {
 /// Whether the opcode has an extra leading child that is not a value (a literal for
 /// constants, a condition for comparisons).
 pub fn has_imm_child(op: Opcode) -> bool {
-    op.info().imm.is_egraph_leaf()
+    leaf(op) != Leaf::None
+}
+
+/// What the leading leaf child of an `op` node stands for (the table's immediate
+/// column): builders, the analysis and elaboration read it here, never by opcode.
+pub fn leaf(op: Opcode) -> Leaf {
+    op.info().imm.egraph_leaf()
 }
 
 /// The type of the value an operation computes, from its controlling type.

@@ -8,7 +8,7 @@
 //! ```
 //!
 //! One concept per file: [`types`], [`entities`], [`opcode`] (every opcode and its
-//! effects, defined once), [`instructions`], [`function`], [`typing`] (result types),
+//! facts, defined once as a table whose columns are [`opinfo`]), [`instructions`], [`function`], [`typing`] (result types),
 //! [`write`] (printer). This crate knows no pass, target or engine.
 
 pub mod cfg;
@@ -21,6 +21,7 @@ pub mod interp;
 pub mod loops;
 pub mod module;
 pub mod opcode;
+pub mod opinfo;
 pub mod parse;
 pub mod translate;
 pub mod types;

@@ -1,12 +1,20 @@
-//! Every opcode of the IR, defined once in a table with its text name and its effects.
+//! Every opcode of the IR, defined once in a table: one row per opcode with its text
+//! name, effects, type suffix class, operands, immediate, result rule, branch targets,
+//! text syntax, e-graph role and memory access (the columns are described in
+//! [`crate::opinfo`]).
 //!
-//! Passes ask an opcode what it does ([`Opcode::effects`]); they never keep lists of their
-//! own. Adding an opcode here makes the compiler point at every exhaustive `match` that
-//! needs an arm (no consumer may use a `_ =>` arm over opcodes).
+//! Passes ask an opcode what it does ([`Opcode::info`], [`Opcode::effects`]); typing, the
+//! verifier, the parser, the printer and the e-graph language read the row and keep no
+//! opcode lists of their own. Adding an opcode here makes the compiler point at every
+//! remaining exhaustive `match` that needs an arm — the interpreter, each backend's
+//! lowering, the e-graph cost models (no consumer may use a `_ =>` arm over opcodes) —
+//! and the property test of constant folding covers it when it is a number operation.
 //!
 //! Naming follows Cranelift where wasm has the same operation (`iadd`, `sdiv`, `uload8`,
 //! `brif`); the controlling type is printed as a suffix (`iadd.i32`).
 
+use crate::opinfo::{Access, Arg, Dests, Egraph, ImmKind, OpInfo, Operands, Results, Suffix, Syntax, Width};
+use crate::types::Type;
 use std::fmt;
 
 /// What executing an instruction may do besides computing its results.
@@ -81,7 +89,8 @@ impl Effects {
 }
 
 macro_rules! opcodes {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $effects:ident; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $effects:ident, $suffix:expr, $operands:expr,
+        $imm:ident, $results:expr, $dests:expr, $syntax:ident, $egraph:ident, $access:expr; )*) => {
         /// An IR operation. See the module docs for naming; the table below is the only
         /// place an opcode is declared.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -89,185 +98,239 @@ macro_rules! opcodes {
             $( $(#[$doc])* $variant, )*
         }
 
+        /// The rows, in declaration order (indexed by `Opcode as usize`).
+        static TABLE: &[OpInfo] = &[
+            $( OpInfo {
+                name: $name,
+                effects: Effects::$effects,
+                suffix: $suffix,
+                operands: $operands,
+                imm: ImmKind::$imm,
+                results: $results,
+                dests: $dests,
+                syntax: Syntax::$syntax,
+                egraph: Egraph::$egraph,
+                access: $access,
+            }, )*
+        ];
+
         impl Opcode {
             /// Every opcode, in declaration order.
             pub const ALL: &'static [Opcode] = &[ $( Opcode::$variant, )* ];
-
-            /// The text-format name (without type suffix).
-            pub fn name(self) -> &'static str {
-                match self { $( Opcode::$variant => $name, )* }
-            }
-
-            /// What the operation may do besides computing its results.
-            pub fn effects(self) -> Effects {
-                match self { $( Opcode::$variant => Effects::$effects, )* }
-            }
         }
     };
 }
 
+// Shorthands for the table's columns.
+use Arg::{AnyFloat, AnyInt, AnyRef, BitcastSource, Ctrl, T};
+const I32: Arg = T(Type::I32);
+const I64: Arg = T(Type::I64);
+const NONE: Operands = Operands::Fixed(&[]);
+const UN: Operands = Operands::Fixed(&[Ctrl]);
+const BIN: Operands = Operands::Fixed(&[Ctrl, Ctrl]);
+const ONE_I32: Operands = Operands::Fixed(&[I32]);
+const I32_CTRL: Operands = Operands::Fixed(&[I32, Ctrl]);
+const I32X3: Operands = Operands::Fixed(&[I32, I32, I32]);
+const NO_DESTS: Dests = Dests::Exactly(0);
+const NO_ACCESS: Access = Access::None;
+const LOAD_FULL: Access = Access::Load(Width::Full);
+const STORE_FULL: Access = Access::Store(Width::Full);
+const fn load(n: u32) -> Access {
+    Access::Load(Width::Bytes(n))
+}
+const fn store(n: u32) -> Access {
+    Access::Store(Width::Bytes(n))
+}
+const fn exactly(t: Type) -> Suffix {
+    Suffix::Exactly(t)
+}
+const fn one(t: Type) -> Results {
+    Results::One(t)
+}
+const fn args(a: &'static [Arg]) -> Operands {
+    Operands::Fixed(a)
+}
+
+// Columns: name, effects, type suffix, operands, immediate, results, branch targets,
+// text syntax, e-graph role, memory access. See `opinfo.rs` for what each means.
+#[rustfmt::skip]
 opcodes! {
     // ---- constants and copies -------------------------------------------------------
     /// `v = iconst.T imm` — integer constant (imm holds the bits, sign-extended).
-    Iconst = "iconst", PURE;
+    Iconst = "iconst", PURE, Suffix::Int, NONE, Int, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// `v = fconst.T imm` — float constant (exact bits kept; printed as shortest
     /// round-trip decimal, `inf`, `-inf` or `nan:0xBITS`).
-    Fconst = "fconst", PURE;
+    Fconst = "fconst", PURE, Suffix::Float, NONE, Float, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// `v = ref_null.T` — the null reference of type T.
-    RefNull = "ref_null", PURE;
+    RefNull = "ref_null", PURE, Suffix::Ref, NONE, None, Results::Ctrl, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `v = ref_func fnN` — reference to function N.
-    RefFunc = "ref_func", PURE;
+    RefFunc = "ref_func", PURE, Suffix::No, NONE, Func, one(Type::FuncRef), NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `v = ref_is_null x` — i32 1 if x is null.
-    RefIsNull = "ref_is_null", PURE;
+    RefIsNull = "ref_is_null", PURE, Suffix::No, args(&[AnyRef]), None, one(Type::I32), NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `v = copy.T x` — the same value (copy propagation removes it).
-    Copy = "copy", PURE;
+    Copy = "copy", PURE, Suffix::Any, UN, None, Results::Ctrl, NO_DESTS, Plain, Transparent, NO_ACCESS;
     /// `v = select.T c, a, b` — a if c != 0 else b.
-    Select = "select", PURE;
+    Select = "select", PURE, Suffix::Any, args(&[I32, Ctrl, Ctrl]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
 
     // ---- integer arithmetic ---------------------------------------------------------
-    Iadd = "iadd", PURE;
-    Isub = "isub", PURE;
-    Imul = "imul", PURE;
+    Iadd = "iadd", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Isub = "isub", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Imul = "imul", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Signed division: traps on zero divisor and on MIN / -1.
-    Sdiv = "sdiv", TRAP;
+    Sdiv = "sdiv", TRAP, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// Unsigned division: traps on zero divisor.
-    Udiv = "udiv", TRAP;
+    Udiv = "udiv", TRAP, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// Signed remainder: traps on zero divisor (MIN % -1 is 0).
-    Srem = "srem", TRAP;
+    Srem = "srem", TRAP, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// Unsigned remainder: traps on zero divisor.
-    Urem = "urem", TRAP;
-    Band = "band", PURE;
-    Bor = "bor", PURE;
-    Bxor = "bxor", PURE;
+    Urem = "urem", TRAP, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Skeleton, NO_ACCESS;
+    Band = "band", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Bor = "bor", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Bxor = "bxor", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Shift left; the amount is taken modulo the width.
-    Ishl = "ishl", PURE;
+    Ishl = "ishl", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Logical shift right; the amount is taken modulo the width.
-    Ushr = "ushr", PURE;
+    Ushr = "ushr", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Arithmetic shift right; the amount is taken modulo the width.
-    Sshr = "sshr", PURE;
-    Rotl = "rotl", PURE;
-    Rotr = "rotr", PURE;
-    Clz = "clz", PURE;
-    Ctz = "ctz", PURE;
-    Popcnt = "popcnt", PURE;
+    Sshr = "sshr", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Rotl = "rotl", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Rotr = "rotr", PURE, Suffix::Int, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Clz = "clz", PURE, Suffix::Int, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Ctz = "ctz", PURE, Suffix::Int, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Popcnt = "popcnt", PURE, Suffix::Int, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// `v = eqz.T x` — i32 1 if x == 0.
-    Eqz = "eqz", PURE;
+    Eqz = "eqz", PURE, Suffix::Int, UN, None, one(Type::I32), NO_DESTS, Plain, Node, NO_ACCESS;
     /// `v = icmp.T cc a, b` — i32 0/1; T is the operand type.
-    Icmp = "icmp", PURE;
+    Icmp = "icmp", PURE, Suffix::Int, BIN, IntCC, one(Type::I32), NO_DESTS, Plain, Node, NO_ACCESS;
 
     // ---- float arithmetic -----------------------------------------------------------
-    Fadd = "fadd", PURE;
-    Fsub = "fsub", PURE;
-    Fmul = "fmul", PURE;
-    Fdiv = "fdiv", PURE;
+    Fadd = "fadd", PURE, Suffix::Float, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Fsub = "fsub", PURE, Suffix::Float, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Fmul = "fmul", PURE, Suffix::Float, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Fdiv = "fdiv", PURE, Suffix::Float, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// wasm `min`: NaN if either is NaN, -0 < +0.
-    Fmin = "fmin", PURE;
+    Fmin = "fmin", PURE, Suffix::Float, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// wasm `max`: NaN if either is NaN, -0 < +0.
-    Fmax = "fmax", PURE;
-    Fcopysign = "fcopysign", PURE;
-    Fabs = "fabs", PURE;
-    Fneg = "fneg", PURE;
-    Fsqrt = "fsqrt", PURE;
-    Fceil = "fceil", PURE;
-    Ffloor = "ffloor", PURE;
-    Ftrunc = "ftrunc", PURE;
+    Fmax = "fmax", PURE, Suffix::Float, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Fcopysign = "fcopysign", PURE, Suffix::Float, BIN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Fabs = "fabs", PURE, Suffix::Float, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Fneg = "fneg", PURE, Suffix::Float, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Fsqrt = "fsqrt", PURE, Suffix::Float, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Fceil = "fceil", PURE, Suffix::Float, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Ffloor = "ffloor", PURE, Suffix::Float, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    Ftrunc = "ftrunc", PURE, Suffix::Float, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Round to nearest, ties to even.
-    Fnearest = "fnearest", PURE;
+    Fnearest = "fnearest", PURE, Suffix::Float, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// `v = fcmp.T cc a, b` — i32 0/1; T is the operand type.
-    Fcmp = "fcmp", PURE;
+    Fcmp = "fcmp", PURE, Suffix::Float, BIN, FloatCC, one(Type::I32), NO_DESTS, Plain, Node, NO_ACCESS;
 
     // ---- conversions (the suffix is the result type) ------------------------------
     /// i64 -> i32, keeping the low bits (`i32.wrap_i64`).
-    Ireduce = "ireduce", PURE;
+    Ireduce = "ireduce", PURE, exactly(Type::I32), args(&[I64]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// i32 -> i64 sign-extended.
-    Sextend = "sextend", PURE;
+    Sextend = "sextend", PURE, exactly(Type::I64), args(&[I32]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// i32 -> i64 zero-extended.
-    Uextend = "uextend", PURE;
+    Uextend = "uextend", PURE, exactly(Type::I64), args(&[I32]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Sign-extend the low 8 bits in place (`iN.extend8_s`).
-    Sext8 = "sext8", PURE;
+    Sext8 = "sext8", PURE, Suffix::Int, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Sign-extend the low 16 bits in place.
-    Sext16 = "sext16", PURE;
+    Sext16 = "sext16", PURE, Suffix::Int, UN, None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Sign-extend the low 32 bits of an i64 in place.
-    Sext32 = "sext32", PURE;
+    Sext32 = "sext32", PURE, exactly(Type::I64), args(&[I64]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Float -> signed int; traps on NaN or overflow.
-    FcvtToSint = "fcvt_to_sint", TRAP;
+    FcvtToSint = "fcvt_to_sint", TRAP, Suffix::Int, args(&[AnyFloat]), None, Results::Ctrl, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// Float -> unsigned int; traps on NaN or overflow.
-    FcvtToUint = "fcvt_to_uint", TRAP;
+    FcvtToUint = "fcvt_to_uint", TRAP, Suffix::Int, args(&[AnyFloat]), None, Results::Ctrl, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// Float -> signed int, saturating (NaN -> 0).
-    FcvtToSintSat = "fcvt_to_sint_sat", PURE;
+    FcvtToSintSat = "fcvt_to_sint_sat", PURE, Suffix::Int, args(&[AnyFloat]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Float -> unsigned int, saturating (NaN -> 0).
-    FcvtToUintSat = "fcvt_to_uint_sat", PURE;
-    FcvtFromSint = "fcvt_from_sint", PURE;
-    FcvtFromUint = "fcvt_from_uint", PURE;
+    FcvtToUintSat = "fcvt_to_uint_sat", PURE, Suffix::Int, args(&[AnyFloat]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    FcvtFromSint = "fcvt_from_sint", PURE, Suffix::Float, args(&[AnyInt]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
+    FcvtFromUint = "fcvt_from_uint", PURE, Suffix::Float, args(&[AnyInt]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// f32 -> f64.
-    Fpromote = "fpromote", PURE;
+    Fpromote = "fpromote", PURE, exactly(Type::F64), args(&[T(Type::F32)]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// f64 -> f32.
-    Fdemote = "fdemote", PURE;
+    Fdemote = "fdemote", PURE, exactly(Type::F32), args(&[T(Type::F64)]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
     /// Reinterpret the bits (i32 <-> f32, i64 <-> f64).
-    Bitcast = "bitcast", PURE;
+    Bitcast = "bitcast", PURE, Suffix::Num, args(&[BitcastSource]), None, Results::Ctrl, NO_DESTS, Plain, Node, NO_ACCESS;
 
     // ---- linear memory: `load.T addr+offset`, `store.T value, addr+offset` ---------
-    Load = "load", LOAD;
-    Uload8 = "uload8", LOAD;
-    Sload8 = "sload8", LOAD;
-    Uload16 = "uload16", LOAD;
-    Sload16 = "sload16", LOAD;
-    Uload32 = "uload32", LOAD;
-    Sload32 = "sload32", LOAD;
-    Store = "store", STORE;
-    Istore8 = "istore8", STORE;
-    Istore16 = "istore16", STORE;
-    Istore32 = "istore32", STORE;
+    Load = "load", LOAD, Suffix::Num, ONE_I32, Mem, Results::Ctrl, NO_DESTS, Address, Skeleton, LOAD_FULL;
+    Uload8 = "uload8", LOAD, Suffix::Int, ONE_I32, Mem, Results::Ctrl, NO_DESTS, Address, Skeleton, load(1);
+    Sload8 = "sload8", LOAD, Suffix::Int, ONE_I32, Mem, Results::Ctrl, NO_DESTS, Address, Skeleton, load(1);
+    Uload16 = "uload16", LOAD, Suffix::Int, ONE_I32, Mem, Results::Ctrl, NO_DESTS, Address, Skeleton, load(2);
+    Sload16 = "sload16", LOAD, Suffix::Int, ONE_I32, Mem, Results::Ctrl, NO_DESTS, Address, Skeleton, load(2);
+    Uload32 = "uload32", LOAD, exactly(Type::I64), ONE_I32, Mem, Results::Ctrl, NO_DESTS, Address, Skeleton, load(4);
+    Sload32 = "sload32", LOAD, exactly(Type::I64), ONE_I32, Mem, Results::Ctrl, NO_DESTS, Address, Skeleton, load(4);
+    Store = "store", STORE, Suffix::Num, I32_CTRL, Mem, Results::None, NO_DESTS, Address, Skeleton, STORE_FULL;
+    Istore8 = "istore8", STORE, Suffix::Int, I32_CTRL, Mem, Results::None, NO_DESTS, Address, Skeleton, store(1);
+    Istore16 = "istore16", STORE, Suffix::Int, I32_CTRL, Mem, Results::None, NO_DESTS, Address, Skeleton, store(2);
+    Istore32 = "istore32", STORE, exactly(Type::I64), I32_CTRL, Mem, Results::None, NO_DESTS, Address, Skeleton, store(4);
     /// Size of memory N in pages.
-    MemorySize = "memory_size", MEM_READ;
+    MemorySize = "memory_size", MEM_READ, Suffix::No, NONE, Memory, one(Type::I32), NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// Grows memory N by a number of pages; the old size or -1.
-    MemoryGrow = "memory_grow", MEM_GROW;
+    MemoryGrow = "memory_grow", MEM_GROW, Suffix::No, ONE_I32, Memory, one(Type::I32), NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `memory_fill dst, byte, len`.
-    MemoryFill = "memory_fill", STORE;
+    MemoryFill = "memory_fill", STORE, Suffix::No, I32X3, Memory, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `memory_copy dst, src, len`.
-    MemoryCopy = "memory_copy", MEM_RW;
+    MemoryCopy = "memory_copy", MEM_RW, Suffix::No, I32X3, MemoryCopy, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `memory_init dataN dst, src, len`.
-    MemoryInit = "memory_init", MEM_INIT;
+    MemoryInit = "memory_init", MEM_INIT, Suffix::No, I32X3, MemoryInit, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `data_drop dataN`.
-    DataDrop = "data_drop", STATE_WRITE;
+    DataDrop = "data_drop", STATE_WRITE, Suffix::No, NONE, Data, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
 
     // ---- globals and tables -----------------------------------------------------------
-    GlobalGet = "global_get", STATE_READ;
-    GlobalSet = "global_set", STATE_WRITE;
-    TableGet = "table_get", TABLE_READ;
-    TableSet = "table_set", TABLE_WRITE;
-    TableSize = "table_size", STATE_READ;
+    GlobalGet = "global_get", STATE_READ, Suffix::Any, NONE, Global, Results::Ctrl, NO_DESTS, Plain, Skeleton, NO_ACCESS;
+    GlobalSet = "global_set", STATE_WRITE, Suffix::Any, UN, Global, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
+    TableGet = "table_get", TABLE_READ, Suffix::Ref, ONE_I32, Table, Results::Ctrl, NO_DESTS, Plain, Skeleton, NO_ACCESS;
+    TableSet = "table_set", TABLE_WRITE, Suffix::No, args(&[I32, AnyRef]), Table, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
+    TableSize = "table_size", STATE_READ, Suffix::No, NONE, Table, one(Type::I32), NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `table_grow tableN init, delta` — old size or -1.
-    TableGrow = "table_grow", TABLE_GROW;
+    TableGrow = "table_grow", TABLE_GROW, Suffix::No, args(&[AnyRef, I32]), Table, one(Type::I32), NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `table_fill tableN dst, value, len`.
-    TableFill = "table_fill", TABLE_WRITE;
+    TableFill = "table_fill", TABLE_WRITE, Suffix::No, args(&[I32, AnyRef, I32]), Table, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `table_copy tableD, tableS dst, src, len`.
-    TableCopy = "table_copy", TABLE_RW;
+    TableCopy = "table_copy", TABLE_RW, Suffix::No, I32X3, TableCopy, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `table_init elemN, tableT dst, src, len`.
-    TableInit = "table_init", TABLE_RW;
+    TableInit = "table_init", TABLE_RW, Suffix::No, I32X3, TableInit, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `elem_drop elemN`.
-    ElemDrop = "elem_drop", STATE_WRITE;
+    ElemDrop = "elem_drop", STATE_WRITE, Suffix::No, NONE, Elem, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
 
     // ---- calls ------------------------------------------------------------------------
     /// `v.. = call fnN(args)`.
-    Call = "call", CALL;
+    Call = "call", CALL, Suffix::No, Operands::CalleeParams, Func, Results::Callee, NO_DESTS, Call, Skeleton, NO_ACCESS;
     /// `v.. = call_indirect typeN, tableT, index(args)`.
-    CallIndirect = "call_indirect", CALL;
+    CallIndirect = "call_indirect", CALL, Suffix::No, Operands::TypeParamsThenIndex, CallIndirect, Results::CallType, NO_DESTS, CallIndirect, Skeleton, NO_ACCESS;
 
     // ---- terminators ------------------------------------------------------------------
     /// `jump blockN(args)`.
-    Jump = "jump", BRANCH;
+    Jump = "jump", BRANCH, Suffix::No, NONE, None, Results::None, Dests::Exactly(1), Branch, Skeleton, NO_ACCESS;
     /// `brif c, blockT(args), blockE(args)` — to T if c != 0.
-    Brif = "brif", BRANCH;
+    Brif = "brif", BRANCH, Suffix::No, ONE_I32, None, Results::None, Dests::Exactly(2), Branch, Skeleton, NO_ACCESS;
     /// `br_table i, blockD(args), [blockA(args), ...]` — default first.
-    BrTable = "br_table", BRANCH;
+    BrTable = "br_table", BRANCH, Suffix::No, ONE_I32, None, Results::None, Dests::AtLeastOne, BrTable, Skeleton, NO_ACCESS;
     /// `return args`.
-    Return = "return", BRANCH;
+    Return = "return", BRANCH, Suffix::No, Operands::FunctionResults, None, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
     /// `trap code` — always traps (wasm `unreachable` is `trap unreachable`).
-    Trap = "trap", TRAP_TERM;
+    Trap = "trap", TRAP_TERM, Suffix::No, NONE, Trap, Results::None, NO_DESTS, Plain, Skeleton, NO_ACCESS;
 }
 
 impl Opcode {
+    /// Every fact about this opcode: its row of the table.
+    pub fn info(self) -> &'static OpInfo {
+        &TABLE[self as usize]
+    }
+
+    /// The text-format name (without type suffix).
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// What the operation may do besides computing its results.
+    pub fn effects(self) -> Effects {
+        self.info().effects
+    }
+
     /// Finds an opcode by its text name.
     pub fn from_name(s: &str) -> Option<Opcode> {
         Opcode::ALL.iter().copied().find(|o| o.name() == s)
@@ -277,39 +340,63 @@ impl Opcode {
         self.effects().terminator
     }
 
-    /// Loads of any width. The access width in bytes is [`Opcode::access_bytes`].
+    /// Loads of any width. The access width in bytes is [`Opcode::narrow_bytes`], or the
+    /// width of the type.
     pub fn is_load(self) -> bool {
-        matches!(
-            self,
-            Opcode::Load
-                | Opcode::Uload8
-                | Opcode::Sload8
-                | Opcode::Uload16
-                | Opcode::Sload16
-                | Opcode::Uload32
-                | Opcode::Sload32
-        )
+        matches!(self.info().access, Access::Load(_))
     }
 
     /// Stores of any width.
     pub fn is_store(self) -> bool {
-        matches!(self, Opcode::Store | Opcode::Istore8 | Opcode::Istore16 | Opcode::Istore32)
+        matches!(self.info().access, Access::Store(_))
     }
 
     /// Bytes accessed by a narrow load/store; `None` for the full-width forms (the width
     /// of the type) and for non-memory opcodes.
     pub fn narrow_bytes(self) -> Option<u32> {
-        match self {
-            Opcode::Uload8 | Opcode::Sload8 | Opcode::Istore8 => Some(1),
-            Opcode::Uload16 | Opcode::Sload16 | Opcode::Istore16 => Some(2),
-            Opcode::Uload32 | Opcode::Sload32 | Opcode::Istore32 => Some(4),
-            _ => None,
-        }
+        self.info().access.narrow_bytes()
     }
 }
 
 impl fmt::Display for Opcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::opinfo::Egraph;
+
+    #[test]
+    fn every_row_is_found_by_its_opcode_and_its_name() {
+        assert_eq!(TABLE.len(), Opcode::ALL.len());
+        for (n, &op) in Opcode::ALL.iter().enumerate() {
+            assert_eq!(op as usize, n);
+            assert_eq!(Opcode::from_name(op.name()), Some(op), "{op}: names must be unique");
+        }
+    }
+
+    #[test]
+    fn rows_agree_with_themselves() {
+        for &op in Opcode::ALL {
+            let info = op.info();
+            // Only pure operations with fixed operands enter the e-graph as nodes.
+            if info.egraph == Egraph::Node {
+                assert!(info.effects.is_pure(), "{op}");
+                assert!(info.operands.fixed().is_some(), "{op}");
+                assert_ne!(info.suffix, Suffix::No, "{op}: an e-graph node needs a controlling type");
+            }
+            // Memory accesses are exactly the opcodes with a memory immediate.
+            assert_eq!(info.access != Access::None, info.imm == ImmKind::Mem, "{op}");
+            assert_eq!(info.syntax == Syntax::Address, info.imm == ImmKind::Mem, "{op}");
+            // Branch targets only on terminators.
+            assert_eq!(
+                info.dests != Dests::Exactly(0),
+                info.effects.terminator && op != Opcode::Return && op != Opcode::Trap,
+                "{op}"
+            );
+        }
     }
 }

@@ -33,7 +33,7 @@
 use crate::entities::{Block, Inst, Value};
 use crate::function::Function;
 use crate::instructions::{Imm, InstData, MemArg};
-use crate::opcode::Opcode;
+use crate::opinfo::Syntax;
 use crate::types::Type;
 use std::fmt::{self, Write};
 
@@ -185,35 +185,18 @@ pub fn format_f64(bits: u64) -> String {
     }
 }
 
+/// Writes the operands in the shape of the opcode's text syntax (the table's syntax
+/// column). A malformed instruction (an immediate its opcode does not take) is still
+/// printed, immediate first, so the verifier can show it.
 fn write_operands(w: &mut dyn Write, d: &InstData) -> fmt::Result {
     let mut p = Parts { w, first: true };
-    match (d.opcode, &d.imm) {
-        (Opcode::Iconst, Imm::I64(x)) => match d.ty {
-            Some(Type::I32) => p.part(format_args!("{}", *x as i32)),
-            _ => p.part(format_args!("{x}")),
-        },
-        (Opcode::Fconst, Imm::F32(b)) => p.part(format_args!("{}", format_f32(*b))),
-        (Opcode::Fconst, Imm::F64(b)) => p.part(format_args!("{}", format_f64(*b))),
-        (Opcode::Icmp, Imm::IntCC(cc)) => {
-            write!(p.w, " {cc}")?;
-            p.values(&d.args)
-        }
-        (Opcode::Fcmp, Imm::FloatCC(cc)) => {
-            write!(p.w, " {cc}")?;
-            p.values(&d.args)
-        }
-        (_, Imm::Mem(m)) if !d.args.is_empty() => {
-            p.w.write_str(" ")?;
-            p.first = false;
-            write_address(p.w, d.args[0], m)?;
-            p.values(&d.args[1..])
-        }
-        (Opcode::Call, Imm::Func(f)) => {
+    match (d.opcode.info().syntax, &d.imm) {
+        (Syntax::Call, Imm::Func(f)) => {
             write!(p.w, " fn{f}(")?;
             write_list(p.w, &d.args)?;
             write!(p.w, ")")
         }
-        (Opcode::CallIndirect, Imm::CallIndirect { type_index, table }) => {
+        (Syntax::CallIndirect, Imm::CallIndirect { type_index, table }) => {
             let (callee, args) = d.args.split_last().map(|(c, a)| (Some(*c), a)).unwrap_or((None, &[]));
             write!(p.w, " type{type_index}, table{table}, ")?;
             match callee {
@@ -223,7 +206,7 @@ fn write_operands(w: &mut dyn Write, d: &InstData) -> fmt::Result {
             write_list(p.w, args)?;
             write!(p.w, ")")
         }
-        (Opcode::BrTable, _) => {
+        (Syntax::BrTable, _) => {
             p.values(&d.args)?;
             if let Some((default, table)) = d.dests.split_first() {
                 p.part(format_args!("{default}"))?;
@@ -238,15 +221,27 @@ fn write_operands(w: &mut dyn Write, d: &InstData) -> fmt::Result {
             }
             Ok(())
         }
-        (_, imm) => {
+        (Syntax::Plain | Syntax::Address | Syntax::Branch | Syntax::Call | Syntax::CallIndirect, imm) => {
             match imm {
                 Imm::None => {}
-                Imm::I64(x) => p.part(format_args!("{x}"))?,
+                Imm::I64(x) => match d.ty {
+                    Some(Type::I32) => p.part(format_args!("{}", *x as i32))?,
+                    _ => p.part(format_args!("{x}"))?,
+                },
                 Imm::F32(b) => p.part(format_args!("{}", format_f32(*b)))?,
                 Imm::F64(b) => p.part(format_args!("{}", format_f64(*b)))?,
-                Imm::IntCC(cc) => p.part(format_args!("{cc}"))?,
-                Imm::FloatCC(cc) => p.part(format_args!("{cc}"))?,
-                Imm::Mem(m) => p.part(format_args!("offset {} mem{}", m.offset, m.memory))?,
+                // A condition is followed by the values without a comma.
+                Imm::IntCC(cc) => write!(p.w, " {cc}")?,
+                Imm::FloatCC(cc) => write!(p.w, " {cc}")?,
+                Imm::Mem(m) => match d.args.split_first() {
+                    Some((addr, rest)) => {
+                        p.w.write_str(" ")?;
+                        p.first = false;
+                        write_address(p.w, *addr, m)?;
+                        return p.values(rest);
+                    }
+                    None => p.part(format_args!("offset {} mem{}", m.offset, m.memory))?,
+                },
                 Imm::Memory(m) => p.part(format_args!("mem{m}"))?,
                 Imm::MemoryCopy { dst, src } => {
                     p.part(format_args!("mem{dst}"))?;

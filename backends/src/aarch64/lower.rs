@@ -597,6 +597,99 @@ impl Ctx<'_> {
         let out = |cx: &Self| cx.vreg(res.expect("instruction with a result"));
         let ty = d.ty;
         let arg_ty = d.args.first().map(|a| self.f.value_type(*a));
+        // `logic!`: the lowering shared by `band`, `bor`, `bxor`; each arm
+        // passes its operation, so the match over opcodes stays exhaustive.
+        macro_rules! logic {
+            ($op:expr, $lop:expr) => {{
+                let size = size_of(ty.unwrap());
+                let (op, lop) = ($op, $lop);
+                let a = self.get(d.args[0]);
+                let dst = out(self);
+                let imm = self.iconst(d.args[1]).map(|k| if size == Size::W { k as u32 as u64 } else { k as u64 });
+                match imm.filter(|k| LogicalImm::new(*k, size).is_some()) {
+                    Some(imm) => self.b.push(Inst::Logic { op: lop, size, dst, a, imm }),
+                    None => {
+                        let b = self.get(d.args[1]);
+                        self.b.push(Inst::Alu { op, size, dst, a, b });
+                    }
+                }
+            }};
+        }
+        // `shift!`: the lowering shared by `ishl`, `ushr`, `sshr`, `rotl`, `rotr`; each arm
+        // passes its operation, so the match over opcodes stays exhaustive.
+        macro_rules! shift {
+            ($kind:expr, $rotl:expr, $reg_op:expr) => {{
+                let size = size_of(ty.unwrap());
+                let bits = size.bits() as u64;
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                match self.iconst(d.args[1]) {
+                    Some(k) => {
+                        let k = k as u64 % bits;
+                        // A left rotation by k is a right rotation by width - k.
+                        let (op, amount) = ($kind, if $rotl { (bits - k) % bits } else { k });
+                        if amount == 0 {
+                            self.b.push(Inst::Mov { size, dst, src });
+                        } else {
+                            self.b.push(Inst::ShiftImm { op, size, dst, src, amount: amount as u8 });
+                        }
+                    }
+                    None => {
+                        let amount = self.get(d.args[1]);
+                        // No rotate-left register form: `None` is `rotl`'s own sequence.
+                        let op: Option<AluOp> = $reg_op;
+                        let Some(op) = op else {
+                            self.b.push(Inst::RotlReg { size, dst, src, amount });
+                            return Ok(());
+                        };
+                        self.b.push(Inst::Alu { op, size, dst, a: src, b: amount });
+                    }
+                }
+            }};
+        }
+        // `bit_count!`: the lowering shared by `clz`, `ctz`, `popcnt`; each arm
+        // passes its operation, so the match over opcodes stays exhaustive.
+        macro_rules! bit_count {
+            ($op:expr) => {{
+                let size = size_of(ty.unwrap());
+                let op = $op;
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::BitCount { op, size, dst, src });
+            }};
+        }
+        // `fp_bin!`: the lowering shared by `fadd`, `fsub`, `fmul`, `fdiv`, `fmin`, `fmax`; each arm
+        // passes its operation, so the match over opcodes stays exhaustive.
+        macro_rules! fp_bin {
+            ($op:expr) => {{
+                let op = $op;
+                let size = fsize_of(ty.unwrap());
+                let a = self.get(d.args[0]);
+                let b = self.get(d.args[1]);
+                let dst = out(self);
+                self.b.push(Inst::FpuRRR { op, size, dst, a, b });
+            }};
+        }
+        // `fp_un!`: the lowering shared by `fabs`, `fneg`, `fsqrt`, `fceil`, `ffloor`, `ftrunc`, `fnearest`; each arm
+        // passes its operation, so the match over opcodes stays exhaustive.
+        macro_rules! fp_un {
+            ($op:expr) => {{
+                let op = $op;
+                let size = fsize_of(ty.unwrap());
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::FpuRR { op, size, dst, src });
+            }};
+        }
+        // `table_call!`: the lowering shared by `table_get`, `table_set`, `table_size`, `table_grow`, `table_fill`; each arm
+        // passes its operation, so the match over opcodes stays exhaustive.
+        macro_rules! table_call {
+            ($lib:expr) => {{
+                let Imm::Table(t) = d.imm else { return Err(self.malformed(i)) };
+                let lib = $lib;
+                self.libcall(lib, t as u64, 0, &d.args, &d.results);
+            }};
+        }
         match d.opcode {
             // Constants are materialised where used.
             Opcode::Iconst | Opcode::Fconst => {}
@@ -643,24 +736,9 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::Madd { sub: false, size, dst, a, b, acc: None });
             }
-            Opcode::Band | Opcode::Bor | Opcode::Bxor => {
-                let size = size_of(ty.unwrap());
-                let (op, lop) = match d.opcode {
-                    Opcode::Band => (AluOp::And, LogicOp::And),
-                    Opcode::Bor => (AluOp::Orr, LogicOp::Orr),
-                    _ => (AluOp::Eor, LogicOp::Eor),
-                };
-                let a = self.get(d.args[0]);
-                let dst = out(self);
-                let imm = self.iconst(d.args[1]).map(|k| if size == Size::W { k as u32 as u64 } else { k as u64 });
-                match imm.filter(|k| LogicalImm::new(*k, size).is_some()) {
-                    Some(imm) => self.b.push(Inst::Logic { op: lop, size, dst, a, imm }),
-                    None => {
-                        let b = self.get(d.args[1]);
-                        self.b.push(Inst::Alu { op, size, dst, a, b });
-                    }
-                }
-            }
+            Opcode::Band => logic!(AluOp::And, LogicOp::And),
+            Opcode::Bor => logic!(AluOp::Orr, LogicOp::Orr),
+            Opcode::Bxor => logic!(AluOp::Eor, LogicOp::Eor),
             Opcode::Sdiv | Opcode::Udiv | Opcode::Srem | Opcode::Urem => {
                 let size = size_of(ty.unwrap());
                 let lhs = self.get(d.args[0]);
@@ -670,54 +748,14 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::Div { size, signed, rem, dst, lhs, rhs });
             }
-            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr => {
-                let size = size_of(ty.unwrap());
-                let bits = size.bits() as u64;
-                let src = self.get(d.args[0]);
-                let dst = out(self);
-                match self.iconst(d.args[1]) {
-                    Some(k) => {
-                        let k = k as u64 % bits;
-                        let (op, amount) = match d.opcode {
-                            Opcode::Ishl => (ShiftKind::Lsl, k),
-                            Opcode::Ushr => (ShiftKind::Lsr, k),
-                            Opcode::Sshr => (ShiftKind::Asr, k),
-                            Opcode::Rotl => (ShiftKind::Ror, (bits - k) % bits),
-                            _ => (ShiftKind::Ror, k),
-                        };
-                        if amount == 0 {
-                            self.b.push(Inst::Mov { size, dst, src });
-                        } else {
-                            self.b.push(Inst::ShiftImm { op, size, dst, src, amount: amount as u8 });
-                        }
-                    }
-                    None => {
-                        let amount = self.get(d.args[1]);
-                        let op = match d.opcode {
-                            Opcode::Ishl => AluOp::Lsl,
-                            Opcode::Ushr => AluOp::Lsr,
-                            Opcode::Sshr => AluOp::Asr,
-                            Opcode::Rotr => AluOp::Ror,
-                            _ => {
-                                self.b.push(Inst::RotlReg { size, dst, src, amount });
-                                return Ok(());
-                            }
-                        };
-                        self.b.push(Inst::Alu { op, size, dst, a: src, b: amount });
-                    }
-                }
-            }
-            Opcode::Clz | Opcode::Ctz | Opcode::Popcnt => {
-                let size = size_of(ty.unwrap());
-                let op = match d.opcode {
-                    Opcode::Clz => BitOp::Clz,
-                    Opcode::Ctz => BitOp::Ctz,
-                    _ => BitOp::Popcnt,
-                };
-                let src = self.get(d.args[0]);
-                let dst = out(self);
-                self.b.push(Inst::BitCount { op, size, dst, src });
-            }
+            Opcode::Ishl => shift!(ShiftKind::Lsl, false, Some(AluOp::Lsl)),
+            Opcode::Ushr => shift!(ShiftKind::Lsr, false, Some(AluOp::Lsr)),
+            Opcode::Sshr => shift!(ShiftKind::Asr, false, Some(AluOp::Asr)),
+            Opcode::Rotl => shift!(ShiftKind::Ror, true, None),
+            Opcode::Rotr => shift!(ShiftKind::Ror, false, Some(AluOp::Ror)),
+            Opcode::Clz => bit_count!(BitOp::Clz),
+            Opcode::Ctz => bit_count!(BitOp::Ctz),
+            Opcode::Popcnt => bit_count!(BitOp::Popcnt),
             Opcode::Eqz => {
                 let size = size_of(arg_ty.unwrap());
                 let x = self.get(d.args[0]);
@@ -740,22 +778,13 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::Cset { cond: cond_of_floatcc(cc), dst });
             }
-            Opcode::Fadd | Opcode::Fsub | Opcode::Fmul | Opcode::Fdiv | Opcode::Fmin | Opcode::Fmax => {
-                let op = match d.opcode {
-                    Opcode::Fadd => FpBinOp::Fadd,
-                    Opcode::Fsub => FpBinOp::Fsub,
-                    Opcode::Fmul => FpBinOp::Fmul,
-                    Opcode::Fdiv => FpBinOp::Fdiv,
-                    // AArch64 fmin/fmax propagate NaN and order -0 < +0: wasm's semantics.
-                    Opcode::Fmin => FpBinOp::Fmin,
-                    _ => FpBinOp::Fmax,
-                };
-                let size = fsize_of(ty.unwrap());
-                let a = self.get(d.args[0]);
-                let b = self.get(d.args[1]);
-                let dst = out(self);
-                self.b.push(Inst::FpuRRR { op, size, dst, a, b });
-            }
+            Opcode::Fadd => fp_bin!(FpBinOp::Fadd),
+            Opcode::Fsub => fp_bin!(FpBinOp::Fsub),
+            Opcode::Fmul => fp_bin!(FpBinOp::Fmul),
+            Opcode::Fdiv => fp_bin!(FpBinOp::Fdiv),
+            // AArch64 fmin/fmax propagate NaN and order -0 < +0: wasm's semantics.
+            Opcode::Fmin => fp_bin!(FpBinOp::Fmin),
+            Opcode::Fmax => fp_bin!(FpBinOp::Fmax),
             Opcode::Fcopysign => {
                 let size = fsize_of(ty.unwrap());
                 let a = self.get(d.args[0]);
@@ -763,27 +792,13 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::FCopysign { size, dst, a, b });
             }
-            Opcode::Fabs
-            | Opcode::Fneg
-            | Opcode::Fsqrt
-            | Opcode::Fceil
-            | Opcode::Ffloor
-            | Opcode::Ftrunc
-            | Opcode::Fnearest => {
-                let op = match d.opcode {
-                    Opcode::Fabs => FpUnOp::Fabs,
-                    Opcode::Fneg => FpUnOp::Fneg,
-                    Opcode::Fsqrt => FpUnOp::Fsqrt,
-                    Opcode::Fceil => FpUnOp::Frintp,
-                    Opcode::Ffloor => FpUnOp::Frintm,
-                    Opcode::Ftrunc => FpUnOp::Frintz,
-                    _ => FpUnOp::Frintn,
-                };
-                let size = fsize_of(ty.unwrap());
-                let src = self.get(d.args[0]);
-                let dst = out(self);
-                self.b.push(Inst::FpuRR { op, size, dst, src });
-            }
+            Opcode::Fabs => fp_un!(FpUnOp::Fabs),
+            Opcode::Fneg => fp_un!(FpUnOp::Fneg),
+            Opcode::Fsqrt => fp_un!(FpUnOp::Fsqrt),
+            Opcode::Fceil => fp_un!(FpUnOp::Frintp),
+            Opcode::Ffloor => fp_un!(FpUnOp::Frintm),
+            Opcode::Ftrunc => fp_un!(FpUnOp::Frintz),
+            Opcode::Fnearest => fp_un!(FpUnOp::Frintn),
             Opcode::Ireduce | Opcode::Uextend => {
                 let src = self.get(d.args[0]);
                 let dst = out(self);
@@ -947,17 +962,11 @@ impl Ctx<'_> {
                 let sty = if vty == Type::I32 { Type::I64 } else { vty };
                 self.store_slot(src, sty, Amode::RegOff { base: cell, off: 0 });
             }
-            Opcode::TableGet | Opcode::TableSet | Opcode::TableSize | Opcode::TableGrow | Opcode::TableFill => {
-                let Imm::Table(t) = d.imm else { return Err(self.malformed(i)) };
-                let lib = match d.opcode {
-                    Opcode::TableGet => LibCall::TableGet,
-                    Opcode::TableSet => LibCall::TableSet,
-                    Opcode::TableSize => LibCall::TableSize,
-                    Opcode::TableGrow => LibCall::TableGrow,
-                    _ => LibCall::TableFill,
-                };
-                self.libcall(lib, t as u64, 0, &d.args, &d.results);
-            }
+            Opcode::TableGet => table_call!(LibCall::TableGet),
+            Opcode::TableSet => table_call!(LibCall::TableSet),
+            Opcode::TableSize => table_call!(LibCall::TableSize),
+            Opcode::TableGrow => table_call!(LibCall::TableGrow),
+            Opcode::TableFill => table_call!(LibCall::TableFill),
             Opcode::TableCopy => {
                 let Imm::TableCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
                 self.libcall(LibCall::TableCopy, dst as u64, src as u64, &d.args, &[]);

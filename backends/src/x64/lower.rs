@@ -489,6 +489,89 @@ impl Ctx<'_> {
         let out = |cx: &Self| cx.vreg(res.expect("instruction with a result"));
         let ty = d.ty;
         let arg_ty = d.args.first().map(|a| self.f.value_type(*a));
+        // `alu!`: the lowering shared by `isub`, `imul`, `band`, `bor`, `bxor`; each arm passes
+        // its operation, so the match over opcodes stays exhaustive.
+        macro_rules! alu {
+            ($op:expr) => {{
+                let op = $op;
+                let size = size_of(ty.unwrap());
+                let src1 = self.get(d.args[0]);
+                let src2 = self.reg_or_imm(d.args[1], size);
+                let dst = out(self);
+                self.b.push(Inst::Alu { size, op, dst, src1, src2 });
+            }};
+        }
+        // `shift!`: the lowering shared by `ishl`, `ushr`, `sshr`, `rotl`, `rotr`; each arm passes
+        // its operation, so the match over opcodes stays exhaustive.
+        macro_rules! shift {
+            ($op:expr) => {{
+                let op = $op;
+                let size = size_of(ty.unwrap());
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                match self.iconst(d.args[1]) {
+                    Some(k) => {
+                        let amount = (k as u64 % size.bits() as u64) as u8;
+                        self.b.push(Inst::ShiftImm { size, op, dst, src, amount });
+                    }
+                    None => {
+                        let amount = self.get(d.args[1]);
+                        self.b.push(Inst::ShiftReg { size, op, dst, src, amount });
+                    }
+                }
+            }};
+        }
+        // `bit_count!`: the lowering shared by `clz`, `ctz`, `popcnt`; each arm passes
+        // its operation, so the match over opcodes stays exhaustive.
+        macro_rules! bit_count {
+            ($op:expr, $native:expr) => {{
+                let size = size_of(ty.unwrap());
+                let (op, native) = ($op, $native);
+                let src = self.get(d.args[0]);
+                let tmp = self.b.vreg(RegClass::Int);
+                let dst = out(self);
+                self.b.push(Inst::BitCount { size, op, dst, src, tmp, native });
+            }};
+        }
+        // `xmm_alu!`: the lowering shared by `fadd`, `fsub`, `fmul`, `fdiv`; each arm passes
+        // its operation, so the match over opcodes stays exhaustive.
+        macro_rules! xmm_alu {
+            ($op:expr) => {{
+                let op = $op;
+                let size = fsize_of(ty.unwrap());
+                let src1 = self.get(d.args[0]);
+                let src2 = self.get(d.args[1]);
+                let dst = out(self);
+                self.b.push(Inst::XmmAlu { size, op, dst, src1, src2 });
+            }};
+        }
+        // `round!`: the lowering shared by `fceil`, `ffloor`, `ftrunc`, `fnearest`; each arm passes
+        // its operation, so the match over opcodes stays exhaustive.
+        macro_rules! round {
+            ($mode:expr, $libcall_op:expr) => {{
+                let fty = ty.unwrap();
+                let size = fsize_of(fty);
+                if self.features.sse41 {
+                    let mode = $mode;
+                    let src = self.get(d.args[0]);
+                    let dst = out(self);
+                    self.b.push(Inst::XmmRound { size, mode, dst, src });
+                } else {
+                    let op = $libcall_op;
+                    let is64 = (size == FSize::F64) as u64;
+                    self.libcall(LibCall::FloatRound, op as u64, is64, &[d.args[0]], &[res.unwrap()]);
+                }
+            }};
+        }
+        // `table_call!`: the lowering shared by `table_get`, `table_set`, `table_size`,
+        // `table_grow`, `table_fill`; each arm passes its operation, so the match over opcodes stays exhaustive.
+        macro_rules! table_call {
+            ($lib:expr) => {{
+                let Imm::Table(t) = d.imm else { return Err(self.malformed(i)) };
+                let lib = $lib;
+                self.libcall(lib, t as u64, 0, &d.args, &d.results);
+            }};
+        }
         match d.opcode {
             // Constants are materialised where used.
             Opcode::Iconst | Opcode::Fconst => {}
@@ -539,20 +622,11 @@ impl Ctx<'_> {
                 };
                 self.b.push(Inst::Lea { size, dst, addr });
             }
-            Opcode::Isub | Opcode::Imul | Opcode::Band | Opcode::Bor | Opcode::Bxor => {
-                let op = match d.opcode {
-                    Opcode::Isub => AluOp::Sub,
-                    Opcode::Imul => AluOp::Imul,
-                    Opcode::Band => AluOp::And,
-                    Opcode::Bor => AluOp::Or,
-                    _ => AluOp::Xor,
-                };
-                let size = size_of(ty.unwrap());
-                let src1 = self.get(d.args[0]);
-                let src2 = self.reg_or_imm(d.args[1], size);
-                let dst = out(self);
-                self.b.push(Inst::Alu { size, op, dst, src1, src2 });
-            }
+            Opcode::Isub => alu!(AluOp::Sub),
+            Opcode::Imul => alu!(AluOp::Imul),
+            Opcode::Band => alu!(AluOp::And),
+            Opcode::Bor => alu!(AluOp::Or),
+            Opcode::Bxor => alu!(AluOp::Xor),
             Opcode::Sdiv | Opcode::Udiv | Opcode::Srem | Opcode::Urem => {
                 let size = size_of(ty.unwrap());
                 let lhs = self.get(d.args[0]);
@@ -562,40 +636,14 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::Div { size, signed, rem, dst, lhs, rhs });
             }
-            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr => {
-                let op = match d.opcode {
-                    Opcode::Ishl => ShiftOp::Shl,
-                    Opcode::Ushr => ShiftOp::Shr,
-                    Opcode::Sshr => ShiftOp::Sar,
-                    Opcode::Rotl => ShiftOp::Rol,
-                    _ => ShiftOp::Ror,
-                };
-                let size = size_of(ty.unwrap());
-                let src = self.get(d.args[0]);
-                let dst = out(self);
-                match self.iconst(d.args[1]) {
-                    Some(k) => {
-                        let amount = (k as u64 % size.bits() as u64) as u8;
-                        self.b.push(Inst::ShiftImm { size, op, dst, src, amount });
-                    }
-                    None => {
-                        let amount = self.get(d.args[1]);
-                        self.b.push(Inst::ShiftReg { size, op, dst, src, amount });
-                    }
-                }
-            }
-            Opcode::Clz | Opcode::Ctz | Opcode::Popcnt => {
-                let size = size_of(ty.unwrap());
-                let (op, native) = match d.opcode {
-                    Opcode::Clz => (BitOp::Clz, self.features.lzcnt),
-                    Opcode::Ctz => (BitOp::Ctz, self.features.bmi1),
-                    _ => (BitOp::Popcnt, self.features.popcnt),
-                };
-                let src = self.get(d.args[0]);
-                let tmp = self.b.vreg(RegClass::Int);
-                let dst = out(self);
-                self.b.push(Inst::BitCount { size, op, dst, src, tmp, native });
-            }
+            Opcode::Ishl => shift!(ShiftOp::Shl),
+            Opcode::Ushr => shift!(ShiftOp::Shr),
+            Opcode::Sshr => shift!(ShiftOp::Sar),
+            Opcode::Rotl => shift!(ShiftOp::Rol),
+            Opcode::Rotr => shift!(ShiftOp::Ror),
+            Opcode::Clz => bit_count!(BitOp::Clz, self.features.lzcnt),
+            Opcode::Ctz => bit_count!(BitOp::Ctz, self.features.bmi1),
+            Opcode::Popcnt => bit_count!(BitOp::Popcnt, self.features.popcnt),
             Opcode::Eqz => {
                 let size = size_of(arg_ty.unwrap());
                 let x = self.get(d.args[0]);
@@ -612,19 +660,10 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::Setcc { cc: CC::from_intcc(cc), dst });
             }
-            Opcode::Fadd | Opcode::Fsub | Opcode::Fmul | Opcode::Fdiv => {
-                let op = match d.opcode {
-                    Opcode::Fadd => XmmOp::Add,
-                    Opcode::Fsub => XmmOp::Sub,
-                    Opcode::Fmul => XmmOp::Mul,
-                    _ => XmmOp::Div,
-                };
-                let size = fsize_of(ty.unwrap());
-                let src1 = self.get(d.args[0]);
-                let src2 = self.get(d.args[1]);
-                let dst = out(self);
-                self.b.push(Inst::XmmAlu { size, op, dst, src1, src2 });
-            }
+            Opcode::Fadd => xmm_alu!(XmmOp::Add),
+            Opcode::Fsub => xmm_alu!(XmmOp::Sub),
+            Opcode::Fmul => xmm_alu!(XmmOp::Mul),
+            Opcode::Fdiv => xmm_alu!(XmmOp::Div),
             Opcode::Fmin | Opcode::Fmax => {
                 let size = fsize_of(ty.unwrap());
                 let src1 = self.get(d.args[0]);
@@ -652,30 +691,10 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::XmmSqrt { size, dst, src });
             }
-            Opcode::Fceil | Opcode::Ffloor | Opcode::Ftrunc | Opcode::Fnearest => {
-                let fty = ty.unwrap();
-                let size = fsize_of(fty);
-                if self.features.sse41 {
-                    let mode = match d.opcode {
-                        Opcode::Fceil => RoundMode::Ceil,
-                        Opcode::Ffloor => RoundMode::Floor,
-                        Opcode::Ftrunc => RoundMode::Trunc,
-                        _ => RoundMode::Nearest,
-                    };
-                    let src = self.get(d.args[0]);
-                    let dst = out(self);
-                    self.b.push(Inst::XmmRound { size, mode, dst, src });
-                } else {
-                    let op = match d.opcode {
-                        Opcode::Fceil => RoundOp::Ceil,
-                        Opcode::Ffloor => RoundOp::Floor,
-                        Opcode::Ftrunc => RoundOp::Trunc,
-                        _ => RoundOp::Nearest,
-                    };
-                    let is64 = (size == FSize::F64) as u64;
-                    self.libcall(LibCall::FloatRound, op as u64, is64, &[d.args[0]], &[res.unwrap()]);
-                }
-            }
+            Opcode::Fceil => round!(RoundMode::Ceil, RoundOp::Ceil),
+            Opcode::Ffloor => round!(RoundMode::Floor, RoundOp::Floor),
+            Opcode::Ftrunc => round!(RoundMode::Trunc, RoundOp::Trunc),
+            Opcode::Fnearest => round!(RoundMode::Nearest, RoundOp::Nearest),
             Opcode::Fcmp => {
                 let wlab_ir::Imm::FloatCC(cc) = d.imm else { return Err(self.malformed(i)) };
                 let size = fsize_of(arg_ty.unwrap());
@@ -858,17 +877,11 @@ impl Ctx<'_> {
                 let sty = if vty == Type::I32 { Type::I64 } else { vty };
                 self.store_slot(src, sty, Amode::base_disp(cell, 0));
             }
-            Opcode::TableGet | Opcode::TableSet | Opcode::TableSize | Opcode::TableGrow | Opcode::TableFill => {
-                let Imm::Table(t) = d.imm else { return Err(self.malformed(i)) };
-                let lib = match d.opcode {
-                    Opcode::TableGet => LibCall::TableGet,
-                    Opcode::TableSet => LibCall::TableSet,
-                    Opcode::TableSize => LibCall::TableSize,
-                    Opcode::TableGrow => LibCall::TableGrow,
-                    _ => LibCall::TableFill,
-                };
-                self.libcall(lib, t as u64, 0, &d.args, &d.results);
-            }
+            Opcode::TableGet => table_call!(LibCall::TableGet),
+            Opcode::TableSet => table_call!(LibCall::TableSet),
+            Opcode::TableSize => table_call!(LibCall::TableSize),
+            Opcode::TableGrow => table_call!(LibCall::TableGrow),
+            Opcode::TableFill => table_call!(LibCall::TableFill),
             Opcode::TableCopy => {
                 let Imm::TableCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
                 self.libcall(LibCall::TableCopy, dst as u64, src as u64, &d.args, &[]);

@@ -17,11 +17,9 @@
 //! with the instruction's text; a wasm trap is a value ([`Trap`]). This file never
 //! counts call depth (the [`Env`] does, in `call`) and never keeps state between calls.
 
-use super::convert;
 use super::env::{Env, Trap};
-use super::float::Float;
-use super::int::Int;
 use super::memory;
+use super::numeric::{self, NumError};
 use super::val::Val;
 use crate::entities::{Block, Inst};
 use crate::function::Function;
@@ -217,54 +215,6 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
                     }
                 };
             }
-            // Integer binary operation, written once for both widths.
-            macro_rules! ibin {
-                ($x:ident, $y:ident => $e:expr) => {
-                    set!(match (arg!(0), arg!(1)) {
-                        (Val::I32($x), Val::I32($y)) => Val::I32($e),
-                        (Val::I64($x), Val::I64($y)) => Val::I64($e),
-                        _ => malformed(func, inst),
-                    })
-                };
-            }
-            macro_rules! iun {
-                ($x:ident => $e:expr) => {
-                    set!(match arg!(0) {
-                        Val::I32($x) => Val::I32($e),
-                        Val::I64($x) => Val::I64($e),
-                        _ => malformed(func, inst),
-                    })
-                };
-            }
-            // Float binary operation on the bits, written once for both widths.
-            macro_rules! fbin {
-                ($f:path) => {
-                    set!(match (arg!(0), arg!(1)) {
-                        (Val::F32(x), Val::F32(y)) => Val::F32($f(f32::from_bits(x), f32::from_bits(y)).to_bits()),
-                        (Val::F64(x), Val::F64(y)) => Val::F64($f(f64::from_bits(x), f64::from_bits(y)).to_bits()),
-                        _ => malformed(func, inst),
-                    })
-                };
-            }
-            macro_rules! fun {
-                ($f:path) => {
-                    set!(match arg!(0) {
-                        Val::F32(x) => Val::F32($f(f32::from_bits(x)).to_bits()),
-                        Val::F64(x) => Val::F64($f(f64::from_bits(x)).to_bits()),
-                        _ => malformed(func, inst),
-                    })
-                };
-            }
-            // A float operand widened to f64 (exact), for conversions to integers.
-            macro_rules! float_arg {
-                () => {
-                    match arg!(0) {
-                        Val::F32(b) => f32::from_bits(b) as f64,
-                        Val::F64(b) => f64::from_bits(b),
-                        _ => malformed(func, inst),
-                    }
-                };
-            }
             // Loads `$n` bytes at operand 0 + offset (zero-extended to u64 `$b`) and defines the
             // result from them.
             macro_rules! load {
@@ -284,6 +234,27 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
                 }};
             }
 
+            // A number operation with one or two operands, through `numeric::eval_xy`.
+            macro_rules! num {
+                ($op:expr, $x:expr, $y:expr) => {
+                    match numeric::eval_xy($op, d.ty, &d.imm, $x, $y) {
+                        Ok(v) => set!(v),
+                        Err(NumError::Trap(code)) => return Err(trap_at(func, d, code)),
+                        Err(NumError::NotNumeric) => malformed(func, inst),
+                    }
+                };
+            }
+            macro_rules! num1 {
+                ($op:expr) => {{
+                    let x = arg!(0);
+                    num!($op, x, x)
+                }};
+            }
+            macro_rules! num2 {
+                ($op:expr) => {
+                    num!($op, arg!(0), arg!(1))
+                };
+            }
             match d.opcode {
                 // ---- constants and copies ----------------------------------------------
                 Opcode::Iconst => set!(match (d.ty, d.imm) {
@@ -316,147 +287,62 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
                     set!(if c != 0 { arg!(1) } else { arg!(2) })
                 }
 
-                // ---- integer arithmetic ----------------------------------------------
-                Opcode::Iadd => ibin!(x, y => x.wrapping_add(y)),
-                Opcode::Isub => ibin!(x, y => x.wrapping_sub(y)),
-                Opcode::Imul => ibin!(x, y => x.wrapping_mul(y)),
-                Opcode::Sdiv => ibin!(x, y => t!(Int::sdiv(x, y))),
-                Opcode::Udiv => ibin!(x, y => t!(Int::udiv(x, y))),
-                Opcode::Srem => ibin!(x, y => t!(Int::srem(x, y))),
-                Opcode::Urem => ibin!(x, y => t!(Int::urem(x, y))),
-                Opcode::Band => ibin!(x, y => x & y),
-                Opcode::Bor => ibin!(x, y => x | y),
-                Opcode::Bxor => ibin!(x, y => x ^ y),
-                Opcode::Ishl => ibin!(x, y => Int::shl(x, y)),
-                Opcode::Ushr => ibin!(x, y => Int::ushr(x, y)),
-                Opcode::Sshr => ibin!(x, y => Int::sshr(x, y)),
-                Opcode::Rotl => ibin!(x, y => Int::rotl(x, y)),
-                Opcode::Rotr => ibin!(x, y => Int::rotr(x, y)),
-                Opcode::Clz => iun!(x => Int::clz(x)),
-                Opcode::Ctz => iun!(x => Int::ctz(x)),
-                Opcode::Popcnt => iun!(x => Int::popcnt(x)),
-                Opcode::Eqz => set!(match arg!(0) {
-                    Val::I32(x) => Val::I32(x.is_zero() as i32),
-                    Val::I64(x) => Val::I32(x.is_zero() as i32),
-                    _ => malformed(func, inst),
-                }),
-                Opcode::Icmp => {
-                    let cc = imm!(Imm::IntCC(cc) => cc);
-                    set!(match (arg!(0), arg!(1)) {
-                        (Val::I32(x), Val::I32(y)) => Val::I32(x.cmp_cc(cc, y) as i32),
-                        (Val::I64(x), Val::I64(y)) => Val::I32(x.cmp_cc(cc, y) as i32),
-                        _ => malformed(func, inst),
-                    })
-                }
-
-                // ---- float arithmetic ------------------------------------------------
-                Opcode::Fadd => fbin!(Float::add),
-                Opcode::Fsub => fbin!(Float::sub),
-                Opcode::Fmul => fbin!(Float::mul),
-                Opcode::Fdiv => fbin!(Float::div),
-                Opcode::Fmin => fbin!(Float::wasm_min),
-                Opcode::Fmax => fbin!(Float::wasm_max),
-                Opcode::Fcopysign => fbin!(Float::copysign_bits),
-                Opcode::Fabs => fun!(Float::abs_bits),
-                Opcode::Fneg => fun!(Float::neg_bits),
-                Opcode::Fsqrt => fun!(Float::sqrt_),
-                Opcode::Fceil => fun!(Float::ceil_),
-                Opcode::Ffloor => fun!(Float::floor_),
-                Opcode::Ftrunc => fun!(Float::trunc_),
-                Opcode::Fnearest => fun!(Float::nearest),
-                Opcode::Fcmp => {
-                    let cc = imm!(Imm::FloatCC(cc) => cc);
-                    set!(match (arg!(0), arg!(1)) {
-                        (Val::F32(x), Val::F32(y)) => {
-                            Val::I32(f32::from_bits(x).cmp_cc(cc, f32::from_bits(y)) as i32)
-                        }
-                        (Val::F64(x), Val::F64(y)) => {
-                            Val::I32(f64::from_bits(x).cmp_cc(cc, f64::from_bits(y)) as i32)
-                        }
-                        _ => malformed(func, inst),
-                    })
-                }
-
-                // ---- conversions -----------------------------------------------------
-                Opcode::Ireduce => set!(match arg!(0) {
-                    Val::I64(x) => Val::I32(x as i32),
-                    _ => malformed(func, inst),
-                }),
-                Opcode::Sextend => set!(match arg!(0) {
-                    Val::I32(x) => Val::I64(x as i64),
-                    _ => malformed(func, inst),
-                }),
-                Opcode::Uextend => set!(match arg!(0) {
-                    Val::I32(x) => Val::I64(x as u32 as i64),
-                    _ => malformed(func, inst),
-                }),
-                Opcode::Sext8 => iun!(x => Int::sext8(x)),
-                Opcode::Sext16 => iun!(x => Int::sext16(x)),
-                Opcode::Sext32 => set!(match arg!(0) {
-                    Val::I64(x) => Val::I64(x as i32 as i64),
-                    _ => malformed(func, inst),
-                }),
-                Opcode::FcvtToSint => {
-                    let x = float_arg!();
-                    set!(match d.ty {
-                        Some(Type::I32) => Val::I32(t!(convert::to_i32(x))),
-                        Some(Type::I64) => Val::I64(t!(convert::to_i64(x))),
-                        _ => malformed(func, inst),
-                    })
-                }
-                Opcode::FcvtToUint => {
-                    let x = float_arg!();
-                    set!(match d.ty {
-                        Some(Type::I32) => Val::I32(t!(convert::to_u32(x))),
-                        Some(Type::I64) => Val::I64(t!(convert::to_u64(x))),
-                        _ => malformed(func, inst),
-                    })
-                }
-                Opcode::FcvtToSintSat => {
-                    let x = float_arg!();
-                    set!(match d.ty {
-                        Some(Type::I32) => Val::I32(convert::to_i32_sat(x)),
-                        Some(Type::I64) => Val::I64(convert::to_i64_sat(x)),
-                        _ => malformed(func, inst),
-                    })
-                }
-                Opcode::FcvtToUintSat => {
-                    let x = float_arg!();
-                    set!(match d.ty {
-                        Some(Type::I32) => Val::I32(convert::to_u32_sat(x)),
-                        Some(Type::I64) => Val::I64(convert::to_u64_sat(x)),
-                        _ => malformed(func, inst),
-                    })
-                }
-                Opcode::FcvtFromSint => set!(match (d.ty, arg!(0)) {
-                    (Some(Type::F32), Val::I32(x)) => Val::F32((x as f32).to_bits()),
-                    (Some(Type::F32), Val::I64(x)) => Val::F32((x as f32).to_bits()),
-                    (Some(Type::F64), Val::I32(x)) => Val::F64((x as f64).to_bits()),
-                    (Some(Type::F64), Val::I64(x)) => Val::F64((x as f64).to_bits()),
-                    _ => malformed(func, inst),
-                }),
-                Opcode::FcvtFromUint => set!(match (d.ty, arg!(0)) {
-                    (Some(Type::F32), Val::I32(x)) => Val::F32((x as u32 as f32).to_bits()),
-                    (Some(Type::F32), Val::I64(x)) => Val::F32((x as u64 as f32).to_bits()),
-                    (Some(Type::F64), Val::I32(x)) => Val::F64((x as u32 as f64).to_bits()),
-                    (Some(Type::F64), Val::I64(x)) => Val::F64((x as u64 as f64).to_bits()),
-                    _ => malformed(func, inst),
-                }),
-                Opcode::Fpromote => set!(match arg!(0) {
-                    Val::F32(b) => Val::F64(convert::promote(f32::from_bits(b)).to_bits()),
-                    _ => malformed(func, inst),
-                }),
-                Opcode::Fdemote => set!(match arg!(0) {
-                    Val::F64(b) => Val::F32(convert::demote(f64::from_bits(b)).to_bits()),
-                    _ => malformed(func, inst),
-                }),
-                Opcode::Bitcast => set!(match (d.ty, arg!(0)) {
-                    (Some(Type::I32), Val::F32(b)) => Val::I32(b as i32),
-                    (Some(Type::I64), Val::F64(b)) => Val::I64(b as i64),
-                    (Some(Type::F32), Val::I32(x)) => Val::F32(x as u32),
-                    (Some(Type::F64), Val::I64(x)) => Val::F64(x as u64),
-                    _ => malformed(func, inst),
-                }),
+                // ---- computations on numbers: `numeric.rs` is their one definition, shared
+                // with constant folding; each arm passes its opcode as a constant, so the
+                // inlined evaluation reduces to that opcode's code.
+                // integer arithmetic
+                Opcode::Iadd => num2!(Opcode::Iadd),
+                Opcode::Isub => num2!(Opcode::Isub),
+                Opcode::Imul => num2!(Opcode::Imul),
+                Opcode::Sdiv => num2!(Opcode::Sdiv),
+                Opcode::Udiv => num2!(Opcode::Udiv),
+                Opcode::Srem => num2!(Opcode::Srem),
+                Opcode::Urem => num2!(Opcode::Urem),
+                Opcode::Band => num2!(Opcode::Band),
+                Opcode::Bor => num2!(Opcode::Bor),
+                Opcode::Bxor => num2!(Opcode::Bxor),
+                Opcode::Ishl => num2!(Opcode::Ishl),
+                Opcode::Ushr => num2!(Opcode::Ushr),
+                Opcode::Sshr => num2!(Opcode::Sshr),
+                Opcode::Rotl => num2!(Opcode::Rotl),
+                Opcode::Rotr => num2!(Opcode::Rotr),
+                Opcode::Clz => num1!(Opcode::Clz),
+                Opcode::Ctz => num1!(Opcode::Ctz),
+                Opcode::Popcnt => num1!(Opcode::Popcnt),
+                Opcode::Eqz => num1!(Opcode::Eqz),
+                Opcode::Icmp => num2!(Opcode::Icmp),
+                // float arithmetic
+                Opcode::Fadd => num2!(Opcode::Fadd),
+                Opcode::Fsub => num2!(Opcode::Fsub),
+                Opcode::Fmul => num2!(Opcode::Fmul),
+                Opcode::Fdiv => num2!(Opcode::Fdiv),
+                Opcode::Fmin => num2!(Opcode::Fmin),
+                Opcode::Fmax => num2!(Opcode::Fmax),
+                Opcode::Fcopysign => num2!(Opcode::Fcopysign),
+                Opcode::Fabs => num1!(Opcode::Fabs),
+                Opcode::Fneg => num1!(Opcode::Fneg),
+                Opcode::Fsqrt => num1!(Opcode::Fsqrt),
+                Opcode::Fceil => num1!(Opcode::Fceil),
+                Opcode::Ffloor => num1!(Opcode::Ffloor),
+                Opcode::Ftrunc => num1!(Opcode::Ftrunc),
+                Opcode::Fnearest => num1!(Opcode::Fnearest),
+                Opcode::Fcmp => num2!(Opcode::Fcmp),
+                // conversions
+                Opcode::Ireduce => num1!(Opcode::Ireduce),
+                Opcode::Sextend => num1!(Opcode::Sextend),
+                Opcode::Uextend => num1!(Opcode::Uextend),
+                Opcode::Sext8 => num1!(Opcode::Sext8),
+                Opcode::Sext16 => num1!(Opcode::Sext16),
+                Opcode::Sext32 => num1!(Opcode::Sext32),
+                Opcode::FcvtToSint => num1!(Opcode::FcvtToSint),
+                Opcode::FcvtToUint => num1!(Opcode::FcvtToUint),
+                Opcode::FcvtToSintSat => num1!(Opcode::FcvtToSintSat),
+                Opcode::FcvtToUintSat => num1!(Opcode::FcvtToUintSat),
+                Opcode::FcvtFromSint => num1!(Opcode::FcvtFromSint),
+                Opcode::FcvtFromUint => num1!(Opcode::FcvtFromUint),
+                Opcode::Fpromote => num1!(Opcode::Fpromote),
+                Opcode::Fdemote => num1!(Opcode::Fdemote),
+                Opcode::Bitcast => num1!(Opcode::Bitcast),
 
                 // ---- linear memory ---------------------------------------------------
                 Opcode::Load => match d.ty {

@@ -5,9 +5,10 @@
 //!       │
 //!       ▼
 //!  eval.rs ── the block/instruction loop (one Vec<Val> of values per call)
-//!       ├── int.rs      division traps, shifts/rotates mod width, bit counts, icmp
-//!       ├── float.rs    IEEE ops, wasm min/max, nearest, sign-bit ops, fcmp
-//!       ├── convert.rs  trunc (trapping / saturating), int→float, promote/demote
+//!       ├── numeric.rs  every computation on numbers, by opcode (also what passes fold with)
+//!       │    ├── int.rs      division traps, shifts/rotates mod width, bit counts, icmp
+//!       │    ├── float.rs    IEEE ops, wasm min/max, nearest, sign-bit ops, fcmp
+//!       │    └── convert.rs  trunc (trapping / saturating), int→float, promote/demote
 //!       └── memory.rs   bounds-checked loads/stores, memory.fill / memory.copy
 //!       │
 //!       ▼
@@ -25,6 +26,7 @@ mod eval;
 mod float;
 mod int;
 mod memory;
+pub mod numeric;
 mod val;
 
 pub use env::{Env, Trap};

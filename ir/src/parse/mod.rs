@@ -33,6 +33,7 @@ use crate::entities::{Block, Inst, Value};
 use crate::function::{BlockData, Function, ValueData, ValueDef};
 use crate::instructions::{BlockCall, FloatCC, Imm, InstData, IntCC, MemArg, TrapCode};
 use crate::opcode::Opcode;
+use crate::opinfo::{ImmKind, Syntax};
 use crate::types::{Signature, Type};
 use crate::typing;
 use lexer::{lex, Tok, Token};
@@ -554,160 +555,101 @@ impl<'a> Parser<'a> {
     ) -> Result<Operands, ParseError> {
         let none = |args: Vec<Value>| Operands { args, imm: Imm::None, dests: Vec::new() };
         let with = |imm: Imm, args: Vec<Value>| Operands { args, imm, dests: Vec::new() };
-        Ok(match opcode {
-            Opcode::Iconst => {
-                let at = self.here();
-                let x = self.integer()?;
-                let v = match ty {
-                    Some(Type::I32) if (i32::MIN as i128..=u32::MAX as i128).contains(&x) => x as u32 as i32 as i64,
-                    Some(Type::I32) => return Err(self.error_at(at, format!("{x} does not fit in i32"))),
-                    _ if (i64::MIN as i128..=u64::MAX as i128).contains(&x) => x as u64 as i64,
-                    _ => return Err(self.error_at(at, format!("{x} does not fit in i64"))),
-                };
-                with(Imm::I64(v), Vec::new())
-            }
-            Opcode::Fconst => {
-                let imm = match ty {
-                    Some(Type::F32) => Imm::F32(self.float(false)? as u32),
-                    Some(Type::F64) => Imm::F64(self.float(true)?),
-                    _ => return Err(self.error_at(op_at, "`fconst` needs the suffix .f32 or .f64".into())),
-                };
-                with(imm, Vec::new())
-            }
-            Opcode::RefFunc => with(Imm::Func(self.indexed("fn")?), Vec::new()),
-            Opcode::RefNull
-            | Opcode::RefIsNull
-            | Opcode::Copy
-            | Opcode::Select
-            | Opcode::Iadd
-            | Opcode::Isub
-            | Opcode::Imul
-            | Opcode::Sdiv
-            | Opcode::Udiv
-            | Opcode::Srem
-            | Opcode::Urem
-            | Opcode::Band
-            | Opcode::Bor
-            | Opcode::Bxor
-            | Opcode::Ishl
-            | Opcode::Ushr
-            | Opcode::Sshr
-            | Opcode::Rotl
-            | Opcode::Rotr
-            | Opcode::Clz
-            | Opcode::Ctz
-            | Opcode::Popcnt
-            | Opcode::Eqz
-            | Opcode::Fadd
-            | Opcode::Fsub
-            | Opcode::Fmul
-            | Opcode::Fdiv
-            | Opcode::Fmin
-            | Opcode::Fmax
-            | Opcode::Fcopysign
-            | Opcode::Fabs
-            | Opcode::Fneg
-            | Opcode::Fsqrt
-            | Opcode::Fceil
-            | Opcode::Ffloor
-            | Opcode::Ftrunc
-            | Opcode::Fnearest
-            | Opcode::Ireduce
-            | Opcode::Sextend
-            | Opcode::Uextend
-            | Opcode::Sext8
-            | Opcode::Sext16
-            | Opcode::Sext32
-            | Opcode::FcvtToSint
-            | Opcode::FcvtToUint
-            | Opcode::FcvtToSintSat
-            | Opcode::FcvtToUintSat
-            | Opcode::FcvtFromSint
-            | Opcode::FcvtFromUint
-            | Opcode::Fpromote
-            | Opcode::Fdemote
-            | Opcode::Bitcast
-            | Opcode::Return => none(self.plain_values(b)?),
-            Opcode::Icmp => {
-                let at = self.here();
-                let (w, _) = self.word("an integer condition")?;
-                let cc = IntCC::from_name(w).ok_or_else(|| {
-                    let names: Vec<&str> = IntCC::ALL.iter().map(|c| c.name()).collect();
-                    self.error_at(at, format!("unknown integer condition `{w}` (known: {})", names.join(", ")))
-                })?;
-                with(Imm::IntCC(cc), self.plain_values(b)?)
-            }
-            Opcode::Fcmp => {
-                let at = self.here();
-                let (w, _) = self.word("a float condition")?;
-                let cc = FloatCC::from_name(w).ok_or_else(|| {
-                    let names: Vec<&str> = FloatCC::ALL.iter().map(|c| c.name()).collect();
-                    self.error_at(at, format!("unknown float condition `{w}` (known: {})", names.join(", ")))
-                })?;
-                with(Imm::FloatCC(cc), self.plain_values(b)?)
-            }
-            Opcode::Load
-            | Opcode::Uload8
-            | Opcode::Sload8
-            | Opcode::Uload16
-            | Opcode::Sload16
-            | Opcode::Uload32
-            | Opcode::Sload32
-            | Opcode::Store
-            | Opcode::Istore8
-            | Opcode::Istore16
-            | Opcode::Istore32 => {
-                let memory = match *self.peek() {
-                    Tok::Word(w) if index_of(w, "mem").is_some() => self.indexed("mem")?,
-                    _ => 0,
-                };
-                let addr = self.value(b)?;
-                let offset = if self.eat(&Tok::Plus) { self.unsigned("offset")? } else { 0 };
-                let bytes = opcode.narrow_bytes().unwrap_or_else(|| ty.map_or(1, |t| t.bits() / 8));
-                let align = bytes.trailing_zeros() as u8;
-                let mut args = vec![addr];
-                args.extend(self.rest_values(b)?);
-                with(Imm::Mem(MemArg { offset, align, memory }), args)
-            }
-            Opcode::MemorySize | Opcode::MemoryGrow | Opcode::MemoryFill => {
-                let m = self.indexed("mem")?;
-                with(Imm::Memory(m), self.rest_values(b)?)
-            }
-            Opcode::MemoryCopy => {
-                let dst = self.indexed("mem")?;
-                self.expect(&Tok::Comma)?;
-                let src = self.indexed("mem")?;
-                with(Imm::MemoryCopy { dst, src }, self.rest_values(b)?)
-            }
-            Opcode::MemoryInit => {
-                let data = self.indexed("data")?;
-                self.expect(&Tok::Comma)?;
-                let memory = self.indexed("mem")?;
-                with(Imm::MemoryInit { data, memory }, self.rest_values(b)?)
-            }
-            Opcode::DataDrop => with(Imm::Data(self.indexed("data")?), self.rest_values(b)?),
-            Opcode::GlobalGet | Opcode::GlobalSet => with(Imm::Global(self.indexed("g")?), self.rest_values(b)?),
-            Opcode::TableGet | Opcode::TableSet | Opcode::TableSize | Opcode::TableGrow | Opcode::TableFill => {
-                with(Imm::Table(self.indexed("table")?), self.rest_values(b)?)
-            }
-            Opcode::TableCopy => {
-                let dst = self.indexed("table")?;
-                self.expect(&Tok::Comma)?;
-                let src = self.indexed("table")?;
-                with(Imm::TableCopy { dst, src }, self.rest_values(b)?)
-            }
-            Opcode::TableInit => {
-                let elem = self.indexed("elem")?;
-                self.expect(&Tok::Comma)?;
-                let table = self.indexed("table")?;
-                with(Imm::TableInit { elem, table }, self.rest_values(b)?)
-            }
-            Opcode::ElemDrop => with(Imm::Elem(self.indexed("elem")?), self.rest_values(b)?),
-            Opcode::Call => {
+        let info = opcode.info();
+        Ok(match info.syntax {
+            Syntax::Plain => match info.imm {
+                ImmKind::None => none(self.plain_values(b)?),
+                ImmKind::Int => {
+                    let at = self.here();
+                    let x = self.integer()?;
+                    let v = match ty {
+                        Some(Type::I32) if (i32::MIN as i128..=u32::MAX as i128).contains(&x) => x as u32 as i32 as i64,
+                        Some(Type::I32) => return Err(self.error_at(at, format!("{x} does not fit in i32"))),
+                        _ if (i64::MIN as i128..=u64::MAX as i128).contains(&x) => x as u64 as i64,
+                        _ => return Err(self.error_at(at, format!("{x} does not fit in i64"))),
+                    };
+                    with(Imm::I64(v), Vec::new())
+                }
+                ImmKind::Float => {
+                    let imm = match ty {
+                        Some(Type::F32) => Imm::F32(self.float(false)? as u32),
+                        Some(Type::F64) => Imm::F64(self.float(true)?),
+                        _ => return Err(self.error_at(op_at, format!("`{opcode}` needs the suffix .f32 or .f64"))),
+                    };
+                    with(imm, Vec::new())
+                }
+                ImmKind::Func => with(Imm::Func(self.indexed("fn")?), Vec::new()),
+                ImmKind::IntCC => {
+                    let at = self.here();
+                    let (w, _) = self.word("an integer condition")?;
+                    let cc = IntCC::from_name(w).ok_or_else(|| {
+                        let names: Vec<&str> = IntCC::ALL.iter().map(|c| c.name()).collect();
+                        self.error_at(at, format!("unknown integer condition `{w}` (known: {})", names.join(", ")))
+                    })?;
+                    with(Imm::IntCC(cc), self.plain_values(b)?)
+                }
+                ImmKind::FloatCC => {
+                    let at = self.here();
+                    let (w, _) = self.word("a float condition")?;
+                    let cc = FloatCC::from_name(w).ok_or_else(|| {
+                        let names: Vec<&str> = FloatCC::ALL.iter().map(|c| c.name()).collect();
+                        self.error_at(at, format!("unknown float condition `{w}` (known: {})", names.join(", ")))
+                    })?;
+                    with(Imm::FloatCC(cc), self.plain_values(b)?)
+                }
+                // A memory immediate is always written as an address.
+                ImmKind::Mem => self.address_operands(b, opcode, ty)?,
+                ImmKind::Memory => with(Imm::Memory(self.indexed("mem")?), self.rest_values(b)?),
+                ImmKind::MemoryCopy => {
+                    let dst = self.indexed("mem")?;
+                    self.expect(&Tok::Comma)?;
+                    let src = self.indexed("mem")?;
+                    with(Imm::MemoryCopy { dst, src }, self.rest_values(b)?)
+                }
+                ImmKind::MemoryInit => {
+                    let data = self.indexed("data")?;
+                    self.expect(&Tok::Comma)?;
+                    let memory = self.indexed("mem")?;
+                    with(Imm::MemoryInit { data, memory }, self.rest_values(b)?)
+                }
+                ImmKind::Data => with(Imm::Data(self.indexed("data")?), self.rest_values(b)?),
+                ImmKind::Global => with(Imm::Global(self.indexed("g")?), self.rest_values(b)?),
+                ImmKind::Table => with(Imm::Table(self.indexed("table")?), self.rest_values(b)?),
+                ImmKind::TableCopy => {
+                    let dst = self.indexed("table")?;
+                    self.expect(&Tok::Comma)?;
+                    let src = self.indexed("table")?;
+                    with(Imm::TableCopy { dst, src }, self.rest_values(b)?)
+                }
+                ImmKind::TableInit => {
+                    let elem = self.indexed("elem")?;
+                    self.expect(&Tok::Comma)?;
+                    let table = self.indexed("table")?;
+                    with(Imm::TableInit { elem, table }, self.rest_values(b)?)
+                }
+                ImmKind::Elem => with(Imm::Elem(self.indexed("elem")?), self.rest_values(b)?),
+                ImmKind::CallIndirect => {
+                    let type_index = self.indexed("type")?;
+                    self.expect(&Tok::Comma)?;
+                    let table = self.indexed("table")?;
+                    with(Imm::CallIndirect { type_index, table }, self.rest_values(b)?)
+                }
+                ImmKind::Trap => {
+                    let at = self.here();
+                    let (w, _) = self.word("a trap code")?;
+                    let code = TrapCode::from_name(w).ok_or_else(|| {
+                        let names: Vec<&str> = TrapCode::ALL.iter().map(|c| c.name()).collect();
+                        self.error_at(at, format!("unknown trap code `{w}` (known: {})", names.join(", ")))
+                    })?;
+                    with(Imm::Trap(code), self.rest_values(b)?)
+                }
+            },
+            Syntax::Address => self.address_operands(b, opcode, ty)?,
+            Syntax::Call => {
                 let f = self.indexed("fn")?;
                 with(Imm::Func(f), self.paren_values(b)?)
             }
-            Opcode::CallIndirect => {
+            Syntax::CallIndirect => {
                 let type_index = self.indexed("type")?;
                 self.expect(&Tok::Comma)?;
                 let table = self.indexed("table")?;
@@ -717,15 +659,15 @@ impl<'a> Parser<'a> {
                 args.push(callee);
                 with(Imm::CallIndirect { type_index, table }, args)
             }
-            Opcode::Jump | Opcode::Brif => {
+            Syntax::Branch => {
                 let (args, dests) = self.items(b, true)?;
                 Operands { args, imm: Imm::None, dests }
             }
-            Opcode::BrTable => {
+            Syntax::BrTable => {
                 let (args, mut dests) = self.items(b, true)?;
                 if dests.len() > 1 {
                     return Err(
-                        self.error_at(op_at, "`br_table` lists its targets after the default in `[...]`".into())
+                        self.error_at(op_at, format!("`{opcode}` lists its targets after the default in `[...]`"))
                     );
                 }
                 if !dests.is_empty() {
@@ -743,16 +685,22 @@ impl<'a> Parser<'a> {
                 }
                 Operands { args, imm: Imm::None, dests }
             }
-            Opcode::Trap => {
-                let at = self.here();
-                let (w, _) = self.word("a trap code")?;
-                let code = TrapCode::from_name(w).ok_or_else(|| {
-                    let names: Vec<&str> = TrapCode::ALL.iter().map(|c| c.name()).collect();
-                    self.error_at(at, format!("unknown trap code `{w}` (known: {})", names.join(", ")))
-                })?;
-                with(Imm::Trap(code), self.rest_values(b)?)
-            }
         })
+    }
+
+    /// `[memN] addr[+offset][, values]`.
+    fn address_operands(&mut self, b: &mut Builder, opcode: Opcode, ty: Option<Type>) -> Result<Operands, ParseError> {
+        let memory = match *self.peek() {
+            Tok::Word(w) if index_of(w, "mem").is_some() => self.indexed("mem")?,
+            _ => 0,
+        };
+        let addr = self.value(b)?;
+        let offset = if self.eat(&Tok::Plus) { self.unsigned("offset")? } else { 0 };
+        let bytes = opcode.narrow_bytes().unwrap_or_else(|| ty.map_or(1, |t| t.bits() / 8));
+        let align = bytes.trailing_zeros() as u8;
+        let mut args = vec![addr];
+        args.extend(self.rest_values(b)?);
+        Ok(Operands { args, imm: Imm::Mem(MemArg { offset, align, memory }), dests: Vec::new() })
     }
 
     /// A float constant's bits: `-`? decimal, `inf`, or `nan:0xBITS`.

@@ -8,9 +8,10 @@
 //! back for them, and if it did the class would simply stay non-constant. This file
 //! never rewrites IR.
 
-use super::language::{Args, Cc, Meta, Node};
+use super::language::{leaf, Args, Cc, Meta, Node};
 use crate::fold::{fold, Const, Fold};
 use egg::{DidMerge, EGraph, Id};
+use wlab_ir::opinfo::Leaf;
 use wlab_ir::{Imm, IntCC, Opcode, Type};
 
 /// What the analysis knows about one class.
@@ -113,13 +114,13 @@ impl egg::Analysis<Node> for ConstFold {
             }
             Node::Op { op, ty, args } => {
                 let rty = super::language::result_type(*op, *ty);
-                let konst = match op {
-                    Opcode::Iconst | Opcode::Fconst => d(&args[0]).lit.and_then(|x| const_of_lit(*op, *ty, x)),
-                    _ => {
-                        let (imm, vals) = match op {
-                            Opcode::Icmp => (d(&args[0]).cc.and_then(Cc::int).map(Imm::IntCC), &args[1..]),
-                            Opcode::Fcmp => (d(&args[0]).cc.and_then(Cc::float).map(Imm::FloatCC), &args[1..]),
-                            _ => (Some(Imm::None), &args[..]),
+                let konst = match leaf(*op) {
+                    Leaf::Int | Leaf::Float => d(&args[0]).lit.and_then(|x| const_of_lit(*op, *ty, x)),
+                    other => {
+                        let (imm, vals) = match other {
+                            Leaf::IntCC => (d(&args[0]).cc.and_then(Cc::int).map(Imm::IntCC), &args[1..]),
+                            Leaf::FloatCC => (d(&args[0]).cc.and_then(Cc::float).map(Imm::FloatCC), &args[1..]),
+                            Leaf::None | Leaf::Int | Leaf::Float => (Some(Imm::None), &args[..]),
                         };
                         let ks: Option<smallvec::SmallVec<[Const; 3]>> = vals.iter().map(|a| d(a).konst).collect();
                         match (imm, ks) {

@@ -15,12 +15,13 @@
 //! the function.
 
 use super::analysis::{ConstFold, EG};
-use super::language::{in_egraph, value_arity, Args, Cc, Node};
+use super::language::{in_egraph, leaf, value_arity, Args, Cc, Node};
 use crate::fold::Const;
 use egg::{EGraph, Id};
 use std::collections::hash_map::{Entry, HashMap};
 use wlab_ir::dominators::DomTree;
 use wlab_ir::fxhash::FxBuild;
+use wlab_ir::opinfo::Leaf;
 use wlab_ir::{Block, Function, Imm, Inst, IntCC, Opcode, Type, Value, ValueDef};
 
 /// The e-graph of a function and how the function refers to it.
@@ -72,11 +73,12 @@ fn cond(eg: &mut EG, conds: &mut Vec<(Cc, Id)>, cc: Cc) -> Id {
 /// The extra leading child of a comparison, its condition (`None` inside: no extra
 /// child; `None` outside: the instruction cannot go into the e-graph).
 fn cond_child(eg: &mut EG, conds: &mut Vec<(Cc, Id)>, op: Opcode, imm: &Imm) -> Option<Option<Id>> {
-    let cc = match (op, imm) {
-        (Opcode::Icmp, Imm::IntCC(cc)) => Cc::of_int(*cc),
-        (Opcode::Fcmp, Imm::FloatCC(cc)) => Cc::of_float(*cc),
-        (Opcode::Icmp | Opcode::Fcmp, _) => return None,
-        _ => return Some(None),
+    let cc = match (leaf(op), imm) {
+        (Leaf::IntCC, Imm::IntCC(cc)) => Cc::of_int(*cc),
+        (Leaf::FloatCC, Imm::FloatCC(cc)) => Cc::of_float(*cc),
+        (Leaf::IntCC | Leaf::FloatCC, _) => return None,
+        // Constants are added with their literal elsewhere; the rest has no leaf.
+        (Leaf::Int | Leaf::Float | Leaf::None, _) => return Some(None),
     };
     Some(Some(cond(eg, conds, cc)))
 }

@@ -21,11 +21,12 @@
 use super::analysis::EG;
 use super::build::Built;
 use super::cost::NEVER;
-use super::language::{has_imm_child, Node};
+use super::language::{leaf, Node};
 use egg::Id;
 use smallvec::SmallVec;
 use wlab_ir::dominators::DomTree;
 use wlab_ir::loops::LoopAnalysis;
+use wlab_ir::opinfo::Leaf;
 use wlab_ir::{Block, Function, Imm, Inst, InstData, Opcode, Type, Value, ValueDef};
 
 /// What elaboration did.
@@ -297,21 +298,19 @@ impl<'x> Elab<'_, 'x> {
     fn ir_form<'n>(&self, node: &'n Node) -> Option<(Opcode, Type, Imm, &'n [Id])> {
         match node {
             Node::Op { op, ty, args } => {
-                if !has_imm_child(*op) {
-                    return Some((*op, *ty, Imm::None, &args[..]));
-                }
-                let d = &self.eg[args[0]].data;
-                let imm = match op {
-                    Opcode::Iconst => match ty {
-                        Type::I32 => Imm::I64(d.lit? as u32 as i32 as i64),
-                        _ => Imm::I64(d.lit? as i64),
+                let leaf_data = || &self.eg[args[0]].data;
+                let imm = match leaf(*op) {
+                    Leaf::None => return Some((*op, *ty, Imm::None, &args[..])),
+                    Leaf::Int => match ty {
+                        Type::I32 => Imm::I64(leaf_data().lit? as u32 as i32 as i64),
+                        _ => Imm::I64(leaf_data().lit? as i64),
                     },
-                    Opcode::Fconst => match ty {
-                        Type::F32 => Imm::F32(d.lit? as u32),
-                        _ => Imm::F64(d.lit?),
+                    Leaf::Float => match ty {
+                        Type::F32 => Imm::F32(leaf_data().lit? as u32),
+                        _ => Imm::F64(leaf_data().lit?),
                     },
-                    Opcode::Icmp => Imm::IntCC(d.cc?.int()?),
-                    _ => Imm::FloatCC(d.cc?.float()?),
+                    Leaf::IntCC => Imm::IntCC(leaf_data().cc?.int()?),
+                    Leaf::FloatCC => Imm::FloatCC(leaf_data().cc?.float()?),
                 };
                 Some((*op, *ty, imm, &args[1..]))
             }

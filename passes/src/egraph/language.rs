@@ -19,6 +19,7 @@
 pub use super::args::Args;
 use egg::{FromOp, Id, Language};
 use std::fmt;
+use wlab_ir::opinfo::{Egraph, Leaf, Results};
 use wlab_ir::{FloatCC, IntCC, Opcode, Type, Value};
 
 /// A comparison condition as written in patterns: one namespace for `icmp` and
@@ -209,172 +210,44 @@ impl Language for Node {
     }
 }
 
-/// Opcodes that take part in the e-graph: pure computations on numbers. Everything
-/// else stays in place as the skeleton (its results become [`Node::Opaque`]).
+/// Opcodes that take part in the e-graph: pure computations on numbers (the table's
+/// e-graph column is [`Egraph::Node`]). Everything else stays in place as the skeleton
+/// (its results become [`Node::Opaque`]); `copy` is transparent.
 pub fn in_egraph(op: Opcode) -> bool {
-    match op {
-        Opcode::Iconst
-        | Opcode::Fconst
-        | Opcode::Select
-        | Opcode::Iadd
-        | Opcode::Isub
-        | Opcode::Imul
-        | Opcode::Band
-        | Opcode::Bor
-        | Opcode::Bxor
-        | Opcode::Ishl
-        | Opcode::Ushr
-        | Opcode::Sshr
-        | Opcode::Rotl
-        | Opcode::Rotr
-        | Opcode::Clz
-        | Opcode::Ctz
-        | Opcode::Popcnt
-        | Opcode::Eqz
-        | Opcode::Icmp
-        | Opcode::Fadd
-        | Opcode::Fsub
-        | Opcode::Fmul
-        | Opcode::Fdiv
-        | Opcode::Fmin
-        | Opcode::Fmax
-        | Opcode::Fcopysign
-        | Opcode::Fabs
-        | Opcode::Fneg
-        | Opcode::Fsqrt
-        | Opcode::Fceil
-        | Opcode::Ffloor
-        | Opcode::Ftrunc
-        | Opcode::Fnearest
-        | Opcode::Fcmp
-        | Opcode::Ireduce
-        | Opcode::Sextend
-        | Opcode::Uextend
-        | Opcode::Sext8
-        | Opcode::Sext16
-        | Opcode::Sext32
-        | Opcode::FcvtToSintSat
-        | Opcode::FcvtToUintSat
-        | Opcode::FcvtFromSint
-        | Opcode::FcvtFromUint
-        | Opcode::Fpromote
-        | Opcode::Fdemote
-        | Opcode::Bitcast => {
-            debug_assert!(op.effects().is_pure());
-            true
-        }
-        // `copy` is transparent (its result is its operand's class); references and
-        // everything with an effect stay in the skeleton.
-        Opcode::Copy
-        | Opcode::RefNull
-        | Opcode::RefFunc
-        | Opcode::RefIsNull
-        | Opcode::Sdiv
-        | Opcode::Udiv
-        | Opcode::Srem
-        | Opcode::Urem
-        | Opcode::FcvtToSint
-        | Opcode::FcvtToUint
-        | Opcode::Load
-        | Opcode::Uload8
-        | Opcode::Sload8
-        | Opcode::Uload16
-        | Opcode::Sload16
-        | Opcode::Uload32
-        | Opcode::Sload32
-        | Opcode::Store
-        | Opcode::Istore8
-        | Opcode::Istore16
-        | Opcode::Istore32
-        | Opcode::MemorySize
-        | Opcode::MemoryGrow
-        | Opcode::MemoryFill
-        | Opcode::MemoryCopy
-        | Opcode::MemoryInit
-        | Opcode::DataDrop
-        | Opcode::GlobalGet
-        | Opcode::GlobalSet
-        | Opcode::TableGet
-        | Opcode::TableSet
-        | Opcode::TableSize
-        | Opcode::TableGrow
-        | Opcode::TableFill
-        | Opcode::TableCopy
-        | Opcode::TableInit
-        | Opcode::ElemDrop
-        | Opcode::Call
-        | Opcode::CallIndirect
-        | Opcode::Jump
-        | Opcode::Brif
-        | Opcode::BrTable
-        | Opcode::Return
-        | Opcode::Trap => false,
-    }
+    op.info().egraph == Egraph::Node
 }
 
 /// How many value operands an e-graph opcode takes (not counting a condition or a
 /// literal child).
 pub fn value_arity(op: Opcode) -> usize {
-    match op {
-        Opcode::Iconst | Opcode::Fconst => 0,
-        Opcode::Select => 3,
-        Opcode::Iadd
-        | Opcode::Isub
-        | Opcode::Imul
-        | Opcode::Band
-        | Opcode::Bor
-        | Opcode::Bxor
-        | Opcode::Ishl
-        | Opcode::Ushr
-        | Opcode::Sshr
-        | Opcode::Rotl
-        | Opcode::Rotr
-        | Opcode::Icmp
-        | Opcode::Fcmp
-        | Opcode::Fadd
-        | Opcode::Fsub
-        | Opcode::Fmul
-        | Opcode::Fdiv
-        | Opcode::Fmin
-        | Opcode::Fmax
-        | Opcode::Fcopysign => 2,
-        _ => 1,
-    }
+    op.info().operands.fixed().map_or(0, <[_]>::len)
 }
 
 /// Whether the opcode has an extra leading child that is not a value (a literal for
 /// constants, a condition for comparisons).
 pub fn has_imm_child(op: Opcode) -> bool {
-    matches!(op, Opcode::Iconst | Opcode::Fconst | Opcode::Icmp | Opcode::Fcmp)
+    leaf(op) != Leaf::None
+}
+
+/// What the leading leaf child of an `op` node stands for (the table's immediate
+/// column): builders, the analysis and elaboration read it here, never by opcode.
+pub fn leaf(op: Opcode) -> Leaf {
+    op.info().imm.egraph_leaf()
 }
 
 /// The type of the value an operation computes, from its controlling type.
 pub fn result_type(op: Opcode, ty: Type) -> Type {
-    match op {
-        Opcode::Icmp | Opcode::Fcmp | Opcode::Eqz => Type::I32,
-        _ => ty,
+    match op.info().results {
+        Results::One(t) => t,
+        Results::Ctrl | Results::None | Results::Callee | Results::CallType => ty,
     }
 }
 
 /// The types of the value operands, where the opcode and controlling type fix them
 /// (`None`: either width, e.g. the float operand of `fcvt_to_sint_sat.i32`).
 pub fn operand_types(op: Opcode, ty: Type) -> Vec<Option<Type>> {
-    let n = value_arity(op);
-    match op {
-        Opcode::Select => vec![Some(Type::I32), Some(ty), Some(ty)],
-        Opcode::Ireduce => vec![Some(Type::I64)],
-        Opcode::Sextend | Opcode::Uextend => vec![Some(Type::I32)],
-        Opcode::Fpromote => vec![Some(Type::F32)],
-        Opcode::Fdemote => vec![Some(Type::F64)],
-        Opcode::Bitcast => vec![Some(match ty {
-            Type::I32 => Type::F32,
-            Type::F32 => Type::I32,
-            Type::I64 => Type::F64,
-            Type::F64 | Type::FuncRef | Type::ExternRef => Type::I64,
-        })],
-        Opcode::FcvtToSintSat | Opcode::FcvtToUintSat | Opcode::FcvtFromSint | Opcode::FcvtFromUint => vec![None],
-        _ => vec![Some(ty); n],
-    }
+    let args = op.info().operands.fixed().unwrap_or(&[]);
+    args.iter().map(|a| a.fixed_type(ty)).collect()
 }
 
 /// Why an operator in a pattern is not one of ours.

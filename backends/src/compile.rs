@@ -1,10 +1,9 @@
 //! Compiling one IR function for a target: lower → allocate → emit, timed and counted.
 //! This is the one entry point the runtime and the explorer use; it never runs code.
 
+use crate::machinst::{CallReloc, SourceMapEntry, TrapSite};
 use crate::regalloc::{self, AllocOptions, AllocStats};
 use crate::x64;
-use crate::x64::asm::CallReloc;
-use crate::x64::emit::{SourceMapEntry, TrapSite};
 use serde::Serialize;
 use std::fmt;
 use std::time::Instant;

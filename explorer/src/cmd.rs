@@ -60,7 +60,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             let cg = CodegenOptions {
                 target: crate::codegen::parse_target(&target)?,
                 alloc: crate::engines::alloc_options(alloc.regalloc.as_deref(), alloc.regs)?,
-                syntax: wlab_backends::x64::disasm::Syntax::Intel,
+                syntax: wlab_backends::machinst::Syntax::Intel,
                 interleave: false,
                 bounds: crate::engines::bounds_option(alloc.bounds_checks.as_deref())?,
             };

@@ -6,7 +6,8 @@
 use crate::CliError;
 use serde::Serialize;
 use std::fmt::Write;
-use wlab_backends::x64::disasm::{disassemble, DisasmLine, Syntax};
+use wlab_backends::machinst::{DisasmLine, Syntax};
+use wlab_backends::x64::disasm::disassemble;
 use wlab_backends::{compile_function, AllocOptions, CompileOptions, FunctionStats, Target};
 use wlab_ir::Function;
 

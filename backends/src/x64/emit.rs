@@ -9,43 +9,15 @@
 //! the one fixed expansion of one VCode instruction.
 
 use crate::abi::vmctx;
-use crate::machinst::{AllocApplier, MachInst};
+use crate::machinst::{AllocApplier, CallReloc, EmitCounts, MachInst, SourceMapEntry, TrapSite};
 use crate::reg::Reg;
 use crate::vcode::VCode;
-use crate::x64::asm::{Asm, CallReloc, Label};
+use crate::x64::asm::{Asm, Label};
 use crate::x64::inst::*;
 use crate::x64::regs::{self, r16, r32, r64, r8, rx};
 use iced_x86::{Code, Instruction, MemoryOperand, Register};
 use regalloc2::{Allocation, Block as RBlock, Edit, InstOrEdit, Output, RegClass};
 use wlab_ir::{FloatCC, TrapCode};
-
-/// Where compiled code can trap: a trap stub's offset (what vmctx's trap pc points at),
-/// or, with `fault` set, a linear-memory access whose fault means out of bounds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct TrapSite {
-    pub offset: u32,
-    pub fault: bool,
-    /// `None` when the runtime recorded the trap (a libcall failed).
-    pub code: Option<TrapCode>,
-    pub srcloc: Option<u32>,
-}
-
-/// One entry of the source map: code from `offset` came from IR instruction `ir_inst`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct SourceMapEntry {
-    pub offset: u32,
-    pub ir_inst: Option<u32>,
-    pub srcloc: Option<u32>,
-}
-
-/// Counts over the emitted machine instructions.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct EmitCounts {
-    pub insts: u32,
-    pub loads: u32,
-    pub stores: u32,
-    pub calls: u32,
-}
 
 pub struct Emitted {
     pub code: Vec<u8>,

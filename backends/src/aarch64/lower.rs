@@ -8,7 +8,8 @@
 //! compares fused into the branch or select that is their only use (`cbz`/`cbnz` against zero,
 //! `tbz`/`tbnz` for a single-bit test, `b.cond`, `csel`/`fcsel`), base + index register
 //! addressing for wasm memory, and the machine's own `fmin`/`fmax`/`frint*`, which already
-//! have wasm's semantics. Critical edges are split here (regalloc2 needs it).
+//! have wasm's semantics.
+//! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
 //!
 //! The ABI is the one in `abi.rs`, shared with x86-64: parameters and results in the value
 //! area at `[x29 + 16]`, outgoing arguments at `[sp]`. This file never encodes bytes and never
@@ -23,36 +24,13 @@ use crate::aarch64::pregs;
 use crate::aarch64::regs::{Cond, FpSize, Size};
 use crate::abi::{vmctx, LibCall};
 use crate::compile::BoundsChecks;
+use crate::machinst::blocks::BlockLayout;
+use crate::machinst::{class_of, LowerError, Lowered};
 use crate::reg::Reg;
-use crate::vcode::{VCode, VCodeBuilder};
+use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
-use std::fmt;
 use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, IntCC, Opcode, Type, Value, ValueDef};
-
-/// Why a function cannot be lowered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LowerError(pub String);
-
-impl fmt::Display for LowerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Lowered function: VCode plus what the frame needs.
-pub struct Lowered {
-    pub vcode: VCode<Inst>,
-    /// Slots of the outgoing value area at the bottom of the frame.
-    pub outgoing_slots: u32,
-}
-
-fn class_of(ty: Type) -> RegClass {
-    match ty {
-        Type::F32 | Type::F64 => RegClass::Float,
-        Type::I32 | Type::I64 | Type::FuncRef | Type::ExternRef => RegClass::Int,
-    }
-}
 
 fn size_of(ty: Type) -> Size {
     match ty {
@@ -123,65 +101,15 @@ struct Ctx<'f> {
     fused: Vec<bool>,
     outgoing: u32,
     vblock: BTreeMap<Block, u32>,
-    next_vblock: u32,
     /// The IR block being lowered.
     cur_block: Block,
 }
 
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls to
 /// imports (which go through the runtime); `bounds` says how memory accesses stay in bounds.
-pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Result<Lowered, LowerError> {
-    let Some(entry) = f.entry() else { return Err(LowerError(format!("function {} has no blocks", f.name))) };
-    let mut reachable = vec![false; f.blocks.len()];
-    let mut stack = vec![entry];
-    reachable[entry.index()] = true;
-    while let Some(b) = stack.pop() {
-        for s in f.successors(b) {
-            if !reachable[s.index()] {
-                reachable[s.index()] = true;
-                stack.push(s);
-            }
-        }
-    }
-    let order: Vec<Block> = f.layout.iter().copied().filter(|b| reachable[b.index()]).collect();
-    let mut in_edges = vec![0u32; f.blocks.len()];
-    in_edges[entry.index()] += 1;
-    for &b in &order {
-        if let Some(t) = f.terminator(b) {
-            for d in &f.inst(t).dests {
-                in_edges[d.block.index()] += 1;
-            }
-        }
-    }
-    // Block numbering: 0 is the entry that loads parameters; each IR block is followed by the
-    // edge blocks its terminator needs.
-    let mut vblock = BTreeMap::new();
-    let mut next = 1u32;
-    let mut edge_blocks: BTreeMap<(Block, usize), u32> = BTreeMap::new();
-    for &b in &order {
-        vblock.insert(b, next);
-        next += 1;
-        if let Some(t) = f.terminator(b) {
-            let d = f.inst(t);
-            if d.dests.len() > 1 || d.opcode == Opcode::BrTable {
-                for (k, d) in d.dests.iter().enumerate() {
-                    if in_edges[d.block.index()] > 1 {
-                        edge_blocks.insert((b, k), next);
-                        next += 1;
-                    }
-                }
-            }
-        }
-    }
-    let mut uses = vec![0u32; f.values.len()];
-    for &b in &order {
-        for &i in f.block_insts(b) {
-            for v in f.inst_uses(i) {
-                uses[v.index()] += 1;
-            }
-        }
-    }
-    let mut b = VCodeBuilder::new(next as usize);
+pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Result<Lowered<Inst>, LowerError> {
+    let BlockLayout { entry, order, vblock, edge_blocks, num_blocks, uses } = BlockLayout::compute(f)?;
+    let mut b = VCodeBuilder::new(num_blocks as usize);
     b.reserve_vregs(f.values.len());
     let mut cx = Ctx {
         f,
@@ -192,7 +120,6 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
         fused: vec![false; f.insts.len()],
         outgoing: 0,
         vblock,
-        next_vblock: next,
         cur_block: entry,
     };
     cx.b.start_block(0, Vec::new());
@@ -208,7 +135,6 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
     for &blk in &order {
         cx.lower_block(blk, &edge_blocks)?;
     }
-    debug_assert_eq!(cx.next_vblock, next);
     let outgoing = cx.outgoing;
     Ok(Lowered { vcode: cx.b.finish(), outgoing_slots: outgoing })
 }

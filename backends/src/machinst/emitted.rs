@@ -15,6 +15,19 @@ pub struct TrapSite {
     pub srcloc: Option<u32>,
 }
 
+impl TrapSite {
+    /// A trap stub at `offset` that raises `code` (`None`: the runtime recorded it).
+    pub fn stub(offset: u32, code: Option<TrapCode>, srcloc: Option<u32>) -> TrapSite {
+        TrapSite { offset, fault: false, code, srcloc }
+    }
+
+    /// A guarded linear-memory access at `offset`: a fault there is the out-of-bounds trap
+    /// (the runtime maps it).
+    pub fn heap_fault(offset: u32, srcloc: Option<u32>) -> TrapSite {
+        TrapSite { offset, fault: true, code: Some(TrapCode::MemoryOutOfBounds), srcloc }
+    }
+}
+
 /// One entry of the source map: code from `offset` came from IR instruction `ir_inst`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SourceMapEntry {
@@ -39,4 +52,16 @@ pub struct EmitCounts {
     pub loads: u32,
     pub stores: u32,
     pub calls: u32,
+}
+
+/// Machine code of one function, not yet placed, with what the runtime and the explorer
+/// need to know about it.
+pub struct Emitted {
+    pub code: Vec<u8>,
+    pub calls: Vec<CallReloc>,
+    pub traps: Vec<TrapSite>,
+    pub srcmap: Vec<SourceMapEntry>,
+    /// The allocated VCode, printed with physical registers and regalloc2's moves.
+    pub allocated_text: String,
+    pub counts: EmitCounts,
 }

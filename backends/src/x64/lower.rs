@@ -5,20 +5,22 @@
 //! this lowering uses of the machine: immediates, `lea` for three-operand adds, compares
 //! fused into the branch that is their only use, `test` for zero checks, `cmov`/`setcc`,
 //! base + index + displacement for memory, and the CPU's lzcnt/tzcnt/popcnt/round when
-//! [`CpuFeatures`] says it has them. Critical edges are split here (regalloc2 needs it).
+//! [`CpuFeatures`] says it has them.
+//! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
 //!
 //! This file never encodes bytes and never assumes a register assignment: every
 //! physical register it names is either `rsp`/`rbp` (frame addressing) or a fixed
 //! constraint stated in `inst.rs`.
 
 use crate::abi::{vmctx, LibCall, RoundOp};
+use crate::machinst::blocks::BlockLayout;
+use crate::machinst::{class_of, LowerError, Lowered};
 use crate::reg::Reg;
-use crate::vcode::{VCode, VCodeBuilder};
+use crate::vcode::VCodeBuilder;
 use crate::x64::inst::*;
 use crate::x64::regs;
 use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
-use std::fmt;
 use wlab_ir::{Block, Function, Imm, Inst as IrInst, Opcode, Type, Value, ValueDef};
 
 /// CPU features lowering may use.
@@ -54,30 +56,6 @@ impl CpuFeatures {
     }
 }
 
-/// Why a function cannot be lowered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LowerError(pub String);
-
-impl fmt::Display for LowerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Lowered function: VCode plus what the frame needs.
-pub struct Lowered {
-    pub vcode: VCode<Inst>,
-    /// Slots of the outgoing value area at the bottom of the frame.
-    pub outgoing_slots: u32,
-}
-
-fn class_of(ty: Type) -> RegClass {
-    match ty {
-        Type::F32 | Type::F64 => RegClass::Float,
-        Type::I32 | Type::I64 | Type::FuncRef | Type::ExternRef => RegClass::Int,
-    }
-}
-
 fn size_of(ty: Type) -> Size {
     match ty {
         Type::I32 => Size::S32,
@@ -103,7 +81,6 @@ struct Ctx<'f> {
     fused: Vec<bool>,
     outgoing: u32,
     vblock: BTreeMap<Block, u32>,
-    next_vblock: u32,
 }
 
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls
@@ -113,63 +90,9 @@ pub fn lower(
     features: CpuFeatures,
     num_imported_funcs: u32,
     bounds: crate::compile::BoundsChecks,
-) -> Result<Lowered, LowerError> {
-    let Some(entry) = f.entry() else { return Err(LowerError(format!("function {} has no blocks", f.name))) };
-    // Reachable blocks, in layout order.
-    let mut reachable = vec![false; f.blocks.len()];
-    let mut stack = vec![entry];
-    reachable[entry.index()] = true;
-    while let Some(b) = stack.pop() {
-        for s in f.successors(b) {
-            if !reachable[s.index()] {
-                reachable[s.index()] = true;
-                stack.push(s);
-            }
-        }
-    }
-    let order: Vec<Block> = f.layout.iter().copied().filter(|b| reachable[b.index()]).collect();
-    // Incoming edge counts (the synthetic entry's jump counts for the entry block).
-    let mut in_edges = vec![0u32; f.blocks.len()];
-    in_edges[entry.index()] += 1;
-    for &b in &order {
-        if let Some(t) = f.terminator(b) {
-            for d in &f.inst(t).dests {
-                in_edges[d.block.index()] += 1;
-            }
-        }
-    }
-    // Block numbering: 0 is the entry that loads parameters; each IR block is followed
-    // by the edge blocks its terminator needs.
-    let mut vblock = BTreeMap::new();
-    let mut next = 1u32;
-    let mut edge_blocks: BTreeMap<(Block, usize), u32> = BTreeMap::new();
-    for &b in &order {
-        vblock.insert(b, next);
-        next += 1;
-        if let Some(t) = f.terminator(b) {
-            let d = f.inst(t);
-            let dests = &d.dests;
-            // A branch with operands (br_table's index) may not pass arguments to a
-            // merge block either, so its edges are split like those of a two-way branch.
-            if dests.len() > 1 || d.opcode == Opcode::BrTable {
-                for (k, d) in dests.iter().enumerate() {
-                    if in_edges[d.block.index()] > 1 {
-                        edge_blocks.insert((b, k), next);
-                        next += 1;
-                    }
-                }
-            }
-        }
-    }
-    let mut uses = vec![0u32; f.values.len()];
-    for &b in &order {
-        for &i in f.block_insts(b) {
-            for v in f.inst_uses(i) {
-                uses[v.index()] += 1;
-            }
-        }
-    }
-    let mut b = VCodeBuilder::new(next as usize);
+) -> Result<Lowered<Inst>, LowerError> {
+    let BlockLayout { entry, order, vblock, edge_blocks, num_blocks, uses } = BlockLayout::compute(f)?;
+    let mut b = VCodeBuilder::new(num_blocks as usize);
     b.reserve_vregs(f.values.len());
     let mut cx = Ctx {
         f,
@@ -181,7 +104,6 @@ pub fn lower(
         fused: vec![false; f.insts.len()],
         outgoing: 0,
         vblock,
-        next_vblock: next,
     };
     // Entry: parameters from the value area at [rbp + 16].
     cx.b.start_block(0, Vec::new());
@@ -197,7 +119,6 @@ pub fn lower(
     for &blk in &order {
         cx.lower_block(blk, &edge_blocks)?;
     }
-    debug_assert_eq!(cx.next_vblock, next);
     let outgoing = cx.outgoing;
     Ok(Lowered { vcode: cx.b.finish(), outgoing_slots: outgoing })
 }

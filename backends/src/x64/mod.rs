@@ -3,6 +3,7 @@
 //! level up and are shared with every target.
 
 pub mod asm;
+pub mod backend;
 pub mod disasm;
 pub mod emit;
 pub mod inst;
@@ -11,4 +12,5 @@ pub mod print;
 pub mod regs;
 pub mod trampoline;
 
+pub use backend::X64Backend;
 pub use lower::CpuFeatures;

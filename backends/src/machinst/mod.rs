@@ -5,6 +5,7 @@
 //! backend.rs   Backend: the one trait a target implements (lower, registers, emit, disassemble)
 //! lowering.rs  what lowering returns (Lowered, LowerError) and the IR type -> register class map
 //! blocks.rs    VCode block numbering: reachable IR blocks in layout order, split critical edges
+//! runtime_calls.rs  which IR instructions are libcalls, with which immediates and values
 //! operands.rs  MachInst: a target instruction's operands, walked once for regalloc2 and
 //!              once to apply its allocations
 //! emit_loop.rs the shared emit loop: blocks in the target's order, regalloc2's moves and
@@ -21,6 +22,7 @@ pub mod emit_loop;
 pub mod emitted;
 pub mod lowering;
 pub mod operands;
+pub mod runtime_calls;
 
 pub use disasm::{DisasmLine, Syntax};
 pub use emitted::{CallReloc, EmitCounts, Emitted, SourceMapEntry, TrapSite};

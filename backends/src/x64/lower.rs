@@ -14,6 +14,7 @@
 
 use crate::abi::{vmctx, LibCall, RoundOp};
 use crate::machinst::blocks::BlockLayout;
+use crate::machinst::runtime_calls::runtime_call;
 use crate::machinst::{class_of, LowerError, Lowered};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
@@ -230,6 +231,13 @@ impl Ctx<'_> {
         self.call(CallTarget::Lib(lib, a, b), &ins, &outs);
     }
 
+    /// Lowers `i`, a runtime service, to the libcall `machinst::runtime_calls` says.
+    fn runtime_call(&mut self, i: IrInst, lib: LibCall) -> Result<(), LowerError> {
+        let c = runtime_call(self.f, i, lib).ok_or_else(|| self.malformed(i))?;
+        self.libcall(c.lib, c.a, c.b, &c.inputs, &c.results);
+        Ok(())
+    }
+
     /// Whether the compare defining `cond` can be fused into `user`, its only use.
     fn fusable_compare(&self, cond: Value, block: Block) -> Option<IrInst> {
         let i = self.def_inst(cond)?;
@@ -417,10 +425,7 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::MovImm { size: Size::S64, dst, imm: 0 });
             }
-            Opcode::RefFunc => {
-                let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::RefFunc, fi as u64, 0, &[], &[res.unwrap()]);
-            }
+            Opcode::RefFunc => self.runtime_call(i, LibCall::RefFunc)?,
             Opcode::RefIsNull => {
                 let x = self.get(d.args[0]);
                 self.b.push(Inst::Test { size: Size::S64, lhs: x, rhs: x });
@@ -742,26 +747,11 @@ impl Ctx<'_> {
                 self.b.push(Inst::LoadVmctx { dst: len, word: vmctx::MEM_LEN });
                 self.b.push(Inst::ShiftImm { size: Size::S64, op: ShiftOp::Shr, dst, src: len, amount: 16 });
             }
-            Opcode::MemoryGrow => {
-                let Imm::Memory(m) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryGrow, m as u64, 0, &d.args, &d.results);
-            }
-            Opcode::MemoryFill => {
-                let Imm::Memory(m) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryFill, m as u64, 0, &d.args, &[]);
-            }
-            Opcode::MemoryCopy => {
-                let Imm::MemoryCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryCopy, dst as u64, src as u64, &d.args, &[]);
-            }
-            Opcode::MemoryInit => {
-                let Imm::MemoryInit { data, memory } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryInit, data as u64, memory as u64, &d.args, &[]);
-            }
-            Opcode::DataDrop => {
-                let Imm::Data(x) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::DataDrop, x as u64, 0, &[], &[]);
-            }
+            Opcode::MemoryGrow => self.runtime_call(i, LibCall::MemoryGrow)?,
+            Opcode::MemoryFill => self.runtime_call(i, LibCall::MemoryFill)?,
+            Opcode::MemoryCopy => self.runtime_call(i, LibCall::MemoryCopy)?,
+            Opcode::MemoryInit => self.runtime_call(i, LibCall::MemoryInit)?,
+            Opcode::DataDrop => self.runtime_call(i, LibCall::DataDrop)?,
             Opcode::GlobalGet => {
                 let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
                 let cell = self.b.vreg(RegClass::Int);
@@ -779,29 +769,14 @@ impl Ctx<'_> {
                 let sty = if vty == Type::I32 { Type::I64 } else { vty };
                 self.store_slot(src, sty, Amode::base_disp(cell, 0));
             }
-            Opcode::TableGet | Opcode::TableSet | Opcode::TableSize | Opcode::TableGrow | Opcode::TableFill => {
-                let Imm::Table(t) = d.imm else { return Err(self.malformed(i)) };
-                let lib = match d.opcode {
-                    Opcode::TableGet => LibCall::TableGet,
-                    Opcode::TableSet => LibCall::TableSet,
-                    Opcode::TableSize => LibCall::TableSize,
-                    Opcode::TableGrow => LibCall::TableGrow,
-                    _ => LibCall::TableFill,
-                };
-                self.libcall(lib, t as u64, 0, &d.args, &d.results);
-            }
-            Opcode::TableCopy => {
-                let Imm::TableCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::TableCopy, dst as u64, src as u64, &d.args, &[]);
-            }
-            Opcode::TableInit => {
-                let Imm::TableInit { elem, table } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::TableInit, elem as u64, table as u64, &d.args, &[]);
-            }
-            Opcode::ElemDrop => {
-                let Imm::Elem(e) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::ElemDrop, e as u64, 0, &[], &[]);
-            }
+            Opcode::TableGet => self.runtime_call(i, LibCall::TableGet)?,
+            Opcode::TableSet => self.runtime_call(i, LibCall::TableSet)?,
+            Opcode::TableSize => self.runtime_call(i, LibCall::TableSize)?,
+            Opcode::TableGrow => self.runtime_call(i, LibCall::TableGrow)?,
+            Opcode::TableFill => self.runtime_call(i, LibCall::TableFill)?,
+            Opcode::TableCopy => self.runtime_call(i, LibCall::TableCopy)?,
+            Opcode::TableInit => self.runtime_call(i, LibCall::TableInit)?,
+            Opcode::ElemDrop => self.runtime_call(i, LibCall::ElemDrop)?,
             Opcode::Call => {
                 let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
                 let target = if fi < self.num_imported_funcs {
@@ -813,13 +788,7 @@ impl Ctx<'_> {
                 let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 self.call(target, &ins, &outs);
             }
-            Opcode::CallIndirect => {
-                let Imm::CallIndirect { type_index, table } = d.imm else { return Err(self.malformed(i)) };
-                let Some((&index, args)) = d.args.split_last() else { return Err(self.malformed(i)) };
-                let mut inputs = vec![index];
-                inputs.extend_from_slice(args);
-                self.libcall(LibCall::CallIndirect, type_index as u64, table as u64, &inputs, &d.results);
-            }
+            Opcode::CallIndirect => self.runtime_call(i, LibCall::CallIndirect)?,
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
                 return Err(self.malformed(i));
             }

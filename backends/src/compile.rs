@@ -1,10 +1,13 @@
-//! Compiling one IR function for a target: lower → allocate → emit, timed and counted.
-//! This is the one entry point the runtime and the explorer use; it never runs code.
+//! Compiling one IR function for a target: lower → allocate → emit, timed and counted, by
+//! one driver generic over [`Backend`]. This is the one entry point the runtime and the
+//! explorer use; it never runs code.
 
+use crate::aarch64::backend::Aarch64Backend;
+use crate::machinst::backend::Backend;
+use crate::machinst::{CallReloc, DisasmLine, SourceMapEntry, Syntax, TrapSite};
 use crate::regalloc::{self, AllocAlgorithm, AllocOptions, AllocStats};
 use crate::x64;
-use crate::x64::asm::CallReloc;
-use crate::x64::emit::{SourceMapEntry, TrapSite};
+use crate::x64::backend::X64Backend;
 use serde::Serialize;
 use std::fmt;
 use std::time::Instant;
@@ -147,50 +150,68 @@ impl fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
+/// Compiles `f` for `opts.target`.
 pub fn compile_function(f: &Function, opts: &CompileOptions) -> Result<CompiledFunction, CompileError> {
-    let err = |m: String| CompileError { func: f.name.clone(), message: m };
     match opts.target {
-        Target::X86_64 => {
-            let t0 = Instant::now();
-            let lowered =
-                x64::lower::lower(f, opts.features, opts.num_imported_funcs, opts.bounds).map_err(|e| err(e.0))?;
-            let t1 = Instant::now();
-            let env =
-                regalloc::machine_env(&x64::regs::register_lists(), opts.alloc.regs).map_err(|e| err(e.to_string()))?;
-            let (algorithm, max_live) = regalloc::choose_algorithm(&lowered.vcode, &opts.alloc);
-            let alloc = AllocOptions { algorithm, ..opts.alloc };
-            let out = regalloc::allocate(&lowered.vcode, &env, &alloc).map_err(|e| err(e.to_string()))?;
-            let t2 = Instant::now();
-            let (emitted, counts) = x64::emit::emit(&lowered.vcode, &out, lowered.outgoing_slots);
-            let t3 = Instant::now();
-            let a: AllocStats = regalloc::alloc_stats(&out);
-            let stats = FunctionStats {
-                insts: counts.insts,
-                code_bytes: emitted.code.len() as u32,
-                loads: counts.loads,
-                stores: counts.stores,
-                calls: counts.calls,
-                spills: a.spills,
-                reloads: a.reloads,
-                moves: a.moves,
-                spill_slots: a.spill_slots,
-                regalloc: algorithm,
-                max_live: max_live as u32,
-                vcode_insts: lowered.vcode.insts.len() as u32,
-                lower_ns: (t1 - t0).as_nanos() as u64,
-                regalloc_ns: (t2 - t1).as_nanos() as u64,
-                emit_ns: (t3 - t2).as_nanos() as u64,
-            };
-            Ok(CompiledFunction {
-                code: emitted.code,
-                calls: emitted.calls,
-                traps: emitted.traps,
-                srcmap: emitted.srcmap,
-                stats,
-                vcode_text: opts.keep_text.then(|| lowered.vcode.pretty()),
-                allocated_text: opts.keep_text.then_some(emitted.allocated_text),
-            })
-        }
-        Target::Aarch64 => crate::aarch64::compile::compile(f, opts).map_err(err),
+        Target::X86_64 => compile_with(&X64Backend, f, opts).map(|(c, ())| c),
+        Target::Aarch64 => compile_with(&Aarch64Backend, f, opts).map(|(c, _forms)| c),
     }
+}
+
+/// Disassembles code compiled for `target`, one line per instruction (`syntax` only matters
+/// for x86-64).
+pub fn disassemble(target: Target, code: &[u8], syntax: Syntax) -> Vec<DisasmLine> {
+    match target {
+        Target::X86_64 => X64Backend.disassemble(code, syntax),
+        Target::Aarch64 => Aarch64Backend.disassemble(code, syntax),
+    }
+}
+
+/// Compiles `f` with `backend` (whatever `opts.target` says), returning what its emission
+/// reports besides the code. The one driver both targets share.
+pub fn compile_with<B: Backend>(
+    backend: &B,
+    f: &Function,
+    opts: &CompileOptions,
+) -> Result<(CompiledFunction, B::EmitExtra), CompileError> {
+    let err = |m: String| CompileError { func: f.name.clone(), message: m };
+    let t0 = Instant::now();
+    let lowered = backend.lower(f, opts).map_err(|e| err(e.0))?;
+    let t1 = Instant::now();
+    let env = regalloc::machine_env(&backend.register_lists(), opts.alloc.regs).map_err(|e| err(e.to_string()))?;
+    let (algorithm, max_live) = regalloc::choose_algorithm(&lowered.vcode, &opts.alloc);
+    let alloc = AllocOptions { algorithm, ..opts.alloc };
+    let out = regalloc::allocate(&lowered.vcode, &env, &alloc).map_err(|e| err(e.to_string()))?;
+    let t2 = Instant::now();
+    let (emitted, extra) = backend.emit(&lowered.vcode, &out, lowered.outgoing_slots);
+    let t3 = Instant::now();
+    let a: AllocStats = regalloc::alloc_stats(&out);
+    let counts = emitted.counts;
+    let stats = FunctionStats {
+        insts: counts.insts,
+        code_bytes: emitted.code.len() as u32,
+        loads: counts.loads,
+        stores: counts.stores,
+        calls: counts.calls,
+        spills: a.spills,
+        reloads: a.reloads,
+        moves: a.moves,
+        spill_slots: a.spill_slots,
+        regalloc: algorithm,
+        max_live: max_live as u32,
+        vcode_insts: lowered.vcode.insts.len() as u32,
+        lower_ns: (t1 - t0).as_nanos() as u64,
+        regalloc_ns: (t2 - t1).as_nanos() as u64,
+        emit_ns: (t3 - t2).as_nanos() as u64,
+    };
+    let compiled = CompiledFunction {
+        code: emitted.code,
+        calls: emitted.calls,
+        traps: emitted.traps,
+        srcmap: emitted.srcmap,
+        stats,
+        vcode_text: opts.keep_text.then(|| lowered.vcode.pretty()),
+        allocated_text: opts.keep_text.then_some(emitted.allocated_text),
+    };
+    Ok((compiled, extra))
 }

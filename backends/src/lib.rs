@@ -1,10 +1,18 @@
 //! wlab's backends: the target-independent machinery (registers, VCode, the regalloc2
-//! adapter, compile options and statistics) and the targets (`x64`).
+//! adapter, the shared driver in [`compile`] and the [`machinst`] pieces it is built from)
+//! and two targets, [`x64`] and [`aarch64`], each a [`machinst::backend::Backend`].
 //!
 //! ```text
-//!  ir::Function ──x64::lower──▶ VCode<x64::Inst> ──regalloc::allocate──▶ Output
-//!                                           └──────────x64::emit──────────▶ code bytes + trap sites + source map
+//!                 Backend::lower                  regalloc::allocate
+//!  ir::Function ──(target lower.rs, block order ──▶ VCode<Inst> ──(registers from ──▶ Output
+//!                  from machinst::blocks)                          Backend::register_lists)
+//!
+//!  Output ──Backend::emit (target emit.rs: prologue, trap stubs; ──▶ code bytes + trap sites
+//!            machinst::emit_loop: blocks, moves, instructions)       + call relocations + source map
 //! ```
+//!
+//! [`compile::compile_with`] runs these steps for any `Backend`, timing and counting them;
+//! [`compile_function`] picks the backend from [`CompileOptions::target`].
 //!
 //! Backends never run code: the runtime does (`wlab_runtime::native`). The ABI contract
 //! between compiled code and the runtime (the vmctx layout, the value area, libcalls)
@@ -22,4 +30,5 @@ pub mod x64;
 pub use compile::{
     compile_function, BoundsChecks, CompileError, CompileOptions, CompiledFunction, FunctionStats, Target,
 };
+pub use machinst::backend::Backend;
 pub use regalloc::{AllocAlgorithm, AllocOptions, AllocStats, RegisterCounts};

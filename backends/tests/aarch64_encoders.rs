@@ -919,7 +919,8 @@ fn every_encoder_form_round_trips_through_yaxpeax() {
 /// cannot start emitting a form nobody checked.
 #[test]
 fn aarch64_lowering_emits_only_round_tripped_forms_and_allocations_check() {
-    use wlab_backends::aarch64::{compile::compile_with_forms, trampoline};
+    use wlab_backends::aarch64::{trampoline, Aarch64Backend};
+    use wlab_backends::compile::compile_with;
     use wlab_backends::{AllocAlgorithm, BoundsChecks, CompileOptions, Target};
     let covered: BTreeSet<EncForm> = sweep().counts.keys().copied().collect();
     let mut used = trampoline::entry_trampoline().forms;
@@ -939,8 +940,8 @@ fn aarch64_lowering_emits_only_round_tripped_forms_and_allocations_check() {
             opts.alloc.algorithm = algorithm;
             opts.alloc.check = true;
             for f in &module.functions {
-                let (_, forms) =
-                    compile_with_forms(f, &opts).unwrap_or_else(|e| panic!("{}:{}: {}: {e}", m.script, m.line, f.name));
+                let (_, forms) = compile_with(&Aarch64Backend, f, &opts)
+                    .unwrap_or_else(|e| panic!("{}:{}: {}: {e}", m.script, m.line, f.name));
                 used.extend(forms);
                 functions += 1;
             }

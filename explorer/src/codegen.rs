@@ -6,7 +6,7 @@
 use crate::CliError;
 use serde::Serialize;
 use std::fmt::Write;
-use wlab_backends::x64::disasm::{disassemble, DisasmLine, Syntax};
+use wlab_backends::machinst::{DisasmLine, Syntax};
 use wlab_backends::{compile_function, AllocOptions, CompileOptions, FunctionStats, Target};
 use wlab_ir::Function;
 
@@ -76,10 +76,7 @@ pub fn compile_report(
     co.keep_text = true;
     co.bounds = opts.bounds;
     let c = compile_function(func, &co).map_err(|e| CliError::Other(e.to_string()))?;
-    let disasm = match opts.target {
-        Target::X86_64 => disassemble(&c.code, opts.syntax),
-        Target::Aarch64 => wlab_backends::aarch64::disasm::disassemble_lines(&c.code),
-    };
+    let disasm = wlab_backends::compile::disassemble(opts.target, &c.code, opts.syntax);
     let mut interleaved = Vec::new();
     if opts.interleave {
         let mut marks = c.srcmap.iter().peekable();

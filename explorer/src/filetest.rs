@@ -102,7 +102,7 @@ pub fn run_filetest(path: &Path) -> Result<String, CliError> {
         Some(t) if header.test == "compile" => Some(crate::codegen::CodegenOptions {
             target: crate::codegen::parse_target(t)?,
             alloc: wlab_backends::AllocOptions { regs: header.regs, check: true, ..Default::default() },
-            syntax: wlab_backends::x64::disasm::Syntax::Intel,
+            syntax: wlab_backends::machinst::Syntax::Intel,
             interleave: false,
             bounds: header.bounds,
         }),

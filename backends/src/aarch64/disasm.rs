@@ -4,6 +4,7 @@
 //! It never fails: a word yaxpeax cannot decode is printed as `.word 0x...  ; <error>`, and a
 //! trailing fragment shorter than 4 bytes as `.byte`s.
 
+use crate::machinst::DisasmLine;
 use std::fmt::Write;
 
 use yaxpeax_arch::{Decoder, U8Reader};
@@ -45,7 +46,7 @@ pub fn disassemble(code: &[u8]) -> String {
 
 /// Disassembles `code` into the explorer's line records (offset, the word's bytes as hex in
 /// memory order, text), the same shape as the x86-64 disassembler's.
-pub fn disassemble_lines(code: &[u8]) -> Vec<crate::x64::disasm::DisasmLine> {
+pub fn disassemble_lines(code: &[u8]) -> Vec<DisasmLine> {
     code.chunks(4)
         .enumerate()
         .map(|(k, chunk)| {
@@ -54,7 +55,7 @@ pub fn disassemble_lines(code: &[u8]) -> Vec<crate::x64::disasm::DisasmLine> {
                 Ok(w) => word_text(u32::from_le_bytes(w)),
                 Err(_) => format!(".byte {bytes}"),
             };
-            crate::x64::disasm::DisasmLine { offset: 4 * k as u32, bytes, text }
+            DisasmLine { offset: 4 * k as u32, bytes, text }
         })
         .collect()
 }

@@ -22,12 +22,11 @@ use crate::aarch64::inst::*;
 use crate::aarch64::pregs::{self, v, x, xs};
 use crate::aarch64::regs::{Cond, FpSize, Gpr, GprSp, Shift, Size, VReg};
 use crate::abi::vmctx;
-use crate::machinst::{AllocApplier, MachInst};
+use crate::machinst::emit_loop::{emit_blocks, BlockEmitter, BlockText};
+use crate::machinst::{CallReloc, EmitCounts, Emitted, SourceMapEntry, TrapSite};
 use crate::reg::Reg;
 use crate::vcode::VCode;
-use crate::x64::asm::CallReloc;
-use crate::x64::emit::{EmitCounts, SourceMapEntry, TrapSite};
-use regalloc2::{Allocation, Block as RBlock, Edit, InstOrEdit, Output, RegClass};
+use regalloc2::{Allocation, Output, RegClass};
 use std::collections::BTreeSet;
 use wlab_ir::TrapCode;
 
@@ -39,19 +38,6 @@ const SP: GprSp = GprSp::SP;
 
 fn sp_form(g: Gpr) -> GprSp {
     g.to_sp_form()
-}
-
-/// Machine code of one function. `calls` are `bl` words (offset of the word) to patch.
-pub struct Emitted {
-    pub code: Vec<u8>,
-    pub calls: Vec<CallReloc>,
-    pub traps: Vec<TrapSite>,
-    pub srcmap: Vec<SourceMapEntry>,
-    /// The allocated VCode, printed with physical registers and regalloc2's moves.
-    pub allocated_text: String,
-    /// Every encoder form the code uses.
-    pub forms: BTreeSet<EncForm>,
-    pub counts: EmitCounts,
 }
 
 /// A label: a word index once bound.
@@ -363,16 +349,36 @@ impl Emitter {
     }
 }
 
-fn show_alloc(a: Allocation) -> String {
-    match (a.as_reg(), a.as_stack()) {
-        (Some(r), _) => pregs::preg_name(r),
-        (_, Some(s)) => format!("slot{}", s.index()),
-        _ => "none".to_string(),
+impl BlockEmitter for Emitter {
+    type Inst = Inst;
+    fn start_block(&mut self, b: usize) {
+        let l = self.block_labels[b];
+        self.bind(l);
+    }
+    fn emit_move(&mut self, from: Allocation, to: Allocation, class: RegClass) {
+        Emitter::emit_move(self, from, to, class)
+    }
+    fn emit_inst(&mut self, inst: &Inst, next: usize) {
+        emit_inst(self, inst, next)
+    }
+    fn position(&self) -> usize {
+        self.words.len()
+    }
+    fn set_srcloc(&mut self, srcloc: Option<u32>) {
+        self.cur_srcloc = srcloc;
+    }
+    fn show_alloc(&self, a: Allocation) -> String {
+        match (a.as_reg(), a.as_stack()) {
+            (Some(r), _) => pregs::preg_name(r),
+            (_, Some(s)) => format!("slot{}", s.index()),
+            _ => "none".to_string(),
+        }
     }
 }
 
-/// Emits `vcode` allocated as `out`.
-pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> Emitted {
+/// Emits `vcode` allocated as `out`; also returns every encoder form the code uses.
+/// `Emitted::calls` are `bl` words (offset of the word) to patch.
+pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted, BTreeSet<EncForm>) {
     match emit_with(vcode, out, outgoing_slots, false) {
         Ok(e) => e,
         Err(OutOfRange) => match emit_with(vcode, out, outgoing_slots, true) {
@@ -388,7 +394,7 @@ fn emit_with(
     out: &Output,
     outgoing_slots: u32,
     long_branches: bool,
-) -> Result<Emitted, OutOfRange> {
+) -> Result<(Emitted, BTreeSet<EncForm>), OutOfRange> {
     let mut e = Emitter {
         words: Vec::new(),
         forms: BTreeSet::new(),
@@ -405,9 +411,6 @@ fn emit_with(
     };
     e.block_labels = (0..vcode.blocks.len()).map(|_| e.label()).collect();
     let frame = ((outgoing_slots as u64 + out.num_spillslots as u64) * 8).div_ceil(16) * 16;
-    let mut text = String::new();
-    let mut srcmap_pos: Vec<(u32, Option<u32>, Option<u32>)> = Vec::new();
-
     // Prologue: frame record, stack check, frame.
     e.counts.stores += 1;
     e.put(EncForm::LdStPair, pair::ldst_pair(false, Size::X, PairMode::PreIndex, Gpr::FP, Gpr::LR, SP, -16));
@@ -420,31 +423,8 @@ fn emit_with(
         e.put(EncForm::AddImm, arith::add_imm(Size::X, SP, sp_form(X16), 0, false));
     }
 
-    for b in 0..vcode.blocks.len() {
-        let l = e.block_labels[b];
-        e.bind(l);
-        text.push_str(&format!("block{b}:\n"));
-        for item in out.block_insts_and_edits(vcode, RBlock::new(b)) {
-            match item {
-                InstOrEdit::Edit(&Edit::Move { from, to }) => {
-                    if from != to {
-                        let class = from.as_reg().map(|r| r.class()).unwrap_or_else(|| to.as_reg().unwrap().class());
-                        text.push_str(&format!("  move {} -> {}\n", show_alloc(from), show_alloc(to)));
-                        e.emit_move(from, to, class);
-                    }
-                }
-                InstOrEdit::Inst(ri) => {
-                    let idx = ri.index();
-                    let mut inst = vcode.insts[idx].clone();
-                    inst.visit_operands(&mut AllocApplier { allocs: out.inst_allocs(ri), next: 0 });
-                    text.push_str(&format!("  {}\n", inst.pretty()));
-                    e.cur_srcloc = vcode.srclocs[idx];
-                    srcmap_pos.push((e.words.len() as u32, vcode.ir_insts[idx], vcode.srclocs[idx]));
-                    emit_inst(&mut e, &inst, b + 1);
-                }
-            }
-        }
-    }
+    let order: Vec<usize> = (0..vcode.blocks.len()).collect();
+    let BlockText { text, srcmap: srcmap_pos } = emit_blocks(&mut e, vcode, out, &order);
     // Trap stubs.
     let stubs = std::mem::take(&mut e.stubs);
     let mut stub_pos = Vec::new();
@@ -462,28 +442,17 @@ fn emit_with(
         e.put(EncForm::Br, branch::br(X16));
     }
     let code = e.finish()?;
-    let srcmap =
-        srcmap_pos.iter().map(|(w, ir, sl)| SourceMapEntry { offset: w * 4, ir_inst: *ir, srcloc: *sl }).collect();
-    let mut traps: Vec<TrapSite> = stub_pos
+    let srcmap = srcmap_pos
         .iter()
-        .map(|(w, code, srcloc)| TrapSite { offset: w * 4, fault: false, code: *code, srcloc: *srcloc })
+        .map(|(w, ir, sl)| SourceMapEntry { offset: 4 * *w as u32, ir_inst: *ir, srcloc: *sl })
         .collect();
+    let mut traps: Vec<TrapSite> =
+        stub_pos.iter().map(|(w, code, srcloc)| TrapSite::stub(w * 4, *code, *srcloc)).collect();
     // A fault at a guarded heap access is the out-of-bounds trap (the runtime maps it).
-    traps.extend(e.faults.iter().map(|(w, srcloc)| TrapSite {
-        offset: w * 4,
-        fault: true,
-        code: Some(TrapCode::MemoryOutOfBounds),
-        srcloc: *srcloc,
-    }));
-    Ok(Emitted {
-        code,
-        calls: std::mem::take(&mut e.calls),
-        traps,
-        srcmap,
-        allocated_text: text,
-        forms: std::mem::take(&mut e.forms),
-        counts: e.counts,
-    })
+    traps.extend(e.faults.iter().map(|(w, srcloc)| TrapSite::heap_fault(w * 4, *srcloc)));
+    let emitted =
+        Emitted { code, calls: std::mem::take(&mut e.calls), traps, srcmap, allocated_text: text, counts: e.counts };
+    Ok((emitted, std::mem::take(&mut e.forms)))
 }
 
 fn amode_ldst(e: &mut Emitter, op: MemOp, rt: Gpr, a: &Amode) {

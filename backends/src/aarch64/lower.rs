@@ -8,7 +8,8 @@
 //! compares fused into the branch or select that is their only use (`cbz`/`cbnz` against zero,
 //! `tbz`/`tbnz` for a single-bit test, `b.cond`, `csel`/`fcsel`), base + index register
 //! addressing for wasm memory, and the machine's own `fmin`/`fmax`/`frint*`, which already
-//! have wasm's semantics. Critical edges are split here (regalloc2 needs it).
+//! have wasm's semantics.
+//! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
 //!
 //! The ABI is the one in `abi.rs`, shared with x86-64: parameters and results in the value
 //! area at `[x29 + 16]`, outgoing arguments at `[sp]`. This file never encodes bytes and never
@@ -23,36 +24,14 @@ use crate::aarch64::pregs;
 use crate::aarch64::regs::{Cond, FpSize, Size};
 use crate::abi::{vmctx, LibCall};
 use crate::compile::BoundsChecks;
+use crate::machinst::blocks::BlockLayout;
+use crate::machinst::runtime_calls::runtime_call;
+use crate::machinst::{class_of, LowerError, Lowered};
 use crate::reg::Reg;
-use crate::vcode::{VCode, VCodeBuilder};
+use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
-use std::fmt;
 use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, IntCC, Opcode, Type, Value, ValueDef};
-
-/// Why a function cannot be lowered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LowerError(pub String);
-
-impl fmt::Display for LowerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Lowered function: VCode plus what the frame needs.
-pub struct Lowered {
-    pub vcode: VCode<Inst>,
-    /// Slots of the outgoing value area at the bottom of the frame.
-    pub outgoing_slots: u32,
-}
-
-fn class_of(ty: Type) -> RegClass {
-    match ty {
-        Type::F32 | Type::F64 => RegClass::Float,
-        Type::I32 | Type::I64 | Type::FuncRef | Type::ExternRef => RegClass::Int,
-    }
-}
 
 fn size_of(ty: Type) -> Size {
     match ty {
@@ -123,65 +102,15 @@ struct Ctx<'f> {
     fused: Vec<bool>,
     outgoing: u32,
     vblock: BTreeMap<Block, u32>,
-    next_vblock: u32,
     /// The IR block being lowered.
     cur_block: Block,
 }
 
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls to
 /// imports (which go through the runtime); `bounds` says how memory accesses stay in bounds.
-pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Result<Lowered, LowerError> {
-    let Some(entry) = f.entry() else { return Err(LowerError(format!("function {} has no blocks", f.name))) };
-    let mut reachable = vec![false; f.blocks.len()];
-    let mut stack = vec![entry];
-    reachable[entry.index()] = true;
-    while let Some(b) = stack.pop() {
-        for s in f.successors(b) {
-            if !reachable[s.index()] {
-                reachable[s.index()] = true;
-                stack.push(s);
-            }
-        }
-    }
-    let order: Vec<Block> = f.layout.iter().copied().filter(|b| reachable[b.index()]).collect();
-    let mut in_edges = vec![0u32; f.blocks.len()];
-    in_edges[entry.index()] += 1;
-    for &b in &order {
-        if let Some(t) = f.terminator(b) {
-            for d in &f.inst(t).dests {
-                in_edges[d.block.index()] += 1;
-            }
-        }
-    }
-    // Block numbering: 0 is the entry that loads parameters; each IR block is followed by the
-    // edge blocks its terminator needs.
-    let mut vblock = BTreeMap::new();
-    let mut next = 1u32;
-    let mut edge_blocks: BTreeMap<(Block, usize), u32> = BTreeMap::new();
-    for &b in &order {
-        vblock.insert(b, next);
-        next += 1;
-        if let Some(t) = f.terminator(b) {
-            let d = f.inst(t);
-            if d.dests.len() > 1 || d.opcode == Opcode::BrTable {
-                for (k, d) in d.dests.iter().enumerate() {
-                    if in_edges[d.block.index()] > 1 {
-                        edge_blocks.insert((b, k), next);
-                        next += 1;
-                    }
-                }
-            }
-        }
-    }
-    let mut uses = vec![0u32; f.values.len()];
-    for &b in &order {
-        for &i in f.block_insts(b) {
-            for v in f.inst_uses(i) {
-                uses[v.index()] += 1;
-            }
-        }
-    }
-    let mut b = VCodeBuilder::new(next as usize);
+pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Result<Lowered<Inst>, LowerError> {
+    let BlockLayout { entry, order, vblock, edge_blocks, num_blocks, uses } = BlockLayout::compute(f)?;
+    let mut b = VCodeBuilder::new(num_blocks as usize);
     b.reserve_vregs(f.values.len());
     let mut cx = Ctx {
         f,
@@ -192,7 +121,6 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
         fused: vec![false; f.insts.len()],
         outgoing: 0,
         vblock,
-        next_vblock: next,
         cur_block: entry,
     };
     cx.b.start_block(0, Vec::new());
@@ -208,7 +136,6 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
     for &blk in &order {
         cx.lower_block(blk, &edge_blocks)?;
     }
-    debug_assert_eq!(cx.next_vblock, next);
     let outgoing = cx.outgoing;
     Ok(Lowered { vcode: cx.b.finish(), outgoing_slots: outgoing })
 }
@@ -310,6 +237,13 @@ impl Ctx<'_> {
         let ins: Vec<(Value, Type)> = inputs.iter().map(|v| (*v, self.f.value_type(*v))).collect();
         let outs: Vec<(Value, Type)> = results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
         self.call(CallTarget::Lib(lib, a, b), &ins, &outs);
+    }
+
+    /// Lowers `i`, a runtime service, to the libcall `machinst::runtime_calls` says.
+    fn runtime_call(&mut self, i: IrInst, lib: LibCall) -> Result<(), LowerError> {
+        let c = runtime_call(self.f, i, lib).ok_or_else(|| self.malformed(i))?;
+        self.libcall(c.lib, c.a, c.b, &c.inputs, &c.results);
+        Ok(())
     }
 
     /// The instruction defining `v` if it can be lowered as part of its only user in `block`.
@@ -681,15 +615,6 @@ impl Ctx<'_> {
                 self.b.push(Inst::FpuRR { op, size, dst, src });
             }};
         }
-        // `table_call!`: the lowering shared by `table_get`, `table_set`, `table_size`, `table_grow`, `table_fill`; each arm
-        // passes its operation, so the match over opcodes stays exhaustive.
-        macro_rules! table_call {
-            ($lib:expr) => {{
-                let Imm::Table(t) = d.imm else { return Err(self.malformed(i)) };
-                let lib = $lib;
-                self.libcall(lib, t as u64, 0, &d.args, &d.results);
-            }};
-        }
         match d.opcode {
             // Constants are materialised where used.
             Opcode::Iconst | Opcode::Fconst => {}
@@ -697,10 +622,7 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::MovImm { size: Size::X, dst, imm: 0 });
             }
-            Opcode::RefFunc => {
-                let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::RefFunc, fi as u64, 0, &[], &[res.unwrap()]);
-            }
+            Opcode::RefFunc => self.runtime_call(i, LibCall::RefFunc)?,
             Opcode::RefIsNull => {
                 let x = self.get(d.args[0]);
                 self.b.push(Inst::Cmp { size: Size::X, a: x, rhs: CmpRhs::Imm { imm12: 0, lsl12: false, neg: false } });
@@ -924,26 +846,11 @@ impl Ctx<'_> {
                 self.b.push(Inst::LoadVmctx { dst: len, word: vmctx::MEM_LEN });
                 self.b.push(Inst::ShiftImm { op: ShiftKind::Lsr, size: Size::X, dst, src: len, amount: 16 });
             }
-            Opcode::MemoryGrow => {
-                let Imm::Memory(m) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryGrow, m as u64, 0, &d.args, &d.results);
-            }
-            Opcode::MemoryFill => {
-                let Imm::Memory(m) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryFill, m as u64, 0, &d.args, &[]);
-            }
-            Opcode::MemoryCopy => {
-                let Imm::MemoryCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryCopy, dst as u64, src as u64, &d.args, &[]);
-            }
-            Opcode::MemoryInit => {
-                let Imm::MemoryInit { data, memory } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryInit, data as u64, memory as u64, &d.args, &[]);
-            }
-            Opcode::DataDrop => {
-                let Imm::Data(x) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::DataDrop, x as u64, 0, &[], &[]);
-            }
+            Opcode::MemoryGrow => self.runtime_call(i, LibCall::MemoryGrow)?,
+            Opcode::MemoryFill => self.runtime_call(i, LibCall::MemoryFill)?,
+            Opcode::MemoryCopy => self.runtime_call(i, LibCall::MemoryCopy)?,
+            Opcode::MemoryInit => self.runtime_call(i, LibCall::MemoryInit)?,
+            Opcode::DataDrop => self.runtime_call(i, LibCall::DataDrop)?,
             Opcode::GlobalGet => {
                 let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
                 let cell = self.b.vreg(RegClass::Int);
@@ -962,23 +869,14 @@ impl Ctx<'_> {
                 let sty = if vty == Type::I32 { Type::I64 } else { vty };
                 self.store_slot(src, sty, Amode::RegOff { base: cell, off: 0 });
             }
-            Opcode::TableGet => table_call!(LibCall::TableGet),
-            Opcode::TableSet => table_call!(LibCall::TableSet),
-            Opcode::TableSize => table_call!(LibCall::TableSize),
-            Opcode::TableGrow => table_call!(LibCall::TableGrow),
-            Opcode::TableFill => table_call!(LibCall::TableFill),
-            Opcode::TableCopy => {
-                let Imm::TableCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::TableCopy, dst as u64, src as u64, &d.args, &[]);
-            }
-            Opcode::TableInit => {
-                let Imm::TableInit { elem, table } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::TableInit, elem as u64, table as u64, &d.args, &[]);
-            }
-            Opcode::ElemDrop => {
-                let Imm::Elem(e) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::ElemDrop, e as u64, 0, &[], &[]);
-            }
+            Opcode::TableGet => self.runtime_call(i, LibCall::TableGet)?,
+            Opcode::TableSet => self.runtime_call(i, LibCall::TableSet)?,
+            Opcode::TableSize => self.runtime_call(i, LibCall::TableSize)?,
+            Opcode::TableGrow => self.runtime_call(i, LibCall::TableGrow)?,
+            Opcode::TableFill => self.runtime_call(i, LibCall::TableFill)?,
+            Opcode::TableCopy => self.runtime_call(i, LibCall::TableCopy)?,
+            Opcode::TableInit => self.runtime_call(i, LibCall::TableInit)?,
+            Opcode::ElemDrop => self.runtime_call(i, LibCall::ElemDrop)?,
             Opcode::Call => {
                 let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
                 let target = if fi < self.num_imported_funcs {
@@ -990,13 +888,7 @@ impl Ctx<'_> {
                 let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 self.call(target, &ins, &outs);
             }
-            Opcode::CallIndirect => {
-                let Imm::CallIndirect { type_index, table } = d.imm else { return Err(self.malformed(i)) };
-                let Some((&index, args)) = d.args.split_last() else { return Err(self.malformed(i)) };
-                let mut inputs = vec![index];
-                inputs.extend_from_slice(args);
-                self.libcall(LibCall::CallIndirect, type_index as u64, table as u64, &inputs, &d.results);
-            }
+            Opcode::CallIndirect => self.runtime_call(i, LibCall::CallIndirect)?,
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
                 return Err(self.malformed(i));
             }

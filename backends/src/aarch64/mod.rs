@@ -5,7 +5,7 @@
 //! ```text
 //! regs.rs       register, size, condition, shift and extend types (encoder operands)
 //! enc/          one small pure function per instruction form, each returning the 32-bit word
-//! compile.rs    lower -> allocate -> emit with stats (called by crate::compile)
+//! backend.rs    the Backend implementation the shared driver (crate::compile) calls
 //! pregs.rs      registers as regalloc2 sees them: allocatable lists, scratch, vmctx (x28)
 //! inst.rs       VCode instructions (MachInst); print.rs their text
 //! lower.rs      IR -> VCode<Inst>
@@ -18,7 +18,7 @@
 //! Every encoder is decoded back with yaxpeax-arm in `backends/tests/aarch64_encoders.rs`. The
 //! encoders never decide what to emit: lowering and emission do.
 
-pub mod compile;
+pub mod backend;
 pub mod disasm;
 pub mod emit;
 #[cfg(feature = "unicorn")]
@@ -30,3 +30,5 @@ pub mod pregs;
 pub mod print;
 pub mod regs;
 pub mod trampoline;
+
+pub use backend::Aarch64Backend;

@@ -6,6 +6,7 @@
 //! reach until nothing changes (sizes only grow, so it ends). This file knows nothing of
 //! wasm or VCode.
 
+use crate::machinst::CallReloc;
 use iced_x86::{Code, Encoder, Instruction, MemoryOperand, Register};
 
 /// A position in the code, bound later.
@@ -37,13 +38,6 @@ enum Item {
         target: Label,
         base: Label,
     },
-}
-
-/// A call to patch: the rel32 field at `offset` must reach function `func`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CallReloc {
-    pub offset: u32,
-    pub func: u32,
 }
 
 #[derive(Default)]

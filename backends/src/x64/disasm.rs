@@ -1,22 +1,8 @@
 //! Disassembly of x86-64 code with iced-x86's formatters (Intel syntax by default, AT&T
 //! on request), one line per instruction with its offset and bytes. Only reads code.
 
+use crate::machinst::{DisasmLine, Syntax};
 use iced_x86::{Decoder, DecoderOptions, Formatter, GasFormatter, Instruction, IntelFormatter};
-
-/// Assembly syntax.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Syntax {
-    Intel,
-    Att,
-}
-
-/// One disassembled instruction.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct DisasmLine {
-    pub offset: u32,
-    pub bytes: String,
-    pub text: String,
-}
 
 /// Disassembles `code` (placed at address 0).
 pub fn disassemble(code: &[u8], syntax: Syntax) -> Vec<DisasmLine> {

@@ -9,52 +9,16 @@
 //! the one fixed expansion of one VCode instruction.
 
 use crate::abi::vmctx;
-use crate::machinst::{AllocApplier, MachInst};
+use crate::machinst::emit_loop::{emit_blocks, BlockEmitter, BlockText};
+use crate::machinst::{EmitCounts, Emitted, SourceMapEntry, TrapSite};
 use crate::reg::Reg;
 use crate::vcode::VCode;
-use crate::x64::asm::{Asm, CallReloc, Label};
+use crate::x64::asm::{Asm, Label};
 use crate::x64::inst::*;
 use crate::x64::regs::{self, r16, r32, r64, r8, rx};
 use iced_x86::{Code, Instruction, MemoryOperand, Register};
 use regalloc2::{Allocation, Block as RBlock, Edit, InstOrEdit, Output, RegClass};
 use wlab_ir::{FloatCC, TrapCode};
-
-/// Where compiled code can trap: a trap stub's offset (what vmctx's trap pc points at),
-/// or, with `fault` set, a linear-memory access whose fault means out of bounds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct TrapSite {
-    pub offset: u32,
-    pub fault: bool,
-    /// `None` when the runtime recorded the trap (a libcall failed).
-    pub code: Option<TrapCode>,
-    pub srcloc: Option<u32>,
-}
-
-/// One entry of the source map: code from `offset` came from IR instruction `ir_inst`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct SourceMapEntry {
-    pub offset: u32,
-    pub ir_inst: Option<u32>,
-    pub srcloc: Option<u32>,
-}
-
-/// Counts over the emitted machine instructions.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct EmitCounts {
-    pub insts: u32,
-    pub loads: u32,
-    pub stores: u32,
-    pub calls: u32,
-}
-
-pub struct Emitted {
-    pub code: Vec<u8>,
-    pub calls: Vec<CallReloc>,
-    pub traps: Vec<TrapSite>,
-    pub srcmap: Vec<SourceMapEntry>,
-    /// The allocated VCode, printed with physical registers and regalloc2's moves.
-    pub allocated_text: String,
-}
 
 fn i1(c: Code, a: impl Op) -> Instruction {
     a.with1(c)
@@ -330,7 +294,7 @@ fn gpr_enc(r: Register) -> u8 {
 }
 
 /// Emits `vcode` allocated as `out`.
-pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted, EmitCounts) {
+pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> Emitted {
     let mut e = Emitter {
         asm: Asm::new(),
         block_labels: Vec::new(),
@@ -355,9 +319,6 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
     let pushed = 8 * saved.len();
     let frame = ((outgoing_slots as usize + out.num_spillslots) * 8 + pushed).div_ceil(16) * 16 - pushed;
     e.saved = saved.clone();
-    let mut text = String::new();
-    let mut srcmap_pos: Vec<(usize, Option<u32>, Option<u32>)> = Vec::new();
-
     // Prologue: frame pointer, stack check, frame.
     e.push(i1(Code::Push_r64, Register::RBP));
     e.push(i2!(Code::Mov_r64_rm64, Register::RBP, Register::RSP));
@@ -406,33 +367,9 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
     let own: Vec<Option<Label>> =
         (0..n).map(|b| if e.final_block[b] == b { Some(e.asm.label()) } else { None }).collect();
     e.block_labels = (0..n).map(|b| own[e.final_block[b]].expect("final blocks have labels")).collect();
-    let emitted: Vec<usize> = (0..n).filter(|&b| e.final_block[b] == b).collect();
-    for (k, &b) in emitted.iter().enumerate() {
-        let next = emitted.get(k + 1).copied().unwrap_or(usize::MAX);
-        e.asm.bind(e.block_labels[b]);
-        text.push_str(&format!("block{b}:\n"));
-        for item in out.block_insts_and_edits(vcode, RBlock::new(b)) {
-            match item {
-                InstOrEdit::Edit(&Edit::Move { from, to }) => {
-                    if from != to {
-                        let class = from.as_reg().map(|r| r.class()).unwrap_or_else(|| to.as_reg().unwrap().class());
-                        text.push_str(&format!("  move {} -> {}\n", show_alloc(from), show_alloc(to)));
-                        e.emit_move(from, to, class);
-                    }
-                }
-                InstOrEdit::Inst(ri) => {
-                    let idx = ri.index();
-                    let mut inst = vcode.insts[idx].clone();
-                    inst.visit_operands(&mut AllocApplier { allocs: out.inst_allocs(ri), next: 0 });
-                    text.push_str(&format!("  {}\n", inst.pretty()));
-                    e.cur_srcloc = vcode.srclocs[idx];
-                    srcmap_pos.push((e.asm.pos(), vcode.ir_insts[idx], vcode.srclocs[idx]));
-                    // A jump to the next emitted block falls through.
-                    emit_inst(&mut e, &inst, next);
-                }
-            }
-        }
-    }
+    let order: Vec<usize> = (0..n).filter(|&b| e.final_block[b] == b).collect();
+    // A jump to the next emitted block falls through.
+    let BlockText { text, srcmap: srcmap_pos } = emit_blocks(&mut e, vcode, out, &order);
     // Trap stubs.
     let stubs = std::mem::take(&mut e.stubs);
     let mut stub_pos = Vec::new();
@@ -454,25 +391,35 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted,
         .iter()
         .map(|(pos, ir, sl)| SourceMapEntry { offset: offsets[*pos], ir_inst: *ir, srcloc: *sl })
         .collect();
-    let mut traps: Vec<TrapSite> = stub_pos
-        .iter()
-        .map(|(p, code, srcloc)| TrapSite { offset: offsets[*p], fault: false, code: *code, srcloc: *srcloc })
-        .collect();
-    traps.extend(heap_sites.iter().map(|(p, srcloc)| TrapSite {
-        offset: offsets[*p],
-        fault: true,
-        code: Some(TrapCode::MemoryOutOfBounds),
-        srcloc: *srcloc,
-    }));
-    let emitted = Emitted { code, calls, traps, srcmap, allocated_text: text };
-    (emitted, counts)
+    let mut traps: Vec<TrapSite> =
+        stub_pos.iter().map(|(p, code, srcloc)| TrapSite::stub(offsets[*p], *code, *srcloc)).collect();
+    traps.extend(heap_sites.iter().map(|(p, srcloc)| TrapSite::heap_fault(offsets[*p], *srcloc)));
+    Emitted { code, calls, traps, srcmap, allocated_text: text, counts }
 }
 
-fn show_alloc(a: Allocation) -> String {
-    match (a.as_reg(), a.as_stack()) {
-        (Some(r), _) => regs::preg_name(r),
-        (_, Some(s)) => format!("slot{}", s.index()),
-        _ => "none".to_string(),
+impl BlockEmitter for Emitter {
+    type Inst = Inst;
+    fn start_block(&mut self, b: usize) {
+        self.asm.bind(self.block_labels[b]);
+    }
+    fn emit_move(&mut self, from: Allocation, to: Allocation, class: RegClass) {
+        Emitter::emit_move(self, from, to, class)
+    }
+    fn emit_inst(&mut self, inst: &Inst, next: usize) {
+        emit_inst(self, inst, next)
+    }
+    fn position(&self) -> usize {
+        self.asm.pos()
+    }
+    fn set_srcloc(&mut self, srcloc: Option<u32>) {
+        self.cur_srcloc = srcloc;
+    }
+    fn show_alloc(&self, a: Allocation) -> String {
+        match (a.as_reg(), a.as_stack()) {
+            (Some(r), _) => regs::preg_name(r),
+            (_, Some(s)) => format!("slot{}", s.index()),
+            _ => "none".to_string(),
+        }
     }
 }
 

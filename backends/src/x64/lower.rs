@@ -5,20 +5,23 @@
 //! this lowering uses of the machine: immediates, `lea` for three-operand adds, compares
 //! fused into the branch that is their only use, `test` for zero checks, `cmov`/`setcc`,
 //! base + index + displacement for memory, and the CPU's lzcnt/tzcnt/popcnt/round when
-//! [`CpuFeatures`] says it has them. Critical edges are split here (regalloc2 needs it).
+//! [`CpuFeatures`] says it has them.
+//! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
 //!
 //! This file never encodes bytes and never assumes a register assignment: every
 //! physical register it names is either `rsp`/`rbp` (frame addressing) or a fixed
 //! constraint stated in `inst.rs`.
 
 use crate::abi::{vmctx, LibCall, RoundOp};
+use crate::machinst::blocks::BlockLayout;
+use crate::machinst::runtime_calls::runtime_call;
+use crate::machinst::{class_of, LowerError, Lowered};
 use crate::reg::Reg;
-use crate::vcode::{VCode, VCodeBuilder};
+use crate::vcode::VCodeBuilder;
 use crate::x64::inst::*;
 use crate::x64::regs;
 use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
-use std::fmt;
 use wlab_ir::{Block, Function, Imm, Inst as IrInst, Opcode, Type, Value, ValueDef};
 
 /// CPU features lowering may use.
@@ -54,30 +57,6 @@ impl CpuFeatures {
     }
 }
 
-/// Why a function cannot be lowered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LowerError(pub String);
-
-impl fmt::Display for LowerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Lowered function: VCode plus what the frame needs.
-pub struct Lowered {
-    pub vcode: VCode<Inst>,
-    /// Slots of the outgoing value area at the bottom of the frame.
-    pub outgoing_slots: u32,
-}
-
-fn class_of(ty: Type) -> RegClass {
-    match ty {
-        Type::F32 | Type::F64 => RegClass::Float,
-        Type::I32 | Type::I64 | Type::FuncRef | Type::ExternRef => RegClass::Int,
-    }
-}
-
 fn size_of(ty: Type) -> Size {
     match ty {
         Type::I32 => Size::S32,
@@ -103,7 +82,6 @@ struct Ctx<'f> {
     fused: Vec<bool>,
     outgoing: u32,
     vblock: BTreeMap<Block, u32>,
-    next_vblock: u32,
 }
 
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls
@@ -113,63 +91,9 @@ pub fn lower(
     features: CpuFeatures,
     num_imported_funcs: u32,
     bounds: crate::compile::BoundsChecks,
-) -> Result<Lowered, LowerError> {
-    let Some(entry) = f.entry() else { return Err(LowerError(format!("function {} has no blocks", f.name))) };
-    // Reachable blocks, in layout order.
-    let mut reachable = vec![false; f.blocks.len()];
-    let mut stack = vec![entry];
-    reachable[entry.index()] = true;
-    while let Some(b) = stack.pop() {
-        for s in f.successors(b) {
-            if !reachable[s.index()] {
-                reachable[s.index()] = true;
-                stack.push(s);
-            }
-        }
-    }
-    let order: Vec<Block> = f.layout.iter().copied().filter(|b| reachable[b.index()]).collect();
-    // Incoming edge counts (the synthetic entry's jump counts for the entry block).
-    let mut in_edges = vec![0u32; f.blocks.len()];
-    in_edges[entry.index()] += 1;
-    for &b in &order {
-        if let Some(t) = f.terminator(b) {
-            for d in &f.inst(t).dests {
-                in_edges[d.block.index()] += 1;
-            }
-        }
-    }
-    // Block numbering: 0 is the entry that loads parameters; each IR block is followed
-    // by the edge blocks its terminator needs.
-    let mut vblock = BTreeMap::new();
-    let mut next = 1u32;
-    let mut edge_blocks: BTreeMap<(Block, usize), u32> = BTreeMap::new();
-    for &b in &order {
-        vblock.insert(b, next);
-        next += 1;
-        if let Some(t) = f.terminator(b) {
-            let d = f.inst(t);
-            let dests = &d.dests;
-            // A branch with operands (br_table's index) may not pass arguments to a
-            // merge block either, so its edges are split like those of a two-way branch.
-            if dests.len() > 1 || d.opcode == Opcode::BrTable {
-                for (k, d) in dests.iter().enumerate() {
-                    if in_edges[d.block.index()] > 1 {
-                        edge_blocks.insert((b, k), next);
-                        next += 1;
-                    }
-                }
-            }
-        }
-    }
-    let mut uses = vec![0u32; f.values.len()];
-    for &b in &order {
-        for &i in f.block_insts(b) {
-            for v in f.inst_uses(i) {
-                uses[v.index()] += 1;
-            }
-        }
-    }
-    let mut b = VCodeBuilder::new(next as usize);
+) -> Result<Lowered<Inst>, LowerError> {
+    let BlockLayout { entry, order, vblock, edge_blocks, num_blocks, uses } = BlockLayout::compute(f)?;
+    let mut b = VCodeBuilder::new(num_blocks as usize);
     b.reserve_vregs(f.values.len());
     let mut cx = Ctx {
         f,
@@ -181,7 +105,6 @@ pub fn lower(
         fused: vec![false; f.insts.len()],
         outgoing: 0,
         vblock,
-        next_vblock: next,
     };
     // Entry: parameters from the value area at [rbp + 16].
     cx.b.start_block(0, Vec::new());
@@ -197,7 +120,6 @@ pub fn lower(
     for &blk in &order {
         cx.lower_block(blk, &edge_blocks)?;
     }
-    debug_assert_eq!(cx.next_vblock, next);
     let outgoing = cx.outgoing;
     Ok(Lowered { vcode: cx.b.finish(), outgoing_slots: outgoing })
 }
@@ -307,6 +229,13 @@ impl Ctx<'_> {
         let ins: Vec<(Value, Type)> = inputs.iter().map(|v| (*v, self.f.value_type(*v))).collect();
         let outs: Vec<(Value, Type)> = results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
         self.call(CallTarget::Lib(lib, a, b), &ins, &outs);
+    }
+
+    /// Lowers `i`, a runtime service, to the libcall `machinst::runtime_calls` says.
+    fn runtime_call(&mut self, i: IrInst, lib: LibCall) -> Result<(), LowerError> {
+        let c = runtime_call(self.f, i, lib).ok_or_else(|| self.malformed(i))?;
+        self.libcall(c.lib, c.a, c.b, &c.inputs, &c.results);
+        Ok(())
     }
 
     /// Whether the compare defining `cond` can be fused into `user`, its only use.
@@ -563,15 +492,6 @@ impl Ctx<'_> {
                 }
             }};
         }
-        // `table_call!`: the lowering shared by `table_get`, `table_set`, `table_size`,
-        // `table_grow`, `table_fill`; each arm passes its operation, so the match over opcodes stays exhaustive.
-        macro_rules! table_call {
-            ($lib:expr) => {{
-                let Imm::Table(t) = d.imm else { return Err(self.malformed(i)) };
-                let lib = $lib;
-                self.libcall(lib, t as u64, 0, &d.args, &d.results);
-            }};
-        }
         match d.opcode {
             // Constants are materialised where used.
             Opcode::Iconst | Opcode::Fconst => {}
@@ -579,10 +499,7 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::MovImm { size: Size::S64, dst, imm: 0 });
             }
-            Opcode::RefFunc => {
-                let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::RefFunc, fi as u64, 0, &[], &[res.unwrap()]);
-            }
+            Opcode::RefFunc => self.runtime_call(i, LibCall::RefFunc)?,
             Opcode::RefIsNull => {
                 let x = self.get(d.args[0]);
                 self.b.push(Inst::Test { size: Size::S64, lhs: x, rhs: x });
@@ -840,26 +757,11 @@ impl Ctx<'_> {
                 self.b.push(Inst::LoadVmctx { dst: len, word: vmctx::MEM_LEN });
                 self.b.push(Inst::ShiftImm { size: Size::S64, op: ShiftOp::Shr, dst, src: len, amount: 16 });
             }
-            Opcode::MemoryGrow => {
-                let Imm::Memory(m) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryGrow, m as u64, 0, &d.args, &d.results);
-            }
-            Opcode::MemoryFill => {
-                let Imm::Memory(m) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryFill, m as u64, 0, &d.args, &[]);
-            }
-            Opcode::MemoryCopy => {
-                let Imm::MemoryCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryCopy, dst as u64, src as u64, &d.args, &[]);
-            }
-            Opcode::MemoryInit => {
-                let Imm::MemoryInit { data, memory } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::MemoryInit, data as u64, memory as u64, &d.args, &[]);
-            }
-            Opcode::DataDrop => {
-                let Imm::Data(x) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::DataDrop, x as u64, 0, &[], &[]);
-            }
+            Opcode::MemoryGrow => self.runtime_call(i, LibCall::MemoryGrow)?,
+            Opcode::MemoryFill => self.runtime_call(i, LibCall::MemoryFill)?,
+            Opcode::MemoryCopy => self.runtime_call(i, LibCall::MemoryCopy)?,
+            Opcode::MemoryInit => self.runtime_call(i, LibCall::MemoryInit)?,
+            Opcode::DataDrop => self.runtime_call(i, LibCall::DataDrop)?,
             Opcode::GlobalGet => {
                 let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
                 let cell = self.b.vreg(RegClass::Int);
@@ -877,23 +779,14 @@ impl Ctx<'_> {
                 let sty = if vty == Type::I32 { Type::I64 } else { vty };
                 self.store_slot(src, sty, Amode::base_disp(cell, 0));
             }
-            Opcode::TableGet => table_call!(LibCall::TableGet),
-            Opcode::TableSet => table_call!(LibCall::TableSet),
-            Opcode::TableSize => table_call!(LibCall::TableSize),
-            Opcode::TableGrow => table_call!(LibCall::TableGrow),
-            Opcode::TableFill => table_call!(LibCall::TableFill),
-            Opcode::TableCopy => {
-                let Imm::TableCopy { dst, src } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::TableCopy, dst as u64, src as u64, &d.args, &[]);
-            }
-            Opcode::TableInit => {
-                let Imm::TableInit { elem, table } = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::TableInit, elem as u64, table as u64, &d.args, &[]);
-            }
-            Opcode::ElemDrop => {
-                let Imm::Elem(e) = d.imm else { return Err(self.malformed(i)) };
-                self.libcall(LibCall::ElemDrop, e as u64, 0, &[], &[]);
-            }
+            Opcode::TableGet => self.runtime_call(i, LibCall::TableGet)?,
+            Opcode::TableSet => self.runtime_call(i, LibCall::TableSet)?,
+            Opcode::TableSize => self.runtime_call(i, LibCall::TableSize)?,
+            Opcode::TableGrow => self.runtime_call(i, LibCall::TableGrow)?,
+            Opcode::TableFill => self.runtime_call(i, LibCall::TableFill)?,
+            Opcode::TableCopy => self.runtime_call(i, LibCall::TableCopy)?,
+            Opcode::TableInit => self.runtime_call(i, LibCall::TableInit)?,
+            Opcode::ElemDrop => self.runtime_call(i, LibCall::ElemDrop)?,
             Opcode::Call => {
                 let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
                 let target = if fi < self.num_imported_funcs {
@@ -905,13 +798,7 @@ impl Ctx<'_> {
                 let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 self.call(target, &ins, &outs);
             }
-            Opcode::CallIndirect => {
-                let Imm::CallIndirect { type_index, table } = d.imm else { return Err(self.malformed(i)) };
-                let Some((&index, args)) = d.args.split_last() else { return Err(self.malformed(i)) };
-                let mut inputs = vec![index];
-                inputs.extend_from_slice(args);
-                self.libcall(LibCall::CallIndirect, type_index as u64, table as u64, &inputs, &d.results);
-            }
+            Opcode::CallIndirect => self.runtime_call(i, LibCall::CallIndirect)?,
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
                 return Err(self.malformed(i));
             }

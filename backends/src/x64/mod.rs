@@ -1,8 +1,10 @@
 //! The x86-64 target: registers, instructions, lowering, emission, the entry
-//! trampoline and disassembly. Target-independent parts (VCode, regalloc2) live one
-//! level up and are shared with every target.
+//! trampoline and disassembly, offered to the shared driver as [`X64Backend`].
+//! Target-independent parts (VCode, regalloc2, block order, the emit loop, trap sites)
+//! live one level up, in `crate::machinst` and friends, and are shared with every target.
 
 pub mod asm;
+pub mod backend;
 pub mod disasm;
 pub mod emit;
 pub mod inst;
@@ -11,4 +13,5 @@ pub mod print;
 pub mod regs;
 pub mod trampoline;
 
+pub use backend::X64Backend;
 pub use lower::CpuFeatures;

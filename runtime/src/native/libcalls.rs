@@ -3,6 +3,18 @@
 //! `ops` the interpreter uses), writes results back, refreshes vmctx's memory words,
 //! and returns 0, or 1 after recording the trap. Nothing here unwinds: compiled code
 //! does, after the libcall returns.
+//!
+//! Every libcall is `unsafe extern "sysv64" fn(vmctx, a, b, values) -> status`, reached
+//! through vmctx's libcall table, and trusts its caller (generated code, or [`call`]) for
+//! what the type system cannot check. Each function's `# Safety` section lists its part;
+//! all of them also need the *entry contract*:
+//! - `vmctx` points at the vmctx of the instance that is running, readable and writable
+//!   for `vmctx::GLOBALS` words, and its `STORE` word points at the live `CallCtx` of the
+//!   current entry from the host, whose store nothing else borrows during the call;
+//! - `values` points at the caller's outgoing value area, readable and writable for the
+//!   number of slots the libcall's `LibCall` doc lists (inputs and outputs share slots);
+//! - `a` and `b` are the indices lowering put there from a validated module, in range for
+//!   the instance (an out-of-range index panics, and a panic here aborts the process).
 
 use super::{refresh_memory, CallCtx};
 use crate::ops;
@@ -84,6 +96,12 @@ unsafe fn write_results(values: *mut u64, results: &[Val]) {
     }
 }
 
+/// [`LibCall::CallFunc`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is the index of an imported function of the
+/// instance, and `values` has `max(params, results)` slots of that function's signature:
+/// the arguments on entry, the results on return.
 unsafe extern "sysv64" fn call_func(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         let f = store.instance(inst).funcs[a as usize];
@@ -95,6 +113,13 @@ unsafe extern "sysv64" fn call_func(vmctx: *mut u64, a: u64, _b: u64, values: *m
     })
 }
 
+/// [`LibCall::CallIndirect`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a type index and `b` a table index of the
+/// instance, and `values` has `1 + params` slots (the element index, then the arguments)
+/// and at least `results` slots for the results of type `a`. The callee may run compiled
+/// code again with this same `vmctx`.
 unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
     // Fast path: a function of this same instance runs with this vmctx, without going
     // through the store (no new vmctx, no value conversion, no allocation).
@@ -145,6 +170,11 @@ unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values:
     })
 }
 
+/// [`LibCall::MemoryGrow`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a memory index of the instance, and
+/// `values` has 1 slot: the delta in pages, replaced by the old size or -1.
 unsafe extern "sysv64" fn memory_grow(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         let r = ops::memory_grow(store, inst, a as u32, u32_at(values, 0));
@@ -153,6 +183,11 @@ unsafe extern "sysv64" fn memory_grow(vmctx: *mut u64, a: u64, _b: u64, values: 
     })
 }
 
+/// [`LibCall::MemoryFill`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a memory index of the instance, and
+/// `values` has 3 slots (dst, value, len).
 unsafe extern "sysv64" fn memory_fill(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         let m = store.instance(inst).memories[a as usize];
@@ -166,6 +201,11 @@ unsafe extern "sysv64" fn memory_fill(vmctx: *mut u64, a: u64, _b: u64, values: 
     })
 }
 
+/// [`LibCall::MemoryCopy`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` (destination) and `b` (source) are memory
+/// indices of the instance, and `values` has 3 slots (dst, src, len).
 unsafe extern "sysv64" fn memory_copy(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         let (md, ms) = (store.instance(inst).memories[a as usize], store.instance(inst).memories[b as usize]);
@@ -185,6 +225,11 @@ unsafe extern "sysv64" fn memory_copy(vmctx: *mut u64, a: u64, b: u64, values: *
     })
 }
 
+/// [`LibCall::MemoryInit`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a data segment index and `b` a memory
+/// index of the instance, and `values` has 3 slots (dst, src, len).
 unsafe extern "sysv64" fn memory_init(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         ops::memory_init(store, inst, b as u32, a as u32, u32_at(values, 0), u32_at(values, 1), u32_at(values, 2))
@@ -192,6 +237,11 @@ unsafe extern "sysv64" fn memory_init(vmctx: *mut u64, a: u64, b: u64, values: *
     })
 }
 
+/// [`LibCall::DataDrop`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a data segment index of the instance;
+/// `values` is not read.
 unsafe extern "sysv64" fn data_drop(vmctx: *mut u64, a: u64, _b: u64, _values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         ops::data_drop(store, inst, a as u32);
@@ -204,6 +254,11 @@ fn table_type(store: &Store, inst: crate::store::InstanceId, table: u32) -> Type
     store.table(t).elem
 }
 
+/// [`LibCall::TableGet`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a table index of the instance, and
+/// `values` has 1 slot: the element index, replaced by the reference.
 unsafe extern "sysv64" fn table_get(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         let v = ops::table_get(store, inst, a as u32, u32_at(values, 0)).map_err(trap)?;
@@ -212,6 +267,11 @@ unsafe extern "sysv64" fn table_get(vmctx: *mut u64, a: u64, _b: u64, values: *m
     })
 }
 
+/// [`LibCall::TableSet`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a table index of the instance, and
+/// `values` has 2 slots (element index, reference in the table's raw form).
 unsafe extern "sysv64" fn table_set(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         let ty = table_type(store, inst, a as u32);
@@ -220,6 +280,11 @@ unsafe extern "sysv64" fn table_set(vmctx: *mut u64, a: u64, _b: u64, values: *m
     })
 }
 
+/// [`LibCall::TableSize`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a table index of the instance, and
+/// `values` has 1 slot for the size.
 unsafe extern "sysv64" fn table_size(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         set(values, 0, ops::table_size(store, inst, a as u32) as u64);
@@ -227,6 +292,11 @@ unsafe extern "sysv64" fn table_size(vmctx: *mut u64, a: u64, _b: u64, values: *
     })
 }
 
+/// [`LibCall::TableGrow`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a table index of the instance, and
+/// `values` has 2 slots (initial reference, delta); slot 0 receives the old size or -1.
 unsafe extern "sysv64" fn table_grow(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         let ty = table_type(store, inst, a as u32);
@@ -237,6 +307,11 @@ unsafe extern "sysv64" fn table_grow(vmctx: *mut u64, a: u64, _b: u64, values: *
     })
 }
 
+/// [`LibCall::TableFill`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a table index of the instance, and
+/// `values` has 3 slots (dst, reference, len).
 unsafe extern "sysv64" fn table_fill(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         let ty = table_type(store, inst, a as u32);
@@ -245,6 +320,11 @@ unsafe extern "sysv64" fn table_fill(vmctx: *mut u64, a: u64, _b: u64, values: *
     })
 }
 
+/// [`LibCall::TableCopy`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` (destination) and `b` (source) are table
+/// indices of the instance, and `values` has 3 slots (dst, src, len).
 unsafe extern "sysv64" fn table_copy(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         ops::table_copy(store, inst, a as u32, b as u32, u32_at(values, 0), u32_at(values, 1), u32_at(values, 2))
@@ -252,6 +332,11 @@ unsafe extern "sysv64" fn table_copy(vmctx: *mut u64, a: u64, b: u64, values: *m
     })
 }
 
+/// [`LibCall::TableInit`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is an element segment index and `b` a table
+/// index of the instance, and `values` has 3 slots (dst, src, len).
 unsafe extern "sysv64" fn table_init(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         ops::table_init(store, inst, b as u32, a as u32, u32_at(values, 0), u32_at(values, 1), u32_at(values, 2))
@@ -259,6 +344,11 @@ unsafe extern "sysv64" fn table_init(vmctx: *mut u64, a: u64, b: u64, values: *m
     })
 }
 
+/// [`LibCall::ElemDrop`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is an element segment index of the instance;
+/// `values` is not read.
 unsafe extern "sysv64" fn elem_drop(vmctx: *mut u64, a: u64, _b: u64, _values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         ops::elem_drop(store, inst, a as u32);
@@ -266,6 +356,11 @@ unsafe extern "sysv64" fn elem_drop(vmctx: *mut u64, a: u64, _b: u64, _values: *
     })
 }
 
+/// [`LibCall::RefFunc`].
+///
+/// # Safety
+/// The entry contract (module docs), and: `a` is a function index of the instance, and
+/// `values` has 1 slot for the reference.
 unsafe extern "sysv64" fn ref_func(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         let f = store.instance(inst).funcs[a as usize];
@@ -274,6 +369,13 @@ unsafe extern "sysv64" fn ref_func(vmctx: *mut u64, a: u64, _b: u64, values: *mu
     })
 }
 
+/// [`LibCall::FloatRound`].
+///
+/// # Safety
+/// `values` has 1 slot holding the operand's bits (f64 when `b` is 1, f32 in the low half
+/// otherwise), replaced by the result; `a` is a `RoundOp` as u64 (another value panics).
+/// Only `values` is touched: `vmctx` is not read, so this one libcall does not need the
+/// rest of the entry contract.
 unsafe extern "sysv64" fn float_round(_vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
     let op = RoundOp::from_u64(a).expect("compiled code passes a valid RoundOp");
     if b == 1 {

@@ -28,7 +28,7 @@ use code_memory::CodeMemory;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use wlab_backends::abi::{vmctx, LibCall};
-use wlab_backends::x64::emit::TrapSite;
+use wlab_backends::machinst::TrapSite;
 use wlab_backends::{compile_function, AllocOptions, BoundsChecks, CompileOptions, FunctionStats};
 use wlab_ir::interp::{Trap, Val};
 use wlab_ir::{Module, TrapCode};

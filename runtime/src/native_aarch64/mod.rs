@@ -46,7 +46,7 @@ use std::sync::Arc;
 use unicorn_engine::{Arch, HookType, Mode, Prot, RegisterARM64, Unicorn};
 use wlab_backends::aarch64::enc::branch;
 use wlab_backends::abi::{vmctx, LibCall};
-use wlab_backends::x64::emit::TrapSite;
+use wlab_backends::machinst::TrapSite;
 use wlab_backends::{compile_function, AllocOptions, BoundsChecks, CompileOptions, FunctionStats, Target};
 use wlab_ir::interp::{Trap, Val};
 use wlab_ir::{Module, TrapCode};

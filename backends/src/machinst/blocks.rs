@@ -1,0 +1,93 @@
+//! Which VCode blocks a function lowers to, the same for every target: the IR blocks
+//! reachable from the entry, in layout order, each followed by the blocks of its split
+//! edges, after a synthetic entry block 0 that loads the parameters.
+//!
+//! ```text
+//!   block0 (params) -> block1 = entry, [edge blocks of entry's terminator], block_k = next IR block, ...
+//! ```
+//!
+//! An edge is split when its terminator has several destinations (or is a `br_table`,
+//! whose index operand forbids passing arguments on the branch itself) and its destination
+//! has several incoming edges: regalloc2 needs a critical-edge-free CFG. This file only
+//! numbers blocks; the targets lower each one.
+
+use crate::machinst::LowerError;
+use std::collections::BTreeMap;
+use wlab_ir::{Block, Function, Opcode};
+
+/// The VCode block numbering of one function, and the use counts lowering needs for fusion.
+pub struct BlockLayout {
+    /// The IR entry block (VCode block 0 jumps to it).
+    pub entry: Block,
+    /// Reachable IR blocks, in layout order.
+    pub order: Vec<Block>,
+    /// The VCode block of each reachable IR block.
+    pub vblock: BTreeMap<Block, u32>,
+    /// The VCode block of each split edge: (IR block, index of its terminator's destination).
+    pub edge_blocks: BTreeMap<(Block, usize), u32>,
+    /// VCode blocks in all (block 0, IR blocks, split edges).
+    pub num_blocks: u32,
+    /// How often each IR value is used in reachable blocks.
+    pub uses: Vec<u32>,
+}
+
+impl BlockLayout {
+    /// Numbers `f`'s blocks; a function without blocks is an error.
+    pub fn compute(f: &Function) -> Result<BlockLayout, LowerError> {
+        let Some(entry) = f.entry() else { return Err(LowerError(format!("function {} has no blocks", f.name))) };
+        // Reachable blocks, in layout order.
+        let mut reachable = vec![false; f.blocks.len()];
+        let mut stack = vec![entry];
+        reachable[entry.index()] = true;
+        while let Some(b) = stack.pop() {
+            for s in f.successors(b) {
+                if !reachable[s.index()] {
+                    reachable[s.index()] = true;
+                    stack.push(s);
+                }
+            }
+        }
+        let order: Vec<Block> = f.layout.iter().copied().filter(|b| reachable[b.index()]).collect();
+        // Incoming edge counts (the synthetic entry's jump counts for the entry block).
+        let mut in_edges = vec![0u32; f.blocks.len()];
+        in_edges[entry.index()] += 1;
+        for &b in &order {
+            if let Some(t) = f.terminator(b) {
+                for d in &f.inst(t).dests {
+                    in_edges[d.block.index()] += 1;
+                }
+            }
+        }
+        // Block numbering: 0 is the entry that loads parameters; each IR block is followed
+        // by the edge blocks its terminator needs.
+        let mut vblock = BTreeMap::new();
+        let mut next = 1u32;
+        let mut edge_blocks: BTreeMap<(Block, usize), u32> = BTreeMap::new();
+        for &b in &order {
+            vblock.insert(b, next);
+            next += 1;
+            if let Some(t) = f.terminator(b) {
+                let d = f.inst(t);
+                // A branch with operands (br_table's index) may not pass arguments to a
+                // merge block either, so its edges are split like those of a two-way branch.
+                if d.dests.len() > 1 || d.opcode == Opcode::BrTable {
+                    for (k, d) in d.dests.iter().enumerate() {
+                        if in_edges[d.block.index()] > 1 {
+                            edge_blocks.insert((b, k), next);
+                            next += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let mut uses = vec![0u32; f.values.len()];
+        for &b in &order {
+            for &i in f.block_insts(b) {
+                for v in f.inst_uses(i) {
+                    uses[v.index()] += 1;
+                }
+            }
+        }
+        Ok(BlockLayout { entry, order, vblock, edge_blocks, num_blocks: next, uses })
+    }
+}

@@ -1,0 +1,78 @@
+//! The IR instructions that every target lowers to a runtime call (a libcall of
+//! `abi::LibCall`), and how: which immediates become the call's `a` and `b`, and which
+//! values go to and come back from the value area. That is ABI, not instruction
+//! selection, so it is written once here; a target only stores, calls and loads
+//! (`Ctx::libcall` in its `lower.rs`). This file never creates an instruction.
+
+use crate::abi::LibCall;
+use wlab_ir::{Function, Imm, Inst, Value};
+
+/// A libcall an IR instruction becomes: `lib` with immediates `a` and `b`; `inputs` go to
+/// the value area in order, `results` are read back from it.
+pub struct RuntimeCall {
+    pub lib: LibCall,
+    pub a: u64,
+    pub b: u64,
+    pub inputs: Vec<Value>,
+    pub results: Vec<Value>,
+}
+
+/// How instruction `i` of `f` calls `lib`, or `None` when its immediate (or, for
+/// `call_indirect`, its operands) do not fit `lib`: a malformed instruction.
+///
+/// `lib` must be a libcall that is one IR instruction's whole lowering; `CallFunc` (a call to
+/// an import, which goes through a target's call sequence) and `FloatRound` (a target's
+/// choice when it lacks a rounding instruction) are not, and panic.
+pub fn runtime_call(f: &Function, i: Inst, lib: LibCall) -> Option<RuntimeCall> {
+    let d = f.inst(i);
+    let call = |a: u32, b: u32, inputs: &[Value], results: &[Value]| RuntimeCall {
+        lib,
+        a: a as u64,
+        b: b as u64,
+        inputs: inputs.to_vec(),
+        results: results.to_vec(),
+    };
+    match (lib, d.imm) {
+        (LibCall::MemoryGrow, Imm::Memory(m)) => Some(call(m, 0, &d.args, &d.results)),
+        (LibCall::MemoryFill, Imm::Memory(m)) => Some(call(m, 0, &d.args, &[])),
+        (LibCall::MemoryCopy, Imm::MemoryCopy { dst, src }) => Some(call(dst, src, &d.args, &[])),
+        (LibCall::MemoryInit, Imm::MemoryInit { data, memory }) => Some(call(data, memory, &d.args, &[])),
+        (LibCall::DataDrop, Imm::Data(x)) => Some(call(x, 0, &[], &[])),
+        (
+            LibCall::TableGet | LibCall::TableSet | LibCall::TableSize | LibCall::TableGrow | LibCall::TableFill,
+            Imm::Table(t),
+        ) => Some(call(t, 0, &d.args, &d.results)),
+        (LibCall::TableCopy, Imm::TableCopy { dst, src }) => Some(call(dst, src, &d.args, &[])),
+        (LibCall::TableInit, Imm::TableInit { elem, table }) => Some(call(elem, table, &d.args, &[])),
+        (LibCall::ElemDrop, Imm::Elem(e)) => Some(call(e, 0, &[], &[])),
+        (LibCall::RefFunc, Imm::Func(fi)) => Some(call(fi, 0, &[], &d.results)),
+        // The element index goes first, then the arguments.
+        (LibCall::CallIndirect, Imm::CallIndirect { type_index, table }) => {
+            let (&index, args) = d.args.split_last()?;
+            let mut inputs = vec![index];
+            inputs.extend_from_slice(args);
+            Some(call(type_index, table, &inputs, &d.results))
+        }
+        (
+            LibCall::MemoryGrow
+            | LibCall::MemoryFill
+            | LibCall::MemoryCopy
+            | LibCall::MemoryInit
+            | LibCall::DataDrop
+            | LibCall::TableGet
+            | LibCall::TableSet
+            | LibCall::TableSize
+            | LibCall::TableGrow
+            | LibCall::TableFill
+            | LibCall::TableCopy
+            | LibCall::TableInit
+            | LibCall::ElemDrop
+            | LibCall::RefFunc
+            | LibCall::CallIndirect,
+            _,
+        ) => None,
+        (LibCall::CallFunc | LibCall::FloatRound, _) => {
+            panic!("{lib:?} is not the whole lowering of one IR instruction")
+        }
+    }
+}

@@ -28,39 +28,7 @@ pub enum Format {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Show one function: its wasm operators, its IR, and the IR after each pass.
-    Explore {
-        /// A .wasm or .wat module.
-        module: PathBuf,
-        /// Function: an index, an export name, or a name-section name.
-        #[arg(long)]
-        func: String,
-        #[command(flatten)]
-        pipeline: PipelineArgs,
-        /// Show a unified diff per pass instead of the whole IR after it.
-        #[arg(long)]
-        diff: bool,
-        /// Run the IR interpreter before and after every pass on the same inputs and
-        /// name the first pass whose results differ.
-        #[arg(long)]
-        check: bool,
-        /// Do not show the wasm operators.
-        #[arg(long)]
-        no_wasm: bool,
-        #[command(flatten)]
-        target: TargetArgs,
-        /// Disassembly syntax of x86-64 code: `intel` (default) or `att`.
-        #[arg(long)]
-        syntax: Option<String>,
-        /// Interleave the disassembly with the IR instructions and wasm offsets it came from.
-        #[arg(long)]
-        interleave: bool,
-        /// Show the saturated e-graph of every `egraph` pass run (e-classes with their
-        /// nodes; Graphviz DOT too for small graphs).
-        #[arg(long)]
-        egraph_dump: bool,
-        #[command(flatten)]
-        output: OutputArgs,
-    },
+    Explore(ExploreArgs),
     /// Run a pipeline on every function of a module and compile it: per module, the
     /// passes' summary (e-graph stop reasons and iterations, top rules) and machine-code
     /// statistics per function and in total (instructions, bytes, loads, stores, calls,
@@ -174,6 +142,43 @@ pub enum Command {
     /// after a pipeline) and report every difference with the seed that reproduces it.
     #[command(mut_arg("engine", |a| a.default_value("interp")))]
     Difftest(DifftestArgs),
+}
+
+/// `wlab explore` options (also what a file test's header becomes: see `filetest.rs`).
+#[derive(Args, Debug, Clone)]
+pub struct ExploreArgs {
+    /// A .wasm or .wat module, or an .ir file (functions in the IR text format).
+    pub module: PathBuf,
+    /// Function: an index, an export name, or a name-section name (in an .ir file: its
+    /// name, or its position from 0).
+    #[arg(long)]
+    pub func: String,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+    /// Show a unified diff per pass instead of the whole IR after it.
+    #[arg(long)]
+    pub diff: bool,
+    /// Run the IR interpreter before and after every pass on the same inputs and
+    /// name the first pass whose results differ.
+    #[arg(long)]
+    pub check: bool,
+    /// Do not show the wasm operators.
+    #[arg(long)]
+    pub no_wasm: bool,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Disassembly syntax of x86-64 code: `intel` (default) or `att`.
+    #[arg(long)]
+    pub syntax: Option<String>,
+    /// Interleave the disassembly with the IR instructions and wasm offsets it came from.
+    #[arg(long)]
+    pub interleave: bool,
+    /// Show the saturated e-graph of every `egraph` pass run (e-classes with their
+    /// nodes; Graphviz DOT too for small graphs).
+    #[arg(long)]
+    pub egraph_dump: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `wlab difftest` options.

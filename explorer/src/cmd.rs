@@ -2,7 +2,7 @@
 //! prints as one line. Options that would have no effect where they were given are
 //! reported here, as one `wlab: warning:` line each, before the command runs.
 
-use crate::cli::{AllocArgs, Command, Format, PipelineArgs};
+use crate::cli::{AllocArgs, Command, ExploreArgs, Format, PipelineArgs};
 use crate::codegen::CodegenOptions;
 use crate::engines::make_engine;
 use crate::explore::{explore_function, render_text, ExploreOptions};
@@ -13,68 +13,8 @@ use wlab_backends::Target;
 /// Runs one subcommand; `Ok(code)` is the exit status.
 pub fn run(cmd: Command) -> Result<i32, CliError> {
     match cmd {
-        Command::Explore {
-            module,
-            func,
-            pipeline,
-            diff,
-            check,
-            no_wasm,
-            target,
-            syntax,
-            interleave,
-            egraph_dump,
-            output,
-        } => {
-            let codegen = match &target.target {
-                None => {
-                    let mut unused = AllocArgs::flags(&target.alloc);
-                    if interleave {
-                        unused.push("--interleave");
-                    }
-                    if syntax.is_some() {
-                        unused.push("--syntax");
-                    }
-                    if !unused.is_empty() {
-                        let verb = if unused.len() == 1 { "has" } else { "have" };
-                        warn(&format!("{} {verb} no effect without --target", unused.join(", ")));
-                    }
-                    None
-                }
-                Some(t) => {
-                    let t = crate::codegen::parse_target(t)?;
-                    if t == Target::Aarch64 && syntax.is_some() {
-                        warn("--syntax has no effect on aarch64: its disassembly is always in Arm syntax");
-                    }
-                    let mut c = codegen_options(t, &target.alloc, syntax.as_deref())?;
-                    c.interleave = interleave;
-                    Some(c)
-                }
-            };
-            let egraph = warn_pipeline_flags(&pipeline, codegen.map(|c| c.target))?;
-            if egraph_dump && !egraph {
-                warn(&format!("--egraph-dump has no effect: {}", no_egraph(&pipeline)));
-            }
-            if check && pipeline.passes.is_none() {
-                warn("--check has no effect without --passes");
-            }
-            let bytes = crate::input::read_module(&module)?;
-            let m = wlab_ir::translate::translate_module(&bytes)?;
-            let opts = ExploreOptions {
-                passes: pipeline.passes,
-                diff,
-                check,
-                show_wasm: !no_wasm,
-                codegen,
-                num_imported_funcs: 0,
-                egraph_dump,
-                rules: pipeline.rules.map(|p| p.display().to_string()),
-            };
-            let report = explore_function(&bytes, &m, &func, &opts)?;
-            match output.format() {
-                Format::Text => print(&render_text(&report, diff))?,
-                Format::Json => print_json(&report)?,
-            }
+        Command::Explore(args) => {
+            print(&explore_output(&args, false)?)?;
             Ok(0)
         }
         Command::Stats { module, pipeline, target, output } => {
@@ -115,9 +55,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             let mut total = WastTotals::default();
             for f in &files {
                 // Read like a module: bounded by the input limit.
-                let bytes = crate::input::read_bounded(f, crate::input::max_input_bytes()?)?;
-                let text = String::from_utf8(bytes)
-                    .map_err(|e| CliError::Other(format!("{}: not UTF-8 text: {e}", f.display())))?;
+                let text = crate::input::read_text(f)?;
                 let name = f.display().to_string();
                 let report = wlab_runtime::wast::run_wast_text_with(&name, &text, engine.as_ref(), config)
                     .map_err(|e| CliError::Other(format!("{name}: {e}")))?;
@@ -210,6 +148,70 @@ struct WastTotals {
     failed: usize,
     skipped: usize,
     failures: Vec<String>,
+}
+
+/// What `wlab explore` prints for `args` (text or JSON), warnings aside. The file tests
+/// build `args` from a test's header and pin this text; `checked` runs regalloc2's
+/// checker on the allocation (tests do; the command line does not).
+pub fn explore_output(args: &ExploreArgs, checked: bool) -> Result<String, CliError> {
+    let ExploreArgs { module, func, pipeline, diff, check, no_wasm, target, syntax, interleave, egraph_dump, output } =
+        args.clone();
+    let codegen = match &target.target {
+        None => {
+            let mut unused = AllocArgs::flags(&target.alloc);
+            if interleave {
+                unused.push("--interleave");
+            }
+            if syntax.is_some() {
+                unused.push("--syntax");
+            }
+            if !unused.is_empty() {
+                let verb = if unused.len() == 1 { "has" } else { "have" };
+                warn(&format!("{} {verb} no effect without --target", unused.join(", ")));
+            }
+            None
+        }
+        Some(t) => {
+            let t = crate::codegen::parse_target(t)?;
+            if t == Target::Aarch64 && syntax.is_some() {
+                warn("--syntax has no effect on aarch64: its disassembly is always in Arm syntax");
+            }
+            let mut c = codegen_options(t, &target.alloc, syntax.as_deref())?;
+            c.interleave = interleave;
+            c.alloc.check = checked;
+            Some(c)
+        }
+    };
+    let egraph = warn_pipeline_flags(&pipeline, codegen.map(|c| c.target))?;
+    if egraph_dump && !egraph {
+        warn(&format!("--egraph-dump has no effect: {}", no_egraph(&pipeline)));
+    }
+    if check && pipeline.passes.is_none() {
+        warn("--check has no effect without --passes");
+    }
+    let opts = ExploreOptions {
+        passes: pipeline.passes,
+        diff,
+        check,
+        show_wasm: !no_wasm,
+        codegen,
+        num_imported_funcs: 0,
+        egraph_dump,
+        rules: pipeline.rules.map(|p| p.display().to_string()),
+    };
+    let report = if crate::explore::is_ir_file(&module) {
+        let text = crate::input::read_text(&module)?;
+        let funcs = crate::explore::parse_ir(&module, &text)?;
+        crate::explore::report_function(crate::explore::select_ir(&funcs, &func)?, Vec::new(), &opts)?
+    } else {
+        let bytes = crate::input::read_module(&module)?;
+        let m = wlab_ir::translate::translate_module(&bytes)?;
+        explore_function(&bytes, &m, &func, &opts)?
+    };
+    Ok(match output.format() {
+        Format::Text => render_text(&report, diff),
+        Format::Json => crate::output::to_json(&report),
+    })
 }
 
 /// How `explore --target` and `stats` compile: the allocator options checked against

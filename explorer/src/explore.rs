@@ -72,6 +72,38 @@ pub struct PassReport {
     pub egraph: Option<EgraphDump>,
 }
 
+/// Whether `path` is an IR text file (`.ir`) rather than a module.
+pub fn is_ir_file(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e == "ir")
+}
+
+/// The functions of an IR text file, named `path` in the error.
+pub fn parse_ir(path: &std::path::Path, text: &str) -> Result<Vec<Function>, CliError> {
+    wlab_ir::parse::parse_functions(text).map_err(|e| CliError::Other(format!("{}:{e}", path.display())))
+}
+
+/// One function of an IR file: by its name, or by its position in the file (from 0).
+pub fn select_ir<'a>(funcs: &'a [Function], selector: &str) -> Result<&'a Function, CliError> {
+    if let Ok(i) = selector.parse::<usize>() {
+        return funcs
+            .get(i)
+            .ok_or_else(|| CliError::Other(format!("no function at position {i}: the file has {}", funcs.len())));
+    }
+    let named: Vec<usize> = (0..funcs.len()).filter(|&i| funcs[i].name == selector).collect();
+    match named.as_slice() {
+        [i] => Ok(&funcs[*i]),
+        [] => {
+            let names: Vec<&str> = funcs.iter().map(|f| f.name.as_str()).collect();
+            Err(CliError::Other(format!("no function named `{selector}`; the file has: {}", names.join(", "))))
+        }
+        _ => Err(CliError::Other(format!(
+            "`{selector}` names {} functions, at positions {}; select one by position",
+            named.len(),
+            named.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
 /// Selects a function of a translated module and builds its report.
 pub fn explore_function(
     bytes: &[u8],

@@ -1,5 +1,7 @@
-//! File-driven tests: reads a test file's header, runs what it asks for with the same
-//! code as `wlab explore`, and returns the text that its snapshot pins.
+//! File-driven tests: reads a test file's header, turns it into the `wlab explore` command
+//! line it asks for (parsed by the command line's own grammar) and returns what that
+//! command prints, after the command line itself, as the text its snapshot pins. So a
+//! snapshot always names the command that reproduces it.
 //!
 //! A test file is `.wat` (wasm text) or `.ir` (IR text). Its header is the leading
 //! comment lines (`;;` or `;`) of the form `key: value`:
@@ -19,7 +21,6 @@
 //! either fails instead of producing a snapshot. Unknown keys are errors, so a typo
 //! cannot silently turn a test off.
 
-use crate::explore::{explore_function, render_text, report_function, ExploreOptions};
 use crate::CliError;
 use std::path::Path;
 
@@ -93,59 +94,95 @@ pub fn parse_header(text: &str) -> Result<Header, String> {
     Ok(h)
 }
 
-/// Runs one test file and returns its snapshot text.
+/// Runs one test file and returns its snapshot text: for each function the test covers,
+/// the `wlab explore` command line that prints it (paths as seen from the repository's
+/// root), then what that command prints. The header becomes that command line and is
+/// parsed by the command line's own grammar, so the snapshot is the tool's output.
 pub fn run_filetest(path: &Path) -> Result<String, CliError> {
-    let raw = std::fs::read(path).map_err(|error| crate::input::InputError::Read { path: path.to_owned(), error })?;
-    let text = String::from_utf8_lossy(&raw);
+    let text = crate::input::read_text(path)?;
     let header = parse_header(&text).map_err(|m| CliError::Other(format!("{}: {m}", path.display())))?;
-    let codegen = match &header.target {
-        Some(t) if header.test == "compile" => Some(crate::codegen::CodegenOptions {
-            target: crate::codegen::parse_target(t)?,
-            alloc: wlab_backends::AllocOptions { regs: header.regs, check: true, ..Default::default() },
-            syntax: wlab_backends::machinst::Syntax::Intel,
-            interleave: false,
-            bounds: header.bounds,
-        }),
-        _ => None,
+    let selectors: Vec<String> = match &header.func {
+        Some(s) => vec![s.clone()],
+        None if crate::explore::is_ir_file(path) => {
+            crate::explore::parse_ir(path, &text)?.into_iter().map(|f| f.name).collect()
+        }
+        None => {
+            let bytes = crate::input::module_bytes(path, text.as_bytes())?;
+            let module = wlab_ir::translate::translate_module(&bytes)?;
+            let first = module.info.num_imported_funcs() as usize;
+            (first..module.info.funcs.len()).map(|i| i.to_string()).collect()
+        }
     };
-    let rules = header.rules.as_ref().map(|r| path.parent().unwrap_or(Path::new(".")).join(r).display().to_string());
-    let opts = ExploreOptions {
-        passes: header.passes.clone(),
-        diff: true,
-        check: true,
-        show_wasm: false,
-        codegen,
-        num_imported_funcs: 0,
-        egraph_dump: false,
-        rules,
-    };
+    let rules = header.rules.as_ref().map(|r| path.parent().unwrap_or(Path::new(".")).join(r));
     let mut out = String::new();
-    if path.extension().is_some_and(|e| e == "ir") {
-        let funcs =
-            wlab_ir::parse::parse_functions(&text).map_err(|e| CliError::Other(format!("{}:{e}", path.display())))?;
-        for f in funcs.iter().filter(|f| header.func.as_deref().is_none_or(|s| s == f.name)) {
-            out.push_str(&render_text(&report_function(f, Vec::new(), &opts)?, true));
+    for (n, selector) in selectors.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
         }
-    } else {
-        let bytes = crate::input::module_bytes(path, &raw)?;
-        let module = wlab_ir::translate::translate_module(&bytes)?;
-        let selectors: Vec<String> = match &header.func {
-            Some(s) => vec![s.clone()],
-            None => {
-                let first = module.info.num_imported_funcs() as usize;
-                (first..module.info.funcs.len()).map(|i| i.to_string()).collect()
-            }
-        };
-        for (n, sel) in selectors.iter().enumerate() {
-            if n > 0 {
-                out.push('\n');
-            }
-            out.push_str(&render_text(&explore_function(&bytes, &module, sel, &opts)?, true));
+        let words = command_line(&header, &shown_path(path), selector);
+        let mut args = parse_explore_args(&words)?;
+        // Run on the real files; the line shows them as a user in the repository names them.
+        args.module = path.to_owned();
+        args.pipeline.rules.clone_from(&rules);
+        let line: Vec<String> = words.iter().map(|w| shell_word(w)).collect();
+        out.push_str(&format!(";; {}\n", line.join(" ")));
+        let mut printed = crate::cmd::explore_output(&args, true)?;
+        // The output names the rule file as the command line does, not by its absolute path.
+        if let (Some(full), Some(i)) = (&rules, words.iter().position(|w| w == "--rules")) {
+            printed = printed.replace(&full.display().to_string(), &words[i + 1]);
         }
-    }
-    // The snapshot names the rule file as the header does, not by its absolute path.
-    if let (Some(full), Some(short)) = (&opts.rules, &header.rules) {
-        out = out.replace(full.as_str(), short);
+        out.push_str(&printed);
     }
     Ok(out)
+}
+
+/// `w` as a POSIX shell reads it back: quoted when it holds anything but plain characters.
+fn shell_word(w: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./=,:-".contains(c);
+    match w.chars().all(plain) && !w.is_empty() {
+        true => w.to_string(),
+        false => format!("'{}'", w.replace('\'', "'\\''")),
+    }
+}
+
+/// `path` from `tests/filetests/` on, as a user at the repository's root names it.
+fn shown_path(path: &Path) -> String {
+    let full = path.display().to_string();
+    match full.find("tests/filetests/") {
+        Some(i) => full[i..].to_string(),
+        None => full,
+    }
+}
+
+/// The `wlab explore` command line a header asks for, for one function.
+fn command_line(h: &Header, path: &str, selector: &str) -> Vec<String> {
+    let mut w: Vec<String> =
+        ["wlab", "explore", path, "--func", selector, "--no-wasm", "--diff"].map(String::from).into();
+    if let Some(p) = &h.passes {
+        w.extend(["--passes".into(), p.clone(), "--check".into()]);
+    }
+    if let Some(r) = &h.rules {
+        let dir = Path::new(path).parent().unwrap_or(Path::new(""));
+        w.extend(["--rules".into(), dir.join(r).display().to_string()]);
+    }
+    if let (Some(t), "compile") = (&h.target, h.test.as_str()) {
+        w.extend(["--target".into(), t.clone()]);
+        if let Some(n) = h.regs {
+            w.extend(["--regs".into(), n.to_string()]);
+        }
+        if h.bounds == wlab_backends::BoundsChecks::Explicit {
+            w.extend(["--bounds-checks".into(), "explicit".into()]);
+        }
+    }
+    w
+}
+
+/// `words` (from `wlab explore` on) through the command line's grammar.
+fn parse_explore_args(words: &[String]) -> Result<crate::cli::ExploreArgs, CliError> {
+    use clap::Parser;
+    match crate::cli::Cli::try_parse_from(words) {
+        Ok(crate::cli::Cli { command: crate::cli::Command::Explore(args) }) => Ok(args),
+        Ok(_) => unreachable!("the words start with `wlab explore`"),
+        Err(e) => Err(CliError::Other(format!("{}: {}", words.join(" "), e.to_string().lines().next().unwrap_or("")))),
+    }
 }

@@ -59,6 +59,13 @@ pub fn read_module(path: &Path) -> Result<Vec<u8>, InputError> {
     module_bytes(path, &bytes)
 }
 
+/// Reads a text file (a `.wast` script, an `.ir` file), bounded by the input limit.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let bytes = read_bounded(path, max_input_bytes()?)?;
+    String::from_utf8(bytes)
+        .map_err(|e| InputError::Text { path: path.to_owned(), message: format!("not UTF-8 text: {e}") })
+}
+
 /// The input limit: `WLAB_MAX_INPUT_BYTES`, or [`DEFAULT_MAX_INPUT_BYTES`].
 pub fn max_input_bytes() -> Result<u64, InputError> {
     match std::env::var(MAX_INPUT_ENV) {

@@ -27,7 +27,12 @@ pub fn println(text: &str) -> Result<(), CliError> {
 
 /// `v` as pretty JSON, then a newline.
 pub fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CliError> {
-    println(&serde_json::to_string_pretty(v).expect("reports serialize"))
+    print(&to_json(v))
+}
+
+/// `v` as pretty JSON with a final newline, as [`print_json`] prints it.
+pub fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).expect("reports serialize") + "\n"
 }
 
 fn from_io(e: std::io::Error) -> CliError {

@@ -213,3 +213,46 @@ fn egraph_dump_stats_and_rule_file_errors() {
         wlab(&["explore", "examples/sum.wat", "--func", "0", "--passes", "egraph", "--rules", bad.to_str().unwrap()]);
     assert_one_line_error(&out, "bad.rules:2: right side: ");
 }
+
+/// Every file-test snapshot names the `wlab explore` command line that prints it: run from
+/// the repository's root, each section's command prints exactly that section.
+#[test]
+fn every_filetest_snapshot_is_reproduced_by_the_command_it_names() {
+    let mut snaps = Vec::new();
+    let mut dirs = vec![root().join("tests/snapshots")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            match p.is_dir() {
+                true => dirs.push(p),
+                false if p.extension().is_some_and(|x| x == "snap") => snaps.push(p),
+                false => {}
+            }
+        }
+    }
+    assert!(snaps.len() >= 50, "only {} snapshots", snaps.len());
+    let wlab = env!("CARGO_BIN_EXE_wlab");
+    for snap in snaps {
+        let text = std::fs::read_to_string(&snap).unwrap();
+        // The body follows the second `---` line of insta's header.
+        let body = text.splitn(3, "---\n").nth(2).expect("an insta snapshot");
+        let mut expected = String::new();
+        let mut printed = String::new();
+        for (n, section) in body.split(";; wlab explore ").skip(1).enumerate() {
+            let (line, output) = section.split_once('\n').unwrap();
+            let out = Command::new("sh")
+                .args(["-c", &format!("'{wlab}' explore {line}")])
+                .current_dir(root())
+                .output()
+                .expect("sh runs");
+            assert!(out.status.success(), "{}: {line}: {}", snap.display(), String::from_utf8_lossy(&out.stderr));
+            if n > 0 {
+                printed.push('\n');
+            }
+            printed.push_str(&String::from_utf8_lossy(&out.stdout));
+            expected.push_str(output);
+        }
+        // Sections are separated by one blank line, which belongs to no command's output.
+        assert_eq!(printed.trim_end(), expected.trim_end(), "{}", snap.display());
+    }
+}

@@ -251,3 +251,16 @@ fn ion_max_live_chooses_the_allocator_and_says_so() {
         "apply to native engines",
     );
 }
+
+/// `wlab explore` reads `.ir` files: a function by name or position; a name the file does
+/// not have is one error listing the names it has.
+#[test]
+fn explore_reads_ir_files_by_name_or_position() {
+    let ir = "tests/filetests/dce/keeps-effects.ir";
+    let by_name = wlab(&["explore", ir, "--func", "effects"]);
+    assert_eq!(by_name.status.code(), Some(0), "{}", stderr(&by_name));
+    assert!(stdout(&by_name).starts_with(";; function 0 \"effects\""), "{}", stdout(&by_name));
+    let by_position = wlab(&["explore", ir, "--func", "0"]);
+    assert_eq!(stdout(&by_position), stdout(&by_name));
+    assert_one_line_error(&wlab(&["explore", ir, "--func", "nope"]), "no function named `nope`; the file has: effects");
+}

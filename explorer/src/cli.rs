@@ -91,8 +91,11 @@ pub enum Command {
     /// check their stdout and print min / median / max of compile and measured-region
     /// times with ratios. Exit status 1 when any run failed.
     Bench(crate::bench::BenchArgs),
-    /// List the registered passes with their descriptions and arguments.
-    Passes,
+    /// List the registered passes with their descriptions and arguments, and the presets.
+    Passes {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// The e-graph's compile-time budget: for the largest function of each module, the
     /// median time of the `egraph` pass against the rest of the pipeline's passes.
     #[command(mut_arg("passes", |a| a.default_value("O2")))]

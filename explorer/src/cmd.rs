@@ -115,8 +115,11 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
-        Command::Passes => {
-            print(&wlab_passes::registry::describe_passes())?;
+        Command::Passes { output } => {
+            match output.format() {
+                Format::Text => print(&wlab_passes::registry::describe_passes())?,
+                Format::Json => print_json(&registry_json())?,
+            }
             Ok(0)
         }
         Command::Scaling { shape, insts, locals, levels, factors, pipeline, target, save, output } => {
@@ -148,6 +151,26 @@ struct WastTotals {
     failed: usize,
     skipped: usize,
     failures: Vec<String>,
+}
+
+/// The pass registry and the presets as `wlab passes --format json` prints them.
+fn registry_json() -> serde_json::Value {
+    let passes: Vec<serde_json::Value> = wlab_passes::registry::registry()
+        .iter()
+        .map(|p| {
+            let args: Vec<serde_json::Value> = p
+                .args
+                .iter()
+                .map(|a| serde_json::json!({"name": a.name, "type": a.ty.name(), "default": a.default, "doc": a.doc}))
+                .collect();
+            serde_json::json!({"name": p.name, "description": p.description, "args": args})
+        })
+        .collect();
+    let presets: Vec<serde_json::Value> = wlab_passes::pipeline::PRESETS
+        .iter()
+        .map(|(name, pipeline, doc)| serde_json::json!({"name": name, "pipeline": pipeline, "doc": doc}))
+        .collect();
+    serde_json::json!({"passes": passes, "presets": presets})
 }
 
 /// What `wlab explore` prints for `args` (text or JSON), warnings aside. The file tests

@@ -264,3 +264,19 @@ fn explore_reads_ir_files_by_name_or_position() {
     assert_eq!(stdout(&by_position), stdout(&by_name));
     assert_one_line_error(&wlab(&["explore", ir, "--func", "nope"]), "no function named `nope`; the file has: effects");
 }
+
+/// `wlab passes --format json` lists the same passes as the text listing.
+#[test]
+fn passes_list_as_json_too() {
+    let text = stdout(&wlab(&["passes"]));
+    let out = wlab(&["passes", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let passes = v["passes"].as_array().expect("a passes array");
+    assert!(passes.len() >= 8, "{v}");
+    for p in passes {
+        let name = p["name"].as_str().unwrap();
+        assert!(text.contains(&format!("  {name} ")), "`{name}` is not in the text listing");
+    }
+    assert!(v["presets"].as_array().unwrap().iter().any(|p| p["name"] == "O2"));
+}

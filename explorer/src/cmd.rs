@@ -228,7 +228,7 @@ pub fn explore_output(args: &ExploreArgs, checked: bool) -> Result<String, CliEr
         crate::explore::report_function(crate::explore::select_ir(&funcs, &func)?, Vec::new(), &opts)?
     } else {
         let bytes = crate::input::read_module(&module)?;
-        let m = wlab_ir::translate::translate_module(&bytes)?;
+        let m = wlab_ir::translate::read_module(&bytes)?;
         explore_function(&bytes, &m, &func, &opts)?
     };
     Ok(match output.format() {

@@ -10,7 +10,8 @@ use crate::select::select_function;
 use crate::wasm_text::{function_text, WasmLine};
 use serde::Serialize;
 use std::fmt::Write;
-use wlab_ir::{Function, Module};
+use wlab_ir::translate::ModuleReader;
+use wlab_ir::Function;
 
 /// What to show and do.
 #[derive(Clone, Debug, Default)]
@@ -104,22 +105,26 @@ pub fn select_ir<'a>(funcs: &'a [Function], selector: &str) -> Result<&'a Functi
     }
 }
 
-/// Selects a function of a translated module and builds its report.
+/// Selects a function of a validated module, translates it and builds its report.
+///
+/// Only the selected function is translated, so a module whose other functions the IR
+/// cannot express yet (SIMD) can still be explored function by function.
 pub fn explore_function(
     bytes: &[u8],
-    module: &Module,
+    module: &ModuleReader<'_>,
     selector: &str,
     opts: &ExploreOptions,
 ) -> Result<FunctionReport, CliError> {
-    let index = select_function(&module.info, selector)?;
-    let func = module.function(index).expect("select_function returns defined functions");
+    let info = module.info();
+    let index = select_function(info, selector)?;
+    let func = module.translate(index)?;
     let wasm = if opts.show_wasm {
-        function_text(bytes, index, module.info.num_imported_funcs()).map_err(CliError::Other)?
+        function_text(bytes, index, info.num_imported_funcs()).map_err(CliError::Other)?
     } else {
         Vec::new()
     };
-    let opts = ExploreOptions { num_imported_funcs: module.info.num_imported_funcs(), ..opts.clone() };
-    report_function(func, wasm, &opts)
+    let opts = ExploreOptions { num_imported_funcs: info.num_imported_funcs(), ..opts.clone() };
+    report_function(&func, wasm, &opts)
 }
 
 /// Builds the report of one IR function (translated or parsed from IR text): verifies

@@ -280,3 +280,22 @@ fn passes_list_as_json_too() {
     }
     assert!(v["presets"].as_array().unwrap().iter().any(|p| p["name"] == "O2"));
 }
+
+/// A module with a function the IR cannot express yet (SIMD) can still be explored function
+/// by function: only the selected function is translated, and only the unsupported one is
+/// a one-line error.
+#[test]
+fn scalar_functions_of_a_module_with_simd_are_explorable() {
+    let wat = r#"(module
+        (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+        (func (export "splat") (result i32) i32.const 7 i32x4.splat i32x4.extract_lane 0))"#;
+    let module = tmp_file("mixed-simd.wat", wat.as_bytes());
+    let m = module.to_str().unwrap();
+    let add = wlab(&["explore", m, "--func", "add", "--passes", "O2", "--target", "x86_64"]);
+    assert_eq!(add.status.code(), Some(0), "{}", stderr(&add));
+    assert!(stdout(&add).contains("iadd.i32"), "{}", stdout(&add));
+    assert_one_line_error(
+        &wlab(&["explore", m, "--func", "splat"]),
+        "function 1 \"f1\": SIMD instruction i32x4.splat at offset",
+    );
+}

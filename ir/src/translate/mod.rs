@@ -8,8 +8,11 @@
 //! ```
 //!
 //! SIMD is validated (it is part of 2.0) but not translated: a function using it gives
-//! [`TranslateError::Unsupported`] naming the operator and the function. The translator
-//! never panics on any input; every problem is a [`TranslateError`].
+//! [`TranslateError::Unsupported`] naming the operator and the function. [`read_module`]
+//! validates a module and translates its functions one at a time ([`ModuleReader`]), so
+//! the other functions of such a module can still be translated; [`translate_module`]
+//! translates them all and fails on the first. The translator never panics on any input;
+//! every problem is a [`TranslateError`].
 
 mod control;
 mod func;
@@ -65,13 +68,41 @@ fn is_simd_name(op: &str) -> bool {
 /// Validates `bytes` as a WebAssembly 2.0 module and translates it: module data plus one IR
 /// function per defined function, in index order.
 pub fn translate_module(bytes: &[u8]) -> Result<Module, TranslateError> {
+    let lazy = read_module(bytes)?;
+    let first = lazy.env.info.num_imported_funcs();
+    let mut functions = Vec::with_capacity(lazy.env.bodies.len());
+    for i in 0..lazy.env.bodies.len() {
+        functions.push(lazy.translate(first + i as u32)?);
+    }
+    Ok(Module { info: lazy.env.info, functions })
+}
+
+/// A validated module whose functions are translated one at a time, when asked for: a
+/// function the IR cannot express yet (SIMD) fails alone, so every other function of the
+/// module can still be translated, explored and compiled.
+pub struct ModuleReader<'a> {
+    env: module_env::ModuleEnv<'a>,
+}
+
+/// Reads and validates `bytes` as a WebAssembly 2.0 module, translating no function yet.
+pub fn read_module(bytes: &[u8]) -> Result<ModuleReader<'_>, TranslateError> {
     let env = module_env::read_module(bytes)?;
     let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::WASM2);
     validator.validate_all(bytes).map_err(|e| TranslateError::Invalid(e.to_string()))?;
-    let first = env.info.num_imported_funcs();
-    let mut functions = Vec::with_capacity(env.bodies.len());
-    for (i, body) in env.bodies.iter().enumerate() {
-        functions.push(func::translate_function(&env, first + i as u32, body)?);
+    Ok(ModuleReader { env })
+}
+
+impl ModuleReader<'_> {
+    /// The module's data (types, functions, memories, exports, names, ...).
+    pub fn info(&self) -> &crate::ModuleInfo {
+        &self.env.info
     }
-    Ok(Module { info: env.info, functions })
+
+    /// Translates defined function `index` (in the wasm function index space). Panics if
+    /// `index` is an import or out of range: callers select functions through `info`.
+    pub fn translate(&self, index: u32) -> Result<crate::Function, TranslateError> {
+        let first = self.env.info.num_imported_funcs();
+        let body = &self.env.bodies[(index - first) as usize];
+        func::translate_function(&self.env, index, body)
+    }
 }

@@ -74,6 +74,17 @@ impl Function {
         self.values[v.index()].def
     }
 
+    /// The bits of `v` (sign-extended) when it is the result of an `iconst`.
+    pub fn iconst_value(&self, v: Value) -> Option<i64> {
+        match self.value_def(v) {
+            ValueDef::Result(i, 0) => match (self.inst(i).opcode, self.inst(i).imm) {
+                (Opcode::Iconst, Imm::I64(x)) => Some(x),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn new_value(&mut self, ty: Type, def: ValueDef) -> Value {
         let v = Value::new(self.values.len());
         self.values.push(ValueData { ty, def });

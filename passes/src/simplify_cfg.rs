@@ -90,17 +90,6 @@ impl Pass for SimplifyCfg {
     }
 }
 
-/// The integer value of `v` when it is an `iconst` result.
-fn const_of(func: &Function, v: Value) -> Option<i64> {
-    match func.value_def(v) {
-        ValueDef::Result(i, 0) => match (func.inst(i).opcode, func.inst(i).imm) {
-            (Opcode::Iconst, Imm::I64(x)) => Some(x),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 fn fold_branches(func: &mut Function, c: &mut Counts) -> bool {
     let mut progress = false;
     for b in func.layout.clone() {
@@ -109,7 +98,7 @@ fn fold_branches(func: &mut Function, c: &mut Counts) -> bool {
         };
         let d = func.inst(t);
         let chosen = match d.opcode {
-            Opcode::Brif if d.dests.len() == 2 && d.args.len() == 1 => match const_of(func, d.args[0]) {
+            Opcode::Brif if d.dests.len() == 2 && d.args.len() == 1 => match func.iconst_value(d.args[0]) {
                 Some(x) => Some(d.dests[if x != 0 { 0 } else { 1 }].clone()),
                 None if d.dests[0] == d.dests[1] => Some(d.dests[0].clone()),
                 None => None,

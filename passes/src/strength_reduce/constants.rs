@@ -13,7 +13,7 @@
 //! place, new instructions go before it), so no use needs renaming. This file never
 //! touches control flow.
 
-use super::{const_of, log2_exact, mask, replace, Emit};
+use super::{log2_exact, mask, replace, Emit};
 use wlab_ir::{Function, Inst, Opcode, Type, Value};
 
 /// Rewrites `i` if it is a multiply / divide / remainder by a suitable constant; new
@@ -29,7 +29,7 @@ pub(super) fn rewrite(func: &mut Function, i: Inst, pre: &mut Vec<Inst>) -> Opti
     let mut e = Emit { f: func, out: pre };
     match op {
         Opcode::Imul => {
-            let (x, c) = match (const_of(e.f, a0), const_of(e.f, a1)) {
+            let (x, c) = match (e.f.iconst_value(a0), e.f.iconst_value(a1)) {
                 (_, Some(c)) => (a0, c),
                 (Some(c), None) => (a1, c),
                 (None, None) => return None,
@@ -55,7 +55,7 @@ pub(super) fn rewrite(func: &mut Function, i: Inst, pre: &mut Vec<Inst>) -> Opti
             None
         }
         Opcode::Udiv | Opcode::Urem => {
-            let cu = (const_of(e.f, a1)? as u64) & mask(w);
+            let cu = (e.f.iconst_value(a1)? as u64) & mask(w);
             if cu <= 1 || cu == mask(w) {
                 return None;
             }
@@ -77,7 +77,7 @@ pub(super) fn rewrite(func: &mut Function, i: Inst, pre: &mut Vec<Inst>) -> Opti
             Some(finish_div_or_rem(&mut e, i, op == Opcode::Udiv, x, q, cu as i64))
         }
         Opcode::Sdiv | Opcode::Srem => {
-            let c = const_of(e.f, a1)?;
+            let c = e.f.iconst_value(a1)?;
             let c = if ty == Type::I32 { c as i32 as i64 } else { c };
             let x = a0;
             if c >= 2 {

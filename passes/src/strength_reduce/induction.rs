@@ -12,7 +12,7 @@
 //!
 //! This file adds block parameters and edge arguments but never adds or removes an edge.
 
-use super::{const_of, log2_exact, mask, Emit};
+use super::{log2_exact, mask, Emit};
 use std::collections::BTreeMap;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
@@ -128,8 +128,8 @@ fn basic_ivs(func: &Function, la: &LoopAnalysis, l: Loop) -> Vec<BasicIv> {
                 continue 'param;
             }
             let c = match (d.args[0] == p, d.args[1] == p) {
-                (true, _) => const_of(func, d.args[1]),
-                (_, true) => const_of(func, d.args[0]),
+                (true, _) => func.iconst_value(d.args[1]),
+                (_, true) => func.iconst_value(d.args[0]),
                 _ => None,
             };
             match (c, step) {
@@ -153,13 +153,13 @@ fn scaled_iv(func: &Function, t: Value, params: &[Value], ivs: &[BasicIv]) -> Op
     let d = func.inst(i);
     let ty = d.ty?;
     let (v, k) = match d.opcode {
-        Opcode::Imul => match (const_of(func, d.args[0]), const_of(func, d.args[1])) {
+        Opcode::Imul => match (func.iconst_value(d.args[0]), func.iconst_value(d.args[1])) {
             (None, Some(k)) => (d.args[0], k),
             (Some(k), None) => (d.args[1], k),
             _ => return None,
         },
         Opcode::Ishl => {
-            let s = const_of(func, d.args[1])?;
+            let s = func.iconst_value(d.args[1])?;
             let s = (s as u64 % ty.bits() as u64) as u32;
             (d.args[0], 1i64.wrapping_shl(s))
         }

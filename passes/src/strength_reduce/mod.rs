@@ -61,7 +61,7 @@ use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{PassArgs, PassInfo};
 use constants::rewrite;
 use induction::reduce_ivs;
-use wlab_ir::{Function, Imm, Inst, InstData, Opcode, Type, Value, ValueDef};
+use wlab_ir::{Function, Imm, Inst, InstData, Opcode, Type, Value};
 
 pub use constants::{sdiv32_magic, udiv32_magic};
 
@@ -115,17 +115,6 @@ impl Pass for StrengthReduce {
 }
 
 // ---- helpers ---------------------------------------------------------------------------
-
-/// The value of `v` when it is an `iconst` result (sign-extended bits).
-fn const_of(func: &Function, v: Value) -> Option<i64> {
-    match func.value_def(v) {
-        ValueDef::Result(i, 0) => match (func.inst(i).opcode, func.inst(i).imm) {
-            (Opcode::Iconst, Imm::I64(x)) => Some(x),
-            _ => None,
-        },
-        _ => None,
-    }
-}
 
 /// Collects new instructions (made, not yet placed) to go before some instruction.
 struct Emit<'a> {

@@ -98,10 +98,9 @@ pub(super) fn reduce_ivs(func: &mut Function) -> u64 {
     n
 }
 
-/// The basic induction variables of loop `l`'s header.
-fn basic_ivs(func: &Function, la: &LoopAnalysis, l: Loop) -> Vec<BasicIv> {
+/// The arguments every back edge of loop `l` passes to its header, one slice per edge.
+fn back_edge_args<'f>(func: &'f Function, la: &LoopAnalysis, l: Loop) -> Vec<&'f [Value]> {
     let h = la.header(l);
-    let params = func.block_params(h).to_vec();
     let mut back: Vec<&[Value]> = Vec::new();
     for &b in la.blocks(l) {
         if let Some(t) = func.terminator(b) {
@@ -110,6 +109,14 @@ fn basic_ivs(func: &Function, la: &LoopAnalysis, l: Loop) -> Vec<BasicIv> {
             }
         }
     }
+    back
+}
+
+/// The basic induction variables of loop `l`'s header.
+fn basic_ivs(func: &Function, la: &LoopAnalysis, l: Loop) -> Vec<BasicIv> {
+    let h = la.header(l);
+    let params = func.block_params(h).to_vec();
+    let back = back_edge_args(func, la, l);
     if back.is_empty() {
         return Vec::new();
     }
@@ -184,14 +191,7 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop, preds: &[Block],
     let params = func.block_params(h).to_vec();
     // Header parameters every back edge passes unchanged (a local the loop never
     // writes, as translated wasm carries it): invariant, with the value of each entry edge.
-    let mut back: Vec<&[Value]> = Vec::new();
-    for &b in la.blocks(l) {
-        if let Some(t) = func.terminator(b) {
-            for bc in func.inst(t).dests.iter().filter(|bc| bc.block == h) {
-                back.push(&bc.args);
-            }
-        }
-    }
+    let back = back_edge_args(func, la, l);
     let pass_through: Vec<bool> =
         params.iter().enumerate().map(|(j, &p)| back.iter().all(|args| args.get(j) == Some(&p))).collect();
     let outside = |v: Value| match func.value_def(v) {

@@ -6,7 +6,8 @@
 #
 # The packages: a C toolchain and libc headers (mimalloc and other -sys crates build C),
 # pkg-config (finds libunicorn), libunicorn-dev (runs AArch64 code in-process), and
-# libclang-dev (bindgen generates Unicorn's bindings).
+# libclang-dev (bindgen generates Unicorn's bindings). Python packages the tests use are pinned
+# in scripts/requirements.txt and installed with pip when any is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     else
         sudo bash -c "$install"
     fi
+fi
+
+if grep -qv '^\s*\(#\|$\)' scripts/requirements.txt; then
+    python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
 fi
 
 exec cargo test --workspace --release --features wlab-tests/unicorn "$@"

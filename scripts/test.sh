@@ -6,12 +6,14 @@
 #
 # The packages: a C toolchain and libc headers (mimalloc and other -sys crates build C),
 # pkg-config (finds libunicorn), libunicorn-dev (runs AArch64 code in-process), and
-# libclang-dev (bindgen generates Unicorn's bindings). Python packages the tests use are pinned
-# in scripts/requirements.txt and installed with pip when any is missing.
+# libclang-dev (bindgen generates Unicorn's bindings), chromium and chromium-driver (the
+# explorer page is checked in headless Chromium, driven by Selenium). Python packages the
+# tests use are pinned in scripts/requirements.txt and installed with pip.
+# WLAB_REQUIRE_BROWSER=1: here a missing browser fails the page test instead of skipping it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(gcc libc6-dev pkg-config libunicorn-dev libclang-dev)
+packages=(gcc libc6-dev pkg-config libunicorn-dev libclang-dev chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -30,4 +32,5 @@ if grep -qv '^\s*\(#\|$\)' scripts/requirements.txt; then
     python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
 fi
 
+export WLAB_REQUIRE_BROWSER=1
 exec cargo test --workspace --release --features wlab-tests/unicorn "$@"

@@ -31,7 +31,7 @@ pub use modules::{find_modules, BENCH_DIR_ENV, DEFAULT_BENCH_DIR};
 pub use render::render;
 pub use report::{BenchReport, Cell, Ratio, Row, RunnerInfo, Sample, Spread, MIN_RATIO_MS};
 
-use crate::cli::Format;
+use crate::output::Plain;
 use crate::CliError;
 use runner::{Kind, Runner};
 use std::path::PathBuf;
@@ -46,10 +46,12 @@ pub const WLAB_GRACE: Duration = Duration::from_secs(30);
 
 /// `wlab bench`: prints the report; the exit status (1 when a run failed).
 pub fn command(args: &BenchArgs) -> Result<i32, CliError> {
+    let format = crate::output::plain(&args.output, "bench")?;
     let report = bench(args)?;
-    match args.output.format() {
-        Format::Text => crate::output::print(&render(&report))?,
-        Format::Json => crate::output::print_json(&report)?,
+    let mut out = crate::output::Sink::new(&args.output);
+    match format {
+        Plain::Text => out.write(&render(&report))?,
+        Plain::Json => out.json(&report)?,
     }
     if report.failed_runs > 0 {
         eprintln!("wlab bench: {} of {} runs failed", report.failed_runs, report.total_runs);

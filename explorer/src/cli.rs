@@ -4,7 +4,7 @@
 //! each subcommand: [`PipelineArgs`] (`--passes`, `--rules`), [`EngineArgs`]
 //! (`--engine` + [`AllocArgs`]), [`TargetArgs`] (`--target` + [`AllocArgs`]),
 //! [`AllocArgs`] (`--regalloc`, `--regs`, `--bounds-checks`) and [`OutputArgs`]
-//! (`--format`, `--json`). A subcommand whose default differs sets it with
+//! (`--format`, `--json`, `-o/--output`). A subcommand whose default differs sets it with
 //! `#[command(mut_arg(..))]` on its variant. This file only declares; it never checks
 //! what the values mean (`engines.rs`, `pipeline.rs` and `cmd.rs` do).
 
@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Format {
     Text,
     Json,
+    /// One self-contained HTML page (`wlab explore` only).
+    Html,
 }
 
 #[derive(Subcommand, Debug)]
@@ -248,12 +250,14 @@ pub struct EngineArgs {
 
 /// `--target` and the allocator options: what the code is compiled for without running
 /// it (`explore`, `stats`). No target by default; `stats` sets `x86_64` with `mut_arg`.
+/// Repeatable in the grammar; only `explore --format html` takes more than one.
 #[derive(Args, Debug, Clone, Default)]
 pub struct TargetArgs {
     /// Compile for a target (`x86_64`, `aarch64`); `explore` then shows VCode,
-    /// allocation, disassembly and stats.
+    /// allocation, disassembly and stats. `explore --format html` takes it more than
+    /// once and shows the targets side by side.
     #[arg(long)]
-    pub target: Option<String>,
+    pub target: Vec<String>,
     #[command(flatten)]
     pub alloc: AllocArgs,
 }
@@ -312,15 +316,19 @@ impl AllocArgs {
     }
 }
 
-/// `--format text|json` (and `--json`, its alias from before `--format` existed).
+/// `--format text|json|html` (and `--json`, its alias from before `--format` existed),
+/// and `-o/--output FILE`, where the report goes instead of stdout.
 #[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
-    /// Output format.
+    /// Output format (`html`: `wlab explore` only).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Same as `--format json`.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Write the report to FILE (created or replaced) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 impl OutputArgs {

@@ -5,8 +5,9 @@
 use crate::cli::{AllocArgs, Command, ExploreArgs, Format, PipelineArgs};
 use crate::codegen::CodegenOptions;
 use crate::engines::make_engine;
-use crate::explore::{explore_function, render_text, ExploreOptions};
-use crate::output::{print, print_json, println, warn};
+use crate::explore::{render_text, report_function, ExploreOptions};
+use crate::output::warn;
+use crate::output::{emit, plain, Plain, Sink};
 use crate::CliError;
 use wlab_backends::Target;
 
@@ -14,11 +15,16 @@ use wlab_backends::Target;
 pub fn run(cmd: Command) -> Result<i32, CliError> {
     match cmd {
         Command::Explore(args) => {
-            print(&explore_output(&args, false)?)?;
+            emit(&args.output, &explore_output(&args, false)?)?;
             Ok(0)
         }
         Command::Stats { module, pipeline, target, output } => {
-            let name = target.target.as_deref().unwrap_or(Target::X86_64.name());
+            let format = plain(&output, "stats")?;
+            let name = match target.target.as_slice() {
+                [] => Target::X86_64.name(),
+                [one] => one.as_str(),
+                _ => return Err(CliError::Other("`wlab stats` takes one --target".into())),
+            };
             let t = crate::codegen::parse_target(name)?;
             let cg = codegen_options(t, &target.alloc, None)?;
             warn_pipeline_flags(&pipeline, Some(t))?;
@@ -29,20 +35,21 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 let m = wlab_ir::translate::translate_module(&bytes)?;
                 stats.passes = Some(crate::stats::module_stats(&m, p)?);
             }
-            match output.format() {
-                Format::Json => print_json(&stats)?,
-                Format::Text => {
+            match format {
+                Plain::Json => Sink::new(&output).json(&stats)?,
+                Plain::Text => {
                     let mut text = String::new();
                     if let Some(p) = &stats.passes {
                         text.push_str(&crate::stats::render_text(p));
                     }
                     text.push_str(&crate::stats_codegen::render(&stats));
-                    print(&text)?;
+                    emit(&output, &text)?;
                 }
             }
             Ok(0)
         }
         Command::Wast { files, engine, pipeline, output, limits } => {
+            let json = plain(&output, "wast")? == Plain::Json;
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
             let engine = make_engine(&engine, &pipeline, limits.metered())?;
             let config = wlab_runtime::WastConfig {
@@ -51,7 +58,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 fuel: limits.fuel,
                 timeout: limits.timeout()?,
             };
-            let json = output.format() == Format::Json;
+            let mut out = Sink::new(&output);
             let mut total = WastTotals::default();
             for f in &files {
                 // Read like a module: bounded by the input limit.
@@ -66,7 +73,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                         lines.push_str(line);
                         lines.push('\n');
                     }
-                    print(&lines)?;
+                    out.write(&lines)?;
                 }
                 total.passed += report.passed;
                 total.failed += report.failed;
@@ -74,9 +81,9 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 total.failures.extend(report.failures);
             }
             if json {
-                print_json(&total)?;
+                out.json(&total)?;
             } else {
-                println(&format!("{} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped))?;
+                out.write(&format!("{} passed, {} failed, {} skipped\n", total.passed, total.failed, total.skipped))?;
             }
             Ok(if total.failed > 0 { 1 } else { 0 })
         }
@@ -104,25 +111,27 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             crate::bench::command(&args)
         }
         Command::EgraphBudget { paths, pipeline, runs, output } => {
+            let format = plain(&output, "egraph-budget")?;
             warn_pipeline_flags(&pipeline, None)?;
             let p = crate::pipeline::from_args(&pipeline, None)?.ok_or_else(|| {
                 CliError::Other("egraph-budget needs a pipeline (--passes) with an `egraph` pass".into())
             })?;
             let b = crate::budget::measure(&paths, &p, runs)?;
-            match output.format() {
-                Format::Text => print(&crate::budget::render(&b))?,
-                Format::Json => print_json(&b)?,
+            match format {
+                Plain::Text => emit(&output, &crate::budget::render(&b))?,
+                Plain::Json => Sink::new(&output).json(&b)?,
             }
             Ok(0)
         }
         Command::Passes { output } => {
-            match output.format() {
-                Format::Text => print(&wlab_passes::registry::describe_passes())?,
-                Format::Json => print_json(&registry_json())?,
+            match plain(&output, "passes")? {
+                Plain::Text => emit(&output, &wlab_passes::registry::describe_passes())?,
+                Plain::Json => Sink::new(&output).json(&registry_json())?,
             }
             Ok(0)
         }
         Command::Scaling { shape, insts, locals, levels, factors, pipeline, target, save, output } => {
+            let format = plain(&output, "scaling")?;
             let shape = crate::shapes::Shape::from_name(&shape).ok_or_else(|| {
                 CliError::Other(format!("unknown shape `{shape}`; valid: {}", crate::shapes::Shape::NAMES.join(", ")))
             })?;
@@ -131,9 +140,9 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             let pipeline = crate::pipeline::from_args(&pipeline, target)?;
             let spec = crate::scaling::ScalingSpec { shape, insts, locals, levels, factors, pipeline, target, save };
             let rows = crate::scaling::measure(&spec)?;
-            match output.format() {
-                Format::Text => print(&crate::scaling::render(&rows))?,
-                Format::Json => print_json(&rows)?,
+            match format {
+                Plain::Text => emit(&output, &crate::scaling::render(&rows))?,
+                Plain::Json => Sink::new(&output).json(&rows)?,
             }
             Ok(0)
         }
@@ -173,39 +182,63 @@ fn registry_json() -> serde_json::Value {
     serde_json::json!({"passes": passes, "presets": presets})
 }
 
-/// What `wlab explore` prints for `args` (text or JSON), warnings aside. The file tests
-/// build `args` from a test's header and pin this text; `checked` runs regalloc2's
-/// checker on the allocation (tests do; the command line does not).
+/// What `wlab explore` prints for `args` (text, JSON or the HTML page), warnings aside.
+/// The file tests build `args` from a test's header and pin this text; `checked` runs
+/// regalloc2's checker on the allocation (tests do; the command line does not).
 pub fn explore_output(args: &ExploreArgs, checked: bool) -> Result<String, CliError> {
     let ExploreArgs { module, func, pipeline, diff, check, no_wasm, target, syntax, interleave, egraph_dump, output } =
         args.clone();
-    let codegen = match &target.target {
-        None => {
-            let mut unused = AllocArgs::flags(&target.alloc);
-            if interleave {
-                unused.push("--interleave");
-            }
-            if syntax.is_some() {
-                unused.push("--syntax");
-            }
-            if !unused.is_empty() {
-                let verb = if unused.len() == 1 { "has" } else { "have" };
-                warn(&format!("{} {verb} no effect without --target", unused.join(", ")));
-            }
-            None
+    let format = output.format();
+    if target.target.len() > 1 && format != Format::Html {
+        return Err(CliError::Other(format!(
+            "--target given {} times: only --format html shows several targets side by side",
+            target.target.len()
+        )));
+    }
+    if target.target.is_empty() {
+        let mut unused = AllocArgs::flags(&target.alloc);
+        if interleave {
+            unused.push("--interleave");
         }
-        Some(t) => {
-            let t = crate::codegen::parse_target(t)?;
-            if t == Target::Aarch64 && syntax.is_some() {
-                warn("--syntax has no effect on aarch64: its disassembly is always in Arm syntax");
-            }
-            let mut c = codegen_options(t, &target.alloc, syntax.as_deref())?;
-            c.interleave = interleave;
-            c.alloc.check = checked;
-            Some(c)
+        if syntax.is_some() {
+            unused.push("--syntax");
         }
-    };
-    let egraph = warn_pipeline_flags(&pipeline, codegen.map(|c| c.target))?;
+        if !unused.is_empty() {
+            let verb = if unused.len() == 1 { "has" } else { "have" };
+            warn(&format!("{} {verb} no effect without --target", unused.join(", ")));
+        }
+    }
+    let mut codegens = Vec::new();
+    for t in &target.target {
+        let t = crate::codegen::parse_target(t)?;
+        if codegens.iter().any(|c: &CodegenOptions| c.target == t) {
+            return Err(CliError::Other(format!("--target {} is given twice", t.name())));
+        }
+        if t == Target::Aarch64 && syntax.is_some() {
+            warn("--syntax has no effect on aarch64: its disassembly is always in Arm syntax");
+        }
+        let mut c = codegen_options(t, &target.alloc, syntax.as_deref())?;
+        c.interleave = interleave && format != Format::Html;
+        c.alloc.check = checked;
+        codegens.push(c);
+    }
+    if format == Format::Html {
+        let mut no_effect = Vec::new();
+        if interleave && !codegens.is_empty() {
+            no_effect.push("--interleave");
+        }
+        if diff {
+            no_effect.push("--diff");
+        }
+        if !no_effect.is_empty() {
+            let verb = if no_effect.len() == 1 { "has" } else { "have" };
+            warn(&format!(
+                "{} {verb} no effect with --format html: the page has every stage's IR and diff, and links code to its source",
+                no_effect.join(", ")
+            ));
+        }
+    }
+    let egraph = warn_pipeline_flags(&pipeline, codegens.first().map(|c| c.target))?;
     if egraph_dump && !egraph {
         warn(&format!("--egraph-dump has no effect: {}", no_egraph(&pipeline)));
     }
@@ -217,23 +250,27 @@ pub fn explore_output(args: &ExploreArgs, checked: bool) -> Result<String, CliEr
         diff,
         check,
         show_wasm: !no_wasm,
-        codegen,
+        codegen: if format == Format::Html { None } else { codegens.first().copied() },
         num_imported_funcs: 0,
         egraph_dump,
         rules: pipeline.rules.map(|p| p.display().to_string()),
     };
-    let report = if crate::explore::is_ir_file(&module) {
+    let (func, wasm, opts) = if crate::explore::is_ir_file(&module) {
         let text = crate::input::read_text(&module)?;
         let funcs = crate::explore::parse_ir(&module, &text)?;
-        crate::explore::report_function(crate::explore::select_ir(&funcs, &func)?, Vec::new(), &opts)?
+        (crate::explore::select_ir(&funcs, &func)?.clone(), Vec::new(), opts)
     } else {
         let bytes = crate::input::read_module(&module)?;
         let m = wlab_ir::translate::read_module(&bytes)?;
-        explore_function(&bytes, &m, &func, &opts)?
+        crate::explore::translate_function(&bytes, &m, &func, &opts)?
     };
-    Ok(match output.format() {
-        Format::Text => render_text(&report, diff),
-        Format::Json => crate::output::to_json(&report),
+    Ok(match format {
+        Format::Text => render_text(&report_function(&func, wasm, &opts)?, diff),
+        Format::Json => crate::output::to_json(&report_function(&func, wasm, &opts)?),
+        Format::Html => {
+            let page = crate::page::PageOptions { explore: opts, targets: codegens, timings: true };
+            crate::page::render_page(&crate::page::build_model(&func, wasm, &page)?)
+        }
     })
 }
 

@@ -49,6 +49,14 @@ pub struct MachineReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub regalloc_note: Option<String>,
     pub stats: FunctionStats,
+    /// Code offset → IR instruction and wasm offset, sorted by offset (what the HTML page
+    /// colour-links; not part of the JSON report).
+    #[serde(skip)]
+    pub srcmap: Vec<wlab_backends::machinst::emitted::SourceMapEntry>,
+    /// The out-of-line trap stubs (where they start, and the wasm offset of the
+    /// instruction that traps there): code the source map does not cover.
+    #[serde(skip)]
+    pub stubs: Vec<wlab_backends::machinst::emitted::TrapSite>,
 }
 
 /// Why the allocator that ran is not the one `asked`, if it is not.
@@ -106,6 +114,8 @@ pub fn compile_report(
         interleaved,
         regalloc_note: regalloc_note(&opts.alloc, &c.stats),
         stats: c.stats,
+        srcmap: c.srcmap,
+        stubs: c.traps.iter().filter(|t| !t.fault).copied().collect(),
     })
 }
 

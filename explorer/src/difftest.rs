@@ -499,6 +499,7 @@ pub fn module_bytes(seed: u64, gen: &GenOptions) -> Option<Vec<u8>> {
 /// `wlab difftest`: runs, prints the report (text or JSON), saves mismatching modules
 /// as `<dir>/difftest-<seed>.wasm` when asked; exit status 1 when anything mismatched.
 pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> {
+    let format = crate::output::plain(&args.output, "difftest")?;
     let gen = GenOptions {
         max_funcs: args.max_funcs,
         max_instructions: args.max_instructions,
@@ -526,9 +527,10 @@ pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> 
             }
         }
     }
-    match args.output.format() {
-        crate::cli::Format::Json => crate::output::print_json(&report)?,
-        crate::cli::Format::Text => crate::output::print(&report.render_text())?,
+    let mut out = crate::output::Sink::new(&args.output);
+    match format {
+        crate::output::Plain::Json => out.json(&report)?,
+        crate::output::Plain::Text => out.write(&report.render_text())?,
     }
     Ok(if report.mismatches.is_empty() { 0 } else { 1 })
 }

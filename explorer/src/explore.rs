@@ -71,6 +71,10 @@ pub struct PassReport {
     pub diff: String,
     /// The e-graph, for `egraph` runs under `--egraph-dump`.
     pub egraph: Option<EgraphDump>,
+    /// Every instruction of `ir_after` in print order: its index and wasm offset (what
+    /// the HTML page colour-links; not part of the JSON report).
+    #[serde(skip)]
+    pub insts_after: Vec<(u32, Option<u32>)>,
 }
 
 /// Whether `path` is an IR text file (`.ir`) rather than a module.
@@ -115,6 +119,18 @@ pub fn explore_function(
     selector: &str,
     opts: &ExploreOptions,
 ) -> Result<FunctionReport, CliError> {
+    let (func, wasm, opts) = translate_function(bytes, module, selector, opts)?;
+    report_function(&func, wasm, &opts)
+}
+
+/// Selects and translates a function of a validated module: its IR, its wasm
+/// operators (when `opts.show_wasm`), and `opts` with the module's import count.
+pub fn translate_function(
+    bytes: &[u8],
+    module: &ModuleReader<'_>,
+    selector: &str,
+    opts: &ExploreOptions,
+) -> Result<(Function, Vec<WasmLine>, ExploreOptions), CliError> {
     let info = module.info();
     let index = select_function(info, selector)?;
     let func = module.translate(index)?;
@@ -123,8 +139,7 @@ pub fn explore_function(
     } else {
         Vec::new()
     };
-    let opts = ExploreOptions { num_imported_funcs: info.num_imported_funcs(), ..opts.clone() };
-    report_function(&func, wasm, &opts)
+    Ok((func, wasm, ExploreOptions { num_imported_funcs: info.num_imported_funcs(), ..opts.clone() }))
 }
 
 /// Builds the report of one IR function (translated or parsed from IR text): verifies

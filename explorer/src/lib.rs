@@ -7,7 +7,8 @@
 //!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
 //!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter; --rules, cost model)
 //!            engines (--engine)      ◀──┤──▶ output (reports on stdout, warnings; broken pipe ends quietly)
-//!                                       └──▶ filetest (what tests/filetests pins)
+//!                                       ├──▶ filetest (what tests/filetests pins)
+//!                                       └──▶ page (explore --format html: one self-contained page)
 //! ```
 //! Library code returns values and errors; only `main.rs` prints errors and exits.
 //! Warnings (`output::warn`) and `wlab run`'s trap and `--dir` hint lines go to stderr
@@ -26,6 +27,7 @@ pub mod filetest;
 pub mod input;
 pub mod limits;
 pub mod output;
+pub mod page;
 pub mod pipeline;
 pub mod run;
 pub mod scaling;

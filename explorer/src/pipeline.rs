@@ -104,6 +104,7 @@ pub fn run_pipeline(func: &Function, pipeline: &str, eo: &ExploreOptions) -> Res
     let mut before = print_function(func);
     let mut out = Vec::new();
     let mut before_func = func.clone();
+    let mut insts_before = wlab_passes::manager::layout_srclocs(func);
     for r in report.runs {
         let egraph = if eo.egraph_dump && r.name == wlab_passes::egraph::INFO.name {
             let args = egraph_args(&r.args)?;
@@ -114,6 +115,7 @@ pub fn run_pipeline(func: &Function, pipeline: &str, eo: &ExploreOptions) -> Res
             None
         };
         let after = r.ir_after.unwrap_or_else(|| before.clone());
+        let insts_after = r.insts_after.unwrap_or_else(|| insts_before.clone());
         if after != before && eo.egraph_dump {
             before_func = wlab_ir::parse::parse_function(&after)
                 .map_err(|e| CliError::Other(format!("internal error: IR after `{}` does not parse: {e}", r.name)))?;
@@ -128,8 +130,10 @@ pub fn run_pipeline(func: &Function, pipeline: &str, eo: &ExploreOptions) -> Res
             ir_after: after.clone(),
             diff,
             egraph,
+            insts_after: insts_after.clone(),
         });
         before = after;
+        insts_before = insts_after;
     }
     Ok(out)
 }

@@ -78,8 +78,19 @@ pub struct PassRun {
     pub counters: BTreeMap<&'static str, u64>,
     /// The printed IR after the pass, when recorded.
     pub ir_after: Option<String>,
+    /// Recorded with [`PassRun::ir_after`]: every instruction of the printed IR in print
+    /// (layout) order, as its index and the wasm offset it came from, so a reader can tie
+    /// each printed line to its instruction (the explorer page colour-links them).
+    #[serde(skip)]
+    pub insts_after: Option<Vec<(u32, Option<u32>)>>,
     /// Translation validation of this run, when it ran.
     pub validation: Option<ValidationReport>,
+}
+
+/// Every layout instruction of `func` in print order: its index and the wasm offset it
+/// came from ([`PassRun::insts_after`]).
+pub fn layout_srclocs(func: &Function) -> Vec<(u32, Option<u32>)> {
+    func.layout_insts().map(|(_, i)| (i.index() as u32, func.inst(i).srcloc)).collect()
 }
 
 /// One `fix(...)` loop.
@@ -229,6 +240,7 @@ impl Runner<'_> {
                         validation = Some(r);
                     }
                     let ir_after = self.opts.record_ir.then(|| after_text.clone());
+                    let insts_after = self.opts.record_ir.then(|| layout_srclocs(func));
                     self.last_text = Some(after_text);
                     let args = p.args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
                     self.report.runs.push(PassRun {
@@ -240,6 +252,7 @@ impl Runner<'_> {
                         measured,
                         counters: outcome.counters,
                         ir_after,
+                        insts_after,
                         validation,
                     });
                     any |= measured;

@@ -256,3 +256,63 @@ fn every_filetest_snapshot_is_reproduced_by_the_command_it_names() {
         assert_eq!(printed.trim_end(), expected.trim_end(), "{}", snap.display());
     }
 }
+
+#[test]
+fn output_option_writes_the_report_to_a_file_on_every_command() {
+    let dir = tmp_file("placeholder", b"").parent().unwrap().to_owned();
+    let passes = dir.join("passes.txt");
+    let out = wlab(&["passes", "-o", passes.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    let written = std::fs::read_to_string(&passes).unwrap();
+    assert_eq!(written, String::from_utf8_lossy(&wlab(&["passes"]).stdout));
+    let stats = dir.join("stats.json");
+    let out = wlab(&["stats", "examples/sum.wat", "--format", "json", "--output", stats.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert!(v["functions"].as_array().is_some_and(|f| f.len() == 2), "{v}");
+    // A command that fails before it reports leaves no file.
+    let none = dir.join("none.txt");
+    let out = wlab(&["explore", "examples/sum.wat", "--func", "nope", "-o", none.to_str().unwrap()]);
+    assert_one_line_error(&out, "nope");
+    assert!(!none.exists());
+    let out = wlab(&["passes", "-o", "/nonexistent-dir/x.txt"]);
+    assert_one_line_error(&out, "cannot write /nonexistent-dir/x.txt");
+}
+
+#[test]
+fn html_is_for_explore_only_and_several_targets_need_it() {
+    assert_one_line_error(&wlab(&["passes", "--format", "html"]), "--format html is for `wlab explore`");
+    assert_one_line_error(
+        &wlab(&["stats", "examples/sum.wat", "--format", "html"]),
+        "--format html is for `wlab explore`",
+    );
+    let two = ["explore", "examples/sum.wat", "--func", "fac", "--target", "x86_64", "--target", "aarch64"];
+    assert_one_line_error(&wlab(&two), "only --format html shows several targets");
+    assert_one_line_error(
+        &wlab(&["stats", "examples/sum.wat", "--target", "x86_64", "--target", "aarch64"]),
+        "one --target",
+    );
+    let twice = [
+        "explore",
+        "examples/sum.wat",
+        "--func",
+        "fac",
+        "--format",
+        "html",
+        "--target",
+        "x86_64",
+        "--target",
+        "x86_64",
+    ];
+    assert_one_line_error(&wlab(&twice), "--target x86_64 is given twice");
+    // An .ir input has no wasm operators; the page still has its IR.
+    let ir = tmp_file("f.ir", b"function \"f\"(i32) -> i32 {\nblock0(v0: i32):\n    return v0\n}\n");
+    let out = wlab(&["explore", ir.to_str().unwrap(), "--func", "f", "--format", "html", "--target", "aarch64"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("\"wasm\":[]") && html.contains("return v0"),
+        "{html}"
+    );
+}

@@ -96,6 +96,15 @@ fn set_cost(steps: &mut [Step], target: Target) {
 
 /// Runs `opts.passes` on a copy of `func`; one [`PassReport`] per pass run, in order.
 pub fn run_pipeline(func: &Function, pipeline: &str, eo: &ExploreOptions) -> Result<Vec<PassReport>, CliError> {
+    Ok(run_pipeline_keep(func, pipeline, eo)?.0)
+}
+
+/// [`run_pipeline`], also returning the function after the last pass.
+pub fn run_pipeline_keep(
+    func: &Function,
+    pipeline: &str,
+    eo: &ExploreOptions,
+) -> Result<(Vec<PassReport>, Function), CliError> {
     let p = build(pipeline, eo.rules.as_deref(), eo.codegen.map(|c| c.target))?;
     let check = eo.check;
     let opts = ManagerOptions { verify: true, validate_trials: if check { CHECK_TRIALS } else { 0 }, record_ir: true };
@@ -135,7 +144,7 @@ pub fn run_pipeline(func: &Function, pipeline: &str, eo: &ExploreOptions) -> Res
         before = after;
         insts_before = insts_after;
     }
-    Ok(out)
+    Ok((out, f))
 }
 
 /// Runs a parsed pipeline on `func` in place, with verification after each pass.

@@ -134,8 +134,11 @@ pub fn build_model(func: &Function, wasm: Vec<WasmLine>, opts: &PageOptions) -> 
     )];
     let mut egraph = Vec::new();
     let mut last_text = input_text;
+    let mut last_func = func.clone();
     if let Some(p) = &eo.passes {
-        for r in crate::pipeline::run_pipeline(func, p, &eo)? {
+        let (runs, optimised) = crate::pipeline::run_pipeline_keep(func, p, &eo)?;
+        last_func = optimised;
+        for r in runs {
             let time = if opts.timings { r.time_us } else { 0.0 };
             if r.name.split('(').next() == Some(wlab_passes::egraph::INFO.name) {
                 egraph.push(egraph_summary(stages.len(), &r));
@@ -148,15 +151,11 @@ pub fn build_model(func: &Function, wasm: Vec<WasmLine>, opts: &PageOptions) -> 
         }
     }
     let last_stage = (0..stages.len()).rev().find(|&i| stages[i].changed).unwrap_or(0);
-    let last_func = if last_stage == 0 {
-        func.clone()
-    } else {
-        wlab_ir::parse::parse_function(&last_text)
-            .map_err(|e| CliError::Other(format!("internal error: the optimised IR does not parse: {e}")))?
-    };
     let mut targets = Vec::new();
-    for cg in &opts.targets {
-        targets.push(target_code(func, &eo, cg, &last_text, last_stage, opts.timings)?);
+    for (n, cg) in opts.targets.iter().enumerate() {
+        // The stages ran the pipeline built for the first target: its result is reused.
+        let optimised = (n == 0).then(|| last_func.clone());
+        targets.push(target_code(func, optimised, &eo, cg, &last_text, last_stage, opts.timings)?);
     }
     Ok(PageModel {
         function: FunctionHeader {
@@ -201,10 +200,11 @@ fn instruction_lines(lines: &[String]) -> impl Iterator<Item = usize> + '_ {
     (first_block..lines.len()).filter(move |&i| lines[i].starts_with("    "))
 }
 
-/// Compiles `func` after the pipeline built for `cg`'s target, and ties each
-/// disassembly line to its source-map entry.
+/// Compiles `func` after the pipeline built for `cg`'s target (`optimised`: its result,
+/// when already known), and ties each disassembly line to its source-map entry.
 fn target_code(
     func: &Function,
+    optimised: Option<Function>,
     eo: &ExploreOptions,
     cg: &CodegenOptions,
     last_text: &str,
@@ -215,7 +215,10 @@ fn target_code(
     let mut pipeline = None;
     if let Some(p) = &eo.passes {
         let built = crate::pipeline::build(p, eo.rules.as_deref(), Some(cg.target))?;
-        crate::pipeline::apply(&mut f, &built)?;
+        match optimised {
+            Some(o) => f = o,
+            None => crate::pipeline::apply(&mut f, &built)?,
+        }
         pipeline = Some(built.to_string());
     }
     let cg = CodegenOptions { interleave: false, ..*cg };

@@ -1,7 +1,7 @@
 //! A layered drawing of a function's control-flow graph for the page, computed here so
 //! the page needs no Graphviz: nodes get layers by the longest path over forward edges
 //! (back edges found by a depth-first search from the entry are drawn separately, up the
-//! right-hand side), are ordered in each layer by the mean position of their
+//! right-hand side of the layers they span, each in its own lane), are ordered in each layer by the mean position of their
 //! predecessors (one downward barycentre sweep) and packed left to right.
 //!
 //! Linear in blocks and edges apart from sorting each layer; the page's script only
@@ -20,8 +20,9 @@ const NODE_H: u32 = 24;
 const GAP_X: u32 = 24;
 const LAYER_DY: u32 = 56;
 const MARGIN: u32 = 16;
-/// Room on the right for back edges.
-const BACK_EDGE_ROOM: u32 = 48;
+/// Distance of a back edge's vertical run from the boxes it passes, and between the
+/// runs of back edges that pass the same boxes.
+const BACK_EDGE_GAP: u32 = 10;
 
 /// The drawing: boxes in pixels, edges between node positions.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -54,6 +55,11 @@ pub struct CfgEdge {
     pub to: usize,
     /// A back edge (to a block on the depth-first path: a loop), drawn on the right.
     pub back: bool,
+    /// For a back edge: the x of its vertical run, right of every box on the layers it
+    /// spans, so it crosses none of them (the page runs it from the gap below the
+    /// source's layer to the gap above the target's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route_x: Option<u32>,
 }
 
 /// Lays out the CFG of `func` over its layout blocks.
@@ -168,14 +174,29 @@ pub fn layout(func: &Function) -> CfgDrawing {
             h: NODE_H,
         })
         .collect();
+    // Right edge of each layer, and how many back edges already run right of it.
+    let right: Vec<u32> = layers.iter().map(|row| row.iter().map(|&v| x[v] + w[v]).max().unwrap_or(0)).collect();
+    let mut runs = vec![0u32; depth];
     let mut edges = Vec::new();
+    let mut far = width;
     for v in 0..n {
         for &s in &succs[v] {
-            edges.push(CfgEdge { from: v, to: s, back: back[v].contains(&s) });
+            let is_back = back[v].contains(&s);
+            let route_x = is_back.then(|| {
+                let span = layer[s].min(layer[v])..=layer[s].max(layer[v]);
+                let lane = span.clone().map(|l| runs[l]).max().unwrap_or(0) + 1;
+                for l in span.clone() {
+                    runs[l] = lane;
+                }
+                let rx = span.map(|l| right[l]).max().unwrap_or(0) + lane * BACK_EDGE_GAP;
+                far = far.max(rx + MARGIN);
+                rx
+            });
+            edges.push(CfgEdge { from: v, to: s, back: is_back, route_x });
         }
     }
     CfgDrawing {
-        width: width + BACK_EDGE_ROOM,
+        width: far,
         height: 2 * MARGIN + depth.saturating_sub(1) as u32 * LAYER_DY + NODE_H,
         nodes,
         edges,
@@ -219,6 +240,9 @@ block3:
         let d = layout(&parse(LOOP));
         let back: Vec<(usize, usize)> = d.edges.iter().filter(|e| e.back).map(|e| (e.from, e.to)).collect();
         assert_eq!(back, vec![(2, 1)]);
+        let route = d.edges.iter().find(|e| e.back).unwrap().route_x.unwrap();
+        assert!(route > d.nodes[1].x + d.nodes[1].w && route > d.nodes[2].x + d.nodes[2].w && route < d.width);
+        assert!(d.edges.iter().all(|e| e.back == e.route_x.is_some()));
         let y: Vec<u32> = d.nodes.iter().map(|n| n.y).collect();
         assert!(y[0] < y[1] && y[1] < y[2] && y[1] < y[3], "{y:?}");
         assert_eq!(d.nodes[2].insts, 3);

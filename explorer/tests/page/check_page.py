@@ -1,7 +1,8 @@
 """Loads a page written by `wlab explore --format html` in headless Chromium (Selenium)
 and checks what a reader relies on: no console errors, every pane has content, hovering
 a wasm operator highlights its IR and machine instructions (and the other way round),
-the pass tabs and the diff view switch, the CFG is drawn. Writes a screenshot.
+the pass tabs and the diff view switch, the CFG is drawn. Writes a screenshot of the
+whole page, with an operator hovered.
 
 Usage: check_page.py PAGE.html SCREENSHOT.png TARGET...
 Exit status 0 when every check passed; otherwise the first failed check on stderr.
@@ -9,6 +10,7 @@ Run by explorer/tests/page.rs (`cargo test --release -p wlab-explorer --test pag
 selenium pinned in scripts/requirements.txt (scripts/test.sh installs them).
 """
 
+import base64
 import os
 import shutil
 import sys
@@ -58,8 +60,13 @@ def hover(d, elem):
     ActionChains(d).move_to_element(elem).perform()
 
 
-def classes(elems):
-    return [e.get_attribute("class").split() for e in elems]
+def save_full_page(d, shot):
+    """The whole page (the panes, statistics, CFG and e-graph below them) as PNG."""
+    size = d.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+    png = d.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
+    with open(shot, "wb") as f:
+        f.write(base64.b64decode(png["data"]))
 
 
 def main():
@@ -146,7 +153,7 @@ def main():
         d.execute_script("window.scrollTo(0, 0);")
         hover(d, wasm[index])
         d.execute_script("window.scrollTo(0, 0);")
-        check(d.save_screenshot(shot), "no screenshot written")
+        save_full_page(d, shot)
         errors = [e for e in d.get_log("browser") if e.get("level") == "SEVERE"]
         check(not errors, "console errors while using the page: %r" % errors)
     finally:

@@ -272,7 +272,7 @@
       if (s === 0) return;
       const tr = el('tr');
       tr.appendChild(el('td', null, String(s)));
-      tr.appendChild(el('td', 'l', st.name));
+      tr.appendChild(el('td', 'l nowrap', st.name));
       tr.appendChild(el('td', null, st.changed ? 'yes' : ''));
       tr.appendChild(el('td', null, st.time_us.toFixed(0)));
       tr.appendChild(el('td', 'l', Object.keys(st.counters).map(function (k) { return k + '=' + st.counters[k]; }).join(' ')));
@@ -304,9 +304,13 @@
     const a = g.nodes[e.from], b = g.nodes[e.to];
     let d;
     if (e.back) {
-      const x1 = a.x + a.w, y1 = a.y + a.h / 2, x2 = b.x + b.w, y2 = b.y + b.h / 2;
-      const bulge = Math.max(x1, x2) + 24 + Math.min(24, Math.abs(y1 - y2) / 8);
-      d = 'M' + x1 + ',' + y1 + ' C' + bulge + ',' + y1 + ' ' + bulge + ',' + y2 + ' ' + x2 + ',' + y2;
+      // Out of the source's bottom, right in the gap below its layer, up its own lane
+      // (right of every box on the way), left in the gap above the target's layer, into
+      // the target's top: the horizontal runs lie between layers, so they cross no box.
+      const x1 = a.x + a.w * 0.75, y1 = a.y + a.h, x2 = b.x + b.w * 0.75, y2 = b.y, rx = e.route_x;
+      const below = y1 + 10, above = y2 - 10;
+      d = 'M' + x1 + ',' + y1 + ' L' + x1 + ',' + below + ' L' + rx + ',' + below + ' L' + rx + ',' + above +
+        ' L' + x2 + ',' + above + ' L' + x2 + ',' + y2;
     } else {
       const x1 = a.x + a.w / 2, y1 = a.y + a.h, x2 = b.x + b.w / 2, y2 = b.y;
       const my = (y1 + y2) / 2;

@@ -334,6 +334,8 @@
   });
   wrap.appendChild(root);
   cfg.appendChild(wrap);
+  // Wide graphs open on the entry block.
+  if (g.nodes.length) wrap.scrollLeft = g.nodes[0].x + g.nodes[0].w / 2 - wrap.clientWidth / 2;
   const dot = el('details');
   dot.appendChild(el('summary', null, 'Graphviz DOT'));
   dot.appendChild(el('pre', null, g.dot));

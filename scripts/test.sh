@@ -6,12 +6,13 @@
 #
 # The packages: a C toolchain and libc headers (mimalloc and other -sys crates build C),
 # pkg-config (finds libunicorn), libunicorn-dev (runs AArch64 code in-process), and
-# libclang-dev (bindgen generates Unicorn's bindings). Python packages the tests use are pinned
+# libclang-dev (bindgen generates Unicorn's bindings), and z3 (the SMT solver `wlab rules prove`
+# runs; its tests need it). Python packages the tests use are pinned
 # in scripts/requirements.txt and installed with pip when any is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(gcc libc6-dev pkg-config libunicorn-dev libclang-dev)
+packages=(gcc libc6-dev pkg-config libunicorn-dev libclang-dev z3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

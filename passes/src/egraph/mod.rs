@@ -50,6 +50,7 @@ pub mod cost;
 pub mod elaborate;
 pub mod extract;
 pub mod language;
+pub mod prove;
 pub mod report;
 pub mod rules;
 pub mod saturate;

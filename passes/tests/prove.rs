@@ -115,3 +115,151 @@ fn a_rule_the_solver_cannot_settle_in_time_is_unknown_with_the_reason() {
     assert_eq!(reason, "time limit of 100 ms");
     assert_eq!(report.summary(), "0 proved, 0 counterexamples, 1 unknown");
 }
+
+/// Edge values of each type, as bits.
+fn edge_values(t: wlab_ir::Type) -> Vec<u64> {
+    use wlab_ir::Type;
+    match t {
+        Type::I32 => [0i32, 1, -1, i32::MIN, i32::MAX, 31, 32, 33, 0x80, 0xff, 0x8000, 12_345_678, -7]
+            .iter()
+            .map(|&x| x as u32 as u64)
+            .collect(),
+        Type::I64 => {
+            [0i64, 1, -1, i64::MIN, i64::MAX, 63, 64, 65, 0x80, 0x8000, 0x8000_0000, 0xffff_ffff, (1 << 40) + 3, -7]
+                .iter()
+                .map(|&x| x as u64)
+                .collect()
+        }
+        Type::F32 => {
+            let mut v: Vec<u64> =
+                [0.0f32, -0.0, 1.0, -1.5, 2.5, 0.5, f32::INFINITY, f32::NEG_INFINITY, 3e9, -3e9, 1e-40]
+                    .iter()
+                    .map(|x| x.to_bits() as u64)
+                    .collect();
+            v.extend([
+                0x7fc0_0000,
+                0x7f80_0001,
+                0xffc0_0000,
+                f32::MAX.to_bits() as u64,
+                2147483648.0f32.to_bits() as u64,
+            ]);
+            v
+        }
+        Type::F64 => {
+            let mut v: Vec<u64> =
+                [0.0f64, -0.0, 1.0, -1.5, 2.5, 0.5, f64::INFINITY, f64::NEG_INFINITY, 9.3e18, -9.3e18, 1.8e19, 5e-324]
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .collect();
+            v.extend([0x7ff8_0000_0000_0000, 0x7ff0_0000_0000_0001, 0xfff8_0000_0000_0000, 4294967296.5f64.to_bits()]);
+            v
+        }
+        Type::FuncRef | Type::ExternRef => vec![],
+    }
+}
+
+/// The SMT table (`semantics.rs`) agrees with the interpreter's numerics
+/// (`wlab_ir::interp::numeric`) on edge values, for every e-graph opcode, type and
+/// condition: the prover's meaning of an opcode is the one programs run with.
+#[test]
+fn the_smt_semantics_agree_with_the_interpreter() {
+    use wlab_ir::interp::{numeric, Val};
+    use wlab_ir::opinfo::{Arg, Egraph};
+    use wlab_ir::{FloatCC, Imm, IntCC, Opcode, Type};
+    use wlab_passes::egraph::language::Cc;
+    use wlab_passes::egraph::prove::semantics::{apply, bv, fp, same, width, Sem};
+    use wlab_passes::egraph::prove::solver::{Answer, Z3};
+
+    let val = |t: Type, b: u64| match t {
+        Type::I32 => Val::I32(b as u32 as i32),
+        Type::I64 => Val::I64(b as i64),
+        Type::F32 => Val::F32(b as u32),
+        _ => Val::F64(b),
+    };
+    let bits = |v: Val| match v {
+        Val::I32(x) => x as u32 as u64,
+        Val::I64(x) => x as u64,
+        Val::F32(x) => x as u64,
+        Val::F64(x) => x,
+        Val::FuncRef(_) | Val::ExternRef(_) => unreachable!(),
+    };
+    let mut z3 = Z3::start().unwrap();
+    let mut checked = 0;
+    let nums = [Type::I32, Type::I64, Type::F32, Type::F64];
+    for &op in Opcode::ALL {
+        let info = op.info();
+        if info.egraph != Egraph::Node || matches!(op, Opcode::Iconst | Opcode::Fconst) {
+            continue;
+        }
+        let specs = info.operands.fixed().unwrap();
+        let ccs: Vec<(Option<Cc>, Imm)> = match op {
+            Opcode::Icmp => IntCC::ALL.iter().map(|&c| (Some(Cc::Int(c)), Imm::IntCC(c))).collect(),
+            Opcode::Fcmp => FloatCC::ALL.iter().map(|&c| (Some(Cc::of_float(c)), Imm::FloatCC(c))).collect(),
+            _ => vec![(None, Imm::None)],
+        };
+        for ty in nums.into_iter().filter(|&t| info.suffix.accepts(t)) {
+            // Operand type choices (open ones: both widths of their class).
+            let mut choices: Vec<Vec<Type>> = vec![vec![]];
+            for s in specs {
+                let opts: Vec<Type> = match s.fixed_type(ty) {
+                    Some(t) => vec![t],
+                    None => match s {
+                        Arg::AnyInt => vec![Type::I32, Type::I64],
+                        Arg::AnyFloat => vec![Type::F32, Type::F64],
+                        _ => vec![],
+                    },
+                };
+                choices =
+                    choices.iter().flat_map(|c| opts.iter().map(move |&t| [c.clone(), vec![t]].concat())).collect();
+            }
+            for tys in &choices {
+                for (cc, imm) in &ccs {
+                    // Inputs: every value for unary ops, pairs of the first few for the rest.
+                    let lists: Vec<Vec<u64>> = tys
+                        .iter()
+                        .map(|&t| {
+                            let v = edge_values(t);
+                            if tys.len() == 1 {
+                                v
+                            } else {
+                                v.into_iter().take(if tys.len() == 2 { 9 } else { 3 }).collect()
+                            }
+                        })
+                        .collect();
+                    let mut cases: Vec<Vec<u64>> = vec![vec![]];
+                    for l in &lists {
+                        cases =
+                            cases.iter().flat_map(|c| l.iter().map(move |&x| [c.clone(), vec![x]].concat())).collect();
+                    }
+                    let mut text = String::new();
+                    let mut goals = Vec::new();
+                    for (n, case) in cases.iter().enumerate() {
+                        let args: Vec<Val> = case.iter().zip(tys).map(|(&b, &t)| val(t, b)).collect();
+                        let Ok(expect) = numeric::eval(op, Some(ty), imm, &args) else { continue };
+                        let terms: Vec<(String, Type)> =
+                            case.iter().zip(tys).map(|(&b, &t)| (bv(b, width(t)), t)).collect();
+                        let rt = expect.ty();
+                        let got = match apply(op, ty, *cc, &terms).unwrap() {
+                            Sem::Bits(s) => s,
+                            Sem::Float(f, t) => {
+                                let r = format!("|r{n}|");
+                                text.push_str(&format!("(declare-const {r} (_ BitVec {}))\n", width(t)));
+                                text.push_str(&format!("(assert (= {} {f}))\n", fp(&r, t)));
+                                r
+                            }
+                        };
+                        goals.push(same(&got, &bv(bits(expect), width(rt)), rt));
+                    }
+                    if goals.is_empty() {
+                        continue;
+                    }
+                    text.push_str(&format!("(assert (not (and {})))\n", goals.join(" ")));
+                    let (answer, _) = z3.check(&text, &[], 60_000).unwrap();
+                    assert!(matches!(answer, Answer::Unsat), "{}.{} {cc:?} {tys:?}: {answer:?}", op.name(), ty.name());
+                    checked += goals.len();
+                }
+            }
+        }
+    }
+    assert!(checked > 3000, "{checked}");
+}

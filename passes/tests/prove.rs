@@ -24,7 +24,9 @@ fn verdict(text: &str) -> Verdict {
 #[test]
 fn every_shipped_rule_is_proved_or_listed_with_its_reason() {
     let set = RuleSet::shipped();
-    let report = prove(&set.rules, &ProveOptions { timeout_ms: 20_000 }).unwrap();
+    // Generous: the two 64-bit shift-pair rules take seconds of CPU, and a loaded machine
+    // stretches that; the verdicts, not the time, are what this test pins.
+    let report = prove(&set.rules, &ProveOptions { timeout_ms: 120_000 }).unwrap();
     let mut not_proved: Vec<(String, String)> = Vec::new();
     for r in &report.rules {
         match &r.verdict {
@@ -69,6 +71,19 @@ fn subtly_wrong_rules_get_counterexamples() {
         "shl-ushr-mask-64-no-cond: (ushr.i64 (ishl.i64 ?x (iconst.i64 ?c)) (iconst.i64 ?c)) => (band.i64 ?x (iconst.i64 (sub (shl 1 (sub 64 ?c)) 1)))",
         // Swapping the operands of a comparison needs the swapped condition.
         "cmp-swap-same-cc: (icmp.i32 ?cc ?a ?b) => (icmp.i32 ?cc ?b ?a)",
+        // Negating a comparison needs the inverse condition, not the swapped one.
+        "eqz-icmp-swap: (eqz.i32 (icmp.i64 ?cc ?a ?b)) => (icmp.i64 (swap ?cc) ?a ?b)",
+        // Saturating conversions differ on negative and large floats (the float type is
+        // open: both f32 and f64 instances are checked).
+        "uint-sat-is-sint-sat: (fcvt_to_uint_sat.i32 ?x) => (fcvt_to_sint_sat.i32 ?x)",
+        // Subtraction does not commute (the constant is an iconst in the counterexample).
+        "const-right-sub: (isub.i32 ?c ?x) => (isub.i32 ?x ?c) if const(?c) and not-const(?x)",
+        // Folding onto the base forgets the offset.
+        "offset-dropped: (iadd.i32 ?y (iconst.i32 ?b)) => (iadd.i32 (base ?y) (iconst.i32 ?b)) if offset(?y)",
+        // Off by one in a computed literal.
+        "mul-pow2-off-by-one: (imul.i64 ?x (iconst.i64 ?c)) => (ishl.i64 ?x (iconst.i64 (add (log2 ?c) 1))) if power-of-two(?c)",
+        // Demoting loses precision.
+        "promote-demote: (fpromote.f64 (fdemote.f32 ?x)) => ?x",
     ] {
         let v = verdict(rule);
         let Verdict::Counterexample(c) = &v else { panic!("{rule}: {v:?}") };

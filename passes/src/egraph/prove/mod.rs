@@ -49,7 +49,7 @@ use std::time::{Duration, Instant};
 use wlab_ir::{FloatCC, IntCC, Type};
 
 /// Default time limit per rule, in milliseconds.
-pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 /// Most instances (choices of condition codes and open types) checked per rule; a rule
 /// with more is reported unknown.
 pub const MAX_INSTANCES: usize = 256;

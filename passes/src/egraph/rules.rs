@@ -17,7 +17,8 @@
 //! The contract for rule authors: a rule must hold for every input under wasm
 //! semantics (wrapping integers, NaN-exact floats), must not make code worse under
 //! the cost model on its own, and must not be a blanket commutativity/associativity
-//! that grows the graph without bound.
+//! that grows the graph without bound. `wlab rules prove FILE` checks the first part
+//! with z3 ([`super::prove`]); each condition's meaning there is [`CondKind::smt`].
 //! This file never runs the e-graph.
 
 use super::analysis::{ConstFold, Data};

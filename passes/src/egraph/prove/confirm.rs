@@ -20,6 +20,7 @@
 //! never talks to a solver.
 
 use super::encode::{offset_vars, smt_name, var_type, Instance};
+use super::semantics::{quiet_bit, Compare};
 use crate::egraph::analysis::eval_meta;
 use crate::egraph::language::{has_imm_child, result_type, Cc, Meta, Node};
 use crate::egraph::rules::{root, CondKind, Rule, Sort};
@@ -39,7 +40,7 @@ pub struct Concrete {
     /// The results, as the interpreter printed them (`i32:1`, `trap: integer overflow`).
     pub before: String,
     pub after: String,
-    /// Whether the two runs differ (any NaN equals any NaN).
+    /// Whether the two runs differ (compared as the query compared them).
     pub differ: bool,
 }
 
@@ -159,7 +160,7 @@ impl Builder<'_> {
 
 /// Builds both functions for `inst` and `model` and runs them. `None` when the model
 /// cannot be made into functions (a bug of the prover; reported as unknown).
-pub fn confirm(rule: &Rule, inst: &Instance, model: &BTreeMap<String, u64>) -> Option<Concrete> {
+pub fn confirm(rule: &Rule, inst: &Instance, model: &BTreeMap<String, u64>, how: Compare) -> Option<Concrete> {
     let sorts = rule.sorts();
     let consts: Vec<Var> =
         rule.conds.0.iter().filter(|(k, _)| *k == CondKind::Const).flat_map(|(_, vs)| vs.iter().copied()).collect();
@@ -232,17 +233,28 @@ pub fn confirm(rule: &Rule, inst: &Instance, model: &BTreeMap<String, u64>) -> O
         Some(Err(t)) => format!("trap: {}", t.message()),
     };
     let same = match (&a, &b) {
-        (Some(Ok(x)), Some(Ok(y))) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_val(p, q)),
+        (Some(Ok(x)), Some(Ok(y))) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_val(p, q, how)),
         (x, y) => x == y,
     };
     Some(Concrete { inputs, before_ir, after_ir, before: show(&a), after: show(&b), differ: !same })
 }
 
-/// Equal bits, or both NaN.
-fn same_val(a: &Val, b: &Val) -> bool {
-    match (a, b) {
-        (Val::F32(x), Val::F32(y)) => x == y || (f32::from_bits(*x).is_nan() && f32::from_bits(*y).is_nan()),
-        (Val::F64(x), Val::F64(y)) => x == y || (f64::from_bits(*x).is_nan() && f64::from_bits(*y).is_nan()),
-        _ => a == b,
+/// Whether `after` is a result `before` allows ([`Compare`]).
+fn same_val(before: &Val, after: &Val, how: Compare) -> bool {
+    let nan = |v: &Val| match v {
+        Val::F32(x) => f32::from_bits(*x).is_nan(),
+        Val::F64(x) => f64::from_bits(*x).is_nan(),
+        _ => false,
+    };
+    let quiet = |v: &Val| match v {
+        Val::F32(x) => x >> quiet_bit(Type::F32) & 1 == 1,
+        Val::F64(x) => x >> quiet_bit(Type::F64) & 1 == 1,
+        _ => false,
+    };
+    match how {
+        Compare::Exact => before == after,
+        Compare::Arithmetic if nan(before) => nan(after) && quiet(after),
+        Compare::Arithmetic => before == after,
+        Compare::AnyNan => before == after || (nan(before) && nan(after)),
     }
 }

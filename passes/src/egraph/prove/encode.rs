@@ -17,7 +17,7 @@
 //! An instance whose condition codes or types do not fit its operations is one the
 //! e-graph can never match ([`Encoded::Never`]). This file never runs a solver.
 
-use super::semantics::{self, bv, fp, width, Sem};
+use super::semantics::{self, bv, fp, width, Compare, Sem};
 use crate::egraph::analysis::eval_meta;
 use crate::egraph::language::{has_imm_child, result_type, Cc, Meta, Node};
 use crate::egraph::rules::{root, CondArg, CondKind, Rule, Sort};
@@ -56,11 +56,13 @@ pub struct Input {
 }
 
 /// A query ready for the solver.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Query {
     /// `declare-const` and `assert` lines, the negated goal last.
     pub text: String,
     pub inputs: Vec<Input>,
+    /// How the two results are compared (also by the interpreter's confirmation).
+    pub compare: Compare,
 }
 
 /// The outcome of encoding one instance.
@@ -93,6 +95,8 @@ struct Enc<'a> {
     asserts: Vec<String>,
     inputs: Vec<Input>,
     fresh: usize,
+    /// The results of float arithmetic (fresh bits), by SMT name.
+    arith: Vec<String>,
 }
 
 /// The SMT name of a variable (a quoted symbol: `|?x|`).
@@ -136,16 +140,24 @@ pub fn offset_vars(rule: &Rule) -> Vec<Var> {
 /// Encodes one instance of `rule`.
 pub fn encode(rule: &Rule, inst: &Instance) -> Encoded {
     let sorts = rule.sorts();
-    let mut e = Enc { sorts: &sorts, inst, decls: Vec::new(), asserts: Vec::new(), inputs: Vec::new(), fresh: 0 };
+    let mut e = Enc {
+        sorts: &sorts,
+        inst,
+        decls: Vec::new(),
+        asserts: Vec::new(),
+        inputs: Vec::new(),
+        fresh: 0,
+        arith: Vec::new(),
+    };
     match e.run(rule) {
-        Ok(goal) => {
+        Ok((goal, compare)) => {
             let mut text = String::new();
             for d in e.decls.iter().chain(&e.asserts) {
                 text.push_str(d);
                 text.push('\n');
             }
             text.push_str(&format!("(assert (not {goal}))\n"));
-            Encoded::Query(Query { text, inputs: e.inputs })
+            Encoded::Query(Query { text, inputs: e.inputs, compare })
         }
         Err(Stop::Never) => Encoded::Never,
         Err(Stop::Unsupported(r)) => Encoded::Unsupported(r),
@@ -153,7 +165,7 @@ pub fn encode(rule: &Rule, inst: &Instance) -> Encoded {
 }
 
 impl Enc<'_> {
-    fn run(&mut self, rule: &Rule) -> Result<String, Stop> {
+    fn run(&mut self, rule: &Rule) -> Result<(String, Compare), Stop> {
         // Inputs: every variable of the left side, in name order.
         for (&v, sort) in self.sorts {
             match sort {
@@ -184,6 +196,11 @@ impl Enc<'_> {
             }
         }
         let lhs = self.term(&rule.lhs.ast, root(&rule.lhs.ast), true)?;
+        let compare = match &lhs {
+            T::Val(l, _) if self.arith.contains(l) => Compare::Arithmetic,
+            T::Val(..) if !self.arith.is_empty() => Compare::AnyNan,
+            T::Val(..) | T::Lit(_) | T::Cond(_) => Compare::Exact,
+        };
         let rhs = self.term(&rule.rhs_ast, root(&rule.rhs_ast), false)?;
         // Conditions.
         for (kind, vs) in &rule.conds.0 {
@@ -192,7 +209,7 @@ impl Enc<'_> {
             self.asserts.push(format!("(assert {a})"));
         }
         match (lhs, rhs) {
-            (T::Val(l, t), T::Val(r, u)) if t == u => Ok(semantics::same(&l, &r, t)),
+            (T::Val(l, t), T::Val(r, u)) if t == u => Ok((semantics::same(&l, &r, t, compare), compare)),
             (T::Val(..), T::Val(..)) => Err(Stop::Never),
             (T::Lit(_) | T::Cond(_), _) | (_, T::Lit(_) | T::Cond(_)) => {
                 Err(Stop::Unsupported("a side is not a value".into()))
@@ -365,6 +382,10 @@ impl Enc<'_> {
                 // The result's bits: any NaN's when the result is NaN.
                 let r = self.fresh_bits(width(t));
                 self.asserts.push(format!("(assert (= {} {f}))", fp(&r, t)));
+                self.asserts.push(format!("(assert {})", semantics::arithmetic_if_nan(&r, t)));
+                if lhs {
+                    self.arith.push(r.clone());
+                }
                 Ok(T::Val(r, rt))
             }
             Err(reason) if cc.is_some() && reason.contains("condition") => Err(Stop::Never),

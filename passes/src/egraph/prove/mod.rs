@@ -20,15 +20,15 @@
 //! ```
 //!
 //! What "sound" means here: for every input on which the rule applies (its conditions
-//! and helpers defined), the right side gives the same result as the left side, where
-//! floats compare by bits except that any NaN equals any NaN (wasm lets arithmetic
-//! choose a NaN result's sign and payload; a NaN computed inside a side may have any
-//! NaN's bits on either side). Sign operations (`fneg`, `fabs`, `fcopysign`) and
-//! `select` are exact on bits. Traps do not arise: rules can only name pure operations
-//! (the loader refuses `sdiv`, `fcvt_to_sint`, loads, ...). Because NaNs compare equal
-//! whatever their bits, the prover does not tell a signaling NaN from a quiet one: a
-//! rule such as `fmul x 1.0 => x` is proved, though wasm's `fmul` would quiet a
-//! signaling `x`.
+//! and helpers defined), the right side gives a result the left side may give under
+//! wasm. Integers and exactly computed floats (sign operations `fneg`, `fabs`,
+//! `fcopysign`, `select`, constants, inputs) must have the same bits. When the left
+//! side's root is float arithmetic and gives a NaN, wasm allows any arithmetic NaN
+//! (quiet bit set, any sign and payload), so the right side must give one: `fmul x 1.0
+//! => x` is refuted by a signaling NaN `x`. When arithmetic below an exact root may
+//! give a NaN, any NaN equals any NaN (the prover cannot tie the left side's choice of
+//! bits to the right side's). Traps do not arise: rules can only name pure operations
+//! (the loader refuses `sdiv`, `fcvt_to_sint`, loads, ...).
 //!
 //! Limits: a time limit per rule ([`ProveOptions::timeout_ms`], shared by its
 //! instances), at most [`MAX_INSTANCES`] instances per rule. This file never changes a
@@ -158,7 +158,7 @@ fn prove_one(z3: &mut Z3, rule: &Rule, opts: &ProveOptions) -> Result<(Verdict, 
                 return Ok((Verdict::Unknown { reason }, checked));
             }
             Answer::Sat(model) => {
-                let Some(c) = confirm::confirm(rule, inst, &model) else {
+                let Some(c) = confirm::confirm(rule, inst, &model, q.compare) else {
                     return Ok((
                         Verdict::Unknown { reason: "the solver's counterexample could not be made into IR".into() },
                         checked,

@@ -7,8 +7,10 @@
 //! integers    wrapping (bvadd ...); shift and rotate counts masked to width - 1
 //! sign ops    fneg / fabs / fcopysign / select / bitcast: exact bit operations
 //! arithmetic  float results via SMT floating point (RNE), returned as `Sem::Float`:
-//!             the encoder gives them bits with `(= ((_ to_fp e s) bits) result)`, so
-//!             a NaN result may have any NaN's bits (wasm leaves the payload open)
+//!             the encoder gives them bits with `(= ((_ to_fp e s) bits) result)` and
+//!             the quiet bit set when NaN: an arithmetic NaN of any sign and payload,
+//!             as wasm allows (it also asks for the canonical NaN when every NaN
+//!             operand is canonical; the prover does not, so it allows a little more)
 //! traps       none: only pure operations enter the e-graph (`Egraph::Node` in the
 //!             opcode table), so a rule can neither add nor remove a trap; the
 //!             trapping opcodes are refused here as "not an e-graph operation"
@@ -266,12 +268,51 @@ pub fn apply(op: Opcode, ty: Type, cc: Option<Cc>, args: &[(String, Type)]) -> R
     }
 }
 
-/// Whether two results of type `t` are the same: bits for integers; for floats also
-/// any NaN against any NaN (wasm lets arithmetic choose a NaN's sign and payload).
-pub fn same(l: &str, r: &str, t: Type) -> String {
-    if t.is_float() {
-        format!("(or (= {l} {r}) (and (fp.isNaN {}) (fp.isNaN {})))", fp(l, t), fp(r, t))
+/// How a rule's two results are compared, from what the left side's result is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compare {
+    /// Integers, and floats the left side computes exactly (its root is a sign
+    /// operation, a select, a constant or an input, with no arithmetic below): the
+    /// same bits.
+    Exact,
+    /// The left side's root is float arithmetic: when it is a NaN, wasm allows any
+    /// arithmetic NaN (quiet bit set), so the right side must give one; otherwise the
+    /// same bits.
+    Arithmetic,
+    /// The left side's root is exact but arithmetic below it may give a NaN of any
+    /// bits: any NaN equals any NaN (which bits it has is wasm's choice, and the
+    /// solver's choice on the left side could be made to differ from the right's).
+    AnyNan,
+}
+
+/// The quiet bit of a NaN of type `t` (the top bit of the significand).
+pub fn quiet_bit(t: Type) -> u32 {
+    if t == Type::F32 {
+        22
     } else {
-        format!("(= {l} {r})")
+        51
+    }
+}
+
+/// Whether the float with bits `x` is an arithmetic NaN (quiet bit set), or no NaN.
+pub fn arithmetic_if_nan(x: &str, t: Type) -> String {
+    let q = quiet_bit(t);
+    format!("(=> (fp.isNaN {}) (= ((_ extract {q} {q}) {x}) #b1))", fp(x, t))
+}
+
+/// Whether the right side's result `r` is one the left side's `l` allows.
+pub fn same(l: &str, r: &str, t: Type, how: Compare) -> String {
+    if !t.is_float() {
+        return format!("(= {l} {r})");
+    }
+    let q = quiet_bit(t);
+    match how {
+        Compare::Exact => format!("(= {l} {r})"),
+        Compare::Arithmetic => format!(
+            "(ite (fp.isNaN {fl}) (and (fp.isNaN {fr}) (= ((_ extract {q} {q}) {r}) #b1)) (= {l} {r}))",
+            fl = fp(l, t),
+            fr = fp(r, t)
+        ),
+        Compare::AnyNan => format!("(or (= {l} {r}) (and (fp.isNaN {}) (fp.isNaN {})))", fp(l, t), fp(r, t)),
     }
 }

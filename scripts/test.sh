@@ -6,14 +6,15 @@
 #
 # The packages: a C toolchain and libc headers (mimalloc and other -sys crates build C),
 # pkg-config (finds libunicorn), libunicorn-dev (runs AArch64 code in-process), and
-# libclang-dev (bindgen generates Unicorn's bindings), chromium and chromium-driver (the
-# explorer page is checked in headless Chromium, driven by Selenium). Python packages the
-# tests use are pinned in scripts/requirements.txt and installed with pip.
+# libclang-dev (bindgen generates Unicorn's bindings), z3 (the SMT solver `wlab rules prove`
+# runs; its tests need it), chromium and chromium-driver (the explorer page is checked in
+# headless Chromium, driven by Selenium). Python packages the tests use are pinned in
+# scripts/requirements.txt and installed with pip.
 # WLAB_REQUIRE_BROWSER=1: here a missing browser fails the page test instead of skipping it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(gcc libc6-dev pkg-config libunicorn-dev libclang-dev chromium chromium-driver)
+packages=(gcc libc6-dev pkg-config libunicorn-dev libclang-dev z3 chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -147,6 +147,37 @@ pub enum Command {
     /// after a pipeline) and report every difference with the seed that reproduces it.
     #[command(mut_arg("engine", |a| a.default_value("interp")))]
     Difftest(DifftestArgs),
+    /// Work with e-graph rule files (`wlab rules prove`).
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+/// `wlab rules ...`.
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// Prove rewrite rules with the SMT solver z3 under WebAssembly semantics: per rule
+    /// `proved`, `counterexample` (inputs, the IR the rule would change and the two
+    /// results, run by the IR interpreter) or `unknown` (with the reason), then
+    /// `N proved, N counterexamples, N unknown`. Exit status 1 on any counterexample.
+    Prove(ProveArgs),
+}
+
+/// `wlab rules prove` options.
+#[derive(Args, Debug, Clone)]
+pub struct ProveArgs {
+    /// Rule files to prove (default: every shipped rule file). Each rule is proved on
+    /// its own, so a file's rules need no other file.
+    pub files: Vec<PathBuf>,
+    /// Prove only the rules whose name contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub rule: Option<String>,
+    /// Time limit per rule, in milliseconds (a rule not settled in time is `unknown`).
+    #[arg(long, value_name = "MS", default_value_t = wlab_passes::egraph::prove::DEFAULT_TIMEOUT_MS)]
+    pub timeout_ms: u64,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `wlab explore` options (also what a file test's header becomes: see `filetest.rs`).
@@ -234,6 +265,11 @@ pub struct PipelineArgs {
     /// A rule file added to every `egraph` pass in the pipeline.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// Prove the rule files the pipeline loads (`--rules`, `egraph(rules=...)`) with
+    /// the SMT solver z3 first (as `wlab rules prove` does), and refuse to run when a
+    /// rule has a counterexample.
+    #[arg(long)]
+    pub prove: bool,
 }
 
 /// `--engine` and the allocator options: what runs the code (`wast`, `run`, `difftest`).

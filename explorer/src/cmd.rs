@@ -2,7 +2,7 @@
 //! prints as one line. Options that would have no effect where they were given are
 //! reported here, as one `wlab: warning:` line each, before the command runs.
 
-use crate::cli::{AllocArgs, Command, ExploreArgs, Format, PipelineArgs};
+use crate::cli::{AllocArgs, Command, ExploreArgs, Format, PipelineArgs, RulesCommand};
 use crate::codegen::CodegenOptions;
 use crate::engines::make_engine;
 use crate::explore::{render_text, report_function, ExploreOptions};
@@ -150,6 +150,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             warn_pipeline_flags(&args.pipeline, crate::engines::engine_target(&args.engine.engine))?;
             crate::difftest::command(&args)
         }
+        Command::Rules { command: RulesCommand::Prove(args) } => crate::rules_prove::command(&args),
     }
 }
 
@@ -288,13 +289,16 @@ fn codegen_options(target: Target, alloc: &AllocArgs, syntax: Option<&str>) -> R
 
 /// Parses the pipeline (so a bad one is an error before anything runs), warns when
 /// `--rules` would have no effect, and says whether the pipeline has an `egraph` pass.
+/// With `--prove`, proves the pipeline's rule files first (an error on a counterexample).
 fn warn_pipeline_flags(args: &PipelineArgs, target: Option<Target>) -> Result<bool, CliError> {
-    let egraph = match crate::pipeline::from_args(args, target)? {
-        Some(p) => crate::pipeline::has_egraph(&p),
-        None => false,
-    };
+    let p = crate::pipeline::from_args(args, target)?;
+    let egraph = p.as_ref().is_some_and(crate::pipeline::has_egraph);
     if args.rules.is_some() && !egraph {
         warn(&format!("--rules has no effect: {}", no_egraph(args)));
+    }
+    if args.prove {
+        let files = p.as_ref().map(crate::pipeline::rule_files).unwrap_or_default();
+        crate::rules_prove::prove_first(&files)?;
     }
     Ok(egraph)
 }

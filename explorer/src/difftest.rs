@@ -416,7 +416,7 @@ pub fn run(opts: &DifftestOptions) -> Result<DifftestReport, DifftestError> {
     // `subject`, so that its failures are mismatches, not a failed `prepare`.
     let engine = crate::engines::make_base_engine(&opts.engine, &opts.alloc)
         .map_err(|e| DifftestError::Engine(e.to_string()))?;
-    let args = crate::cli::PipelineArgs { passes: opts.passes.clone(), rules: opts.rules.clone() };
+    let args = crate::cli::PipelineArgs { passes: opts.passes.clone(), rules: opts.rules.clone(), prove: false };
     let pipeline = crate::pipeline::from_args(&args, crate::engines::engine_target(&opts.engine))
         .map_err(|e| DifftestError::Pipeline(e.to_string()))?;
     let threads = match opts.threads {

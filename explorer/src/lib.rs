@@ -29,6 +29,7 @@ pub mod limits;
 pub mod output;
 pub mod page;
 pub mod pipeline;
+pub mod rules_prove;
 pub mod run;
 pub mod scaling;
 pub mod select;

@@ -59,6 +59,33 @@ pub fn has_egraph(p: &Pipeline) -> bool {
     any(&p.steps)
 }
 
+/// The rule files every `egraph` step of `p` loads (`rules=`, `--rules` included), in
+/// order, each once.
+pub fn rule_files(p: &Pipeline) -> Vec<String> {
+    fn walk(steps: &[Step], out: &mut Vec<String>) {
+        for s in steps {
+            match s {
+                Step::Pass(p) if p.info.name == wlab_passes::egraph::INFO.name => {
+                    for (k, v) in &p.args {
+                        if let (true, ArgValue::Str(files)) = (k == "rules", v) {
+                            for f in files.split(':').filter(|f| !f.is_empty()) {
+                                if !out.iter().any(|o| o == f) {
+                                    out.push(f.to_string());
+                                }
+                            }
+                        }
+                    }
+                }
+                Step::Pass(_) => {}
+                Step::Fix { body, .. } => walk(body, out),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&p.steps, &mut out);
+    out
+}
+
 fn add_rules(steps: &mut [Step], path: &str) {
     for s in steps {
         match s {

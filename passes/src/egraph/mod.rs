@@ -21,7 +21,8 @@
 //! One concept per file: [`language`] (typed e-nodes), [`analysis`] (types and constant
 //! folding), [`build`] (IR → e-graph), [`rules`] (rule files), [`search`] (rule
 //! matching), [`saturate`] (the loop), [`cost`] (cost models), [`extract`] (cheapest nodes),
-//! [`elaborate`] (e-graph → IR), [`report`] (counters and dumps).
+//! [`elaborate`] (e-graph → IR), [`report`] (counters and dumps), and [`prove`] (rules
+//! proved with the SMT solver z3; never used by the pass itself).
 //!
 //! Arguments (defaults in [`INFO`]): `iters` (iterations), `nodes` (how many e-nodes the
 //! graph may grow by beyond its initial size, checked against egg's hash-cons table, so
@@ -50,6 +51,7 @@ pub mod cost;
 pub mod elaborate;
 pub mod extract;
 pub mod language;
+pub mod prove;
 pub mod report;
 pub mod rules;
 pub mod saturate;

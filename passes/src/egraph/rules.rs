@@ -17,7 +17,8 @@
 //! The contract for rule authors: a rule must hold for every input under wasm
 //! semantics (wrapping integers, NaN-exact floats), must not make code worse under
 //! the cost model on its own, and must not be a blanket commutativity/associativity
-//! that grows the graph without bound.
+//! that grows the graph without bound. `wlab rules prove FILE` checks the first part
+//! with z3 ([`super::prove`]); each condition's meaning there is [`CondKind::smt`].
 //! This file never runs the e-graph.
 
 use super::analysis::{ConstFold, Data};
@@ -121,6 +122,41 @@ impl CondKind {
         }
     }
 
+    /// What the condition assumes about the values, in SMT-LIB (the prover's
+    /// meaning of it; [`CondKind::holds`] is the e-graph's). `args` has one entry per
+    /// variable: the number [`CondKind::holds`] reads, as a 64-bit term (a literal, or
+    /// an integer value zero-extended; `None` for a float value, which has none), and
+    /// for `offset` the variable's offset term (the prover then also assumes
+    /// `?y = base + offset`). Conditions that only say what the analysis knows
+    /// (`const`, `not-const`) hold of some value of every type, so they assume nothing.
+    pub fn smt(self, args: &[CondArg]) -> String {
+        let num = |n: usize| args.get(n).and_then(|a| a.num.clone());
+        let below = |bound: u64| num(0).map_or("false".into(), |x| format!("(bvult {x} (_ bv{bound} 64))"));
+        let sum_below = |bound: u64| match (num(0), num(1)) {
+            (Some(a), Some(b)) => {
+                format!("(bvult (bvadd ((_ zero_extend 1) {a}) ((_ zero_extend 1) {b})) (_ bv{bound} 65))")
+            }
+            _ => "false".into(),
+        };
+        match self {
+            // x != 0 and x & (x - 1) == 0
+            CondKind::PowerOfTwo => num(0).map_or("false".into(), |x| {
+                format!("(and (not (= {x} (_ bv0 64))) (= (bvand {x} (bvsub {x} (_ bv1 64))) (_ bv0 64)))")
+            }),
+            CondKind::Nonzero => num(0).map_or("false".into(), |x| format!("(not (= {x} (_ bv0 64)))")),
+            CondKind::Const | CondKind::NotConst => "true".into(),
+            CondKind::Below32 => below(32),
+            CondKind::Below64 => below(64),
+            // The fact `?y = base + k` (asserted by the prover) with k != 0.
+            CondKind::Offset => args
+                .first()
+                .and_then(|a| a.offset.clone())
+                .map_or("false".into(), |k| format!("(not (= {k} (_ bv0 64)))")),
+            CondKind::SumBelow32 => sum_below(32),
+            CondKind::SumBelow64 => sum_below(64),
+        }
+    }
+
     /// Whether the condition holds of the classes' facts (one per variable, in order).
     pub fn holds(self, ds: &[&Data]) -> bool {
         let num = |d: &Data| d.lit.or_else(|| d.konst.and_then(|k| k.int_bits()));
@@ -142,6 +178,15 @@ impl CondKind {
             CondKind::Below64 => n.is_some_and(|x| x < 64),
         }
     }
+}
+
+/// One variable of a condition, as the prover sees it ([`CondKind::smt`]).
+#[derive(Clone, Debug, Default)]
+pub struct CondArg {
+    /// The number the condition reads, as a 64-bit SMT term (`None`: a float value).
+    pub num: Option<String>,
+    /// The offset `k` of the fact `?y = base + k`, as a 64-bit SMT term.
+    pub offset: Option<String>,
 }
 
 /// The conditions of one rule (all must hold).
@@ -318,6 +363,16 @@ impl egg::Applier<Node, ConstFold> for Rhs {
 }
 
 impl Rule {
+    /// The sort of every variable of the rule (what the loader inferred when it
+    /// type-checked it).
+    pub fn sorts(&self) -> BTreeMap<Var, Sort> {
+        let mut vars = BTreeMap::new();
+        let lhs = &self.lhs.ast;
+        let _ = infer(lhs, root(lhs), &mut vars, true);
+        let _ = infer(&self.rhs_ast, root(&self.rhs_ast), &mut vars, false);
+        vars
+    }
+
     pub fn rewrite(&self) -> Rewrite<Node, ConstFold> {
         let lhs = super::search::Lhs::new(&self.name, self.lhs.clone()).with_conditions(&self.conds);
         Rewrite::new(self.name.as_str(), lhs, self.applier()).expect("variables were checked when loading")
@@ -500,7 +555,7 @@ fn canonical_literals(mut ast: PatternAst<Node>) -> PatternAst<Node> {
 
 /// What a pattern position holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Sort {
+pub enum Sort {
     /// A value; `None` when its type is not fixed by where it appears.
     Val(Option<Type>),
     Lit,
@@ -526,7 +581,7 @@ fn unify(a: Sort, b: Sort) -> Option<Sort> {
     }
 }
 
-fn root(ast: &PatternAst<Node>) -> Id {
+pub(crate) fn root(ast: &PatternAst<Node>) -> Id {
     Id::from(ast.as_ref().len() - 1)
 }
 

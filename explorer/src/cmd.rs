@@ -14,10 +14,16 @@ use wlab_backends::Target;
 pub fn run(cmd: Command) -> Result<i32, CliError> {
     match cmd {
         Command::Explore(args) => {
-            print(&explore_output(&args, false)?)?;
-            Ok(0)
+            let (report, text) = explore_report(&args, false)?;
+            let json = args.output.format() == Format::Json;
+            let mut out = text;
+            if args.check && !json {
+                out.push_str(&crate::explore::render_check(&report));
+            }
+            print(&out)?;
+            Ok(crate::explore::check_status(&report))
         }
-        Command::Stats { module, pipeline, target, output } => {
+        Command::Stats { module, pipeline, target, check, states, output } => {
             let name = target.target.as_deref().unwrap_or(Target::X86_64.name());
             let t = crate::codegen::parse_target(name)?;
             let cg = codegen_options(t, &target.alloc, None)?;
@@ -25,9 +31,13 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             let bytes = crate::input::read_module(&module)?;
             let p = crate::pipeline::from_args(&pipeline, Some(t))?;
             let mut stats = crate::stats_codegen::module_stats(&bytes, pipeline.passes.as_deref(), p.as_ref(), &cg)?;
+            if check && p.is_none() {
+                warn("--check has no effect without --passes");
+            }
             if let Some(p) = &p {
                 let m = wlab_ir::translate::translate_module(&bytes)?;
-                stats.passes = Some(crate::stats::module_stats(&m, p)?);
+                let check = check.then(|| crate::stats::CheckOptions { states: states.clone() });
+                stats.passes = Some(crate::stats::module_stats(&m, p, check.as_ref())?);
             }
             match output.format() {
                 Format::Json => print_json(&stats)?,
@@ -40,7 +50,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                     print(&text)?;
                 }
             }
-            Ok(0)
+            Ok(stats.passes.as_ref().map_or(0, crate::stats::check_status))
         }
         Command::Wast { files, engine, pipeline, output, limits } => {
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
@@ -80,7 +90,19 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(if total.failed > 0 { 1 } else { 0 })
         }
-        Command::Run { engine, pipeline, dirs, env, invoke, bench_report, limits, module, args } => {
+        Command::Run {
+            engine,
+            pipeline,
+            dirs,
+            env,
+            invoke,
+            bench_report,
+            record,
+            memory_hash,
+            limits,
+            module,
+            args,
+        } => {
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
             crate::run::run(crate::run::RunOptions {
                 module,
@@ -92,6 +114,8 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 env,
                 bench_report,
                 limits,
+                record,
+                memory_hash,
             })
         }
         Command::Bench(args) => {
@@ -177,8 +201,25 @@ fn registry_json() -> serde_json::Value {
 /// build `args` from a test's header and pin this text; `checked` runs regalloc2's
 /// checker on the allocation (tests do; the command line does not).
 pub fn explore_output(args: &ExploreArgs, checked: bool) -> Result<String, CliError> {
-    let ExploreArgs { module, func, pipeline, diff, check, no_wasm, target, syntax, interleave, egraph_dump, output } =
-        args.clone();
+    explore_report(args, checked).map(|(_, text)| text)
+}
+
+/// [`explore_output`] with the report it renders (for `--check`'s summary and status).
+pub fn explore_report(args: &ExploreArgs, checked: bool) -> Result<(crate::explore::FunctionReport, String), CliError> {
+    let ExploreArgs {
+        module,
+        func,
+        pipeline,
+        diff,
+        check,
+        states,
+        no_wasm,
+        target,
+        syntax,
+        interleave,
+        egraph_dump,
+        output,
+    } = args.clone();
     let codegen = match &target.target {
         None => {
             let mut unused = AllocArgs::flags(&target.alloc);
@@ -221,6 +262,7 @@ pub fn explore_output(args: &ExploreArgs, checked: bool) -> Result<String, CliEr
         num_imported_funcs: 0,
         egraph_dump,
         rules: pipeline.rules.map(|p| p.display().to_string()),
+        states,
     };
     let report = if crate::explore::is_ir_file(&module) {
         let text = crate::input::read_text(&module)?;
@@ -231,10 +273,11 @@ pub fn explore_output(args: &ExploreArgs, checked: bool) -> Result<String, CliEr
         let m = wlab_ir::translate::read_module(&bytes)?;
         explore_function(&bytes, &m, &func, &opts)?
     };
-    Ok(match output.format() {
+    let text = match output.format() {
         Format::Text => render_text(&report, diff),
         Format::Json => crate::output::to_json(&report),
-    })
+    };
+    Ok((report, text))
 }
 
 /// How `explore --target` and `stats` compile: the allocator options checked against

@@ -27,6 +27,7 @@
 pub mod args;
 pub mod compare;
 pub mod generate;
+pub mod program;
 pub mod reference;
 pub mod report;
 pub mod second_opinion;
@@ -499,6 +500,14 @@ pub fn module_bytes(seed: u64, gen: &GenOptions) -> Option<Vec<u8>> {
 /// `wlab difftest`: runs, prints the report (text or JSON), saves mismatching modules
 /// as `<dir>/difftest-<seed>.wasm` when asked; exit status 1 when anything mismatched.
 pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> {
+    if let Some(program) = &args.program {
+        let report = program::compare(args, program)?;
+        match args.output.format() {
+            crate::cli::Format::Json => crate::output::print_json(&report)?,
+            crate::cli::Format::Text => crate::output::print(&report.render_text())?,
+        }
+        return Ok(if report.differences.is_empty() { 0 } else { 1 });
+    }
     let gen = GenOptions {
         max_funcs: args.max_funcs,
         max_instructions: args.max_instructions,

@@ -15,12 +15,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
     match cmd {
         Command::Explore(args) => {
             let (report, text) = explore_report(&args, false)?;
-            let json = args.output.format() == Format::Json;
-            let mut out = text;
-            if args.check && !json {
-                out.push_str(&crate::explore::render_check(&report));
-            }
-            print(&out)?;
+            print(&text)?;
             Ok(crate::explore::check_status(&report))
         }
         Command::Stats { module, pipeline, target, check, states, output } => {
@@ -274,6 +269,9 @@ pub fn explore_report(args: &ExploreArgs, checked: bool) -> Result<(crate::explo
         explore_function(&bytes, &m, &func, &opts)?
     };
     let text = match output.format() {
+        Format::Text if check && report.pipeline.is_some() => {
+            render_text(&report, diff) + &crate::explore::render_check(&report)
+        }
         Format::Text => render_text(&report, diff),
         Format::Json => crate::output::to_json(&report),
     };

@@ -341,7 +341,11 @@ impl Recorder {
             return;
         }
         self.saved_bytes += f.bytes;
-        let memory = runs(f.own.iter().copied(), &[], |c| f.entry.get(&c).cloned());
+        // Chunks past the entry size were added by a `memory.grow` during the call: zeros
+        // then, and what the calls wrote there is in their `writes`.
+        let entry_end = f.memory_pages as u64 * crate::store::PAGE_SIZE as u64;
+        let own = f.own.iter().copied().filter(|&c| (c as u64) * (CHUNK as u64) < entry_end);
+        let memory = runs(own, &[], |c| f.entry.get(&c).cloned());
         fs.states.push(RecordedState {
             call: f.call,
             args: f.args.iter().map(|&v| StateVal::from(v)).collect(),

@@ -395,3 +395,80 @@ impl Replayed {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::B;
+    use wlab_ir::interp::state::{Bytes, Outcome, StateVal};
+    use wlab_ir::{Imm, InstData, MemArg, Opcode, Signature, Type::I32};
+
+    /// `v = load [p]; w = load [v]; r = call fn3(w); return r - k` (or `k - r`): a pointer
+    /// chase through memory, then a call.
+    fn chase(swapped: bool) -> Function {
+        let (mut b, v) = B::new(&[I32], &[I32]);
+        b.f.callees.insert(3, Signature::new(vec![I32], vec![I32]));
+        let b0 = b.b(0);
+        let load = |b: &mut B, p| {
+            let d =
+                InstData::new(Opcode::Load, Some(I32), vec![p], Imm::Mem(MemArg { offset: 0, align: 2, memory: 0 }));
+            let i = b.f.append_inst(b0, d, &[I32]);
+            b.f.inst(i).results[0]
+        };
+        let first = load(&mut b, v[0]);
+        let second = load(&mut b, first);
+        let call = b.f.append_inst(b0, InstData::new(Opcode::Call, None, vec![second], Imm::Func(3)), &[I32]);
+        let r = b.f.inst(call).results[0];
+        let k = b.iconst(b0, I32, 7);
+        let (x, y) = if swapped { (k, r) } else { (r, k) };
+        let s = b.op(b0, Opcode::Isub, I32, &[x, y]);
+        b.ret(b0, &[s]);
+        b.f
+    }
+
+    /// Memory: [100] = 200, [200] = 5; the call fn3(5) returned 50.
+    fn state() -> RecordedState {
+        RecordedState {
+            call: 1,
+            args: vec![StateVal::I32(100)],
+            memory_pages: 1,
+            memory_max_pages: 1,
+            memory: vec![Bytes::new(100, &200u32.to_le_bytes()), Bytes::new(200, &5u32.to_le_bytes())],
+            globals: Vec::new(),
+            tables: Vec::new(),
+            calls: vec![RecordedCall {
+                target: CallTarget::Direct(3),
+                args: vec![StateVal::I32(5)],
+                outcome: Outcome::Results(vec![StateVal::I32(50)]),
+                writes: Vec::new(),
+                memory_pages: 1,
+                globals: Vec::new(),
+            }],
+            outcome: Outcome::Results(vec![StateVal::I32(43)]),
+        }
+    }
+
+    #[test]
+    fn a_recorded_state_replays_and_catches_what_random_trials_cannot() {
+        let (good, bad) = (chase(false), chase(true));
+        assert_eq!(validate_states(&good, &good, &[state()]), Ok(StatesReport { trials: 1, conclusive: 1 }));
+        let m = validate_states(&good, &bad, &[state()]).unwrap_err();
+        assert_eq!(
+            m.what,
+            "recorded state 0 (call 1 of the function): results differ: before [i32:43], after [i32:-43]"
+        );
+        // Random pointers into random memory: every trial traps alike, none is conclusive.
+        let r = crate::validate::validate(&good, &bad, 16).unwrap();
+        assert_eq!((r.compared, r.inconclusive), (0, 16));
+    }
+
+    #[test]
+    fn a_state_that_does_not_replay_on_the_function_before_is_inconclusive() {
+        let mut s = state();
+        s.outcome = Outcome::Results(vec![StateVal::I32(44)]);
+        assert_eq!(validate_states(&chase(false), &chase(true), &[s]), Ok(StatesReport { trials: 1, conclusive: 0 }));
+        let mut s = state();
+        s.calls[0].args = vec![StateVal::I32(6)];
+        assert_eq!(validate_states(&chase(false), &chase(true), &[s]), Ok(StatesReport { trials: 1, conclusive: 0 }));
+    }
+}

@@ -99,6 +99,17 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             args,
         } => {
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
+            let defaults = wlab_runtime::record::RecordOptions::default();
+            let record_limits = [
+                ("--record-calls", record.record_calls != defaults.calls_per_func),
+                ("--record-bytes", record.record_bytes != defaults.total_bytes),
+                ("--record-state-bytes", record.record_state_bytes != defaults.state_bytes),
+            ];
+            if record.record.is_none() {
+                for (flag, _) in record_limits.iter().filter(|(_, given)| *given) {
+                    warn(&format!("{flag} has no effect without --record"));
+                }
+            }
             crate::run::run(crate::run::RunOptions {
                 module,
                 args,
@@ -158,6 +169,20 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
         }
         Command::Difftest(args) => {
             warn_pipeline_flags(&args.pipeline, crate::engines::engine_target(&args.engine.engine))?;
+            let l = &args.limits;
+            let limits = [
+                ("--fuel", l.fuel.is_some()),
+                ("--timeout", l.timeout.is_some()),
+                ("--max-memory-pages", l.max_memory_pages.is_some()),
+                ("--max-interp-stack", l.max_interp_stack.is_some()),
+            ];
+            if args.program.is_none() {
+                for (flag, _) in limits.iter().filter(|(_, given)| *given) {
+                    warn(&format!("{flag} has no effect without --program"));
+                }
+            } else if args.save.is_some() {
+                warn("--save has no effect with --program");
+            }
             crate::difftest::command(&args)
         }
     }

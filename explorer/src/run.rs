@@ -8,6 +8,9 @@
 //!  exit status: 0 | proc_exit code | TRAP_EXIT_STATUS after a trap, in the start function too
 //!               (kind, function, offset on stderr; `out of fuel` / `timeout` for --fuel / --timeout)
 //!  BENCH_TIMES_FILE set: `<event> <CLOCK_MONOTONIC ns>` lines appended; --bench-report: durations on stderr
+//!  --record DIR: the interpreter with a recorder (`wlab_runtime::record`) instead of the engine
+//!               and pipeline; the states are written to DIR (`states.rs`) when the run ends
+//!  --memory-hash FILE: FNV-1a of memory 0 when the run ends (`wlab difftest --program`)
 //! ```
 //!
 //! Everything that touches the store runs on the big-stack thread. The guest's

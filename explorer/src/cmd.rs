@@ -29,6 +29,9 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             if check && p.is_none() {
                 warn("--check has no effect without --passes");
             }
+            if let (Some(dir), true) = (&states, p.is_some()) {
+                crate::states::check_module(dir, &bytes)?;
+            }
             if let Some(p) = &p {
                 let m = wlab_ir::translate::translate_module(&bytes)?;
                 let check = check.then(|| crate::stats::CheckOptions { states: states.clone() });
@@ -285,11 +288,17 @@ pub fn explore_report(args: &ExploreArgs, checked: bool) -> Result<(crate::explo
         states,
     };
     let report = if crate::explore::is_ir_file(&module) {
+        if opts.states.is_some() {
+            warn("--states has no effect on an .ir file (states belong to a module's functions)");
+        }
         let text = crate::input::read_text(&module)?;
         let funcs = crate::explore::parse_ir(&module, &text)?;
         crate::explore::report_function(crate::explore::select_ir(&funcs, &func)?, Vec::new(), &opts)?
     } else {
         let bytes = crate::input::read_module(&module)?;
+        if let (Some(dir), true) = (&opts.states, opts.check && opts.passes.is_some()) {
+            crate::states::check_module(dir, &bytes)?;
+        }
         let m = wlab_ir::translate::read_module(&bytes)?;
         explore_function(&bytes, &m, &func, &opts)?
     };

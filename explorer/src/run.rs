@@ -141,7 +141,7 @@ fn run_on_this_thread(
         }
         if let (Some(r), Some(dir)) = (&recorder, &opts.record.record) {
             let rec = r.recorder.lock().unwrap_or_else(|e| e.into_inner()).finish();
-            let line = crate::states::write(dir, &opts.module, &rec, opts.record.record_bytes)?;
+            let line = crate::states::write(dir, &opts.module, &bytes, &rec, opts.record.record_bytes)?;
             eprintln!("wlab: {line}");
         }
         Ok(())

@@ -13,6 +13,8 @@ use wlab_runtime::record::Recording;
 pub struct Index {
     pub version: u32,
     pub module: String,
+    /// FNV-1a of the module file's bytes (hex): states replay only on that module.
+    pub module_hash: String,
     /// Approximate bytes of the saved states.
     pub bytes: u64,
     /// Whether `--record-bytes` stopped the sampling.
@@ -22,7 +24,7 @@ pub struct Index {
 }
 
 /// Writes `rec` into `dir` (created if missing); the summary line for stderr.
-pub fn write(dir: &Path, module: &Path, rec: &Recording, limit: u64) -> Result<String, CliError> {
+pub fn write(dir: &Path, module: &Path, bytes: &[u8], rec: &Recording, limit: u64) -> Result<String, CliError> {
     let io = |e: std::io::Error| CliError::Other(format!("cannot write recording {}: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(io)?;
     let mut states = 0;
@@ -34,6 +36,7 @@ pub fn write(dir: &Path, module: &Path, rec: &Recording, limit: u64) -> Result<S
     let index = Index {
         version: FORMAT_VERSION,
         module: module.display().to_string(),
+        module_hash: module_hash(bytes),
         bytes: rec.bytes,
         limit_hit: rec.limit_hit,
         functions: rec
@@ -54,6 +57,31 @@ pub fn write(dir: &Path, module: &Path, rec: &Recording, limit: u64) -> Result<S
         line.push_str(&format!("; --record-bytes limit ({limit}) reached: later calls were not recorded"));
     }
     Ok(line)
+}
+
+fn module_hash(bytes: &[u8]) -> String {
+    format!("{:016x}", crate::run::memory_hash(bytes))
+}
+
+/// Checks that `dir` is a recording of the module whose bytes are `bytes`.
+pub fn check_module(dir: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let path = dir.join("index.json");
+    let text = std::fs::read_to_string(&path).map_err(|_| {
+        CliError::Other(format!(
+            "{} is not a recording folder (no index.json; make one with `wlab run --record DIR`)",
+            dir.display()
+        ))
+    })?;
+    let index: Index = serde_json::from_str(&text)
+        .map_err(|e| CliError::Other(format!("{}: not a recording index: {e}", path.display())))?;
+    if index.module_hash != module_hash(bytes) {
+        return Err(CliError::Other(format!(
+            "{} was recorded from another module ({}); record this one with `wlab run --record DIR`",
+            dir.display(),
+            index.module
+        )));
+    }
+    Ok(())
 }
 
 /// The recorded states of function `func` in `dir` (none when it has no file).

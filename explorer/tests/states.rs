@@ -105,6 +105,17 @@ fn record_limits_are_reported() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("is not a recording folder"), "{}", text(&out.stderr));
+    // States replay only on the module they were recorded from.
+    let d = dir2.display().to_string();
+    let other = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sum.wat").display().to_string();
+    let out = wlab(&["stats", &other, "--passes", "O2", "--check", "--states", &d]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "wlab: error: {d} was recorded from another module (linked-list.wat); record this one with `wlab run --record DIR`\n"
+        )
+    );
     let _ = std::fs::remove_dir_all(dir);
     let _ = std::fs::remove_dir_all(dir2);
 }

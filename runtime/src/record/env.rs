@@ -79,8 +79,10 @@ impl RecordingEnv<'_> {
         let (store, instance) = (&mut *self.inner.store, self.inner.instance);
         if logs {
             let globals_before = globals_of(store, instance);
-            lock(self.recorder).frames.last_mut().expect("checked").pending =
-                Some(Pending { target, args: args.to_vec(), globals_before, dirty: BTreeSet::new() });
+            let mut r = lock(self.recorder);
+            let frame = r.frames.last_mut().expect("checked");
+            frame.pending = Some(Pending { target, args: args.to_vec(), globals_before, dirty: BTreeSet::new() });
+            frame.last = [u32::MAX; 3];
         }
         let before = host.then(|| memory0(store, instance).to_vec());
         let result = call(self);
@@ -106,6 +108,7 @@ impl RecordingEnv<'_> {
             return result;
         };
         let Some(p) = frame.pending.take() else { return result };
+        frame.last = [u32::MAX; 3];
         let globals: Vec<(u32, StateVal)> = globals_after
             .iter()
             .enumerate()

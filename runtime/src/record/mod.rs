@@ -80,6 +80,10 @@ struct Frame {
     bytes: u64,
     /// Why the state will not be saved.
     dropped: Option<String>,
+    /// The last chunk [`Recorder::touch`] handled, per kind (own access, a callee's read,
+    /// a callee's write; `u32::MAX`: none): touching it again the same way changes nothing.
+    /// Reset when a call starts.
+    last: [u32; 3],
 }
 
 struct Pending {
@@ -168,6 +172,17 @@ impl Recorder {
     fn touch(&mut self, depth: u32, chunks: std::ops::RangeInclusive<u32>, write: bool, mem: &[u8]) {
         let limit = self.opts.state_bytes;
         for f in self.frames.iter_mut().filter(|f| f.live()) {
+            let kind = if depth == f.depth {
+                0
+            } else if write {
+                2
+            } else {
+                1
+            };
+            if chunks.start() == chunks.end() && f.last[kind] == *chunks.start() {
+                continue;
+            }
+            f.last[kind] = *chunks.end();
             for c in chunks.clone() {
                 let start = (c * CHUNK) as usize;
                 if start >= mem.len() {
@@ -295,6 +310,7 @@ impl PreparedModule for RecordingModule {
                 pending: None,
                 bytes,
                 dropped: None,
+                last: [u32::MAX; 3],
             });
         }
         let code = if lock(&self.recorder).any_live() {

@@ -43,6 +43,14 @@ pub enum Command {
         pipeline: PipelineArgs,
         #[command(flatten)]
         target: TargetArgs,
+        /// Translation-validate every pass on every function (random trials, and the
+        /// recorded states of `--states`); exit 1 on a mismatch, 3 when a changed
+        /// function had no conclusive trial.
+        #[arg(long)]
+        check: bool,
+        /// With `--check`: also replay the states `wlab run --record DIR` saved.
+        #[arg(long, value_name = "DIR", requires = "check")]
+        states: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -81,6 +89,11 @@ pub enum Command {
         /// Print compile, instantiate and measured-region (bench.start..bench.end) times on stderr.
         #[arg(long)]
         bench_report: bool,
+        #[command(flatten)]
+        record: RecordArgs,
+        /// Write a hash of memory 0 at the end of the run into this file (hex, one line).
+        #[arg(long, value_name = "FILE")]
+        memory_hash: Option<PathBuf>,
         #[command(flatten)]
         limits: crate::limits::LimitArgs,
         /// A .wasm or .wat module.
@@ -195,9 +208,13 @@ pub struct ExploreArgs {
     #[arg(long)]
     pub diff: bool,
     /// Run the IR interpreter before and after every pass on the same inputs and
-    /// name the first pass whose results differ.
+    /// name the first pass whose results differ; says how many trials were conclusive
+    /// (exit 3 when none was for a pass that changed the function).
     #[arg(long)]
     pub check: bool,
+    /// With `--check`: also replay the states `wlab run --record DIR` saved for the function.
+    #[arg(long, value_name = "DIR", requires = "check")]
+    pub states: Option<PathBuf>,
     /// Do not show the wasm operators.
     #[arg(long)]
     pub no_wasm: bool,
@@ -217,6 +234,24 @@ pub struct ExploreArgs {
     pub output: OutputArgs,
 }
 
+/// `wlab run --record`: saving program states for `--check --states`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RecordArgs {
+    /// Record sampled calls of every function into this folder (runs the interpreter on
+    /// the IR as translated: `--engine` and `--passes` are not used).
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+    /// Calls recorded per function: calls number 1, 2, 4, 8, ... of it.
+    #[arg(long, value_name = "N", default_value_t = wlab_runtime::record::RecordOptions::default().calls_per_func)]
+    pub record_calls: u32,
+    /// Most bytes (approximately, as written) of all recorded states; sampling stops there.
+    #[arg(long, value_name = "BYTES", default_value_t = wlab_runtime::record::RecordOptions::default().total_bytes)]
+    pub record_bytes: u64,
+    /// Most bytes of one recorded state; a larger one is dropped (and listed as such).
+    #[arg(long, value_name = "BYTES", default_value_t = wlab_runtime::record::RecordOptions::default().state_bytes)]
+    pub record_state_bytes: u64,
+}
+
 /// `wlab difftest` options.
 #[derive(Args, Debug, Clone)]
 pub struct DifftestArgs {
@@ -224,6 +259,22 @@ pub struct DifftestArgs {
     pub engine: EngineArgs,
     #[command(flatten)]
     pub pipeline: PipelineArgs,
+    /// Instead of generated modules: run this WASI program under the pipeline on the
+    /// engine and under the interpreter without passes, and compare stdout, stderr, exit
+    /// status and a hash of final memory. The arguments after it go to the program.
+    #[arg(long, value_name = "MOD")]
+    pub program: Option<PathBuf>,
+    /// With `--program`: grant a host directory (repeatable), as `wlab run --dir`.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]", requires = "program")]
+    pub dirs: Vec<String>,
+    /// With `--program`: a guest environment variable (repeatable), as `wlab run --env`.
+    #[arg(long = "env", value_name = "K=V", requires = "program")]
+    pub env: Vec<String>,
+    #[command(flatten)]
+    pub limits: crate::limits::LimitArgs,
+    /// With `--program`: the program's arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, requires = "program")]
+    pub program_args: Vec<String>,
     /// Modules to generate.
     #[arg(long, default_value_t = 100)]
     pub count: u64,

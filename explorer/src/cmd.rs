@@ -15,10 +15,11 @@ use wlab_backends::Target;
 pub fn run(cmd: Command) -> Result<i32, CliError> {
     match cmd {
         Command::Explore(args) => {
-            emit(&args.output, &explore_output(&args, false)?)?;
-            Ok(0)
+            let (report, text) = explore_report(&args, false)?;
+            emit(&args.output, &text)?;
+            Ok(report.as_ref().map_or(0, crate::explore::check_status))
         }
-        Command::Stats { module, pipeline, target, output } => {
+        Command::Stats { module, pipeline, target, check, states, output } => {
             let format = plain(&output, "stats")?;
             let name = match target.target.as_slice() {
                 [] => Target::X86_64.name(),
@@ -31,9 +32,16 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             let bytes = crate::input::read_module(&module)?;
             let p = crate::pipeline::from_args(&pipeline, Some(t))?;
             let mut stats = crate::stats_codegen::module_stats(&bytes, pipeline.passes.as_deref(), p.as_ref(), &cg)?;
+            if check && p.is_none() {
+                warn("--check has no effect without --passes");
+            }
+            if let (Some(dir), true) = (&states, p.is_some()) {
+                crate::states::check_module(dir, &bytes)?;
+            }
             if let Some(p) = &p {
                 let m = wlab_ir::translate::translate_module(&bytes)?;
-                stats.passes = Some(crate::stats::module_stats(&m, p)?);
+                let check = check.then(|| crate::stats::CheckOptions { states: states.clone() });
+                stats.passes = Some(crate::stats::module_stats(&m, p, check.as_ref())?);
             }
             match format {
                 Plain::Json => Sink::new(&output).json(&stats)?,
@@ -46,7 +54,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                     emit(&output, &text)?;
                 }
             }
-            Ok(0)
+            Ok(stats.passes.as_ref().map_or(0, crate::stats::check_status))
         }
         Command::Wast { files, engine, pipeline, output, limits } => {
             let json = plain(&output, "wast")? == Plain::Json;
@@ -87,8 +95,31 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(if total.failed > 0 { 1 } else { 0 })
         }
-        Command::Run { engine, pipeline, dirs, env, invoke, bench_report, limits, module, args } => {
+        Command::Run {
+            engine,
+            pipeline,
+            dirs,
+            env,
+            invoke,
+            bench_report,
+            record,
+            memory_hash,
+            limits,
+            module,
+            args,
+        } => {
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
+            let defaults = wlab_runtime::record::RecordOptions::default();
+            let record_limits = [
+                ("--record-calls", record.record_calls != defaults.calls_per_func),
+                ("--record-bytes", record.record_bytes != defaults.total_bytes),
+                ("--record-state-bytes", record.record_state_bytes != defaults.state_bytes),
+            ];
+            if record.record.is_none() {
+                for (flag, _) in record_limits.iter().filter(|(_, given)| *given) {
+                    warn(&format!("{flag} has no effect without --record"));
+                }
+            }
             crate::run::run(crate::run::RunOptions {
                 module,
                 args,
@@ -99,6 +130,8 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 env,
                 bench_report,
                 limits,
+                record,
+                memory_hash,
             })
         }
         Command::Bench(args) => {
@@ -148,6 +181,20 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
         }
         Command::Difftest(args) => {
             warn_pipeline_flags(&args.pipeline, crate::engines::engine_target(&args.engine.engine))?;
+            let l = &args.limits;
+            let limits = [
+                ("--fuel", l.fuel.is_some()),
+                ("--timeout", l.timeout.is_some()),
+                ("--max-memory-pages", l.max_memory_pages.is_some()),
+                ("--max-interp-stack", l.max_interp_stack.is_some()),
+            ];
+            if args.program.is_none() {
+                for (flag, _) in limits.iter().filter(|(_, given)| *given) {
+                    warn(&format!("{flag} has no effect without --program"));
+                }
+            } else if args.save.is_some() {
+                warn("--save has no effect with --program");
+            }
             crate::difftest::command(&args)
         }
         Command::Rules { command: RulesCommand::Prove(args) } => crate::rules_prove::command(&args),
@@ -187,8 +234,29 @@ fn registry_json() -> serde_json::Value {
 /// The file tests build `args` from a test's header and pin this text; `checked` runs
 /// regalloc2's checker on the allocation (tests do; the command line does not).
 pub fn explore_output(args: &ExploreArgs, checked: bool) -> Result<String, CliError> {
-    let ExploreArgs { module, func, pipeline, diff, check, no_wasm, target, syntax, interleave, egraph_dump, output } =
-        args.clone();
+    explore_report(args, checked).map(|(_, text)| text)
+}
+
+/// [`explore_output`] with the report it renders (for `--check`'s summary and status;
+/// `None` for the HTML page, which renders its own model).
+pub fn explore_report(
+    args: &ExploreArgs,
+    checked: bool,
+) -> Result<(Option<crate::explore::FunctionReport>, String), CliError> {
+    let ExploreArgs {
+        module,
+        func,
+        pipeline,
+        diff,
+        check,
+        states,
+        no_wasm,
+        target,
+        syntax,
+        interleave,
+        egraph_dump,
+        output,
+    } = args.clone();
     let format = output.format();
     if target.target.len() > 1 && format != Format::Html {
         return Err(CliError::Other(format!(
@@ -255,22 +323,40 @@ pub fn explore_output(args: &ExploreArgs, checked: bool) -> Result<String, CliEr
         num_imported_funcs: 0,
         egraph_dump,
         rules: pipeline.rules.map(|p| p.display().to_string()),
+        states,
     };
     let (func, wasm, opts) = if crate::explore::is_ir_file(&module) {
+        if opts.states.is_some() {
+            warn("--states has no effect on an .ir file (states belong to a module's functions)");
+        }
         let text = crate::input::read_text(&module)?;
         let funcs = crate::explore::parse_ir(&module, &text)?;
         (crate::explore::select_ir(&funcs, &func)?.clone(), Vec::new(), opts)
     } else {
         let bytes = crate::input::read_module(&module)?;
+        if let (Some(dir), true) = (&opts.states, opts.check && opts.passes.is_some()) {
+            crate::states::check_module(dir, &bytes)?;
+        }
         let m = wlab_ir::translate::read_module(&bytes)?;
         crate::explore::translate_function(&bytes, &m, &func, &opts)?
     };
     Ok(match format {
-        Format::Text => render_text(&report_function(&func, wasm, &opts)?, diff),
-        Format::Json => crate::output::to_json(&report_function(&func, wasm, &opts)?),
+        Format::Text => {
+            let report = report_function(&func, wasm, &opts)?;
+            let mut text = render_text(&report, diff);
+            if check && report.pipeline.is_some() {
+                text += &crate::explore::render_check(&report);
+            }
+            (Some(report), text)
+        }
+        Format::Json => {
+            let report = report_function(&func, wasm, &opts)?;
+            let text = crate::output::to_json(&report);
+            (Some(report), text)
+        }
         Format::Html => {
             let page = crate::page::PageOptions { explore: opts, targets: codegens, timings: true };
-            crate::page::render_page(&crate::page::build_model(&func, wasm, &page)?)
+            (None, crate::page::render_page(&crate::page::build_model(&func, wasm, &page)?))
         }
     })
 }

@@ -27,6 +27,7 @@
 pub mod args;
 pub mod compare;
 pub mod generate;
+pub mod program;
 pub mod reference;
 pub mod report;
 pub mod second_opinion;
@@ -500,6 +501,15 @@ pub fn module_bytes(seed: u64, gen: &GenOptions) -> Option<Vec<u8>> {
 /// as `<dir>/difftest-<seed>.wasm` when asked; exit status 1 when anything mismatched.
 pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> {
     let format = crate::output::plain(&args.output, "difftest")?;
+    if let Some(program) = &args.program {
+        let report = program::compare(args, program)?;
+        let mut sink = crate::output::Sink::new(&args.output);
+        match format {
+            crate::output::Plain::Json => sink.json(&report)?,
+            crate::output::Plain::Text => sink.write(&report.render_text())?,
+        }
+        return Ok(if report.differences.is_empty() { 0 } else { 1 });
+    }
     let gen = GenOptions {
         max_funcs: args.max_funcs,
         max_instructions: args.max_instructions,

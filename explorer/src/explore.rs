@@ -32,6 +32,8 @@ pub struct ExploreOptions {
     pub egraph_dump: bool,
     /// A rule file added to every `egraph` pass (`rules=`).
     pub rules: Option<String>,
+    /// A recording folder whose states of the function `check` replays too.
+    pub states: Option<std::path::PathBuf>,
 }
 
 /// Everything `explore` knows about one function.
@@ -75,6 +77,53 @@ pub struct PassReport {
     /// the HTML page colour-links; not part of the JSON report).
     #[serde(skip)]
     pub insts_after: Vec<(u32, Option<u32>)>,
+    /// Translation validation of this run (`--check`, passes that changed the function).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<wlab_passes::validate::ValidationReport>,
+}
+
+/// A check with no conclusive trial: exit status of `--check` when no pass mismatched
+/// but some pass that changed the function was never conclusively compared.
+pub const INCONCLUSIVE_EXIT_STATUS: i32 = 3;
+
+/// `ok`, or `inconclusive` when none of the trials of a validation was conclusive.
+pub fn check_verdict(v: &wlab_passes::validate::ValidationReport) -> &'static str {
+    if v.conclusive() == 0 {
+        "inconclusive"
+    } else {
+        "ok"
+    }
+}
+
+/// One line per checked pass: `;; check egraph: ok (random 16 trials, 3 conclusive;
+/// recorded states 8, 8 conclusive)`.
+pub fn render_check(r: &FunctionReport) -> String {
+    let mut s = String::new();
+    let checked: Vec<&PassReport> = r.passes.iter().filter(|p| p.check.is_some()).collect();
+    let _ = writeln!(s, "\n;; check: {} pass runs changed the function and were validated", checked.len());
+    for p in checked {
+        let Some(v) = &p.check else { continue };
+        let _ = writeln!(s, ";; check {}: {} ({})", p.name, check_verdict(v), describe_validation(v));
+    }
+    s
+}
+
+/// `random 16 trials, 3 conclusive; recorded states 8, 8 conclusive`.
+pub fn describe_validation(v: &wlab_passes::validate::ValidationReport) -> String {
+    let mut s = format!("random {} trials, {} conclusive", v.trials, v.compared);
+    if v.states.trials > 0 {
+        s.push_str(&format!("; recorded states {}, {} conclusive", v.states.trials, v.states.conclusive));
+    }
+    s
+}
+
+/// The exit status of `explore --check` after a run without mismatch.
+pub fn check_status(r: &FunctionReport) -> i32 {
+    if r.passes.iter().filter_map(|p| p.check.as_ref()).any(|v| v.conclusive() == 0) {
+        INCONCLUSIVE_EXIT_STATUS
+    } else {
+        0
+    }
 }
 
 /// Whether `path` is an IR text file (`.ir`) rather than a module.

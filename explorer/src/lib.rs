@@ -34,6 +34,7 @@ pub mod run;
 pub mod scaling;
 pub mod select;
 pub mod shapes;
+pub mod states;
 pub mod stats;
 pub mod stats_codegen;
 pub mod usage;

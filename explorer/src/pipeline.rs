@@ -8,12 +8,12 @@ use crate::explore::{EgraphDump, ExploreOptions, PassReport};
 use crate::CliError;
 use wlab_backends::Target;
 use wlab_ir::{print_function, Function};
-use wlab_passes::manager::{run_pipeline as run, ManagerOptions};
+use wlab_passes::manager::{run_pipeline as run, run_pipeline_with_states, ManagerOptions};
 use wlab_passes::pipeline::{Pipeline, Step};
 use wlab_passes::registry::ArgValue;
 
 /// Trials of translation validation per pass under `--check`.
-const CHECK_TRIALS: usize = 16;
+pub const CHECK_TRIALS: usize = 16;
 
 fn parse(pipeline: &str) -> Result<Pipeline, CliError> {
     Pipeline::parse(pipeline).map_err(|e| CliError::Pipeline(format!("bad pipeline `{pipeline}`: {e}")))
@@ -135,8 +135,13 @@ pub fn run_pipeline_keep(
     let p = build(pipeline, eo.rules.as_deref(), eo.codegen.map(|c| c.target))?;
     let check = eo.check;
     let opts = ManagerOptions { verify: true, validate_trials: if check { CHECK_TRIALS } else { 0 }, record_ir: true };
+    let states = match (&eo.states, check) {
+        (Some(dir), true) => crate::states::load(dir, func.wasm_index.unwrap_or(u32::MAX))?,
+        _ => Vec::new(),
+    };
     let mut f = func.clone();
-    let report = run(&mut f, &p, &opts).map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
+    let report = run_pipeline_with_states(&mut f, &p, &opts, &states)
+        .map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
     let mut before = print_function(func);
     let mut out = Vec::new();
     let mut before_func = func.clone();
@@ -167,6 +172,7 @@ pub fn run_pipeline_keep(
             diff,
             egraph,
             insts_after: insts_after.clone(),
+            check: r.validation,
         });
         before = after;
         insts_before = insts_after;

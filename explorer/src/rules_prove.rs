@@ -11,8 +11,8 @@
 //!
 //! This file never encodes a rule or talks to the solver itself.
 
-use crate::cli::{Format, ProveArgs};
-use crate::output::{print, print_json, warn};
+use crate::cli::ProveArgs;
+use crate::output::warn;
 use crate::CliError;
 use std::sync::atomic::{AtomicBool, Ordering};
 use wlab_passes::egraph::prove::report::Verdict;
@@ -48,9 +48,10 @@ pub fn command(args: &ProveArgs) -> Result<i32, CliError> {
         return Err(CliError::Other("--timeout-ms must be at least 1".into()));
     }
     let report = prove(&rules, &ProveOptions { timeout_ms: args.timeout_ms }).map_err(|e| CliError::Other(e.0))?;
-    match args.output.format() {
-        Format::Text => print(&report.text())?,
-        Format::Json => print_json(&report)?,
+    let mut sink = crate::output::Sink::new(&args.output);
+    match crate::output::plain(&args.output, "rules prove")? {
+        crate::output::Plain::Text => sink.write(&report.text())?,
+        crate::output::Plain::Json => sink.json(&report)?,
     }
     Ok(if report.counterexamples > 0 { 1 } else { 0 })
 }

@@ -8,6 +8,9 @@
 //!  exit status: 0 | proc_exit code | TRAP_EXIT_STATUS after a trap, in the start function too
 //!               (kind, function, offset on stderr; `out of fuel` / `timeout` for --fuel / --timeout)
 //!  BENCH_TIMES_FILE set: `<event> <CLOCK_MONOTONIC ns>` lines appended; --bench-report: durations on stderr
+//!  --record DIR: the interpreter with a recorder (`wlab_runtime::record`) instead of the engine
+//!               and pipeline; the states are written to DIR (`states.rs`) when the run ends
+//!  --memory-hash FILE: FNV-1a of memory 0 when the run ends (`wlab difftest --program`)
 //! ```
 //!
 //! Everything that touches the store runs on the big-stack thread. The guest's
@@ -50,6 +53,19 @@ pub struct RunOptions {
     pub bench_report: bool,
     /// `--fuel`, `--timeout`, `--max-memory-pages`, `--max-interp-stack`.
     pub limits: crate::limits::LimitArgs,
+    /// `--record DIR` and its limits.
+    pub record: crate::cli::RecordArgs,
+    /// `--memory-hash FILE`.
+    pub memory_hash: Option<PathBuf>,
+}
+
+/// FNV-1a (64-bit) of `bytes`: the final-memory hash of `--memory-hash`.
+pub fn memory_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+    }
+    h
 }
 
 /// Runs the module; the process exit status.
@@ -96,8 +112,40 @@ fn run_on_this_thread(
     let bytes = crate::input::read_module(&opts.module)?;
     let module = wlab_ir::translate::translate_module(&bytes)?;
     // The pipeline runs inside `prepare` (PipelineEngine), so it counts as compile time.
-    let engine = crate::engines::make_engine(&opts.engine, &opts.pipeline, opts.limits.metered())?;
+    let recorder = match &opts.record.record {
+        None => None,
+        Some(_) if opts.limits.metered() => {
+            return Err(CliError::Other(
+                "--record cannot be combined with --fuel or --timeout (the fuel checks would be recorded)".into(),
+            ))
+        }
+        Some(_) => Some(wlab_runtime::record::RecordingEngine::new(wlab_runtime::record::RecordOptions {
+            calls_per_func: opts.record.record_calls,
+            total_bytes: opts.record.record_bytes,
+            state_bytes: opts.record.record_state_bytes,
+        })),
+    };
+    let engine: Box<dyn wlab_runtime::Engine> = match &recorder {
+        Some(r) => Box::new(wlab_runtime::record::RecordingEngine { recorder: r.recorder.clone() }),
+        None => crate::engines::make_engine(&opts.engine, &opts.pipeline, opts.limits.metered())?,
+    };
     let prepared = engine.prepare(Arc::new(module)).map_err(|e| CliError::Other(e.to_string()))?;
+    let finish = |store: Option<(&mut wlab_runtime::Store, wlab_runtime::InstanceId)>| -> Result<(), CliError> {
+        if let (Some(path), Some((store, instance))) = (&opts.memory_hash, store) {
+            let h = match store.instance(instance).memories.first() {
+                Some(m) => memory_hash(&store.memories[m.0 as usize].bytes),
+                None => memory_hash(&[]),
+            };
+            std::fs::write(path, format!("{h:016x}\n"))
+                .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?;
+        }
+        if let (Some(r), Some(dir)) = (&recorder, &opts.record.record) {
+            let rec = r.recorder.lock().unwrap_or_else(|e| e.into_inner()).finish();
+            let line = crate::states::write(dir, &opts.module, &bytes, &rec, opts.record.record_bytes)?;
+            eprintln!("wlab: {line}");
+        }
+        Ok(())
+    };
     times.borrow_mut().record(BenchEvent::CompileEnd);
 
     times.borrow_mut().record(BenchEvent::InstantiateStart);
@@ -119,6 +167,7 @@ fn run_on_this_thread(
         Ok(i) => i,
         // A start function may call proc_exit too.
         Err(_) if ctx.borrow().exit_code().is_some() => {
+            finish(None)?;
             let code = ctx.borrow().exit_code().unwrap_or(0) as i32;
             if code != 0 {
                 dir_hint(opts, &ctx.borrow());
@@ -127,6 +176,7 @@ fn run_on_this_thread(
         }
         // A trap in the start function is a trap like any other.
         Err(InstantiateError::Trap(t)) => {
+            finish(None)?;
             eprintln!("wlab: {}", describe_trap(&t, &info.info));
             dir_hint(opts, &ctx.borrow());
             return Ok(TRAP_EXIT_STATUS);
@@ -159,6 +209,7 @@ fn run_on_this_thread(
         }
     };
     let result = invoke(&mut store, instance, name, &values);
+    finish(Some((&mut store, instance)))?;
     if let Some(code) = ctx.borrow().exit_code() {
         if code != 0 {
             dir_hint(opts, &ctx.borrow());

@@ -20,6 +20,7 @@ pub mod manager;
 pub mod pass;
 pub mod pipeline;
 pub mod registry;
+pub mod replay;
 #[cfg(test)]
 mod testing;
 pub mod validate;

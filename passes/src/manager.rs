@@ -7,17 +7,19 @@
 //! error naming it. With [`ManagerOptions::verify`] the verifier runs after every pass
 //! (and on the input), with [`ManagerOptions::validate_trials`] > 0 translation
 //! validation ([`crate::validate`]) compares each changed function with the one before;
-//! either failure names the pass. `fix(...)` repeats its body until a round in which no
+//! either failure names the pass; recorded program states of the function, when given
+//! ([`run_pipeline_with_states`]), are replayed in that validation too. `fix(...)` repeats its body until a round in which no
 //! pass changed the printed IR (measured), at most its bound; whether it converged is
 //! recorded. This file never decides what a pass may do; it only runs and checks.
 
 use crate::pass::{Changed, PassError};
 use crate::pipeline::{Pipeline, Step};
-use crate::validate::{validate, Mismatch, ValidationReport};
+use crate::validate::{validate_with_states, Mismatch, ValidationReport};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, Instant};
+use wlab_ir::interp::state::RecordedState;
 use wlab_ir::{print_function, Function};
 
 /// What the manager checks and records.
@@ -188,6 +190,7 @@ fn verify(func: &Function) -> Result<(), String> {
 
 struct Runner<'o> {
     opts: &'o ManagerOptions,
+    states: &'o [RecordedState],
     report: PipelineReport,
     /// The printed function as the last pass left it (nothing else changes it between
     /// passes), so each pass costs one print, not two.
@@ -235,7 +238,7 @@ impl Runner<'_> {
                     }
                     let mut validation = None;
                     if let (Some(before), true) = (before, measured) {
-                        let r = validate(&before, func, self.opts.validate_trials)
+                        let r = validate_with_states(&before, func, self.opts.validate_trials, self.states)
                             .map_err(|m| self.fail(p.info.name, position.clone(), Failure::Mismatch(m)))?;
                         validation = Some(r);
                     }
@@ -283,8 +286,19 @@ pub fn run_pipeline(
     pipeline: &Pipeline,
     opts: &ManagerOptions,
 ) -> Result<PipelineReport, ManagerError> {
+    run_pipeline_with_states(func, pipeline, opts, &[])
+}
+
+/// [`run_pipeline`], replaying `states` (recorded calls of `func`) in every validation.
+pub fn run_pipeline_with_states(
+    func: &mut Function,
+    pipeline: &Pipeline,
+    opts: &ManagerOptions,
+    states: &[RecordedState],
+) -> Result<PipelineReport, ManagerError> {
     let mut runner = Runner {
         opts,
+        states,
         report: PipelineReport { function: func.name.clone(), pipeline: pipeline.to_string(), ..Default::default() },
         last_text: None,
     };

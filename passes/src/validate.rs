@@ -10,6 +10,13 @@
 //! Compared: results (any NaN equals any NaN: wasm lets arithmetic choose the payload),
 //! trap codes, final memories, globals, tables, dropped segments and the call log.
 //!
+//! A trial is **conclusive** when both runs finished within fuel and it is not a pair of
+//! identical bad-access traps (out-of-bounds memory or table, null or undefined
+//! indirect-call entry) with no other difference: random pointers into a random memory
+//! trap before and after alike, and two such traps say nothing about the pass. A
+//! difference found in any trial, conclusive or not, is a mismatch. Recorded program
+//! states (`wlab run --record`) are replayed by [`crate::replay`], in addition.
+//!
 //! Fuel: the interpreter has no step limit, so both functions are run instrumented —
 //! every block starts with a call to a reserved function index ([`FUEL_FUNC`]) that the
 //! environment counts; at [`FUEL_PER_RUN`] it traps and the trial is inconclusive
@@ -64,11 +71,33 @@ impl std::error::Error for Mismatch {}
 /// How a validation went when no difference was found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ValidationReport {
+    /// Random trials run.
     pub trials: usize,
-    /// Trials where both runs finished (returned or trapped) and matched.
+    /// Random trials that were conclusive (see the module docs) and matched.
     pub compared: usize,
-    /// Trials where a run ran out of fuel: neither a match nor a mismatch.
+    /// Random trials that were not: a run ran out of fuel, or both trapped alike on a
+    /// bad access. Neither a match nor a mismatch.
     pub inconclusive: usize,
+    /// Recorded states replayed, and how many were conclusive (`crate::replay`).
+    pub states: crate::replay::StatesReport,
+}
+
+impl ValidationReport {
+    /// Trials of both kinds that were conclusive.
+    pub fn conclusive(&self) -> usize {
+        self.compared + self.states.conclusive
+    }
+}
+
+/// Traps that random pointers and indices cause before and after a pass alike.
+fn bad_access(t: TrapCode) -> bool {
+    matches!(
+        t,
+        TrapCode::MemoryOutOfBounds
+            | TrapCode::TableOutOfBounds
+            | TrapCode::IndirectCallNull
+            | TrapCode::UndefinedElement
+    )
 }
 
 /// Runs `before` and `after` on `trials` generated inputs; `Err` on the first
@@ -79,6 +108,17 @@ pub fn check_equivalent(before: &Function, after: &Function, trials: usize) -> R
 
 /// Like [`check_equivalent`], and says how many trials were conclusive.
 pub fn validate(before: &Function, after: &Function, trials: usize) -> Result<ValidationReport, Mismatch> {
+    validate_with_states(before, after, trials, &[])
+}
+
+/// [`validate`], then the recorded `states` of the function replayed on both
+/// ([`crate::replay::validate_states`]).
+pub fn validate_with_states(
+    before: &Function,
+    after: &Function,
+    trials: usize,
+    states: &[wlab_ir::interp::state::RecordedState],
+) -> Result<ValidationReport, Mismatch> {
     let mut report = ValidationReport { trials, ..Default::default() };
     if before.signature != after.signature {
         return Err(Mismatch {
@@ -88,7 +128,7 @@ pub fn validate(before: &Function, after: &Function, trials: usize) -> Result<Va
         });
     }
     let shape = Shape::of(&[before, after]);
-    let (ib, ia) = (instrument(before), instrument(after));
+    let (ib, ia) = (instrument_fuel(before), instrument_fuel(after));
     for trial in 0..trials {
         let args = gen_args(&before.signature.params, trial);
         let seed = 0x5eed_0000 + trial as u64;
@@ -101,7 +141,13 @@ pub fn validate(before: &Function, after: &Function, trials: usize) -> Result<Va
         if let Some(what) = ob.difference(&oa) {
             return Err(Mismatch { trial, args, what });
         }
-        report.compared += 1;
+        match (&ob.result, &oa.result) {
+            (Err(a), Err(b)) if a == b && bad_access(*a) => report.inconclusive += 1,
+            _ => report.compared += 1,
+        }
+    }
+    if !states.is_empty() {
+        report.states = crate::replay::validate_states(before, after, states)?;
     }
     Ok(report)
 }
@@ -110,12 +156,12 @@ pub fn validate(before: &Function, after: &Function, trials: usize) -> Result<Va
 /// beyond [`FUEL_PER_RUN`]: `None` when it ran out). For tests that compare exact bits.
 pub fn run_isolated(func: &Function, args: &[Val], seed: u64) -> Option<Result<Vec<Val>, TrapCode>> {
     let shape = Shape::of(&[func]);
-    let o = run_one(&instrument(func), args, &shape, seed);
+    let o = run_one(&instrument_fuel(func), args, &shape, seed);
     (!o.out_of_fuel).then_some(o.result)
 }
 
 /// A copy of `func` whose every block starts with `call FUEL_FUNC()`.
-fn instrument(func: &Function) -> Function {
+pub(crate) fn instrument_fuel(func: &Function) -> Function {
     let mut f = func.clone();
     f.callees.insert(FUEL_FUNC, Signature::default());
     for b in f.layout.clone() {

@@ -47,28 +47,38 @@ impl PreparedModule for InterpModule {
         let Some(func) = self.module.function(func_index) else {
             panic!("interp: function {func_index} is not a defined function of this module")
         };
-        let frame = (func.values.len() * std::mem::size_of::<Val>()) as u64;
-        let here = 0u8;
-        let sp = &here as *const u8 as usize;
-        let outermost = store.interp_stack_base == 0;
-        if outermost {
-            store.interp_stack_base = sp;
-        }
-        let host = store.interp_stack_base.saturating_sub(sp) as u64;
-        let used = host + store.interp_heap_bytes + frame;
-        let result = if used > store.limits.interp_stack_bytes || (sp as u64) < crate::native::stack_limit::current() {
-            Err(Trap::new(TrapCode::StackOverflow))
-        } else {
-            store.interp_heap_bytes += frame;
-            let r = call_function(func, args, &mut InstanceEnv { store, instance });
-            store.interp_heap_bytes -= frame;
-            r
-        };
-        if outermost {
-            store.interp_stack_base = 0;
-        }
-        result
+        call_framed(store, func, |store| call_function(func, args, &mut InstanceEnv { store, instance }))
     }
+}
+
+/// Runs `run` (an interpreter call of `func`) within the interpreter's stack limit (see
+/// the module docs): a stack-overflow trap instead when the frame would not fit.
+pub(crate) fn call_framed(
+    store: &mut Store,
+    func: &wlab_ir::Function,
+    run: impl FnOnce(&mut Store) -> Result<Vec<Val>, Trap>,
+) -> Result<Vec<Val>, Trap> {
+    let frame = (func.values.len() * std::mem::size_of::<Val>()) as u64;
+    let here = 0u8;
+    let sp = &here as *const u8 as usize;
+    let outermost = store.interp_stack_base == 0;
+    if outermost {
+        store.interp_stack_base = sp;
+    }
+    let host = store.interp_stack_base.saturating_sub(sp) as u64;
+    let used = host + store.interp_heap_bytes + frame;
+    let result = if used > store.limits.interp_stack_bytes || (sp as u64) < crate::native::stack_limit::current() {
+        Err(Trap::new(TrapCode::StackOverflow))
+    } else {
+        store.interp_heap_bytes += frame;
+        let r = run(store);
+        store.interp_heap_bytes -= frame;
+        r
+    };
+    if outermost {
+        store.interp_stack_base = 0;
+    }
+    result
 }
 
 /// The interpreter's view of one instance.

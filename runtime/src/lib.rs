@@ -31,6 +31,7 @@ pub mod native;
 pub mod native_aarch64;
 pub mod ops;
 pub mod raw;
+pub mod record;
 pub mod spectest;
 pub mod stack;
 pub mod store;

@@ -134,7 +134,7 @@ fn egraph_over_the_spec_corpus() {
     let mut t = totals.into_inner().expect("threads finished");
     t.failures.sort();
     println!(
-        "egraph corpus: {} modules, {} functions, {} validation trials compared, {} inconclusive (out of fuel)",
+        "egraph corpus: {} modules, {} functions, {} validation trials conclusive, {} inconclusive (out of fuel, or both runs trapped alike on a bad access)",
         modules.len(),
         t.functions,
         t.compared,

@@ -303,7 +303,7 @@ fn every_pass_over_the_spec_corpus() {
     let mut t = totals.into_inner().expect("threads finished");
     t.failures.sort();
     println!(
-        "passes corpus: {} modules, {} functions, {} pass runs, {} validation trials compared, {} inconclusive (out of fuel)",
+        "passes corpus: {} modules, {} functions, {} pass runs, {} validation trials conclusive, {} inconclusive (out of fuel, or both runs trapped alike on a bad access)",
         modules.len(),
         t.functions,
         t.runs,

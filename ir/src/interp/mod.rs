@@ -27,6 +27,7 @@ mod float;
 mod int;
 mod memory;
 pub mod numeric;
+pub mod state;
 mod val;
 
 pub use env::{Env, Trap};

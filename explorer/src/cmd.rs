@@ -103,6 +103,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             crate::bench::command(&args)
         }
+        Command::Sweep(args) => crate::sweep::command(&args),
         Command::EgraphBudget { paths, pipeline, runs, output } => {
             warn_pipeline_flags(&pipeline, None)?;
             let p = crate::pipeline::from_args(&pipeline, None)?.ok_or_else(|| {

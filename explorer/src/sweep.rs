@@ -83,6 +83,7 @@ pub fn command(args: &SweepArgs) -> Result<i32, CliError> {
     let mut old = table::read(out, format, false)?;
     old.extend(table::read(&journal, Format::JsonLines, true)?);
     let old = complete_cells(old);
+    table::end_torn_line(&journal)?;
 
     let compile_todo: Vec<usize> =
         (0..cells.len()).filter(|&i| !old.contains_key(&key(&cells[i], &configs, false))).collect();

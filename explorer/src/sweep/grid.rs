@@ -148,15 +148,17 @@ pub fn cells(modules: &[PathBuf], configs: &[Config]) -> Vec<Cell> {
 pub fn with_limits(passes: &str, limits: Option<&str>) -> Result<String, CliError> {
     let Some(limits) = limits else { return Ok(passes.to_string()) };
     let bad = |e: String| CliError::Other(format!("bad --egraph-limits `{limits}`: {e}"));
+    // The names first: parsing would also act on other arguments (read a rule file).
+    for pair in limits.split(',') {
+        let k = pair.split_once('=').map_or(pair, |(k, _)| k).trim();
+        if !LIMIT_ARGS.contains(&k) {
+            return Err(bad(format!("`{k}` is not a limit; valid: {}", LIMIT_ARGS.join(", "))));
+        }
+    }
     let set = match Pipeline::parse(&format!("egraph({limits})")).map_err(|e| bad(e.to_string()))?.steps.pop() {
         Some(Step::Pass(s)) => s.args,
         _ => return Err(bad("not a list of name=value".into())),
     };
-    for (k, _) in &set {
-        if !LIMIT_ARGS.contains(&k.as_str()) {
-            return Err(bad(format!("`{k}` is not a limit; valid: {}", LIMIT_ARGS.join(", "))));
-        }
-    }
     let mut p = Pipeline::parse(passes).map_err(|e| CliError::Pipeline(format!("bad pipeline `{passes}`: {e}")))?;
     if !crate::pipeline::has_egraph(&p) {
         return Err(CliError::Other(format!(

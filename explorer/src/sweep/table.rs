@@ -161,9 +161,25 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
 
 /// Appends one finished cell's rows to the journal (one write, flushed).
 pub fn append(journal: &Path, rows: &[Row]) -> Result<(), CliError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    append_text(journal, &render(rows, Format::JsonLines))
+}
+
+/// Ends a journal's torn last line (an interrupted write) with a newline, so the rows
+/// appended next start on a line of their own.
+pub fn end_torn_line(journal: &Path) -> Result<(), CliError> {
+    match std::fs::read(journal) {
+        Ok(b) if !b.is_empty() && !b.ends_with(b"\n") => append_text(journal, "\n"),
+        _ => Ok(()),
+    }
+}
+
+fn append_text(journal: &Path, text: &str) -> Result<(), CliError> {
     let err = |e: std::io::Error| CliError::Other(format!("cannot write {}: {e}", journal.display()));
     let mut f = std::fs::OpenOptions::new().create(true).append(true).open(journal).map_err(err)?;
-    f.write_all(render(rows, Format::JsonLines).as_bytes()).map_err(err)?;
+    f.write_all(text.as_bytes()).map_err(err)?;
     f.flush().map_err(err)
 }
 

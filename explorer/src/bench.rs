@@ -24,10 +24,10 @@ mod modules;
 mod progress;
 mod render;
 mod report;
-mod runner;
+pub(crate) mod runner;
 
 pub use args::BenchArgs;
-pub use modules::{find_modules, BENCH_DIR_ENV, DEFAULT_BENCH_DIR};
+pub use modules::{display_name, expected_stdout, find_modules, BENCH_DIR_ENV, DEFAULT_BENCH_DIR};
 pub use render::render;
 pub use report::{BenchReport, Cell, Ratio, Row, RunnerInfo, Sample, Spread, MIN_RATIO_MS};
 

@@ -106,6 +106,12 @@ pub enum Command {
     /// check their stdout and print min / median / max of compile and measured-region
     /// times with ratios. Exit status 1 when any run failed.
     Bench(crate::bench::BenchArgs),
+    /// Measure a grid of configurations (targets x allocators x register counts x
+    /// pipelines x e-graph limits) over modules on every core and write one tidy table
+    /// (CSV or JSON lines): a row per (module, function, configuration), a `module` row of
+    /// totals per cell, and with `--run R` a `run` row of run times. Rerunning with the
+    /// same `--out` keeps the cells already in it. Columns: see the README.
+    Sweep(crate::sweep::SweepArgs),
     /// List the registered passes with their descriptions and arguments, and the presets.
     Passes {
         #[command(flatten)]

@@ -143,6 +143,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             crate::bench::command(&args)
         }
+        Command::Sweep(args) => crate::sweep::command(&args),
         Command::EgraphBudget { paths, pipeline, runs, output } => {
             let format = plain(&output, "egraph-budget")?;
             warn_pipeline_flags(&pipeline, None)?;

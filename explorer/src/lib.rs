@@ -2,7 +2,7 @@
 //!
 //! ```text
 //!  cli (clap grammar; option groups defined once) ──▶ cmd::run ──▶ explore / wast / passes / scaling / stats
-//!   └─ refused by clap: usage (one line, exit 1)                     / run (WASI programs) / bench / difftest
+//!   └─ refused by clap: usage (one line, exit 1)                     / run (WASI programs) / bench / sweep / difftest
 //!                                       │
 //!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
 //!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter; --rules, cost model)
@@ -37,6 +37,7 @@ pub mod shapes;
 pub mod states;
 pub mod stats;
 pub mod stats_codegen;
+pub mod sweep;
 pub mod usage;
 pub mod wasm_text;
 

@@ -20,8 +20,9 @@ pub struct LimitArgs {
     #[arg(long, value_name = "N")]
     pub fuel: Option<u64>,
     /// End the program with a `timeout` trap (exit 134) after SECONDS of running
-    /// (fractions allowed). `wast`: per script. `bench`: per run, default 120 (a run
-    /// still going then is killed; given explicitly, wlab runs also end with the trap).
+    /// (fractions allowed). `wast`: per script. `bench`, `sweep --run`: per run, default
+    /// 120 (a run still going then is killed; given explicitly, wlab runs also end with
+    /// the trap).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
     /// Pages (64 KiB) one linear memory may have, at most 65536 (4 GiB, the default):

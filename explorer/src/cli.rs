@@ -79,6 +79,14 @@ pub enum Command {
         /// Print compile, instantiate and measured-region (bench.start..bench.end) times on stderr.
         #[arg(long)]
         bench_report: bool,
+        /// Profile the compiled code (x86_64 engine only): `perfmap` writes perf's map
+        /// /tmp/perf-PID.map (for `perf record` + `perf report`); `sample` samples the running
+        /// function every millisecond and prints the hottest functions on stderr.
+        #[arg(long, value_name = "MODE")]
+        profile: Option<String>,
+        /// With `--profile sample`: write the profile to FILE as JSON instead of stderr.
+        #[arg(long, value_name = "FILE")]
+        profile_out: Option<PathBuf>,
         #[command(flatten)]
         limits: crate::limits::LimitArgs,
         /// A .wasm or .wat module.

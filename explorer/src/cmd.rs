@@ -80,9 +80,30 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(if total.failed > 0 { 1 } else { 0 })
         }
-        Command::Run { engine, pipeline, dirs, env, invoke, bench_report, limits, module, args } => {
+        Command::Run {
+            engine,
+            pipeline,
+            dirs,
+            env,
+            invoke,
+            bench_report,
+            profile,
+            profile_out,
+            limits,
+            module,
+            args,
+        } => {
+            let profile = profile.as_deref().map(crate::profile::ProfileMode::parse).transpose()?;
+            if let Some(p) = profile {
+                p.check_engine(&engine.engine)?;
+            }
+            if profile_out.is_some() && profile != Some(crate::profile::ProfileMode::Sample) {
+                warn("--profile-out has no effect without --profile sample");
+            }
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
             crate::run::run(crate::run::RunOptions {
+                profile,
+                profile_out,
                 module,
                 args,
                 invoke,

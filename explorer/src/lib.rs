@@ -27,6 +27,7 @@ pub mod input;
 pub mod limits;
 pub mod output;
 pub mod pipeline;
+pub mod profile;
 pub mod run;
 pub mod scaling;
 pub mod select;

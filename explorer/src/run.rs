@@ -7,6 +7,8 @@
 //!  _start | --invoke NAME VALUES   (bench.start / bench.end recorded as the guest calls them)
 //!  exit status: 0 | proc_exit code | TRAP_EXIT_STATUS after a trap, in the start function too
 //!               (kind, function, offset on stderr; `out of fuel` / `timeout` for --fuel / --timeout)
+//!  --profile perfmap: /tmp/perf-PID.map after compiling; --profile sample: SIGPROF sampler
+//!               around instantiation and the run, hottest functions on stderr or --profile-out
 //!  BENCH_TIMES_FILE set: `<event> <CLOCK_MONOTONIC ns>` lines appended; --bench-report: durations on stderr
 //! ```
 //!
@@ -14,6 +16,7 @@
 //! stdin/stdout/stderr are the process's own. This file never interprets WASI itself
 //! and never prints a program's output: the WASI host does.
 
+use crate::profile::{HotFunctions, ProfileMode};
 use crate::CliError;
 use std::cell::RefCell;
 use std::io::Write;
@@ -23,6 +26,7 @@ use std::sync::Arc;
 use wlab_ir::interp::{Trap, Val};
 use wlab_ir::Type;
 use wlab_runtime::bench_host::{define_bench, BenchEvent, BenchTimes};
+use wlab_runtime::profile::sampler::Sampler;
 use wlab_runtime::wasi::{bind_memory, define_wasi, Preopen, WasiConfig, WasiCtx};
 use wlab_runtime::{instantiate, invoke, InstantiateError, InvokeError, Linker};
 
@@ -48,6 +52,10 @@ pub struct RunOptions {
     /// `K=V` environment entries.
     pub env: Vec<String>,
     pub bench_report: bool,
+    /// `--profile` (checked against the engine already).
+    pub profile: Option<crate::profile::ProfileMode>,
+    /// `--profile-out`: where `--profile sample` writes its JSON (else stderr, as text).
+    pub profile_out: Option<PathBuf>,
     /// `--fuel`, `--timeout`, `--max-memory-pages`, `--max-interp-stack`.
     pub limits: crate::limits::LimitArgs,
 }
@@ -99,7 +107,50 @@ fn run_on_this_thread(
     let engine = crate::engines::make_engine(&opts.engine, &opts.pipeline, opts.limits.metered())?;
     let prepared = engine.prepare(Arc::new(module)).map_err(|e| CliError::Other(e.to_string()))?;
     times.borrow_mut().record(BenchEvent::CompileEnd);
+    let symbols = match opts.profile {
+        None => None,
+        Some(_) => Some(prepared.code_symbols().ok_or_else(|| {
+            CliError::Other(format!("--profile: engine {} shows no machine code to profile", opts.engine.engine))
+        })?),
+    };
+    if let (Some(ProfileMode::PerfMap), Some(symbols)) = (opts.profile, &symbols) {
+        let path = wlab_runtime::profile::perf_map::write(symbols)
+            .map_err(|e| CliError::Other(format!("cannot write the perf map: {e}")))?;
+        eprintln!("wlab: perf map: {} ({} symbols)", path.display(), symbols.len());
+    }
+    let sampler = match (opts.profile, &symbols) {
+        (Some(ProfileMode::Sample), Some(symbols)) => {
+            Some(Sampler::start(symbols).map_err(|e| CliError::Other(format!("--profile sample: {e}")))?)
+        }
+        _ => None,
+    };
+    let result = instantiate_and_run(opts, env, times, prepared);
+    if let Some(s) = sampler {
+        report_profile(&HotFunctions::from_profile(&s.stop()), opts.profile_out.as_deref())?;
+    }
+    result
+}
 
+/// `--profile sample`'s report: JSON to `out`, else text on stderr.
+fn report_profile(h: &HotFunctions, out: Option<&std::path::Path>) -> Result<(), CliError> {
+    match out {
+        Some(path) => std::fs::write(path, crate::output::to_json(h))
+            .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display()))),
+        None => {
+            eprint!("wlab: profile: {}", crate::profile::render(h, crate::profile::TOP_FUNCTIONS, ""));
+            Ok(())
+        }
+    }
+}
+
+/// Instantiates `prepared` with WASI and the bench host, then runs `_start` or the
+/// `--invoke` export; the exit status.
+fn instantiate_and_run(
+    opts: &RunOptions,
+    env: Vec<(String, String)>,
+    times: &Rc<RefCell<BenchTimes>>,
+    prepared: Arc<dyn wlab_runtime::PreparedModule>,
+) -> Result<i32, CliError> {
     times.borrow_mut().record(BenchEvent::InstantiateStart);
     // Fuel and time count from here: instantiation (the start function) and the run.
     let mut store = opts.limits.store()?;

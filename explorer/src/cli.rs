@@ -44,6 +44,39 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Compile every function of a module (after the pipeline) and write an ELF relocatable
+    /// object: one symbol per function, relocations for direct calls and libcalls.
+    #[command(mut_arg("target", |a| a.default_value("x86_64")))]
+    Compile {
+        /// A .wasm or .wat module.
+        module: PathBuf,
+        /// The object file to write.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
+        #[command(flatten)]
+        target: TargetArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Run a pipeline on every function (or `--func F`) and write the optimised IR in the
+    /// text format `wlab explore FILE.ir` reads back.
+    Opt {
+        /// A .wasm or .wat module, or an .ir file.
+        module: PathBuf,
+        /// Write the IR to FILE (default: stdout) and print a summary instead.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Only this function: an index, an export name or a name-section name (in an .ir
+        /// file: its name or position).
+        #[arg(long)]
+        func: Option<String>,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Run WebAssembly spec test scripts (.wast) and report `N passed, N failed, N skipped`.
     #[command(mut_arg("engine", |a| a.default_value("interp")))]
     Wast {

@@ -42,6 +42,52 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(0)
         }
+        Command::Compile { module, out, pipeline, target, output } => {
+            let name = target.target.as_deref().unwrap_or(Target::X86_64.name());
+            let t = crate::codegen::parse_target(name)?;
+            let cg = codegen_options(t, &target.alloc, None)?;
+            warn_pipeline_flags(&pipeline, Some(t))?;
+            let p = crate::pipeline::from_args(&pipeline, Some(t))?;
+            let report =
+                crate::compile_object::compile_to_object(&module, &out, pipeline.passes.as_deref(), p.as_ref(), &cg)?;
+            match output.format() {
+                Format::Json => print_json(&report)?,
+                Format::Text => print(&crate::compile_object::render(&report))?,
+            }
+            Ok(0)
+        }
+        Command::Opt { module, out, func, pipeline, output } => {
+            warn_pipeline_flags(&pipeline, None)?;
+            let p = crate::pipeline::from_args(&pipeline, None)?;
+            let (funcs, text) =
+                crate::opt::optimized_ir(&module, func.as_deref(), pipeline.passes.as_deref(), p.as_ref())?;
+            let Some(path) = out else {
+                if output.format() == Format::Json {
+                    warn("--format json has no effect without -o: the IR text is the output");
+                }
+                print(&text)?;
+                return Ok(0);
+            };
+            std::fs::write(&path, &text)
+                .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?;
+            let summary = OptSummary {
+                output: path.display().to_string(),
+                functions: funcs.iter().map(|f| f.name.clone()).collect(),
+                ir_insts: funcs.iter().map(|f| f.num_layout_insts()).sum(),
+                bytes: text.len(),
+            };
+            match output.format() {
+                Format::Json => print_json(&summary)?,
+                Format::Text => println(&format!(
+                    "wrote {}: {} functions, {} IR instructions, {} bytes",
+                    summary.output,
+                    summary.functions.len(),
+                    summary.ir_insts,
+                    summary.bytes
+                ))?,
+            }
+            Ok(0)
+        }
         Command::Wast { files, engine, pipeline, output, limits } => {
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
             let engine = make_engine(&engine, &pipeline, limits.metered())?;
@@ -163,6 +209,15 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             crate::difftest::command(&args)
         }
     }
+}
+
+/// `wlab opt -o FILE --format json`: what was written.
+#[derive(Debug, serde::Serialize)]
+struct OptSummary {
+    output: String,
+    functions: Vec<String>,
+    ir_insts: usize,
+    bytes: usize,
 }
 
 /// `wlab wast --format json`: the counts over every script and each failure's line.

@@ -137,11 +137,13 @@ mod tests {
         let h = HotFunctions::from_profile(&p);
         assert_eq!(
             render(&h, 2, "  "),
-            "  10 samples (one per 1000 us); 8 in compiled code\n\
-            \x20  60.0%        6  mmul\n\
-            \x20  10.0%        1  main\n\
-            \x20  10.0%        1  (1 more functions)\n\
-            \x20  20.0%        2  (outside compiled code: runtime, libcalls, WASI)\n"
+            concat!(
+                "  10 samples (one per 1000 us); 8 in compiled code\n",
+                "    60.0%        6  mmul\n",
+                "    10.0%        1  main\n",
+                "    10.0%        1  (1 more functions)\n",
+                "    20.0%        2  (outside compiled code: runtime, libcalls, WASI)\n",
+            )
         );
     }
 

@@ -113,7 +113,8 @@ pub enum Command {
         #[arg(long)]
         bench_report: bool,
         /// Profile the compiled code (x86_64 engine only): `perfmap` writes perf's map
-        /// /tmp/perf-PID.map (for `perf record` + `perf report`); `sample` samples the running
+        /// /tmp/perf-PID.map (for `perf record` + `perf report`); `jitdump` writes
+        /// /tmp/jit-PID.dump (for `perf record -k mono` + `perf inject --jit`); `sample` samples the running
         /// function every millisecond and prints the hottest functions on stderr.
         #[arg(long, value_name = "MODE")]
         profile: Option<String>,

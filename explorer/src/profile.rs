@@ -3,6 +3,8 @@
 //! ```text
 //!  --profile perfmap  after compiling: /tmp/perf-PID.map (runtime::profile::perf_map), for
 //!                     `perf record -e cpu-clock -- wlab run --profile perfmap M` + `perf report`
+//!  --profile jitdump  after compiling: /tmp/jit-PID.dump (runtime::profile::jitdump), for
+//!                     `perf record -k mono ...` + `perf inject --jit` + `perf report` / `perf annotate`
 //!  --profile sample   around instantiation and the run: runtime::profile::sampler (SIGPROF)
 //!                     ─▶ HotFunctions ─▶ text on stderr | JSON to --profile-out FILE
 //! ```
@@ -21,22 +23,21 @@ use wlab_runtime::profile::sampler::Profile;
 pub enum ProfileMode {
     /// Write perf's map of the compiled code.
     PerfMap,
+    /// Write perf's jitdump (names and code) for `perf inject --jit`.
+    JitDump,
     /// Sample the interrupted pc every `SAMPLE_INTERVAL` of wall-clock time.
     Sample,
 }
 
 impl ProfileMode {
-    pub const NAMES: &'static [&'static str] = &["perfmap", "sample"];
+    pub const NAMES: &'static [&'static str] = &["perfmap", "jitdump", "sample"];
 
-    /// Parses `--profile` (unknown names list the valid ones; `jitdump` says it is not
-    /// implemented).
+    /// Parses `--profile` (unknown names list the valid ones).
     pub fn parse(s: &str) -> Result<ProfileMode, CliError> {
         match s {
             "perfmap" => Ok(ProfileMode::PerfMap),
+            "jitdump" => Ok(ProfileMode::JitDump),
             "sample" => Ok(ProfileMode::Sample),
-            "jitdump" => Err(CliError::Other(
-                "--profile jitdump is not supported; use --profile perfmap (perf's map of JIT code) or sample".into(),
-            )),
             _ => Err(CliError::Other(format!("unknown profile mode `{s}`; valid: {}", Self::NAMES.join(", ")))),
         }
     }
@@ -155,7 +156,7 @@ mod tests {
             e,
             "--profile is not supported on engine interp: the interpreter runs no machine code; use --engine x86_64"
         );
-        assert!(ProfileMode::parse("jitdump").is_err());
-        assert!(ProfileMode::parse("perf").unwrap_err().to_string().contains("valid: perfmap, sample"));
+        assert_eq!(ProfileMode::parse("jitdump").unwrap(), ProfileMode::JitDump);
+        assert!(ProfileMode::parse("perf").unwrap_err().to_string().contains("valid: perfmap, jitdump, sample"));
     }
 }

@@ -7,7 +7,7 @@
 //!  _start | --invoke NAME VALUES   (bench.start / bench.end recorded as the guest calls them)
 //!  exit status: 0 | proc_exit code | TRAP_EXIT_STATUS after a trap, in the start function too
 //!               (kind, function, offset on stderr; `out of fuel` / `timeout` for --fuel / --timeout)
-//!  --profile perfmap: /tmp/perf-PID.map after compiling; --profile sample: SIGPROF sampler
+//!  --profile perfmap | jitdump: /tmp/perf-PID.map | /tmp/jit-PID.dump after compiling; --profile sample: SIGPROF sampler
 //!               around instantiation and the run, hottest functions on stderr or --profile-out
 //!  BENCH_TIMES_FILE set: `<event> <CLOCK_MONOTONIC ns>` lines appended; --bench-report: durations on stderr
 //! ```
@@ -117,6 +117,19 @@ fn run_on_this_thread(
         let path = wlab_runtime::profile::perf_map::write(symbols)
             .map_err(|e| CliError::Other(format!("cannot write the perf map: {e}")))?;
         eprintln!("wlab: perf map: {} ({} symbols)", path.display(), symbols.len());
+    }
+    if let (Some(ProfileMode::JitDump), Some(symbols)) = (opts.profile, &symbols) {
+        let (base, code) = prepared.code_bytes().ok_or_else(|| CliError::Other("--profile jitdump: no code".into()))?;
+        let with_code: Vec<_> = symbols
+            .iter()
+            .map(|s| {
+                let at = (s.start - base) as usize;
+                (s.clone(), &code[at..at + s.size as usize])
+            })
+            .collect();
+        let path = wlab_runtime::profile::jitdump::write(&with_code)
+            .map_err(|e| CliError::Other(format!("cannot write the jitdump: {e}")))?;
+        eprintln!("wlab: jitdump: {} ({} symbols)", path.display(), symbols.len());
     }
     let sampler = match (opts.profile, &symbols) {
         (Some(ProfileMode::Sample), Some(symbols)) => {

@@ -275,6 +275,37 @@ fn run_profile_perfmap_writes_a_line_per_function_and_the_trampoline() {
 }
 
 #[test]
+fn run_profile_jitdump_writes_a_load_record_with_the_code_of_every_function() {
+    let dir = scratch("jitdump");
+    let m = dir.join("spin.wat");
+    std::fs::write(&m, SPIN.replace("300000000", "10")).unwrap();
+    let o = wlab(&["run", "--profile", "jitdump", m.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{err}");
+    let path = err.strip_prefix("wlab: jitdump: ").and_then(|r| r.split(' ').next()).expect("the dump's path");
+    let b = std::fs::read(path).unwrap();
+    let _ = std::fs::remove_file(path);
+    let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
+    let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
+    assert_eq!((u32_at(0), u32_at(4), u32_at(8), u32_at(12)), (0x4A69_5444, 1, 40, 62), "magic, version, size, x86-64");
+    let (mut at, mut names) = (40, Vec::new());
+    while at < b.len() {
+        assert_eq!(u32_at(at), 0, "JIT_CODE_LOAD");
+        let size = u32_at(at + 4) as usize;
+        let code_size = u64_at(at + 40) as usize;
+        let name_end = at + 56 + b[at + 56..].iter().position(|&c| c == 0).unwrap();
+        names.push(String::from_utf8(b[at + 56..name_end].to_vec()).unwrap());
+        assert_eq!(size, name_end + 1 + code_size - at, "a record is its header, name and code");
+        // Every compiled function starts with `push rbp` (0x55).
+        if names.last().unwrap() != "wlab_entry_trampoline" {
+            assert_eq!(b[name_end + 1], 0x55);
+        }
+        at += size;
+    }
+    assert_eq!(names, ["wlab_entry_trampoline", "spin", "main"]);
+}
+
+#[test]
 fn run_profile_sample_finds_the_hot_function() {
     let dir = scratch("sample");
     let m = dir.join("spin.wat");
@@ -299,8 +330,8 @@ fn profiling_other_engines_is_a_one_line_error() {
         assert!(err.starts_with(&format!("wlab: error: --profile is not supported on engine {engine}")), "{err}");
         assert!(err.contains(why) && err.lines().count() == 1, "{err}");
     }
-    let o = wlab(&["run", "--profile", "jitdump", CALLS]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--profile jitdump is not supported"));
+    let o = wlab(&["run", "--profile", "perf", CALLS]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown profile mode `perf`; valid: perfmap, jitdump, sample"));
 }
 
 #[test]

@@ -44,6 +44,11 @@ pub trait PreparedModule {
     fn code_symbols(&self) -> Option<Vec<crate::profile::CodeSymbol>> {
         None
     }
+    /// The bytes behind [`PreparedModule::code_symbols`], with the address of the first
+    /// (`None` when there are no symbols).
+    fn code_bytes(&self) -> Option<(u64, &[u8])> {
+        None
+    }
 }
 
 /// Why an engine could not be chosen or could not prepare a module.

@@ -259,6 +259,10 @@ impl PreparedModule for NativeModule {
         }
         Some(out)
     }
+
+    fn code_bytes(&self) -> Option<(u64, &[u8])> {
+        Some((self.memory.base() as u64, self.code()))
+    }
 }
 
 impl NativeModule {

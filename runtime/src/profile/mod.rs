@@ -4,11 +4,13 @@
 //! ```text
 //!  PreparedModule::code_symbols ─▶ [CodeSymbol { start, size, name }]  (x86-64 engine only)
 //!      ├─▶ perf_map::write   /tmp/perf-PID.map, for `perf record` + `perf report`
+//!      ├─▶ jitdump::write    /tmp/jit-PID.dump (names + code), for `perf inject --jit` + `perf annotate`
 //!      └─▶ sampler::Sampler  SIGPROF to the wasm thread every SAMPLE_INTERVAL, interrupted pc ─▶ symbol
 //! ```
 //!
 //! This module only describes and counts; it never compiles, runs or prints anything.
 
+pub mod jitdump;
 pub mod perf_map;
 pub mod sampler;
 

@@ -104,15 +104,15 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
         (Kind::Wlab { other: false, .. }, Some(_)) => timeout + WLAB_GRACE,
         _ => timeout,
     };
-    for r in &runners {
-        runner::preflight(r, &scratch.0, kill_after(r))?;
-    }
     let profiled = match args.profile {
         false => None,
         true => Some(profile::profiled_runner(&runners).cloned().ok_or_else(|| {
             CliError::Other("--profile samples an `--engine x86_64` configuration; none is given".to_string())
         })?),
     };
+    for r in &runners {
+        runner::preflight(r, &scratch.0, kill_after(r))?;
+    }
 
     let total = args.runs * modules.len() * runners.len();
     let mut progress = progress::Progress::new(total);

@@ -29,6 +29,12 @@ pub fn compile_to_object(
     pipeline: Option<&wlab_passes::Pipeline>,
     cg: &CodegenOptions,
 ) -> Result<CompileReport, CliError> {
+    if crate::explore::is_ir_file(module) {
+        return Err(CliError::Other(format!(
+            "{}: wlab compile reads .wasm and .wat modules; an .ir file lacks the module around its functions (imports, memories, tables)",
+            module.display()
+        )));
+    }
     let bytes = crate::input::read_module(module)?;
     let m = wlab_ir::translate::translate_module(&bytes)?;
     let first = m.info.num_imported_funcs();

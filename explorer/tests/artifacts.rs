@@ -187,6 +187,11 @@ fn compile_errors_are_one_line() {
     assert!(err.starts_with("wlab: error: cannot write /nonexistent-dir/x.o") && err.lines().count() == 1, "{err}");
     let o = wlab(&["compile", CALLS, "-o", "x.o", "--target", "mips"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown target `mips`; valid targets: x86_64, aarch64"));
+    let ir = scratch("compile-ir").join("f.ir");
+    std::fs::write(&ir, ok(&wlab(&["opt", "examples/sum.wat"]))).unwrap();
+    let o = wlab(&["compile", ir.to_str().unwrap(), "-o", "x.o"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("wlab compile reads .wasm and .wat modules") && err.lines().count() == 1, "{err}");
 }
 
 /// The functions of `wlab opt`'s text, each as printed.

@@ -4,7 +4,7 @@
 
 use crate::aarch64::backend::Aarch64Backend;
 use crate::machinst::backend::Backend;
-use crate::machinst::{CallReloc, DisasmLine, SourceMapEntry, Syntax, TrapSite};
+use crate::machinst::{CallReloc, DisasmLine, LibCallSite, SourceMapEntry, Syntax, TrapSite};
 use crate::regalloc::{self, AllocAlgorithm, AllocOptions, AllocStats};
 use crate::x64;
 use crate::x64::backend::X64Backend;
@@ -128,6 +128,7 @@ pub struct FunctionStats {
 pub struct CompiledFunction {
     pub code: Vec<u8>,
     pub calls: Vec<CallReloc>,
+    pub libcalls: Vec<LibCallSite>,
     pub traps: Vec<TrapSite>,
     pub srcmap: Vec<SourceMapEntry>,
     pub stats: FunctionStats,
@@ -207,6 +208,7 @@ pub fn compile_with<B: Backend>(
     let compiled = CompiledFunction {
         code: emitted.code,
         calls: emitted.calls,
+        libcalls: emitted.libcalls,
         traps: emitted.traps,
         srcmap: emitted.srcmap,
         stats,

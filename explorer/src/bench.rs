@@ -12,6 +12,8 @@
 //!      spawn it from the module's folder with BENCH_TIMES_FILE  (interleaved, so machine
 //!      ─▶ stdout vs expected, events ─▶ Sample                   noise hits every runner
 //!                                                                alike; progress on stderr)
+//!  --profile: per module one more run on the first --engine x86_64 configuration with
+//!      `--profile sample` ─▶ its hottest functions (bench/profile.rs)
 //!  per (module, runner): Cell (min / median / max of good runs) ─▶ ratios, geomeans
 //!  ─▶ render (text) | JSON
 //! ```
@@ -21,6 +23,7 @@
 
 mod args;
 mod modules;
+mod profile;
 mod progress;
 mod render;
 mod report;
@@ -28,6 +31,7 @@ pub(crate) mod runner;
 
 pub use args::BenchArgs;
 pub use modules::{display_name, expected_stdout, find_modules, BENCH_DIR_ENV, DEFAULT_BENCH_DIR};
+pub use profile::ModuleProfile;
 pub use render::render;
 pub use report::{BenchReport, Cell, Ratio, Row, RunnerInfo, Sample, Spread, MIN_RATIO_MS};
 
@@ -102,6 +106,12 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
         (Kind::Wlab { other: false, .. }, Some(_)) => timeout + WLAB_GRACE,
         _ => timeout,
     };
+    let profiled = match args.profile {
+        false => None,
+        true => Some(profile::profiled_runner(&runners).cloned().ok_or_else(|| {
+            CliError::Other("--profile samples an `--engine x86_64` configuration; none is given".to_string())
+        })?),
+    };
     for r in &runners {
         runner::preflight(r, &scratch.0, kill_after(r))?;
     }
@@ -145,6 +155,17 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
             }
         }
     }
+    let mut profiles = Vec::new();
+    if let Some(r) = &profiled {
+        for (m, module) in modules.iter().enumerate() {
+            progress.note(&format!("profiling {} on {}", names[m], r.label));
+            let p = profile::profile_module(r, module, &names[m], expected[m].as_deref(), kill_after(r), &scratch.0);
+            if let Some(why) = &p.failure {
+                progress.note(&format!("profiling {} failed: {why}", names[m]));
+            }
+            profiles.push(p);
+        }
+    }
     progress.finish();
 
     let rows: Vec<Row> = names
@@ -168,5 +189,14 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
     let is_peer: Vec<bool> = runners.iter().map(runner::Runner::is_peer).collect();
     let ratios = report::ratios(&rows, &infos, &report::ratio_pairs(&is_peer));
     let failed_runs = rows.iter().flat_map(|r| &r.cells).map(|c| c.failed).sum();
-    Ok(BenchReport { runners: infos, absent_peers, runs: args.runs, rows, ratios, failed_runs, total_runs: total })
+    Ok(BenchReport {
+        runners: infos,
+        absent_peers,
+        runs: args.runs,
+        rows,
+        ratios,
+        failed_runs,
+        total_runs: total,
+        profiles,
+    })
 }

@@ -54,6 +54,33 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Compile every function of a module (after the pipeline) and write an ELF relocatable
+    /// object: one symbol per function, relocations for direct calls and libcalls.
+    #[command(mut_arg("target", |a| a.default_value("x86_64")))]
+    Compile {
+        /// A .wasm or .wat module.
+        module: PathBuf,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
+        #[command(flatten)]
+        target: TargetArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Run a pipeline on every function (or `--func F`) and write the optimised IR in the
+    /// text format `wlab explore FILE.ir` reads back.
+    Opt {
+        /// A .wasm or .wat module, or an .ir file.
+        module: PathBuf,
+        /// Only this function: an index, an export name or a name-section name (in an .ir
+        /// file: its name or position).
+        #[arg(long)]
+        func: Option<String>,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Run WebAssembly spec test scripts (.wast) and report `N passed, N failed, N skipped`.
     #[command(mut_arg("engine", |a| a.default_value("interp")))]
     Wast {
@@ -89,6 +116,15 @@ pub enum Command {
         /// Print compile, instantiate and measured-region (bench.start..bench.end) times on stderr.
         #[arg(long)]
         bench_report: bool,
+        /// Profile the compiled code (x86_64 engine only): `perfmap` writes perf's map
+        /// /tmp/perf-PID.map (for `perf record` + `perf report`); `jitdump` writes
+        /// /tmp/jit-PID.dump (for `perf record -k mono` + `perf inject --jit`); `sample` samples the running
+        /// function every millisecond and prints the hottest functions on stderr.
+        #[arg(long, value_name = "MODE")]
+        profile: Option<String>,
+        /// With `--profile sample`: write the profile to FILE as JSON instead of stderr.
+        #[arg(long, value_name = "FILE")]
+        profile_out: Option<PathBuf>,
         #[command(flatten)]
         record: RecordArgs,
         /// Write a hash of memory 0 at the end of the run into this file (hex, one line).

@@ -56,6 +56,64 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             }
             Ok(stats.passes.as_ref().map_or(0, crate::stats::check_status))
         }
+        Command::Compile { module, pipeline, target, output } => {
+            // -o names the object file here; the summary goes to stdout.
+            let Some(out) = output.output.clone() else {
+                return Err(CliError::Other("wlab compile needs -o FILE: the object file to write".into()));
+            };
+            let format = plain(&output, "compile")?;
+            let name = match target.target.as_slice() {
+                [] => Target::X86_64.name(),
+                [one] => one.as_str(),
+                _ => return Err(CliError::Other("`wlab compile` takes one --target".into())),
+            };
+            let t = crate::codegen::parse_target(name)?;
+            let cg = codegen_options(t, &target.alloc, None)?;
+            warn_pipeline_flags(&pipeline, Some(t))?;
+            let p = crate::pipeline::from_args(&pipeline, Some(t))?;
+            let report =
+                crate::compile_object::compile_to_object(&module, &out, pipeline.passes.as_deref(), p.as_ref(), &cg)?;
+            match format {
+                Plain::Json => crate::output::print_json(&report)?,
+                Plain::Text => crate::output::print(&crate::compile_object::render(&report))?,
+            }
+            Ok(0)
+        }
+        Command::Opt { module, func, pipeline, output } => {
+            // -o names the IR file here; with it, a summary goes to stdout.
+            let format = plain(&output, "opt")?;
+            let out = output.output.clone();
+            warn_pipeline_flags(&pipeline, None)?;
+            let p = crate::pipeline::from_args(&pipeline, None)?;
+            let (funcs, text) =
+                crate::opt::optimized_ir(&module, func.as_deref(), pipeline.passes.as_deref(), p.as_ref())?;
+            let Some(path) = out else {
+                if format == Plain::Json {
+                    warn("--format json has no effect without -o: the IR text is the output");
+                }
+                crate::output::print(&text)?;
+                return Ok(0);
+            };
+            std::fs::write(&path, &text)
+                .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?;
+            let summary = OptSummary {
+                output: path.display().to_string(),
+                functions: funcs.iter().map(|f| f.name.clone()).collect(),
+                ir_insts: funcs.iter().map(|f| f.num_layout_insts()).sum(),
+                bytes: text.len(),
+            };
+            match format {
+                Plain::Json => crate::output::print_json(&summary)?,
+                Plain::Text => crate::output::println(&format!(
+                    "wrote {}: {} functions, {} IR instructions, {} bytes",
+                    summary.output,
+                    summary.functions.len(),
+                    summary.ir_insts,
+                    summary.bytes
+                ))?,
+            }
+            Ok(0)
+        }
         Command::Wast { files, engine, pipeline, output, limits } => {
             let json = plain(&output, "wast")? == Plain::Json;
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
@@ -104,10 +162,19 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             bench_report,
             record,
             memory_hash,
+            profile,
+            profile_out,
             limits,
             module,
             args,
         } => {
+            let profile = profile.as_deref().map(crate::profile::ProfileMode::parse).transpose()?;
+            if let Some(p) = profile {
+                p.check_engine(&engine.engine)?;
+            }
+            if profile_out.is_some() && profile != Some(crate::profile::ProfileMode::Sample) {
+                warn("--profile-out has no effect without --profile sample");
+            }
             warn_pipeline_flags(&pipeline, crate::engines::engine_target(&engine.engine))?;
             let defaults = wlab_runtime::record::RecordOptions::default();
             let record_limits = [
@@ -121,6 +188,8 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 }
             }
             crate::run::run(crate::run::RunOptions {
+                profile,
+                profile_out,
                 module,
                 args,
                 invoke,
@@ -200,6 +269,15 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
         }
         Command::Rules { command: RulesCommand::Prove(args) } => crate::rules_prove::command(&args),
     }
+}
+
+/// `wlab opt -o FILE --format json`: what was written.
+#[derive(Debug, serde::Serialize)]
+struct OptSummary {
+    output: String,
+    functions: Vec<String>,
+    ir_insts: usize,
+    bytes: usize,
 }
 
 /// `wlab wast --format json`: the counts over every script and each failure's line.

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //!  cli (clap grammar; option groups defined once) ──▶ cmd::run ──▶ explore / wast / passes / scaling / stats
-//!   └─ refused by clap: usage (one line, exit 1)                     / run (WASI programs) / bench / sweep / difftest
+//!   └─ refused by clap: usage (one line, exit 1)                     / run (WASI programs; profile) / bench / sweep / difftest
+//!                                                                    / compile (object_file: ELF .o) / opt (IR text)
 //!                                       │
 //!            input (read .wasm/.wat) ◀──┤──▶ select (function by index/export/name)
 //!            wasm_text (operators)   ◀──┤──▶ pipeline (passes crate adapter; --rules, cost model)
@@ -19,6 +20,7 @@ pub mod budget;
 pub mod cli;
 pub mod cmd;
 pub mod codegen;
+pub mod compile_object;
 pub mod difftest;
 pub mod engines;
 pub mod error;
@@ -26,9 +28,12 @@ pub mod explore;
 pub mod filetest;
 pub mod input;
 pub mod limits;
+pub mod object_file;
+pub mod opt;
 pub mod output;
 pub mod page;
 pub mod pipeline;
+pub mod profile;
 pub mod rules_prove;
 pub mod run;
 pub mod scaling;

@@ -7,6 +7,8 @@
 //!  _start | --invoke NAME VALUES   (bench.start / bench.end recorded as the guest calls them)
 //!  exit status: 0 | proc_exit code | TRAP_EXIT_STATUS after a trap, in the start function too
 //!               (kind, function, offset on stderr; `out of fuel` / `timeout` for --fuel / --timeout)
+//!  --profile perfmap | jitdump: /tmp/perf-PID.map | /tmp/jit-PID.dump after compiling; --profile sample: SIGPROF sampler
+//!               around instantiation and the run, hottest functions on stderr or --profile-out
 //!  BENCH_TIMES_FILE set: `<event> <CLOCK_MONOTONIC ns>` lines appended; --bench-report: durations on stderr
 //!  --record DIR: the interpreter with a recorder (`wlab_runtime::record`) instead of the engine
 //!               and pipeline; the states are written to DIR (`states.rs`) when the run ends
@@ -17,6 +19,7 @@
 //! stdin/stdout/stderr are the process's own. This file never interprets WASI itself
 //! and never prints a program's output: the WASI host does.
 
+use crate::profile::{HotFunctions, ProfileMode};
 use crate::CliError;
 use std::cell::RefCell;
 use std::io::Write;
@@ -26,6 +29,7 @@ use std::sync::Arc;
 use wlab_ir::interp::{Trap, Val};
 use wlab_ir::Type;
 use wlab_runtime::bench_host::{define_bench, BenchEvent, BenchTimes};
+use wlab_runtime::profile::sampler::Sampler;
 use wlab_runtime::wasi::{bind_memory, define_wasi, Preopen, WasiConfig, WasiCtx};
 use wlab_runtime::{instantiate, invoke, InstantiateError, InvokeError, Linker};
 
@@ -51,6 +55,10 @@ pub struct RunOptions {
     /// `K=V` environment entries.
     pub env: Vec<String>,
     pub bench_report: bool,
+    /// `--profile` (checked against the engine already).
+    pub profile: Option<crate::profile::ProfileMode>,
+    /// `--profile-out`: where `--profile sample` writes its JSON (else stderr, as text).
+    pub profile_out: Option<PathBuf>,
     /// `--fuel`, `--timeout`, `--max-memory-pages`, `--max-interp-stack`.
     pub limits: crate::limits::LimitArgs,
     /// `--record DIR` and its limits.
@@ -147,7 +155,65 @@ fn run_on_this_thread(
         Ok(())
     };
     times.borrow_mut().record(BenchEvent::CompileEnd);
+    let symbols = match opts.profile {
+        None => None,
+        Some(_) => Some(prepared.code_symbols().ok_or_else(|| {
+            CliError::Other(format!("--profile: engine {} shows no machine code to profile", opts.engine.engine))
+        })?),
+    };
+    if let (Some(ProfileMode::PerfMap), Some(symbols)) = (opts.profile, &symbols) {
+        let path = wlab_runtime::profile::perf_map::write(symbols)
+            .map_err(|e| CliError::Other(format!("cannot write the perf map: {e}")))?;
+        eprintln!("wlab: perf map: {} ({} symbols)", path.display(), symbols.len());
+    }
+    if let (Some(ProfileMode::JitDump), Some(symbols)) = (opts.profile, &symbols) {
+        let (base, code) = prepared.code_bytes().ok_or_else(|| CliError::Other("--profile jitdump: no code".into()))?;
+        let with_code: Vec<_> = symbols
+            .iter()
+            .map(|s| {
+                let at = (s.start - base) as usize;
+                (s.clone(), &code[at..at + s.size as usize])
+            })
+            .collect();
+        let path = wlab_runtime::profile::jitdump::write(&with_code)
+            .map_err(|e| CliError::Other(format!("cannot write the jitdump: {e}")))?;
+        eprintln!("wlab: jitdump: {} ({} symbols)", path.display(), symbols.len());
+    }
+    let sampler = match (opts.profile, &symbols) {
+        (Some(ProfileMode::Sample), Some(symbols)) => {
+            Some(Sampler::start(symbols).map_err(|e| CliError::Other(format!("--profile sample: {e}")))?)
+        }
+        _ => None,
+    };
+    let result = instantiate_and_run(opts, env, times, prepared, &finish);
+    if let Some(s) = sampler {
+        report_profile(&HotFunctions::from_profile(&s.stop()), opts.profile_out.as_deref())?;
+    }
+    result
+}
 
+/// `--profile sample`'s report: JSON to `out`, else text on stderr.
+fn report_profile(h: &HotFunctions, out: Option<&std::path::Path>) -> Result<(), CliError> {
+    match out {
+        Some(path) => std::fs::write(path, crate::output::to_json(h))
+            .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display()))),
+        None => {
+            eprint!("wlab: profile: {}", crate::profile::render(h, crate::profile::TOP_FUNCTIONS, ""));
+            Ok(())
+        }
+    }
+}
+
+/// Instantiates `prepared` with WASI and the bench host, then runs `_start` or the
+/// `--invoke` export; the exit status. `finish` runs once the program is done (memory
+/// hash, recording), before the status is returned.
+fn instantiate_and_run(
+    opts: &RunOptions,
+    env: Vec<(String, String)>,
+    times: &Rc<RefCell<BenchTimes>>,
+    prepared: Arc<dyn wlab_runtime::PreparedModule>,
+    finish: &dyn Fn(Option<(&mut wlab_runtime::Store, wlab_runtime::InstanceId)>) -> Result<(), CliError>,
+) -> Result<i32, CliError> {
     times.borrow_mut().record(BenchEvent::InstantiateStart);
     // Fuel and time count from here: instantiation (the start function) and the run.
     let mut store = opts.limits.store()?;

@@ -28,7 +28,6 @@ pub use args::SweepArgs;
 pub use grid::{with_limits, Config, LIMIT_ARGS};
 pub use table::{Row, FIXED};
 
-use crate::cli::Format as OutFormat;
 use crate::CliError;
 use rayon::prelude::*;
 use serde_json::json;
@@ -197,10 +196,11 @@ pub fn command(args: &SweepArgs) -> Result<i32, CliError> {
     if failed_runs > 0 {
         crate::output::warn(&format!("{failed_runs} run cells had failed runs: see their `run_failure` column"));
     }
-    match args.output.format() {
-        OutFormat::Json => crate::output::print_json(&summary)?,
-        OutFormat::Text => crate::output::println(&format!(
-            "{} configurations x {} modules = {} cells{}: {} measured, {} kept from before, {} failed; {} rows in {}",
+    let mut sink = crate::output::Sink::new(&args.output);
+    match crate::output::plain(&args.output, "sweep")? {
+        crate::output::Plain::Json => sink.json(&summary)?,
+        crate::output::Plain::Text => sink.write(&format!(
+            "{} configurations x {} modules = {} cells{}: {} measured, {} kept from before, {} failed; {} rows in {}\n",
             summary.configurations,
             summary.modules,
             summary.cells,

@@ -38,6 +38,17 @@ pub trait PreparedModule {
     /// Runs defined function `func_index` (module index space) of `instance`, which is
     /// an instance of this module, on `args` (already checked against its signature).
     fn call(&self, store: &mut Store, instance: InstanceId, func_index: u32, args: &[Val]) -> Result<Vec<Val>, Trap>;
+    /// The machine code this module runs in this process, one symbol per function and
+    /// trampoline, for profilers (`crate::profile`); `None` for engines whose code a
+    /// profiler of this process cannot see (the interpreter, AArch64 under Unicorn).
+    fn code_symbols(&self) -> Option<Vec<crate::profile::CodeSymbol>> {
+        None
+    }
+    /// The bytes behind [`PreparedModule::code_symbols`], with the address of the first
+    /// (`None` when there are no symbols).
+    fn code_bytes(&self) -> Option<(u64, &[u8])> {
+        None
+    }
 }
 
 /// Why an engine could not be chosen or could not prepare a module.

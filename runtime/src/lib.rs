@@ -14,7 +14,8 @@
 //! operations and `call_indirect` checks shared by every engine), [`engine`] (the
 //! engine trait and the name registry), [`fuel`] (metering: fuel and timeout checks
 //! added to the IR), [`watchdog`] (the timeout's thread), [`interp_engine`] (the IR interpreter engine),
-//! [`spectest`] (host module), [`invoke`] (calls from outside), [`stack`] (the
+//! [`profile`] (symbols of compiled code: perf maps
+//! and a SIGPROF sampler), [`spectest`] (host module), [`invoke`] (calls from outside), [`stack`] (the
 //! big-stack thread), [`wast`] (the spec-suite runner), [`wasi`] (WASI preview1 host
 //! functions), [`bench_host`] (the `bench.start`/`bench.end` protocol and run event times).
 
@@ -30,6 +31,7 @@ pub mod native;
 #[cfg(feature = "unicorn")]
 pub mod native_aarch64;
 pub mod ops;
+pub mod profile;
 pub mod raw;
 pub mod record;
 pub mod spectest;

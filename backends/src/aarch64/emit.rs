@@ -23,7 +23,7 @@ use crate::aarch64::pregs::{self, v, x, xs};
 use crate::aarch64::regs::{Cond, FpSize, Gpr, GprSp, Shift, Size, VReg};
 use crate::abi::vmctx;
 use crate::machinst::emit_loop::{emit_blocks, BlockEmitter, BlockText};
-use crate::machinst::{CallReloc, EmitCounts, Emitted, SourceMapEntry, TrapSite};
+use crate::machinst::{CallReloc, EmitCounts, Emitted, LibCallSite, SourceMapEntry, TrapSite};
 use crate::reg::Reg;
 use crate::vcode::VCode;
 use regalloc2::{Allocation, Output, RegClass};
@@ -104,6 +104,7 @@ pub(crate) struct Emitter {
     labels: Vec<Option<u32>>,
     fixups: Vec<(u32, Label, Fix)>,
     calls: Vec<CallReloc>,
+    libcalls: Vec<LibCallSite>,
     block_labels: Vec<Label>,
     stubs: Vec<(Label, Option<TrapCode>, Option<u32>)>,
     /// Guarded heap accesses: word index and source location.
@@ -123,6 +124,7 @@ impl Emitter {
             labels: Vec::new(),
             fixups: Vec::new(),
             calls: Vec::new(),
+            libcalls: Vec::new(),
             block_labels: Vec::new(),
             stubs: Vec::new(),
             faults: Vec::new(),
@@ -401,6 +403,7 @@ fn emit_with(
         labels: Vec::new(),
         fixups: Vec::new(),
         calls: Vec::new(),
+        libcalls: Vec::new(),
         block_labels: Vec::new(),
         stubs: Vec::new(),
         faults: Vec::new(),
@@ -450,8 +453,15 @@ fn emit_with(
         stub_pos.iter().map(|(w, code, srcloc)| TrapSite::stub(w * 4, *code, *srcloc)).collect();
     // A fault at a guarded heap access is the out-of-bounds trap (the runtime maps it).
     traps.extend(e.faults.iter().map(|(w, srcloc)| TrapSite::heap_fault(w * 4, *srcloc)));
-    let emitted =
-        Emitted { code, calls: std::mem::take(&mut e.calls), traps, srcmap, allocated_text: text, counts: e.counts };
+    let emitted = Emitted {
+        code,
+        calls: std::mem::take(&mut e.calls),
+        libcalls: std::mem::take(&mut e.libcalls),
+        traps,
+        srcmap,
+        allocated_text: text,
+        counts: e.counts,
+    };
     Ok((emitted, std::mem::take(&mut e.forms)))
 }
 
@@ -768,6 +778,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                     e.mov_imm(Size::X, Gpr::new(2), *b);
                     e.put(EncForm::AddImm, arith::add_imm(Size::X, GprSp::new(3), SP, 0, false));
                     e.load_vmctx(X16, vmctx::LIBCALLS + lib.index());
+                    e.libcalls.push(LibCallSite { offset: e.words.len() as u32 * 4, lib: *lib });
                     e.put(EncForm::Blr, branch::blr(X16));
                     let l = e.trap_label(None);
                     e.cond_br(CondBr::Zero { nz: true, size: Size::X, rt: Gpr::new(0) }, l);

@@ -1,7 +1,8 @@
 //! What emitting one function produces besides its bytes, the same for every target: where
 //! it can trap, which IR instruction each piece of code came from, which calls the linker
-//! must patch, and counts of the emitted instructions. Only data: this file never emits.
+//! must patch, the libcalls it makes, and counts of the emitted instructions. Only data: this file never emits.
 
+use crate::abi::LibCall;
 use wlab_ir::TrapCode;
 
 /// Where compiled code can trap: a trap stub's offset (what vmctx's trap pc points at),
@@ -45,6 +46,15 @@ pub struct CallReloc {
     pub func: u32,
 }
 
+/// A libcall site: the instruction at `offset` calls runtime service `lib` through vmctx's
+/// libcall table (x86-64: `call qword ptr [r15+disp]`; AArch64: the `blr x16` after the
+/// table load). Nothing is patched there; object files and profiles name the call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LibCallSite {
+    pub offset: u32,
+    pub lib: LibCall,
+}
+
 /// Counts over the emitted machine instructions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct EmitCounts {
@@ -59,6 +69,7 @@ pub struct EmitCounts {
 pub struct Emitted {
     pub code: Vec<u8>,
     pub calls: Vec<CallReloc>,
+    pub libcalls: Vec<LibCallSite>,
     pub traps: Vec<TrapSite>,
     pub srcmap: Vec<SourceMapEntry>,
     /// The allocated VCode, printed with physical registers and regalloc2's moves.

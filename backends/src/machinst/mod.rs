@@ -11,7 +11,7 @@
 //! emit_loop.rs the shared emit loop: blocks in the target's order, regalloc2's moves and
 //!              allocated instructions, allocated text and source map positions
 //! emitted.rs   what emission produces: code, trap sites, source map entries, call
-//!              relocations, instruction counts
+//!              relocations, libcall sites, instruction counts
 //! disasm.rs    one disassembled instruction (the explorer's line record) and x86 syntaxes
 //! ```
 
@@ -25,6 +25,6 @@ pub mod operands;
 pub mod runtime_calls;
 
 pub use disasm::{DisasmLine, Syntax};
-pub use emitted::{CallReloc, EmitCounts, Emitted, SourceMapEntry, TrapSite};
+pub use emitted::{CallReloc, EmitCounts, Emitted, LibCallSite, SourceMapEntry, TrapSite};
 pub use lowering::{class_of, LowerError, Lowered};
 pub use operands::{AllocApplier, MachInst, OperandCollector, OperandVisitor};

@@ -10,7 +10,7 @@
 
 use crate::abi::vmctx;
 use crate::machinst::emit_loop::{emit_blocks, BlockEmitter, BlockText};
-use crate::machinst::{EmitCounts, Emitted, SourceMapEntry, TrapSite};
+use crate::machinst::{EmitCounts, Emitted, LibCallSite, SourceMapEntry, TrapSite};
 use crate::reg::Reg;
 use crate::vcode::VCode;
 use crate::x64::asm::{Asm, Label};
@@ -187,6 +187,8 @@ struct Emitter {
     stubs: Vec<(Label, Option<TrapCode>, Option<u32>)>,
     /// Linear-memory accesses (item position, srcloc): where a fault is a wasm trap.
     heap_sites: Vec<(usize, Option<u32>)>,
+    /// Libcall `call` instructions (item position, service).
+    libcalls: Vec<(usize, crate::abi::LibCall)>,
     cur_srcloc: Option<u32>,
     /// Callee-saved registers pushed by the prologue, in push order.
     saved: Vec<u8>,
@@ -300,6 +302,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> Emitted {
         block_labels: Vec::new(),
         stubs: Vec::new(),
         heap_sites: Vec::new(),
+        libcalls: Vec::new(),
         cur_srcloc: None,
         final_block: Vec::new(),
         saved: Vec::new(),
@@ -386,7 +389,9 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> Emitted {
     }
     let counts = e.counts;
     let heap_sites = std::mem::take(&mut e.heap_sites);
+    let libcall_pos = std::mem::take(&mut e.libcalls);
     let (code, offsets, calls) = e.asm.finish();
+    let libcalls = libcall_pos.iter().map(|(p, lib)| LibCallSite { offset: offsets[*p], lib: *lib }).collect();
     let srcmap = srcmap_pos
         .iter()
         .map(|(pos, ir, sl)| SourceMapEntry { offset: offsets[*pos], ir_inst: *ir, srcloc: *sl })
@@ -394,7 +399,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> Emitted {
     let mut traps: Vec<TrapSite> =
         stub_pos.iter().map(|(p, code, srcloc)| TrapSite::stub(offsets[*p], *code, *srcloc)).collect();
     traps.extend(heap_sites.iter().map(|(p, srcloc)| TrapSite::heap_fault(offsets[*p], *srcloc)));
-    Emitted { code, calls, traps, srcmap, allocated_text: text, counts }
+    Emitted { code, calls, libcalls, traps, srcmap, allocated_text: text, counts }
 }
 
 impl BlockEmitter for Emitter {
@@ -774,6 +779,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                     e.mov_imm(Register::RSI, Size::S64, *a);
                     e.mov_imm(Register::RDX, Size::S64, *b);
                     e.push(i2!(Code::Mov_r64_rm64, Register::RCX, Register::RSP));
+                    e.libcalls.push((e.asm.pos(), *lib));
                     e.push(i1(Code::Call_rm64, vmctx_mem(vmctx::LIBCALLS + lib.index())));
                     // Memory may have moved: reload the pinned heap base.
                     e.counts.loads += 1;

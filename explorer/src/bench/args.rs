@@ -35,6 +35,10 @@ pub struct BenchArgs {
     /// configuration of this wlab binary.
     #[command(flatten)]
     pub limits: crate::limits::LimitArgs,
+    /// After the timed rounds, run each module once more on the first `--engine x86_64`
+    /// configuration with the runtime's sampler and report its hottest functions.
+    #[arg(long)]
+    pub profile: bool,
     /// Do not run wasmtime or node even when they are present.
     #[arg(long)]
     pub no_peers: bool,

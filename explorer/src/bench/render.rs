@@ -138,8 +138,24 @@ pub fn render(report: &BenchReport) -> String {
     if report.failed_runs > 0 {
         out.push_str(&format!("{} of {} runs failed\n", report.failed_runs, report.total_runs));
     }
+    if let Some(first) = report.profiles.first() {
+        out.push_str(&format!(
+            "\nhottest functions (one more run per module on {}, sampled by wlab run --profile sample):\n",
+            first.runner
+        ));
+        for p in &report.profiles {
+            out.push_str(&format!("{}\n", p.module));
+            match (&p.profile, &p.failure) {
+                (Some(h), _) => out.push_str(&crate::profile::render(h, PROFILE_TOP, "  ")),
+                (None, why) => out.push_str(&format!("  no profile: {}\n", why.as_deref().unwrap_or("unknown"))),
+            }
+        }
+    }
     out
 }
+
+/// Functions listed per module under `--profile`.
+pub const PROFILE_TOP: usize = 5;
 
 fn fmt_ms(ms: f64) -> String {
     if ms >= 100.0 {

@@ -115,6 +115,9 @@ pub struct BenchReport {
     pub ratios: Vec<Ratio>,
     pub failed_runs: usize,
     pub total_runs: usize,
+    /// With `--profile`: each module's hottest functions, from one extra sampled run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<super::profile::ModuleProfile>,
 }
 
 /// The pairs (runner, against) compared, as indices into `is_peer`: each wlab

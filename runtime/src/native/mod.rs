@@ -22,6 +22,7 @@ mod signals;
 pub(crate) mod stack_limit;
 
 use crate::engine::{Engine, EngineError, PreparedModule};
+use crate::profile::{CodeSymbol, ENTRY_TRAMPOLINE};
 use crate::raw::{raw_to_val, val_to_raw};
 use crate::store::{InstanceId, Store};
 use code_memory::CodeMemory;
@@ -91,6 +92,7 @@ impl NativeEngine {
             pool.install(|| module.functions.par_iter().map(|f| compile_function(f, &opts)).collect())
         };
         let mut compiled = Vec::new();
+        let tramp_len = tramp.code.len() as u32;
         for c in results {
             let c = c.map_err(|e| unsupported(e.to_string()))?;
             while code.len() % 16 != 0 {
@@ -128,6 +130,8 @@ impl NativeEngine {
             memory,
             code_len,
             unwind_offset: tramp.unwind_offset,
+            tramp_len,
+            sizes: compiled.iter().map(|c| c.code.len() as u32).collect(),
             starts,
             traps,
             stats,
@@ -143,8 +147,12 @@ pub struct NativeModule {
     memory: CodeMemory,
     code_len: usize,
     unwind_offset: u32,
+    /// The trampoline's length (it starts at offset 0).
+    tramp_len: u32,
     /// Code offset of each defined function.
     starts: Vec<u32>,
+    /// Code length of each defined function.
+    sizes: Vec<u32>,
     /// Trap stub offset → (wasm function index, site).
     traps: BTreeMap<u32, (u32, TrapSite)>,
     stats: Vec<FunctionStats>,
@@ -240,6 +248,20 @@ impl PreparedModule for NativeModule {
             return Err(t);
         }
         Err(self.trap_from(&w))
+    }
+
+    fn code_symbols(&self) -> Option<Vec<CodeSymbol>> {
+        let base = self.memory.base() as u64;
+        let mut out = vec![CodeSymbol { start: base, size: self.tramp_len as u64, name: ENTRY_TRAMPOLINE.to_string() }];
+        for (k, (&start, &size)) in self.starts.iter().zip(&self.sizes).enumerate() {
+            let name = self.module.info.func_display_name(self.first + k as u32);
+            out.push(CodeSymbol { start: base + start as u64, size: size as u64, name });
+        }
+        Some(out)
+    }
+
+    fn code_bytes(&self) -> Option<(u64, &[u8])> {
+        Some((self.memory.base() as u64, self.code()))
     }
 }
 

@@ -1,0 +1,91 @@
+//! `wlab compile MOD -o out.o`: translates a module, runs the pipeline on every function,
+//! compiles each for the target (in parallel; placed in index order) and writes an ELF
+//! relocatable object (`object_file.rs`). The code is what `wlab explore --target` shows
+//! for each function with the same options: x86-64 code uses the CPU features of this
+//! machine, as `wlab run` does. Returns a summary; never prints.
+
+use crate::codegen::CodegenOptions;
+use crate::object_file::{write_object, ObjectFunction, ObjectSummary};
+use crate::CliError;
+use std::path::Path;
+use wlab_backends::{compile_function, CompileOptions};
+
+/// What `wlab compile` reports.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CompileReport {
+    pub module: String,
+    pub output: String,
+    pub pipeline: Option<String>,
+    #[serde(flatten)]
+    pub object: ObjectSummary,
+}
+
+/// Compiles `module` after `pipeline` (from `pipeline::build`; `passes` is how it was
+/// written) and writes the object to `out`.
+pub fn compile_to_object(
+    module: &Path,
+    out: &Path,
+    passes: Option<&str>,
+    pipeline: Option<&wlab_passes::Pipeline>,
+    cg: &CodegenOptions,
+) -> Result<CompileReport, CliError> {
+    if crate::explore::is_ir_file(module) {
+        return Err(CliError::Other(format!(
+            "{}: wlab compile reads .wasm and .wat modules; an .ir file lacks the module around its functions (imports, memories, tables)",
+            module.display()
+        )));
+    }
+    let bytes = crate::input::read_module(module)?;
+    let m = wlab_ir::translate::translate_module(&bytes)?;
+    let first = m.info.num_imported_funcs();
+    let mut co = CompileOptions::new(first);
+    co.target = cg.target;
+    co.alloc = cg.alloc;
+    co.bounds = cg.bounds;
+    use rayon::prelude::*;
+    let compiled: Vec<_> = m
+        .functions
+        .par_iter()
+        .map(|f| {
+            let mut f = f.clone();
+            if let Some(p) = pipeline {
+                crate::pipeline::apply(&mut f, p)?;
+            }
+            compile_function(&f, &co).map_err(|e| CliError::Other(e.to_string()))
+        })
+        .collect();
+    // The first failure in function order, whatever the thread timing.
+    let compiled: Vec<_> = compiled.into_iter().collect::<Result<_, _>>()?;
+    let funcs: Vec<ObjectFunction<'_>> = compiled
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let index = first + k as u32;
+            ObjectFunction { index, name: m.info.func_display_name(index), code: c }
+        })
+        .collect();
+    let (data, object) = write_object(cg.target, &funcs)?;
+    std::fs::write(out, &data).map_err(|e| CliError::Other(format!("cannot write {}: {e}", out.display())))?;
+    Ok(CompileReport {
+        module: module.display().to_string(),
+        output: out.display().to_string(),
+        pipeline: passes.map(str::to_string),
+        object,
+    })
+}
+
+/// `wrote out.o (x86_64, ELF relocatable): 2 functions, ...`.
+pub fn render(r: &CompileReport) -> String {
+    let o = &r.object;
+    format!(
+        "wrote {} ({}, ELF relocatable, {} bytes): {} functions, {} bytes of .text, {} call relocations, {} libcall relocations, {} trap sites\n",
+        r.output,
+        o.target,
+        o.object_bytes,
+        o.functions,
+        o.text_bytes,
+        o.call_relocations,
+        o.libcall_relocations,
+        o.trap_sites
+    )
+}

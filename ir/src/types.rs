@@ -22,8 +22,7 @@ pub enum Type {
 
 impl Type {
     /// Every type, in a fixed order (for parsers and tests).
-    pub const ALL: [Type; 7] =
-        [Type::I32, Type::I64, Type::F32, Type::F64, Type::V128, Type::FuncRef, Type::ExternRef];
+    pub const ALL: [Type; 7] = [Type::I32, Type::I64, Type::F32, Type::F64, Type::V128, Type::FuncRef, Type::ExternRef];
 
     /// The text-format name (`i32`, `funcref`, ...).
     pub fn name(self) -> &'static str {

@@ -53,7 +53,9 @@ pub fn simd_scripts() -> Vec<SpecScript> {
     let mut scripts: Vec<SpecScript> = proposal(Proposal::Simd)
         // simd_memory-multi needs multiple memories (wasm 3.0), not part of 2.0's 58.
         .filter(|file| {
-            file.name().ends_with(".wast") && file.name().starts_with("simd_") && file.name() != "simd_memory-multi.wast"
+            file.name().ends_with(".wast")
+                && file.name().starts_with("simd_")
+                && file.name() != "simd_memory-multi.wast"
         })
         .map(|file| SpecScript { name: file.name().to_string(), text: file.raw() })
         .collect();

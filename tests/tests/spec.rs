@@ -26,14 +26,8 @@ use wlab_runtime::{Engine, InterpEngine};
 
 /// Configurations whose engine does not run SIMD yet (no vector lowering): the SIMD
 /// scripts are reported as one ignored trial each, "not yet supported on this engine".
-const SIMD_NOT_YET: &[&str] = &[
-    "x86_64",
-    "x86_64-O2",
-    "x86_64-fastalloc-O2",
-    "x86_64-regs4",
-    "x86_64-sse2-only-O2",
-    "x86_64-explicit-bounds-O2",
-];
+const SIMD_NOT_YET: &[&str] =
+    &["x86_64", "x86_64-O2", "x86_64-fastalloc-O2", "x86_64-regs4", "x86_64-sse2-only-O2", "x86_64-explicit-bounds-O2"];
 
 /// (name, engine, pipeline)
 fn configs() -> Vec<(&'static str, fn() -> Box<dyn Engine>, Option<&'static str>)> {

@@ -505,12 +505,8 @@ pub fn eval(op: SimdOp, imm: &Imm, args: &[Val]) -> Result<Val, NumError> {
         S::F64x2PMax => bin!(f64, 2, |a, b| if a < b { b } else { a }),
 
         // ---- conversions --------------------------------------------------------------
-        S::I32x4TruncSatF32x4S => {
-            vec(put(get::<f32, 4>(&v(0)?).map(|x| convert::to_i32_sat(x as f64))))
-        }
-        S::I32x4TruncSatF32x4U => {
-            vec(put(get::<f32, 4>(&v(0)?).map(|x| convert::to_u32_sat(x as f64))))
-        }
+        S::I32x4TruncSatF32x4S => vec(put(get::<f32, 4>(&v(0)?).map(|x| convert::to_i32_sat(x as f64)))),
+        S::I32x4TruncSatF32x4U => vec(put(get::<f32, 4>(&v(0)?).map(|x| convert::to_u32_sat(x as f64)))),
         S::F32x4ConvertI32x4S => vec(put(get::<i32, 4>(&v(0)?).map(|x| x as f32))),
         S::F32x4ConvertI32x4U => vec(put(get::<u32, 4>(&v(0)?).map(|x| x as f32))),
         S::I32x4TruncSatF64x2SZero => {
@@ -550,9 +546,7 @@ fn extmul<T: Lane, W: Lane, const NT: usize, const N: usize>(
 pub fn load(op: SimdOp, bytes: &[u8], old: Option<V128>, lane: u8) -> Option<V128> {
     use SimdOp as S;
     let b8 = |n: usize| -> Option<[u8; 8]> { (n == 8).then(|| bytes.try_into().ok()).flatten() };
-    let splat = |w: usize| -> Option<V128> {
-        (bytes.len() == w).then(|| std::array::from_fn(|i| bytes[i % w]))
-    };
+    let splat = |w: usize| -> Option<V128> { (bytes.len() == w).then(|| std::array::from_fn(|i| bytes[i % w])) };
     let n = bytes.len();
     Some(match op {
         S::V128Load => bytes.try_into().ok()?,

@@ -606,17 +606,22 @@ impl<'a> Parser<'a> {
                     let bits = match *self.peek() {
                         Tok::Num(n) => {
                             self.next();
-                            n.strip_prefix("0x").filter(|h| h.len() <= 32).and_then(|h| u128::from_str_radix(h, 16).ok())
+                            n.strip_prefix("0x")
+                                .filter(|h| h.len() <= 32)
+                                .and_then(|h| u128::from_str_radix(h, 16).ok())
                         }
                         _ => None,
                     };
-                    let bits = bits.ok_or_else(|| self.error_at(at, "expected a v128 constant `0x` + up to 32 hex digits".into()))?;
+                    let bits = bits.ok_or_else(|| {
+                        self.error_at(at, "expected a v128 constant `0x` + up to 32 hex digits".into())
+                    })?;
                     with(Imm::V128(bits.to_le_bytes()), self.rest_values(b)?)
                 }
                 ImmKind::Lane => {
                     let at = self.here();
                     let lane = self.unsigned("lane index")?;
-                    let lane = u8::try_from(lane).map_err(|_| self.error_at(at, format!("lane {lane} is out of range")))?;
+                    let lane =
+                        u8::try_from(lane).map_err(|_| self.error_at(at, format!("lane {lane} is out of range")))?;
                     with(Imm::Lane(lane), self.rest_values(b)?)
                 }
                 ImmKind::Shuffle => {

@@ -375,14 +375,12 @@ impl Verifier<'_> {
                 // SIMD lane immediates: in range for the row's lanes.
                 let lanes = if let crate::opcode::Opcode::Simd(s) = d.opcode { s.lane_count() } else { 0 };
                 match d.imm {
-                    Imm::Lane(l) | Imm::MemLane(_, l) if l as u32 >= lanes => self.err(
-                        self.inst_loc(b, i),
-                        format!("`{}` lane {l} is out of range (0..{lanes})", d.opcode),
-                    ),
-                    Imm::Shuffle(s) if s.iter().any(|&l| l >= 32) => self.err(
-                        self.inst_loc(b, i),
-                        format!("`{}` shuffle lane indices must be below 32", d.opcode),
-                    ),
+                    Imm::Lane(l) | Imm::MemLane(_, l) if l as u32 >= lanes => {
+                        self.err(self.inst_loc(b, i), format!("`{}` lane {l} is out of range (0..{lanes})", d.opcode))
+                    }
+                    Imm::Shuffle(s) if s.iter().any(|&l| l >= 32) => {
+                        self.err(self.inst_loc(b, i), format!("`{}` shuffle lane indices must be below 32", d.opcode))
+                    }
                     _ => {}
                 }
             }

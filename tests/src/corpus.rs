@@ -72,6 +72,11 @@ pub fn spec_modules() -> Vec<CorpusModule> {
     spec_scripts().iter().flat_map(script_modules).collect()
 }
 
+/// Every module expected to be valid in [`simd_scripts`].
+pub fn simd_modules() -> Vec<CorpusModule> {
+    simd_scripts().iter().flat_map(script_modules).collect()
+}
+
 /// The valid modules of one script. Panics naming the script if it cannot be parsed.
 pub fn script_modules(script: &SpecScript) -> Vec<CorpusModule> {
     use wast::{QuoteWat, WastDirective, WastExecute};

@@ -595,3 +595,84 @@ pub fn store_bytes(op: SimdOp, v: &V128, lane: u8) -> Option<&[u8]> {
     let at = lane as usize * n;
     v.get(at..at + n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(x: u128) -> Val {
+        Val::V128(x.to_le_bytes())
+    }
+    fn run(op: SimdOp, imm: Imm, args: &[Val]) -> u128 {
+        match eval(op, &imm, args) {
+            Ok(Val::V128(b)) => u128::from_le_bytes(b),
+            other => panic!("{op:?}: {other:?}"),
+        }
+    }
+    fn i16s(l: [i16; 8]) -> Val {
+        Val::V128(put(l))
+    }
+    fn f32s(l: [f32; 4]) -> Val {
+        Val::V128(put(l))
+    }
+
+    #[test]
+    fn swizzle_index_16_or_more_gives_zero() {
+        let a = v(0x0f0e0d0c0b0a09080706050403020100);
+        let s = v(0x00000000000000000000000010ff0f01);
+        assert_eq!(run(SimdOp::I8x16Swizzle, Imm::None, &[a, s]), 0x0000_0f01);
+    }
+
+    #[test]
+    fn shifts_take_the_amount_modulo_the_lane_width() {
+        let a = i16s([1, -2, 0, 0, 0, 0, 0, 0]);
+        let r = run(SimdOp::I16x8Shl, Imm::None, &[a, Val::I32(17)]);
+        assert_eq!(r, u128::from_le_bytes(put::<i16, 8>([2, -4, 0, 0, 0, 0, 0, 0])));
+        let r = run(SimdOp::I16x8ShrS, Imm::None, &[a, Val::I32(-15)]); // -15 mod 16 = 1
+        assert_eq!(r, u128::from_le_bytes(put::<i16, 8>([0, -1, 0, 0, 0, 0, 0, 0])));
+    }
+
+    #[test]
+    fn narrowing_saturates_and_q15mulr_saturates_its_one_overflow() {
+        let a = i16s([300, -300, 127, -128, 255, 0, -1, 256]);
+        let r = run(SimdOp::I8x16NarrowI16x8U, Imm::None, &[a, a]).to_le_bytes();
+        assert_eq!(&r[..8], &[255, 0, 127, 0, 255, 0, 0, 255]);
+        let r = run(SimdOp::I8x16NarrowI16x8S, Imm::None, &[a, a]).to_le_bytes();
+        assert_eq!(&r[..8], &[127, 128, 127, 128, 127, 0, 255, 127]);
+        let m = i16s([i16::MIN, i16::MIN, 16384, 0, 0, 0, 0, 0]);
+        let n = i16s([i16::MIN, i16::MAX, 16384, 0, 0, 0, 0, 0]);
+        let r = run(SimdOp::I16x8Q15MulrSatS, Imm::None, &[m, n]);
+        assert_eq!(get::<i16, 8>(&r.to_le_bytes())[..3], [i16::MAX, -32767, 8192]);
+    }
+
+    #[test]
+    fn float_min_max_keep_nan_and_order_zeros_pmin_does_not() {
+        let nan = f32::from_bits(0x7fc0_0000);
+        let a = f32s([nan, -0.0, 0.0, 1.0]);
+        let b = f32s([1.0, 0.0, -0.0, nan]);
+        let min = get::<u32, 4>(&run(SimdOp::F32x4Min, Imm::None, &[a, b]).to_le_bytes());
+        assert_eq!(min, [0x7fc0_0000, 0x8000_0000, 0x8000_0000, 0x7fc0_0000]);
+        let pmin = get::<u32, 4>(&run(SimdOp::F32x4PMin, Imm::None, &[a, b]).to_le_bytes());
+        // b < a ? b : a: a NaN comparison is false, so a.
+        assert_eq!(pmin, [0x7fc0_0000, 0x8000_0000, 0, 1.0f32.to_bits()]);
+    }
+
+    #[test]
+    fn trunc_sat_gives_zero_for_nan_and_saturates() {
+        let a = f32s([f32::NAN, 3e9, -3e9, -1.5]);
+        let s = get::<i32, 4>(&run(SimdOp::I32x4TruncSatF32x4S, Imm::None, &[a]).to_le_bytes());
+        assert_eq!(s, [0, i32::MAX, i32::MIN, -1]);
+        let u = get::<u32, 4>(&run(SimdOp::I32x4TruncSatF32x4U, Imm::None, &[a]).to_le_bytes());
+        assert_eq!(u, [0, 3_000_000_000, 0, 0]);
+    }
+
+    #[test]
+    fn bitmask_dot_and_lane_range() {
+        let a = i16s([-1, 1, -1, 1, 0, 0, 0, -5]);
+        assert_eq!(eval(SimdOp::I16x8Bitmask, &Imm::None, &[a]), Ok(Val::I32(0b1000_0101)));
+        let m = i16s([i16::MIN, i16::MIN, 0, 0, 0, 0, 0, 0]);
+        let d = get::<i32, 4>(&run(SimdOp::I32x4DotI16x8S, Imm::None, &[m, m]).to_le_bytes());
+        assert_eq!(d[0], i32::MIN, "2 * 2^30 wraps");
+        assert_eq!(eval(SimdOp::I32x4ExtractLane, &Imm::Lane(4), &[a]), Err(NumError::NotNumeric));
+    }
+}

@@ -353,6 +353,45 @@ fn parse_int(text: &str) -> Option<i128> {
     Some(if neg { -v } else { v })
 }
 
+/// A v128 argument: `0x` and up to 32 hex digits (the vector as a little-endian 128-bit
+/// number, lane 0 rightmost, as results print), or a shape and all its lanes,
+/// `i8x16:` / `i16x8:` / `i32x4:` / `i64x2:` (integers, signed or unsigned) /
+/// `f32x4:` / `f64x2:` (floats), comma-separated, lane 0 first.
+fn parse_v128(text: &str) -> Option<[u8; 16]> {
+    if let Some(hex) = text.strip_prefix("0x").filter(|h| !h.is_empty() && h.len() <= 32) {
+        return u128::from_str_radix(hex, 16).ok().map(u128::to_le_bytes);
+    }
+    let (shape, lanes) = text.split_once(':')?;
+    let lanes: Vec<&str> = lanes.split(',').map(str::trim).collect();
+    let (n, width) = match shape {
+        "i8x16" => (16, 1),
+        "i16x8" => (8, 2),
+        "i32x4" | "f32x4" => (4, 4),
+        "i64x2" | "f64x2" => (2, 8),
+        _ => return None,
+    };
+    if lanes.len() != n {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    for (i, l) in lanes.iter().enumerate() {
+        let bits: u64 = match shape {
+            "f32x4" => l.parse::<f32>().ok()?.to_bits() as u64,
+            "f64x2" => l.parse::<f64>().ok()?.to_bits(),
+            _ => {
+                let v = parse_int(l)?;
+                let bits = 8 * width as u32;
+                if v < -(1i128 << (bits - 1)) || v >= (1i128 << bits) {
+                    return None;
+                }
+                v as u64
+            }
+        };
+        out[i * width..(i + 1) * width].copy_from_slice(&bits.to_le_bytes()[..width]);
+    }
+    Some(out)
+}
+
 /// One value: integers in decimal or `0x` hex, signed or unsigned; floats as Rust parses them.
 pub fn parse_value(ty: Type, text: &str) -> Result<Val, CliError> {
     let bad = || CliError::Other(format!("`{text}` is not a valid {ty}"));
@@ -367,6 +406,11 @@ pub fn parse_value(ty: Type, text: &str) -> Result<Val, CliError> {
         }
         Type::F32 => text.parse::<f32>().map(|f| Val::F32(f.to_bits())).map_err(|_| bad()),
         Type::F64 => text.parse::<f64>().map(|f| Val::F64(f.to_bits())).map_err(|_| bad()),
+        Type::V128 => parse_v128(text).map(Val::V128).ok_or_else(|| {
+            CliError::Other(format!(
+                "`{text}` is not a valid v128 (`0x` and up to 32 hex digits, or lanes as `i32x4:1,2,3,4`)"
+            ))
+        }),
         Type::FuncRef | Type::ExternRef => Err(CliError::Other(format!("--invoke cannot pass a {ty} argument"))),
     }
 }

@@ -1,6 +1,8 @@
 //! `wlab stats`: every defined function of a module through the pipeline and the
 //! backend, one row of machine-code statistics each, plus module totals — as text or
-//! JSON for notebooks. Never runs the code.
+//! JSON for notebooks. A function the backend refuses because it uses `v128` is a row
+//! saying `not compiled: <reason>` (JSON: `not_compiled`), outside the totals; SIMD IR
+//! instructions are counted per function (`ir_simd_insts`). Never runs the code.
 
 use crate::codegen::CodegenOptions;
 use crate::CliError;
@@ -14,7 +16,12 @@ pub struct FunctionRow {
     pub index: u32,
     pub name: String,
     pub ir_insts: usize,
+    /// IR instructions that are SIMD rows (`add.i32x4`, `load.v128`, ...).
+    pub ir_simd_insts: usize,
     pub pipeline_us: u64,
+    /// Why the backend refused the function (it uses `v128`, which no backend lowers
+    /// yet); its `stats` are then all zero and not in the totals.
+    pub not_compiled: Option<String>,
     pub stats: FunctionStats,
 }
 
@@ -76,6 +83,21 @@ pub fn module_stats(
         }
         let pipeline_us = start.elapsed().as_micros() as u64;
         pipeline_ms += start.elapsed().as_secs_f64() * 1e3;
+        let ir_simd_insts =
+            f.layout_insts().filter(|&(_, i)| matches!(f.inst(i).opcode, wlab_ir::Opcode::Simd(_))).count();
+        if f.uses_v128() {
+            let reason = compile_function(&f, &co).err().map_or_else(String::new, |e| e.message);
+            rows.push(FunctionRow {
+                index: first + k as u32,
+                name: module.info.func_display_name(first + k as u32),
+                ir_insts: f.num_layout_insts(),
+                ir_simd_insts,
+                pipeline_us,
+                not_compiled: Some(reason),
+                stats: FunctionStats::default(),
+            });
+            continue;
+        }
         let b = std::time::Instant::now();
         let c = compile_function(&f, &co).map_err(|e| CliError::Other(e.to_string()))?;
         backend_ms += b.elapsed().as_secs_f64() * 1e3;
@@ -98,7 +120,9 @@ pub fn module_stats(
             index: first + k as u32,
             name: module.info.func_display_name(first + k as u32),
             ir_insts: f.num_layout_insts(),
+            ir_simd_insts,
             pipeline_us,
+            not_compiled: None,
             stats: s,
         });
     }
@@ -145,6 +169,10 @@ pub fn render(m: &ModuleStats) -> String {
         let st = &r.stats;
         let mut name = r.name.clone();
         name.truncate(28);
+        if let Some(reason) = &r.not_compiled {
+            let _ = writeln!(s, "{:>6} {:<28} {:>6} not compiled: {reason}", r.index, name, r.ir_insts);
+            continue;
+        }
         let _ = writeln!(
             s,
             "{:>6} {:<28} {:>6} {:>6} {:>7} {:>6} {:>6} {:>5} {:>6} {:>7} {:>6}",
@@ -174,6 +202,14 @@ pub fn render(m: &ModuleStats) -> String {
                 m.ion_max_live
             );
         }
+    }
+    let simd: usize = m.functions.iter().map(|r| r.ir_simd_insts).sum();
+    if simd > 0 {
+        let refused = m.functions.iter().filter(|r| r.not_compiled.is_some()).count();
+        let _ = writeln!(
+            s,
+            ";; simd: {simd} SIMD IR instructions; {refused} function(s) not compiled (v128 is not lowered by this backend yet)"
+        );
     }
     let _ = writeln!(s, ";; totals: {}", crate::codegen::stats_line(&m.totals));
     let t = &m.throughput;

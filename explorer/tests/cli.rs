@@ -98,9 +98,19 @@ fn missing_function_lists_names() {
 }
 
 #[test]
-fn simd_is_refused_by_name() {
-    let p = tmp_file("simd.wat", b"(module (func $v (result i32) (i32x4.extract_lane 0 (v128.const i64x2 0 0))))");
-    assert_one_line_error(&wlab(&["explore", p.to_str().unwrap(), "--func", "0"]), "v128");
+fn simd_runs_on_the_interpreter_and_is_refused_by_native_backends_by_type() {
+    let p = tmp_file(
+        "simd.wat",
+        b"(module (func (export \"v\") (param v128) (result i32) (i32x4.extract_lane 1 (i32x4.add (local.get 0) (v128.const i32x4 1 2 3 4)))))",
+    );
+    let p = p.to_str().unwrap();
+    let run = wlab(&["run", p, "--engine", "interp", "--invoke", "v", "i32x4:10,20,30,40"]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(String::from_utf8_lossy(&run.stdout).trim(), "i32:22");
+    assert_one_line_error(
+        &wlab(&["run", p, "--engine", "x86_64", "--invoke", "v", "0x0"]),
+        "v128 is not supported by the x86_64 backend yet",
+    );
 }
 
 #[test]

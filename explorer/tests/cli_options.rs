@@ -281,9 +281,10 @@ fn passes_list_as_json_too() {
     assert!(v["presets"].as_array().unwrap().iter().any(|p| p["name"] == "O2"));
 }
 
-/// A module with a function the IR cannot express yet (SIMD) can still be explored function
-/// by function: only the selected function is translated, and only the unsupported one is
-/// a one-line error.
+/// A module with a function the backends cannot compile yet (it uses v128) can still be
+/// explored and compiled function by function: the scalar function compiles, the SIMD
+/// one translates, runs through the passes and prints its IR, and only compiling it for a
+/// native target is a one-line error; `wlab stats` lists it as not compiled, with why.
 #[test]
 fn scalar_functions_of_a_module_with_simd_are_explorable() {
     let wat = r#"(module
@@ -294,8 +295,16 @@ fn scalar_functions_of_a_module_with_simd_are_explorable() {
     let add = wlab(&["explore", m, "--func", "add", "--passes", "O2", "--target", "x86_64"]);
     assert_eq!(add.status.code(), Some(0), "{}", stderr(&add));
     assert!(stdout(&add).contains("iadd.i32"), "{}", stdout(&add));
+    let splat = wlab(&["explore", m, "--func", "splat", "--passes", "O2"]);
+    assert_eq!(splat.status.code(), Some(0), "{}", stderr(&splat));
+    assert!(stdout(&splat).contains("splat.i32x4"), "{}", stdout(&splat));
     assert_one_line_error(
-        &wlab(&["explore", m, "--func", "splat"]),
-        "function 1 \"f1\": SIMD instruction i32x4.splat at offset",
+        &wlab(&["explore", m, "--func", "splat", "--target", "x86_64"]),
+        "cannot compile f1: v128 is not supported by the x86_64 backend yet",
     );
+    let stats = wlab(&["stats", m, "--target", "aarch64"]);
+    assert_eq!(stats.status.code(), Some(0), "{}", stderr(&stats));
+    let text = stdout(&stats);
+    assert!(text.contains("not compiled: v128 is not supported by the aarch64 backend yet"), "{text}");
+    assert!(text.contains(";; simd: 2 SIMD IR instructions; 1 function(s) not compiled"), "{text}");
 }

@@ -55,6 +55,14 @@ pub struct Function {
 }
 
 impl Function {
+    /// Whether any value of the function (parameter, result, local, block parameter or
+    /// instruction result) or its signature is a `v128`: what a backend without vector
+    /// support refuses.
+    pub fn uses_v128(&self) -> bool {
+        self.signature.params.iter().chain(&self.signature.results).any(|&t| t == Type::V128)
+            || self.values.iter().any(|v| v.ty == Type::V128)
+    }
+
     pub fn new(name: impl Into<String>, signature: Signature) -> Self {
         Function { name: name.into(), signature, ..Default::default() }
     }

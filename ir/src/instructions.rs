@@ -122,6 +122,15 @@ pub enum Imm {
     },
     /// `trap`: why.
     Trap(TrapCode),
+    /// `const.v128`: the 16 bytes, lane 0 first (wasm's little-endian order).
+    V128([u8; 16]),
+    /// `extract_lane` / `replace_lane`: the lane index.
+    Lane(u8),
+    /// `shuffle.i8x16`: for each result byte, the index (0..32) of the byte of the two
+    /// operands' concatenation it takes.
+    Shuffle([u8; 16]),
+    /// `loadN_lane.v128` / `storeN_lane.v128`: the access and the lane index.
+    MemLane(MemArg, u8),
 }
 
 /// Integer comparison condition.

@@ -23,6 +23,7 @@ pub mod module;
 pub mod opcode;
 pub mod opinfo;
 pub mod parse;
+pub mod simd;
 pub mod translate;
 pub mod types;
 pub mod typing;

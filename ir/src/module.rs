@@ -16,6 +16,8 @@ pub enum ConstExpr {
     F32(u32),
     /// Raw bits.
     F64(u64),
+    /// `v128.const`: the 16 bytes, lane 0 first.
+    V128([u8; 16]),
     RefNull(Type),
     RefFunc(u32),
     GlobalGet(u32),

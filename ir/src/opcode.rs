@@ -14,6 +14,7 @@
 //! `brif`); the controlling type is printed as a suffix (`iadd.i32`).
 
 use crate::opinfo::{Access, Arg, Dests, Egraph, ImmKind, OpInfo, Operands, Results, Suffix, Syntax, Width};
+pub use crate::simd::SimdOp;
 use crate::types::Type;
 use std::fmt;
 
@@ -37,7 +38,7 @@ pub struct Effects {
 }
 
 impl Effects {
-    const PURE: Effects = Effects {
+    pub(crate) const PURE: Effects = Effects {
         may_trap: false,
         reads_memory: false,
         writes_memory: false,
@@ -46,20 +47,23 @@ impl Effects {
         call: false,
         terminator: false,
     };
-    const TRAP: Effects = Effects { may_trap: true, ..Effects::PURE };
-    const LOAD: Effects = Effects { may_trap: true, reads_memory: true, ..Effects::PURE };
-    const STORE: Effects = Effects { may_trap: true, writes_memory: true, ..Effects::PURE };
-    const MEM_READ: Effects = Effects { reads_memory: true, ..Effects::PURE };
-    const MEM_RW: Effects = Effects { may_trap: true, reads_memory: true, writes_memory: true, ..Effects::PURE };
-    const MEM_GROW: Effects = Effects { reads_memory: true, writes_memory: true, ..Effects::PURE };
-    const MEM_INIT: Effects = Effects { may_trap: true, writes_memory: true, reads_state: true, ..Effects::PURE };
-    const STATE_READ: Effects = Effects { reads_state: true, ..Effects::PURE };
-    const STATE_WRITE: Effects = Effects { writes_state: true, ..Effects::PURE };
-    const TABLE_READ: Effects = Effects { may_trap: true, reads_state: true, ..Effects::PURE };
-    const TABLE_WRITE: Effects = Effects { may_trap: true, writes_state: true, ..Effects::PURE };
-    const TABLE_RW: Effects = Effects { may_trap: true, reads_state: true, writes_state: true, ..Effects::PURE };
-    const TABLE_GROW: Effects = Effects { reads_state: true, writes_state: true, ..Effects::PURE };
-    const CALL: Effects = Effects {
+    pub(crate) const TRAP: Effects = Effects { may_trap: true, ..Effects::PURE };
+    pub(crate) const LOAD: Effects = Effects { may_trap: true, reads_memory: true, ..Effects::PURE };
+    pub(crate) const STORE: Effects = Effects { may_trap: true, writes_memory: true, ..Effects::PURE };
+    pub(crate) const MEM_READ: Effects = Effects { reads_memory: true, ..Effects::PURE };
+    pub(crate) const MEM_RW: Effects =
+        Effects { may_trap: true, reads_memory: true, writes_memory: true, ..Effects::PURE };
+    pub(crate) const MEM_GROW: Effects = Effects { reads_memory: true, writes_memory: true, ..Effects::PURE };
+    pub(crate) const MEM_INIT: Effects =
+        Effects { may_trap: true, writes_memory: true, reads_state: true, ..Effects::PURE };
+    pub(crate) const STATE_READ: Effects = Effects { reads_state: true, ..Effects::PURE };
+    pub(crate) const STATE_WRITE: Effects = Effects { writes_state: true, ..Effects::PURE };
+    pub(crate) const TABLE_READ: Effects = Effects { may_trap: true, reads_state: true, ..Effects::PURE };
+    pub(crate) const TABLE_WRITE: Effects = Effects { may_trap: true, writes_state: true, ..Effects::PURE };
+    pub(crate) const TABLE_RW: Effects =
+        Effects { may_trap: true, reads_state: true, writes_state: true, ..Effects::PURE };
+    pub(crate) const TABLE_GROW: Effects = Effects { reads_state: true, writes_state: true, ..Effects::PURE };
+    pub(crate) const CALL: Effects = Effects {
         may_trap: true,
         reads_memory: true,
         writes_memory: true,
@@ -68,8 +72,8 @@ impl Effects {
         call: true,
         terminator: false,
     };
-    const BRANCH: Effects = Effects { terminator: true, ..Effects::PURE };
-    const TRAP_TERM: Effects = Effects { may_trap: true, terminator: true, ..Effects::PURE };
+    pub(crate) const BRANCH: Effects = Effects { terminator: true, ..Effects::PURE };
+    pub(crate) const TRAP_TERM: Effects = Effects { may_trap: true, terminator: true, ..Effects::PURE };
 
     /// No effect at all: the instruction may be removed if unused, moved, duplicated
     /// or merged with an identical one.
@@ -91,32 +95,41 @@ impl Effects {
 macro_rules! opcodes {
     ($( $(#[$doc:meta])* $variant:ident = $name:literal, $effects:ident, $suffix:expr, $operands:expr,
         $imm:ident, $results:expr, $dests:expr, $syntax:ident, $egraph:ident, $access:expr; )*) => {
-        /// An IR operation. See the module docs for naming; the table below is the only
-        /// place an opcode is declared.
+        /// An IR operation. See the module docs for naming; the table below and the SIMD
+        /// rows in [`crate::simd`] are the only places an opcode is declared.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
         pub enum Opcode {
             $( $(#[$doc])* $variant, )*
+            /// A fixed-width SIMD operation (236 rows of their own, [`crate::simd`]).
+            Simd(SimdOp),
         }
 
-        /// The rows, in declaration order (indexed by `Opcode as usize`).
-        static TABLE: &[OpInfo] = &[
-            $( OpInfo {
-                name: $name,
-                effects: Effects::$effects,
-                suffix: $suffix,
-                operands: $operands,
-                imm: ImmKind::$imm,
-                results: $results,
-                dests: $dests,
-                syntax: Syntax::$syntax,
-                egraph: Egraph::$egraph,
-                access: $access,
-            }, )*
-        ];
-
         impl Opcode {
-            /// Every opcode, in declaration order.
-            pub const ALL: &'static [Opcode] = &[ $( Opcode::$variant, )* ];
+            /// Every scalar opcode, in declaration order ([`Opcode::all`] adds SIMD).
+            pub const SCALAR: &'static [Opcode] = &[ $( Opcode::$variant, )* ];
+
+            /// Every fact about this opcode: its row of the table.
+            pub fn info(self) -> &'static OpInfo {
+                match self {
+                    $( Opcode::$variant => {
+                        const ROW: OpInfo = OpInfo {
+                            name: $name,
+                            effects: Effects::$effects,
+                            suffix: $suffix,
+                            operands: $operands,
+                            imm: ImmKind::$imm,
+                            results: $results,
+                            dests: $dests,
+                            syntax: Syntax::$syntax,
+                            egraph: Egraph::$egraph,
+                            access: $access,
+                            shape: None,
+                        };
+                        &ROW
+                    } )*
+                    Opcode::Simd(s) => s.info(),
+                }
+            }
         }
     };
 }
@@ -316,9 +329,9 @@ opcodes! {
 }
 
 impl Opcode {
-    /// Every fact about this opcode: its row of the table.
-    pub fn info(self) -> &'static OpInfo {
-        &TABLE[self as usize]
+    /// Every opcode: the scalar ones, then the SIMD ones.
+    pub fn all() -> impl Iterator<Item = Opcode> {
+        Opcode::SCALAR.iter().copied().chain(SimdOp::ALL.iter().map(|&s| Opcode::Simd(s)))
     }
 
     /// The text-format name (without type suffix).
@@ -333,7 +346,7 @@ impl Opcode {
 
     /// Finds an opcode by its text name.
     pub fn from_name(s: &str) -> Option<Opcode> {
-        Opcode::ALL.iter().copied().find(|o| o.name() == s)
+        Opcode::all().find(|o| o.name() == s)
     }
 
     pub fn is_terminator(self) -> bool {
@@ -359,6 +372,7 @@ impl Opcode {
 }
 
 impl fmt::Display for Opcode {
+    /// The text name (SIMD names include their shape: `add.i32x4`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
@@ -371,16 +385,15 @@ mod tests {
 
     #[test]
     fn every_row_is_found_by_its_opcode_and_its_name() {
-        assert_eq!(TABLE.len(), Opcode::ALL.len());
-        for (n, &op) in Opcode::ALL.iter().enumerate() {
-            assert_eq!(op as usize, n);
+        for op in Opcode::all() {
             assert_eq!(Opcode::from_name(op.name()), Some(op), "{op}: names must be unique");
         }
+        assert_eq!(Opcode::all().count(), Opcode::SCALAR.len() + 236);
     }
 
     #[test]
     fn rows_agree_with_themselves() {
-        for &op in Opcode::ALL {
+        for op in Opcode::all() {
             let info = op.info();
             // Only pure operations with fixed operands enter the e-graph as nodes.
             if info.egraph == Egraph::Node {
@@ -389,8 +402,15 @@ mod tests {
                 assert_ne!(info.suffix, Suffix::No, "{op}: an e-graph node needs a controlling type");
             }
             // Memory accesses are exactly the opcodes with a memory immediate.
-            assert_eq!(info.access != Access::None, info.imm == ImmKind::Mem, "{op}");
-            assert_eq!(info.syntax == Syntax::Address, info.imm == ImmKind::Mem, "{op}");
+            let mem = matches!(info.imm, ImmKind::Mem | ImmKind::MemLane);
+            assert_eq!(info.access != Access::None, mem, "{op}");
+            assert_eq!(info.syntax == Syntax::Address, mem, "{op}");
+            // SIMD rows (and only they) have a shape, no suffix, and stay out of the e-graph.
+            if info.shape.is_some() {
+                assert_eq!(info.suffix, Suffix::No, "{op}");
+                assert_eq!(info.egraph, Egraph::Skeleton, "{op}");
+            }
+            assert_eq!(info.shape.is_some(), matches!(op, Opcode::Simd(_)), "{op}");
             // Branch targets only on terminators.
             assert_eq!(
                 info.dests != Dests::Exactly(0),

@@ -31,8 +31,53 @@ pub struct OpInfo {
     pub syntax: Syntax,
     /// Whether and how it enters the e-graph.
     pub egraph: Egraph,
-    /// The linear memory it loads or stores through its `Imm::Mem` address.
+    /// The linear memory it loads or stores through its `Imm::Mem` / `Imm::MemLane`
+    /// address.
     pub access: Access,
+    /// SIMD rows: the lane shape of the wasm instruction (its `i32x4.` prefix), which is
+    /// how the v128 result's lanes are read (for `extract_lane`, `bitmask`, `all_true`:
+    /// the operand's). `None` for every scalar row. Backends that cannot lower vectors
+    /// refuse a function by this column (or by a `v128` value), never by opcode lists.
+    pub shape: Option<Shape>,
+}
+
+/// The lane shape of a SIMD operation (the wasm instruction's prefix).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum Shape {
+    /// No lane structure (`v128.and`, `v128.load`, ...).
+    V128,
+    I8x16,
+    I16x8,
+    I32x4,
+    I64x2,
+    F32x4,
+    F64x2,
+}
+
+impl Shape {
+    /// The text name (`i32x4`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::V128 => "v128",
+            Shape::I8x16 => "i8x16",
+            Shape::I16x8 => "i16x8",
+            Shape::I32x4 => "i32x4",
+            Shape::I64x2 => "i64x2",
+            Shape::F32x4 => "f32x4",
+            Shape::F64x2 => "f64x2",
+        }
+    }
+
+    /// How many lanes (`v128`: 1).
+    pub fn lanes(self) -> u32 {
+        match self {
+            Shape::V128 => 1,
+            Shape::I8x16 => 16,
+            Shape::I16x8 => 8,
+            Shape::I32x4 | Shape::F32x4 => 4,
+            Shape::I64x2 | Shape::F64x2 => 2,
+        }
+    }
 }
 
 /// Which type suffixes an opcode accepts.
@@ -110,7 +155,7 @@ pub fn bitcast_source(t: Type) -> Option<Type> {
         Type::F32 => Some(Type::I32),
         Type::I64 => Some(Type::F64),
         Type::F64 => Some(Type::I64),
-        Type::FuncRef | Type::ExternRef => None,
+        Type::V128 | Type::FuncRef | Type::ExternRef => None,
     }
 }
 
@@ -158,6 +203,14 @@ pub enum ImmKind {
     Func,
     CallIndirect,
     Trap,
+    /// `const.v128`: 16 bytes.
+    V128,
+    /// A lane index (`extract_lane`, `replace_lane`).
+    Lane,
+    /// `shuffle.i8x16`: 16 lane indices into the two operands' 32 bytes.
+    Shuffle,
+    /// A memory access and a lane index (`load8_lane.v128`, `store32_lane.v128`).
+    MemLane,
 }
 
 impl ImmKind {
@@ -182,6 +235,10 @@ impl ImmKind {
             ImmKind::Func => matches!(imm, Imm::Func(_)),
             ImmKind::CallIndirect => matches!(imm, Imm::CallIndirect { .. }),
             ImmKind::Trap => matches!(imm, Imm::Trap(_)),
+            ImmKind::V128 => matches!(imm, Imm::V128(_)),
+            ImmKind::Lane => matches!(imm, Imm::Lane(_)),
+            ImmKind::Shuffle => matches!(imm, Imm::Shuffle(_)),
+            ImmKind::MemLane => matches!(imm, Imm::MemLane(..)),
         }
     }
 
@@ -206,6 +263,10 @@ impl ImmKind {
             ImmKind::Func => "a function index",
             ImmKind::CallIndirect => "a type and a table index",
             ImmKind::Trap => "a trap code",
+            ImmKind::V128 => "a v128 constant",
+            ImmKind::Lane => "a lane index",
+            ImmKind::Shuffle => "16 shuffle lane indices",
+            ImmKind::MemLane => "a memory access immediate and a lane index",
         }
     }
 
@@ -230,7 +291,11 @@ impl ImmKind {
             | ImmKind::Elem
             | ImmKind::Func
             | ImmKind::CallIndirect
-            | ImmKind::Trap => Leaf::None,
+            | ImmKind::Trap
+            | ImmKind::V128
+            | ImmKind::Lane
+            | ImmKind::Shuffle
+            | ImmKind::MemLane => Leaf::None,
         }
     }
 }
@@ -281,7 +346,8 @@ pub enum Syntax {
     /// `memory_copy mem0, mem0, v1, v2, v3`, `trap unreachable`. A constant or a function
     /// index takes no values after it.
     Plain,
-    /// `load.T [memN] v1+offset[, v2]` (an address first, then the other values).
+    /// `load.T [memN] v1+offset[, v2]` (an address first, then the other values; a
+    /// lane index, for `Imm::MemLane`, last: `load8_lane.v128 v1+4, v2, 3`).
     Address,
     /// `call fnN(v1, v2)`.
     Call,
@@ -301,7 +367,9 @@ pub enum Egraph {
     Node,
     /// Its result is its operand's class (`copy`).
     Transparent,
-    /// Stays in place as the skeleton; its results are opaque values.
+    /// Stays in place as the skeleton; its results are opaque values. Every SIMD row is
+    /// here for now (and the e-graph builder keeps `v128`-typed `select` out too), so
+    /// the e-graph leaves vector code alone.
     Skeleton,
 }
 
@@ -314,7 +382,7 @@ pub enum Width {
     Bytes(u32),
 }
 
-/// The linear memory an opcode accesses at its `Imm::Mem` address (bulk operations,
+/// The linear memory an opcode accesses at its `Imm::Mem` / `Imm::MemLane` address (bulk operations,
 /// which take lengths, are [`Access::None`]: their effects say what they touch).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {

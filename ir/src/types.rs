@@ -1,7 +1,9 @@
-//! Value types of the IR: the four wasm number types and the two reference types.
+//! Value types of the IR: the four wasm number types, the 128-bit vector type and the
+//! two reference types.
 //!
-//! This file must never grow a type that wasm 2.0 scalar code cannot produce; SIMD's
-//! `v128` arrives with the SIMD work, not before.
+//! This file must never grow a type that wasm 2.0 code cannot produce. `v128` has no
+//! lane shape: the opcode that computes or reads it says how its lanes are read (the
+//! opcode table's shape column, [`crate::opinfo::Shape`]).
 
 use std::fmt;
 
@@ -12,13 +14,15 @@ pub enum Type {
     I64,
     F32,
     F64,
+    /// wasm's 128-bit vector (SIMD); lane-shaped only by the operations on it.
+    V128,
     FuncRef,
     ExternRef,
 }
 
 impl Type {
     /// Every type, in a fixed order (for parsers and tests).
-    pub const ALL: [Type; 6] = [Type::I32, Type::I64, Type::F32, Type::F64, Type::FuncRef, Type::ExternRef];
+    pub const ALL: [Type; 7] = [Type::I32, Type::I64, Type::F32, Type::F64, Type::V128, Type::FuncRef, Type::ExternRef];
 
     /// The text-format name (`i32`, `funcref`, ...).
     pub fn name(self) -> &'static str {
@@ -27,6 +31,7 @@ impl Type {
             Type::I64 => "i64",
             Type::F32 => "f32",
             Type::F64 => "f64",
+            Type::V128 => "v128",
             Type::FuncRef => "funcref",
             Type::ExternRef => "externref",
         }
@@ -54,18 +59,19 @@ impl Type {
         match self {
             Type::I32 | Type::F32 => 32,
             Type::I64 | Type::F64 | Type::FuncRef | Type::ExternRef => 64,
+            Type::V128 => 128,
         }
     }
 
-    /// Converts a wasmparser value type; `None` for `v128` and reference types
-    /// outside wasm 2.0 (typed function references, GC).
+    /// Converts a wasmparser value type; `None` for reference types outside wasm 2.0
+    /// (typed function references, GC).
     pub fn from_wasm(ty: wasmparser::ValType) -> Option<Type> {
         match ty {
             wasmparser::ValType::I32 => Some(Type::I32),
             wasmparser::ValType::I64 => Some(Type::I64),
             wasmparser::ValType::F32 => Some(Type::F32),
             wasmparser::ValType::F64 => Some(Type::F64),
-            wasmparser::ValType::V128 => None,
+            wasmparser::ValType::V128 => Some(Type::V128),
             wasmparser::ValType::Ref(r) => Type::from_wasm_ref(r),
         }
     }

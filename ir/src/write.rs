@@ -269,6 +269,28 @@ fn write_operands(w: &mut dyn Write, d: &InstData) -> fmt::Result {
                     p.part(format_args!("table{table}"))?;
                 }
                 Imm::Trap(code) => p.part(format_args!("{}", code.name()))?,
+                Imm::V128(bytes) => p.part(format_args!("0x{:032x}", u128::from_le_bytes(*bytes)))?,
+                Imm::Lane(l) => p.part(format_args!("{l}"))?,
+                Imm::Shuffle(lanes) => {
+                    p.part(format_args!("["))?;
+                    for (k, l) in lanes.iter().enumerate() {
+                        if k > 0 {
+                            p.w.write_str(", ")?;
+                        }
+                        write!(p.w, "{l}")?;
+                    }
+                    p.w.write_str("]")?;
+                }
+                Imm::MemLane(m, lane) => match d.args.split_first() {
+                    Some((addr, rest)) => {
+                        p.w.write_str(" ")?;
+                        p.first = false;
+                        write_address(p.w, *addr, m)?;
+                        p.values(rest)?;
+                        return p.part(format_args!("{lane}"));
+                    }
+                    None => p.part(format_args!("offset {} mem{} lane {lane}", m.offset, m.memory))?,
+                },
             }
             p.values(&d.args)?;
             for bc in &d.dests {

@@ -106,7 +106,7 @@ impl Const {
             Val::I64(x) => Some(Const::I64(x as u64)),
             Val::F32(b) => Some(Const::F32(b)),
             Val::F64(b) => Some(Const::F64(b)),
-            Val::FuncRef(_) | Val::ExternRef(_) => None,
+            Val::FuncRef(_) | Val::ExternRef(_) | Val::V128(_) => None,
         }
     }
 }

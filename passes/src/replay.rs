@@ -121,7 +121,7 @@ impl<'s> ReplayEnv<'s> {
             write_bytes(&mut self.memory, b, &mut bad);
         }
         self.unsupported |= bad;
-        for &(g, v) in &rec.globals {
+        for (g, v) in rec.globals.iter().cloned() {
             if let Some(slot) = self.globals.get_mut(g as usize) {
                 *slot = v.into();
             }

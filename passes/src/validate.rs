@@ -315,6 +315,10 @@ pub fn gen_args(params: &[Type], trial: usize) -> Vec<Val> {
                     Val::FuncRef(if pick.is_multiple_of(2) { None } else { Some(FuncRef(pick as u32 % 5)) })
                 }
                 Type::ExternRef => Val::ExternRef(if pick.is_multiple_of(2) { None } else { Some(pick as u32 % 5) }),
+                Type::V128 => {
+                    let hi = rng.next();
+                    Val::V128(if edge { [pick as u8; 16] } else { ((hi as u128) << 64 | r as u128).to_le_bytes() })
+                }
             }
         })
         .collect()
@@ -328,6 +332,7 @@ fn zero_or_seeded(ty: Type, h: u64) -> Val {
         Type::F64 => Val::F64(((h % 2000) as f64 - 1000.25).to_bits()),
         Type::FuncRef => Val::FuncRef(if h.is_multiple_of(3) { None } else { Some(FuncRef((h % 7) as u32)) }),
         Type::ExternRef => Val::ExternRef(if h.is_multiple_of(3) { None } else { Some((h % 7) as u32) }),
+        Type::V128 => Val::V128(((h as u128) << 64 | h.rotate_left(17) as u128).to_le_bytes()),
     }
 }
 
@@ -351,6 +356,10 @@ fn val_hash(v: &Val) -> u64 {
         }
         Val::FuncRef(r) => r.map_or(u64::MAX, |r| r.0 as u64),
         Val::ExternRef(r) => r.map_or(u64::MAX - 1, |r| r as u64),
+        Val::V128(b) => {
+            let x = u128::from_le_bytes(b);
+            (x as u64) ^ ((x >> 64) as u64).rotate_left(1)
+        }
     }
 }
 

@@ -355,6 +355,7 @@ fn eval_const(store: &Store, globals: &[GlobalId], funcs: &[FuncRef], e: ConstEx
         ConstExpr::I64(x) => Val::I64(x),
         ConstExpr::F32(b) => Val::F32(b),
         ConstExpr::F64(b) => Val::F64(b),
+        ConstExpr::V128(b) => Val::V128(b),
         ConstExpr::RefNull(ty) => Val::default_for(ty),
         ConstExpr::RefFunc(f) => Val::FuncRef(Some(funcs[f as usize])),
         ConstExpr::GlobalGet(g) => store.global(globals[g as usize]).get(),

@@ -14,6 +14,7 @@ pub fn val_to_raw(v: Val) -> u64 {
         Val::FuncRef(None) | Val::ExternRef(None) => 0,
         Val::FuncRef(Some(f)) => f.0 as u64 + 1,
         Val::ExternRef(Some(x)) => x as u64 + 1,
+        Val::V128(_) => unreachable!("a v128 never crosses a 64-bit word: native code refuses v128 functions"),
     }
 }
 
@@ -25,5 +26,6 @@ pub fn raw_to_val(raw: u64, ty: Type) -> Val {
         Type::F64 => Val::F64(raw),
         Type::FuncRef => Val::FuncRef((raw != 0).then(|| FuncRef((raw - 1) as u32))),
         Type::ExternRef => Val::ExternRef((raw != 0).then(|| (raw - 1) as u32)),
+        Type::V128 => unreachable!("a v128 never crosses a 64-bit word: native code refuses v128 functions"),
     }
 }

@@ -124,26 +124,48 @@ pub struct Table {
 pub struct Global {
     pub ty: Type,
     pub mutable: bool,
+    /// Compiled code reads and writes `cell`; a `v128` global keeps its high half in
+    /// `high` (only the interpreter engine runs vector code yet).
     cell: Box<AtomicU64>,
+    high: u64,
 }
 
 impl Clone for Global {
     fn clone(&self) -> Self {
-        Global { ty: self.ty, mutable: self.mutable, cell: Box::new(AtomicU64::new(self.cell.load(Ordering::Relaxed))) }
+        Global {
+            ty: self.ty,
+            mutable: self.mutable,
+            cell: Box::new(AtomicU64::new(self.cell.load(Ordering::Relaxed))),
+            high: self.high,
+        }
     }
 }
 
 impl Global {
     pub fn new(ty: Type, mutable: bool, value: Val) -> Global {
-        Global { ty, mutable, cell: Box::new(AtomicU64::new(crate::raw::val_to_raw(value))) }
+        let mut g = Global { ty, mutable, cell: Box::new(AtomicU64::new(0)), high: 0 };
+        g.set(value);
+        g
     }
 
     pub fn get(&self) -> Val {
-        crate::raw::raw_to_val(self.cell.load(Ordering::Relaxed), self.ty)
+        let low = self.cell.load(Ordering::Relaxed);
+        match self.ty {
+            Type::V128 => Val::V128(((self.high as u128) << 64 | low as u128).to_le_bytes()),
+            _ => crate::raw::raw_to_val(low, self.ty),
+        }
     }
 
     pub fn set(&mut self, value: Val) {
-        self.cell.store(crate::raw::val_to_raw(value), Ordering::Relaxed);
+        let (low, high) = match value {
+            Val::V128(b) => {
+                let x = u128::from_le_bytes(b);
+                (x as u64, (x >> 64) as u64)
+            }
+            other => (crate::raw::val_to_raw(other), 0),
+        };
+        self.cell.store(low, Ordering::Relaxed);
+        self.high = high;
     }
 
     /// The cell's address, for compiled code.

@@ -11,8 +11,9 @@
 //! Every directive is one check. A trap message matches when the expected text is a
 //! part of ours or ours a prefix of it (the suite writes "uninitialized element 2").
 //! `assert_invalid` / `assert_malformed` need only a rejection, not the same message.
-//! Skips are only for things outside WebAssembly 2.0 scalar (SIMD values, later
-//! proposals' directives), each with its reason. The script runs on a big-stack thread;
+//! v128 arguments and results are read lane-wise (a float lane may expect a NaN kind).
+//! Skips are only for things outside WebAssembly 2.0 (later proposals' directives), each
+//! with its reason. The script runs on a big-stack thread;
 //! a panic while running one directive is caught and reported as that directive's
 //! failure, so one bug never hides the rest of the script. This file never decides wasm
 //! semantics: translation, instantiation and execution belong to the rest of the crate.
@@ -28,7 +29,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::Id;
@@ -401,7 +402,7 @@ fn arg_val(arg: &WastArg<'_>) -> Result<Val, Outcome> {
         WastArgCore::F64(f) => Ok(Val::F64(f.bits)),
         WastArgCore::RefNull(ht) => heap_type_null(ht),
         WastArgCore::RefExtern(n) => Ok(Val::ExternRef(Some(*n))),
-        WastArgCore::V128(_) => Err(Outcome::Skip("a v128 argument (SIMD, outside wasm 2.0 scalar)".to_string())),
+        WastArgCore::V128(c) => Ok(Val::V128(c.to_le_bytes())),
         WastArgCore::RefHost(_) => Err(Outcome::Skip("a host anyref (GC, outside wasm 2.0)".to_string())),
     }
 }
@@ -459,9 +460,7 @@ fn core_matches(want: &WastRetCore<'_>, have: &Val) -> Result<bool, Outcome> {
             }
             false
         }
-        (WastRetCore::V128(_), _) => {
-            return Err(Outcome::Skip("a v128 result (SIMD, outside wasm 2.0 scalar)".to_string()))
-        }
+        (WastRetCore::V128(p), Val::V128(b)) => v128_matches(p, b),
         (
             WastRetCore::RefHost(_)
             | WastRetCore::RefAny
@@ -474,6 +473,38 @@ fn core_matches(want: &WastRetCore<'_>, have: &Val) -> Result<bool, Outcome> {
         ) => return Err(Outcome::Skip("a GC reference result (outside wasm 2.0)".to_string())),
         _ => false,
     })
+}
+
+/// Whether vector `b` matches a lane pattern: integer lanes exactly, float lanes by value
+/// or by NaN kind (`nan:canonical` / `nan:arithmetic`), each lane on its own.
+fn v128_matches(p: &V128Pattern, b: &[u8; 16]) -> bool {
+    let lane = |i: usize, w: usize| -> u64 {
+        let mut x = [0u8; 8];
+        x[..w].copy_from_slice(&b[i * w..(i + 1) * w]);
+        u64::from_le_bytes(x)
+    };
+    match p {
+        V128Pattern::I8x16(l) => l.iter().enumerate().all(|(i, &x)| x as u8 as u64 == lane(i, 1)),
+        V128Pattern::I16x8(l) => l.iter().enumerate().all(|(i, &x)| x as u16 as u64 == lane(i, 2)),
+        V128Pattern::I32x4(l) => l.iter().enumerate().all(|(i, &x)| x as u32 as u64 == lane(i, 4)),
+        V128Pattern::I64x2(l) => l.iter().enumerate().all(|(i, &x)| x as u64 == lane(i, 8)),
+        V128Pattern::F32x4(l) => l.iter().enumerate().all(|(i, p)| {
+            let bits = lane(i, 4) as u32;
+            match p {
+                NanPattern::CanonicalNan => f32_nan(bits, true),
+                NanPattern::ArithmeticNan => f32_nan(bits, false),
+                NanPattern::Value(f) => f.bits == bits,
+            }
+        }),
+        V128Pattern::F64x2(l) => l.iter().enumerate().all(|(i, p)| {
+            let bits = lane(i, 8);
+            match p {
+                NanPattern::CanonicalNan => f64_nan(bits, true),
+                NanPattern::ArithmeticNan => f64_nan(bits, false),
+                NanPattern::Value(f) => f.bits == bits,
+            }
+        }),
+    }
 }
 
 fn vals_text(vals: &[Val]) -> String {

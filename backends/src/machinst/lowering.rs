@@ -27,7 +27,8 @@ pub struct Lowered<I: crate::machinst::MachInst> {
 /// The register class that holds a value of IR type `ty`.
 pub fn class_of(ty: Type) -> RegClass {
     match ty {
-        Type::F32 | Type::F64 => RegClass::Float,
+        // v128 will live in the float/vector registers (xmm, v); no backend lowers it yet.
+        Type::F32 | Type::F64 | Type::V128 => RegClass::Float,
         Type::I32 | Type::I64 | Type::FuncRef | Type::ExternRef => RegClass::Int,
     }
 }

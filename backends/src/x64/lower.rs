@@ -195,6 +195,7 @@ impl Ctx<'_> {
         match ty {
             Type::F32 | Type::F64 => self.b.push(Inst::XmmLoad { size: fsize_of(ty), dst, addr }),
             Type::I32 => self.b.push(Inst::Load { kind: LoadKind::U32, dst, addr }),
+            Type::V128 => unreachable!("v128 functions are refused before lowering (compile_with)"),
             Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Load { kind: LoadKind::U64, dst, addr }),
         }
     }
@@ -203,6 +204,7 @@ impl Ctx<'_> {
         match ty {
             Type::F32 | Type::F64 => self.b.push(Inst::XmmStore { size: fsize_of(ty), src, addr }),
             Type::I32 => self.b.push(Inst::Store { bytes: 4, src, addr }),
+            Type::V128 => unreachable!("v128 functions are refused before lowering (compile_with)"),
             Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Store { bytes: 8, src, addr }),
         }
     }
@@ -493,6 +495,14 @@ impl Ctx<'_> {
             }};
         }
         match d.opcode {
+            // Vector code is refused by type before lowering (compile_with); a SIMD row
+            // reaching here is reported, not lowered.
+            Opcode::Simd(_) => {
+                return Err(LowerError(format!(
+                    "{}: SIMD instruction {} is not supported by the x86_64 backend yet",
+                    self.f.name, d.opcode
+                )))
+            }
             // Constants are materialised where used.
             Opcode::Iconst | Opcode::Fconst => {}
             Opcode::RefNull => {

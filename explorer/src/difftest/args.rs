@@ -106,6 +106,7 @@ pub fn arg(ty: Type, set: usize, rng: &mut Rng) -> Val {
         }),
         Type::FuncRef => Val::FuncRef(None),
         Type::ExternRef => Val::ExternRef(if rng.one_in(2) { None } else { Some(rng.below(4) as u32) }),
+        Type::V128 => Val::V128(((rng.next_u64() as u128) << 64 | rng.next_u64() as u128).to_le_bytes()),
     }
 }
 

@@ -162,6 +162,7 @@ impl Reference {
             Val::F64(b) => wasmi::Val::F64(wasmi::F64::from_bits(b)),
             Val::FuncRef(None) => wasmi::Val::FuncRef(wasmi::Nullable::Null),
             Val::FuncRef(Some(_)) => panic!("the harness never passes a non-null funcref"),
+            Val::V128(_) => panic!("the harness never passes a v128 (difftest generates no SIMD)"),
             Val::ExternRef(None) => wasmi::Val::ExternRef(wasmi::Nullable::Null),
             Val::ExternRef(Some(n)) => {
                 wasmi::Val::ExternRef(wasmi::Nullable::Val(wasmi::ExternRef::new(&mut self.store, n)))
@@ -195,6 +196,9 @@ impl RefInstance for Reference {
             .get_func(&self.store, name)
             .ok_or_else(|| RefProblem::Unsupported(format!("no function export {name:?}")))?;
         let inputs: Vec<wasmi::Val> = args.iter().map(|a| self.wasmi_val(a)).collect();
+        if results.contains(&Type::V128) {
+            return Err(RefProblem::Unsupported("a v128 result (difftest generates no SIMD)".into()));
+        }
         let mut outputs: Vec<wasmi::Val> = results
             .iter()
             .map(|t| match t {
@@ -204,6 +208,7 @@ impl RefInstance for Reference {
                 Type::F64 => wasmi::Val::F64(wasmi::F64::from_bits(0)),
                 Type::FuncRef => wasmi::Val::FuncRef(wasmi::Nullable::Null),
                 Type::ExternRef => wasmi::Val::ExternRef(wasmi::Nullable::Null),
+                Type::V128 => unreachable!("v128 results are refused above"),
             })
             .collect();
         self.store.set_fuel(REFERENCE_FUEL).map_err(|e| RefProblem::Unsupported(e.to_string()))?;

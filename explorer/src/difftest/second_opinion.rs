@@ -100,6 +100,7 @@ impl Second {
             Val::F64(b) => w::Value::F64(w::core::F64::from_bits(b)),
             Val::FuncRef(None) => w::Value::FuncRef(w::FuncRef::null()),
             Val::FuncRef(Some(_)) => panic!("the harness never passes a non-null funcref"),
+            Val::V128(_) => panic!("the harness never passes a v128 (difftest generates no SIMD)"),
             Val::ExternRef(None) => w::Value::ExternRef(w::ExternRef::null()),
             Val::ExternRef(Some(n)) => w::Value::ExternRef(w::ExternRef::new::<u32>(&mut self.store, Some(n))),
         }
@@ -130,6 +131,9 @@ impl RefInstance for Second {
             .get_func(&self.store, name)
             .ok_or_else(|| RefProblem::Unsupported(format!("no function export {name:?}")))?;
         let inputs: Vec<w::Value> = args.iter().map(|a| self.wasmi_val(a)).collect();
+        if results.contains(&Type::V128) {
+            return Err(RefProblem::Unsupported("a v128 result (difftest generates no SIMD)".into()));
+        }
         let mut outputs: Vec<w::Value> = results
             .iter()
             .map(|t| match t {
@@ -139,6 +143,7 @@ impl RefInstance for Second {
                 Type::F64 => w::Value::F64(w::core::F64::from_bits(0)),
                 Type::FuncRef => w::Value::FuncRef(w::FuncRef::null()),
                 Type::ExternRef => w::Value::ExternRef(w::ExternRef::null()),
+                Type::V128 => unreachable!("v128 results are refused above"),
             })
             .collect();
         match func.call(&mut self.store, &inputs, &mut outputs) {

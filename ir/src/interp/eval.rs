@@ -20,11 +20,13 @@
 use super::env::{Env, Trap};
 use super::memory;
 use super::numeric::{self, NumError};
+use super::simd_numeric;
 use super::val::Val;
 use crate::entities::{Block, Inst};
 use crate::function::Function;
 use crate::instructions::{BlockCall, Imm, InstData, TrapCode};
 use crate::opcode::Opcode;
+use crate::opinfo::{Access, Width};
 use crate::types::Type;
 use crate::write::inst_to_string;
 
@@ -200,9 +202,9 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
             }
             // The immediate, which must match the pattern.
             macro_rules! imm {
-                ($p:pat => $e:expr) => {
+                ($($p:pat => $e:expr),+) => {
                     match d.imm {
-                        $p => $e,
+                        $($p => $e,)+
                         _ => malformed(func, inst),
                     }
                 };
@@ -516,6 +518,48 @@ fn run(func: &Function, entry: Block, vals: &mut [Val], env: &mut dyn Env) -> Re
                     let code = imm!(Imm::Trap(code) => code);
                     return Err(trap_at(func, d, code));
                 }
+
+                // ---- SIMD: lane operations in simd_numeric; memory bytes here --------
+                Opcode::Simd(s) => match s.info().access {
+                    Access::None => {
+                        let mut a = [Val::I32(0); 3];
+                        for (k, v) in d.args.iter().enumerate().take(3) {
+                            a[k] = vals[v.index()];
+                        }
+                        match simd_numeric::eval(s, &d.imm, &a[..d.args.len().min(3)]) {
+                            Ok(v) => set!(v),
+                            Err(NumError::Trap(code)) => return Err(trap_at(func, d, code)),
+                            Err(NumError::NotNumeric) => malformed(func, inst),
+                        }
+                    }
+                    Access::Load(Width::Bytes(n)) => {
+                        let (m, lane) = imm!(Imm::Mem(m) => (m, 0), Imm::MemLane(m, l) => (m, l));
+                        let addr = unsigned(func, inst, arg!(0));
+                        let old = match d.args.get(1) {
+                            Some(v) => match vals[v.index()] {
+                                Val::V128(x) => Some(x),
+                                _ => malformed(func, inst),
+                            },
+                            None => None,
+                        };
+                        let bytes = t!(memory::read(env.memory(m.memory), addr, m.offset, n as u64));
+                        match simd_numeric::load(s, bytes, old, lane) {
+                            Some(v) => set!(Val::V128(v)),
+                            None => malformed(func, inst),
+                        }
+                    }
+                    Access::Store(Width::Bytes(_)) => {
+                        let (m, lane) = imm!(Imm::Mem(m) => (m, 0), Imm::MemLane(m, l) => (m, l));
+                        let addr = unsigned(func, inst, arg!(0));
+                        let v = match arg!(1) {
+                            Val::V128(x) => x,
+                            _ => malformed(func, inst),
+                        };
+                        let Some(bytes) = simd_numeric::store_bytes(s, &v, lane) else { malformed(func, inst) };
+                        t!(memory::write(env.memory(m.memory), addr, m.offset, bytes))
+                    }
+                    Access::Load(Width::Full) | Access::Store(Width::Full) => malformed(func, inst),
+                },
             }
         }
         panic!("interp: {block} of function {} does not end in a terminator", func.name);

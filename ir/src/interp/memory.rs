@@ -46,6 +46,21 @@ pub fn store<const N: usize>(mem: &mut [u8], addr: u64, offset: u64, value: u64)
     Ok(())
 }
 
+/// The `len` bytes at `addr + offset` (a SIMD access of any width).
+pub fn read(mem: &[u8], addr: u64, offset: u64, len: u64) -> Result<&[u8], TrapCode> {
+    let ea = addr.checked_add(offset).ok_or(TrapCode::MemoryOutOfBounds)?;
+    let r = range(ea, len, mem.len())?;
+    Ok(&mem[r])
+}
+
+/// Writes `bytes` at `addr + offset` (a SIMD access of any width).
+pub fn write(mem: &mut [u8], addr: u64, offset: u64, bytes: &[u8]) -> Result<(), TrapCode> {
+    let ea = addr.checked_add(offset).ok_or(TrapCode::MemoryOutOfBounds)?;
+    let r = range(ea, bytes.len() as u64, mem.len())?;
+    mem[r].copy_from_slice(bytes);
+    Ok(())
+}
+
 /// `memory.fill`: sets `len` bytes at `dst` to `byte`.
 pub fn fill(mem: &mut [u8], dst: u64, byte: u8, len: u64) -> Result<(), TrapCode> {
     let r = range(dst, len, mem.len())?;

@@ -9,6 +9,7 @@
 //!       │    ├── int.rs      division traps, shifts/rotates mod width, bit counts, icmp
 //!       │    ├── float.rs    IEEE ops, wasm min/max, nearest, sign-bit ops, fcmp
 //!       │    └── convert.rs  trunc (trapping / saturating), int→float, promote/demote
+//!       ├── simd_numeric.rs  every SIMD lane operation (reusing float.rs / convert.rs)
 //!       └── memory.rs   bounds-checked loads/stores, memory.fill / memory.copy
 //!       │
 //!       ▼
@@ -27,6 +28,7 @@ mod float;
 mod int;
 mod memory;
 pub mod numeric;
+pub mod simd_numeric;
 pub mod state;
 mod val;
 

@@ -29,6 +29,9 @@ pub enum NumError {
 /// Evaluates `op` (controlling type `ty`, immediate `imm`) on `args` with wasm
 /// semantics.
 pub fn eval(op: Opcode, ty: Option<Type>, imm: &Imm, args: &[Val]) -> Result<Val, NumError> {
+    if let Opcode::Simd(s) = op {
+        return super::simd_numeric::eval(s, imm, args);
+    }
     let want = op.info().operands.fixed().map_or(usize::MAX, <[_]>::len);
     match *args {
         [x] if want == 1 => eval_xy(op, ty, imm, x, x),
@@ -264,5 +267,11 @@ pub fn eval_xy(op: Opcode, ty: Option<Type>, imm: &Imm, x: Val, y: Val) -> Resul
         | Opcode::BrTable
         | Opcode::Return
         | Opcode::Trap => Err(No),
+        // Lane operations: one or two operands here; `eval` takes any number.
+        Opcode::Simd(s) => match op.info().operands.fixed().map_or(0, <[_]>::len) {
+            1 => super::simd_numeric::eval(s, imm, &[x]),
+            2 => super::simd_numeric::eval(s, imm, &[x, y]),
+            _ => Err(No),
+        },
     }
 }

@@ -24,7 +24,7 @@ pub const CHUNK: u32 = 256;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A value as saved: like [`Val`] (floats as raw bits, references as numbers).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StateVal {
     I32(i32),
@@ -33,6 +33,8 @@ pub enum StateVal {
     F64(u64),
     FuncRef(Option<u32>),
     ExternRef(Option<u32>),
+    /// The 16 bytes, lane 0 first, as hex.
+    V128(String),
 }
 
 impl From<Val> for StateVal {
@@ -44,6 +46,7 @@ impl From<Val> for StateVal {
             Val::F64(x) => StateVal::F64(x),
             Val::FuncRef(r) => StateVal::FuncRef(r.map(|r| r.0)),
             Val::ExternRef(r) => StateVal::ExternRef(r),
+            Val::V128(b) => StateVal::V128(Bytes::new(0, &b).hex),
         }
     }
 }
@@ -57,6 +60,13 @@ impl From<StateVal> for Val {
             StateVal::F64(x) => Val::F64(x),
             StateVal::FuncRef(r) => Val::FuncRef(r.map(FuncRef)),
             StateVal::ExternRef(r) => Val::ExternRef(r),
+            StateVal::V128(hex) => {
+                let mut b = [0u8; 16];
+                if let Some(bytes) = (Bytes { addr: 0, hex }).decode() {
+                    b.iter_mut().zip(bytes).for_each(|(d, s)| *d = s);
+                }
+                Val::V128(b)
+            }
         }
     }
 }
@@ -68,7 +78,7 @@ pub fn to_state(vals: &[Val]) -> Vec<StateVal> {
 
 /// Values in and out.
 pub fn to_vals(vals: &[StateVal]) -> Vec<Val> {
-    vals.iter().map(|&v| v.into()).collect()
+    vals.iter().map(|v| v.clone().into()).collect()
 }
 
 /// A run of memory bytes at `addr`, as hex.

@@ -18,6 +18,9 @@ pub enum Val {
     FuncRef(Option<FuncRef>),
     /// A host reference, identified by a number the host chose.
     ExternRef(Option<u32>),
+    /// A 128-bit vector: 16 bytes, lane 0 first (bytes rather than `u128` keep `Val` at
+    /// 8-byte alignment).
+    V128([u8; 16]),
 }
 
 impl Val {
@@ -29,6 +32,7 @@ impl Val {
             Val::F64(_) => Type::F64,
             Val::FuncRef(_) => Type::FuncRef,
             Val::ExternRef(_) => Type::ExternRef,
+            Val::V128(_) => Type::V128,
         }
     }
 
@@ -41,12 +45,14 @@ impl Val {
             Type::F64 => Val::F64(0),
             Type::FuncRef => Val::FuncRef(None),
             Type::ExternRef => Val::ExternRef(None),
+            Type::V128 => Val::V128([0; 16]),
         }
     }
 }
 
 impl fmt::Display for Val {
-    /// `i32:5`, `f64:1.5`, `funcref:null`, ...
+    /// `i32:5`, `f64:1.5`, `funcref:null`, `v128:0x…` (32 hex digits: the vector as a
+    /// little-endian 128-bit number, lane 0 rightmost), ...
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Val::I32(x) => write!(f, "i32:{x}"),
@@ -57,6 +63,7 @@ impl fmt::Display for Val {
             Val::FuncRef(Some(r)) => write!(f, "funcref:{}", r.0),
             Val::ExternRef(None) => write!(f, "externref:null"),
             Val::ExternRef(Some(r)) => write!(f, "externref:{r}"),
+            Val::V128(b) => write!(f, "v128:0x{:032x}", u128::from_le_bytes(*b)),
         }
     }
 }

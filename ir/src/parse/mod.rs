@@ -512,7 +512,9 @@ impl<'a> Parser<'a> {
         // Opcode and suffix.
         let op_at = self.here();
         let (w, _) = self.word("an opcode")?;
+        // A SIMD name carries its shape (`add.i32x4`); a scalar one is `name.type`.
         let (name, suffix) = match w.split_once('.') {
+            _ if Opcode::from_name(w).is_some() => (w, None),
             Some((n, s)) => (n, Some(s)),
             None => (w, None),
         };
@@ -598,7 +600,44 @@ impl<'a> Parser<'a> {
                     with(Imm::FloatCC(cc), self.plain_values(b)?)
                 }
                 // A memory immediate is always written as an address.
-                ImmKind::Mem => self.address_operands(b, opcode, ty)?,
+                ImmKind::Mem | ImmKind::MemLane => self.address_operands(b, opcode, ty)?,
+                ImmKind::V128 => {
+                    let at = self.here();
+                    let bits = match *self.peek() {
+                        Tok::Num(n) => {
+                            self.next();
+                            n.strip_prefix("0x")
+                                .filter(|h| h.len() <= 32)
+                                .and_then(|h| u128::from_str_radix(h, 16).ok())
+                        }
+                        _ => None,
+                    };
+                    let bits = bits.ok_or_else(|| {
+                        self.error_at(at, "expected a v128 constant `0x` + up to 32 hex digits".into())
+                    })?;
+                    with(Imm::V128(bits.to_le_bytes()), self.rest_values(b)?)
+                }
+                ImmKind::Lane => {
+                    let at = self.here();
+                    let lane = self.unsigned("lane index")?;
+                    let lane =
+                        u8::try_from(lane).map_err(|_| self.error_at(at, format!("lane {lane} is out of range")))?;
+                    with(Imm::Lane(lane), self.rest_values(b)?)
+                }
+                ImmKind::Shuffle => {
+                    self.expect(&Tok::LBracket)?;
+                    let mut lanes = [0u8; 16];
+                    for (k, l) in lanes.iter_mut().enumerate() {
+                        if k > 0 {
+                            self.expect(&Tok::Comma)?;
+                        }
+                        let at = self.here();
+                        let x = self.unsigned("shuffle lane index")?;
+                        *l = u8::try_from(x).map_err(|_| self.error_at(at, format!("lane {x} is out of range")))?;
+                    }
+                    self.expect(&Tok::RBracket)?;
+                    with(Imm::Shuffle(lanes), self.rest_values(b)?)
+                }
                 ImmKind::Memory => with(Imm::Memory(self.indexed("mem")?), self.rest_values(b)?),
                 ImmKind::MemoryCopy => {
                     let dst = self.indexed("mem")?;
@@ -699,8 +738,19 @@ impl<'a> Parser<'a> {
         let bytes = opcode.narrow_bytes().unwrap_or_else(|| ty.map_or(1, |t| t.bits() / 8));
         let align = bytes.trailing_zeros() as u8;
         let mut args = vec![addr];
+        let m = MemArg { offset, align, memory };
+        if opcode.info().imm == ImmKind::MemLane {
+            // `addr+offset, vector, lane`.
+            self.expect(&Tok::Comma)?;
+            args.push(self.value(b)?);
+            self.expect(&Tok::Comma)?;
+            let at = self.here();
+            let lane = self.unsigned("lane index")?;
+            let lane = u8::try_from(lane).map_err(|_| self.error_at(at, format!("lane {lane} is out of range")))?;
+            return Ok(Operands { args, imm: Imm::MemLane(m, lane), dests: Vec::new() });
+        }
         args.extend(self.rest_values(b)?);
-        Ok(Operands { args, imm: Imm::Mem(MemArg { offset, align, memory }), dests: Vec::new() })
+        Ok(Operands { args, imm: Imm::Mem(m), dests: Vec::new() })
     }
 
     /// A float constant's bits: `-`? decimal, `inf`, or `nan:0xBITS`.

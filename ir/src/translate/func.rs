@@ -8,8 +8,9 @@
 //! in wasm code order, when translation reaches them and something branches to them.
 //!
 //! Every instruction gets the byte offset of its wasm operator as `srcloc`. This file
-//! never panics on input: a SIMD operator (or anything outside wasm 2.0 scalar) is
+//! never panics on input: an operator outside wasm 2.0 (relaxed SIMD, threads, ...) is
 //! [`TranslateError::Unsupported`], and an impossible stack shape is an error value.
+//! SIMD operators become their [`crate::simd::SimdOp`] rows (see `simd.rs`).
 
 use super::control::{Frame, FrameKind};
 use super::module_env::{heap_type, ModuleEnv};
@@ -40,7 +41,7 @@ pub(crate) fn translate_function(
         .map(|f| f.type_index)
         .ok_or_else(|| TranslateError::Invalid(format!("function {func_index} has no type")))?;
     if env.simd_types.get(type_index as usize).copied().unwrap_or(true) {
-        return Err(unsupported("v128 value type in the signature".into(), body_offset));
+        return Err(unsupported("a value type outside wasm 2.0 in the signature".into(), body_offset));
     }
     let signature = info.types[type_index as usize].clone();
 
@@ -247,6 +248,20 @@ impl FuncTranslator<'_, '_> {
         Ok(())
     }
 
+    /// A SIMD operation: pops the row's operands, pushes its result (if any).
+    fn simd(&mut self, s: crate::simd::SimdOp, imm: Imm) -> Result<(), TranslateError> {
+        let info = s.info();
+        let n = info.operands.fixed().map_or(0, <[_]>::len);
+        let args = self.pop_n(n)?;
+        match info.results {
+            crate::opinfo::Results::One(t) => self.push1(Opcode::Simd(s), None, args, imm, t),
+            _ => {
+                self.ins(Opcode::Simd(s), None, args, imm, &[]);
+            }
+        }
+        Ok(())
+    }
+
     /// An instruction without suffix or results taking the top `n` values in order.
     fn effect(&mut self, opcode: Opcode, n: usize, imm: Imm) -> Result<(), TranslateError> {
         let args = self.pop_n(n)?;
@@ -434,12 +449,6 @@ impl FuncTranslator<'_, '_> {
         Ok(())
     }
 
-    /// Whether a (possibly unreachable) operator is outside wasm 2.0 scalar.
-    fn is_simd(op: &O<'_>) -> bool {
-        let name = operator_name(op);
-        ["v128.", "i8x16.", "i16x8.", "i32x4.", "i64x2.", "f32x4.", "f64x2."].iter().any(|p| name.starts_with(p))
-    }
-
     fn operator(&mut self, op: &O<'_>, offset: usize) -> Result<(), TranslateError> {
         if !self.reachable {
             match op {
@@ -447,7 +456,6 @@ impl FuncTranslator<'_, '_> {
                 O::Else if self.dead_depth == 0 => self.op_else()?,
                 O::End if self.dead_depth == 0 => self.op_end()?,
                 O::End => self.dead_depth -= 1,
-                _ if Self::is_simd(op) => return Err(self.unsupported(op, offset)),
                 _ => {}
             }
             return Ok(());
@@ -845,7 +853,10 @@ impl FuncTranslator<'_, '_> {
             O::ElemDrop { elem_index } => self.effect(Op::ElemDrop, 0, Imm::Elem(elem_index))?,
 
             // Everything else is SIMD (the validator admits nothing else beyond 2.0 scalar).
-            _ => return Err(self.unsupported(op, offset)),
+            _ => match super::simd::simd_operator(op)? {
+                Some((s, imm)) => self.simd(s, imm)?,
+                None => return Err(self.unsupported(op, offset)),
+            },
         }
         Ok(())
     }
@@ -868,7 +879,7 @@ impl FuncTranslator<'_, '_> {
     }
 }
 
-fn mem_arg(m: &wasmparser::MemArg) -> Result<MemArg, TranslateError> {
+pub(super) fn mem_arg(m: &wasmparser::MemArg) -> Result<MemArg, TranslateError> {
     match m.target {
         wasmparser::MemArgTarget::Memory(memory) => Ok(MemArg { offset: m.offset, align: m.align, memory }),
         wasmparser::MemArgTarget::Array(_) => {

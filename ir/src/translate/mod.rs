@@ -7,16 +7,18 @@
 //!        ──func (operators → IR; control stack in control, locals via ssa)──▶ Function × n
 //! ```
 //!
-//! SIMD is validated (it is part of 2.0) but not translated: a function using it gives
-//! [`TranslateError::Unsupported`] naming the operator and the function. [`read_module`]
-//! validates a module and translates its functions one at a time ([`ModuleReader`]), so
-//! the other functions of such a module can still be translated; [`translate_module`]
-//! translates them all and fails on the first. The translator never panics on any input;
-//! every problem is a [`TranslateError`].
+//! Every fixed-width SIMD operator of 2.0 is translated (to a [`crate::simd::SimdOp`]
+//! row; `simd` maps wasmparser's operators to rows). Anything the IR cannot express
+//! gives [`TranslateError::Unsupported`] naming the operator and the function.
+//! [`read_module`] validates a module and translates its functions one at a time
+//! ([`ModuleReader`]), so the other functions of such a module can still be translated;
+//! [`translate_module`] translates them all and fails on the first. The translator never
+//! panics on any input; every problem is a [`TranslateError`].
 
 mod control;
 mod func;
 mod module_env;
+mod simd;
 mod ssa;
 
 #[cfg(test)]
@@ -32,7 +34,7 @@ pub enum TranslateError {
     Malformed(String),
     /// The module is well formed but does not validate as WebAssembly 2.0.
     Invalid(String),
-    /// Valid wasm 2.0 that the IR cannot express yet (SIMD). `func` is the wasm function
+    /// Valid wasm that the IR cannot express. `func` is the wasm function
     /// index (`u32::MAX` when the problem is outside any function, `name` then says where)
     /// and `offset` the byte offset of the operator.
     Unsupported { func: u32, name: String, op: String, offset: usize },

@@ -404,8 +404,11 @@ impl SsaBuilder {
             Type::F32 => (Opcode::Fconst, Imm::F32(0)),
             Type::F64 => (Opcode::Fconst, Imm::F64(0)),
             Type::FuncRef | Type::ExternRef => (Opcode::RefNull, Imm::None),
+            Type::V128 => (Opcode::Simd(crate::simd::SimdOp::V128Const), Imm::V128([0; 16])),
         };
-        let mut data = InstData::new(opcode, Some(ty), Vec::new(), imm);
+        // SIMD opcodes carry their shape in the name, not a type suffix.
+        let suffix = if opcode.info().suffix == crate::opinfo::Suffix::No { None } else { Some(ty) };
+        let mut data = InstData::new(opcode, suffix, Vec::new(), imm);
         data.srcloc = Some(self.srcloc);
         let inst = func.make_inst(data, &[ty]);
         func.blocks[self.entry.index()].insts.insert(self.entry_consts, inst);

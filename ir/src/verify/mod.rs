@@ -13,7 +13,8 @@
 //!    and each operand's type; the type suffix is present exactly when
 //!    [`typing::has_type_suffix`] says so and is of the class the opcode accepts; the
 //!    immediate is the right [`Imm`] variant (and an `iconst.i32` immediate is a
-//!    sign-extended `i32`; an `fconst` immediate has the suffix's width).
+//!    sign-extended `i32`; an `fconst` immediate has the suffix's width; a SIMD lane
+//!    index is below the row's lane count, a shuffle index below 32).
 //! 5. **Results**: the result values' types equal [`typing::result_types`].
 //! 6. **Definitions**: every value an instruction or block mentions exists; each value is
 //!    defined once (one block parameter or one instruction result in the layout); its
@@ -369,6 +370,17 @@ impl Verifier<'_> {
                         self.inst_loc(b, i),
                         format!("`{}` immediate width differs from its type suffix", d.opcode),
                     ),
+                    _ => {}
+                }
+                // SIMD lane immediates: in range for the row's lanes.
+                let lanes = if let crate::opcode::Opcode::Simd(s) = d.opcode { s.lane_count() } else { 0 };
+                match d.imm {
+                    Imm::Lane(l) | Imm::MemLane(_, l) if l as u32 >= lanes => {
+                        self.err(self.inst_loc(b, i), format!("`{}` lane {l} is out of range (0..{lanes})", d.opcode))
+                    }
+                    Imm::Shuffle(s) if s.iter().any(|&l| l >= 32) => {
+                        self.err(self.inst_loc(b, i), format!("`{}` shuffle lane indices must be below 32", d.opcode))
+                    }
                     _ => {}
                 }
             }

@@ -136,7 +136,9 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
                     continue;
                 }
             }
-            let node = match (in_egraph(d.opcode), single, d.ty) {
+            // Vector code stays out of the e-graph for now: SIMD rows are skeleton by
+            // their column, and a `v128` `select` (a scalar row) is kept out here.
+            let node = match (in_egraph(d.opcode) && d.ty != Some(Type::V128), single, d.ty) {
                 (true, true, Some(ty)) if matches!(d.opcode, Opcode::Iconst | Opcode::Fconst) => {
                     match const_bits(d.opcode, ty, &d.imm) {
                         Some(bits) => {

@@ -306,8 +306,8 @@ impl FromOp for Node {
             .ok_or_else(|| OpError(format!("unknown operator `{op}` (operations are written `iadd.i32`)")))?;
         let opcode = Opcode::from_name(name).ok_or_else(|| OpError(format!("unknown opcode `{name}`")))?;
         let ty = Type::from_name(ty).ok_or_else(|| OpError(format!("unknown type `{ty}` in `{op}`")))?;
-        if !in_egraph(opcode) {
-            return Err(OpError(format!("`{name}` is not a pure operation the e-graph holds")));
+        if !in_egraph(opcode) || ty == Type::V128 {
+            return Err(OpError(format!("`{op}` is not a pure operation the e-graph holds")));
         }
         arity(value_arity(opcode) + has_imm_child(opcode) as usize)?;
         Ok(Node::Op { op: opcode, ty, args: children.into() })

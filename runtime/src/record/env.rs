@@ -24,7 +24,7 @@ fn unsigned(v: Val) -> u64 {
     match v {
         Val::I32(x) => x as u32 as u64,
         Val::I64(x) => x as u64,
-        Val::F32(_) | Val::F64(_) | Val::FuncRef(_) | Val::ExternRef(_) => 0,
+        Val::F32(_) | Val::F64(_) | Val::FuncRef(_) | Val::ExternRef(_) | Val::V128(_) => 0,
     }
 }
 

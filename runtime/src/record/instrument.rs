@@ -64,6 +64,7 @@ fn type_bytes(ty: Option<Type>) -> u64 {
     match ty {
         Some(Type::I32) | Some(Type::F32) => 4,
         Some(Type::I64) | Some(Type::F64) => 8,
+        Some(Type::V128) => 16,
         Some(Type::FuncRef) | Some(Type::ExternRef) | None => 0,
     }
 }

@@ -51,7 +51,7 @@ fn val(t: Type, bits: u64) -> Val {
         Type::I64 => Val::I64(bits as i64),
         Type::F32 => Val::F32(bits as u32),
         Type::F64 => Val::F64(bits),
-        Type::FuncRef | Type::ExternRef => Val::default_for(t),
+        Type::FuncRef | Type::ExternRef | Type::V128 => Val::default_for(t),
     }
 }
 
@@ -86,6 +86,7 @@ impl Builder<'_> {
             Type::F32 => format!("fconst.f32 {}", format_f32(bits as u32)),
             Type::F64 => format!("fconst.f64 {}", format_f64(bits)),
             Type::FuncRef | Type::ExternRef => "ref_null.funcref".into(),
+            Type::V128 => format!("const.v128 0x{bits:032x}"),
         };
         self.def(text)
     }

@@ -36,6 +36,7 @@ pub fn width(t: Type) -> u32 {
     match t {
         Type::I32 | Type::F32 => 32,
         Type::I64 | Type::F64 => 64,
+        Type::V128 => 128,
         Type::FuncRef | Type::ExternRef => 0,
     }
 }
@@ -118,6 +119,8 @@ pub fn apply(op: Opcode, ty: Type, cc: Option<Cc>, args: &[(String, Type)]) -> R
     match op {
         // ---- constants and selects (constants are built by the encoder) ----------
         Opcode::Iconst | Opcode::Fconst => Err(format!("`{}` takes a literal", op.name())),
+        // Rule files cannot name SIMD operations (the loader refuses them).
+        Opcode::Simd(_) => Err(format!("`{}` is a SIMD operation, outside the e-graph", op.name())),
         Opcode::Select => bits(format!("(ite (= {} (_ bv0 32)) {} {})", a(), args[2].0, b())),
 
         // ---- integer arithmetic --------------------------------------------------

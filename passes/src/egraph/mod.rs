@@ -1,6 +1,8 @@
 //! `egraph`: equality saturation with egg. The pure computations of a function go into
 //! an e-graph, rewrite rules (text files, [`rules`]) grow it under limits, extraction
-//! picks the cheapest form under a cost model ([`cost`]), and elaboration writes it back.
+//! picks the cheapest form under a cost model ([`cost`]), and elaboration writes back,
+//! in place, only the values whose cheapest form costs less than what they cost now
+//! (so with no rule applied and nothing folded, the function is left as it was).
 //!
 //! ```text
 //! block0(v0: i32):                              block0(v0: i32):
@@ -28,7 +30,8 @@
 //! a soft limit), `time-ms` (a safety net: snapshots never depend on it), `rules`
 //! (rule files, `:`-separated, added to the shipped ones; a rule with a shipped rule's
 //! name replaces it), `shipped` (false: only the given files), `cost` (`x86_64` or
-//! `aarch64`). Counters: see [`report`]. The pass never moves, removes or adds an
+//! `aarch64`). Counters: see [`report`]; elaboration adds `replaced` (values given a
+//! cheaper form), `created`, `removed`, `fallbacks` and `branch-conds`. The pass never moves, removes or adds an
 //! instruction with an effect, and never folds a trapping operation.
 //!
 //! Compile time: `wlab egraph-budget [MODULES or FOLDERS]` prints, for the largest
@@ -61,7 +64,6 @@ use egg::Rewrite;
 use std::time::Duration;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
-use wlab_ir::loops::LoopAnalysis;
 use wlab_ir::Function;
 
 /// Default iteration limit.
@@ -178,12 +180,12 @@ impl Pass for Egraph {
         }
         let cfg = ControlFlowGraph::new(func);
         let dom = DomTree::new(func, &cfg);
-        let loops = LoopAnalysis::new(func, &cfg, &dom);
         let (built, runner) = self.saturate(func, &dom);
         let stats = report::SaturationStats::of(&runner);
         let model = cost::TreeCost::new(self.cost.as_ref(), &runner.egraph);
+        let prices = cost::TreeCost::new(self.cost.as_ref(), &runner.egraph);
         let ex = extract::Extraction::new(&runner.egraph, model);
-        let el = elaborate::elaborate(func, &built, &runner.egraph, &ex, &dom, &loops);
+        let el = elaborate::elaborate(func, &built, &runner.egraph, &ex, &prices, &dom);
         let mut out = PassOutcome::unchanged();
         stats.count_into(&mut out);
         el_counters(&el, &mut out);
@@ -200,6 +202,7 @@ fn el_counters(el: &elaborate::Elaborated, out: &mut PassOutcome) {
     for (name, n) in [
         ("created", el.created),
         ("removed", el.removed),
+        ("replaced", el.replaced),
         ("fallbacks", el.fallbacks),
         ("branch-conds", el.branch_conds),
     ] {

@@ -24,7 +24,9 @@
 //! - constants inside a replacement are rematerialised in the block that uses them
 //!   unless that block already has one, rather than shared from a dominating block
 //!   across the function (a constant is cheaper to recompute than to keep in a register
-//!   or spill slot); other operands reuse a value of their class available there.
+//!   or spill slot). A replacement reuses only values of the original's own expression
+//!   (its operands, theirs, ...: live there anyway), never an equal value computed
+//!   elsewhere — that would stretch its live range, and merging is `gvn`'s job.
 //!
 //! A replacement whose tree names a value not defined at that point (or whose best
 //! nodes form a cycle) is not made: the original stays. Original pure instructions that
@@ -41,6 +43,10 @@ use smallvec::SmallVec;
 use wlab_ir::dominators::DomTree;
 use wlab_ir::opinfo::Leaf;
 use wlab_ir::{Block, Function, Imm, Inst, InstData, Opcode, Type, Value, ValueDef};
+
+/// How many values of an original's expression a replacement may reuse (the nearest
+/// ones, operands first): a bound on the look-ups per replaced value.
+pub const NEAR: usize = 32;
 
 /// What elaboration did.
 #[derive(Clone, Copy, Debug, Default)]
@@ -131,10 +137,13 @@ struct Elab<'a, 'x> {
     /// Where each value is defined so far in the walk (kept and created instructions,
     /// parameters); a value of the current block is set once its instruction is placed.
     def_block: Vec<Option<Block>>,
-    /// Values computing each (canonical) class, with their block, in placement order.
-    avail: Vec<SmallVec<[(Value, Block); 1]>>,
-    /// Classes pushed to `avail` by the tree being materialised (undone if it fails).
-    pushed: Vec<Id>,
+    /// The values a replacement may reuse, with their (canonical) classes: the values
+    /// of the original's own expression (see [`Elab::gather_near`]).
+    near: Vec<(Id, Value)>,
+    /// The class of each value made by elaboration, by value index past the originals.
+    new_class: Vec<Id>,
+    /// The first instruction index elaboration made.
+    first_new: usize,
     /// The classes of the tree being materialised.
     marks: Marks,
     /// The instructions of the tree being materialised, in order, and what they cost.
@@ -158,24 +167,53 @@ impl<'x> Elab<'_, 'x> {
         self.def_block[v.index()] = Some(b);
     }
 
-    fn offer(&mut self, c: Id, v: Value, b: Block) {
-        let c = usize::from(self.eg.find(c));
-        if self.avail.len() <= c {
-            self.avail.resize_with(c + 1, SmallVec::new);
+    /// The class of value `v`, original or made here.
+    fn class(&self, v: Value, class_of: &[Option<Id>]) -> Option<Id> {
+        match class_of.get(v.index()) {
+            Some(c) => c.map(|c| self.eg.find(c)),
+            None => self.new_class.get(v.index() - class_of.len()).map(|&c| self.eg.find(c)),
         }
-        self.avail[c].push((v, b));
     }
 
-    /// A value of class `c` usable in `b`: one placed in a block dominating `b` — for a
-    /// constant, only one placed in `b` itself (see the module docs). The walk is a
-    /// dominator-tree pre-order, so a placement that does not dominate `b` dominates
-    /// no later block either: it is dropped, which keeps lookups amortised constant.
-    fn lookup(&mut self, c: Id, b: Block, konst: bool) -> Option<Value> {
-        let dom = self.dom;
-        let list = self.avail.get_mut(usize::from(c))?;
-        list.retain(|(_, p)| dom.dominates(*p, b));
-        let &(v, p) = list.last()?;
-        (!konst || p == b).then_some(v)
+    /// Fills `near` with the values of the expression of original instruction `i` (its
+    /// operands, theirs, and so on through pure instructions, at most [`NEAR`]; for a
+    /// replaced one, its replacement and its original operands). These are computed right there anyway, so a
+    /// replacement may use them without stretching any live range: it never reaches
+    /// for an equal value computed elsewhere (merging equal values is `gvn`'s job, and
+    /// for cheap address arithmetic it costs more registers than it saves).
+    fn gather_near(&mut self, i: Inst, class_of: &[Option<Id>], orig: &[Option<Inst>], subst: &[Option<Value>]) {
+        self.near.clear();
+        let mut stack: SmallVec<[Value; 8]> = self.func.inst(i).args.iter().copied().collect();
+        let mut steps = 0;
+        while let Some(u) = stack.pop() {
+            steps += 1;
+            if self.near.len() >= NEAR || steps > 4 * NEAR {
+                break;
+            }
+            if let Some(x) = subst.get(u.index()).copied().flatten() {
+                // Replaced: its replacement, and the operands it had (still there).
+                if let Some(&Some(j)) = orig.get(u.index()) {
+                    stack.extend(self.func.inst(j).args.iter().copied());
+                }
+                stack.push(x);
+                continue;
+            }
+            if self.near.iter().any(|&(_, x)| x == u) {
+                continue;
+            }
+            let Some(c) = self.class(u, class_of) else { continue };
+            self.near.push((c, u));
+            let def = match self.func.value_def(u) {
+                ValueDef::Result(j, _) if j.index() >= self.first_new || orig.get(u.index()) == Some(&Some(j)) => j,
+                ValueDef::Result(..) | ValueDef::Param(..) => continue,
+            };
+            stack.extend(self.func.inst(def).args.iter().copied());
+        }
+    }
+
+    /// A value of class `c` among the `near` ones.
+    fn lookup(&self, c: Id) -> Option<Value> {
+        self.near.iter().find(|&&(k, _)| k == c).map(|&(_, v)| v)
     }
 
     /// The IR form of `node` (a best node): operation, type, immediate, and its value
@@ -223,8 +261,7 @@ impl<'x> Elab<'_, 'x> {
                         continue;
                     }
                     let node = self.ex.find_best_node(c);
-                    let konst = self.eg[c].data.konst.is_some();
-                    if let Some(v) = self.lookup(c, b, konst) {
+                    if let Some(v) = self.lookup(c) {
                         self.marks.set(c, v);
                         continue;
                     }
@@ -255,8 +292,7 @@ impl<'x> Elab<'_, 'x> {
             let v = self.func.inst(i).results[0];
             self.pending.push(i);
             self.define(v, b);
-            self.offer(c, v, b);
-            self.pushed.push(c);
+            self.new_class.push(c);
             self.marks.set(c, v);
         }
         self.marks.value(root)
@@ -267,7 +303,6 @@ impl<'x> Elab<'_, 'x> {
     /// their cost, else forgets them.
     fn replace(&mut self, c: Id, b: Block, out: &mut Vec<Inst>, budget: u64) -> Option<(Value, u64)> {
         self.pending.clear();
-        self.pushed.clear();
         self.pending_cost = 0;
         let made = self.materialise(c, b);
         let cost = self.pending_cost;
@@ -283,9 +318,6 @@ impl<'x> Elab<'_, 'x> {
                 for &i in &self.pending {
                     let r = self.func.inst(i).results[0];
                     self.def_block[r.index()] = None;
-                }
-                for &k in &self.pushed {
-                    self.avail[usize::from(self.eg.find(k))].pop();
                 }
                 self.stats.fallbacks += made.is_none() as u64;
                 None
@@ -344,14 +376,16 @@ pub fn elaborate<'a, 'x>(
     let orig_cost = original_costs(func, built, model, dom);
     let nv = func.values.len();
     let first_new = func.insts.len();
+    let func_insts = first_new;
     let mut e = Elab {
         func,
         eg,
         ex,
         dom,
         def_block: vec![None; nv],
-        avail: Vec::new(),
-        pushed: Vec::new(),
+        near: Vec::new(),
+        new_class: Vec::new(),
+        first_new: func_insts,
         marks: Marks::new(eg.nodes().len()),
         pending: Vec::new(),
         pending_cost: 0,
@@ -388,9 +422,6 @@ pub fn elaborate<'a, 'x>(
         let params: SmallVec<[Value; 4]> = e.func.block_params(b).iter().copied().collect();
         for p in params {
             e.def_block[p.index()] = Some(b);
-            if let Some(c) = built.class_of[p.index()] {
-                e.offer(c, p, b);
-            }
         }
         let insts = std::mem::take(&mut e.func.blocks[b.index()].insts);
         let mut out: Vec<Inst> = Vec::with_capacity(insts.len());
@@ -409,6 +440,7 @@ pub fn elaborate<'a, 'x>(
                         .fold(own, |acc, a| acc.saturating_add(marg[a.index()]));
                     marg[r.index()] = m;
                     if ex.find_best_cost(c) < orig_cost[r.index()] && !is_best(&e, i, c, &built.class_of) {
+                        e.gather_near(i, &built.class_of, &built.orig, &subst);
                         if let Some((x, cost)) = e.replace(c, b, &mut out, m) {
                             subst[r.index()] = Some(x);
                             marg[r.index()] = cost;
@@ -419,6 +451,7 @@ pub fn elaborate<'a, 'x>(
                 }
             }
             if let (Some(t), Some(&cond)) = (truth[i.index()], e.func.inst(i).args.first()) {
+                e.gather_near(i, &built.class_of, &built.orig, &subst);
                 if let Some(x) = branch_cond(&mut e, cond, t, &orig_cost, &built.class_of, b, &mut out) {
                     e.stats.branch_conds += 1;
                     e.func.inst_mut(i).args[0] = x;
@@ -432,11 +465,6 @@ pub fn elaborate<'a, 'x>(
             let results: SmallVec<[Value; 2]> = d.results.iter().copied().collect();
             for r in results {
                 e.define(r, b);
-                if subst[r.index()].is_none() {
-                    if let Some(c) = built.class_of[r.index()] {
-                        e.offer(c, r, b);
-                    }
-                }
             }
         }
         if out != insts {

@@ -15,6 +15,7 @@
 
 // infrastructure
 pub mod edit;
+pub mod fingerprint;
 pub mod fold;
 pub mod manager;
 pub mod pass;

@@ -2,16 +2,20 @@
 //! run, its time, its `changed` flag as reported and as measured, its counters and
 //! (optionally) the IR after it.
 //!
-//! `changed` is checked, not trusted: the manager prints the function before and after
-//! each pass; a pass that reports [`Changed::Nothing`] while the text differs is an
-//! error naming it. With [`ManagerOptions::verify`] the verifier runs after every pass
+//! `changed` is checked, not trusted: the manager compares the function before and
+//! after each pass — by its printed text when the IR is recorded
+//! ([`ManagerOptions::record_ir`]), else by its [`fingerprint`] (a hash, no printing);
+//! a pass that reports [`Changed::Nothing`] while the function differs is an error
+//! naming it. With [`ManagerOptions::verify`] the verifier runs after every pass
 //! (and on the input), with [`ManagerOptions::validate_trials`] > 0 translation
 //! validation ([`crate::validate`]) compares each changed function with the one before;
 //! either failure names the pass; recorded program states of the function, when given
-//! ([`run_pipeline_with_states`]), are replayed in that validation too. `fix(...)` repeats its body until a round in which no
-//! pass changed the printed IR (measured), at most its bound; whether it converged is
+//! ([`run_pipeline_with_states`]), are replayed in that validation too. `fix(...)`
+//! repeats its body until a round in which no pass changed the function (measured), at
+//! most its bound; whether it converged is
 //! recorded. This file never decides what a pass may do; it only runs and checks.
 
+use crate::fingerprint::fingerprint;
 use crate::pass::{Changed, PassError};
 use crate::pipeline::{Pipeline, Step};
 use crate::validate::{validate_with_states, Mismatch, ValidationReport};
@@ -75,7 +79,7 @@ pub struct PassRun {
     /// What the pass said.
     #[serde(serialize_with = "ser_changed")]
     pub reported: Changed,
-    /// Whether the printed IR differs from before the pass.
+    /// Whether the function differs from before the pass (printed text or fingerprint).
     pub measured: bool,
     pub counters: BTreeMap<&'static str, u64>,
     /// The printed IR after the pass, when recorded.
@@ -130,7 +134,7 @@ pub enum Failure {
     Pass(PassError),
     /// The verifier rejected the function after the pass (or the input, for `input`).
     Verify(String),
-    /// The pass reported `Nothing` but the printed IR changed.
+    /// The pass reported `Nothing` but the function changed.
     ChangedNotReported { diff_line: String },
     /// Translation validation found a difference.
     Mismatch(Mismatch),
@@ -193,8 +197,26 @@ struct Runner<'o> {
     states: &'o [RecordedState],
     report: PipelineReport,
     /// The printed function as the last pass left it (nothing else changes it between
-    /// passes), so each pass costs one print, not two.
-    last_text: Option<String>,
+    /// passes), so each pass costs one print, not two; or its fingerprint when the IR
+    /// is not recorded.
+    last: Option<Seen>,
+}
+
+/// How the manager tells whether a pass changed the function.
+#[derive(PartialEq, Eq)]
+enum Seen {
+    Text(String),
+    Fingerprint(u64),
+}
+
+impl Seen {
+    fn of(func: &Function, text: bool) -> Seen {
+        if text {
+            Seen::Text(print_function(func))
+        } else {
+            Seen::Fingerprint(fingerprint(func))
+        }
+    }
 }
 
 impl Runner<'_> {
@@ -218,19 +240,25 @@ impl Runner<'_> {
                     let mut pass = p
                         .instantiate()
                         .map_err(|e| self.fail(p.info.name, position.clone(), Failure::Instantiate(e)))?;
-                    let before_text = match self.last_text.take() {
+                    let text = self.opts.record_ir;
+                    let before_seen = match self.last.take() {
                         Some(t) => t,
-                        None => print_function(func),
+                        None => Seen::of(func, text),
                     };
                     let before = (self.opts.validate_trials > 0).then(|| func.clone());
                     let start = Instant::now();
                     let outcome = pass.run(func);
                     let time = start.elapsed();
                     let outcome = outcome.map_err(|e| self.fail(p.info.name, position.clone(), Failure::Pass(e)))?;
-                    let after_text = print_function(func);
-                    let measured = before_text != after_text;
+                    let after_seen = Seen::of(func, text);
+                    let measured = before_seen != after_seen;
                     if outcome.changed == Changed::Nothing && measured {
-                        let diff_line = first_differing_line(&before_text, &after_text);
+                        let diff_line = match (&before_seen, &after_seen) {
+                            (Seen::Text(a), Seen::Text(b)) => first_differing_line(a, b),
+                            _ => {
+                                "(IR not recorded: its fingerprint changed; `wlab explore` shows the line)".to_string()
+                            }
+                        };
                         return Err(self.fail(p.info.name, position, Failure::ChangedNotReported { diff_line }));
                     }
                     if self.opts.verify && measured {
@@ -242,9 +270,12 @@ impl Runner<'_> {
                             .map_err(|m| self.fail(p.info.name, position.clone(), Failure::Mismatch(m)))?;
                         validation = Some(r);
                     }
-                    let ir_after = self.opts.record_ir.then(|| after_text.clone());
+                    let ir_after = match &after_seen {
+                        Seen::Text(t) => Some(t.clone()),
+                        Seen::Fingerprint(_) => None,
+                    };
                     let insts_after = self.opts.record_ir.then(|| layout_srclocs(func));
-                    self.last_text = Some(after_text);
+                    self.last = Some(after_seen);
                     let args = p.args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
                     self.report.runs.push(PassRun {
                         name: p.info.name,
@@ -300,7 +331,7 @@ pub fn run_pipeline_with_states(
         opts,
         states,
         report: PipelineReport { function: func.name.clone(), pipeline: pipeline.to_string(), ..Default::default() },
-        last_text: None,
+        last: None,
     };
     if opts.verify {
         verify(func).map_err(|m| runner.fail("input", String::new(), Failure::Verify(m)))?;

@@ -35,8 +35,9 @@ pub const MAX_FIX_ROUNDS: u32 = 1000;
 ///   alone and pins what it uses) and bigger blocks give elaboration more sharing.
 /// - `egraph` before `gvn`: the rules (identities, constant reassociation, strength
 ///   reduction of multiplies, compares, extensions, branch conditions) and constant
-///   folding run on the whole pure program at once; what they expose is shared by
-///   elaboration, and `gvn` after it merges what elaboration placed in sibling blocks.
+///   folding run on the whole pure program at once; elaboration replaces a value only
+///   where it was and only when that is cheaper, so equal values stay where they were
+///   and `gvn` after it merges them.
 /// - `simplify-cfg` before `gvn`: bigger blocks and fewer edges give value numbering and
 ///   load elimination more to see in one dominator path.
 /// - `gvn` before `load-elim`: addresses that are equal become the same value, which is

@@ -159,3 +159,48 @@ fn egraph_over_the_spec_corpus() {
     assert!(t.functions > 0, "the corpus is empty");
     assert!(t.failures.is_empty(), "{} failures (first ones above)", t.failures.len());
 }
+
+/// The round trip is the identity when no rule fires: `egraph(iters=0)` (no rule
+/// applied) leaves every function exactly as it was, once the constants the e-graph's
+/// analysis would fold are folded (`const-fold` before it). Over the spec corpus, and
+/// over the benchmark modules when the bench folder is there.
+#[test]
+fn egraph_without_rules_is_the_identity() {
+    let opts = ManagerOptions { verify: true, validate_trials: 0, record_ir: false };
+    let prep = Pipeline::parse("copy-prop,const-fold").expect("parses");
+    let none = Pipeline::parse("egraph(iters=0)").expect("parses");
+    let mut modules: Vec<(String, Vec<u8>)> =
+        wlab_tests::corpus::spec_modules().into_iter().map(|m| (format!("{}:{}", m.script, m.line), m.bytes)).collect();
+    match wlab_tests::bench::bench_dir() {
+        Ok(dir) => {
+            for sub in ["bz2/benchmark.wasm", "quicksort/benchmark.wasm", "shootout/shootout-matrix.wasm"] {
+                let path = dir.join(sub);
+                modules.push((sub.to_string(), std::fs::read(&path).unwrap_or_else(|e| panic!("{sub}: {e}"))));
+            }
+        }
+        Err(why) => println!("bench modules skipped: {why}"),
+    }
+    let (mut functions, mut failures) = (0, Vec::new());
+    for (label, bytes) in &modules {
+        let module = wlab_ir::translate::translate_module(bytes).unwrap_or_else(|e| panic!("{label}: {e}"));
+        for f in &module.functions {
+            functions += 1;
+            let mut f = f.clone();
+            run_pipeline(&mut f, &prep, &opts).unwrap_or_else(|e| panic!("{label}: {e}"));
+            let before = wlab_ir::print_function(&f);
+            let r = run_pipeline(&mut f, &none, &opts).unwrap_or_else(|e| panic!("{label}: {e}"));
+            if r.changed() {
+                let after = wlab_ir::print_function(&f);
+                let line =
+                    before.lines().zip(after.lines()).find(|(a, b)| a != b).map(|(a, b)| format!("`{a}` -> `{b}`"));
+                failures.push(format!("{label} {}: {}", f.name, line.unwrap_or_default()));
+            }
+        }
+    }
+    println!("egraph(iters=0): {functions} functions, {} changed", failures.len());
+    for f in failures.iter().take(30) {
+        println!("CHANGED {f}");
+    }
+    assert!(functions > 0);
+    assert!(failures.is_empty(), "{} functions changed (first ones above)", failures.len());
+}

@@ -183,6 +183,26 @@ impl<'m> TreeCost<'m> {
     }
 }
 
+impl TreeCost<'_> {
+    /// The cost of one operation `op.ty` over value operands of classes `vals`, its
+    /// operands not included: what [`CostFunction::cost`] adds for an `Op` node.
+    /// Elaboration prices the original instructions with it, so "cheaper than the
+    /// original" is decided in the same units as extraction.
+    pub fn op_own(&self, op: Opcode, ty: Type, vals: &[Id]) -> u64 {
+        let konst = |id: Id| self.konst[usize::from(self.egraph.find(id))];
+        let tie = match vals {
+            [a, b] => (konst(*a) && !konst(*b)) as u64,
+            _ => 0,
+        };
+        match op {
+            // A constant is cheaper than any operation of the same model cost,
+            // so a rule that proves a value constant always wins the tie.
+            Opcode::Iconst | Opcode::Fconst => self.model.op_cost(op, ty).max(1) * SCALE - SCALE / 2,
+            _ => self.model.op_cost(op, ty).max(1) * SCALE + tie,
+        }
+    }
+}
+
 impl CostFunction<Node> for TreeCost<'_> {
     type Cost = u64;
 
@@ -190,17 +210,7 @@ impl CostFunction<Node> for TreeCost<'_> {
         let own = match enode {
             Node::Op { op, ty, args } => {
                 let vals = if has_imm_child(*op) { &args[1..] } else { &args[..] };
-                let konst = |id: Id| self.konst[usize::from(self.egraph.find(id))];
-                let tie = match vals {
-                    [a, b] => (konst(*a) && !konst(*b)) as u64,
-                    _ => 0,
-                };
-                match op {
-                    // A constant is cheaper than any operation of the same model cost,
-                    // so a rule that proves a value constant always wins the tie.
-                    Opcode::Iconst | Opcode::Fconst => self.model.op_cost(*op, *ty).max(1) * SCALE - SCALE / 2,
-                    _ => self.model.op_cost(*op, *ty).max(1) * SCALE + tie,
-                }
+                self.op_own(*op, *ty, vals)
             }
             Node::Lit(_) | Node::Cond(_) | Node::Opaque(_) => 0,
             Node::Meta { .. } => NEVER,

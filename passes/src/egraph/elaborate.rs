@@ -1,96 +1,69 @@
-//! From e-graph back to IR: extraction picks each needed class's cheapest node under the
-//! cost model; elaboration walks the dominator tree and, at each skeleton operand,
-//! materialises the chosen tree.
+//! From e-graph back to IR, in place: the function keeps its instructions, in their
+//! blocks and order, except where extraction found something strictly cheaper.
 //!
 //! ```text
-//! skeleton operand v5 in block B ──▶ class of v5 ──▶ best node (extractor)
-//!     children first; each node is placed in B, or hoisted out of every loop whose
-//!     body does not define an operand (to the block that dominates the loop header);
-//!     a class already computed in a dominating block is reused (no duplicated work
-//!     along a path); an original instruction with the same operation and operands is
-//!     reused, so a function already in the chosen form keeps its value numbers.
+//! block1:                                   block1:
+//!     v1 = iconst.i32 8                         v1 = iconst.i32 8      (kept: still used?
+//!     v2 = imul.i32 v0, v1       ==>            v7 = iconst.i32 3       no: removed below)
+//!     v3 = iadd.i32 v2, v4                      v8 = ishl.i32 v0, v7   (replaces v2, placed
+//!                                               v3 = iadd.i32 v8, v4    where v2 was)
 //! ```
 //!
-//! Never placing work into a loop: a tree that replaces value `v` must not be placed in
-//! a loop deeper than `v`'s own definition, and every opaque value it names must be
-//! defined at the use. If either fails, the value's original instruction is rebuilt from
-//! its operands instead (each of which gets the same treatment). Pure instructions no
-//! skeleton operand needs are dropped. This file never changes which skeleton
+//! Each original pure instruction is priced as the tree it computes, in the units of
+//! the extraction ([`TreeCost::op_own`]). Only a value whose class has a strictly
+//! cheaper tree is considered, and it is replaced only when the instructions its
+//! replacement adds cost strictly less than what the original costs beyond what stays
+//! computed anyway (its own operation plus the operands only it uses): a rewrite such
+//! as `(x - 32) + 16 => x - 16`, where `x - 32` stays for other uses, saves nothing
+//! and would keep `x` alive longer, so it is not made. The replacement is materialised
+//! at the original's own place: right before it, in its block. So:
+//! - when no rule fires (and the constant folder finds nothing), the function is left
+//!   exactly as it was — the round trip is the identity;
+//! - nothing moves between blocks: no value leaves or enters a loop, no live range is
+//!   stretched by hoisting (that is `licm`'s job, and merging equal values is `gvn`'s);
+//! - constants inside a replacement are rematerialised in the block that uses them
+//!   unless that block already has one, rather than shared from a dominating block
+//!   across the function (a constant is cheaper to recompute than to keep in a register
+//!   or spill slot). A replacement reuses only values of the original's own expression
+//!   (its operands, theirs, ...: live there anyway), never an equal value computed
+//!   elsewhere — that would stretch its live range, and merging is `gvn`'s job.
+//!
+//! A replacement whose tree names a value not defined at that point (or whose best
+//! nodes form a cycle) is not made: the original stays. Original pure instructions that
+//! lose their last use because of a replacement are removed (transitively); code that
+//! was already dead stays (`dce` removes it). This file never changes which skeleton
 //! instructions run, nor their order.
 
 use super::analysis::EG;
 use super::build::Built;
-use super::cost::NEVER;
+use super::cost::{TreeCost, NEVER};
 use super::language::{leaf, Node};
 use egg::Id;
 use smallvec::SmallVec;
 use wlab_ir::dominators::DomTree;
-use wlab_ir::loops::LoopAnalysis;
 use wlab_ir::opinfo::Leaf;
 use wlab_ir::{Block, Function, Imm, Inst, InstData, Opcode, Type, Value, ValueDef};
+
+/// How many values of an original's expression a replacement may reuse (the nearest
+/// ones, operands first): a bound on the look-ups per replaced value.
+pub const NEAR: usize = 32;
 
 /// What elaboration did.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Elaborated {
-    /// Instructions created (not reused).
+    /// Instructions created.
     pub created: u64,
     /// Original pure instructions no longer in the function.
     pub removed: u64,
-    /// Values rebuilt from their original instruction because the extracted tree could
-    /// not be placed (it named a value not defined there, or would enter a loop).
+    /// Values replaced by a cheaper tree.
+    pub replaced: u64,
+    /// Cheaper trees not made because they could not be placed where the original was
+    /// (a value not defined there, or a cycle among best nodes).
     pub fallbacks: u64,
     /// Branches whose condition was simplified through its truth class.
     pub branch_conds: u64,
     /// Whether the function differs from before (instruction lists or operands).
     pub changed: bool,
-}
-
-/// Original pure instructions not yet placed, by the (canonical) class of their result:
-/// one list per class, most recently filed first, linked through a shared pool. An
-/// instruction computing `op.ty imm args` for class `c` can only be one of `c`'s: its
-/// e-node has the same operation over the same operands' classes. The heads start
-/// zeroed (0 = empty, else 1 + pool index), so filing costs no hashing.
-struct Reusable {
-    head: Vec<u32>,
-    /// (instruction, next): next is 0 at the end of a list, else 1 + pool index.
-    pool: Vec<(Inst, u32)>,
-}
-
-impl Reusable {
-    fn new(classes: usize, capacity: usize) -> Self {
-        Reusable { head: vec![0; classes], pool: Vec::with_capacity(capacity) }
-    }
-
-    /// Files original instruction `i` (of `func`), of class `c`, if it has a
-    /// controlling type.
-    fn add(&mut self, func: &Function, c: Id, i: Inst) {
-        if func.inst(i).ty.is_some() {
-            let head = &mut self.head[usize::from(c)];
-            self.pool.push((i, *head));
-            *head = self.pool.len() as u32;
-        }
-    }
-
-    /// Takes the last filed instruction of class `c` computing `op.ty imm args`, if any.
-    fn take(&mut self, func: &Function, c: Id, op: Opcode, ty: Type, imm: &Imm, args: &[Value]) -> Option<Inst> {
-        let mut prev: Option<usize> = None;
-        let mut cur = *self.head.get(usize::from(c))?;
-        while cur != 0 {
-            let k = cur as usize - 1;
-            let (i, next) = self.pool[k];
-            let d = func.inst(i);
-            if d.opcode == op && d.ty == Some(ty) && d.imm == *imm && d.args == args {
-                match prev {
-                    Some(j) => self.pool[j].1 = next,
-                    None => self.head[usize::from(c)] = next,
-                }
-                return Some(i);
-            }
-            prev = Some(k);
-            cur = next;
-        }
-        None
-    }
 }
 
 /// Per-class marks for one extracted tree at a time, indexed by canonical class id: a
@@ -145,38 +118,7 @@ impl Marks {
     }
 }
 
-/// Values computing each (canonical) class, with the block they sit in: one list per
-/// class, in the order they were placed, linked through a shared pool. The heads start
-/// zeroed (0 = empty, else 1 + pool index), so classes never used cost nothing.
-struct Avail {
-    head: Vec<u32>,
-    /// (value, block, next): next is 0 at the end of a list, else 1 + pool index.
-    pool: Vec<(Value, Block, u32)>,
-}
-
-impl Avail {
-    fn new(classes: usize) -> Self {
-        Avail { head: vec![0; classes], pool: Vec::new() }
-    }
-
-    /// Appends `(v, p)` to the list of `c`.
-    fn push(&mut self, c: Id, v: Value, p: Block) {
-        self.pool.push((v, p, 0));
-        let new = self.pool.len() as u32;
-        let head = &mut self.head[usize::from(c)];
-        if *head == 0 {
-            *head = new;
-            return;
-        }
-        let mut last = *head as usize - 1;
-        while self.pool[last].2 != 0 {
-            last = self.pool[last].2 as usize - 1;
-        }
-        self.pool[last].2 = new;
-    }
-}
-
-/// One step of [`Elab::extract_at`]'s walk over a tree.
+/// One step of [`Elab::materialise`]'s walk over a tree.
 enum Step<'x> {
     /// Reach class `c` on the way down.
     Down(Id),
@@ -192,21 +134,25 @@ struct Elab<'a, 'x> {
     eg: &'a EG,
     ex: &'a Ex<'x>,
     dom: &'a DomTree,
-    loops: &'a LoopAnalysis,
-    class_of: &'a [Option<Id>],
-    orig: &'a [Option<Inst>],
-    /// Where each value is defined now (skeleton and placed instructions, params).
+    /// Where each value is defined so far in the walk (kept and created instructions,
+    /// parameters); a value of the current block is set once its instruction is placed.
     def_block: Vec<Option<Block>>,
-    /// Values computing each (canonical) class, with the block they sit in, by class.
-    avail: Avail,
-    /// The classes of the tree being extracted (see [`Elab::extract_at`]).
+    /// The values a replacement may reuse, with their (canonical) classes: the values
+    /// of the original's own expression (see [`Elab::gather_near`]).
+    near: Vec<(Id, Value)>,
+    /// The class of each value made by elaboration, by value index past the originals.
+    new_class: Vec<Id>,
+    /// The first instruction index elaboration made.
+    first_new: usize,
+    /// The classes of the tree being materialised.
     marks: Marks,
-    /// Original pure instructions by class, not yet placed.
-    reusable: Reusable,
-    out: Vec<Vec<Inst>>,
+    /// The instructions of the tree being materialised, in order, and what they cost.
+    pending: Vec<Inst>,
+    pending_cost: u64,
+    /// Every new instruction placed (the ones of a tree given up on are not).
+    placed: Vec<Inst>,
+    prices: &'a TreeCost<'a>,
     stats: Elaborated,
-    /// The block of each value's original definition.
-    orig_blocks: Vec<Option<Block>>,
 }
 
 impl<'x> Elab<'_, 'x> {
@@ -214,83 +160,60 @@ impl<'x> Elab<'_, 'x> {
         self.def_block.get(v.index()).copied().flatten().is_some_and(|d| self.dom.dominates(d, b))
     }
 
-    /// A value of class `c` available in `b`. The walk is a dominator-tree pre-order,
-    /// so a placement that does not dominate `b` will dominate no later block either
-    /// (its subtree is behind us): it is dropped, which keeps every lookup amortised
-    /// constant (without it, a constant used in thousands of sibling blocks made
-    /// elaboration quadratic).
-    fn lookup(&mut self, c: Id, b: Block) -> Option<Value> {
-        let dom = self.dom;
-        let Avail { head, pool } = &mut self.avail;
-        let head = head.get_mut(usize::from(c))?;
-        // Unlink the placements that do not dominate `b`, keeping the others' order.
-        let mut prev: Option<usize> = None;
-        let mut cur = *head;
-        while cur != 0 {
-            let k = cur as usize - 1;
-            let (_, p, next) = pool[k];
-            if dom.dominates(p, b) {
-                prev = Some(k);
-            } else {
-                match prev {
-                    Some(j) => pool[j].2 = next,
-                    None => *head = next,
-                }
-            }
-            cur = next;
-        }
-        (*head != 0).then(|| pool[*head as usize - 1].0)
-    }
-
-    /// Where an instruction with operands `args` used in `b` goes: `b`, or out of every
-    /// loop whose body defines none of the operands.
-    fn placement(&self, b: Block, args: &[Value]) -> Block {
-        let mut target = b;
-        while let Some(l) = self.loops.innermost_loop(target) {
-            let h = self.loops.header(l);
-            let Some(p) = self.dom.idom(h) else { break };
-            let inside = args.iter().any(|&a| self.def_block[a.index()].is_some_and(|d| self.loops.contains(l, d)));
-            if inside {
-                break;
-            }
-            target = p;
-        }
-        target
-    }
-
-    /// Places instruction `proto` with operands `args` (its own are ignored) for class
-    /// `c`, used in `b`; `home` is the loop depth it may not exceed. `None` when that
-    /// would enter a loop. An original instruction computing the same is reused; only a
-    /// new one gets `proto` (so a reused one costs no allocation).
-    fn place(&mut self, c: Id, proto: InstData, args: &[Value], rty: Type, b: Block, home: u32) -> Option<Value> {
-        let p = self.placement(b, args);
-        if self.loops.loop_depth(p) > home {
-            return None;
-        }
-        let reused = proto.ty.and_then(|ty| self.reusable.take(self.func, c, proto.opcode, ty, &proto.imm, args));
-        let (inst, v) = match reused {
-            Some(i) => (i, self.func.inst(i).results[0]),
-            None => {
-                self.stats.created += 1;
-                let data = InstData { args: args.to_vec(), results: Vec::with_capacity(1), ..proto };
-                let i = self.func.make_inst(data, &[rty]);
-                (i, self.func.inst(i).results[0])
-            }
-        };
-        let list = &mut self.out[p.index()];
-        if p == b || list.is_empty() {
-            list.push(inst);
-        } else {
-            // An already finished dominating block: before its terminator.
-            let at = list.len() - 1;
-            list.insert(at, inst);
-        }
+    fn define(&mut self, v: Value, b: Block) {
         if self.def_block.len() <= v.index() {
             self.def_block.resize(v.index() + 1, None);
         }
-        self.def_block[v.index()] = Some(p);
-        self.avail.push(c, v, p);
-        Some(v)
+        self.def_block[v.index()] = Some(b);
+    }
+
+    /// The class of value `v`, original or made here.
+    fn class(&self, v: Value, class_of: &[Option<Id>]) -> Option<Id> {
+        match class_of.get(v.index()) {
+            Some(c) => c.map(|c| self.eg.find(c)),
+            None => self.new_class.get(v.index() - class_of.len()).map(|&c| self.eg.find(c)),
+        }
+    }
+
+    /// Fills `near` with the values of the expression of original instruction `i` (its
+    /// operands, theirs, and so on through pure instructions, at most [`NEAR`]; for a
+    /// replaced one, its replacement and its original operands). These are computed right there anyway, so a
+    /// replacement may use them without stretching any live range: it never reaches
+    /// for an equal value computed elsewhere (merging equal values is `gvn`'s job, and
+    /// for cheap address arithmetic it costs more registers than it saves).
+    fn gather_near(&mut self, i: Inst, class_of: &[Option<Id>], orig: &[Option<Inst>], subst: &[Option<Value>]) {
+        self.near.clear();
+        let mut stack: SmallVec<[Value; 8]> = self.func.inst(i).args.iter().copied().collect();
+        let mut steps = 0;
+        while let Some(u) = stack.pop() {
+            steps += 1;
+            if self.near.len() >= NEAR || steps > 4 * NEAR {
+                break;
+            }
+            if let Some(x) = subst.get(u.index()).copied().flatten() {
+                // Replaced: its replacement, and the operands it had (still there).
+                if let Some(&Some(j)) = orig.get(u.index()) {
+                    stack.extend(self.func.inst(j).args.iter().copied());
+                }
+                stack.push(x);
+                continue;
+            }
+            if self.near.iter().any(|&(_, x)| x == u) {
+                continue;
+            }
+            let Some(c) = self.class(u, class_of) else { continue };
+            self.near.push((c, u));
+            let def = match self.func.value_def(u) {
+                ValueDef::Result(j, _) if j.index() >= self.first_new || orig.get(u.index()) == Some(&Some(j)) => j,
+                ValueDef::Result(..) | ValueDef::Param(..) => continue,
+            };
+            stack.extend(self.func.inst(def).args.iter().copied());
+        }
+    }
+
+    /// A value of class `c` among the `near` ones.
+    fn lookup(&self, c: Id) -> Option<Value> {
+        self.near.iter().find(|&&(k, _)| k == c).map(|&(_, v)| v)
     }
 
     /// The IR form of `node` (a best node): operation, type, immediate, and its value
@@ -318,11 +241,12 @@ impl<'x> Elab<'_, 'x> {
         }
     }
 
-    /// Materialises the best tree of class `root` for a use in `b`, or `None` when it
-    /// cannot be placed there (see the module docs). Each class is visited twice: on
-    /// the way down (found already computed, opaque, or opened and its children
-    /// pushed) and, once its children have values, on the way up (placed).
-    fn extract_at(&mut self, root: Id, b: Block, home: u32) -> Option<Value> {
+    /// Materialises the best tree of class `root` at the current end of block `b`
+    /// (its instructions go to `pending`), or `None` when it cannot be placed there.
+    /// Each class is visited twice: on the way down (found already computed, opaque, or
+    /// opened and its children pushed) and, once its children have values, on the way
+    /// up (placed).
+    fn materialise(&mut self, root: Id, b: Block) -> Option<Value> {
         let root = self.eg.find(root);
         if self.ex.find_best_cost(root) >= NEVER {
             return None;
@@ -336,11 +260,11 @@ impl<'x> Elab<'_, 'x> {
                     if self.marks.value(c).is_some() {
                         continue;
                     }
-                    if let Some(v) = self.lookup(c, b) {
+                    let node = self.ex.find_best_node(c);
+                    if let Some(v) = self.lookup(c) {
                         self.marks.set(c, v);
                         continue;
                     }
-                    let node = self.ex.find_best_node(c);
                     if let Node::Opaque(v) = node {
                         if !self.available(*v, b) {
                             return None;
@@ -360,211 +284,289 @@ impl<'x> Elab<'_, 'x> {
                     continue;
                 }
             };
-            let mut args: SmallVec<[Value; 4]> = SmallVec::new();
-            for &k in kids {
-                args.push(self.marks.value(self.eg.find(k)).expect("children first"));
-            }
+            let args: Vec<Value> =
+                kids.iter().map(|&k| self.marks.value(self.eg.find(k)).expect("children first")).collect();
+            self.pending_cost = self.pending_cost.saturating_add(self.prices.op_own(op, ty, kids));
             let rty = super::language::result_type(op, ty);
-            let v = self.place(c, InstData::new(op, Some(ty), Vec::new(), imm), &args, rty, b, home)?;
+            let i = self.func.make_inst(InstData::new(op, Some(ty), args, imm), &[rty]);
+            let v = self.func.inst(i).results[0];
+            self.pending.push(i);
+            self.define(v, b);
+            self.new_class.push(c);
             self.marks.set(c, v);
         }
         self.marks.value(root)
     }
 
-    /// The loop depth of `v`'s original definition: what replaces it may not go deeper.
-    fn home_depth(&self, v: Value) -> u32 {
-        self.orig_blocks[v.index()].or(self.def_block[v.index()]).map_or(0, |d| self.loops.loop_depth(d))
-    }
-
-    /// A value computing the same as `v` for a use in `b`.
-    fn use_value(&mut self, v: Value, b: Block) -> Value {
-        let Some(c) = self.class_of.get(v.index()).copied().flatten() else {
-            return v;
-        };
-        let c = self.eg.find(c);
-        if let Some(x) = self.lookup(c, b) {
-            return x;
+    /// Materialises class `c` before the current end of `b` if the new instructions cost
+    /// less than `budget`; on success appends them to `out` and returns the value and
+    /// their cost, else forgets them.
+    fn replace(&mut self, c: Id, b: Block, out: &mut Vec<Inst>, budget: u64) -> Option<(Value, u64)> {
+        self.pending.clear();
+        self.pending_cost = 0;
+        let made = self.materialise(c, b);
+        let cost = self.pending_cost;
+        match made.filter(|_| cost < budget) {
+            Some(v) => {
+                self.stats.created += self.pending.len() as u64;
+                self.placed.extend_from_slice(&self.pending);
+                out.append(&mut self.pending);
+                Some((v, cost))
+            }
+            None => {
+                // The instructions made stay unreferenced in the arena, outside the layout.
+                for &i in &self.pending {
+                    let r = self.func.inst(i).results[0];
+                    self.def_block[r.index()] = None;
+                }
+                self.stats.fallbacks += made.is_none() as u64;
+                None
+            }
         }
-        let home = self.home_depth(v);
-        if let Some(x) = self.extract_at(c, b, home) {
-            return x;
-        }
-        self.fallback(v, c, b)
-    }
-
-    /// Rebuilds `v`'s original instruction (operands elaborated) for a use in `b`.
-    fn fallback(&mut self, v: Value, c: Id, b: Block) -> Value {
-        let Some(i) = self.orig[v.index()] else {
-            return v; // an opaque value: always defined at its uses
-        };
-        self.stats.fallbacks += 1;
-        let d = self.func.inst(i);
-        let proto = InstData { args: Vec::new(), results: Vec::new(), dests: Vec::new(), ..*d };
-        let orig_args: SmallVec<[Value; 4]> = d.args.iter().copied().collect();
-        let args: SmallVec<[Value; 4]> = orig_args.iter().map(|&a| self.use_value(a, b)).collect();
-        if proto.opcode == Opcode::Copy {
-            return args[0];
-        }
-        let rty = self.func.value_type(v);
-        let home = u32::MAX; // the original instruction was there: never refused
-        self.place(c, proto, &args, rty, b, home).expect("an unbounded home always places")
     }
 }
 
-/// Rewrites `func` from the saturated e-graph: skeleton operands get extracted values,
-/// pure instructions are placed as described in the module docs.
+/// The cost of each original pure value as the tree it computes (opaque values 0), in
+/// extraction's units, by value index.
+fn original_costs(func: &Function, built: &Built, model: &TreeCost, dom: &DomTree) -> Vec<u64> {
+    let mut cost = vec![0u64; func.values.len()];
+    for &b in dom.rpo() {
+        for &i in func.block_insts(b) {
+            let d = func.inst(i);
+            let [r] = d.results[..] else { continue };
+            if built.orig[r.index()] != Some(i) {
+                continue;
+            }
+            let (Some(ty), Some(_)) = (d.ty, built.class_of[r.index()]) else { continue };
+            if d.opcode == Opcode::Copy {
+                cost[r.index()] = cost[d.args[0].index()];
+                continue;
+            }
+            let vals: SmallVec<[Id; 4]> = d.args.iter().filter_map(|a| built.class_of[a.index()]).collect();
+            let own = model.op_own(d.opcode, ty, &vals);
+            let sum = d.args.iter().fold(own, |acc, a| acc.saturating_add(cost[a.index()]));
+            cost[r.index()] = sum.min(NEVER);
+        }
+    }
+    cost
+}
+
+/// Whether original instruction `i` (result class `c`) already is class `c`'s best
+/// node: same operation, type and immediate over operands of the best node's classes.
+fn is_best(e: &Elab, i: Inst, c: Id, class_of: &[Option<Id>]) -> bool {
+    let Some((op, ty, imm, kids)) = e.ir_form(e.ex.find_best_node(c)) else { return false };
+    let d = e.func.inst(i);
+    d.opcode == op
+        && d.ty == Some(ty)
+        && d.imm == imm
+        && d.args.len() == kids.len()
+        && d.args.iter().zip(kids).all(|(a, &k)| class_of[a.index()].map(|x| e.eg.find(x)) == Some(e.eg.find(k)))
+}
+
+/// Rewrites `func` in place from the saturated e-graph, as the module docs say.
 pub fn elaborate<'a, 'x>(
     func: &'a mut Function,
     built: &'a Built,
     eg: &'a EG,
     ex: &'a Ex<'x>,
+    model: &'a TreeCost<'a>,
     dom: &'a DomTree,
-    loops: &'a LoopAnalysis,
 ) -> Elaborated {
-    let mut inst_block: Vec<Option<Block>> = vec![None; func.insts.len()];
-    for (b, i) in func.layout_insts() {
-        inst_block[i.index()] = Some(b);
-    }
-    let mut def_block = vec![None; func.values.len()];
-    let mut orig_blocks = vec![None; func.values.len()];
-    let mut reusable = Reusable::new(eg.nodes().len(), built.pure_insts);
-    let mut originals = 0u64;
-    for (v, data) in func.values.iter().enumerate() {
-        if let ValueDef::Result(i, _) = data.def {
-            orig_blocks[v] = inst_block[i.index()];
-        }
-    }
-    // Reusable originals, in reverse order so `take` takes the first one.
-    for &b in dom.rpo().iter().rev() {
-        for &i in func.block_insts(b).iter().rev() {
-            let d = func.inst(i);
-            if d.results.len() == 1 && built.orig[d.results[0].index()] == Some(i) {
-                originals += 1;
-                match built.class_of[d.results[0].index()] {
-                    Some(c) if d.opcode != Opcode::Copy => reusable.add(func, eg.find(c), i),
-                    _ => {}
-                }
-            }
-        }
-    }
+    let Some(entry) = func.entry() else { return Elaborated::default() };
+    let orig_cost = original_costs(func, built, model, dom);
+    let nv = func.values.len();
+    let first_new = func.insts.len();
+    let func_insts = first_new;
     let mut e = Elab {
         func,
         eg,
         ex,
         dom,
-        loops,
-        class_of: &built.class_of,
-        orig: &built.orig,
-        def_block: std::mem::take(&mut def_block),
-        avail: Avail::new(eg.nodes().len()),
+        def_block: vec![None; nv],
+        near: Vec::new(),
+        new_class: Vec::new(),
+        first_new: func_insts,
         marks: Marks::new(eg.nodes().len()),
-        reusable,
-        out: Vec::new(),
+        pending: Vec::new(),
+        pending_cost: 0,
+        placed: Vec::new(),
+        prices: model,
         stats: Elaborated::default(),
-        orig_blocks,
     };
-    e.out = vec![Vec::new(); e.func.blocks.len()];
+    // How many uses each value has now: an operand used once dies with its user.
+    let mut uses_before = vec![0u32; nv];
+    for &b in &e.func.layout {
+        for &i in e.func.block_insts(b) {
+            for a in e.func.inst_uses(i) {
+                uses_before[a.index()] += 1;
+            }
+        }
+    }
+    // What computing each pure value costs beyond what stays computed anyway: its own
+    // operation plus the operands only it uses (for a replaced value, its replacement).
+    // A replacement must cost strictly less than this, so one that only trades an
+    // operand for another already computed elsewhere (and stretches that one's live
+    // range) is not made.
+    let mut marg = vec![0u64; nv];
     let mut truth: Vec<Option<Id>> = vec![None; e.func.insts.len()];
     for &(i, t) in &built.truth {
         truth[i.index()] = Some(t);
     }
-    // Pre-order walk of the dominator tree. Skeleton instructions are never the original
-    // of a value (build keeps them out of the e-graph), so nothing elaboration reads of
-    // them changes while their operands are rewritten in place.
-    let Some(entry) = e.func.entry() else { return e.stats };
+    // What replaces each value (by value index), for every use.
+    let mut subst: Vec<Option<Value>> = vec![None; nv];
+    // Originals replaced (and old branch conditions), whose instruction is removed once
+    // nothing uses it.
+    let mut replaced_insts: Vec<Inst> = Vec::new();
     let mut stack = vec![entry];
     while let Some(b) = stack.pop() {
-        for &p in e.func.block_params(b) {
+        let params: SmallVec<[Value; 4]> = e.func.block_params(b).iter().copied().collect();
+        for p in params {
             e.def_block[p.index()] = Some(b);
         }
-        for &i in &built.skeleton[b.index()] {
-            for n in 0..e.func.inst(i).args.len() {
-                let a = e.func.inst(i).args[n];
-                let x = match (n, truth[i.index()]) {
-                    (0, Some(t)) => e.branch_cond(a, t, b),
-                    _ => e.use_value(a, b),
-                };
-                if x != a {
-                    e.stats.changed = true;
-                    e.func.inst_mut(i).args[n] = x;
-                }
-            }
-            for k in 0..e.func.inst(i).dests.len() {
-                for n in 0..e.func.inst(i).dests[k].args.len() {
-                    let a = e.func.inst(i).dests[k].args[n];
-                    let x = e.use_value(a, b);
-                    if x != a {
-                        e.stats.changed = true;
-                        e.func.inst_mut(i).dests[k].args[n] = x;
+        let insts = std::mem::take(&mut e.func.blocks[b.index()].insts);
+        let mut out: Vec<Inst> = Vec::with_capacity(insts.len());
+        for &i in &insts {
+            let d = e.func.inst(i);
+            let pure = d.results.len() == 1 && built.orig[d.results[0].index()] == Some(i);
+            if let (true, false, Some(ty)) = (pure, d.opcode == Opcode::Copy, d.ty) {
+                let r = d.results[0];
+                if let Some(c) = built.class_of[r.index()].map(|c| eg.find(c)) {
+                    let vals: SmallVec<[Id; 4]> = d.args.iter().filter_map(|a| built.class_of[a.index()]).collect();
+                    let own = model.op_own(d.opcode, ty, &vals);
+                    let m = d
+                        .args
+                        .iter()
+                        .filter(|a| uses_before[a.index()] == 1)
+                        .fold(own, |acc, a| acc.saturating_add(marg[a.index()]));
+                    marg[r.index()] = m;
+                    if ex.find_best_cost(c) < orig_cost[r.index()] && !is_best(&e, i, c, &built.class_of) {
+                        e.gather_near(i, &built.class_of, &built.orig, &subst);
+                        if let Some((x, cost)) = e.replace(c, b, &mut out, m) {
+                            subst[r.index()] = Some(x);
+                            marg[r.index()] = cost;
+                            replaced_insts.push(i);
+                            e.stats.replaced += 1;
+                        }
                     }
                 }
             }
-            e.out[b.index()].push(i);
-            for &r in &e.func.insts[i.index()].results {
-                e.def_block[r.index()] = Some(b);
+            if let (Some(t), Some(&cond)) = (truth[i.index()], e.func.inst(i).args.first()) {
+                e.gather_near(i, &built.class_of, &built.orig, &subst);
+                if let Some(x) = branch_cond(&mut e, cond, t, &orig_cost, &built.class_of, b, &mut out) {
+                    e.stats.branch_conds += 1;
+                    e.func.inst_mut(i).args[0] = x;
+                    if let Some(j) = built.orig[cond.index()] {
+                        replaced_insts.push(j); // removed below if nothing else uses it
+                    }
+                }
+            }
+            out.push(i);
+            let d = e.func.inst(i);
+            let results: SmallVec<[Value; 2]> = d.results.iter().copied().collect();
+            for r in results {
+                e.define(r, b);
             }
         }
+        if out != insts {
+            e.stats.changed = true;
+        }
+        e.func.blocks[b.index()].insts = out;
         for &c in dom.children(b).iter().rev() {
             stack.push(c);
         }
     }
     let mut stats = e.stats;
-    let mut out = std::mem::take(&mut e.out);
+    let placed = std::mem::take(&mut e.placed);
     let func = e.func;
-    let mut placed_originals = 0u64;
-    for &b in dom.rpo() {
-        for &i in &out[b.index()] {
-            let d = func.inst(i);
-            if d.results.len() == 1 && built.orig.get(d.results[0].index()) == Some(&Some(i)) {
-                placed_originals += 1;
+    if replaced_insts.is_empty() && stats.branch_conds == 0 {
+        return stats;
+    }
+    stats.changed = true;
+    // Every use of a replaced value now reads its replacement.
+    let resolve = |v: Value| subst.get(v.index()).copied().flatten().unwrap_or(v);
+    let mut uses = vec![0u32; func.values.len()];
+    for b in func.layout.clone() {
+        for n in 0..func.blocks[b.index()].insts.len() {
+            let i = func.blocks[b.index()].insts[n];
+            let d = &mut func.insts[i.index()];
+            for a in d.args.iter_mut().chain(d.dests.iter_mut().flat_map(|bc| bc.args.iter_mut())) {
+                *a = resolve(*a);
+                uses[a.index()] += 1;
             }
         }
-        if func.blocks[b.index()].insts != out[b.index()] {
-            stats.changed = true;
-            func.blocks[b.index()].insts = std::mem::take(&mut out[b.index()]);
-        }
     }
-    stats.removed = originals - placed_originals;
-    stats
-}
-
-impl Elab<'_, '_> {
-    /// The condition of a `brif` whose condition is `c` and truth class `t`
-    /// (`icmp ne c, 0`): the cheapest of `c`, any `x` with `(icmp.i32 ne x 0)` in `t`,
-    /// or `t` itself.
-    fn branch_cond(&mut self, c: Value, t: Id, b: Block) -> Value {
-        let t = self.eg.find(t);
-        let Some(cc) = self.class_of[c.index()] else { return c };
-        let cc = self.eg.find(cc);
-        let mut best = (self.ex.find_best_cost(cc), cc);
-        let mut cands = vec![t];
-        for n in self.eg[t].nodes.iter() {
-            if let Node::Op { op: Opcode::Icmp, ty: Type::I32, args } = n {
-                let cond = self.eg[args[0]].data.cc;
-                let zero = self.eg[args[2]].data.konst;
-                if cond == Some(super::language::Cc::Int(wlab_ir::IntCC::Ne))
-                    && zero == Some(crate::fold::Const::I32(0))
-                {
-                    cands.push(self.eg.find(args[1]));
+    // Remove replaced originals and unused new instructions (a replacement of a value
+    // whose users were all replaced too), then what only they used: pure originals and
+    // new instructions, never code that was dead before.
+    let mut dead = vec![false; func.insts.len()];
+    let mut work = replaced_insts;
+    work.extend_from_slice(&placed);
+    let removable = |func: &Function, v: Value| match func.value_def(v) {
+        // New instructions are only ever used by placed ones, never by a tree given up on.
+        ValueDef::Result(j, _) if j.index() >= first_new || built.orig.get(v.index()) == Some(&Some(j)) => Some(j),
+        ValueDef::Result(..) | ValueDef::Param(..) => None,
+    };
+    while let Some(i) = work.pop() {
+        let [r] = func.inst(i).results[..] else { continue };
+        if uses[r.index()] != 0 || std::mem::replace(&mut dead[i.index()], true) {
+            continue;
+        }
+        if i.index() < first_new {
+            stats.removed += 1;
+        }
+        for k in 0..func.inst(i).args.len() {
+            let a = func.inst(i).args[k];
+            uses[a.index()] -= 1;
+            if uses[a.index()] == 0 {
+                if let Some(j) = removable(func, a) {
+                    work.push(j);
                 }
             }
         }
-        for x in cands {
-            let cost = self.ex.find_best_cost(x);
-            if cost < best.0 && self.eg[x].data.ty == Some(Type::I32) {
-                best = (cost, x);
+    }
+    stats.created = 0;
+    for &b in dom.rpo() {
+        func.blocks[b.index()].insts.retain(|i| !dead[i.index()]);
+        stats.created += func.blocks[b.index()].insts.iter().filter(|i| i.index() >= first_new).count() as u64;
+    }
+    stats
+}
+
+/// The condition of a `brif` whose condition is `c` and truth class `t`
+/// (`icmp ne c, 0`): any `x` with `(icmp.i32 ne x 0)` in `t`, or `t` itself, when it is
+/// strictly cheaper than `c` as it is and than `c`'s best tree; materialised before the
+/// branch. `None`: keep `c` (replaced like any other use, if it was).
+fn branch_cond(
+    e: &mut Elab,
+    c: Value,
+    t: Id,
+    orig_cost: &[u64],
+    class_of: &[Option<Id>],
+    b: Block,
+    out: &mut Vec<Inst>,
+) -> Option<Value> {
+    let t = e.eg.find(t);
+    let cc = e.eg.find(class_of[c.index()]?);
+    let now = orig_cost.get(c.index()).copied().unwrap_or(0);
+    let mut best = (e.ex.find_best_cost(cc).min(now), cc);
+    let mut cands: SmallVec<[Id; 4]> = smallvec::smallvec![t];
+    for n in e.eg[t].nodes.iter() {
+        if let Node::Op { op: Opcode::Icmp, ty: Type::I32, args } = n {
+            let cond = e.eg[args[0]].data.cc;
+            let zero = e.eg[args[2]].data.konst;
+            if cond == Some(super::language::Cc::Int(wlab_ir::IntCC::Ne)) && zero == Some(crate::fold::Const::I32(0)) {
+                cands.push(e.eg.find(args[1]));
             }
-        }
-        if best.1 == cc {
-            return self.use_value(c, b);
-        }
-        let home = self.home_depth(c);
-        match self.extract_at(best.1, b, home) {
-            Some(v) => {
-                self.stats.branch_conds += 1;
-                v
-            }
-            None => self.use_value(c, b),
         }
     }
+    for x in cands {
+        let cost = e.ex.find_best_cost(x);
+        if cost < best.0 && e.eg[x].data.ty == Some(Type::I32) {
+            best = (cost, x);
+        }
+    }
+    if best.1 == cc {
+        return None;
+    }
+    e.replace(best.1, b, out, u64::MAX).map(|(v, _)| v)
 }

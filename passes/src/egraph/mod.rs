@@ -1,6 +1,8 @@
 //! `egraph`: equality saturation with egg. The pure computations of a function go into
 //! an e-graph, rewrite rules (text files, [`rules`]) grow it under limits, extraction
-//! picks the cheapest form under a cost model ([`cost`]), and elaboration writes it back.
+//! picks the cheapest form under a cost model ([`cost`]), and elaboration writes back,
+//! in place, only the values whose cheapest form costs less than what they cost now
+//! (so with no rule applied and nothing folded, the function is left as it was).
 //!
 //! ```text
 //! block0(v0: i32):                              block0(v0: i32):
@@ -29,7 +31,10 @@
 //! a soft limit), `time-ms` (a safety net: snapshots never depend on it), `rules`
 //! (rule files, `:`-separated, added to the shipped ones; a rule with a shipped rule's
 //! name replaces it), `shipped` (false: only the given files), `cost` (`x86_64` or
-//! `aarch64`). Counters: see [`report`]. The pass never moves, removes or adds an
+//! `aarch64`). Counters: see [`report`]; elaboration adds `replaced` (values given a
+//! cheaper form), `created`, `removed`, `fallbacks` and `branch-conds`; `skipped` is 1
+//! when the pre-scan found nothing any rule or the constant folder could change (then
+//! no e-graph is built). The pass never moves, removes or adds an
 //! instruction with an effect, and never folds a trapping operation.
 //!
 //! Compile time: `wlab egraph-budget [MODULES or FOLDERS]` prints, for the largest
@@ -63,8 +68,7 @@ use egg::Rewrite;
 use std::time::Duration;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
-use wlab_ir::loops::LoopAnalysis;
-use wlab_ir::Function;
+use wlab_ir::{Function, Opcode};
 
 /// Default iteration limit.
 pub const DEFAULT_ITERS: i64 = 16;
@@ -118,6 +122,8 @@ pub struct Egraph {
     pub limits: Limits,
     pub rules: rules::RuleSet,
     rewrites: Vec<Rewrite<language::Node, analysis::ConstFold>>,
+    /// [`rules::RuleSet::root_ops`] of `rules`: what the pre-scan looks for.
+    roots: Option<Vec<Opcode>>,
     pub cost: Box<dyn cost::CostModel>,
 }
 
@@ -125,7 +131,8 @@ impl Egraph {
     /// The pass with shipped rules, default limits and the x86-64 cost model.
     pub fn new(rules: rules::RuleSet, limits: Limits, cost: Box<dyn cost::CostModel>) -> Self {
         let rewrites = rules.rewrites();
-        Egraph { limits, rules, rewrites, cost }
+        let roots = rules.root_ops();
+        Egraph { limits, rules, rewrites, roots, cost }
     }
 
     fn from_args(args: &PassArgs) -> Result<Self, PassError> {
@@ -143,7 +150,13 @@ impl Egraph {
         let cost = cost::by_name(args.string("cost")?).map_err(|e| PassError::BadArgument(format!("egraph: {e}")))?;
         if shipped && files.is_empty() {
             // The common case, once per function in a pipeline: no re-parsing.
-            return Ok(Egraph { limits, rules: set, rewrites: rules::RuleSet::shipped_rewrites(), cost });
+            return Ok(Egraph {
+                limits,
+                roots: shipped_roots(),
+                rules: set,
+                rewrites: rules::RuleSet::shipped_rewrites(),
+                cost,
+            });
         }
         Ok(Egraph::new(set, limits, cost))
     }
@@ -169,6 +182,52 @@ impl Egraph {
     }
 }
 
+/// The root opcodes of the shipped rules (computed once per process).
+fn shipped_roots() -> Option<Vec<Opcode>> {
+    static ROOTS: std::sync::OnceLock<Option<Vec<Opcode>>> = std::sync::OnceLock::new();
+    ROOTS.get_or_init(|| rules::RuleSet::shipped().root_ops()).clone()
+}
+
+impl Egraph {
+    /// The pre-scan: whether anything can change `func`. Elaboration replaces a value
+    /// only by a cheaper form, and a cheaper form only comes from a rule or from the
+    /// analysis folding constants. A rule matches only at a node with its root opcode
+    /// (a `brif` adds an `icmp` node for its condition); the analysis folds only a node
+    /// whose operands are all constants. A function with neither is left as it is
+    /// without building the e-graph (counter `skipped`).
+    fn may_change(&self, func: &Function) -> bool {
+        let Some(roots) = &self.roots else { return true };
+        let has_root = |op: Opcode| roots.binary_search(&op).is_ok();
+        let is_const = |mut v: wlab_ir::Value| loop {
+            match func.value_def(v) {
+                wlab_ir::ValueDef::Result(i, _) => match func.inst(i).opcode {
+                    Opcode::Iconst | Opcode::Fconst => return true,
+                    Opcode::Copy => match func.inst(i).args.first() {
+                        Some(&a) => v = a,
+                        None => return false,
+                    },
+                    _ => return false,
+                },
+                wlab_ir::ValueDef::Param(..) => return false,
+            }
+        };
+        for (_, i) in func.layout_insts() {
+            let d = func.inst(i);
+            let op = d.opcode;
+            if op == Opcode::Brif && has_root(Opcode::Icmp) {
+                return true;
+            }
+            if !language::in_egraph(op) || matches!(op, Opcode::Iconst | Opcode::Fconst | Opcode::Copy) {
+                continue;
+            }
+            if has_root(op) || (!d.args.is_empty() && d.args.iter().all(|&a| is_const(a))) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 impl Pass for Egraph {
     fn name(&self) -> &'static str {
         INFO.name
@@ -178,14 +237,19 @@ impl Pass for Egraph {
         if func.entry().is_none() {
             return Ok(PassOutcome::unchanged());
         }
+        if !self.may_change(func) {
+            let mut out = PassOutcome::unchanged();
+            out.count("skipped", 1);
+            return Ok(out);
+        }
         let cfg = ControlFlowGraph::new(func);
         let dom = DomTree::new(func, &cfg);
-        let loops = LoopAnalysis::new(func, &cfg, &dom);
         let (built, runner) = self.saturate(func, &dom);
         let stats = report::SaturationStats::of(&runner);
         let model = cost::TreeCost::new(self.cost.as_ref(), &runner.egraph);
+        let prices = cost::TreeCost::new(self.cost.as_ref(), &runner.egraph);
         let ex = extract::Extraction::new(&runner.egraph, model);
-        let el = elaborate::elaborate(func, &built, &runner.egraph, &ex, &dom, &loops);
+        let el = elaborate::elaborate(func, &built, &runner.egraph, &ex, &prices, &dom);
         let mut out = PassOutcome::unchanged();
         stats.count_into(&mut out);
         el_counters(&el, &mut out);
@@ -202,6 +266,7 @@ fn el_counters(el: &elaborate::Elaborated, out: &mut PassOutcome) {
     for (name, n) in [
         ("created", el.created),
         ("removed", el.removed),
+        ("replaced", el.replaced),
         ("fallbacks", el.fallbacks),
         ("branch-conds", el.branch_conds),
     ] {
@@ -217,6 +282,7 @@ impl Default for Egraph {
             limits: Limits::default(),
             rules: rules::RuleSet::shipped(),
             rewrites: rules::RuleSet::shipped_rewrites(),
+            roots: shipped_roots(),
             cost: Box::new(cost::X86_64),
         }
     }
@@ -227,7 +293,7 @@ mod tests {
     use super::*;
     use crate::testing::{body, run_checked, B};
     use crate::validate::check_equivalent;
-    use wlab_ir::{IntCC, Opcode, Type};
+    use wlab_ir::{IntCC, Type};
 
     #[test]
     fn documented_defaults_match_the_constants() {
@@ -237,6 +303,26 @@ mod tests {
         assert_eq!(args.int("time-ms").unwrap(), DEFAULT_TIME_MS);
         let e = INFO.instantiate(&[("cost".into(), crate::registry::ArgValue::Str("riscv".into()))]).err().unwrap();
         assert!(e.to_string().contains("valid: x86_64, aarch64"), "{e}");
+    }
+
+    #[test]
+    fn the_pre_scan_skips_only_what_nothing_can_change() {
+        // A float multiply of parameters: no rule has `fmul` at its root, nothing to fold.
+        let (mut b, p) = B::new(&[Type::F64, Type::F64], &[Type::F64]);
+        let b0 = b.b(0);
+        let m = b.op(b0, Opcode::Fmul, Type::F64, &[p[0], p[1]]);
+        b.ret(b0, &[m]);
+        let (out, _) = run_checked(&mut Egraph::default(), &mut b.f);
+        assert_eq!(out.counters.get("skipped"), Some(&1));
+        // The same over two constants folds: not skipped.
+        let (mut b, _) = B::new(&[], &[Type::F64]);
+        let b0 = b.b(0);
+        let x = b.f.ins1(b0, Opcode::Fconst, Type::F64, vec![], wlab_ir::Imm::F64(2f64.to_bits()));
+        let m = b.op(b0, Opcode::Fmul, Type::F64, &[x, x]);
+        b.ret(b0, &[m]);
+        let (out, text) = run_checked(&mut Egraph::default(), &mut b.f);
+        assert_eq!(out.counters.get("skipped"), None, "{text}");
+        assert!(text.contains("fconst.f64 4"), "{text}");
     }
 
     #[test]

@@ -448,6 +448,22 @@ impl RuleSet {
     pub fn rewrites(&self) -> Vec<Rewrite<Node, ConstFold>> {
         self.rules.iter().map(Rule::rewrite).collect()
     }
+
+    /// The opcodes at the roots of the rules' left sides, sorted: a rule can only match
+    /// at a class holding a node with one of them. `None` when some left side is not an
+    /// operation at its root (a bare variable matches any class).
+    pub fn root_ops(&self) -> Option<Vec<wlab_ir::Opcode>> {
+        let mut ops = Vec::new();
+        for r in &self.rules {
+            match r.lhs.ast.as_ref().last() {
+                Some(egg::ENodeOrVar::ENode(Node::Op { op, .. })) => ops.push(*op),
+                _ => return None,
+            }
+        }
+        ops.sort();
+        ops.dedup();
+        Some(ops)
+    }
 }
 
 /// Parses a whole rule file.

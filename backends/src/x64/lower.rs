@@ -798,7 +798,27 @@ impl Ctx<'_> {
                 let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 self.call(target, &ins, &outs);
             }
-            Opcode::CallIndirect => self.runtime_call(i, LibCall::CallIndirect)?,
+            Opcode::CallIndirect => {
+                let Imm::CallIndirect { type_index, table } = d.imm else { return Err(self.malformed(i)) };
+                let sig_id = self.f.types.get(&type_index).and_then(crate::sig_id::canonical_sig_id);
+                let (Some(sig_id), Some((&index, args))) = (sig_id, d.args.split_last()) else {
+                    // No canonical id: the runtime's path only.
+                    return self.runtime_call(i, LibCall::CallIndirect);
+                };
+                for (k, v) in args.iter().enumerate() {
+                    let r = self.get(*v);
+                    self.store_slot(r, self.f.value_type(*v), Self::out_slot(k));
+                }
+                // The slow path needs one more slot (the index goes first).
+                let n = args.len() as u32;
+                self.outgoing = self.outgoing.max(n + 1).max(d.results.len() as u32);
+                let index = self.get(index);
+                self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args: n });
+                for (k, v) in d.results.iter().enumerate() {
+                    let dst = self.vreg(*v);
+                    self.load_slot(dst, self.f.value_type(*v), Self::out_slot(k));
+                }
+            }
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
                 return Err(self.malformed(i));
             }

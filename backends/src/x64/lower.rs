@@ -541,7 +541,23 @@ impl Ctx<'_> {
             }
             Opcode::Isub => alu!(AluOp::Sub),
             Opcode::Imul => alu!(AluOp::Imul),
-            Opcode::Band => alu!(AluOp::And),
+            Opcode::Band => match (size_of(ty.unwrap()), self.iconst(d.args[1])) {
+                // `x & 0xFFFFFFFF` on i64 is a zero-extension: a 32-bit `mov`. Any other mask
+                // below 2^32 that is no sign-extended imm32 is a 32-bit `and` (which clears
+                // the upper half), instead of a 64-bit constant in a register.
+                (Size::S64, Some(k)) if k == u32::MAX as i64 => {
+                    let src = self.get(d.args[0]);
+                    let dst = out(self);
+                    self.b.push(Inst::MovRR { size: Size::S32, dst, src });
+                }
+                (Size::S64, Some(k)) if k > i32::MAX as i64 && k <= u32::MAX as i64 => {
+                    let src1 = self.get(d.args[0]);
+                    let dst = out(self);
+                    let src2 = RegImm::Imm(k as u32 as i32);
+                    self.b.push(Inst::Alu { size: Size::S32, op: AluOp::And, dst, src1, src2 });
+                }
+                _ => alu!(AluOp::And),
+            },
             Opcode::Bor => alu!(AluOp::Or),
             Opcode::Bxor => alu!(AluOp::Xor),
             Opcode::Sdiv | Opcode::Udiv | Opcode::Srem | Opcode::Urem => {

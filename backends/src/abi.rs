@@ -105,7 +105,8 @@ pub const STACK_GUARD_BELOW_LIMIT: u32 = 8192;
 pub enum LibCall {
     /// a = function index (an imported function): `[args] -> [results]`.
     CallFunc,
-    /// a = type index, b = table: `[elem index, args] -> [results]`.
+    /// a = type index, b = table: `[args, elem index] -> [results]` (the index in the slot
+    /// after the type's parameters).
     CallIndirect,
     /// a = memory: `[delta] -> [old pages or -1]`.
     MemoryGrow,

@@ -845,19 +845,13 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
     }
 }
 
-/// The runtime's path of an inline `call_indirect`: the `CallIndirect` libcall wants the
-/// element index in slot 0 and the arguments after it.
+/// The runtime's path of an inline `call_indirect`: the `CallIndirect` libcall finds the
+/// arguments where they are and the element index in the slot after them.
 fn emit_indirect_slow(e: &mut Emitter, slow: &IndirectSlow) {
     e.asm.bind(slow.entry);
     e.cur_srcloc = slow.srcloc;
-    for k in (0..slow.args as i32).rev() {
-        e.counts.loads += 1;
-        e.counts.stores += 1;
-        e.push(i2!(Code::Mov_r64_rm64, Register::RAX, mem(Register::RSP, None, 1, 8 * k)));
-        e.push(i2!(Code::Mov_rm64_r64, mem(Register::RSP, None, 1, 8 * (k + 1)), Register::RAX));
-    }
     e.counts.stores += 1;
-    e.push(i2!(Code::Mov_rm64_r64, mem(Register::RSP, None, 1, 0), Register::R11));
+    e.push(i2!(Code::Mov_rm64_r64, mem(Register::RSP, None, 1, 8 * slow.args as i32), Register::R11));
     e.counts.calls += 1;
     e.push(i2!(Code::Mov_r64_rm64, Register::RDI, Register::R15));
     e.mov_imm(Register::RSI, Size::S64, slow.type_index as u64);

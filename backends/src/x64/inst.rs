@@ -458,8 +458,8 @@ pub enum Inst {
     /// `call_indirect` with the arguments already at `[rsp]` (slots 0..`args`): calls
     /// the function of element `index` of `table` directly when the table mirror shows it
     /// in bounds, of signature `sig_id` and of the running instance (see `abi`);
-    /// otherwise moves the arguments up one slot, puts the index in slot 0 and calls the
-    /// `CallIndirect` libcall with `type_index` and `table`. Results at `[rsp]` either way.
+    /// otherwise puts the index in slot `args` and calls the `CallIndirect` libcall with
+    /// `type_index` and `table`. Results at `[rsp]` either way.
     CallIndirect {
         index: Reg,
         table: u32,

@@ -825,7 +825,7 @@ impl Ctx<'_> {
                     let r = self.get(*v);
                     self.store_slot(r, self.f.value_type(*v), Self::out_slot(k));
                 }
-                // The slow path needs one more slot (the index goes first).
+                // The slow path needs one more slot (the index goes after the arguments).
                 let n = args.len() as u32;
                 self.outgoing = self.outgoing.max(n + 1).max(d.results.len() as u32);
                 let index = self.get(index);

@@ -13,6 +13,8 @@
 //! | `TRAP_SP`, `UNWIND` | where a trap returns to: the entry trampoline's stack pointer and unwind routine |
 //! | `TRAP_CODE`, `TRAP_PC` | set on a trap: which trap (index into `TrapCode::ALL`) and the code address |
 //! | `MEM_BASE`, `MEM_LEN` | memory 0: base address and length in bytes (refreshed by the runtime after every libcall) |
+//! | `TABLES` | address of an array with one [`table`] header address per table of the instance (0: none) |
+//! | `FUNCS` | address of an array with the code address of each function of the module, by module function index (imports: 0) |
 //! | `LIBCALLS + k` | address of libcall `k` |
 //! | `GLOBALS + g` | address of global `g`'s 64-bit cell |
 //!
@@ -26,6 +28,20 @@
 //! frame pointers, vmctx and the target's callee-saved registers (x86-64: rbx, r12,
 //! r13, and the pinned r14/r15; AArch64: only the pinned vmctx register x28); it
 //! clobbers every other register.
+//!
+//! **Tables** are mirrored for compiled code (layout in [`table`]): a header (entry array
+//! address, length) whose address never changes, and one 16-byte entry per element naming
+//! the element's canonical signature id ([`crate::sig_id`]), instance and module function
+//! index. The runtime rewrites the mirror with every write to the table. An inline
+//! `call_indirect` calls the entry's function directly when the index is in bounds, the
+//! signature id equals the expected one and the instance is the running one; any other case
+//! (out of bounds, null, another type, a host function or another instance's) goes to the
+//! `CallIndirect` libcall, which raises the trap the spec names or makes the call.
+//!
+//! **Leaf functions** (no call of any kind, libcalls included) whose frame is at most
+//! [`LEAF_FRAME_MAX`] bytes skip the stack-limit check: the runtime keeps at least
+//! [`STACK_GUARD_BELOW_LIMIT`] bytes of mapped stack below `STACK_LIMIT`, so such a frame
+//! below the last checked one stays inside the stack.
 //!
 //! **References** are 64-bit: 0 is null; otherwise the store's function (funcref) or
 //! host reference (externref) number plus one.
@@ -46,7 +62,9 @@ pub mod vmctx {
     pub const UNWIND: usize = 6;
     pub const MEM_BASE: usize = 7;
     pub const MEM_LEN: usize = 8;
-    pub const LIBCALLS: usize = 9;
+    pub const TABLES: usize = 9;
+    pub const FUNCS: usize = 10;
+    pub const LIBCALLS: usize = 11;
     pub const GLOBALS: usize = LIBCALLS + super::LibCall::ALL.len();
 
     /// Byte offset of word `w`.
@@ -55,12 +73,40 @@ pub mod vmctx {
     }
 }
 
+/// The table mirror compiled code reads (see the module docs).
+pub mod table {
+    /// Header: address of the first entry (u64).
+    pub const HEADER_BASE: i32 = 0;
+    /// Header: number of entries (u64).
+    pub const HEADER_LEN: i32 = 8;
+    /// Bytes per entry.
+    pub const ENTRY_BYTES: u32 = 16;
+    /// Entry: canonical signature id (u32; 0 for null, a non-function or a signature
+    /// without an id).
+    pub const ENTRY_SIG: i32 = 0;
+    /// Entry: instance id (u32; [`NO_INSTANCE`] for a host function).
+    pub const ENTRY_INSTANCE: i32 = 4;
+    /// Entry: module function index within that instance (u32).
+    pub const ENTRY_FUNC: i32 = 8;
+    /// The instance word of an entry no running instance matches.
+    pub const NO_INSTANCE: u32 = u32::MAX;
+}
+
+/// Largest frame (bytes below the return address: saved frame pointer, saved registers,
+/// spill slots) of a leaf function that skips the stack-limit check.
+pub const LEAF_FRAME_MAX: u32 = 4096;
+
+/// Bytes of mapped stack the runtime guarantees below `STACK_LIMIT` (beyond what its own
+/// Rust frames need): covers one unchecked leaf frame below the last checked frame.
+pub const STACK_GUARD_BELOW_LIMIT: u32 = 8192;
+
 /// Runtime services compiled code calls. `values` layouts are `[inputs] -> [outputs]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LibCall {
     /// a = function index (an imported function): `[args] -> [results]`.
     CallFunc,
-    /// a = type index, b = table: `[elem index, args] -> [results]`.
+    /// a = type index, b = table: `[args, elem index] -> [results]` (the index in the slot
+    /// after the type's parameters).
     CallIndirect,
     /// a = memory: `[delta] -> [old pages or -1]`.
     MemoryGrow,

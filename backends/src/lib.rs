@@ -24,6 +24,7 @@ pub mod compile;
 pub mod machinst;
 pub mod reg;
 pub mod regalloc;
+pub mod sig_id;
 pub mod vcode;
 pub mod x64;
 

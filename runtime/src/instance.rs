@@ -189,7 +189,7 @@ pub fn instantiate(
                     other => return Err(incompatible(imp, format!("expected table, found {}", other.kind_name()))),
                 };
                 let actual = store.table(handle);
-                let size = actual.elems.len() as u64;
+                let size = actual.elems().len() as u64;
                 if actual.elem != t.elem || !limits_match(size, actual.max, t.min, t.max) {
                     return Err(incompatible(
                         imp,

@@ -9,7 +9,8 @@
 //!  invoke(store, instance, "export", args) ─▶ Store::call ─▶ engine code ─▶ results | Trap
 //! ```
 //!
-//! One concept per file: [`store`] (all run-time state and the call path), [`instance`]
+//! One concept per file: [`store`] (all run-time state and the call path), [`table_mirror`]
+//! (the table layout compiled code reads for an inline `call_indirect`), [`instance`]
 //! (instantiation), [`linker`] (import resolution), [`ops`] (bulk memory / table
 //! operations and `call_indirect` checks shared by every engine), [`engine`] (the
 //! engine trait and the name registry), [`fuel`] (metering: fuel and timeout checks
@@ -37,6 +38,7 @@ pub mod record;
 pub mod spectest;
 pub mod stack;
 pub mod store;
+pub mod table_mirror;
 pub mod wasi;
 pub mod wast;
 pub mod watchdog;

@@ -53,19 +53,21 @@ pub fn memory_grow(store: &mut Store, inst: InstanceId, mem: u32, delta: u32) ->
 
 pub fn table_get(store: &Store, inst: InstanceId, table: u32, index: u32) -> Result<Val, TrapCode> {
     let t = store.instance(inst).tables[table as usize];
-    store.table(t).elems.get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds)
+    store.table(t).elems().get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds)
 }
 
 pub fn table_set(store: &mut Store, inst: InstanceId, table: u32, index: u32, value: Val) -> Result<(), TrapCode> {
     let t = store.instance(inst).tables[table as usize];
-    let slot = store.table_mut(t).elems.get_mut(index as usize).ok_or(TrapCode::TableOutOfBounds)?;
-    *slot = value;
+    if index as usize >= store.table(t).elems().len() {
+        return Err(TrapCode::TableOutOfBounds);
+    }
+    store.write_table(t, index as usize, &[value]);
     Ok(())
 }
 
 pub fn table_size(store: &Store, inst: InstanceId, table: u32) -> u32 {
     let t = store.instance(inst).tables[table as usize];
-    store.table(t).elems.len() as u32
+    store.table(t).elems().len() as u32
 }
 
 /// `table.grow`: the old size, or -1.
@@ -86,11 +88,10 @@ pub fn table_fill(
     len: u32,
 ) -> Result<(), TrapCode> {
     let t = store.instance(inst).tables[table as usize];
-    let elems = &mut store.table_mut(t).elems;
-    if out_of_bounds(dst, len, elems.len()) {
+    if out_of_bounds(dst, len, store.table(t).elems().len()) {
         return Err(TrapCode::TableOutOfBounds);
     }
-    elems[dst as usize..(dst + len) as usize].fill(value);
+    store.fill_table(t, dst as usize, len as usize, value);
     Ok(())
 }
 
@@ -105,15 +106,16 @@ pub fn table_copy(
 ) -> Result<(), TrapCode> {
     let instance = store.instance(inst);
     let (dt, st) = (instance.tables[dst_table as usize], instance.tables[src_table as usize]);
-    if out_of_bounds(src, len, store.table(st).elems.len()) || out_of_bounds(dst, len, store.table(dt).elems.len()) {
+    if out_of_bounds(src, len, store.table(st).elems().len()) || out_of_bounds(dst, len, store.table(dt).elems().len())
+    {
         return Err(TrapCode::TableOutOfBounds);
     }
     let (dst, src, len) = (dst as usize, src as usize, len as usize);
     if dt == st {
-        store.table_mut(dt).elems.copy_within(src..src + len, dst);
+        store.copy_within_table(dt, src, dst, len);
     } else {
-        let items: Vec<Val> = store.table(st).elems[src..src + len].to_vec();
-        store.table_mut(dt).elems[dst..dst + len].copy_from_slice(&items);
+        let items: Vec<Val> = store.table(st).elems()[src..src + len].to_vec();
+        store.write_table(dt, dst, &items);
     }
     Ok(())
 }
@@ -130,11 +132,12 @@ pub fn table_init(
 ) -> Result<(), TrapCode> {
     let instance = &store.instances[inst.0 as usize];
     let items = &instance.elems[elem as usize];
-    let t = &mut store.tables[instance.tables[table as usize].0 as usize];
-    if out_of_bounds(src, len, items.len()) || out_of_bounds(dst, len, t.elems.len()) {
+    let t = instance.tables[table as usize];
+    if out_of_bounds(src, len, items.len()) || out_of_bounds(dst, len, store.table(t).elems().len()) {
         return Err(TrapCode::TableOutOfBounds);
     }
-    t.elems[dst as usize..(dst + len) as usize].copy_from_slice(&items[src as usize..(src + len) as usize]);
+    let items = items[src as usize..(src + len) as usize].to_vec();
+    store.write_table(t, dst as usize, &items);
     Ok(())
 }
 
@@ -169,7 +172,7 @@ pub fn resolve_indirect(
 ) -> Result<FuncRef, TrapCode> {
     let instance = store.instance(inst);
     let t = instance.tables[table as usize];
-    let entry = store.table(t).elems.get(index as usize).copied().ok_or(TrapCode::UndefinedElement)?;
+    let entry = store.table(t).elems().get(index as usize).copied().ok_or(TrapCode::UndefinedElement)?;
     let f = match entry {
         Val::FuncRef(Some(f)) => f,
         Val::FuncRef(None) => return Err(TrapCode::IndirectCallNull),

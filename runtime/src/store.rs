@@ -4,7 +4,7 @@
 //! ```text
 //!  Store ─┬─ funcs:     FuncRef(n) ─▶ Wasm { instance, index } | Host(closure)   + signature
 //!         ├─ memories:  MemoryId(n) ─▶ bytes (page-sized) + max pages
-//!         ├─ tables:    TableId(n)  ─▶ Vec<Val> + max
+//!         ├─ tables:    TableId(n)  ─▶ Vec<Val> + max + mirror for compiled code
 //!         ├─ globals:   GlobalId(n) ─▶ Val + mutability
 //!         └─ instances: InstanceId(n) ─▶ module index space → the handles above
 //! ```
@@ -21,6 +21,7 @@
 //! (including a failed allocation) is reported as failure, as `memory.grow` wants.
 
 use crate::instance::Instance;
+use crate::table_mirror::{MirrorEntry, TableMirror};
 use crate::watchdog::Watchdog;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -106,14 +107,28 @@ impl Memory {
     }
 }
 
-/// A table of references.
+/// A table of references, with the mirror compiled code reads (`table_mirror.rs`). The
+/// elements are private so that every write goes through the store's table methods,
+/// which keep the mirror equal to them.
 #[derive(Clone, Debug)]
 pub struct Table {
     /// `FuncRef` or `ExternRef`.
     pub elem: Type,
-    pub elems: Vec<Val>,
+    elems: Vec<Val>,
     /// The declared maximum, if any.
     pub max: Option<u64>,
+    mirror: TableMirror,
+}
+
+impl Table {
+    pub fn elems(&self) -> &[Val] {
+        &self.elems
+    }
+
+    /// The mirror compiled code reads.
+    pub fn mirror(&self) -> &TableMirror {
+        &self.mirror
+    }
 }
 
 /// A global variable. Its value lives in a boxed 64-bit cell (see [`crate::raw`]) so
@@ -341,7 +356,8 @@ impl Store {
         let mut elems = Vec::new();
         elems.try_reserve_exact(min as usize).ok()?;
         elems.resize(min as usize, init);
-        self.tables.push(Table { elem, elems, max });
+        let mirror = TableMirror::new(min as usize, self.mirror_entry(init))?;
+        self.tables.push(Table { elem, elems, max, mirror });
         Some(TableId(self.tables.len() as u32 - 1))
     }
 
@@ -414,8 +430,53 @@ impl Store {
             return None;
         }
         table.elems.try_reserve_exact(delta as usize).ok()?;
+        let entry = self.mirror_entry(init);
+        let table = &mut self.tables[t.0 as usize];
+        if !table.mirror.grow(delta as usize, entry) {
+            return None;
+        }
         table.elems.resize(new as usize, init);
         Some(old)
+    }
+
+    /// What the table mirror holds for element `v`.
+    fn mirror_entry(&self, v: Val) -> MirrorEntry {
+        match v {
+            Val::FuncRef(Some(f)) => {
+                let func = &self.funcs[f.0 as usize];
+                let wasm = match func.kind {
+                    FuncKind::Wasm { instance, index } => Some((instance.0, index)),
+                    FuncKind::Host(_) => None,
+                };
+                MirrorEntry::for_func(wlab_backends::sig_id::canonical_sig_id(&func.sig), wasm)
+            }
+            _ => MirrorEntry::default(),
+        }
+    }
+
+    /// Writes `items` into table `t` from element `dst`, which the caller checked
+    /// (`dst + items.len()` at most the size).
+    pub fn write_table(&mut self, t: TableId, dst: usize, items: &[Val]) {
+        let entries: Vec<MirrorEntry> = items.iter().map(|v| self.mirror_entry(*v)).collect();
+        let table = &mut self.tables[t.0 as usize];
+        table.elems[dst..dst + items.len()].copy_from_slice(items);
+        table.mirror.write(dst, &entries);
+    }
+
+    /// Sets `len` elements of table `t` from `dst` to `v` (bounds checked by the caller).
+    pub fn fill_table(&mut self, t: TableId, dst: usize, len: usize, v: Val) {
+        let entry = self.mirror_entry(v);
+        let table = &mut self.tables[t.0 as usize];
+        table.elems[dst..dst + len].fill(v);
+        table.mirror.fill(dst, len, entry);
+    }
+
+    /// Copies `len` elements of table `t` from `src` to `dst`, ranges possibly
+    /// overlapping (bounds checked by the caller).
+    pub fn copy_within_table(&mut self, t: TableId, src: usize, dst: usize, len: usize) {
+        let table = &mut self.tables[t.0 as usize];
+        table.elems.copy_within(src..src + len, dst);
+        table.mirror.copy_within(src, dst, len);
     }
 
     /// Calls store function `f` on `args`, which must match its signature (callers

@@ -418,12 +418,20 @@ fn emit_with(
     e.counts.stores += 1;
     e.put(EncForm::LdStPair, pair::ldst_pair(false, Size::X, PairMode::PreIndex, Gpr::FP, Gpr::LR, SP, -16));
     e.put(EncForm::AddImm, arith::add_imm(Size::X, sp_form(Gpr::FP), SP, 0, false));
-    e.add_sub_const(true, sp_form(X16), SP, frame);
-    e.load_vmctx(X17, vmctx::STACK_LIMIT);
-    e.put(EncForm::SubsShifted, arith::subs_shifted(Size::X, Gpr::ZR, X16, X17, Shift::Lsl, 0));
-    e.trap_if(CondBr::Flags(Cond::Lo), TrapCode::StackOverflow);
-    if frame > 0 {
-        e.put(EncForm::AddImm, arith::add_imm(Size::X, SP, sp_form(X16), 0, false));
+    // A leaf with a small frame needs no check: the guard below the limit covers it (`abi`).
+    let leaf = !vcode.insts.iter().any(|i| matches!(i, Inst::Call { .. }));
+    if leaf && 16 + frame <= crate::abi::LEAF_FRAME_MAX as u64 {
+        if frame > 0 {
+            e.add_sub_const(true, SP, SP, frame);
+        }
+    } else {
+        e.add_sub_const(true, sp_form(X16), SP, frame);
+        e.load_vmctx(X17, vmctx::STACK_LIMIT);
+        e.put(EncForm::SubsShifted, arith::subs_shifted(Size::X, Gpr::ZR, X16, X17, Shift::Lsl, 0));
+        e.trap_if(CondBr::Flags(Cond::Lo), TrapCode::StackOverflow);
+        if frame > 0 {
+            e.put(EncForm::AddImm, arith::add_imm(Size::X, SP, sp_form(X16), 0, false));
+        }
     }
 
     let order: Vec<usize> = (0..vcode.blocks.len()).collect();

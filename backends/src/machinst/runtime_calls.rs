@@ -46,12 +46,11 @@ pub fn runtime_call(f: &Function, i: Inst, lib: LibCall) -> Option<RuntimeCall> 
         (LibCall::TableInit, Imm::TableInit { elem, table }) => Some(call(elem, table, &d.args, &[])),
         (LibCall::ElemDrop, Imm::Elem(e)) => Some(call(e, 0, &[], &[])),
         (LibCall::RefFunc, Imm::Func(fi)) => Some(call(fi, 0, &[], &d.results)),
-        // The element index goes first, then the arguments.
+        // The arguments, then the element index (the IR's operand order): the arguments
+        // sit where a direct call wants them.
         (LibCall::CallIndirect, Imm::CallIndirect { type_index, table }) => {
-            let (&index, args) = d.args.split_last()?;
-            let mut inputs = vec![index];
-            inputs.extend_from_slice(args);
-            Some(call(type_index, table, &inputs, &d.results))
+            d.args.split_last()?;
+            Some(call(type_index, table, &d.args, &d.results))
         }
         (
             LibCall::MemoryGrow

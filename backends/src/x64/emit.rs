@@ -1,5 +1,6 @@
 //! Emission: allocated x86-64 VCode → machine code bytes, through the assembler in
-//! `asm.rs`, with the frame (prologue, stack check, spill slots, outgoing value area),
+//! `asm.rs`, with the frame (prologue, stack check — left out in leaf functions with a
+//! frame of at most `abi::LEAF_FRAME_MAX` bytes —, spill slots, outgoing value area),
 //! regalloc2's moves, out-of-line trap stubs, the calls to link and a source map.
 //!
 //! Frame, from high to low addresses: the caller's value area (`[rbp + 16]`), return
@@ -196,6 +197,19 @@ struct Emitter {
     final_block: Vec<usize>,
     outgoing: u32,
     counts: EmitCounts,
+    /// Out-of-line slow paths of inline `call_indirect`s, emitted after the blocks.
+    indirect_slow: Vec<IndirectSlow>,
+}
+
+/// The runtime's path of one inline `call_indirect` (see `Inst::CallIndirect`): entered
+/// with the element index in r11, returns to `done`.
+struct IndirectSlow {
+    entry: Label,
+    done: Label,
+    args: u32,
+    table: u32,
+    type_index: u32,
+    srcloc: Option<u32>,
 }
 
 impl Emitter {
@@ -308,6 +322,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> Emitted {
         saved: Vec::new(),
         outgoing: outgoing_slots,
         counts: EmitCounts::default(),
+        indirect_slow: Vec::new(),
     };
     // Callee-saved registers this function uses (saved below the frame pointer).
     let mut saved: Vec<u8> = Vec::new();
@@ -328,13 +343,17 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> Emitted {
     for r in &saved {
         e.push(i1(Code::Push_r64, regs::gpr64_enc(*r)));
     }
-    if frame > 0 {
-        e.push(i2!(Code::Lea_r64_m, Register::R11, mem(Register::RSP, None, 1, -(frame as i32))));
-        e.push(i2!(Code::Cmp_r64_rm64, Register::R11, vmctx_mem(vmctx::STACK_LIMIT)));
-    } else {
-        e.push(i2!(Code::Cmp_r64_rm64, Register::RSP, vmctx_mem(vmctx::STACK_LIMIT)));
+    // A leaf with a small frame needs no check: the guard below the limit covers it (`abi`).
+    let leaf = !vcode.insts.iter().any(|i| matches!(i, Inst::Call { .. } | Inst::CallIndirect { .. }));
+    if !(leaf && 8 + pushed + frame <= crate::abi::LEAF_FRAME_MAX as usize) {
+        if frame > 0 {
+            e.push(i2!(Code::Lea_r64_m, Register::R11, mem(Register::RSP, None, 1, -(frame as i32))));
+            e.push(i2!(Code::Cmp_r64_rm64, Register::R11, vmctx_mem(vmctx::STACK_LIMIT)));
+        } else {
+            e.push(i2!(Code::Cmp_r64_rm64, Register::RSP, vmctx_mem(vmctx::STACK_LIMIT)));
+        }
+        e.jcc_trap(CC::B, TrapCode::StackOverflow);
     }
-    e.jcc_trap(CC::B, TrapCode::StackOverflow);
     if frame > 0 {
         e.push(i2!(Code::Sub_rm64_imm32, Register::RSP, frame as i32));
     }
@@ -373,6 +392,9 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> Emitted {
     let order: Vec<usize> = (0..n).filter(|&b| e.final_block[b] == b).collect();
     // A jump to the next emitted block falls through.
     let BlockText { text, srcmap: srcmap_pos } = emit_blocks(&mut e, vcode, out, &order);
+    for slow in std::mem::take(&mut e.indirect_slow) {
+        emit_indirect_slow(&mut e, &slow);
+    }
     // Trap stubs.
     let stubs = std::mem::take(&mut e.stubs);
     let mut stub_pos = Vec::new();
@@ -790,11 +812,64 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 }
             }
         }
+        CallIndirect { index, table, type_index, sig_id, args } => {
+            use crate::abi::table as t;
+            e.counts.calls += 1;
+            let slow = e.asm.label();
+            let done = e.asm.label();
+            e.push(i2!(Code::Mov_r32_rm32, Register::R11D, gr(*index, Size::S32)));
+            e.counts.loads += 2;
+            e.push(i2!(Code::Mov_r64_rm64, Register::RAX, vmctx_mem(vmctx::TABLES)));
+            e.push(i2!(Code::Mov_r64_rm64, Register::RAX, mem(Register::RAX, None, 1, 8 * *table as i32)));
+            e.counts.loads += 1;
+            e.push(i2!(Code::Cmp_r64_rm64, Register::R11, mem(Register::RAX, None, 1, t::HEADER_LEN)));
+            e.jcc(CC::AE, slow);
+            e.push(i2!(Code::Mov_r64_rm64, Register::RCX, Register::R11));
+            e.push(i2!(Code::Shl_rm64_imm8, Register::RCX, t::ENTRY_BYTES.trailing_zeros()));
+            e.counts.loads += 1;
+            e.push(i2!(Code::Add_r64_rm64, Register::RCX, mem(Register::RAX, None, 1, t::HEADER_BASE)));
+            e.counts.loads += 1;
+            let sig = MemoryOperand::with_base_displ(Register::RCX, t::ENTRY_SIG as i64);
+            e.push(i2!(Code::Cmp_rm32_imm32, sig, *sig_id));
+            e.jcc(CC::NE, slow);
+            e.counts.loads += 2;
+            e.push(i2!(Code::Mov_r32_rm32, Register::EAX, mem(Register::RCX, None, 1, t::ENTRY_INSTANCE)));
+            e.push(i2!(Code::Cmp_r64_rm64, Register::RAX, vmctx_mem(vmctx::INSTANCE)));
+            e.jcc(CC::NE, slow);
+            e.counts.loads += 3;
+            e.push(i2!(Code::Mov_r32_rm32, Register::EAX, mem(Register::RCX, None, 1, t::ENTRY_FUNC)));
+            e.push(i2!(Code::Mov_r64_rm64, Register::RCX, vmctx_mem(vmctx::FUNCS)));
+            e.push(i1(Code::Call_rm64, mem(Register::RCX, Some(Register::RAX), 8, 0)));
+            e.asm.bind(done);
+            let (args, table, type_index, srcloc) = (*args, *table, *type_index, e.cur_srcloc);
+            e.indirect_slow.push(IndirectSlow { entry: slow, done, args, table, type_index, srcloc });
+        }
         Trap { code } => {
             let l = e.trap_label(Some(*code));
             e.jmp(l);
         }
     }
+}
+
+/// The runtime's path of an inline `call_indirect`: the `CallIndirect` libcall finds the
+/// arguments where they are and the element index in the slot after them.
+fn emit_indirect_slow(e: &mut Emitter, slow: &IndirectSlow) {
+    e.asm.bind(slow.entry);
+    e.cur_srcloc = slow.srcloc;
+    e.counts.stores += 1;
+    e.push(i2!(Code::Mov_rm64_r64, mem(Register::RSP, None, 1, 8 * slow.args as i32), Register::R11));
+    e.counts.calls += 1;
+    e.push(i2!(Code::Mov_r64_rm64, Register::RDI, Register::R15));
+    e.mov_imm(Register::RSI, Size::S64, slow.type_index as u64);
+    e.mov_imm(Register::RDX, Size::S64, slow.table as u64);
+    e.push(i2!(Code::Mov_r64_rm64, Register::RCX, Register::RSP));
+    e.push(i1(Code::Call_rm64, vmctx_mem(vmctx::LIBCALLS + crate::abi::LibCall::CallIndirect.index())));
+    e.counts.loads += 1;
+    e.push(i2!(Code::Mov_r64_rm64, Register::R14, vmctx_mem(vmctx::MEM_BASE)));
+    e.push(i2!(Code::Test_rm64_r64, Register::RAX, Register::RAX));
+    let l = e.trap_label(None);
+    e.jcc(CC::NE, l);
+    e.jmp(slow.done);
 }
 
 fn emit_div(e: &mut Emitter, size: Size, signed: bool, rem: bool, rhs: Reg) {

@@ -455,6 +455,18 @@ pub enum Inst {
     Call {
         target: CallTarget,
     },
+    /// `call_indirect` with the arguments already at `[rsp]` (slots 0..`args`): calls
+    /// the function of element `index` of `table` directly when the table mirror shows it
+    /// in bounds, of signature `sig_id` and of the running instance (see `abi`);
+    /// otherwise puts the index in slot `args` and calls the `CallIndirect` libcall with
+    /// `type_index` and `table`. Results at `[rsp]` either way.
+    CallIndirect {
+        index: Reg,
+        table: u32,
+        type_index: u32,
+        sig_id: u32,
+        args: u32,
+    },
     Trap {
         code: TrapCode,
     },
@@ -566,13 +578,14 @@ impl MachInst for Inst {
                 v.reg_use(index);
                 v.reg_early_def(tmp);
             }
+            CallIndirect { index, .. } => v.reg_use(index),
             Jmp { .. } | Jcc { .. } | Ret | Call { .. } | Trap { .. } => {}
         }
     }
 
     fn clobbers(&self) -> PRegSet {
         match self {
-            Inst::Call { .. } => regs::call_clobbers(),
+            Inst::Call { .. } | Inst::CallIndirect { .. } => regs::call_clobbers(),
             Inst::Div { rem, .. } => {
                 // The register of rax/rdx that does not hold the result.
                 let mut s = PRegSet::empty();

@@ -551,7 +551,23 @@ impl Ctx<'_> {
             }
             Opcode::Isub => alu!(AluOp::Sub),
             Opcode::Imul => alu!(AluOp::Imul),
-            Opcode::Band => alu!(AluOp::And),
+            Opcode::Band => match (size_of(ty.unwrap()), self.iconst(d.args[1])) {
+                // `x & 0xFFFFFFFF` on i64 is a zero-extension: a 32-bit `mov`. Any other mask
+                // below 2^32 that is no sign-extended imm32 is a 32-bit `and` (which clears
+                // the upper half), instead of a 64-bit constant in a register.
+                (Size::S64, Some(k)) if k == u32::MAX as i64 => {
+                    let src = self.get(d.args[0]);
+                    let dst = out(self);
+                    self.b.push(Inst::MovRR { size: Size::S32, dst, src });
+                }
+                (Size::S64, Some(k)) if k > i32::MAX as i64 && k <= u32::MAX as i64 => {
+                    let src1 = self.get(d.args[0]);
+                    let dst = out(self);
+                    let src2 = RegImm::Imm(k as u32 as i32);
+                    self.b.push(Inst::Alu { size: Size::S32, op: AluOp::And, dst, src1, src2 });
+                }
+                _ => alu!(AluOp::And),
+            },
             Opcode::Bor => alu!(AluOp::Or),
             Opcode::Bxor => alu!(AluOp::Xor),
             Opcode::Sdiv | Opcode::Udiv | Opcode::Srem | Opcode::Urem => {
@@ -808,7 +824,27 @@ impl Ctx<'_> {
                 let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 self.call(target, &ins, &outs);
             }
-            Opcode::CallIndirect => self.runtime_call(i, LibCall::CallIndirect)?,
+            Opcode::CallIndirect => {
+                let Imm::CallIndirect { type_index, table } = d.imm else { return Err(self.malformed(i)) };
+                let sig_id = self.f.types.get(&type_index).and_then(crate::sig_id::canonical_sig_id);
+                let (Some(sig_id), Some((&index, args))) = (sig_id, d.args.split_last()) else {
+                    // No canonical id: the runtime's path only.
+                    return self.runtime_call(i, LibCall::CallIndirect);
+                };
+                for (k, v) in args.iter().enumerate() {
+                    let r = self.get(*v);
+                    self.store_slot(r, self.f.value_type(*v), Self::out_slot(k));
+                }
+                // The slow path needs one more slot (the index goes after the arguments).
+                let n = args.len() as u32;
+                self.outgoing = self.outgoing.max(n + 1).max(d.results.len() as u32);
+                let index = self.get(index);
+                self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args: n });
+                for (k, v) in d.results.iter().enumerate() {
+                    let dst = self.vreg(*v);
+                    self.load_slot(dst, self.f.value_type(*v), Self::out_slot(k));
+                }
+            }
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
                 return Err(self.malformed(i));
             }

@@ -160,6 +160,9 @@ pub fn print_inst(i: &Inst) -> String {
             CallTarget::Func(f) => format!("call func{f}"),
             CallTarget::Lib(l, a, b) => format!("call libcall {}({a}, {b})", l.name()),
         },
+        CallIndirect { index, table, type_index, sig_id, args } => {
+            format!("call_indirect table{table}[{}], type{type_index} (sig {sig_id}), {args} args", r(index))
+        }
         Trap { code } => format!("trap {}", lower(code)),
     }
 }

@@ -101,7 +101,7 @@ impl Subject {
     /// The elements of the exported table `name`.
     pub fn table(&self, name: &str) -> Option<&[Val]> {
         match self.store.instance(self.instance).exports.get(name) {
-            Some(&Extern::Table(t)) => Some(&self.store.table(t).elems),
+            Some(&Extern::Table(t)) => Some(self.store.table(t).elems()),
             _ => None,
         }
     }

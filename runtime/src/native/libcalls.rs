@@ -117,20 +117,24 @@ unsafe extern "sysv64" fn call_func(vmctx: *mut u64, a: u64, _b: u64, values: *m
 ///
 /// # Safety
 /// The entry contract (module docs), and: `a` is a type index and `b` a table index of the
-/// instance, and `values` has `1 + params` slots (the element index, then the arguments)
+/// instance, and `values` has `params + 1` slots (the arguments, then the element index)
 /// and at least `results` slots for the results of type `a`. The callee may run compiled
 /// code again with this same `vmctx`.
 unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
     // Fast path: a function of this same instance runs with this vmctx, without going
     // through the store (no new vmctx, no value conversion, no allocation).
     let ctx = &mut *(*vmctx.add(vmctx::STORE) as *mut CallCtx);
+    let index = {
+        let store = &*ctx.store;
+        u32_at(values, store.instance(ctx.instance).info().types[a as usize].params.len())
+    };
     if !ctx.native.is_null() {
         // The callee, when it is a function of this instance; the store borrow ends here,
         // before compiled code (and libcalls in it) run. Unresolvable entries (null, out
         // of range, wrong type) take the shared path below, which traps.
         let direct = {
             let store = &*ctx.store;
-            match ops::resolve_indirect(store, ctx.instance, b as u32, a as u32, u32_at(values, 0)) {
+            match ops::resolve_indirect(store, ctx.instance, b as u32, a as u32, index) {
                 Ok(f) => match &store.func(f).kind {
                     crate::store::FuncKind::Wasm { instance, index } if *instance == ctx.instance => {
                         let sig = &store.func(f).sig;
@@ -141,29 +145,23 @@ unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values:
                 Err(_) => None,
             }
         };
-        if let Some((index, np, nr)) = direct {
-            let n = np.max(nr);
-            let mut buf = [0u64; 16];
-            if n <= buf.len() {
-                std::ptr::copy_nonoverlapping(values.add(1), buf.as_mut_ptr(), np);
-                let native = &*ctx.native;
-                let status = native.call_direct(vmctx, index, buf.as_mut_ptr(), n);
-                if status != 0 {
-                    let words = std::slice::from_raw_parts(vmctx, vmctx::GLOBALS);
-                    ctx.trap = Some(native.trap_from(words));
-                    return 1;
-                }
-                std::ptr::copy_nonoverlapping(buf.as_ptr(), values, nr);
-                let words = std::slice::from_raw_parts_mut(vmctx, vmctx::GLOBALS);
-                refresh_memory(&mut *ctx.store, ctx.instance, words);
-                return 0;
+        if let Some((func, np, nr)) = direct {
+            // The arguments are already in place, and the area has max(np + 1, nr) slots.
+            let native = &*ctx.native;
+            let status = native.call_direct(vmctx, func, values, np.max(nr));
+            if status != 0 {
+                let words = std::slice::from_raw_parts(vmctx, vmctx::GLOBALS);
+                ctx.trap = Some(native.trap_from(words));
+                return 1;
             }
+            let words = std::slice::from_raw_parts_mut(vmctx, vmctx::GLOBALS);
+            refresh_memory(&mut *ctx.store, ctx.instance, words);
+            return 0;
         }
     }
     with_ctx(vmctx, |store, inst| {
         let sig = store.instance(inst).info().types[a as usize].clone();
-        let index = u32_at(values, 0);
-        let args = call_with(values, &sig.params, 1);
+        let args = call_with(values, &sig.params, 0);
         let results = ops::call_indirect(store, inst, b as u32, a as u32, index, &args)?;
         write_results(values, &results);
         Ok(())

@@ -124,11 +124,14 @@ impl NativeEngine {
         let faults = traps.iter().filter(|(_, (_, t))| t.fault).map(|(off, _)| *off).collect();
         signals::register(memory.base() as usize, memory.base() as usize + code.len(), faults);
         let code_len = code.len();
+        let mut func_addrs = vec![0u64; first as usize];
+        func_addrs.extend(starts.iter().map(|s| memory.base() as u64 + *s as u64));
         Ok(Arc::new(NativeModule {
             module,
             first,
             memory,
             code_len,
+            func_addrs,
             unwind_offset: tramp.unwind_offset,
             tramp_len,
             sizes: compiled.iter().map(|c| c.code.len() as u32).collect(),
@@ -146,6 +149,8 @@ pub struct NativeModule {
     first: u32,
     memory: CodeMemory,
     code_len: usize,
+    /// Code address of each function by module index (imports: 0): vmctx `FUNCS`.
+    func_addrs: Vec<u64>,
     unwind_offset: u32,
     /// The trampoline's length (it starts at offset 0).
     tramp_len: u32,
@@ -190,10 +195,18 @@ pub(crate) struct CallCtx {
 
 type EntryFn = unsafe extern "sysv64" fn(*mut u64, *const u8, *mut u64, u64) -> u64;
 
-/// Builds the vmctx words for `instance`.
-fn build_vmctx(store: &mut Store, instance: InstanceId, ctx: *mut CallCtx, unwind: u64) -> Vec<u64> {
+/// Builds the vmctx words for `instance` running `funcs` (vmctx `FUNCS`): the fixed words,
+/// the global cells' addresses, then the table headers' addresses (vmctx `TABLES` points
+/// at them, inside this same vector, which is never resized).
+fn build_vmctx(store: &mut Store, instance: InstanceId, ctx: *mut CallCtx, unwind: u64, funcs: &[u64]) -> Vec<u64> {
     let globals = store.instance(instance).globals.clone();
-    let mut w = vec![0u64; vmctx::GLOBALS + globals.len()];
+    let tables = store.instance(instance).tables.clone();
+    let mut w = vec![0u64; vmctx::GLOBALS + globals.len() + tables.len()];
+    for (k, t) in tables.iter().enumerate() {
+        w[vmctx::GLOBALS + globals.len() + k] = store.table(*t).mirror().header_addr();
+    }
+    w[vmctx::TABLES] = w[vmctx::GLOBALS + globals.len()..].as_ptr() as u64;
+    w[vmctx::FUNCS] = funcs.as_ptr() as u64;
     w[vmctx::STORE] = ctx as u64;
     w[vmctx::INSTANCE] = instance.0 as u64;
     w[vmctx::STACK_LIMIT] = stack_limit::current();
@@ -227,7 +240,7 @@ impl PreparedModule for NativeModule {
         let sig = self.module.info.func_signature(func_index);
         let mut ctx = CallCtx { store: store as *mut Store, instance, trap: None, native: self as *const NativeModule };
         let base = self.memory.base();
-        let mut w = build_vmctx(store, instance, &mut ctx, base as u64 + self.unwind_offset as u64);
+        let mut w = build_vmctx(store, instance, &mut ctx, base as u64 + self.unwind_offset as u64, &self.func_addrs);
         let n = sig.params.len().max(sig.results.len());
         let mut values = vec![0u64; n];
         for (i, a) in args.iter().enumerate() {

@@ -57,8 +57,9 @@ const EXIT: u64 = MAGIC;
 const TRAMP: u64 = 0x10_0000;
 const STACK: u64 = 0x1000_0000;
 const STACK_SIZE: u64 = 16 << 20;
-/// Room below the lowest wasm frame for the trampoline.
-const STACK_MARGIN: u64 = 16 << 10;
+/// Room below the lowest wasm frame for the trampoline and one leaf function without a
+/// stack check (`abi::STACK_GUARD_BELOW_LIMIT`).
+const STACK_MARGIN: u64 = (16 << 10) + wlab_backends::abi::STACK_GUARD_BELOW_LIMIT as u64;
 const FRAMES: u64 = 0x2000_0000;
 /// Frames are mapped in chunks of this size as the entry stack grows.
 const FRAME_CHUNK: u64 = 1 << 20;

@@ -292,7 +292,7 @@ impl PreparedModule for RecordingModule {
             let tables = store.instances[instance.0 as usize]
                 .tables
                 .iter()
-                .map(|t| store.tables[t.0 as usize].elems.clone())
+                .map(|t| store.tables[t.0 as usize].elems().to_vec())
                 .collect::<Vec<_>>();
             let bytes = val_bytes(args.len() + globals.len() + tables.iter().map(Vec::len).sum::<usize>());
             lock(&self.recorder).frames.push(Frame {

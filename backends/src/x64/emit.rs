@@ -863,6 +863,7 @@ fn emit_indirect_slow(e: &mut Emitter, slow: &IndirectSlow) {
     e.mov_imm(Register::RSI, Size::S64, slow.type_index as u64);
     e.mov_imm(Register::RDX, Size::S64, slow.table as u64);
     e.push(i2!(Code::Mov_r64_rm64, Register::RCX, Register::RSP));
+    e.libcalls.push((e.asm.pos(), crate::abi::LibCall::CallIndirect));
     e.push(i1(Code::Call_rm64, vmctx_mem(vmctx::LIBCALLS + crate::abi::LibCall::CallIndirect.index())));
     e.counts.loads += 1;
     e.push(i2!(Code::Mov_r64_rm64, Register::R14, vmctx_mem(vmctx::MEM_BASE)));

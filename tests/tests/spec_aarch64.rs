@@ -2,7 +2,9 @@
 //! Unicorn), as translated (O0) and after O2, with the fast allocator, and with only 4
 //! registers per class (everything spills); allocation runs with regalloc2's checker on. One
 //! trial per configuration and non-SIMD script (`<config>/<script>`), failing with one line
-//! per failed check; the totals per configuration close the run.
+//! per failed check; the totals per configuration close the run. The AArch64 backend does
+//! not lower SIMD yet: each configuration gets one ignored trial `<config>/simd_*` saying
+//! so, never a silent skip.
 //!
 //! Needs the `unicorn` feature (Debian's libunicorn-dev):
 //! `cargo test -p wlab-tests --features unicorn --test spec_aarch64 -- aarch64-O2/i32`.
@@ -30,6 +32,10 @@ fn main() {
     let totals: Arc<Mutex<BTreeMap<&'static str, WastReport>>> = Arc::default();
     let mut trials = Vec::new();
     for (config, algorithm, regs, pipeline) in CONFIGS {
+        trials.push(
+            Trial::test(format!("{config}/simd_* (not yet supported on this engine)"), || Ok(()))
+                .with_ignored_flag(true),
+        );
         for script in wlab_tests::corpus::spec_scripts() {
             let name = script.stem().to_string();
             let totals = totals.clone();

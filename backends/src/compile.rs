@@ -189,7 +189,7 @@ pub fn compile_with<B: Backend>(
     let alloc = AllocOptions { algorithm, ..opts.alloc };
     let out = regalloc::allocate(&lowered.vcode, &env, &alloc).map_err(|e| err(e.to_string()))?;
     let t2 = Instant::now();
-    let (emitted, extra) = backend.emit(&lowered.vcode, &out, lowered.outgoing_slots);
+    let (emitted, extra) = backend.emit(&lowered.vcode, &out, lowered.outgoing_slots, opts.keep_text);
     let t3 = Instant::now();
     let a: AllocStats = regalloc::alloc_stats(&out);
     let counts = emitted.counts;

@@ -24,8 +24,14 @@ impl Backend for Aarch64Backend {
     fn register_lists(&self) -> RegisterLists {
         pregs::register_lists()
     }
-    fn emit(&self, vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted, BTreeSet<EncForm>) {
-        emit::emit(vcode, out, outgoing_slots)
+    fn emit(
+        &self,
+        vcode: &VCode<Inst>,
+        out: &Output,
+        outgoing_slots: u32,
+        keep_text: bool,
+    ) -> (Emitted, BTreeSet<EncForm>) {
+        emit::emit(vcode, out, outgoing_slots, keep_text)
     }
     /// yaxpeax-arm has one syntax: `syntax` is ignored.
     fn disassemble(&self, code: &[u8], _syntax: Syntax) -> Vec<DisasmLine> {

@@ -380,10 +380,10 @@ impl BlockEmitter for Emitter {
 
 /// Emits `vcode` allocated as `out`; also returns every encoder form the code uses.
 /// `Emitted::calls` are `bl` words (offset of the word) to patch.
-pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted, BTreeSet<EncForm>) {
-    match emit_with(vcode, out, outgoing_slots, false) {
+pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32, keep_text: bool) -> (Emitted, BTreeSet<EncForm>) {
+    match emit_with(vcode, out, outgoing_slots, false, keep_text) {
         Ok(e) => e,
-        Err(OutOfRange) => match emit_with(vcode, out, outgoing_slots, true) {
+        Err(OutOfRange) => match emit_with(vcode, out, outgoing_slots, true, keep_text) {
             Ok(e) => e,
             // Long branches reach ±128 MiB: only a function larger than that gets here.
             Err(OutOfRange) => panic!("function over 128 MiB of code"),
@@ -396,6 +396,7 @@ fn emit_with(
     out: &Output,
     outgoing_slots: u32,
     long_branches: bool,
+    keep_text: bool,
 ) -> Result<(Emitted, BTreeSet<EncForm>), OutOfRange> {
     let mut e = Emitter {
         words: Vec::new(),
@@ -435,7 +436,7 @@ fn emit_with(
     }
 
     let order: Vec<usize> = (0..vcode.blocks.len()).collect();
-    let BlockText { text, srcmap: srcmap_pos } = emit_blocks(&mut e, vcode, out, &order);
+    let BlockText { text, srcmap: srcmap_pos } = emit_blocks(&mut e, vcode, out, &order, keep_text);
     // Trap stubs.
     let stubs = std::mem::take(&mut e.stubs);
     let mut stub_pos = Vec::new();

@@ -20,8 +20,15 @@ pub trait Backend {
     fn lower(&self, f: &Function, opts: &CompileOptions) -> Result<Lowered<Self::Inst>, LowerError>;
     /// The registers regalloc2 may allocate, and the scratch registers its moves may use.
     fn register_lists(&self) -> RegisterLists;
-    /// Emits VCode allocated as `out` (frame, moves, trap stubs) as machine code.
-    fn emit(&self, vcode: &VCode<Self::Inst>, out: &Output, outgoing_slots: u32) -> (Emitted, Self::EmitExtra);
+    /// Emits VCode allocated as `out` (frame, moves, trap stubs) as machine code, with the
+    /// allocated text when `keep_text`.
+    fn emit(
+        &self,
+        vcode: &VCode<Self::Inst>,
+        out: &Output,
+        outgoing_slots: u32,
+        keep_text: bool,
+    ) -> (Emitted, Self::EmitExtra);
     /// Disassembles code this target emitted, one line per instruction.
     fn disassemble(&self, code: &[u8], syntax: Syntax) -> Vec<DisasmLine>;
 }

@@ -1,6 +1,7 @@
 //! The emit loop every target shares: walk the blocks in the order the target chose, emit
 //! regalloc2's moves and the allocated instructions between them, and record the allocated
-//! text and the source map positions. Prologue, trap stubs and branch resolution are the
+//! text (only when asked: printing every instruction cost about 5% of `wlab run`'s compile
+//! time) and the source map positions. Prologue, trap stubs and branch resolution are the
 //! target's; this file never encodes an instruction.
 
 use crate::machinst::{AllocApplier, MachInst};
@@ -29,26 +30,38 @@ pub trait BlockEmitter {
 
 /// What the emit loop recorded.
 pub struct BlockText {
-    /// The allocated VCode, printed with physical registers and regalloc2's moves.
+    /// The allocated VCode, printed with physical registers and regalloc2's moves (empty
+    /// unless asked for).
     pub text: String,
     /// Per emitted instruction: its [`BlockEmitter::position`], IR instruction and wasm offset.
     pub srcmap: Vec<(usize, Option<u32>, Option<u32>)>,
 }
 
-/// Emits `order`'s blocks of `vcode`, allocated as `out`, into `e`.
-pub fn emit_blocks<E: BlockEmitter>(e: &mut E, vcode: &VCode<E::Inst>, out: &Output, order: &[usize]) -> BlockText {
+/// Emits `order`'s blocks of `vcode`, allocated as `out`, into `e`; prints the allocated
+/// text when `keep_text`.
+pub fn emit_blocks<E: BlockEmitter>(
+    e: &mut E,
+    vcode: &VCode<E::Inst>,
+    out: &Output,
+    order: &[usize],
+    keep_text: bool,
+) -> BlockText {
     let mut text = String::new();
     let mut srcmap = Vec::new();
     for (k, &b) in order.iter().enumerate() {
         let next = order.get(k + 1).copied().unwrap_or(usize::MAX);
         e.start_block(b);
-        text.push_str(&format!("block{b}:\n"));
+        if keep_text {
+            text.push_str(&format!("block{b}:\n"));
+        }
         for item in out.block_insts_and_edits(vcode, RBlock::new(b)) {
             match item {
                 InstOrEdit::Edit(&Edit::Move { from, to }) => {
                     if from != to {
                         let class = from.as_reg().map(|r| r.class()).unwrap_or_else(|| to.as_reg().unwrap().class());
-                        text.push_str(&format!("  move {} -> {}\n", e.show_alloc(from), e.show_alloc(to)));
+                        if keep_text {
+                            text.push_str(&format!("  move {} -> {}\n", e.show_alloc(from), e.show_alloc(to)));
+                        }
                         e.emit_move(from, to, class);
                     }
                 }
@@ -56,7 +69,9 @@ pub fn emit_blocks<E: BlockEmitter>(e: &mut E, vcode: &VCode<E::Inst>, out: &Out
                     let idx = ri.index();
                     let mut inst = vcode.insts[idx].clone();
                     inst.visit_operands(&mut AllocApplier { allocs: out.inst_allocs(ri), next: 0 });
-                    text.push_str(&format!("  {}\n", inst.pretty()));
+                    if keep_text {
+                        text.push_str(&format!("  {}\n", inst.pretty()));
+                    }
                     e.set_srcloc(vcode.srclocs[idx]);
                     srcmap.push((e.position(), vcode.ir_insts[idx], vcode.srclocs[idx]));
                     e.emit_inst(&inst, next);

@@ -72,7 +72,8 @@ pub struct Emitted {
     pub libcalls: Vec<LibCallSite>,
     pub traps: Vec<TrapSite>,
     pub srcmap: Vec<SourceMapEntry>,
-    /// The allocated VCode, printed with physical registers and regalloc2's moves.
+    /// The allocated VCode, printed with physical registers and regalloc2's moves; empty
+    /// unless emission was asked to keep it.
     pub allocated_text: String,
     pub counts: EmitCounts,
 }

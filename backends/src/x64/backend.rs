@@ -22,8 +22,8 @@ impl Backend for X64Backend {
     fn register_lists(&self) -> RegisterLists {
         regs::register_lists()
     }
-    fn emit(&self, vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> (Emitted, ()) {
-        (emit::emit(vcode, out, outgoing_slots), ())
+    fn emit(&self, vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32, keep_text: bool) -> (Emitted, ()) {
+        (emit::emit(vcode, out, outgoing_slots, keep_text), ())
     }
     fn disassemble(&self, code: &[u8], syntax: Syntax) -> Vec<DisasmLine> {
         disasm::disassemble(code, syntax)

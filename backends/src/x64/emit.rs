@@ -309,8 +309,8 @@ fn gpr_enc(r: Register) -> u8 {
     (r.number() & 15) as u8
 }
 
-/// Emits `vcode` allocated as `out`.
-pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> Emitted {
+/// Emits `vcode` allocated as `out` (with the allocated text when `keep_text`).
+pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32, keep_text: bool) -> Emitted {
     let mut e = Emitter {
         asm: Asm::new(),
         block_labels: Vec::new(),
@@ -391,7 +391,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32) -> Emitted {
     e.block_labels = (0..n).map(|b| own[e.final_block[b]].expect("final blocks have labels")).collect();
     let order: Vec<usize> = (0..n).filter(|&b| e.final_block[b] == b).collect();
     // A jump to the next emitted block falls through.
-    let BlockText { text, srcmap: srcmap_pos } = emit_blocks(&mut e, vcode, out, &order);
+    let BlockText { text, srcmap: srcmap_pos } = emit_blocks(&mut e, vcode, out, &order, keep_text);
     for slow in std::mem::take(&mut e.indirect_slow) {
         emit_indirect_slow(&mut e, &slow);
     }

@@ -129,7 +129,9 @@ impl Engine for PipelineEngine {
     }
 
     fn prepare(&self, module: Arc<Module>) -> Result<Arc<dyn PreparedModule>, EngineError> {
-        let mut m = (*module).clone();
+        // The caller usually hands the only reference over: then the IR is rewritten in
+        // place instead of copied (a copy of every function held twice at the peak).
+        let mut m = Arc::try_unwrap(module).unwrap_or_else(|shared| (*shared).clone());
         // Functions are independent: the pipeline runs on them in parallel.
         use rayon::prelude::*;
         // The first failure in function order is reported, whatever the thread timing.

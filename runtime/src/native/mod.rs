@@ -83,13 +83,20 @@ impl NativeEngine {
         let first = module.info.num_imported_funcs();
         let mut starts = Vec::new();
         // Functions compile independently, in parallel; they are placed in index order.
+        // `threads: None`: the rayon pool this thread is in (the global one, started once
+        // per process and already running when a pipeline ran); a count: a pool of that
+        // size for this module.
         let results: Vec<_> = {
             use rayon::prelude::*;
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(self.threads.unwrap_or(0))
-                .build()
-                .map_err(|e| unsupported(format!("cannot start compile threads: {e}")))?;
-            pool.install(|| module.functions.par_iter().map(|f| compile_function(f, &opts)).collect())
+            let compile_all = || module.functions.par_iter().map(|f| compile_function(f, &opts)).collect();
+            match self.threads {
+                None => compile_all(),
+                Some(n) => rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|e| unsupported(format!("cannot start compile threads: {e}")))?
+                    .install(compile_all),
+            }
         };
         let mut compiled = Vec::new();
         let tramp_len = tramp.code.len() as u32;

@@ -65,6 +65,7 @@ pub mod search;
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
 use egg::Rewrite;
+use std::sync::Arc;
 use std::time::Duration;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
@@ -120,8 +121,9 @@ impl Default for Limits {
 /// The pass: rules, limits and cost model.
 pub struct Egraph {
     pub limits: Limits,
-    pub rules: rules::RuleSet,
-    rewrites: Vec<Rewrite<language::Node, analysis::ConstFold>>,
+    /// Shared: the shipped set is one per process, not one copy per function.
+    pub rules: Arc<rules::RuleSet>,
+    rewrites: Arc<[Rewrite<language::Node, analysis::ConstFold>]>,
     /// [`rules::RuleSet::root_ops`] of `rules`: what the pre-scan looks for.
     roots: Option<Vec<Opcode>>,
     pub cost: Box<dyn cost::CostModel>,
@@ -130,9 +132,9 @@ pub struct Egraph {
 impl Egraph {
     /// The pass with shipped rules, default limits and the x86-64 cost model.
     pub fn new(rules: rules::RuleSet, limits: Limits, cost: Box<dyn cost::CostModel>) -> Self {
-        let rewrites = rules.rewrites();
+        let rewrites = rules.rewrites().into();
         let roots = rules.root_ops();
-        Egraph { limits, rules, rewrites, roots, cost }
+        Egraph { limits, rules: Arc::new(rules), rewrites, roots, cost }
     }
 
     fn from_args(args: &PassArgs) -> Result<Self, PassError> {
@@ -142,21 +144,21 @@ impl Egraph {
             time: Duration::from_millis(args.int_in("time-ms", 1, 3_600_000)? as u64),
         };
         let shipped = args.bool("shipped")?;
-        let mut set = if shipped { rules::RuleSet::shipped() } else { rules::RuleSet::default() };
         let files: Vec<&str> = args.string("rules")?.split(':').filter(|p| !p.is_empty()).collect();
-        for path in &files {
-            set.add_file(path).map_err(|e| PassError::BadArgument(format!("egraph: {e}")))?;
-        }
         let cost = cost::by_name(args.string("cost")?).map_err(|e| PassError::BadArgument(format!("egraph: {e}")))?;
         if shipped && files.is_empty() {
-            // The common case, once per function in a pipeline: no re-parsing.
+            // The common case, once per function in a pipeline: no re-parsing, no copy.
             return Ok(Egraph {
                 limits,
                 roots: shipped_roots(),
-                rules: set,
+                rules: rules::RuleSet::shipped_shared(),
                 rewrites: rules::RuleSet::shipped_rewrites(),
                 cost,
             });
+        }
+        let mut set = if shipped { rules::RuleSet::shipped() } else { rules::RuleSet::default() };
+        for path in &files {
+            set.add_file(path).map_err(|e| PassError::BadArgument(format!("egraph: {e}")))?;
         }
         Ok(Egraph::new(set, limits, cost))
     }
@@ -185,7 +187,7 @@ impl Egraph {
 /// The root opcodes of the shipped rules (computed once per process).
 fn shipped_roots() -> Option<Vec<Opcode>> {
     static ROOTS: std::sync::OnceLock<Option<Vec<Opcode>>> = std::sync::OnceLock::new();
-    ROOTS.get_or_init(|| rules::RuleSet::shipped().root_ops()).clone()
+    ROOTS.get_or_init(|| rules::RuleSet::shipped_shared().root_ops()).clone()
 }
 
 impl Egraph {
@@ -280,7 +282,7 @@ impl Default for Egraph {
     fn default() -> Self {
         Egraph {
             limits: Limits::default(),
-            rules: rules::RuleSet::shipped(),
+            rules: rules::RuleSet::shipped_shared(),
             rewrites: rules::RuleSet::shipped_rewrites(),
             roots: shipped_roots(),
             cost: Box::new(cost::X86_64),

@@ -35,6 +35,9 @@ impl ControlFlowGraph {
         let mut preds: Vec<Vec<Block>> = vec![Vec::new(); n];
         let mut succs: Vec<Vec<Block>> = vec![Vec::new(); n];
         let mut done = vec![false; n];
+        // `seen_from[t] == b`: `t` is already a successor of `b` (a `br_table` of a
+        // thousand cases is deduplicated in one pass, not by searching the list so far).
+        let mut seen_from = vec![usize::MAX; n];
         for &b in &func.layout {
             if b.index() >= n || std::mem::replace(&mut done[b.index()], true) {
                 // Out of range, or a block listed twice in the layout: counted once.
@@ -49,7 +52,8 @@ impl ControlFlowGraph {
             let mut out: Vec<Block> = Vec::with_capacity(data.dests.len());
             for bc in &data.dests {
                 let t = bc.block;
-                if in_layout.get(t.index()).copied().unwrap_or(false) && !out.contains(&t) {
+                if in_layout.get(t.index()).copied().unwrap_or(false) && seen_from[t.index()] != b.index() {
+                    seen_from[t.index()] = b.index();
                     out.push(t);
                 }
             }

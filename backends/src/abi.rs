@@ -16,14 +16,16 @@
 //! | `TABLES` | address of an array with one [`table`] header address per table of the instance (0: none) |
 //! | `FUNCS` | address of an array with the code address of each function of the module, by module function index (imports: 0) |
 //! | `LIBCALLS + k` | address of libcall `k` |
-//! | `GLOBALS + g` | address of global `g`'s 64-bit cell |
+//! | `GLOBALS + g` | address of global `g`'s cell: 8 bytes, 16 for a `v128` ([`GLOBAL_CELL_BYTES`]) |
 //!
 //! On x86-64, compiled code also keeps `MEM_BASE` in `r14`, reloading it after every
 //! libcall (the only way memory can move).
 //!
-//! **Values** travel through a *value area* of 64-bit slots: slot `i` holds parameter
-//! `i` on the way in and result `i` on the way out (i32/f32 in the low 32 bits, upper
-//! bits unspecified). A wasm-to-wasm call puts the area at the caller's stack pointer,
+//! **Values** travel through a *value area* of 64-bit words: the parameters on the way in
+//! and the results on the way out, one after another, each taking [`value_words`] words
+//! (i32/f32 in the low 32 bits of its word, upper bits unspecified; a `v128` takes two
+//! words, little-endian, 8-byte aligned only). [`value_offsets`] gives each value's byte
+//! offset; without `v128`, value `i` is at byte `8 * i`. A wasm-to-wasm call puts the area at the caller's stack pointer,
 //! so the callee finds it at `[frame pointer + 16]`. A call preserves the stack and
 //! frame pointers, vmctx and the target's callee-saved registers (x86-64: rbx, r12,
 //! r13, and the pinned r14/r15; AArch64: only the pinned vmctx register x28); it
@@ -90,6 +92,32 @@ pub mod table {
     pub const ENTRY_FUNC: i32 = 8;
     /// The instance word of an entry no running instance matches.
     pub const NO_INSTANCE: u32 = u32::MAX;
+}
+
+/// Bytes of a global's cell ([`vmctx::GLOBALS`]): one word, or two for a `v128` (low
+/// half first); every cell is allocated this big.
+pub const GLOBAL_CELL_BYTES: usize = 16;
+
+/// 64-bit words a value of `ty` takes in a value area.
+pub fn value_words(ty: wlab_ir::Type) -> u32 {
+    match ty {
+        wlab_ir::Type::V128 => 2,
+        _ => 1,
+    }
+}
+
+/// Byte offset of each value of `types` in a value area, and the area's size in words.
+pub fn value_offsets(types: &[wlab_ir::Type]) -> (Vec<i32>, u32) {
+    let mut words = 0u32;
+    let offsets = types
+        .iter()
+        .map(|ty| {
+            let at = 8 * words as i32;
+            words += value_words(*ty);
+            at
+        })
+        .collect();
+    (offsets, words)
 }
 
 /// Largest frame (bytes below the return address: saved frame pointer, saved registers,

@@ -176,11 +176,6 @@ pub fn compile_with<B: Backend>(
     opts: &CompileOptions,
 ) -> Result<(CompiledFunction, B::EmitExtra), CompileError> {
     let err = |m: String| CompileError { func: f.name.clone(), message: m };
-    // No backend lowers vectors yet: a function with any v128 value is refused by type,
-    // whole, before lowering (the module's other functions compile as usual).
-    if f.uses_v128() {
-        return Err(err(format!("v128 is not supported by the {} backend yet", opts.target.name())));
-    }
     let t0 = Instant::now();
     let lowered = backend.lower(f, opts).map_err(|e| err(e.0))?;
     let t1 = Instant::now();

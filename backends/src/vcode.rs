@@ -37,6 +37,10 @@ pub struct VCode<I: MachInst> {
     pub ir_insts: Vec<Option<u32>>,
     pub blocks: Vec<VBlock>,
     pub num_vregs: usize,
+    /// Whether a float-class spill slot holds a whole vector register (16 bytes, two
+    /// 8-byte slots) rather than a scalar (8 bytes). Set for functions with `v128` values,
+    /// so scalar-only functions keep their 8-byte slots.
+    pub vector_slots: bool,
     operands: Vec<Operand>,
     operand_ranges: Vec<(u32, u32)>,
     clobbers: Vec<PRegSet>,
@@ -59,6 +63,7 @@ impl<I: MachInst> VCodeBuilder<I> {
                 ir_insts: Vec::new(),
                 blocks: vec![VBlock::default(); num_blocks],
                 num_vregs: 0,
+                vector_slots: false,
                 operands: Vec::new(),
                 operand_ranges: Vec::new(),
                 clobbers: Vec::new(),
@@ -80,6 +85,11 @@ impl<I: MachInst> VCodeBuilder<I> {
     pub fn reserve_vregs(&mut self, n: usize) {
         assert_eq!(self.vcode.num_vregs, 0, "reserve before creating any vreg");
         self.vcode.num_vregs = n;
+    }
+
+    /// Makes float-class spill slots 16 bytes (see [`VCode::vector_slots`]).
+    pub fn use_vector_slots(&mut self) {
+        self.vcode.vector_slots = true;
     }
 
     /// Starts block `b` (blocks must be started in increasing order).
@@ -216,8 +226,11 @@ impl<I: MachInst> RaFunction for VCode<I> {
     fn num_vregs(&self) -> usize {
         self.num_vregs
     }
-    fn spillslot_size(&self, _regclass: RegClass) -> usize {
-        // Scalars only: every value fits one 8-byte slot.
-        1
+    fn spillslot_size(&self, regclass: RegClass) -> usize {
+        // In 8-byte slots: a vector register needs two (regalloc2 aligns them to two).
+        match regclass {
+            RegClass::Float if self.vector_slots => 2,
+            _ => 1,
+        }
     }
 }

@@ -131,61 +131,53 @@ impl Table {
     }
 }
 
-/// A global variable. Its value lives in a boxed 64-bit cell (see [`crate::raw`]) so
-/// compiled code can reach it through a pointer that stays valid while the store grows.
+/// A global variable. Its value lives in a boxed cell of two 64-bit words (see
+/// [`crate::raw`]; a `v128` uses both, low half first, a scalar the first) so compiled
+/// code can reach it through a pointer that stays valid while the store grows.
 /// The cell is atomic (relaxed: plain moves) because the timeout's watchdog thread writes
 /// the fuel counter's cell while wasm runs.
 #[derive(Debug)]
 pub struct Global {
     pub ty: Type,
     pub mutable: bool,
-    /// Compiled code reads and writes `cell`; a `v128` global keeps its high half in
-    /// `high` (only the interpreter engine runs vector code yet).
-    cell: Box<AtomicU64>,
-    high: u64,
+    /// Compiled code reads and writes `cell` (`wlab_backends::abi::GLOBAL_CELL_BYTES`).
+    cell: Box<[AtomicU64; 2]>,
 }
 
 impl Clone for Global {
     fn clone(&self) -> Self {
-        Global {
-            ty: self.ty,
-            mutable: self.mutable,
-            cell: Box::new(AtomicU64::new(self.cell.load(Ordering::Relaxed))),
-            high: self.high,
-        }
+        let w = |i: usize| AtomicU64::new(self.cell[i].load(Ordering::Relaxed));
+        Global { ty: self.ty, mutable: self.mutable, cell: Box::new([w(0), w(1)]) }
     }
 }
 
 impl Global {
     pub fn new(ty: Type, mutable: bool, value: Val) -> Global {
-        let mut g = Global { ty, mutable, cell: Box::new(AtomicU64::new(0)), high: 0 };
+        let mut g = Global { ty, mutable, cell: Box::new([AtomicU64::new(0), AtomicU64::new(0)]) };
         g.set(value);
         g
     }
 
     pub fn get(&self) -> Val {
-        let low = self.cell.load(Ordering::Relaxed);
+        let low = self.cell[0].load(Ordering::Relaxed);
         match self.ty {
-            Type::V128 => Val::V128(((self.high as u128) << 64 | low as u128).to_le_bytes()),
+            Type::V128 => crate::raw::v128_from_words(low, self.cell[1].load(Ordering::Relaxed)),
             _ => crate::raw::raw_to_val(low, self.ty),
         }
     }
 
     pub fn set(&mut self, value: Val) {
         let (low, high) = match value {
-            Val::V128(b) => {
-                let x = u128::from_le_bytes(b);
-                (x as u64, (x >> 64) as u64)
-            }
+            Val::V128(b) => crate::raw::v128_words(b),
             other => (crate::raw::val_to_raw(other), 0),
         };
-        self.cell.store(low, Ordering::Relaxed);
-        self.high = high;
+        self.cell[0].store(low, Ordering::Relaxed);
+        self.cell[1].store(high, Ordering::Relaxed);
     }
 
     /// The cell's address, for compiled code.
     pub fn cell_ptr(&mut self) -> *mut u64 {
-        self.cell.as_ptr()
+        self.cell[0].as_ptr()
     }
 }
 

@@ -1,6 +1,8 @@
 //! A small assembler on top of iced-x86: instructions, labels, branches that are made
 //! short wherever they reach (relaxation), calls to other functions left for the linker,
-//! `lea` of a label, and 32-bit label-difference data (jump tables).
+//! `lea` of a label, 32-bit label-difference data (jump tables), and a constant pool:
+//! 16-byte constants placed after the code (deduplicated, unaligned: read them with
+//! `movdqu` only), reached RIP-relative.
 //!
 //! Branch relaxation starts with every branch short and lengthens those that do not
 //! reach until nothing changes (sizes only grow, so it ends). This file knows nothing of
@@ -38,12 +40,19 @@ enum Item {
         target: Label,
         base: Label,
     },
+    /// An instruction whose memory operand is `[rip + label]`.
+    RipInst {
+        inst: Instruction,
+        target: Label,
+    },
 }
 
 #[derive(Default)]
 pub struct Asm {
     items: Vec<Item>,
     labels: Vec<Option<usize>>,
+    /// The constant pool: each constant and the label it will be bound to.
+    consts: Vec<(u128, Label)>,
 }
 
 fn jcc_codes(cc: u8) -> (Code, Code) {
@@ -134,6 +143,21 @@ impl Asm {
         self.items.push(Item::Rel32Data { target, base });
     }
 
+    /// The label of 16-byte constant `bits` in the pool (little-endian).
+    pub fn const128(&mut self, bits: u128) -> Label {
+        if let Some((_, l)) = self.consts.iter().find(|(b, _)| *b == bits) {
+            return *l;
+        }
+        let l = self.label();
+        self.consts.push((bits, l));
+        l
+    }
+
+    /// `inst`, whose memory operand (built on `Register::RIP`) is made to address `target`.
+    pub fn inst_rip(&mut self, inst: Instruction, target: Label) {
+        self.items.push(Item::RipInst { inst, target });
+    }
+
     fn size(&self, item: &Item) -> u64 {
         match item {
             Item::Inst(i) => {
@@ -149,12 +173,24 @@ impl Asm {
             Item::LeaRip { .. } => 7,
             Item::CallFunc { .. } => 5,
             Item::Rel32Data { .. } => 4,
+            Item::RipInst { inst, .. } => {
+                // A RIP-relative displacement is always 32 bits: the size does not depend on it.
+                let mut e = Encoder::new(64);
+                let mut i = *inst;
+                i.set_memory_displacement64(0);
+                e.encode(&i, 0).expect("encodable instruction") as u64
+            }
         }
     }
 
     /// Lays out and encodes. Returns the code, the offset of every item (for source
     /// maps) and the calls to patch.
     pub fn finish(mut self) -> (Vec<u8>, Vec<u32>, Vec<CallReloc>) {
+        for (bits, l) in std::mem::take(&mut self.consts) {
+            self.bind(l);
+            let data = Instruction::with_declare_byte(&bits.to_le_bytes()).expect("16 bytes");
+            self.items.push(Item::Inst(data));
+        }
         for (i, l) in self.labels.iter().enumerate() {
             assert!(l.is_some(), "label {i} never bound");
         }
@@ -216,6 +252,11 @@ impl Asm {
                     let i = Instruction::with_branch(Code::Call_rel32_64, ip + 5).expect("call");
                     enc.encode(&i, ip).expect("call");
                     relocs.push(CallReloc { offset: ip as u32 + 1, func: *func });
+                }
+                Item::RipInst { inst, target } => {
+                    let mut i = *inst;
+                    i.set_memory_displacement64(label_off(*target));
+                    enc.encode(&i, ip).expect("rip-relative instruction");
                 }
                 Item::Rel32Data { .. } => {
                     // Written after encoding (the encoder emits instructions only).

@@ -17,6 +17,7 @@ use crate::vcode::VCode;
 use crate::x64::asm::{Asm, Label};
 use crate::x64::inst::*;
 use crate::x64::regs::{self, r16, r32, r64, r8, rx};
+use crate::x64::vec_ops::{VecForm, VecOp};
 use iced_x86::{Code, Instruction, MemoryOperand, Register};
 use regalloc2::{Allocation, Block as RBlock, Edit, InstOrEdit, Output, RegClass};
 use wlab_ir::{FloatCC, TrapCode};
@@ -199,6 +200,8 @@ struct Emitter {
     counts: EmitCounts,
     /// Out-of-line slow paths of inline `call_indirect`s, emitted after the blocks.
     indirect_slow: Vec<IndirectSlow>,
+    /// Float-class spill slots are 16 bytes (`VCode::vector_slots`): spill whole registers.
+    vector_slots: bool,
 }
 
 /// The runtime's path of one inline `call_indirect` (see `Inst::CallIndirect`): entered
@@ -287,6 +290,7 @@ impl Emitter {
                 let f = Reg::phys(f);
                 self.counts.stores += 1;
                 match class {
+                    RegClass::Float if self.vector_slots => self.push(i2!(Code::Movdqu_xmmm128_xmm, m, rx(f))),
                     RegClass::Float => self.push(i2!(Code::Movsd_xmmm64_xmm, m, rx(f))),
                     _ => self.push(i2!(Code::Mov_rm64_r64, m, r64(f))),
                 }
@@ -296,6 +300,7 @@ impl Emitter {
                 let t = Reg::phys(t);
                 self.counts.loads += 1;
                 match class {
+                    RegClass::Float if self.vector_slots => self.push(i2!(Code::Movdqu_xmm_xmmm128, rx(t), m)),
                     RegClass::Float => self.push(i2!(Code::Movsd_xmm_xmmm64, rx(t), m)),
                     _ => self.push(i2!(Code::Mov_r64_rm64, r64(t), m)),
                 }
@@ -323,6 +328,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32, keep_text: b
         outgoing: outgoing_slots,
         counts: EmitCounts::default(),
         indirect_slow: Vec::new(),
+        vector_slots: vcode.vector_slots,
     };
     // Callee-saved registers this function uses (saved below the frame pointer).
     let mut saved: Vec<u8> = Vec::new();
@@ -848,7 +854,69 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             let l = e.trap_label(Some(*code));
             e.jmp(l);
         }
+        Vector { op, avx, dst, src1, src2, imm } => emit_vec(e, *op, *avx, *dst, *src1, *src2, *imm),
+        VecLoad { dst, addr } => {
+            e.counts.loads += 1;
+            e.note_heap_access(addr);
+            e.push(i2!(Code::Movdqu_xmm_xmmm128, rx(*dst), amode(addr)));
+        }
+        VecStore { src, addr } => {
+            e.counts.stores += 1;
+            e.note_heap_access(addr);
+            e.push(i2!(Code::Movdqu_xmmm128_xmm, amode(addr), rx(*src)));
+        }
+        VecConst { dst, bits } => {
+            if *bits == 0 {
+                e.push(i2!(Code::Pxor_xmm_xmmm128, rx(*dst), rx(*dst)));
+            } else {
+                let l = e.asm.const128(*bits);
+                let m = MemoryOperand::with_base_displ(Register::RIP, 0);
+                e.counts.insts += 1;
+                e.counts.loads += 1;
+                e.asm.inst_rip(i2!(Code::Movdqu_xmm_xmmm128, rx(*dst), m), l);
+            }
+        }
+        VecTest { a, b } => e.push(i2!(Code::Ptest_xmm_xmmm128, rx(*a), rx(*b))),
     }
+}
+
+/// One row of `vec_ops`, in its SSE or VEX encoding (see that file for the forms).
+fn emit_vec(e: &mut Emitter, op: VecOp, avx: bool, dst: Reg, src1: Reg, src2: Option<Reg>, imm: u8) {
+    let imm = imm as u32;
+    let code = if avx { op.avx() } else { op.sse() };
+    let gpr = |r: Reg| if op.gpr64() { r64(r) } else { r32(r) };
+    let (d, a) = (rx(dst), rx(src1));
+    let i = match (op.form(), avx, op.has_imm()) {
+        (VecForm::Bin, false, false) => {
+            debug_assert_eq!(dst, src1);
+            i2!(code, d, rx(src2.expect("second source")))
+        }
+        (VecForm::Bin, false, true) => {
+            debug_assert_eq!(dst, src1);
+            i3!(code, d, rx(src2.expect("second source")), imm)
+        }
+        (VecForm::Bin, true, false) => i3!(code, d, a, rx(src2.expect("second source"))),
+        (VecForm::Bin, true, true) => {
+            Instruction::with4(code, d, a, rx(src2.expect("second source")), imm).expect("encodable")
+        }
+        (VecForm::Un, _, false) => i2!(code, d, a),
+        (VecForm::Un, _, true) => i3!(code, d, a, imm),
+        (VecForm::InPlace, false, _) => {
+            debug_assert_eq!(dst, src1);
+            i2!(code, d, imm)
+        }
+        (VecForm::InPlace, true, _) => i3!(code, d, a, imm),
+        (VecForm::InsGpr, false, _) => {
+            debug_assert_eq!(dst, src1);
+            i3!(code, d, gpr(src2.expect("general register")), imm)
+        }
+        (VecForm::InsGpr, true, _) => {
+            Instruction::with4(code, d, a, gpr(src2.expect("general register")), imm).expect("encodable")
+        }
+        (VecForm::ToGpr, _, false) => i2!(code, gpr(dst), a),
+        (VecForm::ToGpr, _, true) => i3!(code, gpr(dst), a, imm),
+    };
+    e.push(i);
 }
 
 /// The runtime's path of an inline `call_indirect`: the `CallIndirect` libcall finds the

@@ -10,6 +10,7 @@ use crate::abi::LibCall;
 use crate::machinst::{MachInst, OperandVisitor};
 use crate::reg::Reg;
 use crate::x64::regs;
+use crate::x64::vec_ops::{VecForm, VecOp};
 use regalloc2::PRegSet;
 use wlab_ir::{FloatCC, TrapCode};
 
@@ -455,10 +456,11 @@ pub enum Inst {
     Call {
         target: CallTarget,
     },
-    /// `call_indirect` with the arguments already at `[rsp]` (slots 0..`args`): calls
+    /// `call_indirect` with the arguments already at `[rsp]` (words 0..`args` of the value
+    /// area, `abi::value_offsets`): calls
     /// the function of element `index` of `table` directly when the table mirror shows it
     /// in bounds, of signature `sig_id` and of the running instance (see `abi`);
-    /// otherwise puts the index in slot `args` and calls the `CallIndirect` libcall with
+    /// otherwise puts the index in word `args` and calls the `CallIndirect` libcall with
     /// `type_index` and `table`. Results at `[rsp]` either way.
     CallIndirect {
         index: Reg,
@@ -469,6 +471,37 @@ pub enum Inst {
     },
     Trap {
         code: TrapCode,
+    },
+    /// A vector operation of the table in `vec_ops` (`avx`: its VEX encoding). `src2` is
+    /// the second source of the `Bin` and `InsGpr` forms; `imm` is used when the row takes
+    /// an immediate.
+    Vector {
+        op: VecOp,
+        avx: bool,
+        dst: Reg,
+        src1: Reg,
+        src2: Option<Reg>,
+        imm: u8,
+    },
+    /// 16-byte load (`movdqu`, no alignment needed).
+    VecLoad {
+        dst: Reg,
+        addr: Amode,
+    },
+    /// 16-byte store (`movdqu`).
+    VecStore {
+        src: Reg,
+        addr: Amode,
+    },
+    /// A 16-byte constant: `pxor` for zero, otherwise a load from the constant pool.
+    VecConst {
+        dst: Reg,
+        bits: u128,
+    },
+    /// Sets ZF when `a & b` is zero (`ptest`).
+    VecTest {
+        a: Reg,
+        b: Reg,
     },
 }
 
@@ -579,6 +612,31 @@ impl MachInst for Inst {
                 v.reg_early_def(tmp);
             }
             CallIndirect { index, .. } => v.reg_use(index),
+            Vector { op, avx, dst, src1, src2, .. } => {
+                v.reg_use(src1);
+                if let Some(s2) = src2 {
+                    v.reg_use(s2);
+                }
+                let two_address = !*avx && matches!(op.form(), VecForm::Bin | VecForm::InPlace | VecForm::InsGpr);
+                if two_address {
+                    v.reg_reuse_def(dst, 0);
+                } else {
+                    v.reg_def(dst);
+                }
+            }
+            VecLoad { dst, addr } => {
+                addr.visit(v);
+                v.reg_def(dst);
+            }
+            VecStore { src, addr } => {
+                v.reg_use(src);
+                addr.visit(v);
+            }
+            VecConst { dst, .. } => v.reg_def(dst),
+            VecTest { a, b } => {
+                v.reg_use(a);
+                v.reg_use(b);
+            }
             Jmp { .. } | Jcc { .. } | Ret | Call { .. } | Trap { .. } => {}
         }
     }

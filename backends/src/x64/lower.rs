@@ -12,7 +12,7 @@
 //! physical register it names is either `rsp`/`rbp` (frame addressing) or a fixed
 //! constraint stated in `inst.rs`.
 
-use crate::abi::{vmctx, LibCall, RoundOp};
+use crate::abi::{value_offsets, vmctx, LibCall, RoundOp};
 use crate::machinst::blocks::BlockLayout;
 use crate::machinst::runtime_calls::runtime_call;
 use crate::machinst::{class_of, LowerError, Lowered};
@@ -31,6 +31,10 @@ pub struct CpuFeatures {
     pub bmi1: bool,
     pub popcnt: bool,
     pub sse41: bool,
+    /// `pcmpgtq` (without it, 64-bit lane compares take a longer SSE4.1 sequence).
+    pub sse42: bool,
+    /// VEX encodings (three-operand vector instructions).
+    pub avx: bool,
 }
 
 impl CpuFeatures {
@@ -43,6 +47,8 @@ impl CpuFeatures {
                 bmi1: std::is_x86_feature_detected!("bmi1"),
                 popcnt: std::is_x86_feature_detected!("popcnt"),
                 sse41: std::is_x86_feature_detected!("sse4.1"),
+                sse42: std::is_x86_feature_detected!("sse4.2"),
+                avx: std::is_x86_feature_detected!("avx"),
             }
         }
         #[cfg(not(target_arch = "x86_64"))]
@@ -51,9 +57,15 @@ impl CpuFeatures {
         }
     }
 
-    /// Plain x86-64 (SSE2 only).
+    /// Plain x86-64 (SSE2 only): no vector code (it needs SSE4.1).
     pub fn baseline() -> CpuFeatures {
-        CpuFeatures { lzcnt: false, bmi1: false, popcnt: false, sse41: false }
+        CpuFeatures { lzcnt: false, bmi1: false, popcnt: false, sse41: false, sse42: false, avx: false }
+    }
+
+    /// The vector baseline: SSE4.1 and nothing later (no SSE4.2, no AVX), with this
+    /// machine's scalar extensions.
+    pub fn sse41_only() -> CpuFeatures {
+        CpuFeatures { sse41: true, sse42: false, avx: false, ..CpuFeatures::detect() }
     }
 }
 
@@ -70,6 +82,8 @@ fn fsize_of(ty: Type) -> FSize {
         _ => FSize::F64,
     }
 }
+
+mod simd;
 
 struct Ctx<'f> {
     f: &'f Function,
@@ -106,12 +120,19 @@ pub fn lower(
         outgoing: 0,
         vblock,
     };
+    if f.uses_v128() {
+        if !features.sse41 {
+            return Err(LowerError(format!("{}: v128 needs SSE4.1", f.name)));
+        }
+        cx.b.use_vector_slots();
+    }
     // Entry: parameters from the value area at [rbp + 16].
     cx.b.start_block(0, Vec::new());
     let mut args = Vec::new();
-    for (i, ty) in f.signature.params.iter().enumerate() {
+    let (offsets, _) = value_offsets(&f.signature.params);
+    for (ty, off) in f.signature.params.iter().zip(offsets) {
         let t = cx.b.vreg(class_of(*ty));
-        cx.load_slot(t, *ty, Amode::base_disp(regs::rbp(), 16 + 8 * i as i32));
+        cx.load_slot(t, *ty, Amode::base_disp(regs::rbp(), 16 + off));
         args.push(t.to_vreg().unwrap());
     }
     let entry_v = cx.vblock[&entry];
@@ -195,7 +216,7 @@ impl Ctx<'_> {
         match ty {
             Type::F32 | Type::F64 => self.b.push(Inst::XmmLoad { size: fsize_of(ty), dst, addr }),
             Type::I32 => self.b.push(Inst::Load { kind: LoadKind::U32, dst, addr }),
-            Type::V128 => unreachable!("v128 functions are refused before lowering (compile_with)"),
+            Type::V128 => self.b.push(Inst::VecLoad { dst, addr }),
             Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Load { kind: LoadKind::U64, dst, addr }),
         }
     }
@@ -204,27 +225,44 @@ impl Ctx<'_> {
         match ty {
             Type::F32 | Type::F64 => self.b.push(Inst::XmmStore { size: fsize_of(ty), src, addr }),
             Type::I32 => self.b.push(Inst::Store { bytes: 4, src, addr }),
-            Type::V128 => unreachable!("v128 functions are refused before lowering (compile_with)"),
+            Type::V128 => self.b.push(Inst::VecStore { src, addr }),
             Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Store { bytes: 8, src, addr }),
         }
     }
 
-    fn out_slot(i: usize) -> Amode {
-        Amode::base_disp(regs::rsp(), 8 * i as i32)
+    /// The outgoing value area at byte offset `off`.
+    fn out_slot(off: i32) -> Amode {
+        Amode::base_disp(regs::rsp(), off)
+    }
+
+    /// Stores `values` into the outgoing area (`abi::value_offsets`) and returns its words.
+    fn store_args(&mut self, inputs: &[(Value, Type)]) -> u32 {
+        let types: Vec<Type> = inputs.iter().map(|(_, t)| *t).collect();
+        let (offsets, words) = value_offsets(&types);
+        for ((v, ty), off) in inputs.iter().zip(offsets) {
+            let r = self.get(*v);
+            self.store_slot(r, *ty, Self::out_slot(off));
+        }
+        words
+    }
+
+    /// Loads `results` from the outgoing area and returns its words.
+    fn load_results(&mut self, results: &[(Value, Type)]) -> u32 {
+        let types: Vec<Type> = results.iter().map(|(_, t)| *t).collect();
+        let (offsets, words) = value_offsets(&types);
+        for ((v, ty), off) in results.iter().zip(offsets) {
+            let dst = self.vreg(*v);
+            self.load_slot(dst, *ty, Self::out_slot(off));
+        }
+        words
     }
 
     /// Stores `values` into the outgoing area, calls, and loads `results` back.
     fn call(&mut self, target: CallTarget, inputs: &[(Value, Type)], results: &[(Value, Type)]) {
-        for (i, (v, ty)) in inputs.iter().enumerate() {
-            let r = self.get(*v);
-            self.store_slot(r, *ty, Self::out_slot(i));
-        }
-        self.outgoing = self.outgoing.max(inputs.len() as u32).max(results.len() as u32);
+        let in_words = self.store_args(inputs);
         self.b.push(Inst::Call { target });
-        for (i, (v, ty)) in results.iter().enumerate() {
-            let dst = self.vreg(*v);
-            self.load_slot(dst, *ty, Self::out_slot(i));
-        }
+        let out_words = self.load_results(results);
+        self.outgoing = self.outgoing.max(in_words).max(out_words);
     }
 
     fn libcall(&mut self, lib: LibCall, a: u64, b: u64, inputs: &[Value], results: &[Value]) {
@@ -353,10 +391,11 @@ impl Ctx<'_> {
                 self.b.end_block(id as usize, succs);
             }
             Opcode::Return => {
-                for (k, a) in d.args.iter().enumerate() {
+                let types: Vec<Type> = d.args.iter().map(|a| self.f.value_type(*a)).collect();
+                let (offsets, _) = value_offsets(&types);
+                for ((a, ty), off) in d.args.iter().zip(types).zip(offsets) {
                     let r = self.get(*a);
-                    let ty = self.f.value_type(*a);
-                    self.store_slot(r, ty, Amode::base_disp(regs::rbp(), 16 + 8 * k as i32));
+                    self.store_slot(r, ty, Amode::base_disp(regs::rbp(), 16 + off));
                 }
                 self.b.push(Inst::Ret);
                 self.b.end_block(id as usize, Vec::new());
@@ -495,14 +534,7 @@ impl Ctx<'_> {
             }};
         }
         match d.opcode {
-            // Vector code is refused by type before lowering (compile_with); a SIMD row
-            // reaching here is reported, not lowered.
-            Opcode::Simd(_) => {
-                return Err(LowerError(format!(
-                    "{}: SIMD instruction {} is not supported by the x86_64 backend yet",
-                    self.f.name, d.opcode
-                )))
-            }
+            Opcode::Simd(op) => self.lower_simd(i, op)?,
             // Constants are materialised where used.
             Opcode::Iconst | Opcode::Fconst => {}
             Opcode::RefNull => {
@@ -831,19 +863,14 @@ impl Ctx<'_> {
                     // No canonical id: the runtime's path only.
                     return self.runtime_call(i, LibCall::CallIndirect);
                 };
-                for (k, v) in args.iter().enumerate() {
-                    let r = self.get(*v);
-                    self.store_slot(r, self.f.value_type(*v), Self::out_slot(k));
-                }
-                // The slow path needs one more slot (the index goes after the arguments).
-                let n = args.len() as u32;
-                self.outgoing = self.outgoing.max(n + 1).max(d.results.len() as u32);
+                let ins: Vec<(Value, Type)> = args.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+                let n = self.store_args(&ins);
                 let index = self.get(index);
                 self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args: n });
-                for (k, v) in d.results.iter().enumerate() {
-                    let dst = self.vreg(*v);
-                    self.load_slot(dst, self.f.value_type(*v), Self::out_slot(k));
-                }
+                let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+                let out_words = self.load_results(&outs);
+                // The slow path needs one more word (the index goes after the arguments).
+                self.outgoing = self.outgoing.max(n + 1).max(out_words);
             }
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
                 return Err(self.malformed(i));

@@ -12,6 +12,7 @@ pub mod lower;
 pub mod print;
 pub mod regs;
 pub mod trampoline;
+pub mod vec_ops;
 
 pub use backend::X64Backend;
 pub use lower::CpuFeatures;

@@ -164,5 +164,19 @@ pub fn print_inst(i: &Inst) -> String {
             format!("call_indirect table{table}[{}], type{type_index} (sig {sig_id}), {args} args", r(index))
         }
         Trap { code } => format!("trap {}", lower(code)),
+        Vector { op, avx, dst, src1, src2, imm } => {
+            let mut s = format!("{}{} {}, {}", if *avx { "v" } else { "" }, lower(op), r(dst), r(src1));
+            if let Some(s2) = src2 {
+                s.push_str(&format!(", {}", r(s2)));
+            }
+            if op.has_imm() {
+                s.push_str(&format!(", {imm:#x}"));
+            }
+            s
+        }
+        VecLoad { dst, addr } => format!("movdqu {}, {}", r(dst), am(addr)),
+        VecStore { src, addr } => format!("movdqu {}, {}", am(addr), r(src)),
+        VecConst { dst, bits } => format!("vconst {}, {:#034x}", r(dst), bits),
+        VecTest { a, b } => format!("ptest {}, {}", r(a), r(b)),
     }
 }

@@ -18,7 +18,7 @@
 
 use super::{refresh_memory, CallCtx};
 use crate::ops;
-use crate::raw::{raw_to_val, val_to_raw};
+use crate::raw::{area_words, raw_to_val, val_to_raw, vals_to_words, words_to_vals};
 use crate::store::Store;
 use wlab_backends::abi::{vmctx, LibCall, RoundOp};
 use wlab_ir::interp::{Trap, Val};
@@ -86,27 +86,29 @@ fn trap(code: TrapCode) -> Trap {
     Trap::new(code)
 }
 
-unsafe fn call_with(values: *mut u64, params: &[Type], skip: usize) -> Vec<Val> {
-    params.iter().enumerate().map(|(i, ty)| raw_to_val(slot(values, skip + i), *ty)).collect()
+/// The arguments of `params` at the start of the value area.
+unsafe fn call_with(values: *mut u64, params: &[Type]) -> Vec<Val> {
+    words_to_vals(std::slice::from_raw_parts(values, area_words(params)), params)
 }
 
+/// Writes `results` at the start of the value area.
 unsafe fn write_results(values: *mut u64, results: &[Val]) {
-    for (i, r) in results.iter().enumerate() {
-        set(values, i, val_to_raw(*r));
-    }
+    let types: Vec<Type> = results.iter().map(|v| v.ty()).collect();
+    vals_to_words(results, std::slice::from_raw_parts_mut(values, area_words(&types)));
 }
 
 /// [`LibCall::CallFunc`].
 ///
 /// # Safety
 /// The entry contract (module docs), and: `a` is the index of an imported function of the
-/// instance, and `values` has `max(params, results)` slots of that function's signature:
+/// instance, and `values` has `max(params, results)` words of that function's signature
+/// (`wlab_backends::abi::value_offsets`):
 /// the arguments on entry, the results on return.
 unsafe extern "sysv64" fn call_func(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
     with_ctx(vmctx, |store, inst| {
         let f = store.instance(inst).funcs[a as usize];
         let sig = store.func(f).sig.clone();
-        let args = call_with(values, &sig.params, 0);
+        let args = call_with(values, &sig.params);
         let results = store.call(f, &args)?;
         write_results(values, &results);
         Ok(())
@@ -117,8 +119,8 @@ unsafe extern "sysv64" fn call_func(vmctx: *mut u64, a: u64, _b: u64, values: *m
 ///
 /// # Safety
 /// The entry contract (module docs), and: `a` is a type index and `b` a table index of the
-/// instance, and `values` has `params + 1` slots (the arguments, then the element index)
-/// and at least `results` slots for the results of type `a`. The callee may run compiled
+/// instance, and `values` has the arguments' words plus one (the arguments, then the
+/// element index) and at least the results' words for the results of type `a`. The callee may run compiled
 /// code again with this same `vmctx`.
 unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
     // Fast path: a function of this same instance runs with this vmctx, without going
@@ -126,7 +128,7 @@ unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values:
     let ctx = &mut *(*vmctx.add(vmctx::STORE) as *mut CallCtx);
     let index = {
         let store = &*ctx.store;
-        u32_at(values, store.instance(ctx.instance).info().types[a as usize].params.len())
+        u32_at(values, area_words(&store.instance(ctx.instance).info().types[a as usize].params))
     };
     if !ctx.native.is_null() {
         // The callee, when it is a function of this instance; the store borrow ends here,
@@ -138,7 +140,7 @@ unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values:
                 Ok(f) => match &store.func(f).kind {
                     crate::store::FuncKind::Wasm { instance, index } if *instance == ctx.instance => {
                         let sig = &store.func(f).sig;
-                        Some((*index, sig.params.len(), sig.results.len()))
+                        Some((*index, area_words(&sig.params), area_words(&sig.results)))
                     }
                     _ => None,
                 },
@@ -146,7 +148,7 @@ unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values:
             }
         };
         if let Some((func, np, nr)) = direct {
-            // The arguments are already in place, and the area has max(np + 1, nr) slots.
+            // The arguments are already in place, and the area has max(np + 1, nr) words.
             let native = &*ctx.native;
             let status = native.call_direct(vmctx, func, values, np.max(nr));
             if status != 0 {
@@ -161,7 +163,7 @@ unsafe extern "sysv64" fn call_indirect(vmctx: *mut u64, a: u64, b: u64, values:
     }
     with_ctx(vmctx, |store, inst| {
         let sig = store.instance(inst).info().types[a as usize].clone();
-        let args = call_with(values, &sig.params, 0);
+        let args = call_with(values, &sig.params);
         let results = ops::call_indirect(store, inst, b as u32, a as u32, index, &args)?;
         write_results(values, &results);
         Ok(())

@@ -23,7 +23,7 @@ pub(crate) mod stack_limit;
 
 use crate::engine::{Engine, EngineError, PreparedModule};
 use crate::profile::{CodeSymbol, ENTRY_TRAMPOLINE};
-use crate::raw::{raw_to_val, val_to_raw};
+use crate::raw::{area_words, vals_to_words, words_to_vals};
 use crate::store::{InstanceId, Store};
 use code_memory::CodeMemory;
 use std::collections::BTreeMap;
@@ -248,11 +248,9 @@ impl PreparedModule for NativeModule {
         let mut ctx = CallCtx { store: store as *mut Store, instance, trap: None, native: self as *const NativeModule };
         let base = self.memory.base();
         let mut w = build_vmctx(store, instance, &mut ctx, base as u64 + self.unwind_offset as u64, &self.func_addrs);
-        let n = sig.params.len().max(sig.results.len());
+        let n = area_words(&sig.params).max(area_words(&sig.results));
         let mut values = vec![0u64; n];
-        for (i, a) in args.iter().enumerate() {
-            values[i] = val_to_raw(*a);
-        }
+        vals_to_words(args, &mut values);
         // SAFETY: the trampoline is the code at offset 0, built for this signature
         // convention; the function start is inside the mapping; vmctx and values
         // outlive the call. Compiled code only touches memory through vmctx.
@@ -262,7 +260,7 @@ impl PreparedModule for NativeModule {
             entry(w.as_mut_ptr(), f, values.as_mut_ptr(), n as u64)
         };
         if status == 0 {
-            return Ok(sig.results.iter().enumerate().map(|(i, ty)| raw_to_val(values[i], *ty)).collect());
+            return Ok(words_to_vals(&values, &sig.results));
         }
         if let Some(t) = ctx.trap.take() {
             return Err(t);

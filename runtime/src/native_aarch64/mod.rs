@@ -36,7 +36,7 @@
 use crate::engine::{Engine, EngineError, PreparedModule};
 use crate::native::libcalls;
 use crate::native::CallCtx;
-use crate::raw::{raw_to_val, val_to_raw};
+use crate::raw::{area_words, vals_to_words, words_to_vals};
 use crate::store::{InstanceId, Store};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -418,7 +418,7 @@ impl PreparedModule for Aarch64Module {
         let mut ctx = CallCtx { store: store as *mut Store, instance, trap: None, native: std::ptr::null() };
         let globals = store.instance(instance).globals.clone();
         let cells: Vec<*mut u64> = globals.iter().map(|g| store.global_mut(*g).cell_ptr()).collect();
-        let n = sig.params.len().max(sig.results.len());
+        let n = area_words(&sig.params).max(area_words(&sig.results));
         let words = vmctx::GLOBALS + globals.len();
         // Host vmctx: what the Rust libcalls see.
         let mut host = vec![0u64; words];
@@ -447,9 +447,7 @@ impl PreparedModule for Aarch64Module {
             // SAFETY: `store` is this call's store; nothing else uses it meanwhile.
             mirror.sync_in(unsafe { &mut *ctx.store }, core);
             let mut vals = vec![0u64; n];
-            for (i, a) in args.iter().enumerate() {
-                vals[i] = val_to_raw(*a);
-            }
+            vals_to_words(args, &mut vals);
             core.write(va, &vals);
             // A nested entry continues the stack below the suspended caller's.
             let sp = if outer_sp { core.reg(RegisterARM64::SP) & !15 } else { STACK + STACK_SIZE };
@@ -540,7 +538,7 @@ impl PreparedModule for Aarch64Module {
             mirror.sync_out(store, core);
             if status == 0 {
                 let vals = core.read(values, n);
-                return Ok(sig.results.iter().enumerate().map(|(i, ty)| raw_to_val(vals[i], *ty)).collect());
+                return Ok(words_to_vals(&vals, &sig.results));
             }
             if let Some(t) = ctx.trap.take() {
                 return Err(t);

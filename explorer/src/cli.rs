@@ -339,6 +339,11 @@ pub struct DifftestArgs {
     /// difference in NaN bits that reach integers or memory may be allowed.
     #[arg(long)]
     pub raw_nans: bool,
+    /// Generate fixed-width SIMD too (v128 and the 236 SIMD operators of WebAssembly
+    /// 2.0; the IR interpreter is the second opinion, wasmi 0.31 having none). Modules a
+    /// native engine refuses for their v128 code are reported as skipped.
+    #[arg(long)]
+    pub simd: bool,
     /// Write the .wasm of every mismatching module into this directory.
     #[arg(long)]
     pub save: Option<PathBuf>,

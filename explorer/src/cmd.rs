@@ -39,7 +39,10 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 crate::states::check_module(dir, &bytes)?;
             }
             if let Some(p) = &p {
-                let m = wlab_ir::translate::translate_module(&bytes)?;
+                // The functions that translate (the others are `not compiled` rows above).
+                let reader = wlab_ir::translate::read_module(&bytes)?;
+                let functions = reader.translate_each().into_iter().filter_map(Result::ok).collect();
+                let m = wlab_ir::Module { info: reader.info().clone(), functions };
                 let check = check.then(|| crate::stats::CheckOptions { states: states.clone() });
                 stats.passes = Some(crate::stats::module_stats(&m, p, check.as_ref())?);
             }

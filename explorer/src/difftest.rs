@@ -3,7 +3,7 @@
 //! agree. `wlab difftest` and `tests/tests/differential.rs` both call [`run`].
 //!
 //! ```text
-//!  seed+i ─generate─▶ wasm (2.0 scalar, fuel global exported)
+//!  seed+i ─generate─▶ wasm (2.0 scalar, or SIMD with --simd; fuel global exported)
 //!                      ├─▶ reference::instantiate (wasmi, safety-net fuel) ─┐
 //!                      └─▶ subject::instantiate_on (translate, pipeline,     │ instantiation outcome
 //!                          Engine::prepare, instantiate)                    ─┘ must agree
@@ -27,8 +27,10 @@
 pub mod args;
 pub mod compare;
 pub mod generate;
+pub mod interp_opinion;
 pub mod program;
 pub mod reference;
+pub mod reference_crashes;
 pub mod report;
 pub mod second_opinion;
 pub mod subject;
@@ -111,6 +113,11 @@ pub enum SkipReason {
     ReferenceOutOfFuel,
     /// wasmi failed without a trap (a limit), or a type the harness does not handle.
     ReferenceOther,
+    /// wasmi is known to crash the process on this module (`reference_crashes`).
+    ReferenceKnownCrash,
+    /// The module uses `v128` and the engine under test does not lower vectors yet
+    /// (its one-line "not supported" error; see `subject::SubjectError::LacksSimd`).
+    EngineLacksSimd,
 }
 
 impl SkipReason {
@@ -120,6 +127,8 @@ impl SkipReason {
             SkipReason::ReferenceRejected => "reference rejected the module",
             SkipReason::ReferenceOutOfFuel => "reference ran out of fuel (non-termination)",
             SkipReason::ReferenceOther => "reference failed without a trap",
+            SkipReason::ReferenceKnownCrash => "reference has a known crash on the module",
+            SkipReason::EngineLacksSimd => "engine does not support SIMD yet",
         }
     }
 
@@ -138,7 +147,8 @@ pub enum ModuleResult {
     Compared(ModuleStats),
     Skipped(SkipReason),
     Mismatch(Box<Mismatch>),
-    /// wasmi 2.0 differed, but wasmi 0.31 agreed with the engine on everything.
+    /// wasmi 2.0 differed, but the second opinion (wasmi 0.31; the IR interpreter for
+    /// SIMD modules) agreed with the engine on everything (named in `outvoted_by`).
     ReferenceSuspect(Box<Mismatch>),
 }
 
@@ -182,6 +192,7 @@ impl Ctx<'_> {
             got,
             calls_before: calls as usize,
             canonicalize_nans: self.gen.canonicalize_nans,
+            outvoted_by: None,
         }))
     }
 
@@ -199,7 +210,9 @@ impl Ctx<'_> {
 }
 
 /// Generates the module for `seed` and compares `engine` (after `pipeline`) with wasmi
-/// on it; a difference in behaviour is triaged with the second opinion (wasmi 0.31).
+/// on it; a difference in behaviour is triaged with the second opinion (wasmi 0.31, or
+/// for a SIMD module, which wasmi 0.31 rejects, the IR interpreter without passes: see
+/// `interp_opinion` on what its vote is worth).
 /// Runs on the calling thread, which needs a big stack for deep recursion (see
 /// `wlab_runtime::run_with_big_stack`).
 pub fn check_module(
@@ -213,6 +226,9 @@ pub fn check_module(
         Ok(g) => g,
         Err(_) => return ModuleResult::Skipped(SkipReason::Generator),
     };
+    if reference_crashes::known_crash(&gen.wasm).is_some() {
+        return ModuleResult::Skipped(SkipReason::ReferenceKnownCrash);
+    }
     let (exports, reference) = match reference::instantiate(&gen.wasm) {
         Ok(r) => r,
         Err(p) => return ModuleResult::Skipped(SkipReason::of(&p)),
@@ -225,9 +241,15 @@ pub fn check_module(
         Stage::Instantiate | Stage::Call | Stage::Memory | Stage::Global | Stage::Table => {}
         Stage::Translate | Stage::Pipeline | Stage::Prepare | Stage::Panic => return ModuleResult::Mismatch(m),
     }
-    match second_opinion::instantiate(&gen.wasm) {
+    let (second, name) = match second_opinion::instantiate(&gen.wasm) {
+        Err(RefProblem::Rejected(_)) => (interp_opinion::instantiate(&gen.wasm), interp_opinion::NAME),
+        other => (other, second_opinion::NAME),
+    };
+    match second {
         Ok(second) => match compare_module(&gen, &exports, second, engine, pipeline, arg_sets) {
-            ModuleResult::Compared(_) => ModuleResult::ReferenceSuspect(m),
+            ModuleResult::Compared(_) => {
+                ModuleResult::ReferenceSuspect(Box::new(Mismatch { outvoted_by: Some(name), ..*m }))
+            }
             ModuleResult::Skipped(_) | ModuleResult::Mismatch(_) | ModuleResult::ReferenceSuspect(_) => {
                 ModuleResult::Mismatch(m)
             }
@@ -253,6 +275,7 @@ fn compare_module(
                 subject::SubjectError::Translate(_) => Stage::Translate,
                 subject::SubjectError::Pipeline(_) => Stage::Pipeline,
                 subject::SubjectError::Prepare(_) => Stage::Prepare,
+                subject::SubjectError::LacksSimd(_) => return ModuleResult::Skipped(SkipReason::EngineLacksSimd),
             };
             return cx.mismatch(stage, "success".into(), e.to_string(), 0);
         }
@@ -514,6 +537,7 @@ pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> 
         max_funcs: args.max_funcs,
         max_instructions: args.max_instructions,
         raw_nans: args.raw_nans,
+        simd: args.simd,
         ..GenOptions::default()
     };
     let opts = DifftestOptions {

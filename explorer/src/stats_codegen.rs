@@ -1,15 +1,17 @@
 //! `wlab stats`: every defined function of a module through the pipeline and the
 //! backend, one row of machine-code statistics each, plus module totals — as text or
-//! JSON for notebooks. A function the backend refuses because it uses `v128` is a row
-//! saying `not compiled: <reason>` (JSON: `not_compiled`), outside the totals; SIMD IR
-//! instructions are counted per function (`ir_simd_insts`). Never runs the code.
+//! JSON for notebooks. Functions are translated one by one: a function the translator
+//! refuses (an instruction the IR cannot express, such as relaxed SIMD or an atomic), or
+//! that the backend refuses because it uses `v128`, is a row saying `not compiled:
+//! <reason>` (JSON: `not_compiled`), outside the totals, and every other function is
+//! counted as usual; SIMD IR instructions are counted per function (`ir_simd_insts`).
+//! Never runs the code.
 
 use crate::codegen::CodegenOptions;
 use crate::CliError;
 use serde::Serialize;
 use std::fmt::Write;
 use wlab_backends::{compile_function, CompileOptions, FunctionStats};
-use wlab_ir::Module;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FunctionRow {
@@ -19,8 +21,9 @@ pub struct FunctionRow {
     /// IR instructions that are SIMD rows (`add.i32x4`, `load.v128`, ...).
     pub ir_simd_insts: usize,
     pub pipeline_us: u64,
-    /// Why the backend refused the function (it uses `v128`, which this target does not
-    /// lower); its `stats` are then all zero and not in the totals.
+    /// Why the function was not compiled: the translator's one-line error (an
+    /// instruction the IR cannot express), or the backend's (it uses `v128`, which this
+    /// target does not lower); its `stats` are then all zero and not in the totals.
     pub not_compiled: Option<String>,
     pub stats: FunctionStats,
 }
@@ -65,9 +68,11 @@ pub fn module_stats(
     cg: &CodegenOptions,
 ) -> Result<ModuleStats, CliError> {
     let t0 = std::time::Instant::now();
-    let module: Module = wlab_ir::translate::translate_module(bytes)?;
+    let reader = wlab_ir::translate::read_module(bytes)?;
+    let translated = reader.translate_each();
+    let info = reader.info();
     let translate_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let first = module.info.num_imported_funcs();
+    let first = info.num_imported_funcs();
     let mut co = CompileOptions::new(first);
     co.target = cg.target;
     co.alloc = cg.alloc;
@@ -75,8 +80,22 @@ pub fn module_stats(
     let mut rows = Vec::new();
     let mut t = FunctionStats::default();
     let (mut pipeline_ms, mut backend_ms) = (0.0, 0.0);
-    for (k, f) in module.functions.iter().enumerate() {
-        let mut f = f.clone();
+    for (k, f) in translated.into_iter().enumerate() {
+        let mut f = match f {
+            Ok(f) => f,
+            Err(e) => {
+                rows.push(FunctionRow {
+                    index: first + k as u32,
+                    name: info.func_display_name(first + k as u32),
+                    ir_insts: 0,
+                    ir_simd_insts: 0,
+                    pipeline_us: 0,
+                    not_compiled: Some(e.to_string()),
+                    stats: FunctionStats::default(),
+                });
+                continue;
+            }
+        };
         let start = std::time::Instant::now();
         if let Some(p) = pipeline {
             crate::pipeline::apply(&mut f, p)?;
@@ -97,7 +116,7 @@ pub fn module_stats(
                 let reason = e.message;
                 rows.push(FunctionRow {
                     index: first + k as u32,
-                    name: module.info.func_display_name(first + k as u32),
+                    name: info.func_display_name(first + k as u32),
                     ir_insts: f.num_layout_insts(),
                     ir_simd_insts,
                     pipeline_us,
@@ -124,7 +143,7 @@ pub fn module_stats(
         t.max_live = t.max_live.max(s.max_live);
         rows.push(FunctionRow {
             index: first + k as u32,
-            name: module.info.func_display_name(first + k as u32),
+            name: info.func_display_name(first + k as u32),
             ir_insts: f.num_layout_insts(),
             ir_simd_insts,
             pipeline_us,

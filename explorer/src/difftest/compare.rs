@@ -14,6 +14,21 @@
 //! byte for byte: NaN bits that reach memory are only fully determined when the module
 //! canonicalises NaNs, which the report says for every mismatch.
 //!
+//! **v128.** A `v128` result carries no lane type, and this file sees only results, not
+//! the operation that made them. What keeps the comparison tight is the generator:
+//! with canonicalised NaNs (the default), wasm-smith replaces every NaN that `f32x4` and
+//! `f64x2` arithmetic (`add` ... `sqrt`, `min`, `max`, rounding) makes by one fixed bit
+//! pattern, so those lanes are bit-exact on every engine. Two NaN-making operations are
+//! left as they are (`f32x4.demote_f64x2_zero`, `f64x2.promote_low_f32x4`), and with
+//! `--raw-nans` none is canonicalised; WebAssembly lets their NaN lanes have any sign
+//! and payload. So two `v128`s agree exactly when their bits are equal, and otherwise
+//! leniently ([`Agreement::NanLenient`], counted) when, read as `f32x4` *or* as `f64x2`,
+//! every lane is bit-equal or a quiet NaN on both sides: the same rule as for scalars,
+//! applied under each float lane shape a producing operation could have had. The price
+//! of not knowing the shape: an integer lane result that differs from the reference
+//! only inside a quiet-NaN bit pattern would be taken as agreement; the count of
+//! lenient agreements shows how often the rule was needed at all.
+//!
 //! **References.** A `funcref` result agrees when both are null or both are non-null
 //! (function identities live in different stores); an `externref` carries the host
 //! number the harness passed in, which must be equal.
@@ -62,6 +77,20 @@ fn quiet_nan64(bits: u64) -> bool {
     bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000
 }
 
+/// Whether `a` and `b`, read as lanes of `width` bits (32 or 64), agree lane by lane
+/// under the NaN rule: each lane bit-equal, or a quiet NaN on both sides.
+fn lanes_agree_as_nans(a: u128, b: u128, width: u32) -> bool {
+    let mask = (1u128 << width) - 1;
+    (0..128 / width).all(|i| {
+        let (x, y) = ((a >> (i * width)) & mask, (b >> (i * width)) & mask);
+        x == y
+            || match width {
+                32 => quiet_nan32(x as u32) && quiet_nan32(y as u32),
+                _ => quiet_nan64(x as u64) && quiet_nan64(y as u64),
+            }
+    })
+}
+
 /// Whether `got` agrees with `expected` (see the module docs).
 pub fn values_agree(expected: &Val, got: &Val) -> Agreement {
     match (expected, got) {
@@ -74,6 +103,14 @@ pub fn values_agree(expected: &Val, got: &Val) -> Agreement {
         }
         (Val::F64(a), Val::F64(b)) if a != b => {
             if quiet_nan64(*a) && quiet_nan64(*b) {
+                Agreement::NanLenient
+            } else {
+                Agreement::Differ
+            }
+        }
+        (Val::V128(a), Val::V128(b)) if a != b => {
+            let (a, b) = (u128::from_le_bytes(*a), u128::from_le_bytes(*b));
+            if lanes_agree_as_nans(a, b, 32) || lanes_agree_as_nans(a, b, 64) {
                 Agreement::NanLenient
             } else {
                 Agreement::Differ
@@ -148,6 +185,25 @@ mod tests {
             Agreement::NanLenient
         );
         assert_eq!(values_agree(&Val::I32(1), &Val::I64(1)), Agreement::Differ);
+    }
+
+    #[test]
+    fn v128s_agree_leniently_only_where_a_float_lane_shape_makes_both_sides_quiet_nans() {
+        let v = |x: u128| Val::V128(x.to_le_bytes());
+        let canon32 = 0x7fc0_0000u128;
+        let f32x4 = |l: [u128; 4]| v(l[0] | l[1] << 32 | l[2] << 64 | l[3] << 96);
+        assert_eq!(values_agree(&v(5), &v(5)), Agreement::Exact);
+        // One f32 lane with another quiet NaN payload: lenient.
+        let a = f32x4([1, canon32, 3, 4]);
+        assert_eq!(values_agree(&a, &f32x4([1, 0xffc0_0001, 3, 4])), Agreement::NanLenient);
+        // A number lane that differs: a difference, whatever the other lanes.
+        assert_eq!(values_agree(&a, &f32x4([2, canon32, 3, 4])), Agreement::Differ);
+        // A signalling NaN is not an arithmetic result: must be exact.
+        assert_eq!(values_agree(&a, &f32x4([1, 0x7f80_0001, 3, 4])), Agreement::Differ);
+        // Quiet f64 NaNs in both lanes (not NaNs as f32x4): lenient under f64x2.
+        let nan64 = 0x7ff8_0000_0000_0000u128;
+        assert_eq!(values_agree(&v(nan64 | nan64 << 64), &v((nan64 | 1) | nan64 << 64)), Agreement::NanLenient);
+        assert_eq!(values_agree(&v(nan64 | 7 << 64), &v((nan64 | 1) | 8 << 64)), Agreement::Differ);
     }
 
     #[test]

@@ -2,16 +2,20 @@
 //!
 //! ```text
 //!  seed ─▶ Rng (splitmix64) ─▶ swarm knobs + input bytes ─▶ arbitrary::Unstructured
-//!       ─▶ wasm_smith::Module (WebAssembly 2.0 scalar, no imports, everything exported)
+//!       ─▶ wasm_smith::Module (WebAssembly 2.0 scalar, or with fixed-width SIMD when
+//!          asked; no imports, everything exported)
 //!       ─▶ ensure_termination(FUEL): a fuel global, checked at every function entry and loop head
 //!       ─▶ the fuel global exported as FUEL_EXPORT, so the harness refills it before each call
 //! ```
 //!
-//! The configuration is WebAssembly 2.0 without SIMD: sign extension, non-trapping
-//! float-to-int, multi-value, reference types (several tables, `externref`) and bulk
-//! memory are on; every later or other proposal (threads, exceptions, tail calls, GC and
-//! function references, memory64, multi-memory, custom page sizes, wide arithmetic,
-//! extended const, relaxed SIMD, ...) is off. Memories and tables always declare a small
+//! The configuration is WebAssembly 2.0: sign extension, non-trapping float-to-int,
+//! multi-value, reference types (several tables, `externref`) and bulk memory are on;
+//! fixed-width SIMD (the 236 operators of 2.0, `v128` values) is on only with
+//! [`GenOptions::simd`] (`wlab difftest --simd`), so that scalar runs keep testing the
+//! engines that do not lower vectors yet; every later or other proposal (relaxed SIMD,
+//! threads, exceptions, tail calls, GC and function references, memory64, multi-memory,
+//! custom page sizes, wide arithmetic, extended const, ...) is off. The fuel global and
+//! every size limit below bound SIMD modules exactly as scalar ones. Memories and tables always declare a small
 //! maximum, so that growth fails at the same point on every engine whatever its own
 //! resource limits.
 //!
@@ -86,11 +90,15 @@ pub struct GenOptions {
     /// integers and memory through `reinterpret` and stores, so a difference there may be
     /// allowed; useful for engines meant to match the host's NaN bits exactly.
     pub raw_nans: bool,
+    /// Generate fixed-width SIMD (`v128` values and the 236 SIMD operators of 2.0) too.
+    /// With canonicalised NaNs, wasm-smith also canonicalises the NaNs of `f32x4`/`f64x2`
+    /// arithmetic (see `compare.rs` on what is left).
+    pub simd: bool,
 }
 
 impl Default for GenOptions {
     fn default() -> Self {
-        GenOptions { input_bytes: 16384, max_funcs: 16, max_instructions: 400, raw_nans: false }
+        GenOptions { input_bytes: 16384, max_funcs: 16, max_instructions: 400, raw_nans: false, simd: false }
     }
 }
 
@@ -131,7 +139,7 @@ impl fmt::Display for GenError {
 
 impl std::error::Error for GenError {}
 
-/// The wasm-smith configuration: WebAssembly 2.0 scalar (see the module docs), with
+/// The wasm-smith configuration: WebAssembly 2.0, scalar or with SIMD (see the module docs), with
 /// a few knobs drawn from `rng` (swarm testing: each module stresses something else).
 pub fn config(opts: &GenOptions, rng: &mut Rng) -> wasm_smith::Config {
     // Swarm knobs first, so that every seed draws them in the same order.
@@ -147,8 +155,10 @@ pub fn config(opts: &GenOptions, rng: &mut Rng) -> wasm_smith::Config {
         multi_value_enabled: true,
         saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
-        // Not supported (SIMD is 2.0 but not scalar), or not in 2.0.
-        simd_enabled: false,
+        // SIMD only when asked (it draws nothing from `rng`, so a scalar seed gives the
+        // same module as before SIMD existed).
+        simd_enabled: opts.simd,
+        // Not in 2.0.
         relaxed_simd_enabled: false,
         threads_enabled: false,
         shared_everything_threads_enabled: false,
@@ -280,6 +290,26 @@ mod tests {
             made += 1;
         }
         assert!(made >= 30, "only {made} of 40 seeds gave a module");
+    }
+
+    #[test]
+    fn simd_modules_validate_as_wasm2_and_use_v128_while_scalar_ones_do_not() {
+        let simd = GenOptions { simd: true, ..GenOptions::default() };
+        let uses_v128 = |wasm: &[u8]| {
+            let text = wasmprinter::print_bytes(wasm).expect("prints");
+            text.contains("v128") || text.contains("i8x16") || text.contains("f32x4")
+        };
+        let mut with_v128 = 0;
+        for seed in 0..20 {
+            if let Ok(g) = generate(seed, &GenOptions::default()) {
+                assert!(!uses_v128(&g.wasm), "seed {seed}: a scalar module uses SIMD");
+            }
+            let Ok(g) = generate(seed, &simd) else { continue };
+            let mut v = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::WASM2);
+            v.validate_all(&g.wasm).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+            with_v128 += uses_v128(&g.wasm) as u32;
+        }
+        assert!(with_v128 >= 15, "only {with_v128} of 20 SIMD seeds use v128");
     }
 
     #[test]

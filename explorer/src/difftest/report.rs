@@ -66,6 +66,9 @@ pub struct Mismatch {
     pub calls_before: usize,
     /// Whether the module canonicalises NaNs (see `difftest::compare` on memory bytes).
     pub canonicalize_nans: bool,
+    /// For a reference suspect: the second opinion that agreed with the engine
+    /// (`wasmi 0.31`, or `interp` for SIMD modules).
+    pub outvoted_by: Option<&'static str>,
 }
 
 impl Mismatch {
@@ -120,8 +123,9 @@ pub struct DifftestReport {
     /// Modules skipped, by reason.
     pub skipped: BTreeMap<String, u64>,
     pub mismatches: Vec<Mismatch>,
-    /// Modules on which wasmi 2.0 differed from the engine while wasmi 0.31 agreed with
-    /// the engine on everything: the reference's bug, not counted as compared.
+    /// Modules on which wasmi 2.0 differed from the engine while the second opinion
+    /// (wasmi 0.31, or the IR interpreter for SIMD modules) agreed with the engine on
+    /// everything: most likely the reference's bug, not counted as compared.
     pub reference_suspects: Vec<Mismatch>,
 }
 
@@ -130,7 +134,12 @@ impl DifftestReport {
     pub fn render_text(&self) -> String {
         let mut s = String::new();
         let passes = self.passes.as_deref().map(|p| format!(" --passes {p}")).unwrap_or_default();
-        let raw = if self.gen.raw_nans { " --raw-nans" } else { "" };
+        let raw = match (self.gen.raw_nans, self.gen.simd) {
+            (false, false) => "",
+            (true, false) => " --raw-nans",
+            (false, true) => " --simd",
+            (true, true) => " --raw-nans --simd",
+        };
         let _ = writeln!(
             s,
             "difftest --engine {}{passes} --seed {} --count {} --arg-sets {} --max-funcs {} --max-instructions {}{raw}",
@@ -162,7 +171,8 @@ impl DifftestReport {
             let _ = writeln!(s, "  skipped {n}: {reason}");
         }
         for m in &self.reference_suspects {
-            let _ = writeln!(s, "REFERENCE-SUSPECT (wasmi 0.31 agrees with the engine) {}", m.line());
+            let who = m.outvoted_by.unwrap_or("the second opinion");
+            let _ = writeln!(s, "REFERENCE-SUSPECT ({who} agrees with the engine) {}", m.line());
         }
         for m in &self.mismatches {
             let _ = writeln!(s, "MISMATCH {}", m.line());

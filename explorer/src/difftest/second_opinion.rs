@@ -7,7 +7,9 @@
 //! implementations against one) and the report lists it apart, as a reference suspect,
 //! not as an engine mismatch. (wasmi 2.0.0 does miscompile some `select` + `local.set`
 //! sequences after control flow: see the regression test in `difftest.rs`.) When wasmi
-//! 0.31 disagrees too, or cannot run the module, the mismatch stands.
+//! 0.31 disagrees too, or cannot run the module, the mismatch stands. wasmi 0.31 has no
+//! SIMD and rejects every module that uses `v128`: for those, the IR interpreter is the
+//! second opinion instead (see [`super::interp_opinion`]).
 //!
 //! Fuel: wasmi 0.31 charges bulk memory and table operations for their length before
 //! checking bounds, so a `memory.fill` of 4 GiB that should trap at once runs it out of
@@ -23,6 +25,9 @@ use super::reference::{Instantiated, RefInstance, RefProblem};
 use wasmi_031 as w;
 use wlab_ir::interp::{FuncRef, Val};
 use wlab_ir::{TrapCode, Type};
+
+/// How reports name this second opinion.
+pub const NAME: &str = "wasmi 0.31";
 
 /// wasmi 0.31 fuel for instantiation and every call together.
 pub const SECOND_OPINION_FUEL: u64 = u64::MAX / 4;
@@ -100,7 +105,7 @@ impl Second {
             Val::F64(b) => w::Value::F64(w::core::F64::from_bits(b)),
             Val::FuncRef(None) => w::Value::FuncRef(w::FuncRef::null()),
             Val::FuncRef(Some(_)) => panic!("the harness never passes a non-null funcref"),
-            Val::V128(_) => panic!("the harness never passes a v128 (difftest generates no SIMD)"),
+            Val::V128(_) => panic!("wasmi 0.31 has no SIMD: it rejects every module with a v128 function"),
             Val::ExternRef(None) => w::Value::ExternRef(w::ExternRef::null()),
             Val::ExternRef(Some(n)) => w::Value::ExternRef(w::ExternRef::new::<u32>(&mut self.store, Some(n))),
         }
@@ -132,7 +137,7 @@ impl RefInstance for Second {
             .ok_or_else(|| RefProblem::Unsupported(format!("no function export {name:?}")))?;
         let inputs: Vec<w::Value> = args.iter().map(|a| self.wasmi_val(a)).collect();
         if results.contains(&Type::V128) {
-            return Err(RefProblem::Unsupported("a v128 result (difftest generates no SIMD)".into()));
+            return Err(RefProblem::Unsupported("a v128 result (wasmi 0.31 has no SIMD)".into()));
         }
         let mut outputs: Vec<w::Value> = results
             .iter()

@@ -852,7 +852,8 @@ impl FuncTranslator<'_, '_> {
             }
             O::ElemDrop { elem_index } => self.effect(Op::ElemDrop, 0, Imm::Elem(elem_index))?,
 
-            // Everything else is SIMD (the validator admits nothing else beyond 2.0 scalar).
+            // Everything else is fixed-width SIMD, or an instruction the validator admits
+            // so that its module loads (relaxed SIMD, atomics) and this function alone fails.
             _ => match super::simd::simd_operator(op)? {
                 Some((s, imm)) => self.simd(s, imm)?,
                 None => return Err(self.unsupported(op, offset)),

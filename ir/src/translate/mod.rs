@@ -1,9 +1,10 @@
-//! The wasm → IR translator: validates a module as WebAssembly 2.0, reads its sections
+//! The wasm → IR translator: validates a module as WebAssembly 2.0 (admitting the
+//! instructions of relaxed SIMD and threads, which then fail per function), reads its sections
 //! into [`ModuleInfo`](crate::ModuleInfo) and translates every defined function into SSA.
 //!
 //! ```text
 //!  bytes ──module_env (read sections; reader errors = Malformed)──▶ ModuleInfo + bodies
-//!        ──wasmparser Validator, exactly wasm 2.0 (errors = Invalid)
+//!        ──wasmparser Validator, wasm 2.0 + relaxed SIMD + threads (errors = Invalid)
 //!        ──func (operators → IR; control stack in control, locals via ssa)──▶ Function × n
 //! ```
 //!
@@ -32,7 +33,8 @@ use std::fmt;
 pub enum TranslateError {
     /// The bytes are not a well-formed wasm binary.
     Malformed(String),
-    /// The module is well formed but does not validate as WebAssembly 2.0.
+    /// The module is well formed but does not validate as WebAssembly 2.0 (with the
+    /// function-body proposals of [`VALIDATED_FEATURES`]).
     Invalid(String),
     /// Valid wasm that the IR cannot express. `func` is the wasm function
     /// index (`u32::MAX` when the problem is outside any function, `name` then says where)
@@ -86,10 +88,20 @@ pub struct ModuleReader<'a> {
     env: module_env::ModuleEnv<'a>,
 }
 
-/// Reads and validates `bytes` as a WebAssembly 2.0 module, translating no function yet.
+/// What the validator accepts: WebAssembly 2.0, plus the proposals whose instructions
+/// live only inside function bodies (relaxed SIMD, threads' atomics), so that a module
+/// using them still loads and only the functions that use them fail to translate
+/// ([`TranslateError::Unsupported`]). A threads module's shared memory is read as an
+/// ordinary one: with one thread (all wlab runs) the two behave alike.
+pub const VALIDATED_FEATURES: wasmparser::WasmFeatures = wasmparser::WasmFeatures::WASM2
+    .union(wasmparser::WasmFeatures::RELAXED_SIMD)
+    .union(wasmparser::WasmFeatures::THREADS);
+
+/// Reads and validates `bytes` as a WebAssembly 2.0 module (see [`VALIDATED_FEATURES`]),
+/// translating no function yet.
 pub fn read_module(bytes: &[u8]) -> Result<ModuleReader<'_>, TranslateError> {
     let env = module_env::read_module(bytes)?;
-    let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::WASM2);
+    let mut validator = wasmparser::Validator::new_with_features(VALIDATED_FEATURES);
     validator.validate_all(bytes).map_err(|e| TranslateError::Invalid(e.to_string()))?;
     Ok(ModuleReader { env })
 }
@@ -98,6 +110,13 @@ impl ModuleReader<'_> {
     /// The module's data (types, functions, memories, exports, names, ...).
     pub fn info(&self) -> &crate::ModuleInfo {
         &self.env.info
+    }
+
+    /// Translates every defined function, in index order, each on its own: a function
+    /// the IR cannot express is its own error, the others are translated anyway.
+    pub fn translate_each(&self) -> Vec<Result<crate::Function, TranslateError>> {
+        let first = self.env.info.num_imported_funcs();
+        (0..self.env.bodies.len() as u32).map(|i| self.translate(first + i)).collect()
     }
 
     /// Translates defined function `index` (in the wasm function index space). Panics if

@@ -33,6 +33,7 @@ use wlab_ir::TrapCode;
 const X16: Gpr = Gpr::new(pregs::X16);
 const X17: Gpr = Gpr::new(pregs::X17);
 const VMCTX: Gpr = Gpr::new(pregs::VMCTX);
+const HEAP_BASE: Gpr = Gpr::new(pregs::HEAP_BASE);
 const V31: VReg = VReg::new(pregs::V31);
 const SP: GprSp = GprSp::SP;
 
@@ -788,6 +789,8 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                     e.load_vmctx(X16, vmctx::LIBCALLS + lib.index());
                     e.libcalls.push(LibCallSite { offset: e.words.len() as u32 * 4, lib: *lib });
                     e.put(EncForm::Blr, branch::blr(X16));
+                    // Memory may have moved: reload the pinned heap base.
+                    e.load_vmctx(HEAP_BASE, vmctx::MEM_BASE);
                     let l = e.trap_label(None);
                     e.cond_br(CondBr::Zero { nz: true, size: Size::X, rt: Gpr::new(0) }, l);
                 }

@@ -13,7 +13,8 @@
 //!
 //! The ABI is the one in `abi.rs`, shared with x86-64: parameters and results in the value
 //! area at `[x29 + 16]`, outgoing arguments at `[sp]`. This file never encodes bytes and never
-//! assumes a register assignment: the physical registers it names are `sp` and `x29`.
+//! assumes a register assignment: the physical registers it names are `sp`, `x29` and the
+//! pinned heap base `x27` (`pregs::heap_base`).
 
 use crate::aarch64::enc::arith::split_imm12;
 use crate::aarch64::enc::float::{FpBinOp, FpUnOp};
@@ -488,8 +489,7 @@ impl Ctx<'_> {
         if !guard {
             self.b.push(Inst::BoundsCheck { addr: a, end: offset + bytes });
         }
-        let base = self.b.vreg(RegClass::Int);
-        self.b.push(Inst::LoadVmctx { dst: base, word: vmctx::MEM_BASE });
+        let base = pregs::heap_base();
         let base = if offset == 0 { base } else { self.add_const(base, offset) };
         Amode::RegReg { base, index: a, guard }
     }

@@ -898,7 +898,24 @@ impl Ctx<'_> {
                 let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 self.call(target, &ins, &outs);
             }
-            Opcode::CallIndirect => self.runtime_call(i, LibCall::CallIndirect)?,
+            Opcode::CallIndirect => {
+                let Some(c) = crate::machinst::runtime_calls::inline_indirect(self.f, i) else {
+                    // No canonical id: the runtime's path only.
+                    return self.runtime_call(i, LibCall::CallIndirect);
+                };
+                for (k, v) in c.args.iter().enumerate() {
+                    let r = self.get(*v);
+                    self.store_slot(r, self.f.value_type(*v), Self::out_slot(k));
+                }
+                self.outgoing = self.outgoing.max(c.outgoing_slots());
+                let index = self.get(c.index);
+                let (table, type_index, sig_id, args) = (c.table, c.type_index, c.sig_id, c.args.len() as u32);
+                self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args });
+                for (k, v) in c.results.iter().enumerate() {
+                    let dst = self.vreg(*v);
+                    self.load_slot(dst, self.f.value_type(*v), Self::out_slot(k));
+                }
+            }
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
                 return Err(self.malformed(i));
             }

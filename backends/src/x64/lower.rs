@@ -825,22 +825,19 @@ impl Ctx<'_> {
                 self.call(target, &ins, &outs);
             }
             Opcode::CallIndirect => {
-                let Imm::CallIndirect { type_index, table } = d.imm else { return Err(self.malformed(i)) };
-                let sig_id = self.f.types.get(&type_index).and_then(crate::sig_id::canonical_sig_id);
-                let (Some(sig_id), Some((&index, args))) = (sig_id, d.args.split_last()) else {
+                let Some(c) = crate::machinst::runtime_calls::inline_indirect(self.f, i) else {
                     // No canonical id: the runtime's path only.
                     return self.runtime_call(i, LibCall::CallIndirect);
                 };
-                for (k, v) in args.iter().enumerate() {
+                for (k, v) in c.args.iter().enumerate() {
                     let r = self.get(*v);
                     self.store_slot(r, self.f.value_type(*v), Self::out_slot(k));
                 }
-                // The slow path needs one more slot (the index goes after the arguments).
-                let n = args.len() as u32;
-                self.outgoing = self.outgoing.max(n + 1).max(d.results.len() as u32);
-                let index = self.get(index);
-                self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args: n });
-                for (k, v) in d.results.iter().enumerate() {
+                self.outgoing = self.outgoing.max(c.outgoing_slots());
+                let index = self.get(c.index);
+                let (table, type_index, sig_id, args) = (c.table, c.type_index, c.sig_id, c.args.len() as u32);
+                self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args });
+                for (k, v) in c.results.iter().enumerate() {
                     let dst = self.vreg(*v);
                     self.load_slot(dst, self.f.value_type(*v), Self::out_slot(k));
                 }

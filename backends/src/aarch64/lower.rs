@@ -542,7 +542,24 @@ impl Ctx<'_> {
                 let a = self.get(d.args[0]);
                 let dst = out(self);
                 let imm = self.iconst(d.args[1]).map(|k| if size == Size::W { k as u32 as u64 } else { k as u64 });
+                // A 64-bit `and` with a mask below 2^32 is a 32-bit one (which clears the upper
+                // half) when the mask is a 32-bit bitmask immediate only.
+                let and32 = imm.filter(|k| {
+                    lop == LogicOp::And
+                        && size == Size::X
+                        && *k <= u32::MAX as u64
+                        && LogicalImm::new(*k, Size::X).is_none()
+                        && LogicalImm::new(*k, Size::W).is_some()
+                });
+                if let Some(imm) = and32 {
+                    self.b.push(Inst::Logic { op: lop, size: Size::W, dst, a, imm });
+                    return Ok(());
+                }
                 match imm.filter(|k| LogicalImm::new(*k, size).is_some()) {
+                    // The low 32 bits: a 32-bit move zero-extends (and cores can rename it away).
+                    Some(0xFFFF_FFFF) if lop == LogicOp::And && size == Size::X => {
+                        self.b.push(Inst::Mov { size: Size::W, dst, src: a })
+                    }
                     Some(imm) => self.b.push(Inst::Logic { op: lop, size, dst, a, imm }),
                     None => {
                         let b = self.get(d.args[1]);

@@ -18,8 +18,10 @@
 //! | `LIBCALLS + k` | address of libcall `k` |
 //! | `GLOBALS + g` | address of global `g`'s cell: 8 bytes, 16 for a `v128` ([`GLOBAL_CELL_BYTES`]) |
 //!
-//! On x86-64, compiled code also keeps `MEM_BASE` in `r14`, reloading it after every
-//! libcall (the only way memory can move).
+//! Compiled code also keeps `MEM_BASE` pinned in a register (x86-64: `r14`, AArch64: `x27`),
+//! loaded by the entry trampoline and reloaded after every libcall (the only way memory can
+//! move). A wasm-to-wasm call leaves it holding the current base: a callee that grows
+//! memory reloads it after its libcall.
 //!
 //! **Values** travel through a *value area* of 64-bit words: the parameters on the way in
 //! and the results on the way out, one after another, each taking [`value_words`] words
@@ -28,7 +30,7 @@
 //! offset; without `v128`, value `i` is at byte `8 * i`. A wasm-to-wasm call puts the area at the caller's stack pointer,
 //! so the callee finds it at `[frame pointer + 16]`. A call preserves the stack and
 //! frame pointers, vmctx and the target's callee-saved registers (x86-64: rbx, r12,
-//! r13, and the pinned r14/r15; AArch64: only the pinned vmctx register x28); it
+//! r13, and the pinned r14/r15; AArch64: only the pinned x27/x28); it
 //! clobbers every other register.
 //!
 //! **Tables** are mirrored for compiled code (layout in [`table`]): a header (entry array

@@ -34,7 +34,13 @@ const SCRIPT: &str = r#"
       (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 4) (local.get 0)))
   (func (export "set") (param i32 i32) (table.set $t (local.get 0) (table.get $t (local.get 1))))
   (func (export "grow") (param i32) (result i32) (table.grow $t (ref.func $two) (local.get 0)))
-  (func (export "copy") (param i32 i32 i32) (table.copy $t $t (local.get 0) (local.get 1) (local.get 2))))
+  (func (export "copy") (param i32 i32 i32) (table.copy $t $t (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "set_then_call") (param i32 i32) (result i32)
+    (table.set $t (local.get 0) (table.get $t (local.get 1)))
+    (call_indirect $t (type $r) (local.get 0)))
+  (func (export "grow_then_call") (result i32)
+    (drop (table.grow $t (ref.func $one) (i32.const 4)))
+    (call_indirect $t (type $r) (i32.sub (table.size $t) (i32.const 1)))))
 (assert_return (invoke "r" (i32.const 0)) (i32.const 1))
 (assert_return (invoke "r" (i32.const 1)) (i32.const 2))
 (assert_return (invoke "r" (i32.const 2)) (i32.const 7))
@@ -56,6 +62,10 @@ const SCRIPT: &str = r#"
 (assert_return (invoke "copy" (i32.const 1) (i32.const 2) (i32.const 2)))
 (assert_return (invoke "r" (i32.const 1)) (i32.const 7))
 (assert_trap (invoke "r" (i32.const 2)) "indirect call type mismatch")
+(assert_return (invoke "set_then_call" (i32.const 3) (i32.const 0)) (i32.const 2))
+(assert_return (invoke "grow_then_call") (i32.const 1))
+(assert_return (invoke "r" (i32.const 13)) (i32.const 1))
+(assert_trap (invoke "r" (i32.const 14)) "undefined element")
 "#;
 
 #[test]
@@ -64,6 +74,6 @@ fn every_path_of_call_indirect_on_every_engine() {
         let Ok(engine) = engine_by_name(name) else { continue };
         let report = run_wast_text("call_indirect_paths.wast", SCRIPT, engine.as_ref()).expect("script runs");
         assert_eq!(report.failed, 0, "{name}: {report:?}");
-        assert!(report.passed >= 21, "{name}: {report:?}");
+        assert!(report.passed >= 25, "{name}: {report:?}");
     }
 }

@@ -33,6 +33,7 @@ use wlab_ir::TrapCode;
 const X16: Gpr = Gpr::new(pregs::X16);
 const X17: Gpr = Gpr::new(pregs::X17);
 const VMCTX: Gpr = Gpr::new(pregs::VMCTX);
+const HEAP_BASE: Gpr = Gpr::new(pregs::HEAP_BASE);
 const V31: VReg = VReg::new(pregs::V31);
 const SP: GprSp = GprSp::SP;
 
@@ -113,6 +114,19 @@ pub(crate) struct Emitter {
     outgoing: u32,
     counts: EmitCounts,
     long_branches: bool,
+    /// Out-of-line runtime paths of inline `call_indirect`s.
+    indirect_slow: Vec<IndirectSlow>,
+}
+
+/// The runtime's path of one inline `call_indirect` (see `Inst::CallIndirect`): entered
+/// with the element index in x16, returns to `done`.
+struct IndirectSlow {
+    entry: Label,
+    done: Label,
+    args: u32,
+    table: u32,
+    type_index: u32,
+    srcloc: Option<u32>,
 }
 
 impl Emitter {
@@ -132,6 +146,7 @@ impl Emitter {
             outgoing: 0,
             counts: EmitCounts::default(),
             long_branches: false,
+            indirect_slow: Vec::new(),
         }
     }
 
@@ -412,6 +427,7 @@ fn emit_with(
         outgoing: outgoing_slots,
         counts: EmitCounts::default(),
         long_branches,
+        indirect_slow: Vec::new(),
     };
     e.block_labels = (0..vcode.blocks.len()).map(|_| e.label()).collect();
     let frame = ((outgoing_slots as u64 + out.num_spillslots as u64) * 8).div_ceil(16) * 16;
@@ -420,7 +436,7 @@ fn emit_with(
     e.put(EncForm::LdStPair, pair::ldst_pair(false, Size::X, PairMode::PreIndex, Gpr::FP, Gpr::LR, SP, -16));
     e.put(EncForm::AddImm, arith::add_imm(Size::X, sp_form(Gpr::FP), SP, 0, false));
     // A leaf with a small frame needs no check: the guard below the limit covers it (`abi`).
-    let leaf = !vcode.insts.iter().any(|i| matches!(i, Inst::Call { .. }));
+    let leaf = !vcode.insts.iter().any(|i| matches!(i, Inst::Call { .. } | Inst::CallIndirect { .. }));
     if leaf && 16 + frame <= crate::abi::LEAF_FRAME_MAX as u64 {
         if frame > 0 {
             e.add_sub_const(true, SP, SP, frame);
@@ -437,6 +453,9 @@ fn emit_with(
 
     let order: Vec<usize> = (0..vcode.blocks.len()).collect();
     let BlockText { text, srcmap: srcmap_pos } = emit_blocks(&mut e, vcode, out, &order, keep_text);
+    for slow in std::mem::take(&mut e.indirect_slow) {
+        emit_indirect_slow(&mut e, &slow);
+    }
     // Trap stubs.
     let stubs = std::mem::take(&mut e.stubs);
     let mut stub_pos = Vec::new();
@@ -789,16 +808,78 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                     e.load_vmctx(X16, vmctx::LIBCALLS + lib.index());
                     e.libcalls.push(LibCallSite { offset: e.words.len() as u32 * 4, lib: *lib });
                     e.put(EncForm::Blr, branch::blr(X16));
+                    // Memory may have moved: reload the pinned heap base.
+                    e.load_vmctx(HEAP_BASE, vmctx::MEM_BASE);
                     let l = e.trap_label(None);
                     e.cond_br(CondBr::Zero { nz: true, size: Size::X, rt: Gpr::new(0) }, l);
                 }
             }
+        }
+        CallIndirect { index, table, type_index, sig_id, args } => {
+            use crate::abi::table as t;
+            // x16 keeps the index for the slow path; x9..x11 are free (a call clobbers them,
+            // and the index is copied out first).
+            let (t0, t1, t2) = (Gpr::new(9), Gpr::new(10), Gpr::new(11));
+            e.counts.calls += 1;
+            let slow = e.label();
+            let done = e.label();
+            e.mov_rr(Size::W, X16, x(*index));
+            e.load_vmctx(t0, vmctx::TABLES);
+            e.counts.loads += 2;
+            e.ldst(MemOp::LdrX, t0, sp_form(t0), 8 * *table as i64);
+            e.ldst(MemOp::LdrX, t1, sp_form(t0), t::HEADER_LEN as i64);
+            e.put(EncForm::SubsShifted, arith::subs_shifted(Size::X, Gpr::ZR, X16, t1, Shift::Lsl, 0));
+            e.cond_br(CondBr::Flags(Cond::Hs), slow);
+            e.counts.loads += 2;
+            e.ldst(MemOp::LdrX, t0, sp_form(t0), t::HEADER_BASE as i64);
+            let scale = t::ENTRY_BYTES.trailing_zeros();
+            e.put(EncForm::AddShifted, arith::add_shifted(Size::X, t0, t0, X16, Shift::Lsl, scale));
+            e.ldst(MemOp::LdrW, t1, sp_form(t0), t::ENTRY_SIG as i64);
+            e.mov_imm(Size::W, t2, *sig_id as u64);
+            e.put(EncForm::SubsShifted, arith::subs_shifted(Size::W, Gpr::ZR, t1, t2, Shift::Lsl, 0));
+            e.cond_br(CondBr::Flags(Cond::Ne), slow);
+            e.counts.loads += 1;
+            e.ldst(MemOp::LdrW, t1, sp_form(t0), t::ENTRY_INSTANCE as i64);
+            e.load_vmctx(t2, vmctx::INSTANCE);
+            e.put(EncForm::SubsShifted, arith::subs_shifted(Size::X, Gpr::ZR, t1, t2, Shift::Lsl, 0));
+            e.cond_br(CondBr::Flags(Cond::Ne), slow);
+            e.counts.loads += 2;
+            e.ldst(MemOp::LdrW, t1, sp_form(t0), t::ENTRY_FUNC as i64);
+            e.load_vmctx(t2, vmctx::FUNCS);
+            e.put(EncForm::LdStReg, loadstore::ldst_reg(MemOp::LdrX, t0, sp_form(t2), t1, IndexExtend::Lsl, true));
+            e.put(EncForm::Blr, branch::blr(t0));
+            e.bind(done);
+            let (args, table, type_index, srcloc) = (*args, *table, *type_index, e.cur_srcloc);
+            e.indirect_slow.push(IndirectSlow { entry: slow, done, args, table, type_index, srcloc });
         }
         Trap { code } => {
             let l = e.trap_label(Some(*code));
             e.b(l);
         }
     }
+}
+
+/// The runtime's path of an inline `call_indirect`: the `CallIndirect` libcall finds the
+/// arguments where they are and the element index in the slot after them.
+fn emit_indirect_slow(e: &mut Emitter, slow: &IndirectSlow) {
+    use crate::abi::LibCall;
+    e.bind(slow.entry);
+    e.cur_srcloc = slow.srcloc;
+    e.counts.stores += 1;
+    e.ldst(MemOp::StrX, X16, SP, 8 * slow.args as i64);
+    e.counts.calls += 1;
+    e.mov_rr(Size::X, Gpr::new(0), VMCTX);
+    e.mov_imm(Size::X, Gpr::new(1), slow.type_index as u64);
+    e.mov_imm(Size::X, Gpr::new(2), slow.table as u64);
+    e.put(EncForm::AddImm, arith::add_imm(Size::X, GprSp::new(3), SP, 0, false));
+    e.load_vmctx(X16, vmctx::LIBCALLS + LibCall::CallIndirect.index());
+    e.libcalls.push(LibCallSite { offset: e.words.len() as u32 * 4, lib: LibCall::CallIndirect });
+    e.put(EncForm::Blr, branch::blr(X16));
+    // Memory may have moved: reload the pinned heap base.
+    e.load_vmctx(HEAP_BASE, vmctx::MEM_BASE);
+    let l = e.trap_label(None);
+    e.cond_br(CondBr::Zero { nz: true, size: Size::X, rt: Gpr::new(0) }, l);
+    e.b(slow.done);
 }
 
 fn cond_branch(e: &mut Emitter, c: CondBr, taken: u32, not_taken: u32, next_block: usize) {

@@ -344,6 +344,18 @@ pub enum Inst {
     Call {
         target: CallTarget,
     },
+    /// `call_indirect` inline (`abi`, *Tables*): calls the function of entry `index` of
+    /// `table` directly when the index is in bounds, the entry's signature id is `sig_id` and
+    /// its instance is the running one; otherwise (out of line) puts the index in slot
+    /// `args` and calls the `CallIndirect` libcall with `type_index` and `table`. Arguments
+    /// and results at `[sp]` either way.
+    CallIndirect {
+        index: Reg,
+        table: u32,
+        type_index: u32,
+        sig_id: u32,
+        args: u32,
+    },
     Trap {
         code: TrapCode,
     },
@@ -419,14 +431,14 @@ impl MachInst for Inst {
                 v.reg_def(dst);
             }
             Cbz { reg, .. } | Tbz { reg, .. } => v.reg_use(reg),
-            JmpTable { index, .. } => v.reg_use(index),
+            JmpTable { index, .. } | CallIndirect { index, .. } => v.reg_use(index),
             B { .. } | BCond { .. } | Ret | Call { .. } | Trap { .. } => {}
         }
     }
 
     fn clobbers(&self) -> PRegSet {
         match self {
-            Inst::Call { .. } => pregs::all_allocatable(),
+            Inst::Call { .. } | Inst::CallIndirect { .. } => pregs::all_allocatable(),
             _ => PRegSet::empty(),
         }
     }

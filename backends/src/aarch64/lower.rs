@@ -13,7 +13,8 @@
 //!
 //! The ABI is the one in `abi.rs`, shared with x86-64: parameters and results in the value
 //! area at `[x29 + 16]`, outgoing arguments at `[sp]`. This file never encodes bytes and never
-//! assumes a register assignment: the physical registers it names are `sp` and `x29`.
+//! assumes a register assignment: the physical registers it names are `sp`, `x29` and the
+//! pinned heap base `x27` (`pregs::heap_base`).
 
 use crate::aarch64::enc::arith::split_imm12;
 use crate::aarch64::enc::float::{FpBinOp, FpUnOp};
@@ -493,8 +494,7 @@ impl Ctx<'_> {
         if !guard {
             self.b.push(Inst::BoundsCheck { addr: a, end: offset + bytes });
         }
-        let base = self.b.vreg(RegClass::Int);
-        self.b.push(Inst::LoadVmctx { dst: base, word: vmctx::MEM_BASE });
+        let base = pregs::heap_base();
         let base = if offset == 0 { base } else { self.add_const(base, offset) };
         Amode::RegReg { base, index: a, guard }
     }
@@ -547,7 +547,24 @@ impl Ctx<'_> {
                 let a = self.get(d.args[0]);
                 let dst = out(self);
                 let imm = self.iconst(d.args[1]).map(|k| if size == Size::W { k as u32 as u64 } else { k as u64 });
+                // A 64-bit `and` with a mask below 2^32 is a 32-bit one (which clears the upper
+                // half) when the mask is a 32-bit bitmask immediate only.
+                let and32 = imm.filter(|k| {
+                    lop == LogicOp::And
+                        && size == Size::X
+                        && *k <= u32::MAX as u64
+                        && LogicalImm::new(*k, Size::X).is_none()
+                        && LogicalImm::new(*k, Size::W).is_some()
+                });
+                if let Some(imm) = and32 {
+                    self.b.push(Inst::Logic { op: lop, size: Size::W, dst, a, imm });
+                    return Ok(());
+                }
                 match imm.filter(|k| LogicalImm::new(*k, size).is_some()) {
+                    // The low 32 bits: a 32-bit move zero-extends (and cores can rename it away).
+                    Some(0xFFFF_FFFF) if lop == LogicOp::And && size == Size::X => {
+                        self.b.push(Inst::Mov { size: Size::W, dst, src: a })
+                    }
                     Some(imm) => self.b.push(Inst::Logic { op: lop, size, dst, a, imm }),
                     None => {
                         let b = self.get(d.args[1]);
@@ -903,7 +920,24 @@ impl Ctx<'_> {
                 let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 self.call(target, &ins, &outs);
             }
-            Opcode::CallIndirect => self.runtime_call(i, LibCall::CallIndirect)?,
+            Opcode::CallIndirect => {
+                let Some(c) = crate::machinst::runtime_calls::inline_indirect(self.f, i) else {
+                    // No canonical id: the runtime's path only.
+                    return self.runtime_call(i, LibCall::CallIndirect);
+                };
+                for (k, v) in c.args.iter().enumerate() {
+                    let r = self.get(*v);
+                    self.store_slot(r, self.f.value_type(*v), Self::out_slot(k));
+                }
+                self.outgoing = self.outgoing.max(c.outgoing_slots());
+                let index = self.get(c.index);
+                let (table, type_index, sig_id, args) = (c.table, c.type_index, c.sig_id, c.arg_words);
+                self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args });
+                for (k, v) in c.results.iter().enumerate() {
+                    let dst = self.vreg(*v);
+                    self.load_slot(dst, self.f.value_type(*v), Self::out_slot(k));
+                }
+            }
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
                 return Err(self.malformed(i));
             }

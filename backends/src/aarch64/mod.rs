@@ -6,7 +6,7 @@
 //! regs.rs       register, size, condition, shift and extend types (encoder operands)
 //! enc/          one small pure function per instruction form, each returning the 32-bit word
 //! backend.rs    the Backend implementation the shared driver (crate::compile) calls
-//! pregs.rs      registers as regalloc2 sees them: allocatable lists, scratch, vmctx (x28)
+//! pregs.rs      registers as regalloc2 sees them: allocatable lists, scratch, vmctx (x28), heap base (x27)
 //! inst.rs       VCode instructions (MachInst); print.rs their text
 //! lower.rs      IR -> VCode<Inst>
 //! emit.rs       allocated VCode -> words, each from an encoder, with the EncForms used

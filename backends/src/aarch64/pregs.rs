@@ -1,7 +1,8 @@
 //! AArch64 registers as regalloc2 sees them: physical registers, their encoder types, and the
 //! allocatable lists.
 //!
-//! Reserved: `x28` holds vmctx (pinned while compiled code runs), `x29`/`x30` are the frame
+//! Reserved: `x28` holds vmctx and `x27` the base of linear memory 0 (both pinned while
+//! compiled code runs; `abi` says when `x27` is reloaded), `x29`/`x30` are the frame
 //! pointer and link register, `x18` is the platform register (left alone), `x16`/`x17` and
 //! `v31` are scratch (regalloc2 uses `x16`/`v31` for move cycles; instruction sequences use all
 //! three between allocator moves). `sp` is named by integer register number 31, which is never
@@ -15,6 +16,9 @@ use crate::regalloc::RegisterLists;
 use regalloc2::{PReg, PRegSet, RegClass};
 
 pub const VMCTX: u8 = 28;
+/// The pinned heap base: vmctx `MEM_BASE`, loaded by the entry trampoline and reloaded
+/// after every libcall.
+pub const HEAP_BASE: u8 = 27;
 pub const FP: u8 = 29;
 pub const LR: u8 = 30;
 /// Integer register number 31 stands for `sp` in VCode (never allocatable).
@@ -39,9 +43,14 @@ pub fn fp() -> Reg {
     Reg::phys(gpr(FP))
 }
 
+/// The pinned heap base register (`x27`).
+pub fn heap_base() -> Reg {
+    Reg::phys(gpr(HEAP_BASE))
+}
+
 /// The allocatable registers in preference order (caller-saved first), and the scratch ones.
 pub fn register_lists() -> RegisterLists {
-    let int = (0..16u8).chain(19..28).map(gpr).collect();
+    let int = (0..16u8).chain(19..HEAP_BASE).map(gpr).collect();
     let float = (0..31u8).map(fpr).collect();
     RegisterLists {
         int,

@@ -135,6 +135,9 @@ pub fn print_inst(i: &Inst) -> String {
             CallTarget::Func(f) => format!("call func{f}"),
             CallTarget::Lib(l, a, b) => format!("call_lib {}({a}, {b})", l.name()),
         },
+        CallIndirect { index, table, type_index, sig_id, args } => {
+            format!("call_indirect table{table}[{}], type{type_index} (sig {sig_id}), {args} args", r(index))
+        }
         Trap { code } => format!("trap {code:?}"),
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! `entry(vmctx, func, values, count) -> u64` (AAPCS64: x0..x3, result in x0) saves the
 //! host's callee-saved registers (x19..x28, d8..d15, and the frame record), pins vmctx in
-//! x28, copies `count` value slots onto its stack as the callee's value area, calls `func`,
+//! x28 and the heap base (vmctx `MEM_BASE`) in x27, copies `count` value slots onto its stack as the callee's value area, calls `func`,
 //! copies the slots back and returns 0. The *unwind* routine (vmctx `UNWIND`) is where trap
 //! stubs branch: it restores the trampoline's stack from vmctx `TRAP_SP` and returns 1 from
 //! `entry`. Every word comes from an `enc/` encoder. This file never runs code; the runtime
@@ -64,6 +64,7 @@ pub fn entry_trampoline() -> Trampoline {
     }
     push(&mut e, g(2), g(3));
     e.mov_rr(Size::X, g(28), g(0));
+    e.load_vmctx(g(27), vmctx::MEM_BASE);
     e.put(EncForm::AddImm, arith::add_imm(Size::X, GprSp::new(16), sp, 0, false));
     e.store_vmctx(g(16), vmctx::TRAP_SP);
     // Value area: count slots, 16-byte aligned.

@@ -2,7 +2,9 @@
 //! `abi::LibCall`), and how: which immediates become the call's `a` and `b`, and which
 //! values go to and come back from the value area. That is ABI, not instruction
 //! selection, so it is written once here; a target only stores, calls and loads
-//! (`Ctx::libcall` in its `lower.rs`). This file never creates an instruction.
+//! (`Ctx::libcall` in its `lower.rs`). The same holds for what an inline `call_indirect`
+//! needs from its IR instruction ([`inline_indirect`]). This file never creates an
+//! instruction.
 
 use crate::abi::LibCall;
 use wlab_ir::{Function, Imm, Inst, Value};
@@ -74,4 +76,50 @@ pub fn runtime_call(f: &Function, i: Inst, lib: LibCall) -> Option<RuntimeCall> 
             panic!("{lib:?} is not the whole lowering of one IR instruction")
         }
     }
+}
+
+/// What a target's inline `call_indirect` (`abi`, *Tables*) takes from the IR instruction:
+/// the arguments (stored to the value area as for a direct call), the element index, and
+/// the canonical signature id the table entry must carry.
+pub struct InlineIndirect {
+    pub args: Vec<Value>,
+    pub index: Value,
+    pub table: u32,
+    pub type_index: u32,
+    pub sig_id: u32,
+    pub results: Vec<Value>,
+    /// Value-area words the arguments take (a `v128` takes two: `abi::value_words`); the
+    /// slow path stores the element index in the word after them.
+    pub arg_words: u32,
+    /// Value-area words the results take.
+    pub result_words: u32,
+}
+
+impl InlineIndirect {
+    /// Value-area words the call needs: the slow path puts the element index in the word
+    /// after the arguments (the `CallIndirect` libcall's layout).
+    pub fn outgoing_slots(&self) -> u32 {
+        (self.arg_words + 1).max(self.result_words)
+    }
+}
+
+/// The inline form of `call_indirect` `i`, or `None` when its signature has no canonical
+/// id (`sig_id`: such calls only take the runtime's path) or it is malformed.
+pub fn inline_indirect(f: &Function, i: Inst) -> Option<InlineIndirect> {
+    let d = f.inst(i);
+    let Imm::CallIndirect { type_index, table } = d.imm else { return None };
+    let sig_id = f.types.get(&type_index).and_then(crate::sig_id::canonical_sig_id)?;
+    let (&index, args) = d.args.split_last()?;
+    let words = |vs: &[Value]| vs.iter().map(|v| crate::abi::value_words(f.value_type(*v))).sum();
+    let (arg_words, result_words) = (words(args), words(&d.results));
+    Some(InlineIndirect {
+        args: args.to_vec(),
+        index,
+        table,
+        type_index,
+        sig_id,
+        results: d.results.to_vec(),
+        arg_words,
+        result_words,
+    })
 }

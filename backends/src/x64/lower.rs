@@ -857,20 +857,18 @@ impl Ctx<'_> {
                 self.call(target, &ins, &outs);
             }
             Opcode::CallIndirect => {
-                let Imm::CallIndirect { type_index, table } = d.imm else { return Err(self.malformed(i)) };
-                let sig_id = self.f.types.get(&type_index).and_then(crate::sig_id::canonical_sig_id);
-                let (Some(sig_id), Some((&index, args))) = (sig_id, d.args.split_last()) else {
+                let Some(c) = crate::machinst::runtime_calls::inline_indirect(self.f, i) else {
                     // No canonical id: the runtime's path only.
                     return self.runtime_call(i, LibCall::CallIndirect);
                 };
-                let ins: Vec<(Value, Type)> = args.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+                let ins: Vec<(Value, Type)> = c.args.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 let n = self.store_args(&ins);
-                let index = self.get(index);
+                let index = self.get(c.index);
+                let (table, type_index, sig_id) = (c.table, c.type_index, c.sig_id);
                 self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args: n });
-                let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
-                let out_words = self.load_results(&outs);
-                // The slow path needs one more word (the index goes after the arguments).
-                self.outgoing = self.outgoing.max(n + 1).max(out_words);
+                let outs: Vec<(Value, Type)> = c.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+                self.load_results(&outs);
+                self.outgoing = self.outgoing.max(c.outgoing_slots());
             }
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
                 return Err(self.malformed(i));

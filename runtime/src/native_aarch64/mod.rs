@@ -19,15 +19,18 @@
 //! | `MAGIC` | the exit address (entry's link register) and one 4-byte slot per libcall; Unicorn stops there (exits) |
 //! | `TRAMP` | the entry trampoline and its unwind routine |
 //! | `STACK` | 16 MiB; vmctx `STACK_LIMIT` is its bottom plus a margin |
-//! | `FRAMES` | per active entry (a stack of them): vmctx words, global cells, the value area |
+//! | `FRAMES` | per active entry (a stack of them): vmctx words, global cells, the value area, the table mirrors |
 //! | `MEMORY` | memory 0 of the running instance: the store's own pages, mapped with `mem_map_ptr` |
-//! | `CODE` | each module's code, mapped on first use at an address never reused |
+//! | `CODE` | each module's code followed by its vmctx `FUNCS` array (guest code address per module function), mapped on first use at an address never reused |
 //!
 //! Memory 0 is **shared**, not copied: the store's memory is a page-aligned reservation that
 //! never moves (`linear_memory.rs`), so its accessible part is mapped into the guest with
 //! Unicorn's `mem_map_ptr` and remapped only when its length (or the running instance) changes.
 //! Globals are mirrored: written into the guest at entry and after every libcall that can run
-//! wasm, read back before such a libcall and at exit (after a trap too). So the timeout
+//! wasm, read back before such a libcall and at exit (after a trap too). Tables are mirrored
+//! the same way, for the inline `call_indirect`: the store's table mirrors
+//! (`table_mirror.rs`) are copied into the entry's frame (vmctx `TABLES`) at entry and after
+//! every libcall that can write a table, each only when it changed. So the timeout
 //! (`watchdog.rs`) cannot reach the guest's copy of the fuel counter: for a metered module
 //! with a deadline, emulation is started with Unicorn's timeout, and a stop at the deadline
 //! empties the copy and resumes, so the next fuel check traps. The libcalls are the native engine's (`native/libcalls.rs`), called from Rust
@@ -37,7 +40,8 @@ use crate::engine::{Engine, EngineError, PreparedModule};
 use crate::native::libcalls;
 use crate::native::CallCtx;
 use crate::raw::{area_words, vals_to_words, words_to_vals};
-use crate::store::{InstanceId, Store};
+use crate::store::{InstanceId, Store, TableId};
+use crate::table_mirror::MirrorEntry;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -143,7 +147,7 @@ impl Engine for Aarch64Engine {
             stats.push(c.stats);
         }
         let id = NEXT_MODULE.fetch_add(1, Ordering::Relaxed);
-        Ok(Arc::new(Aarch64Module { module, id, code, starts, traps, stats, bounds: self.bounds }))
+        Ok(Arc::new(Aarch64Module { module, id, first, code, starts, traps, stats, bounds: self.bounds }))
     }
 }
 
@@ -151,6 +155,8 @@ impl Engine for Aarch64Engine {
 pub struct Aarch64Module {
     module: Arc<Module>,
     id: u64,
+    /// Index of the first defined function (the number of imported ones).
+    first: u32,
     code: Vec<u8>,
     starts: Vec<u32>,
     /// Trap stub offset in `code` → (wasm function index, site).
@@ -168,6 +174,11 @@ impl Aarch64Module {
     /// The linked code (functions back to back), for inspection.
     pub fn code(&self) -> &[u8] {
         &self.code
+    }
+
+    /// Offset from the code's guest base of its vmctx `FUNCS` array.
+    fn funcs_offset(&self) -> u64 {
+        (self.code.len() as u64).next_multiple_of(8)
     }
 }
 
@@ -264,9 +275,12 @@ impl Core {
             return base;
         }
         let base = self.next_code;
-        let size = round_up(m.code.len() as u64).max(PAGE);
+        let funcs_at = m.funcs_offset();
+        let funcs: Vec<u64> = (0..m.first).map(|_| 0).chain(m.starts.iter().map(|s| base + *s as u64)).collect();
+        let size = round_up(funcs_at + 8 * funcs.len() as u64).max(PAGE);
         self.uc.mem_map(base, size, Prot::READ | Prot::EXEC).unwrap_or_else(|e| fail("mapping code", e));
         self.uc.mem_write(base, &m.code).unwrap_or_else(|e| fail("loading code", e));
+        self.write(base + funcs_at, &funcs);
         // Never reused: no stale translations can outlive a module.
         self.next_code += size + PAGE;
         self.code.insert(m.id, (base, size));
@@ -313,6 +327,29 @@ struct Mirror {
     cells: Vec<*mut u64>,
     vmctx: u64,
     globals: u64,
+    /// The guest copy of each table of the instance (vmctx `TABLES`).
+    tables: RefCell<Vec<GuestTable>>,
+}
+
+/// One table's mirror in the guest: its header (`abi::table`) and entries, and what was
+/// last written there.
+struct GuestTable {
+    table: TableId,
+    header: u64,
+    entries: u64,
+    /// Entries the area at `entries` holds.
+    capacity: usize,
+    written: Option<Vec<MirrorEntry>>,
+}
+
+fn entry_bytes(entries: &[MirrorEntry]) -> Vec<u8> {
+    let mut b = Vec::with_capacity(16 * entries.len());
+    for e in entries {
+        for w in [e.sig, e.instance, e.func, 0] {
+            b.extend_from_slice(&w.to_le_bytes());
+        }
+    }
+    b
 }
 
 impl Mirror {
@@ -340,6 +377,27 @@ impl Mirror {
             core.memory = want;
         }
         core.write(self.vmctx + vmctx::offset(vmctx::MEM_LEN) as u64, &[want.1]);
+    }
+
+    /// Host → guest: every table mirror that changed since it was last written (a grown
+    /// one gets a new area at the top of the frames: the entry's frame, since any nested
+    /// entry has ended).
+    fn sync_tables(&self, store: &Store, core: &mut Core) {
+        for gt in self.tables.borrow_mut().iter_mut() {
+            let entries = store.table(gt.table).mirror().entries();
+            if gt.written.as_deref() == Some(entries) {
+                continue;
+            }
+            if entries.len() > gt.capacity {
+                gt.entries = core.push_frame(16 * entries.len() as u64);
+                gt.capacity = entries.len();
+            }
+            if !entries.is_empty() {
+                core.uc.mem_write(gt.entries, &entry_bytes(entries)).unwrap_or_else(|e| fail("writing a table", e));
+            }
+            core.write(gt.header, &[gt.entries, entries.len() as u64]);
+            gt.written = Some(entries.to_vec());
+        }
     }
 
     /// Guest → host: globals (memory is shared).
@@ -381,6 +439,20 @@ fn touches_state(l: LibCall) -> bool {
     )
 }
 
+/// Whether libcall `l` can write a table (so the guest's table mirrors must be synced).
+fn writes_tables(l: LibCall) -> bool {
+    matches!(
+        l,
+        LibCall::CallFunc
+            | LibCall::CallIndirect
+            | LibCall::TableSet
+            | LibCall::TableGrow
+            | LibCall::TableFill
+            | LibCall::TableCopy
+            | LibCall::TableInit
+    )
+}
+
 /// Why emulation stopped short of the exit.
 enum Stop {
     /// At a libcall: which, its immediates, the value area, the return address, the
@@ -417,6 +489,7 @@ impl PreparedModule for Aarch64Module {
         let sig = self.module.info.func_signature(func_index).clone();
         let mut ctx = CallCtx { store: store as *mut Store, instance, trap: None, native: std::ptr::null() };
         let globals = store.instance(instance).globals.clone();
+        let tables = store.instance(instance).tables.clone();
         let cells: Vec<*mut u64> = globals.iter().map(|g| store.global_mut(*g).cell_ptr()).collect();
         let n = area_words(&sig.params).max(area_words(&sig.results));
         let words = vmctx::GLOBALS + globals.len();
@@ -428,14 +501,19 @@ impl PreparedModule for Aarch64Module {
         let (frame, code_base, values, mirror, unwind) = with_core(|core| {
             let outer_sp = core.frame_top != FRAMES;
             let frame = core.frame_top;
-            let at = core.push_frame(8 * (words + globals.len() + n) as u64);
+            // vmctx, global cells, value area, table header addresses, table headers.
+            let at = core.push_frame(8 * (words + globals.len() + n + 3 * tables.len()) as u64);
             let (vm, gl, va) = (at, at + 8 * words as u64, at + 8 * (words + globals.len()) as u64);
+            let tb = va + 8 * n as u64;
+            let headers: Vec<u64> = (0..tables.len()).map(|k| tb + 8 * (tables.len() + 2 * k) as u64).collect();
             let code_base = core.code_base(self);
             let mut guest = vec![0u64; words];
             guest[vmctx::INSTANCE] = instance.0 as u64;
             guest[vmctx::STACK_LIMIT] = STACK + STACK_MARGIN;
             guest[vmctx::UNWIND] = core.unwind;
             guest[vmctx::MEM_BASE] = MEMORY;
+            guest[vmctx::TABLES] = tb;
+            guest[vmctx::FUNCS] = code_base + self.funcs_offset();
             for l in LibCall::ALL {
                 guest[vmctx::LIBCALLS + l.index()] = libcall_addr(l);
             }
@@ -443,9 +521,17 @@ impl PreparedModule for Aarch64Module {
                 guest[vmctx::GLOBALS + g] = gl + 8 * g as u64;
             }
             core.write(vm, &guest);
-            let mirror = Mirror { instance, cells, vmctx: vm, globals: gl };
+            core.write(tb, &headers);
+            let guest_tables = tables
+                .iter()
+                .zip(&headers)
+                .map(|(t, h)| GuestTable { table: *t, header: *h, entries: 0, capacity: 0, written: None })
+                .collect();
+            let mirror = Mirror { instance, cells, vmctx: vm, globals: gl, tables: RefCell::new(guest_tables) };
             // SAFETY: `store` is this call's store; nothing else uses it meanwhile.
             mirror.sync_in(unsafe { &mut *ctx.store }, core);
+            // SAFETY: as above.
+            mirror.sync_tables(unsafe { &*ctx.store }, core);
             let mut vals = vec![0u64; n];
             vals_to_words(args, &mut vals);
             core.write(va, &vals);
@@ -528,6 +614,9 @@ impl PreparedModule for Aarch64Module {
             with_core(|core| {
                 if touches_state(lib) {
                     mirror.sync_in(store, core);
+                }
+                if writes_tables(lib) {
+                    mirror.sync_tables(store, core);
                 }
                 core.write(vaddr, &vals[..slots]);
                 core.set_reg(RegisterARM64::X0, st);

@@ -178,6 +178,27 @@ mod tests {
     use crate::validate::check_equivalent;
 
     #[test]
+    fn cheap_value_is_merged_in_its_block_only() {
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (b1, _) = b.block(&[]);
+        let k = b.iconst(b0, Type::I32, 16);
+        let a = b.op(b0, Opcode::Iadd, Type::I32, &[p[0], k]);
+        let a2 = b.op(b0, Opcode::Iadd, Type::I32, &[p[0], k]);
+        let s = b.op(b0, Opcode::Imul, Type::I32, &[a, a2]);
+        b.jump(b0, b1, &[]);
+        // Dominated by block0's `p0 + 16`, but recomputed here rather than kept live.
+        let a3 = b.op(b1, Opcode::Iadd, Type::I32, &[p[0], k]);
+        let r = b.op(b1, Opcode::Imul, Type::I32, &[s, a3]);
+        b.ret(b1, &[r]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut Gvn, &mut b.f);
+        assert_eq!(out.counters["removed"], 1, "{text}");
+        assert_eq!(body(&text).iter().filter(|l| l.contains("iadd.i32 v0, v1")).count(), 2, "{text}");
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+
+    #[test]
     fn merges_dominated_commutative_and_keeps_effects() {
         let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
         let b0 = b.b(0);

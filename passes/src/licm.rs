@@ -415,6 +415,40 @@ mod tests {
     }
 
     #[test]
+    fn cheap_address_arithmetic_stays_in_the_loop_unless_hoisted_code_reads_it() {
+        // `p1 + 16` alone: only the constants move; the addition stays in the loop.
+        let mut f = counted_loop(
+            |b, h, _, p| {
+                let k = b.iconst(h, Type::I32, 16);
+                b.op(h, Opcode::Iadd, Type::I32, &[p[1], k])
+            },
+            false,
+        );
+        let before = f.clone();
+        let (out, text) = run_checked(&mut Licm::default(), &mut f);
+        assert_eq!(out.counters["hoisted"], 2, "{text}"); // iconst 16, iconst 1
+        assert!(!out.counters.contains_key("rematerialised"), "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
+        // `load (p1 + 16)` hoisted with its address; the loop's own use of the address
+        // gets a copy of the addition instead of keeping it live across the loop.
+        let mut f = counted_loop(
+            |b, h, i, p| {
+                let k = b.iconst(h, Type::I32, 16);
+                let a = b.op(h, Opcode::Iadd, Type::I32, &[p[1], k]);
+                let x = b.f.ins1(h, Opcode::Load, Type::I32, vec![a], mem());
+                let y = b.op(h, Opcode::Iadd, Type::I32, &[a, i]);
+                b.op(h, Opcode::Iadd, Type::I32, &[x, y])
+            },
+            false,
+        );
+        let before = f.clone();
+        let (out, text) = run_checked(&mut Licm::default(), &mut f);
+        assert_eq!(out.counters["hoisted"], 4, "{text}"); // iconst 16, iadd, load, iconst 1
+        assert_eq!(out.counters["rematerialised"], 1, "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
+    }
+
+    #[test]
     fn max_depth_limits_and_nothing_to_do_is_nothing() {
         let mut f = counted_loop(|b, h, i, _| b.op(h, Opcode::Clz, Type::I32, &[i]), false);
         let (out, _) = run_checked(&mut Licm::default(), &mut f);

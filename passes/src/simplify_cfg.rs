@@ -327,6 +327,31 @@ mod tests {
     use wlab_ir::{TrapCode, Type};
 
     #[test]
+    fn br_table_naming_a_forwarder_twice_keeps_it_when_it_passes_arguments() {
+        let text = "function \"t\"(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    br_table v0, block1, [block1, block2, block1]
+
+block1:
+    jump block3(v0, v1)
+
+block2:
+    jump block3(v1, v0)
+
+block3(v2: i32, v3: i32):
+    v4 = isub.i32 v2, v3
+    return v4
+}
+";
+        let mut f = wlab_ir::parse::parse_function(text).expect("parses");
+        let before = f.clone();
+        let (_, text) = run_checked(&mut SimplifyCfg, &mut f);
+        // block2 is named once: threaded; block1 (named three times) does its moves once.
+        assert!(body(&text).contains(&"br_table v0, block1, [block1, block3(v1, v0), block1]".to_string()), "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
+    }
+
+    #[test]
     fn folds_threads_merges_and_removes() {
         let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
         let b0 = b.b(0);

@@ -19,11 +19,18 @@
 //! operand order). Only instructions whose [`wlab_ir::Opcode::effects`] are pure take
 //! part: this pass never merges loads, calls, traps or anything else with an effect.
 //! Block parameters are never merged. Unreachable blocks are left alone.
+//!
+//! Register pressure: a value cheaper to recompute than to keep live
+//! ([`crate::remat::is_rematerialisable`]: `iadd`, `isub`, `band`, `bor`, `bxor` with a
+//! constant operand) is merged only with an equal one of its own block with no call in
+//! between; reusing one from a dominating block, or across a call (which clobbers every
+//! register that could hold it), would stretch its live range and cost a spill.
 //! Counter: `removed`.
 
 use crate::edit::{remove_insts, substitute_uses};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{PassArgs, PassInfo};
+use crate::remat;
 use std::collections::HashMap;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
@@ -47,6 +54,14 @@ struct Key {
     ty: Option<Type>,
     imm: Imm,
     args: Vec<Value>,
+}
+
+/// Where an equal value is available: see `run`.
+#[derive(Clone, Copy, Debug)]
+struct Available {
+    value: Value,
+    block: Block,
+    calls: u64,
 }
 
 /// Integer operations whose operands may be swapped without changing the result.
@@ -85,8 +100,12 @@ impl Pass for Gvn {
         let mut dead = vec![false; func.insts.len()];
         // Scoped table: the values visible in the current dominator-tree path, with an
         // undo log of (key, previous entry) per block.
-        let mut table: HashMap<Key, Value, wlab_ir::fxhash::FxBuild> = HashMap::default();
-        let mut undo: Vec<(Key, Option<Value>)> = Vec::new();
+        // Each entry: the value, the block defining it and the call count at its
+        // definition (calls seen so far in the walk, never undone: two instructions
+        // with equal counts in one block have no call between them).
+        let mut table: HashMap<Key, Available, wlab_ir::fxhash::FxBuild> = HashMap::default();
+        let mut undo: Vec<(Key, Option<Available>)> = Vec::new();
+        let mut calls = 0u64;
         enum Step {
             Enter(Block),
             Exit(usize),
@@ -109,20 +128,30 @@ impl Pass for Gvn {
             stack.push(Step::Exit(undo.len()));
             for &i in func.block_insts(b) {
                 let d = func.inst(i);
+                if d.opcode.effects().call {
+                    calls += 1;
+                }
                 if !d.opcode.effects().is_pure() || d.results.len() != 1 {
                     continue;
                 }
                 let resolve = |v: Value| repl[v.index()].unwrap_or(v);
                 let key = key_of(func, i, &resolve);
                 let result = d.results[0];
-                match table.get(&key) {
-                    Some(&v) => {
-                        repl[result.index()] = Some(v);
+                match table.get(&key).copied() {
+                    // A cheap value is recomputed here rather than kept live from
+                    // another block; later instructions of this block and the blocks
+                    // it dominates reuse this one.
+                    Some(a) if (a.block != b || a.calls != calls) && remat::is_rematerialisable(func, i) => {
+                        let here = Available { value: result, block: b, calls };
+                        undo.push((key.clone(), table.insert(key, here)));
+                    }
+                    Some(a) => {
+                        repl[result.index()] = Some(a.value);
                         dead[i.index()] = true;
                     }
                     None => {
                         undo.push((key.clone(), None));
-                        table.insert(key, result);
+                        table.insert(key, Available { value: result, block: b, calls });
                     }
                 }
             }
@@ -147,6 +176,27 @@ mod tests {
     use super::*;
     use crate::testing::{body, run_checked, B};
     use crate::validate::check_equivalent;
+
+    #[test]
+    fn cheap_value_is_merged_in_its_block_only() {
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (b1, _) = b.block(&[]);
+        let k = b.iconst(b0, Type::I32, 16);
+        let a = b.op(b0, Opcode::Iadd, Type::I32, &[p[0], k]);
+        let a2 = b.op(b0, Opcode::Iadd, Type::I32, &[p[0], k]);
+        let s = b.op(b0, Opcode::Imul, Type::I32, &[a, a2]);
+        b.jump(b0, b1, &[]);
+        // Dominated by block0's `p0 + 16`, but recomputed here rather than kept live.
+        let a3 = b.op(b1, Opcode::Iadd, Type::I32, &[p[0], k]);
+        let r = b.op(b1, Opcode::Imul, Type::I32, &[s, a3]);
+        b.ret(b1, &[r]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut Gvn, &mut b.f);
+        assert_eq!(out.counters["removed"], 1, "{text}");
+        assert_eq!(body(&text).iter().filter(|l| l.contains("iadd.i32 v0, v1")).count(), 2, "{text}");
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
 
     #[test]
     fn merges_dominated_commutative_and_keeps_effects() {

@@ -21,6 +21,7 @@ pub mod manager;
 pub mod pass;
 pub mod pipeline;
 pub mod registry;
+pub mod remat;
 pub mod replay;
 #[cfg(test)]
 mod testing;

@@ -29,10 +29,19 @@
 //! to the header goes to it instead (only when something is hoisted). Loops whose header
 //! is the entry block are skipped. Inner loops are processed first, so an invariant can
 //! move out of several levels. Argument `max-depth`: only loops nested at most this deep
-//! (1 = outermost loops only; 0 = every loop). Counters: `hoisted`, `preheaders`.
+//! (1 = outermost loops only; 0 = every loop).
+//!
+//! Register pressure: a hoisted value is live across the whole loop. An instruction that
+//! is cheaper to recompute ([`crate::remat::is_rematerialisable`]: `iadd`, `isub`,
+//! `band`, `bor`, `bxor` with a constant operand) moves only when hoisted code reads it
+//! (an invariant load's address, say), and is then also copied back into each loop
+//! block that uses it. Constants are hoisted (they cost nothing: the backends
+//! materialise them at each use).
+//! Counters: `hoisted`, `preheaders`, `rematerialised` (copies put back).
 
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
+use crate::remat;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
 use wlab_ir::loops::{Loop, LoopAnalysis};
@@ -126,6 +135,8 @@ impl Pass for Licm {
         let mut stamp = 0u32;
         let mut hoisted_total = 0u64;
         let mut preheaders = 0u64;
+        // Every hoisted instruction, operands before users.
+        let mut hoisted_all: Vec<Inst> = Vec::new();
         for l in order {
             let h = an.loops.header(l);
             if Some(h) == entry {
@@ -157,6 +168,7 @@ impl Pass for Licm {
                 inst_block[i.index()] = Some(ph);
             }
             hoisted_total += hoist.len() as u64;
+            hoisted_all.extend_from_slice(&hoist);
         }
         if preheaders > 0 {
             // Each made preheader goes just before its header.
@@ -172,6 +184,11 @@ impl Pass for Licm {
             }
             func.layout = layout;
         }
+        // Cheap values hoisted for hoisted code are recomputed in the loop blocks that
+        // also use them rather than kept live across the loop (after the layout: the
+        // made preheaders must be in it).
+        let cheap: Vec<Inst> = hoisted_all.into_iter().filter(|&i| remat::is_rematerialisable(func, i)).collect();
+        let remat = remat::into_using_blocks(func, &cheap);
         let mut out = PassOutcome::unchanged();
         if preheaders > 0 {
             out.changed = Changed::ControlFlow;
@@ -181,6 +198,9 @@ impl Pass for Licm {
         }
         if hoisted_total > 0 {
             out.count("hoisted", hoisted_total);
+        }
+        if remat.copies > 0 {
+            out.count("rematerialised", remat.copies);
         }
         Ok(out)
     }
@@ -253,7 +273,24 @@ fn hoistable(
             }
         }
     }
-    out
+    // A rematerialisable instruction moves only when hoisted code reads it (users come
+    // after their operands in `out`, so one backward sweep sees every user first).
+    let mut needed: std::collections::HashSet<Inst> = std::collections::HashSet::new();
+    let mut kept = Vec::with_capacity(out.len());
+    for &i in out.iter().rev() {
+        if remat::is_rematerialisable(func, i) && !needed.contains(&i) {
+            hoisted_in[i.index()] = 0;
+            continue;
+        }
+        for &a in &func.inst(i).args {
+            if let ValueDef::Result(d, _) = func.value_def(a) {
+                needed.insert(d);
+            }
+        }
+        kept.push(i);
+    }
+    kept.reverse();
+    kept
 }
 
 /// The preheader of `l`, and whether it was made now (the caller places it in the
@@ -375,6 +412,40 @@ mod tests {
         assert!(lines.contains(&"v4 = load.i32 v1".to_string()));
         assert!(lines.contains(&"v7 = udiv.i32 v0, v1".to_string()));
         check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+
+    #[test]
+    fn cheap_address_arithmetic_stays_in_the_loop_unless_hoisted_code_reads_it() {
+        // `p1 + 16` alone: only the constants move; the addition stays in the loop.
+        let mut f = counted_loop(
+            |b, h, _, p| {
+                let k = b.iconst(h, Type::I32, 16);
+                b.op(h, Opcode::Iadd, Type::I32, &[p[1], k])
+            },
+            false,
+        );
+        let before = f.clone();
+        let (out, text) = run_checked(&mut Licm::default(), &mut f);
+        assert_eq!(out.counters["hoisted"], 2, "{text}"); // iconst 16, iconst 1
+        assert!(!out.counters.contains_key("rematerialised"), "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
+        // `load (p1 + 16)` hoisted with its address; the loop's own use of the address
+        // gets a copy of the addition instead of keeping it live across the loop.
+        let mut f = counted_loop(
+            |b, h, i, p| {
+                let k = b.iconst(h, Type::I32, 16);
+                let a = b.op(h, Opcode::Iadd, Type::I32, &[p[1], k]);
+                let x = b.f.ins1(h, Opcode::Load, Type::I32, vec![a], mem());
+                let y = b.op(h, Opcode::Iadd, Type::I32, &[a, i]);
+                b.op(h, Opcode::Iadd, Type::I32, &[x, y])
+            },
+            false,
+        );
+        let before = f.clone();
+        let (out, text) = run_checked(&mut Licm::default(), &mut f);
+        assert_eq!(out.counters["hoisted"], 4, "{text}"); // iconst 16, iadd, load, iconst 1
+        assert_eq!(out.counters["rematerialised"], 1, "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
     }
 
     #[test]

@@ -23,7 +23,9 @@
 //!   replaced by the arguments of that branch. Not done when the block's parameters are
 //!   used anywhere but its own jump. A chain of such blocks is followed to its end in
 //!   one step; in a cycle of them (an infinite empty loop) one block stays and the
-//!   others thread to it, so the loop stays a loop (a block jumping to itself).
+//!   others thread to it, so the loop stays a loop (a block jumping to itself). A
+//!   branch that names the forwarder more than once (`br_table`) is not threaded when
+//!   the final target takes arguments: each of its edges would need its own moves.
 //! - A block whose only predecessor ends in `jump` to it is appended to that
 //!   predecessor (its parameters replaced by the jump's arguments).
 //!
@@ -232,9 +234,16 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
         };
         let mut changed = false;
         let mut dests = std::mem::take(&mut func.inst_mut(t).dests);
-        for bc in dests.iter_mut() {
+        let naming = |b: Block| dests.iter().filter(|bc| bc.block == b).count();
+        let named_twice: Vec<bool> = dests.iter().map(|bc| naming(bc.block) > 1).collect();
+        for (bc, twice) in dests.iter_mut().zip(named_twice) {
             if let Route::To(fin, fin_args) = &route[bc.block.index()] {
                 let new_args = through(func, bc.block, fin_args, &bc.args);
+                // A forwarder that a `br_table` names several times does its moves once;
+                // threaded, each of those edges would need its own copy of them.
+                if twice && !new_args.is_empty() {
+                    continue;
+                }
                 bc.block = *fin;
                 bc.args = new_args;
                 changed = true;
@@ -316,6 +325,31 @@ mod tests {
     use crate::testing::{body, run_checked, B};
     use crate::validate::check_equivalent;
     use wlab_ir::{TrapCode, Type};
+
+    #[test]
+    fn br_table_naming_a_forwarder_twice_keeps_it_when_it_passes_arguments() {
+        let text = "function \"t\"(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    br_table v0, block1, [block1, block2, block1]
+
+block1:
+    jump block3(v0, v1)
+
+block2:
+    jump block3(v1, v0)
+
+block3(v2: i32, v3: i32):
+    v4 = isub.i32 v2, v3
+    return v4
+}
+";
+        let mut f = wlab_ir::parse::parse_function(text).expect("parses");
+        let before = f.clone();
+        let (_, text) = run_checked(&mut SimplifyCfg, &mut f);
+        // block2 is named once: threaded; block1 (named three times) does its moves once.
+        assert!(body(&text).contains(&"br_table v0, block1, [block1, block3(v1, v0), block1]".to_string()), "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
+    }
 
     #[test]
     fn folds_threads_merges_and_removes() {

@@ -25,8 +25,11 @@
 //!   unless that block already has one, rather than shared from a dominating block
 //!   across the function (a constant is cheaper to recompute than to keep in a register
 //!   or spill slot). A replacement reuses only values of the original's own expression
-//!   (its operands, theirs, ...: live there anyway), never an equal value computed
-//!   elsewhere — that would stretch its live range, and merging is `gvn`'s job.
+//!   (its operands, theirs, ...), never an equal value computed elsewhere — that would
+//!   stretch its live range, and merging is `gvn`'s job. Only the original's operands,
+//!   and the operands of expression values used nowhere else, are surely live there;
+//!   a tree reading a value reached through one that stays for other uses (`x` in
+//!   `(y + 8) + 4 => x - 4` where `y = x - 16` stays) is not made.
 //!
 //! A replacement whose tree names a value not defined at that point (or whose best
 //! nodes form a cycle) is not made: the original stays. Original pure instructions that
@@ -58,7 +61,7 @@ pub struct Elaborated {
     /// Values replaced by a cheaper tree.
     pub replaced: u64,
     /// Cheaper trees not made because they could not be placed where the original was
-    /// (a value not defined there, or a cycle among best nodes).
+    /// (a value not defined there or not surely live there, or a cycle among best nodes).
     pub fallbacks: u64,
     /// Branches whose condition was simplified through its truth class.
     pub branch_conds: u64,
@@ -140,6 +143,9 @@ struct Elab<'a, 'x> {
     /// The values a replacement may reuse, with their (canonical) classes: the values
     /// of the original's own expression (see [`Elab::gather_near`]).
     near: Vec<(Id, Value)>,
+    /// By `near` entry: whether the value is surely live at the original (see
+    /// [`Elab::gather_near`]).
+    near_live: Vec<bool>,
     /// The class of each value made by elaboration, by value index past the originals.
     new_class: Vec<Id>,
     /// The first instruction index elaboration made.
@@ -181,11 +187,23 @@ impl<'x> Elab<'_, 'x> {
     /// replacement may use them without stretching any live range: it never reaches
     /// for an equal value computed elsewhere (merging equal values is `gvn`'s job, and
     /// for cheap address arithmetic it costs more registers than it saves).
-    fn gather_near(&mut self, i: Inst, class_of: &[Option<Id>], orig: &[Option<Inst>], subst: &[Option<Value>]) {
+    fn gather_near(
+        &mut self,
+        i: Inst,
+        class_of: &[Option<Id>],
+        orig: &[Option<Inst>],
+        subst: &[Option<Value>],
+        uses: &[u32],
+    ) {
         self.near.clear();
-        let mut stack: SmallVec<[Value; 8]> = self.func.inst(i).args.iter().copied().collect();
+        self.near_live.clear();
+        // (value, whether it is surely live here): the original's operands are, and so
+        // are the operands of a value that is, when that value has no other use (its
+        // operands were live up to it, inside this expression).
+        let single = |v: Value| uses.get(v.index()) == Some(&1);
+        let mut stack: SmallVec<[(Value, bool); 8]> = self.func.inst(i).args.iter().map(|&a| (a, true)).collect();
         let mut steps = 0;
-        while let Some(u) = stack.pop() {
+        while let Some((u, live)) = stack.pop() {
             steps += 1;
             if self.near.len() >= NEAR || steps > 4 * NEAR {
                 break;
@@ -193,27 +211,30 @@ impl<'x> Elab<'_, 'x> {
             if let Some(x) = subst.get(u.index()).copied().flatten() {
                 // Replaced: its replacement, and the operands it had (still there).
                 if let Some(&Some(j)) = orig.get(u.index()) {
-                    stack.extend(self.func.inst(j).args.iter().copied());
+                    stack.extend(self.func.inst(j).args.iter().map(|&a| (a, live && single(u))));
                 }
-                stack.push(x);
+                stack.push((x, live));
                 continue;
             }
-            if self.near.iter().any(|&(_, x)| x == u) {
+            if let Some(k) = self.near.iter().position(|&(_, x)| x == u) {
+                self.near_live[k] |= live;
                 continue;
             }
             let Some(c) = self.class(u, class_of) else { continue };
             self.near.push((c, u));
+            self.near_live.push(live);
             let def = match self.func.value_def(u) {
                 ValueDef::Result(j, _) if j.index() >= self.first_new || orig.get(u.index()) == Some(&Some(j)) => j,
                 ValueDef::Result(..) | ValueDef::Param(..) => continue,
             };
-            stack.extend(self.func.inst(def).args.iter().copied());
+            let child_live = live && single(u);
+            stack.extend(self.func.inst(def).args.iter().map(|&a| (a, child_live)));
         }
     }
 
-    /// A value of class `c` among the `near` ones.
-    fn lookup(&self, c: Id) -> Option<Value> {
-        self.near.iter().find(|&&(k, _)| k == c).map(|&(_, v)| v)
+    /// A value of class `c` among the `near` ones, and whether it is surely live here.
+    fn lookup(&self, c: Id) -> Option<(Value, bool)> {
+        self.near.iter().position(|&(k, _)| k == c).map(|n| (self.near[n].1, self.near_live[n]))
     }
 
     /// The IR form of `node` (a best node): operation, type, immediate, and its value
@@ -261,7 +282,15 @@ impl<'x> Elab<'_, 'x> {
                         continue;
                     }
                     let node = self.ex.find_best_node(c);
-                    if let Some(v) = self.lookup(c) {
+                    if let Some((v, live)) = self.lookup(c) {
+                        // A value of the expression that other code keeps (reached
+                        // through a value with other uses) may be dead here: reading it
+                        // would stretch its live range (measured: the frame base read
+                        // instead of the frame pointer costs far more spills than the
+                        // additions it saves), so the tree is not made.
+                        if !live {
+                            return None;
+                        }
                         self.marks.set(c, v);
                         continue;
                     }
@@ -384,6 +413,7 @@ pub fn elaborate<'a, 'x>(
         dom,
         def_block: vec![None; nv],
         near: Vec::new(),
+        near_live: Vec::new(),
         new_class: Vec::new(),
         first_new: func_insts,
         marks: Marks::new(eg.nodes().len()),
@@ -440,7 +470,7 @@ pub fn elaborate<'a, 'x>(
                         .fold(own, |acc, a| acc.saturating_add(marg[a.index()]));
                     marg[r.index()] = m;
                     if ex.find_best_cost(c) < orig_cost[r.index()] && !is_best(&e, i, c, &built.class_of) {
-                        e.gather_near(i, &built.class_of, &built.orig, &subst);
+                        e.gather_near(i, &built.class_of, &built.orig, &subst, &uses_before);
                         if let Some((x, cost)) = e.replace(c, b, &mut out, m) {
                             subst[r.index()] = Some(x);
                             marg[r.index()] = cost;
@@ -451,7 +481,7 @@ pub fn elaborate<'a, 'x>(
                 }
             }
             if let (Some(t), Some(&cond)) = (truth[i.index()], e.func.inst(i).args.first()) {
-                e.gather_near(i, &built.class_of, &built.orig, &subst);
+                e.gather_near(i, &built.class_of, &built.orig, &subst, &uses_before);
                 if let Some(x) = branch_cond(&mut e, cond, t, &orig_cost, &built.class_of, b, &mut out) {
                     e.stats.branch_conds += 1;
                     e.func.inst_mut(i).args[0] = x;

@@ -255,6 +255,8 @@ enc_forms! {
     VecShiftImm,
     /// `neon::shift::vec_shift_long`
     VecShiftLong,
+    /// `neon::shift::vec_shll`
+    VecShll,
     /// `neon::permute::vec_permute`
     VecPermute,
     /// `neon::permute::vec_ext`

@@ -6,8 +6,8 @@
 //! arith.rs    three registers, same arrangement: integer, logical and float lane arithmetic
 //! unary.rs    two registers: integer and float one-source ops, narrowing, fcvtn/fcvtl,
 //!             pairwise widening adds, reductions across lanes
-//! long.rs     three registers, widening: smull/umull(2)
-//! shift.rs    shift by immediate: shl/sshr/ushr, and sshll/ushll(2) (sxtl/uxtl)
+//! long.rs     three registers, widening: smull/umull/smlal/umlal(2)
+//! shift.rs    shift by immediate: shl/sshr/ushr, sshll/ushll(2) (sxtl/uxtl), shll(2)
 //! permute.rs  zip/uzp/trn, ext, tbl/tbx
 //! lane.rs     one lane: dup, ins, umov, smov
 //! imm.rs      movi/mvni modified immediates

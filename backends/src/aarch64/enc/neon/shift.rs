@@ -1,6 +1,7 @@
 //! Shifts by an immediate (`0 Q U 011110 immh:immb opcode 1 Rn Rd`): `shl`, `sshr`, `ushr`
 //! ([`vec_shift_imm`]), and the widening `sshll`/`ushll` whose shift-0 forms are `sxtl`/`uxtl`
-//! ([`vec_shift_long`]).
+//! ([`vec_shift_long`]), and `shll`, the widening shift by exactly the lane width, which has no
+//! immediate form ([`vec_shll`]).
 //!
 //! The amount is the real shift; the encoders fold it into `immh:immb` (left shifts as
 //! `esize + amount`, right shifts as `2 * esize - amount`). Wasm's counts are taken modulo the lane
@@ -54,4 +55,20 @@ pub fn vec_shift_long(signed: bool, from: Elem, upper: bool, rd: VReg, rn: VReg,
     debug_assert!(from != Elem::D, "no widening of 64-bit lanes");
     debug_assert!(amount < from.bits(), "shift-long by {amount} from .{}", from.letter());
     shift_imm(upper as u32, !signed as u32, from.bits() + amount, 0b10100, rd, rn)
+}
+
+/// `shll vd.<2T>, vn.T, #esize` (`shll2` reading the upper half when `upper`): widen each lane and
+/// shift it left by the source lane width (`sshll`/`ushll` only reach `esize - 1`). `from` is the
+/// source lane width (not `D`).
+pub fn vec_shll(from: Elem, upper: bool, rd: VReg, rn: VReg) -> u32 {
+    debug_assert!(from != Elem::D, "no widening of 64-bit lanes");
+    (upper as u32) << 30
+        | 1 << 29
+        | 0b01110 << 24
+        | from.size() << 22
+        | 0b10000 << 17
+        | 0b10011 << 12
+        | 0b10 << 10
+        | rn.bits() << 5
+        | rd.bits()
 }

@@ -2,8 +2,8 @@
 //! every lane from an 8-bit immediate. [`VecImm::find`] says whether a 64-bit pattern (repeated
 //! to 128 bits) has such a form, so a constant can skip the constant pool.
 
-use super::super::ufield;
 use super::VecLen;
+use crate::aarch64::enc::ufield;
 use crate::aarch64::regs::VReg;
 
 /// What a `movi`/`mvni` writes, as the 8-bit immediate and how it is expanded.

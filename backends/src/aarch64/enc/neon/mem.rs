@@ -4,9 +4,9 @@
 //!
 //! Offsets are in bytes; the encoders check alignment and range but never pick the form.
 
-use super::super::{branch_field, sfield, ufield};
 use super::{lane_index, Arr, Elem};
 use crate::aarch64::enc::loadstore::IndexExtend;
+use crate::aarch64::enc::{branch_field, sfield, ufield};
 use crate::aarch64::regs::{Gpr, GprSp, VReg};
 
 /// `opc` of a `q` access: bit 22 is load.

@@ -9,10 +9,18 @@
 //! `N:immr:imms`, the 8-bit FP immediate against every value it can stand for, and a short table
 //! of words checked once against LLVM's disassembler (`llvm-mc --disassemble`).
 //!
+//! Every word is also disassembled by Capstone 5, a second decoder that rejects reserved
+//! encodings, which yaxpeax-arm accepts (`.1d` arrangements, `ins` with Q=0, `movi` with o2=1): a
+//! structural round trip alone cannot catch a wrong reserved bit. The NEON forms (`neon.rs`
+//! beside this file) also compare Capstone's text with text built from the operands, and a
+//! test shows that reserved encodings really are rejected.
+//!
 //! Never compares printed text from yaxpeax (its aliases and hex are a presentation choice); the
 //! one exception is the disassembler's own line-format test.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use capstone::prelude::*;
 
 use wlab_backends::aarch64::disasm::{decode_word, disassemble};
 use wlab_backends::aarch64::enc::arith::{self, split_imm12};
@@ -30,6 +38,9 @@ use wlab_backends::aarch64::enc::shift::{self, ShiftOp};
 use wlab_backends::aarch64::enc::EncForm;
 use wlab_backends::aarch64::regs::{Cond, Extend, FpSize, Gpr, GprSp, Shift, Size, VReg};
 use yaxpeax_arm::armv8::a64::{Instruction, Opcode, Operand, SIMDSizeCode, ShiftStyle, SizeCode};
+
+#[path = "aarch64_encoders/neon.rs"]
+mod neon;
 
 // ---------------------------------------------------------------------------------------------
 // Harness
@@ -63,12 +74,27 @@ impl Rng {
 }
 
 /// Counts the instances checked per form and fails with the form, word and both structures.
-#[derive(Default)]
+/// Every word is also disassembled by Capstone, which (unlike yaxpeax-arm) rejects reserved
+/// encodings: a word Capstone refuses fails the check.
 struct Checker {
     counts: BTreeMap<EncForm, usize>,
+    /// Instances Capstone accepted, per form.
+    capstone_counts: BTreeMap<EncForm, usize>,
+    /// Instances whose Capstone text was compared with the expected text, per form.
+    text_counts: BTreeMap<EncForm, usize>,
+    capstone: Capstone,
 }
 
 impl Checker {
+    fn new() -> Checker {
+        Checker {
+            counts: BTreeMap::new(),
+            capstone_counts: BTreeMap::new(),
+            text_counts: BTreeMap::new(),
+            capstone: capstone_a64(),
+        }
+    }
+
     fn check(&mut self, form: EncForm, word: u32, opcode: Opcode, ops: &[Operand]) {
         let mut operands = [Operand::Nothing; 4];
         operands[..ops.len()].copy_from_slice(ops);
@@ -76,11 +102,50 @@ impl Checker {
         let got = decode_word(word).unwrap_or_else(|e| panic!("{form:?}: {word:08x} does not decode: {e}"));
         assert_eq!(got, expected, "{form:?}: word {word:08x} decodes as `{got}`");
         *self.counts.entry(form).or_default() += 1;
+        if capstone_text(&self.capstone, word).is_none() {
+            panic!("{form:?}: word {word:08x} (`{got}` to yaxpeax) is not a valid instruction to Capstone");
+        }
+        *self.capstone_counts.entry(form).or_default() += 1;
+    }
+
+    /// [`Checker::check`], and Capstone's text must be `text` (Capstone's spelling: its aliases,
+    /// hex above 9).
+    fn check_text(&mut self, form: EncForm, word: u32, opcode: Opcode, ops: &[Operand], text: &str) {
+        self.check_text_as(form, word, opcode, ops, text, |t| t.to_string());
+    }
+
+    /// [`Checker::check_text`] after passing Capstone's text through `normalize` (for a field
+    /// Capstone prints in a form that varies, such as zero-padded 64-bit immediates).
+    fn check_text_as(
+        &mut self,
+        form: EncForm,
+        word: u32,
+        opcode: Opcode,
+        ops: &[Operand],
+        text: &str,
+        normalize: fn(&str) -> String,
+    ) {
+        self.check(form, word, opcode, ops);
+        let got = normalize(&capstone_text(&self.capstone, word).unwrap());
+        assert_eq!(got, text, "{form:?}: word {word:08x}");
+        *self.text_counts.entry(form).or_default() += 1;
     }
 
     fn total(&self) -> usize {
         self.counts.values().sum()
     }
+}
+
+fn capstone_a64() -> Capstone {
+    Capstone::new().arm64().mode(capstone::arch::arm64::ArchMode::Arm).build().expect("capstone for AArch64")
+}
+
+/// Capstone's text for one word (`mnemonic operands`), or `None` if it is not an instruction.
+fn capstone_text(cs: &Capstone, word: u32) -> Option<String> {
+    let insns = cs.disasm_all(&word.to_le_bytes(), 0).ok()?;
+    let insn = insns.iter().next()?;
+    assert_eq!(insns.len(), 1);
+    Some(format!("{} {}", insn.mnemonic().unwrap_or(""), insn.op_str().unwrap_or("")).trim_end().to_string())
 }
 
 /// Register-number triples (and quadruples) that put every number 0..=31 in every position, then
@@ -876,7 +941,7 @@ fn check_float(c: &mut Checker, rng: &mut Rng) {
 
 /// Every round trip, counted per form.
 fn sweep() -> Checker {
-    let mut c = Checker::default();
+    let mut c = Checker::new();
     let mut rng = Rng::new(0x00a6_4e4c_0de5);
     check_arith(&mut c, &mut rng);
     check_logical(&mut c, &mut rng);
@@ -887,6 +952,7 @@ fn sweep() -> Checker {
     check_csel(&mut c, &mut rng);
     check_branch_misc(&mut c, &mut rng);
     check_float(&mut c, &mut rng);
+    neon::check_neon(&mut c, &mut rng);
     c
 }
 
@@ -897,6 +963,12 @@ fn every_encoder_form_round_trips_through_yaxpeax() {
     let missing: Vec<&str> =
         EncForm::ALL.iter().filter(|f| c.counts.get(f).copied().unwrap_or(0) == 0).map(|f| f.name()).collect();
     assert!(missing.is_empty(), "encoder forms without a round-trip case: {missing:?}");
+    let unchecked: Vec<&str> =
+        EncForm::ALL.iter().filter(|f| c.capstone_counts.get(f).copied().unwrap_or(0) == 0).map(|f| f.name()).collect();
+    assert!(unchecked.is_empty(), "encoder forms without a Capstone validity case: {unchecked:?}");
+    let untexted: Vec<&str> =
+        neon::NEON_FORMS.iter().filter(|f| c.text_counts.get(f).copied().unwrap_or(0) == 0).map(|f| f.name()).collect();
+    assert!(untexted.is_empty(), "NEON forms without a Capstone text case: {untexted:?}");
     let least = c.counts.iter().min_by_key(|(_, n)| **n).unwrap();
     println!(
         "{} forms, {} instances encoded and decoded; fewest: {:?} with {}",
@@ -914,16 +986,31 @@ fn every_encoder_form_round_trips_through_yaxpeax() {
 // What lowering emits is covered by the sweep
 
 /// Every function of the spec corpus compiled for AArch64, under both allocators and both
-/// bounds-check modes, with regalloc2's checker on (a rejected allocation fails the test), and the encoder forms the
-/// code and the entry trampoline use: each must have round-trip cases in [`sweep`], so lowering
-/// cannot start emitting a form nobody checked.
+/// bounds-check modes, with regalloc2's checker on (a rejected allocation fails the test), and the
+/// encoder forms the code and the entry trampoline use: each must have cases in [`sweep`]
+/// (yaxpeax round trip and Capstone validity), so lowering cannot start emitting a form nobody
+/// checked; and every word of the emitted code must be valid to Capstone, which also catches
+/// a reserved operand combination the sweep did not try.
 #[test]
 fn aarch64_lowering_emits_only_round_tripped_forms_and_allocations_check() {
     use wlab_backends::aarch64::{trampoline, Aarch64Backend};
     use wlab_backends::compile::compile_with;
     use wlab_backends::{AllocAlgorithm, BoundsChecks, CompileOptions, Target};
     let covered: BTreeSet<EncForm> = sweep().counts.keys().copied().collect();
-    let mut used = trampoline::entry_trampoline().forms;
+    let cs = capstone_a64();
+    // Every word of emitted code must be an instruction to Capstone (the code has no data yet:
+    // jump tables are branches; a constant pool will need its range skipped here).
+    let valid_words = |what: &str, code: &[u8]| {
+        assert_eq!(code.len() % 4, 0, "{what}: code is not whole words");
+        for (k, w) in code.chunks_exact(4).enumerate() {
+            let word = u32::from_le_bytes(w.try_into().unwrap());
+            assert!(capstone_text(&cs, word).is_some(), "{what}: word {k} ({word:08x}) is not valid to Capstone");
+        }
+        code.len() / 4
+    };
+    let entry = trampoline::entry_trampoline();
+    let mut words = valid_words("entry trampoline", &entry.code);
+    let mut used = entry.forms;
     let mut functions = 0;
     for m in wlab_tests::corpus::spec_modules() {
         let module = wlab_ir::translate::translate_module(&m.bytes)
@@ -940,8 +1027,9 @@ fn aarch64_lowering_emits_only_round_tripped_forms_and_allocations_check() {
             opts.alloc.algorithm = algorithm;
             opts.alloc.check = true;
             for f in &module.functions {
-                let (_, forms) = compile_with(&Aarch64Backend, f, &opts)
+                let (compiled, forms) = compile_with(&Aarch64Backend, f, &opts)
                     .unwrap_or_else(|e| panic!("{}:{}: {}: {e}", m.script, m.line, f.name));
+                words += valid_words(&format!("{}:{}: {}", m.script, m.line, f.name), &compiled.code);
                 used.extend(forms);
                 functions += 1;
             }
@@ -951,7 +1039,11 @@ fn aarch64_lowering_emits_only_round_tripped_forms_and_allocations_check() {
     assert!(unchecked.is_empty(), "lowering emits forms without round-trip cases: {unchecked:?}");
     assert!(functions > 10000, "only {functions} functions compiled");
     let names: Vec<&str> = used.iter().map(|f| f.name()).collect();
-    println!("{functions} function compilations checked; {} forms used: {}", used.len(), names.join(" "));
+    println!(
+        "{functions} function compilations checked, {words} words valid to Capstone; {} forms used: {}",
+        used.len(),
+        names.join(" ")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

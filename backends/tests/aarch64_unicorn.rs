@@ -304,3 +304,136 @@ fn unmapped_access_is_a_memory_fault() {
     let mut m = Machine::new(&bytes(&store)).unwrap();
     assert_eq!(m.call(0, &[0x4000_0000, 5], &[], BUDGET).unwrap(), Exit::MemoryFault { offset: 0 });
 }
+
+// ---------------------------------------------------------------------------------------------
+// NEON: the lane semantics the encoder docs promise (and wasm relies on)
+
+mod neon {
+    use super::*;
+    use wlab_backends::aarch64::enc::neon::arith::{self, VecFpOp, VecIntOp};
+    use wlab_backends::aarch64::enc::neon::imm::{self, VecImm};
+    use wlab_backends::aarch64::enc::neon::permute;
+    use wlab_backends::aarch64::enc::neon::unary::{self, VecFpUnOp};
+    use wlab_backends::aarch64::enc::neon::{mem, Arr, FpArr, VecLen};
+
+    const DATA: u64 = 0x2000_0000;
+
+    /// Runs `ldr q0, [x0]; ldr q1, [x0, #16]; body (result in v2); str q2, [x0, #32]` on the two
+    /// 16-byte inputs and returns v2's bytes.
+    fn run_vec(body: &[u32], a: [u8; 16], b: [u8; 16]) -> [u8; 16] {
+        let x0 = GprSp::new(0);
+        let mut code = vec![mem::ldst_q_uimm(true, v(0), x0, 0), mem::ldst_q_uimm(true, v(1), x0, 16)];
+        code.extend_from_slice(body);
+        code.push(mem::ldst_q_uimm(false, v(2), x0, 32));
+        code.push(ret());
+        let mut m = Machine::new(&bytes(&code)).unwrap();
+        m.map_data(DATA, 4096).unwrap();
+        m.write(DATA, &a).unwrap();
+        m.write(DATA + 16, &b).unwrap();
+        match m.call(0, &[DATA], &[], BUDGET).unwrap() {
+            Exit::Returned { .. } => {}
+            other => panic!("unexpected exit {other:?}"),
+        }
+        m.read(DATA + 32, 16).unwrap().try_into().unwrap()
+    }
+
+    fn random_bytes(rng: &mut Rng) -> [u8; 16] {
+        let (lo, hi) = (rng.next(), rng.next());
+        let mut out = [0u8; 16];
+        out[..8].copy_from_slice(&lo.to_le_bytes());
+        out[8..].copy_from_slice(&hi.to_le_bytes());
+        out
+    }
+
+    #[test]
+    fn sshl_shifts_by_the_signed_low_byte_of_each_count_lane() {
+        let mut rng = Rng(0x5eed_0001);
+        let body = [arith::vec_int_binary(VecIntOp::Sshl, Arr::B16, v(2), v(0), v(1))];
+        for _ in 0..20 {
+            let a = random_bytes(&mut rng);
+            let counts: [u8; 16] = std::array::from_fn(|i| (i as i8 - 8) as u8); // -8..=7
+            let got = run_vec(&body, a, counts);
+            for i in 0..16 {
+                let (x, c) = (a[i] as i8, counts[i] as i8);
+                let want = if c >= 0 { x.wrapping_shl(c as u32) } else { x >> (-c).min(7) };
+                assert_eq!(got[i] as i8, want, "lane {i}: {x} sshl {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn tbl_gives_zero_for_out_of_range_indexes() {
+        let mut rng = Rng(0x5eed_0002);
+        let body = [permute::vec_tbl(false, VecLen::V128, v(2), v(0), 1, v(1))];
+        for _ in 0..20 {
+            let table = random_bytes(&mut rng);
+            let idx = random_bytes(&mut rng).map(|b| b % 40);
+            let got = run_vec(&body, table, idx);
+            for i in 0..16 {
+                let want = if idx[i] < 16 { table[idx[i] as usize] } else { 0 };
+                assert_eq!(got[i], want, "lane {i}: index {}", idx[i]);
+            }
+        }
+    }
+
+    fn f32s(x: [f32; 4]) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        for (i, f) in x.iter().enumerate() {
+            out[4 * i..4 * i + 4].copy_from_slice(&f.to_bits().to_le_bytes());
+        }
+        out
+    }
+
+    fn lanes32(b: [u8; 16]) -> [u32; 4] {
+        std::array::from_fn(|i| u32::from_le_bytes(b[4 * i..4 * i + 4].try_into().unwrap()))
+    }
+
+    #[test]
+    fn fmin_and_fmax_propagate_nan_and_order_negative_zero_first() {
+        let a = f32s([f32::NAN, -0.0, 1.0, 0.0]);
+        let b = f32s([1.0, 0.0, f32::NAN, -0.0]);
+        let min = lanes32(run_vec(&[arith::vec_fp_binary(VecFpOp::Fmin, FpArr::S4, v(2), v(0), v(1))], a, b));
+        let max = lanes32(run_vec(&[arith::vec_fp_binary(VecFpOp::Fmax, FpArr::S4, v(2), v(0), v(1))], a, b));
+        assert!(f32::from_bits(min[0]).is_nan() && f32::from_bits(min[2]).is_nan(), "{min:x?}");
+        assert!(f32::from_bits(max[0]).is_nan() && f32::from_bits(max[2]).is_nan(), "{max:x?}");
+        assert_eq!([min[1], min[3]], [(-0.0f32).to_bits(); 2]);
+        assert_eq!([max[1], max[3]], [0.0f32.to_bits(); 2]);
+    }
+
+    #[test]
+    fn fcvtzs_saturates_and_gives_zero_for_nan() {
+        let a = f32s([f32::NAN, 3e9, -3e9, -1.7]);
+        let got = lanes32(run_vec(&[unary::vec_fp_unary(VecFpUnOp::Fcvtzs, FpArr::S4, v(2), v(0))], a, a));
+        assert_eq!(got.map(|x| x as i32), [0, i32::MAX, i32::MIN, -1]);
+    }
+
+    #[test]
+    fn sqrdmulh_is_wasm_q15mulr_sat_s() {
+        let mut rng = Rng(0x5eed_0003);
+        let body = [arith::vec_int_binary(VecIntOp::Sqrdmulh, Arr::H8, v(2), v(0), v(1))];
+        for round in 0..20 {
+            let (mut a, b) = (random_bytes(&mut rng), random_bytes(&mut rng));
+            if round == 0 {
+                a = [0x00, 0x80].repeat(8).try_into().unwrap(); // i16::MIN * i16::MIN saturates
+            }
+            let b = if round == 0 { a } else { b };
+            let got = run_vec(&body, a, b);
+            for i in 0..8 {
+                let x = i16::from_le_bytes([a[2 * i], a[2 * i + 1]]) as i32;
+                let y = i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32;
+                let want = ((x * y + 0x4000) >> 15).clamp(i16::MIN as i32, i16::MAX as i32) as i16;
+                assert_eq!(i16::from_le_bytes([got[2 * i], got[2 * i + 1]]), want, "{x} * {y}");
+            }
+        }
+    }
+
+    #[test]
+    fn movi_writes_the_pattern_its_value_says() {
+        for (k, imm) in VecImm::all().enumerate().filter(|(k, _)| k % 23 == 0) {
+            let got = run_vec(&[imm::vec_movi(imm, VecLen::V128, v(2))], [0xaa; 16], [0x55; 16]);
+            let want = imm.value().to_le_bytes();
+            assert_eq!(got[..8], want, "form {k}: {imm:?}");
+            assert_eq!(got[8..], want, "form {k}: {imm:?}");
+        }
+    }
+}

@@ -2,9 +2,10 @@
 //! Unicorn), as translated (O0) and after O2, with the fast allocator, and with only 4
 //! registers per class (everything spills); allocation runs with regalloc2's checker on. One
 //! trial per configuration and non-SIMD script (`<config>/<script>`), failing with one line
-//! per failed check; the totals per configuration close the run. The AArch64 backend does
-//! not lower SIMD yet: each configuration gets one ignored trial `<config>/simd_*` saying
-//! so, never a silent skip.
+//! per failed check; the totals per configuration close the run. The 58 fixed-width SIMD
+//! scripts get one trial each too; a script the backend cannot run yet is an ignored trial
+//! whose name says why ([`simd_not_yet`]), never a silent skip, so progress shows script by
+//! script. The goal is that [`simd_not_yet`] gives no reason for any script.
 //!
 //! Needs the `unicorn` feature (Debian's libunicorn-dev):
 //! `cargo test -p wlab-tests --features unicorn --test spec_aarch64 -- aarch64-O2/i32`.
@@ -27,17 +28,30 @@ const CONFIGS: [(&str, AllocAlgorithm, Option<usize>, Option<&str>); 4] = [
     ("aarch64-regs4", AllocAlgorithm::Ion, Some(4), None),
 ];
 
+/// Why the AArch64 engine cannot run a SIMD script yet, or `None` when it can (then the script
+/// is a real trial). The NEON encoders exist and are proven (`backends/tests/aarch64_encoders.rs`);
+/// v128 values are not lowered yet, because the shared v128 machinery (16-byte spill, value and
+/// global slots, raw v128 values, a constant pool) is not in place.
+fn simd_not_yet(_script: &str) -> Option<&'static str> {
+    Some("v128 is not lowered on AArch64 yet")
+}
+
 fn main() {
     let args = Arguments::from_args();
     let totals: Arc<Mutex<BTreeMap<&'static str, WastReport>>> = Arc::default();
     let mut trials = Vec::new();
     for (config, algorithm, regs, pipeline) in CONFIGS {
-        trials.push(
-            Trial::test(format!("{config}/simd_* (not yet supported on this engine)"), || Ok(()))
-                .with_ignored_flag(true),
-        );
-        for script in wlab_tests::corpus::spec_scripts() {
+        let scripts = wlab_tests::corpus::spec_scripts().into_iter().chain(wlab_tests::corpus::simd_scripts());
+        for script in scripts {
             let name = script.stem().to_string();
+            let not_yet = if name.starts_with("simd_") { simd_not_yet(&name) } else { None };
+            if let Some(reason) = not_yet {
+                trials.push(
+                    Trial::test(format!("{config}/{name} (not yet supported on this engine: {reason})"), || Ok(()))
+                        .with_ignored_flag(true),
+                );
+                continue;
+            }
             let totals = totals.clone();
             trials.push(Trial::test(format!("{config}/{name}"), move || {
                 let inner = Box::new(Aarch64Engine {

@@ -15,8 +15,9 @@
 //! emulate.rs    runs code in-process under Unicorn (feature `unicorn`)
 //! ```
 //!
-//! Every encoder is decoded back with yaxpeax-arm in `backends/tests/aarch64_encoders.rs`. The
-//! encoders never decide what to emit: lowering and emission do.
+//! Every encoder is decoded back with yaxpeax-arm, and checked for validity by Capstone, in
+//! `backends/tests/aarch64_encoders.rs`. The encoders never decide what to emit: lowering and
+//! emission do.
 
 pub mod backend;
 pub mod disasm;

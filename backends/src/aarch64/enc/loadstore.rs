@@ -135,7 +135,7 @@ impl IndexExtend {
     pub const ALL: [IndexExtend; 4] = [IndexExtend::Lsl, IndexExtend::Uxtw, IndexExtend::Sxtw, IndexExtend::Sxtx];
 
     /// The 3-bit `option` field.
-    fn bits(self) -> u32 {
+    pub(crate) fn bits(self) -> u32 {
         match self {
             IndexExtend::Uxtw => 0b010,
             IndexExtend::Lsl => 0b011,

@@ -8,8 +8,9 @@
 //! builds, and never decide *whether* an operand fits: callers ask the helpers (`split_imm12`,
 //! [`logical::LogicalImm::new`], [`float::encode_fp_imm8`], ...) first.
 //!
-//! [`EncForm`] lists every encoder form; the round-trip test checks that each has cases, so a
-//! form the lowering emits cannot go untested.
+//! [`EncForm`] lists every encoder form; the round-trip test checks that each has cases decoded
+//! by yaxpeax-arm and accepted by Capstone (NEON forms also by Capstone's text), so a form the
+//! lowering emits cannot go untested. The NEON (vector) forms are in [`neon`].
 
 // Binary literals are split at the manual's field boundaries on purpose, not in equal groups;
 // the private field-assembling helpers take one parameter per instruction field.
@@ -25,6 +26,7 @@ pub mod logical;
 pub mod misc;
 pub mod movwide;
 pub mod muldiv;
+pub mod neon;
 pub mod pair;
 pub mod shift;
 
@@ -229,6 +231,66 @@ enc_forms! {
     FmovFromGp,
     /// `float::fmov_imm`
     FmovImm,
+    /// `neon::arith::vec_int_binary`
+    VecIntBinary,
+    /// `neon::arith::vec_logical`
+    VecLogical,
+    /// `neon::arith::vec_fp_binary`
+    VecFpBinary,
+    /// `neon::unary::vec_int_unary`
+    VecIntUnary,
+    /// `neon::unary::vec_fp_unary`
+    VecFpUnary,
+    /// `neon::unary::vec_narrow`
+    VecNarrow,
+    /// `neon::unary::vec_fp_width`
+    VecFpWidth,
+    /// `neon::unary::vec_pairwise_long`
+    VecPairwiseLong,
+    /// `neon::unary::vec_across`
+    VecAcross,
+    /// `neon::long::vec_mul_long`
+    VecMulLong,
+    /// `neon::shift::vec_shift_imm`
+    VecShiftImm,
+    /// `neon::shift::vec_shift_long`
+    VecShiftLong,
+    /// `neon::shift::vec_shll`
+    VecShll,
+    /// `neon::permute::vec_permute`
+    VecPermute,
+    /// `neon::permute::vec_ext`
+    VecExt,
+    /// `neon::permute::vec_tbl`
+    VecTbl,
+    /// `neon::lane::dup_element`
+    DupElement,
+    /// `neon::lane::dup_general`
+    DupGeneral,
+    /// `neon::lane::ins_general`
+    InsGeneral,
+    /// `neon::lane::ins_element`
+    InsElement,
+    /// `neon::lane::umov`
+    Umov,
+    /// `neon::lane::smov`
+    Smov,
+    /// `neon::imm::vec_movi`
+    VecMovi,
+    /// `neon::mem::ldst_q_uimm`
+    LdStQUimm,
+    /// `neon::mem::ldst_q_unscaled`
+    LdStQUnscaled,
+    /// `neon::mem::ldst_q_reg`
+    LdStQReg,
+    /// `neon::mem::ldr_q_literal`
+    LdrQLiteral,
+    /// `neon::mem::ld1_lane`
+    Ld1Lane,
+    /// `neon::mem::st1_lane`
+    St1Lane,
+    /// `neon::mem::ld1r`
+    Ld1r,
 }
 
 /// Debug-checks that `value` fits in an unsigned field of `width` bits.

@@ -29,7 +29,8 @@
 //!   stretch its live range, and merging is `gvn`'s job. Only the original's operands,
 //!   and the operands of expression values used nowhere else, are surely live there;
 //!   a tree reading a value reached through one that stays for other uses (`x` in
-//!   `(y + 8) + 4 => x - 4` where `y = x - 16` stays) is not made.
+//!   `(y + 8) + 4 => x - 4` where `y = x - 16` stays) is not made, except that a
+//!   constant of such a class is rebuilt in place rather than read.
 //!
 //! A replacement whose tree names a value not defined at that point (or whose best
 //! nodes form a cycle) is not made: the original stays. Original pure instructions that
@@ -283,16 +284,23 @@ impl<'x> Elab<'_, 'x> {
                     }
                     let node = self.ex.find_best_node(c);
                     if let Some((v, live)) = self.lookup(c) {
+                        if live {
+                            self.marks.set(c, v);
+                            continue;
+                        }
                         // A value of the expression that other code keeps (reached
                         // through a value with other uses) may be dead here: reading it
                         // would stretch its live range (measured: the frame base read
                         // instead of the frame pointer costs far more spills than the
-                        // additions it saves), so the tree is not made.
-                        if !live {
+                        // additions it saves), so the tree is not made — unless the class
+                        // is a leaf (a constant), which is rebuilt here instead of read.
+                        // (Giving up on a constant left `icmp eq 1, 5` unfolded until a
+                        // second run folded it: the pass was not idempotent.)
+                        let leaf = !matches!(node, Node::Opaque(_))
+                            && self.ir_form(node).is_some_and(|(_, _, _, kids)| kids.is_empty());
+                        if !leaf {
                             return None;
                         }
-                        self.marks.set(c, v);
-                        continue;
                     }
                     if let Node::Opaque(v) = node {
                         if !self.available(*v, b) {

@@ -28,12 +28,20 @@ const CONFIGS: [(&str, AllocAlgorithm, Option<usize>, Option<&str>); 4] = [
     ("aarch64-regs4", AllocAlgorithm::Ion, Some(4), None),
 ];
 
+/// The SIMD scripts the AArch64 engine passes: v128 values, moves, spills, value areas,
+/// `v128.const`, `v128.load`/`store` and the bitwise operators are lowered
+/// (`backends/src/aarch64/lower/simd.rs`).
+const SIMD_PASSING: [&str; 4] = ["simd_address", "simd_bitwise", "simd_linking", "simd_store"];
+
 /// Why the AArch64 engine cannot run a SIMD script yet, or `None` when it can (then the script
-/// is a real trial). The NEON encoders exist and are proven (`backends/tests/aarch64_encoders.rs`);
-/// v128 values are not lowered yet, because the shared v128 machinery (16-byte spill, value and
-/// global slots, raw v128 values, a constant pool) is not in place.
-fn simd_not_yet(_script: &str) -> Option<&'static str> {
-    Some("v128 is not lowered on AArch64 yet")
+/// is a real trial). The other scripts use operators that AArch64 lowering refuses with a
+/// one-line error (or v128 globals, `select` of v128), so their modules do not load.
+fn simd_not_yet(script: &str) -> Option<&'static str> {
+    if SIMD_PASSING.contains(&script) {
+        None
+    } else {
+        Some("uses SIMD operators not lowered on AArch64 yet")
+    }
 }
 
 fn main() {

@@ -15,11 +15,11 @@ use crate::aarch64::enc::arith::{self, split_imm12};
 use crate::aarch64::enc::float::{self, FpUnOp};
 use crate::aarch64::enc::loadstore::{self, FpMemOp, IndexExtend, MemOp};
 use crate::aarch64::enc::logical::{self, LogicalImm, LogicalOp};
-use crate::aarch64::enc::neon::arith::{vec_logical, VecLogicalOp};
+use crate::aarch64::enc::neon::arith::{vec_fp_binary, vec_int_binary, vec_logical, VecLogicalOp};
 use crate::aarch64::enc::neon::imm::{vec_movi, VecImm};
 use crate::aarch64::enc::neon::lane::ins_general;
 use crate::aarch64::enc::neon::mem::{ldst_q_reg, ldst_q_uimm, ldst_q_unscaled};
-use crate::aarch64::enc::neon::unary::{vec_int_unary, VecIntUnOp};
+use crate::aarch64::enc::neon::unary::{vec_fp_unary, vec_int_unary, VecIntUnOp};
 use crate::aarch64::enc::neon::{Arr, Elem, VecLen};
 use crate::aarch64::enc::pair::{self, PairMode};
 use crate::aarch64::enc::shift::{self, ShiftOp};
@@ -719,6 +719,10 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         VecMov { dst, src } => e.vec_mov(v(*dst), v(*src)),
         VecConst { dst, bits } => vec_const(e, v(*dst), *bits),
         VecLogic { op, dst, a, b } => e.put(EncForm::VecLogical, vec_logical(*op, VecLen::V128, v(*dst), v(*a), v(*b))),
+        VecInt { op, arr, dst, a, b } => e.put(EncForm::VecIntBinary, vec_int_binary(*op, *arr, v(*dst), v(*a), v(*b))),
+        VecIntUn { op, arr, dst, src } => e.put(EncForm::VecIntUnary, vec_int_unary(*op, *arr, v(*dst), v(*src))),
+        VecFp { op, arr, dst, a, b } => e.put(EncForm::VecFpBinary, vec_fp_binary(*op, *arr, v(*dst), v(*a), v(*b))),
+        VecFpUn { op, arr, dst, src } => e.put(EncForm::VecFpUnary, vec_fp_unary(*op, *arr, v(*dst), v(*src))),
         VecNot { dst, src } => e.put(EncForm::VecIntUnary, vec_int_unary(VecIntUnOp::Not, Arr::B16, v(*dst), v(*src))),
         VecSelect { dst, mask, a, b } => {
             e.vec_mov(V31, v(*mask));

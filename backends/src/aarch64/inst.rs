@@ -9,7 +9,9 @@
 
 use crate::aarch64::enc::float::{FpBinOp, FpUnOp};
 use crate::aarch64::enc::loadstore::MemOp;
-use crate::aarch64::enc::neon::arith::VecLogicalOp;
+use crate::aarch64::enc::neon::arith::{VecFpOp, VecIntOp, VecLogicalOp};
+use crate::aarch64::enc::neon::unary::{VecFpUnOp, VecIntUnOp};
+use crate::aarch64::enc::neon::{Arr, FpArr};
 use crate::aarch64::pregs;
 use crate::aarch64::regs::{Cond, FpSize, Size};
 use crate::abi::LibCall;
@@ -217,6 +219,36 @@ pub enum Inst {
         dst: Reg,
         a: Reg,
         b: Reg,
+    },
+    /// An integer lane operation, `dst = a op b`.
+    VecInt {
+        op: VecIntOp,
+        arr: Arr,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// An integer lane unary operation.
+    VecIntUn {
+        op: VecIntUnOp,
+        arr: Arr,
+        dst: Reg,
+        src: Reg,
+    },
+    /// A float lane operation, `dst = a op b`.
+    VecFp {
+        op: VecFpOp,
+        arr: FpArr,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// A float lane unary operation.
+    VecFpUn {
+        op: VecFpUnOp,
+        arr: FpArr,
+        dst: Reg,
+        src: Reg,
     },
     /// `mvn vd.16b, vn.16b`.
     VecNot {
@@ -445,11 +477,11 @@ impl MachInst for Inst {
             | LoadVmctx { dst, .. }
             | FConst { dst, .. }
             | VecConst { dst, .. } => v.reg_def(dst),
-            VecMov { dst, src } | VecNot { dst, src } => {
+            VecMov { dst, src } | VecNot { dst, src } | VecIntUn { dst, src, .. } | VecFpUn { dst, src, .. } => {
                 v.reg_use(src);
                 v.reg_def(dst);
             }
-            VecLogic { dst, a, b, .. } => {
+            VecLogic { dst, a, b, .. } | VecInt { dst, a, b, .. } | VecFp { dst, a, b, .. } => {
                 v.reg_use(a);
                 v.reg_use(b);
                 v.reg_def(dst);

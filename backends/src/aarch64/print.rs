@@ -78,6 +78,12 @@ pub fn print_inst(i: &Inst) -> String {
         VecMov { dst, src } => format!("mov.16b {}, {}", r(dst), r(src)),
         VecConst { dst, bits } => format!("vconst {}, {bits:#034x}", r(dst)),
         VecLogic { op, dst, a, b } => format!("{}.16b {}, {}, {}", lower(format!("{op:?}")), r(dst), r(a), r(b)),
+        VecInt { op, arr, dst, a, b } => format!("{}.{arr} {}, {}, {}", lower(format!("{op:?}")), r(dst), r(a), r(b)),
+        VecIntUn { op, arr, dst, src } => format!("{}.{arr} {}, {}", lower(format!("{op:?}")), r(dst), r(src)),
+        VecFp { op, arr, dst, a, b } => {
+            format!("{}.{} {}, {}, {}", lower(format!("{op:?}")), arr.arr(), r(dst), r(a), r(b))
+        }
+        VecFpUn { op, arr, dst, src } => format!("{}.{} {}, {}", lower(format!("{op:?}")), arr.arr(), r(dst), r(src)),
         VecNot { dst, src } => format!("mvn.16b {}, {}", r(dst), r(src)),
         VecSelect { dst, mask, a, b } => format!("bitselect {}, {}, {}, {}", r(dst), r(mask), r(a), r(b)),
         FLoad { size, dst, addr } => format!("fload.{} {}, {}", fsz(*size), r(dst), am(addr)),

@@ -985,7 +985,8 @@ fn every_encoder_form_round_trips_through_yaxpeax() {
 // ---------------------------------------------------------------------------------------------
 // What lowering emits is covered by the sweep
 
-/// Every function of the spec corpus compiled for AArch64, under both allocators and both
+/// Every function of the spec corpus (and every SIMD function AArch64 lowers; the others must be
+/// refused with the one-line "not supported" error) compiled for AArch64, under both allocators and both
 /// bounds-check modes, with regalloc2's checker on (a rejected allocation fails the test), and the
 /// encoder forms the code and the entry trampoline use: each must have cases in [`sweep`]
 /// (yaxpeax round trip and Capstone validity), so lowering cannot start emitting a form nobody
@@ -1012,7 +1013,9 @@ fn aarch64_lowering_emits_only_round_tripped_forms_and_allocations_check() {
     let mut words = valid_words("entry trampoline", &entry.code);
     let mut used = entry.forms;
     let mut functions = 0;
-    for m in wlab_tests::corpus::spec_modules() {
+    let mut refused = 0;
+    let simd = wlab_tests::corpus::simd_modules().into_iter().map(|m| (true, m));
+    for (is_simd, m) in wlab_tests::corpus::spec_modules().into_iter().map(|m| (false, m)).chain(simd) {
         let module = wlab_ir::translate::translate_module(&m.bytes)
             .unwrap_or_else(|e| panic!("{}:{}: cannot translate: {e}", m.script, m.line));
         let configs = [
@@ -1027,8 +1030,14 @@ fn aarch64_lowering_emits_only_round_tripped_forms_and_allocations_check() {
             opts.alloc.algorithm = algorithm;
             opts.alloc.check = true;
             for f in &module.functions {
-                let (compiled, forms) = compile_with(&Aarch64Backend, f, &opts)
-                    .unwrap_or_else(|e| panic!("{}:{}: {}: {e}", m.script, m.line, f.name));
+                let (compiled, forms) = match compile_with(&Aarch64Backend, f, &opts) {
+                    Ok(c) => c,
+                    Err(e) if is_simd && e.to_string().contains("is not supported by the aarch64 backend yet") => {
+                        refused += 1;
+                        continue;
+                    }
+                    Err(e) => panic!("{}:{}: {}: {e}", m.script, m.line, f.name),
+                };
                 words += valid_words(&format!("{}:{}: {}", m.script, m.line, f.name), &compiled.code);
                 used.extend(forms);
                 functions += 1;
@@ -1040,7 +1049,7 @@ fn aarch64_lowering_emits_only_round_tripped_forms_and_allocations_check() {
     assert!(functions > 10000, "only {functions} functions compiled");
     let names: Vec<&str> = used.iter().map(|f| f.name()).collect();
     println!(
-        "{functions} function compilations checked, {words} words valid to Capstone; {} forms used: {}",
+        "{functions} function compilations checked ({refused} SIMD ones refused), {words} words valid to Capstone; {} forms used: {}",
         used.len(),
         names.join(" ")
     );

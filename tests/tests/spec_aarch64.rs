@@ -28,12 +28,47 @@ const CONFIGS: [(&str, AllocAlgorithm, Option<usize>, Option<&str>); 4] = [
     ("aarch64-regs4", AllocAlgorithm::Ion, Some(4), None),
 ];
 
+/// The SIMD scripts the AArch64 engine passes: v128 values, moves, spills, value areas,
+/// `v128.const`, `v128.load`/`store`, the bitwise operators and the one-instruction lane
+/// operations are lowered (`backends/src/aarch64/lower/simd.rs`).
+const SIMD_PASSING: [&str; 26] = [
+    "simd_address",
+    "simd_bitwise",
+    "simd_f32x4",
+    "simd_f32x4_arith",
+    "simd_f32x4_cmp",
+    "simd_f32x4_rounding",
+    "simd_f64x2",
+    "simd_f64x2_arith",
+    "simd_f64x2_cmp",
+    "simd_f64x2_rounding",
+    "simd_i16x8_arith",
+    "simd_i16x8_arith2",
+    "simd_i16x8_cmp",
+    "simd_i16x8_q15mulr_sat_s",
+    "simd_i16x8_sat_arith",
+    "simd_i32x4_arith",
+    "simd_i32x4_arith2",
+    "simd_i32x4_cmp",
+    "simd_i64x2_arith2",
+    "simd_i64x2_cmp",
+    "simd_i8x16_arith",
+    "simd_i8x16_arith2",
+    "simd_i8x16_cmp",
+    "simd_i8x16_sat_arith",
+    "simd_linking",
+    "simd_store",
+];
+
 /// Why the AArch64 engine cannot run a SIMD script yet, or `None` when it can (then the script
-/// is a real trial). The NEON encoders exist and are proven (`backends/tests/aarch64_encoders.rs`);
-/// v128 values are not lowered yet, because the shared v128 machinery (16-byte spill, value and
-/// global slots, raw v128 values, a constant pool) is not in place.
-fn simd_not_yet(_script: &str) -> Option<&'static str> {
-    Some("v128 is not lowered on AArch64 yet")
+/// is a real trial). The other scripts use operators that AArch64 lowering refuses with a
+/// one-line error (or v128 globals, `select` of v128), so their modules do not load.
+fn simd_not_yet(script: &str) -> Option<&'static str> {
+    if SIMD_PASSING.contains(&script) {
+        None
+    } else {
+        Some("uses SIMD operators not lowered on AArch64 yet")
+    }
 }
 
 fn main() {

@@ -15,6 +15,12 @@ use crate::aarch64::enc::arith::{self, split_imm12};
 use crate::aarch64::enc::float::{self, FpUnOp};
 use crate::aarch64::enc::loadstore::{self, FpMemOp, IndexExtend, MemOp};
 use crate::aarch64::enc::logical::{self, LogicalImm, LogicalOp};
+use crate::aarch64::enc::neon::arith::{vec_fp_binary, vec_int_binary, vec_logical, VecLogicalOp};
+use crate::aarch64::enc::neon::imm::{vec_movi, VecImm};
+use crate::aarch64::enc::neon::lane::ins_general;
+use crate::aarch64::enc::neon::mem::{ldst_q_reg, ldst_q_uimm, ldst_q_unscaled};
+use crate::aarch64::enc::neon::unary::{vec_fp_unary, vec_int_unary, VecIntUnOp};
+use crate::aarch64::enc::neon::{Arr, Elem, VecLen};
 use crate::aarch64::enc::pair::{self, PairMode};
 use crate::aarch64::enc::shift::{self, ShiftOp};
 use crate::aarch64::enc::{bits, branch, csel, misc, movwide, muldiv, EncForm};
@@ -112,6 +118,8 @@ pub(crate) struct Emitter {
     faults: Vec<(u32, Option<u32>)>,
     cur_srcloc: Option<u32>,
     outgoing: u32,
+    /// Float-class registers hold whole vectors: moves and spills copy 128 bits.
+    vector_slots: bool,
     counts: EmitCounts,
     long_branches: bool,
     /// Out-of-line runtime paths of inline `call_indirect`s.
@@ -144,6 +152,7 @@ impl Emitter {
             faults: Vec::new(),
             cur_srcloc: None,
             outgoing: 0,
+            vector_slots: false,
             counts: EmitCounts::default(),
             long_branches: false,
             indirect_slow: Vec::new(),
@@ -289,6 +298,26 @@ impl Emitter {
         }
     }
 
+    /// `ldr q`/`str q` at `[base + off]`: scaled when 16-byte aligned, else unscaled, else an
+    /// offset in x17.
+    pub(crate) fn q_ldst(&mut self, load: bool, rt: VReg, base: GprSp, off: i64) {
+        if (0..16 * 4096).contains(&off) && off % 16 == 0 {
+            self.put(EncForm::LdStQUimm, ldst_q_uimm(load, rt, base, off as u32));
+        } else if (-256..256).contains(&off) {
+            self.put(EncForm::LdStQUnscaled, ldst_q_unscaled(load, rt, base, off as i32));
+        } else {
+            self.mov_imm(Size::X, X17, off as u64);
+            self.put(EncForm::LdStQReg, ldst_q_reg(load, rt, base, X17, IndexExtend::Lsl, false));
+        }
+    }
+
+    /// `mov vd.16b, vn.16b`.
+    pub(crate) fn vec_mov(&mut self, rd: VReg, rn: VReg) {
+        if rd != rn {
+            self.put(EncForm::VecLogical, vec_logical(VecLogicalOp::Orr, VecLen::V128, rd, rn, rn));
+        }
+    }
+
     pub(crate) fn load_vmctx(&mut self, rt: Gpr, word: usize) {
         self.counts.loads += 1;
         self.ldst(MemOp::LdrX, rt, sp_form(VMCTX), vmctx::offset(word) as i64);
@@ -328,6 +357,7 @@ impl Emitter {
             (Some(f), Some(t), _, _) => {
                 let (f, t) = (Reg::phys(f), Reg::phys(t));
                 match class {
+                    RegClass::Float if self.vector_slots => self.vec_mov(v(t), v(f)),
                     RegClass::Float => self.put(EncForm::FpUnary, float::fp_unary(FpUnOp::Fmov, FpSize::D, v(t), v(f))),
                     _ => self.mov_rr(Size::X, x(t), x(f)),
                 }
@@ -337,6 +367,7 @@ impl Emitter {
                 let f = Reg::phys(f);
                 self.counts.stores += 1;
                 match class {
+                    RegClass::Float if self.vector_slots => self.q_ldst(false, v(f), SP, off),
                     RegClass::Float => self.fp_ldst(FpMemOp::StrD, v(f), SP, off),
                     _ => self.ldst(MemOp::StrX, x(f), SP, off),
                 }
@@ -346,6 +377,7 @@ impl Emitter {
                 let t = Reg::phys(t);
                 self.counts.loads += 1;
                 match class {
+                    RegClass::Float if self.vector_slots => self.q_ldst(true, v(t), SP, off),
                     RegClass::Float => self.fp_ldst(FpMemOp::LdrD, v(t), SP, off),
                     _ => self.ldst(MemOp::LdrX, x(t), SP, off),
                 }
@@ -425,6 +457,7 @@ fn emit_with(
         faults: Vec::new(),
         cur_srcloc: None,
         outgoing: outgoing_slots,
+        vector_slots: vcode.vector_slots,
         counts: EmitCounts::default(),
         long_branches,
         indirect_slow: Vec::new(),
@@ -514,6 +547,40 @@ fn amode_fp_ldst(e: &mut Emitter, op: FpMemOp, rt: VReg, a: &Amode) {
             }
             e.put(EncForm::FpLdStReg, loadstore::fp_ldst_reg(op, rt, xs(*base), x(*index), IndexExtend::Lsl, false))
         }
+    }
+}
+
+fn amode_q_ldst(e: &mut Emitter, load: bool, rt: VReg, a: &Amode) {
+    match a {
+        Amode::RegOff { base, off } => e.q_ldst(load, rt, xs(*base), *off),
+        Amode::RegReg { base, index, guard } => {
+            if *guard {
+                e.faults.push((e.pos(), e.cur_srcloc));
+            }
+            e.put(EncForm::LdStQReg, ldst_q_reg(load, rt, xs(*base), x(*index), IndexExtend::Lsl, false))
+        }
+    }
+}
+
+/// A 128-bit constant: `movi` when both halves are one pattern it has, else the low half
+/// through x16 with `fmov d` (which zeroes the upper half) and the high half with `ins`.
+fn vec_const(e: &mut Emitter, rd: VReg, bits: u128) {
+    let (lo, hi) = (bits as u64, (bits >> 64) as u64);
+    if lo == hi {
+        if let Some(imm) = VecImm::find(lo) {
+            e.put(EncForm::VecMovi, vec_movi(imm, VecLen::V128, rd));
+            return;
+        }
+    }
+    if lo == 0 {
+        e.put(EncForm::FmovFromGp, float::fmov_from_gp(Size::X, rd, Gpr::ZR));
+    } else {
+        e.mov_imm(Size::X, X16, lo);
+        e.put(EncForm::FmovFromGp, float::fmov_from_gp(Size::X, rd, X16));
+    }
+    if hi != 0 {
+        e.mov_imm(Size::X, X16, hi);
+        e.put(EncForm::InsGeneral, ins_general(Elem::D, rd, 1, X16));
     }
 }
 
@@ -640,6 +707,27 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         Store { op, src, addr } => {
             e.counts.stores += 1;
             amode_ldst(e, *op, x(*src), addr);
+        }
+        VecLoad { dst, addr } => {
+            e.counts.loads += 1;
+            amode_q_ldst(e, true, v(*dst), addr);
+        }
+        VecStore { src, addr } => {
+            e.counts.stores += 1;
+            amode_q_ldst(e, false, v(*src), addr);
+        }
+        VecMov { dst, src } => e.vec_mov(v(*dst), v(*src)),
+        VecConst { dst, bits } => vec_const(e, v(*dst), *bits),
+        VecLogic { op, dst, a, b } => e.put(EncForm::VecLogical, vec_logical(*op, VecLen::V128, v(*dst), v(*a), v(*b))),
+        VecInt { op, arr, dst, a, b } => e.put(EncForm::VecIntBinary, vec_int_binary(*op, *arr, v(*dst), v(*a), v(*b))),
+        VecIntUn { op, arr, dst, src } => e.put(EncForm::VecIntUnary, vec_int_unary(*op, *arr, v(*dst), v(*src))),
+        VecFp { op, arr, dst, a, b } => e.put(EncForm::VecFpBinary, vec_fp_binary(*op, *arr, v(*dst), v(*a), v(*b))),
+        VecFpUn { op, arr, dst, src } => e.put(EncForm::VecFpUnary, vec_fp_unary(*op, *arr, v(*dst), v(*src))),
+        VecNot { dst, src } => e.put(EncForm::VecIntUnary, vec_int_unary(VecIntUnOp::Not, Arr::B16, v(*dst), v(*src))),
+        VecSelect { dst, mask, a, b } => {
+            e.vec_mov(V31, v(*mask));
+            e.put(EncForm::VecLogical, vec_logical(VecLogicalOp::Bsl, VecLen::V128, V31, v(*a), v(*b)));
+            e.vec_mov(v(*dst), V31);
         }
         FLoad { size, dst, addr } => {
             e.counts.loads += 1;

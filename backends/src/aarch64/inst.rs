@@ -9,6 +9,9 @@
 
 use crate::aarch64::enc::float::{FpBinOp, FpUnOp};
 use crate::aarch64::enc::loadstore::MemOp;
+use crate::aarch64::enc::neon::arith::{VecFpOp, VecIntOp, VecLogicalOp};
+use crate::aarch64::enc::neon::unary::{VecFpUnOp, VecIntUnOp};
+use crate::aarch64::enc::neon::{Arr, FpArr};
 use crate::aarch64::pregs;
 use crate::aarch64::regs::{Cond, FpSize, Size};
 use crate::abi::LibCall;
@@ -189,6 +192,75 @@ pub enum Inst {
         op: MemOp,
         src: Reg,
         addr: Amode,
+    },
+    /// `ldr q`: a whole vector register.
+    VecLoad {
+        dst: Reg,
+        addr: Amode,
+    },
+    /// `str q`.
+    VecStore {
+        src: Reg,
+        addr: Amode,
+    },
+    /// `mov vd.16b, vn.16b`.
+    VecMov {
+        dst: Reg,
+        src: Reg,
+    },
+    /// A 128-bit constant (`movi` when it has a form, else built from two 64-bit halves).
+    VecConst {
+        dst: Reg,
+        bits: u128,
+    },
+    /// `and`/`bic`/`orr`/`orn`/`eor` on all 128 bits (`dst = a op b`).
+    VecLogic {
+        op: VecLogicalOp,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// An integer lane operation, `dst = a op b`.
+    VecInt {
+        op: VecIntOp,
+        arr: Arr,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// An integer lane unary operation.
+    VecIntUn {
+        op: VecIntUnOp,
+        arr: Arr,
+        dst: Reg,
+        src: Reg,
+    },
+    /// A float lane operation, `dst = a op b`.
+    VecFp {
+        op: VecFpOp,
+        arr: FpArr,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// A float lane unary operation.
+    VecFpUn {
+        op: VecFpUnOp,
+        arr: FpArr,
+        dst: Reg,
+        src: Reg,
+    },
+    /// `mvn vd.16b, vn.16b`.
+    VecNot {
+        dst: Reg,
+        src: Reg,
+    },
+    /// `dst = (mask & a) | (!mask & b)` (through the float scratch and `bsl`).
+    VecSelect {
+        dst: Reg,
+        mask: Reg,
+        a: Reg,
+        b: Reg,
     },
     FLoad {
         size: FpSize,
@@ -400,12 +472,31 @@ impl MachInst for Inst {
                 v.reg_use(src);
                 v.reg_def(dst);
             }
-            MovImm { dst, .. } | Cset { dst, .. } | LoadVmctx { dst, .. } | FConst { dst, .. } => v.reg_def(dst),
-            Load { dst, addr, .. } | FLoad { dst, addr, .. } => {
+            MovImm { dst, .. }
+            | Cset { dst, .. }
+            | LoadVmctx { dst, .. }
+            | FConst { dst, .. }
+            | VecConst { dst, .. } => v.reg_def(dst),
+            VecMov { dst, src } | VecNot { dst, src } | VecIntUn { dst, src, .. } | VecFpUn { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_def(dst);
+            }
+            VecLogic { dst, a, b, .. } | VecInt { dst, a, b, .. } | VecFp { dst, a, b, .. } => {
+                v.reg_use(a);
+                v.reg_use(b);
+                v.reg_def(dst);
+            }
+            VecSelect { dst, mask, a, b } => {
+                v.reg_use(mask);
+                v.reg_use(a);
+                v.reg_use(b);
+                v.reg_def(dst);
+            }
+            Load { dst, addr, .. } | FLoad { dst, addr, .. } | VecLoad { dst, addr } => {
                 addr.visit(v);
                 v.reg_def(dst);
             }
-            Store { src, addr, .. } | FStore { src, addr, .. } => {
+            Store { src, addr, .. } | FStore { src, addr, .. } | VecStore { src, addr } => {
                 v.reg_use(src);
                 addr.visit(v);
             }

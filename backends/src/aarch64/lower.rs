@@ -23,7 +23,7 @@ use crate::aarch64::enc::logical::LogicalImm;
 use crate::aarch64::inst::*;
 use crate::aarch64::pregs;
 use crate::aarch64::regs::{Cond, FpSize, Size};
-use crate::abi::{vmctx, LibCall};
+use crate::abi::{value_offsets, vmctx, LibCall};
 use crate::compile::BoundsChecks;
 use crate::machinst::blocks::BlockLayout;
 use crate::machinst::runtime_calls::runtime_call;
@@ -32,6 +32,8 @@ use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
+mod simd;
+
 use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, IntCC, Opcode, Type, Value, ValueDef};
 
 fn size_of(ty: Type) -> Size {
@@ -110,11 +112,6 @@ struct Ctx<'f> {
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls to
 /// imports (which go through the runtime); `bounds` says how memory accesses stay in bounds.
 pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Result<Lowered<Inst>, LowerError> {
-    // No vector lowering yet: a function with any v128 value is refused by type, whole
-    // (the module's other functions compile as usual).
-    if f.uses_v128() {
-        return Err(LowerError("v128 is not supported by the aarch64 backend yet".into()));
-    }
     let BlockLayout { entry, order, vblock, edge_blocks, num_blocks, uses } = BlockLayout::compute(f)?;
     let mut b = VCodeBuilder::new(num_blocks as usize);
     b.reserve_vregs(f.values.len());
@@ -129,11 +126,15 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
         vblock,
         cur_block: entry,
     };
+    if f.uses_v128() {
+        cx.b.use_vector_slots();
+    }
     cx.b.start_block(0, Vec::new());
     let mut args = Vec::new();
-    for (i, ty) in f.signature.params.iter().enumerate() {
+    let (offsets, _) = value_offsets(&f.signature.params);
+    for (ty, off) in f.signature.params.iter().zip(offsets) {
         let t = cx.b.vreg(class_of(*ty));
-        cx.load_slot(t, *ty, Amode::RegOff { base: pregs::fp(), off: 16 + 8 * i as i64 });
+        cx.load_slot(t, *ty, Amode::RegOff { base: pregs::fp(), off: 16 + off as i64 });
         args.push(t.to_vreg().unwrap());
     }
     let entry_v = cx.vblock[&entry];
@@ -209,7 +210,7 @@ impl Ctx<'_> {
         match ty {
             Type::F32 | Type::F64 => self.b.push(Inst::FLoad { size: fsize_of(ty), dst, addr }),
             Type::I32 => self.b.push(Inst::Load { op: MemOp::LdrW, dst, addr }),
-            Type::V128 => unreachable!("v128 functions are refused at the start of lowering"),
+            Type::V128 => self.b.push(Inst::VecLoad { dst, addr }),
             Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Load { op: MemOp::LdrX, dst, addr }),
         }
     }
@@ -218,26 +219,31 @@ impl Ctx<'_> {
         match ty {
             Type::F32 | Type::F64 => self.b.push(Inst::FStore { size: fsize_of(ty), src, addr }),
             Type::I32 => self.b.push(Inst::Store { op: MemOp::StrW, src, addr }),
-            Type::V128 => unreachable!("v128 functions are refused at the start of lowering"),
+            Type::V128 => self.b.push(Inst::VecStore { src, addr }),
             Type::I64 | Type::FuncRef | Type::ExternRef => self.b.push(Inst::Store { op: MemOp::StrX, src, addr }),
         }
     }
 
-    fn out_slot(i: usize) -> Amode {
-        Amode::RegOff { base: pregs::sp(), off: 8 * i as i64 }
+    /// The outgoing value area's slot at byte offset `off` (from `abi::value_offsets`).
+    fn out_slot(off: i32) -> Amode {
+        Amode::RegOff { base: pregs::sp(), off: off as i64 }
     }
 
     /// Stores `inputs` into the outgoing area, calls, and loads `results` back.
     fn call(&mut self, target: CallTarget, inputs: &[(Value, Type)], results: &[(Value, Type)]) {
-        for (i, (v, ty)) in inputs.iter().enumerate() {
+        let in_types: Vec<Type> = inputs.iter().map(|(_, ty)| *ty).collect();
+        let out_types: Vec<Type> = results.iter().map(|(_, ty)| *ty).collect();
+        let (in_offsets, in_words) = value_offsets(&in_types);
+        let (out_offsets, out_words) = value_offsets(&out_types);
+        for ((v, ty), off) in inputs.iter().zip(in_offsets) {
             let r = self.get(*v);
-            self.store_slot(r, *ty, Self::out_slot(i));
+            self.store_slot(r, *ty, Self::out_slot(off));
         }
-        self.outgoing = self.outgoing.max(inputs.len() as u32).max(results.len() as u32);
+        self.outgoing = self.outgoing.max(in_words).max(out_words);
         self.b.push(Inst::Call { target });
-        for (i, (v, ty)) in results.iter().enumerate() {
+        for ((v, ty), off) in results.iter().zip(out_offsets) {
             let dst = self.vreg(*v);
-            self.load_slot(dst, *ty, Self::out_slot(i));
+            self.load_slot(dst, *ty, Self::out_slot(off));
         }
     }
 
@@ -440,10 +446,11 @@ impl Ctx<'_> {
                 self.b.end_block(id as usize, succs);
             }
             Opcode::Return => {
-                for (k, a) in d.args.iter().enumerate() {
+                let types: Vec<Type> = d.args.iter().map(|a| self.f.value_type(*a)).collect();
+                let (offsets, _) = value_offsets(&types);
+                for ((a, ty), off) in d.args.iter().zip(types).zip(offsets) {
                     let r = self.get(*a);
-                    let ty = self.f.value_type(*a);
-                    self.store_slot(r, ty, Amode::RegOff { base: pregs::fp(), off: 16 + 8 * k as i64 });
+                    self.store_slot(r, ty, Amode::RegOff { base: pregs::fp(), off: 16 + off as i64 });
                 }
                 self.b.push(Inst::Ret);
                 self.b.end_block(id as usize, Vec::new());
@@ -466,6 +473,11 @@ impl Ctx<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The one-line error for an operation this backend does not lower yet.
+    fn not_yet(&self, what: &str) -> LowerError {
+        LowerError(format!("{}: {what} is not supported by the aarch64 backend yet", self.f.name))
     }
 
     fn malformed(&self, i: IrInst) -> LowerError {
@@ -640,14 +652,7 @@ impl Ctx<'_> {
             }};
         }
         match d.opcode {
-            // Vector code is refused by type before lowering (compile_with); a SIMD row
-            // reaching here is reported, not lowered.
-            Opcode::Simd(_) => {
-                return Err(LowerError(format!(
-                    "{}: SIMD instruction {} is not supported by the aarch64 backend yet",
-                    self.f.name, d.opcode
-                )))
-            }
+            Opcode::Simd(op) => self.lower_simd(i, op)?,
             // Constants are materialised where used.
             Opcode::Iconst | Opcode::Fconst => {}
             Opcode::RefNull => {
@@ -665,12 +670,18 @@ impl Ctx<'_> {
                 let src = self.get(d.args[0]);
                 let dst = out(self);
                 match class_of(self.f.value_type(d.args[0])) {
+                    RegClass::Float if self.f.value_type(d.args[0]) == Type::V128 => {
+                        self.b.push(Inst::VecMov { dst, src })
+                    }
                     RegClass::Float => self.b.push(Inst::FpuRR { op: FpUnOp::Fmov, size: FpSize::D, dst, src }),
                     _ => self.b.push(Inst::Mov { size: Size::X, dst, src }),
                 }
             }
             Opcode::Select => {
                 let vty = self.f.value_type(d.args[1]);
+                if vty == Type::V128 {
+                    return Err(self.not_yet("select of v128"));
+                }
                 let t = self.get(d.args[1]);
                 let f = self.get(d.args[2]);
                 let blk = self.cur_block;
@@ -885,6 +896,9 @@ impl Ctx<'_> {
             Opcode::DataDrop => self.runtime_call(i, LibCall::DataDrop)?,
             Opcode::GlobalGet => {
                 let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
+                if self.f.value_type(res.unwrap()) == Type::V128 {
+                    return Err(self.not_yet("global.get of a v128 global"));
+                }
                 let cell = self.b.vreg(RegClass::Int);
                 self.b.push(Inst::LoadVmctx { dst: cell, word: vmctx::GLOBALS + g as usize });
                 let dst = out(self);
@@ -894,6 +908,9 @@ impl Ctx<'_> {
             Opcode::GlobalSet => {
                 let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
                 let vty = self.f.value_type(d.args[0]);
+                if vty == Type::V128 {
+                    return Err(self.not_yet("global.set of a v128 global"));
+                }
                 let src = self.get(d.args[0]);
                 let cell = self.b.vreg(RegClass::Int);
                 self.b.push(Inst::LoadVmctx { dst: cell, word: vmctx::GLOBALS + g as usize });
@@ -925,17 +942,19 @@ impl Ctx<'_> {
                     // No canonical id: the runtime's path only.
                     return self.runtime_call(i, LibCall::CallIndirect);
                 };
-                for (k, v) in c.args.iter().enumerate() {
+                let in_types: Vec<Type> = c.args.iter().map(|v| self.f.value_type(*v)).collect();
+                for ((v, ty), off) in c.args.iter().zip(&in_types).zip(value_offsets(&in_types).0) {
                     let r = self.get(*v);
-                    self.store_slot(r, self.f.value_type(*v), Self::out_slot(k));
+                    self.store_slot(r, *ty, Self::out_slot(off));
                 }
                 self.outgoing = self.outgoing.max(c.outgoing_slots());
                 let index = self.get(c.index);
                 let (table, type_index, sig_id, args) = (c.table, c.type_index, c.sig_id, c.arg_words);
                 self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args });
-                for (k, v) in c.results.iter().enumerate() {
+                let out_types: Vec<Type> = c.results.iter().map(|v| self.f.value_type(*v)).collect();
+                for ((v, ty), off) in c.results.iter().zip(&out_types).zip(value_offsets(&out_types).0) {
                     let dst = self.vreg(*v);
-                    self.load_slot(dst, self.f.value_type(*v), Self::out_slot(k));
+                    self.load_slot(dst, *ty, Self::out_slot(off));
                 }
             }
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {

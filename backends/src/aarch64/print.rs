@@ -73,6 +73,19 @@ pub fn print_inst(i: &Inst) -> String {
         }
         Load { op, dst, addr } => format!("{} {}, {}", lower(format!("{op:?}")), r(dst), am(addr)),
         Store { op, src, addr } => format!("{} {}, {}", lower(format!("{op:?}")), r(src), am(addr)),
+        VecLoad { dst, addr } => format!("ldr.q {}, {}", r(dst), am(addr)),
+        VecStore { src, addr } => format!("str.q {}, {}", r(src), am(addr)),
+        VecMov { dst, src } => format!("mov.16b {}, {}", r(dst), r(src)),
+        VecConst { dst, bits } => format!("vconst {}, {bits:#034x}", r(dst)),
+        VecLogic { op, dst, a, b } => format!("{}.16b {}, {}, {}", lower(format!("{op:?}")), r(dst), r(a), r(b)),
+        VecInt { op, arr, dst, a, b } => format!("{}.{arr} {}, {}, {}", lower(format!("{op:?}")), r(dst), r(a), r(b)),
+        VecIntUn { op, arr, dst, src } => format!("{}.{arr} {}, {}", lower(format!("{op:?}")), r(dst), r(src)),
+        VecFp { op, arr, dst, a, b } => {
+            format!("{}.{} {}, {}, {}", lower(format!("{op:?}")), arr.arr(), r(dst), r(a), r(b))
+        }
+        VecFpUn { op, arr, dst, src } => format!("{}.{} {}, {}", lower(format!("{op:?}")), arr.arr(), r(dst), r(src)),
+        VecNot { dst, src } => format!("mvn.16b {}, {}", r(dst), r(src)),
+        VecSelect { dst, mask, a, b } => format!("bitselect {}, {}, {}, {}", r(dst), r(mask), r(a), r(b)),
         FLoad { size, dst, addr } => format!("fload.{} {}, {}", fsz(*size), r(dst), am(addr)),
         FStore { size, src, addr } => format!("fstore.{} {}, {}", fsz(*size), r(src), am(addr)),
         Cmp { size, a, rhs } => match rhs {

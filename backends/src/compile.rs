@@ -107,6 +107,9 @@ pub struct FunctionStats {
     pub loads: u32,
     pub stores: u32,
     pub calls: u32,
+    /// Emitted instructions that operate on v128 values ([`crate::machinst::EmitCounts::vector`]):
+    /// 0 on AArch64, which does not lower v128 yet.
+    pub vector_insts: u32,
     pub spills: u32,
     pub reloads: u32,
     /// Register-to-register moves inserted by the allocator.
@@ -121,6 +124,28 @@ pub struct FunctionStats {
     pub lower_ns: u64,
     pub regalloc_ns: u64,
     pub emit_ns: u64,
+}
+
+impl FunctionStats {
+    /// Adds `s` into these totals: counts and times summed, `max_live` the largest,
+    /// `regalloc` left as it is (a total has no single allocator).
+    pub fn add(&mut self, s: &FunctionStats) {
+        self.insts += s.insts;
+        self.code_bytes += s.code_bytes;
+        self.loads += s.loads;
+        self.stores += s.stores;
+        self.calls += s.calls;
+        self.vector_insts += s.vector_insts;
+        self.spills += s.spills;
+        self.reloads += s.reloads;
+        self.moves += s.moves;
+        self.spill_slots += s.spill_slots;
+        self.vcode_insts += s.vcode_insts;
+        self.lower_ns += s.lower_ns;
+        self.regalloc_ns += s.regalloc_ns;
+        self.emit_ns += s.emit_ns;
+        self.max_live = self.max_live.max(s.max_live);
+    }
 }
 
 /// Machine code of one function, not yet placed.
@@ -194,6 +219,7 @@ pub fn compile_with<B: Backend>(
         loads: counts.loads,
         stores: counts.stores,
         calls: counts.calls,
+        vector_insts: counts.vector,
         spills: a.spills,
         reloads: a.reloads,
         moves: a.moves,

@@ -122,12 +122,13 @@ pub fn compile_report(
 /// One line of statistics.
 pub fn stats_line(s: &FunctionStats) -> String {
     format!(
-        "insts={} bytes={} loads={} stores={} calls={} spills={} reloads={} moves={} spill_slots={} lower={}us regalloc={}us emit={}us",
+        "insts={} bytes={} loads={} stores={} calls={} vector={} spills={} reloads={} moves={} spill_slots={} lower={}us regalloc={}us emit={}us",
         s.insts,
         s.code_bytes,
         s.loads,
         s.stores,
         s.calls,
+        s.vector_insts,
         s.spills,
         s.reloads,
         s.moves,

@@ -4,7 +4,9 @@
 //! refuses (an instruction the IR cannot express, such as relaxed SIMD or an atomic), or
 //! that the backend refuses because it uses `v128`, is a row saying `not compiled:
 //! <reason>` (JSON: `not_compiled`), outside the totals, and every other function is
-//! counted as usual; SIMD IR instructions are counted per function (`ir_simd_insts`).
+//! counted as usual; SIMD IR instructions are counted per function (`ir_simd_insts`), and
+//! so are the emitted machine instructions that operate on v128 values (`vector` column,
+//! JSON `stats.vector_insts`).
 //! Never runs the code.
 
 use crate::codegen::CodegenOptions;
@@ -127,20 +129,7 @@ pub fn module_stats(
             }
         };
         let s = c.stats;
-        t.insts += s.insts;
-        t.code_bytes += s.code_bytes;
-        t.loads += s.loads;
-        t.stores += s.stores;
-        t.calls += s.calls;
-        t.spills += s.spills;
-        t.reloads += s.reloads;
-        t.moves += s.moves;
-        t.spill_slots += s.spill_slots;
-        t.vcode_insts += s.vcode_insts;
-        t.lower_ns += s.lower_ns;
-        t.regalloc_ns += s.regalloc_ns;
-        t.emit_ns += s.emit_ns;
-        t.max_live = t.max_live.max(s.max_live);
+        t.add(&s);
         rows.push(FunctionRow {
             index: first + k as u32,
             name: info.func_display_name(first + k as u32),
@@ -187,8 +176,8 @@ pub fn render(m: &ModuleStats) -> String {
     );
     let _ = writeln!(
         s,
-        "{:>6} {:<28} {:>6} {:>6} {:>7} {:>6} {:>6} {:>5} {:>6} {:>7} {:>6}",
-        "func", "name", "ir", "insts", "bytes", "loads", "stores", "calls", "spills", "reloads", "moves"
+        "{:>6} {:<28} {:>6} {:>6} {:>7} {:>6} {:>6} {:>5} {:>6} {:>7} {:>6} {:>6}",
+        "func", "name", "ir", "insts", "bytes", "loads", "stores", "calls", "spills", "reloads", "moves", "vector"
     );
     for r in &m.functions {
         let st = &r.stats;
@@ -200,7 +189,7 @@ pub fn render(m: &ModuleStats) -> String {
         }
         let _ = writeln!(
             s,
-            "{:>6} {:<28} {:>6} {:>6} {:>7} {:>6} {:>6} {:>5} {:>6} {:>7} {:>6}",
+            "{:>6} {:<28} {:>6} {:>6} {:>7} {:>6} {:>6} {:>5} {:>6} {:>7} {:>6} {:>6}",
             r.index,
             name,
             r.ir_insts,
@@ -211,7 +200,8 @@ pub fn render(m: &ModuleStats) -> String {
             st.calls,
             st.spills,
             st.reloads,
-            st.moves
+            st.moves,
+            st.vector_insts
         );
     }
     for r in &m.functions {
@@ -231,10 +221,12 @@ pub fn render(m: &ModuleStats) -> String {
     let simd: usize = m.functions.iter().map(|r| r.ir_simd_insts).sum();
     if simd > 0 {
         let refused = m.functions.iter().filter(|r| r.not_compiled.is_some()).count();
-        let _ = writeln!(
-            s,
-            ";; simd: {simd} SIMD IR instructions; {refused} function(s) not compiled (v128 is not lowered by this target)"
-        );
+        let vector = m.totals.vector_insts;
+        let _ = write!(s, ";; simd: {simd} SIMD IR instructions, {vector} vector machine instructions");
+        if refused > 0 {
+            let _ = write!(s, "; {refused} function(s) not compiled (see their rows)");
+        }
+        let _ = writeln!(s);
     }
     let _ = writeln!(s, ";; totals: {}", crate::codegen::stats_line(&m.totals));
     let t = &m.throughput;

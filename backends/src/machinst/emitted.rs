@@ -62,6 +62,10 @@ pub struct EmitCounts {
     pub loads: u32,
     pub stores: u32,
     pub calls: u32,
+    /// Instructions that operate on 128-bit vectors for v128 values (arithmetic, lane
+    /// access, loads, stores, constants, tests); the allocator's moves, spills and reloads
+    /// of vector registers are not counted. Stays 0 on a target that does not lower v128.
+    pub vector: u32,
 }
 
 /// Machine code of one function, not yet placed, with what the runtime and the explorer

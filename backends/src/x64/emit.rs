@@ -854,18 +854,24 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             let l = e.trap_label(Some(*code));
             e.jmp(l);
         }
-        Vector { op, avx, dst, src1, src2, imm } => emit_vec(e, *op, *avx, *dst, *src1, *src2, *imm),
+        Vector { op, avx, dst, src1, src2, imm } => {
+            e.counts.vector += 1;
+            emit_vec(e, *op, *avx, *dst, *src1, *src2, *imm)
+        }
         VecLoad { dst, addr } => {
+            e.counts.vector += 1;
             e.counts.loads += 1;
             e.note_heap_access(addr);
             e.push(i2!(Code::Movdqu_xmm_xmmm128, rx(*dst), amode(addr)));
         }
         VecStore { src, addr } => {
+            e.counts.vector += 1;
             e.counts.stores += 1;
             e.note_heap_access(addr);
             e.push(i2!(Code::Movdqu_xmmm128_xmm, amode(addr), rx(*src)));
         }
         VecConst { dst, bits } => {
+            e.counts.vector += 1;
             if *bits == 0 {
                 e.push(i2!(Code::Pxor_xmm_xmmm128, rx(*dst), rx(*dst)));
             } else {
@@ -876,7 +882,10 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 e.asm.inst_rip(i2!(Code::Movdqu_xmm_xmmm128, rx(*dst), m), l);
             }
         }
-        VecTest { a, b } => e.push(i2!(Code::Ptest_xmm_xmmm128, rx(*a), rx(*b))),
+        VecTest { a, b } => {
+            e.counts.vector += 1;
+            e.push(i2!(Code::Ptest_xmm_xmmm128, rx(*a), rx(*b)))
+        }
     }
 }
 

@@ -186,20 +186,7 @@ fn try_measure(bytes: &[u8], module: &Path, config: &Config, rules: Option<&str>
         rows.push(r);
         fallbacks += (s.regalloc != config.regalloc) as u64;
         total_sums.add(&sums);
-        total.insts += s.insts;
-        total.code_bytes += s.code_bytes;
-        total.loads += s.loads;
-        total.stores += s.stores;
-        total.calls += s.calls;
-        total.spills += s.spills;
-        total.reloads += s.reloads;
-        total.moves += s.moves;
-        total.spill_slots += s.spill_slots;
-        total.vcode_insts += s.vcode_insts;
-        total.lower_ns += s.lower_ns;
-        total.regalloc_ns += s.regalloc_ns;
-        total.emit_ns += s.emit_ns;
-        total.max_live = total.max_live.max(s.max_live);
+        total.add(&s);
     }
     let mut r = key_columns(module, config, rules, KIND_MODULE);
     r.insert("functions".into(), rows.len().into());

@@ -284,7 +284,7 @@ fn passes_list_as_json_too() {
 /// A module with a function the backends cannot compile yet (it uses v128) can still be
 /// explored and compiled function by function: the scalar function compiles, the SIMD
 /// one translates, runs through the passes and prints its IR, compiles for x86-64, and
-/// only compiling it for AArch64 (no vector lowering yet) is a one-line error; `wlab stats`
+/// only compiling it for AArch64 (which does not lower `splat` yet) is a one-line error naming the operator; `wlab stats`
 /// lists it as not compiled there, with why.
 #[test]
 fn scalar_functions_of_a_module_with_simd_are_explorable() {
@@ -303,12 +303,15 @@ fn scalar_functions_of_a_module_with_simd_are_explorable() {
     assert_eq!(x64.status.code(), Some(0), "{}", stderr(&x64));
     assert_one_line_error(
         &wlab(&["explore", m, "--func", "splat", "--target", "aarch64"]),
-        "cannot compile f1: v128 is not supported by the aarch64 backend yet",
+        "cannot compile f1: f1: SIMD instruction splat.i32x4 is not supported by the aarch64 backend yet",
     );
     let stats = wlab(&["stats", m, "--target", "aarch64"]);
     assert_eq!(stats.status.code(), Some(0), "{}", stderr(&stats));
     let text = stdout(&stats);
-    assert!(text.contains("not compiled: v128 is not supported by the aarch64 backend yet"), "{text}");
+    assert!(
+        text.contains("not compiled: f1: SIMD instruction splat.i32x4 is not supported by the aarch64 backend yet"),
+        "{text}"
+    );
     assert!(
         text.contains(";; simd: 2 SIMD IR instructions, 0 vector machine instructions; 1 function(s) not compiled"),
         "{text}"

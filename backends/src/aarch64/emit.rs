@@ -745,6 +745,12 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             debug_assert_eq!(dst, src, "ins reuses its source register");
             e.put(EncForm::InsElement, ins_element(*elem, v(*dst), *lane, v(*val), 0))
         }
+        VecCsel { cond, dst, t, f } => {
+            e.put(EncForm::Csetm, csel::csetm(Size::X, X16, *cond));
+            e.put(EncForm::DupGeneral, dup_general(Arr::D2, V31, X16));
+            e.put(EncForm::VecLogical, vec_logical(VecLogicalOp::Bsl, VecLen::V128, V31, v(*t), v(*f)));
+            e.vec_mov(v(*dst), V31);
+        }
         FLoad { size, dst, addr } => {
             e.counts.loads += 1;
             let op = if *size == FpSize::S { FpMemOp::LdrS } else { FpMemOp::LdrD };

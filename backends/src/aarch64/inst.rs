@@ -304,6 +304,13 @@ pub enum Inst {
         val: Reg,
         lane: u8,
     },
+    /// `dst = cond ? t : f` on whole vectors (`csetm x16`, `dup v31.2d`, `bsl`, a move).
+    VecCsel {
+        cond: Cond,
+        dst: Reg,
+        t: Reg,
+        f: Reg,
+    },
     FLoad {
         size: FpSize,
         dst: Reg,
@@ -536,6 +543,11 @@ impl MachInst for Inst {
             }
             VecDupGp { dst, src, .. } | VecDupLane { dst, src, .. } | VecExtract { dst, src, .. } => {
                 v.reg_use(src);
+                v.reg_def(dst);
+            }
+            VecCsel { dst, t, f, .. } => {
+                v.reg_use(t);
+                v.reg_use(f);
                 v.reg_def(dst);
             }
             VecInsertGp { dst, src, val, .. } | VecInsertLane { dst, src, val, .. } => {

@@ -97,6 +97,7 @@ pub fn print_inst(i: &Inst) -> String {
         VecInsertLane { elem, dst, src, val, lane } => {
             format!("ins.{} {}[{lane}], {}, {}[0]", elem.letter(), r(dst), r(src), r(val))
         }
+        VecCsel { cond, dst, t, f } => format!("vcsel.{cond:?} {}, {}, {}", r(dst), r(t), r(f)),
         VecSelect { dst, mask, a, b } => format!("bitselect {}, {}, {}, {}", r(dst), r(mask), r(a), r(b)),
         FLoad { size, dst, addr } => format!("fload.{} {}, {}", fsz(*size), r(dst), am(addr)),
         FStore { size, src, addr } => format!("fstore.{} {}, {}", fsz(*size), r(src), am(addr)),

@@ -18,7 +18,8 @@ use crate::aarch64::enc::logical::{self, LogicalImm, LogicalOp};
 use crate::aarch64::enc::neon::arith::{vec_fp_binary, vec_int_binary, vec_logical, VecLogicalOp};
 use crate::aarch64::enc::neon::imm::{vec_movi, VecImm};
 use crate::aarch64::enc::neon::lane::{dup_element, dup_general, ins_element, ins_general, smov, umov};
-use crate::aarch64::enc::neon::mem::{ldst_q_reg, ldst_q_uimm, ldst_q_unscaled};
+use crate::aarch64::enc::neon::mem::{ld1_lane, ld1r, ldst_q_reg, ldst_q_uimm, ldst_q_unscaled, st1_lane};
+use crate::aarch64::enc::neon::shift::vec_shift_long;
 use crate::aarch64::enc::neon::unary::{vec_fp_unary, vec_int_unary, VecIntUnOp};
 use crate::aarch64::enc::neon::{Arr, Elem, VecLen};
 use crate::aarch64::enc::pair::{self, PairMode};
@@ -584,6 +585,28 @@ fn vec_const(e: &mut Emitter, rd: VReg, bits: u128) {
     }
 }
 
+/// A lane load or store whose encoder takes the address in a register without an offset
+/// (`ld1`, `st1`, `ld1r`): the address is formed in x16 first, and with a guard region the
+/// access itself is the fault site.
+fn lane_access(e: &mut Emitter, a: &Amode, form: EncForm, word: impl FnOnce(GprSp) -> u32) {
+    match a {
+        Amode::RegOff { base, off } => {
+            if *off < 0 {
+                e.add_sub_const(true, sp_form(X16), xs(*base), off.unsigned_abs());
+            } else {
+                e.add_sub_const(false, sp_form(X16), xs(*base), *off as u64);
+            }
+        }
+        Amode::RegReg { base, index, guard } => {
+            e.put(EncForm::AddShifted, arith::add_shifted(Size::X, X16, x(*base), x(*index), Shift::Lsl, 0));
+            if *guard {
+                e.faults.push((e.pos(), e.cur_srcloc));
+            }
+        }
+    }
+    e.put(form, word(sp_form(X16)));
+}
+
 fn fp_gp_size(size: FpSize) -> Size {
     match size {
         FpSize::S => Size::W,
@@ -750,6 +773,25 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             e.put(EncForm::DupGeneral, dup_general(Arr::D2, V31, X16));
             e.put(EncForm::VecLogical, vec_logical(VecLogicalOp::Bsl, VecLen::V128, V31, v(*t), v(*f)));
             e.vec_mov(v(*dst), V31);
+        }
+        VecLoadExtend { signed, from, dst, addr } => {
+            e.counts.loads += 1;
+            amode_fp_ldst(e, FpMemOp::LdrD, v(*dst), addr);
+            e.put(EncForm::VecShiftLong, vec_shift_long(*signed, *from, false, v(*dst), v(*dst), 0));
+        }
+        VecLoadSplat { elem, dst, addr } => {
+            e.counts.loads += 1;
+            let arr = Arr::full(*elem);
+            lane_access(e, addr, EncForm::Ld1r, |rn| ld1r(arr, v(*dst), rn));
+        }
+        VecLoadLane { elem, lane, dst, src, addr } => {
+            debug_assert_eq!(dst, src, "ld1 reuses its source register");
+            e.counts.loads += 1;
+            lane_access(e, addr, EncForm::Ld1Lane, |rn| ld1_lane(*elem, v(*dst), *lane, rn));
+        }
+        VecStoreLane { elem, lane, src, addr } => {
+            e.counts.stores += 1;
+            lane_access(e, addr, EncForm::St1Lane, |rn| st1_lane(*elem, v(*src), *lane, rn));
         }
         FLoad { size, dst, addr } => {
             e.counts.loads += 1;

@@ -311,6 +311,35 @@ pub enum Inst {
         t: Reg,
         f: Reg,
     },
+    /// `ldr d` then `sxtl`/`uxtl` (`sshll`/`ushll #0`): eight bytes widened to lanes twice as
+    /// wide as `from`.
+    VecLoadExtend {
+        signed: bool,
+        from: Elem,
+        dst: Reg,
+        addr: Amode,
+    },
+    /// `ld1r {vd.T}, [x16]` (the address formed in x16): one element broadcast to every lane.
+    VecLoadSplat {
+        elem: Elem,
+        dst: Reg,
+        addr: Amode,
+    },
+    /// `ld1 {vd.<t>}[lane], [x16]`: `dst` is `src` (same register) with one lane loaded.
+    VecLoadLane {
+        elem: Elem,
+        lane: u8,
+        dst: Reg,
+        src: Reg,
+        addr: Amode,
+    },
+    /// `st1 {vs.<t>}[lane], [x16]`: one lane stored.
+    VecStoreLane {
+        elem: Elem,
+        lane: u8,
+        src: Reg,
+        addr: Amode,
+    },
     FLoad {
         size: FpSize,
         dst: Reg,
@@ -549,6 +578,19 @@ impl MachInst for Inst {
                 v.reg_use(t);
                 v.reg_use(f);
                 v.reg_def(dst);
+            }
+            VecLoadExtend { dst, addr, .. } | VecLoadSplat { dst, addr, .. } => {
+                addr.visit(v);
+                v.reg_def(dst);
+            }
+            VecLoadLane { dst, src, addr, .. } => {
+                v.reg_use(src);
+                addr.visit(v);
+                v.reg_reuse_def(dst, 0);
+            }
+            VecStoreLane { src, addr, .. } => {
+                v.reg_use(src);
+                addr.visit(v);
             }
             VecInsertGp { dst, src, val, .. } | VecInsertLane { dst, src, val, .. } => {
                 v.reg_use(src);

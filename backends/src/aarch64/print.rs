@@ -98,6 +98,14 @@ pub fn print_inst(i: &Inst) -> String {
             format!("ins.{} {}[{lane}], {}, {}[0]", elem.letter(), r(dst), r(src), r(val))
         }
         VecCsel { cond, dst, t, f } => format!("vcsel.{cond:?} {}, {}, {}", r(dst), r(t), r(f)),
+        VecLoadExtend { signed, from, dst, addr } => {
+            format!("ldr.d+{}xtl.{} {}, {}", if *signed { "s" } else { "u" }, from.letter(), r(dst), am(addr))
+        }
+        VecLoadSplat { elem, dst, addr } => format!("ld1r.{} {}, {}", elem.letter(), r(dst), am(addr)),
+        VecLoadLane { elem, lane, dst, src, addr } => {
+            format!("ld1.{} {}[{lane}], {}, {}", elem.letter(), r(dst), r(src), am(addr))
+        }
+        VecStoreLane { elem, lane, src, addr } => format!("st1.{} {}[{lane}], {}", elem.letter(), r(src), am(addr)),
         VecSelect { dst, mask, a, b } => format!("bitselect {}, {}, {}, {}", r(dst), r(mask), r(a), r(b)),
         FLoad { size, dst, addr } => format!("fload.{} {}, {}", fsz(*size), r(dst), am(addr)),
         FStore { size, src, addr } => format!("fstore.{} {}, {}", fsz(*size), r(src), am(addr)),

@@ -1,7 +1,10 @@
-//! Instruction selection for the SIMD lane-access operators on AArch64 NEON: `splat`
-//! (`dup` from a general register, or from lane 0 of a float register), `extract_lane`
-//! (`umov`/`smov` into a general register, `dup` of the lane for floats, whose scalar then
-//! sits in the low lane) and `replace_lane` (`ins` into the source's register).
+//! Instruction selection for the SIMD lane and memory operators on AArch64
+//! NEON: `splat` (`dup` from a general register, or from lane 0 of a float register),
+//! `extract_lane` (`umov`/`smov` into a general register, `dup` of the lane for floats, whose
+//! scalar then sits in the low lane), `replace_lane` (`ins` into the source's register); the
+//! loads that widen (`ldr d` + `sxtl`/`uxtl`), broadcast (`ld1r`), zero the rest (`ldr s`/`ldr d`)
+//! or fill one lane (`ld1`), and `store*_lane` (`st1`), all through the scalar accesses'
+//! address and bounds-check path (`mem_addr`).
 //!
 //! Called first by `simd.rs`'s `lower_simd`; answers `false` for an operator it does not
 //! lower, so that file refuses it. The exact semantics are the interpreter's
@@ -11,7 +14,7 @@
 use super::Ctx;
 use crate::aarch64::enc::neon::{Arr, Elem};
 use crate::aarch64::inst::*;
-use crate::aarch64::regs::Size;
+use crate::aarch64::regs::{FpSize, Size};
 use crate::machinst::LowerError;
 use wlab_ir::simd::SimdOp;
 use wlab_ir::{Imm, Inst as IrInst};
@@ -60,10 +63,115 @@ fn lane_op(op: SimdOp) -> Option<LaneOp> {
     })
 }
 
+/// A load or store of part of a vector.
+#[derive(Clone, Copy)]
+enum MemKind {
+    /// Eight bytes, each lane of width `from` widened (sign-extended when the flag is set).
+    Extend(bool, Elem),
+    /// One element broadcast.
+    Splat(Elem),
+    /// One element into lane 0, the rest zero.
+    Zero(Elem),
+    /// One lane loaded, the others kept.
+    LoadLane(Elem),
+    /// One lane stored.
+    StoreLane(Elem),
+}
+
+fn mem_op(op: SimdOp) -> Option<MemKind> {
+    use MemKind::*;
+    use SimdOp as S;
+    Some(match op {
+        S::V128Load8x8S => Extend(true, Elem::B),
+        S::V128Load8x8U => Extend(false, Elem::B),
+        S::V128Load16x4S => Extend(true, Elem::H),
+        S::V128Load16x4U => Extend(false, Elem::H),
+        S::V128Load32x2S => Extend(true, Elem::S),
+        S::V128Load32x2U => Extend(false, Elem::S),
+        S::V128Load8Splat => Splat(Elem::B),
+        S::V128Load16Splat => Splat(Elem::H),
+        S::V128Load32Splat => Splat(Elem::S),
+        S::V128Load64Splat => Splat(Elem::D),
+        S::V128Load32Zero => Zero(Elem::S),
+        S::V128Load64Zero => Zero(Elem::D),
+        S::V128Load8Lane => LoadLane(Elem::B),
+        S::V128Load16Lane => LoadLane(Elem::H),
+        S::V128Load32Lane => LoadLane(Elem::S),
+        S::V128Load64Lane => LoadLane(Elem::D),
+        S::V128Store8Lane => StoreLane(Elem::B),
+        S::V128Store16Lane => StoreLane(Elem::H),
+        S::V128Store32Lane => StoreLane(Elem::S),
+        S::V128Store64Lane => StoreLane(Elem::D),
+        _ => return None,
+    })
+}
+
 impl Ctx<'_> {
     /// Lowers `i` when `op` is one of this file's operators; `Ok(false)` otherwise.
     pub(super) fn lower_simd_lanes(&mut self, i: IrInst, op: SimdOp) -> Result<bool, LowerError> {
-        let Some(kind) = lane_op(op) else { return Ok(false) };
+        if let Some(kind) = lane_op(op) {
+            self.lower_lane(i, kind)?;
+        } else if let Some(kind) = mem_op(op) {
+            self.lower_vec_mem(i, kind)?;
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// A load or store of part of a vector, at the address `mem_addr` forms (with the bounds
+    /// check the module's mode asks for).
+    fn lower_vec_mem(&mut self, i: IrInst, kind: MemKind) -> Result<(), LowerError> {
+        let d = self.f.inst(i).clone();
+        let (m, lane) = match d.imm {
+            Imm::Mem(m) => (m, None),
+            Imm::MemLane(m, l) => (m, Some(l)),
+            _ => return Err(self.malformed(i)),
+        };
+        let bytes = match kind {
+            MemKind::Extend(..) => 8,
+            MemKind::Splat(elem) | MemKind::Zero(elem) | MemKind::LoadLane(elem) | MemKind::StoreLane(elem) => {
+                elem.bits() as u64 / 8
+            }
+        };
+        let lane_of = |cx: &Self| lane.ok_or_else(|| cx.malformed(i));
+        match kind {
+            MemKind::Extend(signed, from) => {
+                let addr = self.mem_addr(d.args[0], m.offset, bytes);
+                let dst = self.vreg(d.results[0]);
+                self.b.push(Inst::VecLoadExtend { signed, from, dst, addr });
+            }
+            MemKind::Splat(elem) => {
+                let addr = self.mem_addr(d.args[0], m.offset, bytes);
+                let dst = self.vreg(d.results[0]);
+                self.b.push(Inst::VecLoadSplat { elem, dst, addr });
+            }
+            MemKind::Zero(elem) => {
+                // `ldr s`/`ldr d` zero the rest of the register.
+                let addr = self.mem_addr(d.args[0], m.offset, bytes);
+                let dst = self.vreg(d.results[0]);
+                let size = if elem == Elem::S { FpSize::S } else { FpSize::D };
+                self.b.push(Inst::FLoad { size, dst, addr });
+            }
+            MemKind::LoadLane(elem) => {
+                let lane = lane_of(self)?;
+                let src = self.get(d.args[1]);
+                let addr = self.mem_addr(d.args[0], m.offset, bytes);
+                let dst = self.vreg(d.results[0]);
+                self.b.push(Inst::VecLoadLane { elem, lane, dst, src, addr });
+            }
+            MemKind::StoreLane(elem) => {
+                let lane = lane_of(self)?;
+                let src = self.get(d.args[1]);
+                let addr = self.mem_addr(d.args[0], m.offset, bytes);
+                self.b.push(Inst::VecStoreLane { elem, lane, src, addr });
+            }
+        }
+        Ok(())
+    }
+
+    /// splat, extract_lane, replace_lane.
+    fn lower_lane(&mut self, i: IrInst, kind: LaneOp) -> Result<(), LowerError> {
         let d = self.f.inst(i).clone();
         let lane = || match d.imm {
             Imm::Lane(l) => Some(l),
@@ -93,6 +201,6 @@ impl Ctx<'_> {
                 }
             }
         }
-        Ok(true)
+        Ok(())
     }
 }

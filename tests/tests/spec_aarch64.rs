@@ -30,9 +30,10 @@ const CONFIGS: [(&str, AllocAlgorithm, Option<usize>, Option<&str>); 4] = [
 
 /// The SIMD scripts the AArch64 engine passes (the operators it lowers are listed in the module
 /// docs of `backends/src/aarch64/lower/simd.rs` and `simd_lanes.rs`).
-const SIMD_PASSING: [&str; 40] = [
+const SIMD_PASSING: [&str; 41] = [
     "simd_address",
     "simd_align",
+    "simd_bit_shift",
     "simd_bitwise",
     "simd_const",
     "simd_f32x4",

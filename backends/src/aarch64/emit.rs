@@ -15,11 +15,11 @@ use crate::aarch64::enc::arith::{self, split_imm12};
 use crate::aarch64::enc::float::{self, FpUnOp};
 use crate::aarch64::enc::loadstore::{self, FpMemOp, IndexExtend, MemOp};
 use crate::aarch64::enc::logical::{self, LogicalImm, LogicalOp};
-use crate::aarch64::enc::neon::arith::{vec_fp_binary, vec_int_binary, vec_logical, VecLogicalOp};
+use crate::aarch64::enc::neon::arith::{vec_fp_binary, vec_int_binary, vec_logical, VecIntOp, VecLogicalOp};
 use crate::aarch64::enc::neon::imm::{vec_movi, VecImm};
 use crate::aarch64::enc::neon::lane::{dup_element, dup_general, ins_element, ins_general, smov, umov};
 use crate::aarch64::enc::neon::mem::{ld1_lane, ld1r, ldst_q_reg, ldst_q_uimm, ldst_q_unscaled, st1_lane};
-use crate::aarch64::enc::neon::shift::vec_shift_long;
+use crate::aarch64::enc::neon::shift::{vec_shift_imm, vec_shift_long, VecShiftOp};
 use crate::aarch64::enc::neon::unary::{vec_fp_unary, vec_int_unary, VecIntUnOp};
 use crate::aarch64::enc::neon::{Arr, Elem, VecLen};
 use crate::aarch64::enc::pair::{self, PairMode};
@@ -792,6 +792,19 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         VecStoreLane { elem, lane, src, addr } => {
             e.counts.stores += 1;
             lane_access(e, addr, EncForm::St1Lane, |rn| st1_lane(*elem, v(*src), *lane, rn));
+        }
+        VecShiftImm { op, arr, dst, src, amount } => {
+            e.put(EncForm::VecShiftImm, vec_shift_imm(*op, *arr, v(*dst), v(*src), *amount as u32))
+        }
+        VecShiftReg { op, arr, dst, src, count } => {
+            let mask = LogicalImm::new(arr.elem().bits() as u64 - 1, Size::W).expect("bitmask");
+            e.put(EncForm::AndImm, logical::and_imm(Size::W, sp_form(X16), x(*count), mask));
+            if *op != VecShiftOp::Shl {
+                e.put(EncForm::SubShifted, arith::sub_shifted(Size::W, X16, Gpr::ZR, X16, Shift::Lsl, 0));
+            }
+            e.put(EncForm::DupGeneral, dup_general(*arr, V31, X16));
+            let vop = if *op == VecShiftOp::Sshr { VecIntOp::Sshl } else { VecIntOp::Ushl };
+            e.put(EncForm::VecIntBinary, vec_int_binary(vop, *arr, v(*dst), v(*src), V31));
         }
         FLoad { size, dst, addr } => {
             e.counts.loads += 1;

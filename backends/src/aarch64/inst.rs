@@ -10,6 +10,7 @@
 use crate::aarch64::enc::float::{FpBinOp, FpUnOp};
 use crate::aarch64::enc::loadstore::MemOp;
 use crate::aarch64::enc::neon::arith::{VecFpOp, VecIntOp, VecLogicalOp};
+use crate::aarch64::enc::neon::shift::VecShiftOp;
 use crate::aarch64::enc::neon::unary::{VecFpUnOp, VecIntUnOp};
 use crate::aarch64::enc::neon::{Arr, Elem, FpArr};
 use crate::aarch64::pregs;
@@ -340,6 +341,25 @@ pub enum Inst {
         src: Reg,
         addr: Amode,
     },
+    /// `shl`/`sshr`/`ushr vd.T, vn.T, #amount` (`amount` already taken modulo the lane width,
+    /// and not 0).
+    VecShiftImm {
+        op: VecShiftOp,
+        arr: Arr,
+        dst: Reg,
+        src: Reg,
+        amount: u8,
+    },
+    /// A shift by a general register's count modulo the lane width: `and w16, count, #(bits - 1)`,
+    /// `neg w16` for right shifts, `dup v31.T, w16`, then `ushl` (`sshl` for `Sshr`), which
+    /// shift right by a negative count (the signed low byte of each lane).
+    VecShiftReg {
+        op: VecShiftOp,
+        arr: Arr,
+        dst: Reg,
+        src: Reg,
+        count: Reg,
+    },
     FLoad {
         size: FpSize,
         dst: Reg,
@@ -591,6 +611,15 @@ impl MachInst for Inst {
             VecStoreLane { src, addr, .. } => {
                 v.reg_use(src);
                 addr.visit(v);
+            }
+            VecShiftImm { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_def(dst);
+            }
+            VecShiftReg { dst, src, count, .. } => {
+                v.reg_use(src);
+                v.reg_use(count);
+                v.reg_def(dst);
             }
             VecInsertGp { dst, src, val, .. } | VecInsertLane { dst, src, val, .. } => {
                 v.reg_use(src);

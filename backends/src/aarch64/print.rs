@@ -106,6 +106,12 @@ pub fn print_inst(i: &Inst) -> String {
             format!("ld1.{} {}[{lane}], {}, {}", elem.letter(), r(dst), r(src), am(addr))
         }
         VecStoreLane { elem, lane, src, addr } => format!("st1.{} {}[{lane}], {}", elem.letter(), r(src), am(addr)),
+        VecShiftImm { op, arr, dst, src, amount } => {
+            format!("{}.{arr} {}, {}, #{amount}", lower(format!("{op:?}")), r(dst), r(src))
+        }
+        VecShiftReg { op, arr, dst, src, count } => {
+            format!("{}.{arr} {}, {}, {}", lower(format!("{op:?}")), r(dst), r(src), r(count))
+        }
         VecSelect { dst, mask, a, b } => format!("bitselect {}, {}, {}, {}", r(dst), r(mask), r(a), r(b)),
         FLoad { size, dst, addr } => format!("fload.{} {}, {}", fsz(*size), r(dst), am(addr)),
         FStore { size, src, addr } => format!("fstore.{} {}, {}", fsz(*size), r(src), am(addr)),

@@ -1,10 +1,11 @@
-//! Instruction selection for the SIMD lane and memory operators on AArch64
+//! Instruction selection for the SIMD lane, memory and shift operators on AArch64
 //! NEON: `splat` (`dup` from a general register, or from lane 0 of a float register),
 //! `extract_lane` (`umov`/`smov` into a general register, `dup` of the lane for floats, whose
 //! scalar then sits in the low lane), `replace_lane` (`ins` into the source's register); the
 //! loads that widen (`ldr d` + `sxtl`/`uxtl`), broadcast (`ld1r`), zero the rest (`ldr s`/`ldr d`)
 //! or fill one lane (`ld1`), and `store*_lane` (`st1`), all through the scalar accesses'
-//! address and bounds-check path (`mem_addr`).
+//! address and bounds-check path (`mem_addr`); and the shifts (immediate forms for a constant count,
+//! else `ushl`/`sshl` by a duplicated, masked and, for right shifts, negated count).
 //!
 //! Called first by `simd.rs`'s `lower_simd`; answers `false` for an operator it does not
 //! lower, so that file refuses it. The exact semantics are the interpreter's
@@ -12,6 +13,7 @@
 //! physical register.
 
 use super::Ctx;
+use crate::aarch64::enc::neon::shift::VecShiftOp;
 use crate::aarch64::enc::neon::{Arr, Elem};
 use crate::aarch64::inst::*;
 use crate::aarch64::regs::{FpSize, Size};
@@ -59,6 +61,27 @@ fn lane_op(op: SimdOp) -> Option<LaneOp> {
         S::I64x2ReplaceLane => ReplaceGp(Elem::D),
         S::F32x4ReplaceLane => ReplaceFp(Elem::S),
         S::F64x2ReplaceLane => ReplaceFp(Elem::D),
+        _ => return None,
+    })
+}
+
+/// The shift of `op` and its arrangement.
+fn shift_op(op: SimdOp) -> Option<(VecShiftOp, Arr)> {
+    use SimdOp as S;
+    use VecShiftOp::*;
+    Some(match op {
+        S::I8x16Shl => (Shl, Arr::B16),
+        S::I8x16ShrS => (Sshr, Arr::B16),
+        S::I8x16ShrU => (Ushr, Arr::B16),
+        S::I16x8Shl => (Shl, Arr::H8),
+        S::I16x8ShrS => (Sshr, Arr::H8),
+        S::I16x8ShrU => (Ushr, Arr::H8),
+        S::I32x4Shl => (Shl, Arr::S4),
+        S::I32x4ShrS => (Sshr, Arr::S4),
+        S::I32x4ShrU => (Ushr, Arr::S4),
+        S::I64x2Shl => (Shl, Arr::D2),
+        S::I64x2ShrS => (Sshr, Arr::D2),
+        S::I64x2ShrU => (Ushr, Arr::D2),
         _ => return None,
     })
 }
@@ -111,12 +134,36 @@ impl Ctx<'_> {
     pub(super) fn lower_simd_lanes(&mut self, i: IrInst, op: SimdOp) -> Result<bool, LowerError> {
         if let Some(kind) = lane_op(op) {
             self.lower_lane(i, kind)?;
+        } else if let Some((sop, arr)) = shift_op(op) {
+            self.lower_vec_shift(i, sop, arr);
         } else if let Some(kind) = mem_op(op) {
             self.lower_vec_mem(i, kind)?;
         } else {
             return Ok(false);
         }
         Ok(true)
+    }
+
+    /// A shift: by the immediate form when the count is a constant (modulo the lane width;
+    /// a zero count is a move), else by a register.
+    fn lower_vec_shift(&mut self, i: IrInst, op: VecShiftOp, arr: Arr) {
+        let d = self.f.inst(i).clone();
+        let src = self.get(d.args[0]);
+        let dst = self.vreg(d.results[0]);
+        match self.iconst(d.args[1]) {
+            Some(k) => {
+                let amount = (k as u64 & (arr.elem().bits() as u64 - 1)) as u8;
+                if amount == 0 {
+                    self.b.push(Inst::VecMov { dst, src });
+                } else {
+                    self.b.push(Inst::VecShiftImm { op, arr, dst, src, amount });
+                }
+            }
+            None => {
+                let count = self.get(d.args[1]);
+                self.b.push(Inst::VecShiftReg { op, arr, dst, src, count });
+            }
+        }
     }
 
     /// A load or store of part of a vector, at the address `mem_addr` forms (with the bounds

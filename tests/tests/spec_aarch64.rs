@@ -30,11 +30,12 @@ const CONFIGS: [(&str, AllocAlgorithm, Option<usize>, Option<&str>); 4] = [
 
 /// The SIMD scripts the AArch64 engine passes (the operators it lowers are listed in the module
 /// docs of `backends/src/aarch64/lower/simd.rs` and `simd_lanes.rs`).
-const SIMD_PASSING: [&str; 41] = [
+const SIMD_PASSING: [&str; 42] = [
     "simd_address",
     "simd_align",
     "simd_bit_shift",
     "simd_bitwise",
+    "simd_boolean",
     "simd_const",
     "simd_f32x4",
     "simd_f32x4_arith",

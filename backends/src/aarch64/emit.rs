@@ -19,8 +19,9 @@ use crate::aarch64::enc::neon::arith::{vec_fp_binary, vec_int_binary, vec_logica
 use crate::aarch64::enc::neon::imm::{vec_movi, VecImm};
 use crate::aarch64::enc::neon::lane::{dup_element, dup_general, ins_element, ins_general, smov, umov};
 use crate::aarch64::enc::neon::mem::{ld1_lane, ld1r, ldst_q_reg, ldst_q_uimm, ldst_q_unscaled, st1_lane};
+use crate::aarch64::enc::neon::permute::{vec_ext, vec_permute, PermuteOp};
 use crate::aarch64::enc::neon::shift::{vec_shift_imm, vec_shift_long, VecShiftOp};
-use crate::aarch64::enc::neon::unary::{vec_fp_unary, vec_int_unary, VecIntUnOp};
+use crate::aarch64::enc::neon::unary::{vec_across, vec_fp_unary, vec_int_unary, AcrossOp, VecIntUnOp};
 use crate::aarch64::enc::neon::{Arr, Elem, VecLen};
 use crate::aarch64::enc::pair::{self, PairMode};
 use crate::aarch64::enc::shift::{self, ShiftOp};
@@ -607,6 +608,50 @@ fn lane_access(e: &mut Emitter, a: &Amode, form: EncForm, word: impl FnOnce(GprS
     e.put(form, word(sp_form(X16)));
 }
 
+/// `rd = (lane 0 of v31 as a word, compared with 0) cond` as 0 or 1 (`umov`, `cmp`, `cset`).
+fn flag_lane0(e: &mut Emitter, rd: Gpr, cond: Cond) {
+    e.put(EncForm::Umov, umov(Elem::S, rd, V31, 0));
+    e.put(EncForm::SubsImm, arith::subs_imm(Size::W, Gpr::ZR, sp_form(rd), 0, false));
+    e.put(EncForm::Cset, csel::cset(Size::W, rd, cond));
+}
+
+/// The weight of each lane in a bitmask (lane `k` weighs `1 << k`), as a 128-bit constant.
+fn bitmask_weights(elem: Elem) -> u128 {
+    let bits = elem.bits();
+    let lanes = 128 / bits;
+    // Bytes: each half weighs its eight lanes 1..128; the halves are paired before the sum.
+    let weight = |k: u32| if elem == Elem::B { 1u128 << (k % 8) } else { 1u128 << k };
+    (0..lanes).fold(0u128, |acc, k| acc | weight(k) << (k * bits))
+}
+
+/// `VecBitmask`: see the instruction.
+fn vec_bitmask(e: &mut Emitter, arr: Arr, rd: Gpr, src: VReg, tmp: VReg) {
+    e.put(EncForm::VecIntUnary, vec_int_unary(VecIntUnOp::Cmlt0, arr, V31, src));
+    vec_const(e, tmp, bitmask_weights(arr.elem()));
+    e.put(EncForm::VecLogical, vec_logical(VecLogicalOp::And, VecLen::V128, V31, V31, tmp));
+    match arr.elem() {
+        Elem::B => {
+            // Halfword k = byte k | byte k+8 << 8; the sums of each half stay below 256.
+            e.put(EncForm::VecExt, vec_ext(VecLen::V128, tmp, V31, V31, 8));
+            e.put(EncForm::VecPermute, vec_permute(PermuteOp::Zip1, Arr::B16, V31, V31, tmp));
+            e.put(EncForm::VecAcross, vec_across(AcrossOp::Addv, Arr::H8, V31, V31));
+            e.put(EncForm::Umov, umov(Elem::H, rd, V31, 0));
+        }
+        Elem::H => {
+            e.put(EncForm::VecAcross, vec_across(AcrossOp::Addv, Arr::H8, V31, V31));
+            e.put(EncForm::Umov, umov(Elem::H, rd, V31, 0));
+        }
+        Elem::S => {
+            e.put(EncForm::VecAcross, vec_across(AcrossOp::Addv, Arr::S4, V31, V31));
+            e.put(EncForm::Umov, umov(Elem::S, rd, V31, 0));
+        }
+        Elem::D => {
+            e.put(EncForm::VecIntBinary, vec_int_binary(VecIntOp::Addp, Arr::D2, V31, V31, V31));
+            e.put(EncForm::Umov, umov(Elem::S, rd, V31, 0));
+        }
+    }
+}
+
 fn fp_gp_size(size: FpSize) -> Size {
     match size {
         FpSize::S => Size::W,
@@ -806,6 +851,16 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             let vop = if *op == VecShiftOp::Sshr { VecIntOp::Sshl } else { VecIntOp::Ushl };
             e.put(EncForm::VecIntBinary, vec_int_binary(vop, *arr, v(*dst), v(*src), V31));
         }
+        VecAnyTrue { dst, src } => {
+            e.put(EncForm::VecAcross, vec_across(AcrossOp::Umaxv, Arr::S4, V31, v(*src)));
+            flag_lane0(e, x(*dst), Cond::Ne);
+        }
+        VecAllTrue { arr, dst, src } => {
+            e.put(EncForm::VecIntUnary, vec_int_unary(VecIntUnOp::Cmeq0, *arr, V31, v(*src)));
+            e.put(EncForm::VecAcross, vec_across(AcrossOp::Umaxv, Arr::S4, V31, V31));
+            flag_lane0(e, x(*dst), Cond::Eq);
+        }
+        VecBitmask { arr, dst, src, tmp } => vec_bitmask(e, *arr, x(*dst), v(*src), v(*tmp)),
         FLoad { size, dst, addr } => {
             e.counts.loads += 1;
             let op = if *size == FpSize::S { FpMemOp::LdrS } else { FpMemOp::LdrD };

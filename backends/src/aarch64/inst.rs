@@ -360,6 +360,27 @@ pub enum Inst {
         src: Reg,
         count: Reg,
     },
+    /// `dst = 1` when any bit of `src` is set, else 0 (`umaxv s31, .4s`, `umov`, `cmp`, `cset`).
+    VecAnyTrue {
+        dst: Reg,
+        src: Reg,
+    },
+    /// `dst = 1` when no lane of `src` is zero, else 0 (`cmeq #0` and `umaxv` into v31, `umov`,
+    /// `cmp`, `cset eq`).
+    VecAllTrue {
+        arr: Arr,
+        dst: Reg,
+        src: Reg,
+    },
+    /// `dst` = the sign bit of each lane of `src`, lane 0 in bit 0: `cmlt #0` into v31, the lane
+    /// weights (1, 2, 4, ...) into `tmp`, `and`, then a sum across lanes (`addv`; bytes first
+    /// pair the two halves with `ext`/`zip1`; doublewords use `addp`).
+    VecBitmask {
+        arr: Arr,
+        dst: Reg,
+        src: Reg,
+        tmp: Reg,
+    },
     FLoad {
         size: FpSize,
         dst: Reg,
@@ -612,13 +633,18 @@ impl MachInst for Inst {
                 v.reg_use(src);
                 addr.visit(v);
             }
-            VecShiftImm { dst, src, .. } => {
+            VecShiftImm { dst, src, .. } | VecAnyTrue { dst, src } | VecAllTrue { dst, src, .. } => {
                 v.reg_use(src);
                 v.reg_def(dst);
             }
             VecShiftReg { dst, src, count, .. } => {
                 v.reg_use(src);
                 v.reg_use(count);
+                v.reg_def(dst);
+            }
+            VecBitmask { dst, src, tmp, .. } => {
+                v.reg_use(src);
+                v.reg_early_def(tmp);
                 v.reg_def(dst);
             }
             VecInsertGp { dst, src, val, .. } | VecInsertLane { dst, src, val, .. } => {

@@ -112,6 +112,9 @@ pub fn print_inst(i: &Inst) -> String {
         VecShiftReg { op, arr, dst, src, count } => {
             format!("{}.{arr} {}, {}, {}", lower(format!("{op:?}")), r(dst), r(src), r(count))
         }
+        VecAnyTrue { dst, src } => format!("any_true {}, {}", r(dst), r(src)),
+        VecAllTrue { arr, dst, src } => format!("all_true.{arr} {}, {}", r(dst), r(src)),
+        VecBitmask { arr, dst, src, tmp } => format!("bitmask.{arr} {}, {}, {}", r(dst), r(src), r(tmp)),
         VecSelect { dst, mask, a, b } => format!("bitselect {}, {}, {}, {}", r(dst), r(mask), r(a), r(b)),
         FLoad { size, dst, addr } => format!("fload.{} {}, {}", fsz(*size), r(dst), am(addr)),
         FStore { size, src, addr } => format!("fstore.{} {}, {}", fsz(*size), r(src), am(addr)),

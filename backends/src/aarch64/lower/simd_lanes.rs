@@ -1,11 +1,12 @@
-//! Instruction selection for the SIMD lane, memory and shift operators on AArch64
+//! Instruction selection for the SIMD lane, memory, shift and boolean operators on AArch64
 //! NEON: `splat` (`dup` from a general register, or from lane 0 of a float register),
 //! `extract_lane` (`umov`/`smov` into a general register, `dup` of the lane for floats, whose
 //! scalar then sits in the low lane), `replace_lane` (`ins` into the source's register); the
 //! loads that widen (`ldr d` + `sxtl`/`uxtl`), broadcast (`ld1r`), zero the rest (`ldr s`/`ldr d`)
 //! or fill one lane (`ld1`), and `store*_lane` (`st1`), all through the scalar accesses'
-//! address and bounds-check path (`mem_addr`); and the shifts (immediate forms for a constant count,
-//! else `ushl`/`sshl` by a duplicated, masked and, for right shifts, negated count).
+//! address and bounds-check path (`mem_addr`); the shifts (immediate forms for a constant count,
+//! else `ushl`/`sshl` by a duplicated, masked and, for right shifts, negated count); and
+//! `any_true`, `all_true`, `bitmask`.
 //!
 //! Called first by `simd.rs`'s `lower_simd`; answers `false` for an operator it does not
 //! lower, so that file refuses it. The exact semantics are the interpreter's
@@ -18,6 +19,7 @@ use crate::aarch64::enc::neon::{Arr, Elem};
 use crate::aarch64::inst::*;
 use crate::aarch64::regs::{FpSize, Size};
 use crate::machinst::LowerError;
+use regalloc2::RegClass;
 use wlab_ir::simd::SimdOp;
 use wlab_ir::{Imm, Inst as IrInst};
 
@@ -129,6 +131,31 @@ fn mem_op(op: SimdOp) -> Option<MemKind> {
     })
 }
 
+/// A reduction of a vector to an i32.
+#[derive(Clone, Copy)]
+enum BoolKind {
+    AnyTrue,
+    AllTrue(Arr),
+    Bitmask(Arr),
+}
+
+fn bool_op(op: SimdOp) -> Option<BoolKind> {
+    use BoolKind::*;
+    use SimdOp as S;
+    Some(match op {
+        S::V128AnyTrue => AnyTrue,
+        S::I8x16AllTrue => AllTrue(Arr::B16),
+        S::I16x8AllTrue => AllTrue(Arr::H8),
+        S::I32x4AllTrue => AllTrue(Arr::S4),
+        S::I64x2AllTrue => AllTrue(Arr::D2),
+        S::I8x16Bitmask => Bitmask(Arr::B16),
+        S::I16x8Bitmask => Bitmask(Arr::H8),
+        S::I32x4Bitmask => Bitmask(Arr::S4),
+        S::I64x2Bitmask => Bitmask(Arr::D2),
+        _ => return None,
+    })
+}
+
 impl Ctx<'_> {
     /// Lowers `i` when `op` is one of this file's operators; `Ok(false)` otherwise.
     pub(super) fn lower_simd_lanes(&mut self, i: IrInst, op: SimdOp) -> Result<bool, LowerError> {
@@ -138,6 +165,18 @@ impl Ctx<'_> {
             self.lower_vec_shift(i, sop, arr);
         } else if let Some(kind) = mem_op(op) {
             self.lower_vec_mem(i, kind)?;
+        } else if let Some(kind) = bool_op(op) {
+            let d = self.f.inst(i).clone();
+            let src = self.get(d.args[0]);
+            let dst = self.vreg(d.results[0]);
+            match kind {
+                BoolKind::AnyTrue => self.b.push(Inst::VecAnyTrue { dst, src }),
+                BoolKind::AllTrue(arr) => self.b.push(Inst::VecAllTrue { arr, dst, src }),
+                BoolKind::Bitmask(arr) => {
+                    let tmp = self.b.vreg(RegClass::Float);
+                    self.b.push(Inst::VecBitmask { arr, dst, src, tmp });
+                }
+            }
         } else {
             return Ok(false);
         }

@@ -410,7 +410,12 @@ impl BlockEmitter for Emitter {
         Emitter::emit_move(self, from, to, class)
     }
     fn emit_inst(&mut self, inst: &Inst, next: usize) {
-        emit_inst(self, inst, next)
+        let before = self.counts.insts;
+        emit_inst(self, inst, next);
+        if inst.is_vector() {
+            // Every word of the sequence (its x16 address or constant halves too).
+            self.counts.vector += self.counts.insts - before;
+        }
     }
     fn position(&self) -> usize {
         self.words.len()

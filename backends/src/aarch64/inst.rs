@@ -552,6 +552,42 @@ pub enum Inst {
     },
 }
 
+impl Inst {
+    /// Whether this instruction operates on v128 values (what `EmitCounts::vector` counts).
+    pub fn is_vector(&self) -> bool {
+        use Inst::*;
+        matches!(
+            self,
+            VecLoad { .. }
+                | VecStore { .. }
+                | VecMov { .. }
+                | VecConst { .. }
+                | VecLogic { .. }
+                | VecInt { .. }
+                | VecIntUn { .. }
+                | VecFp { .. }
+                | VecFpUn { .. }
+                | VecNot { .. }
+                | VecSelect { .. }
+                | VecDupGp { .. }
+                | VecDupLane { .. }
+                | VecExtract { .. }
+                | VecInsertGp { .. }
+                | VecInsertLane { .. }
+                | VecCsel { .. }
+                | VecLoadExtend { .. }
+                | VecLoadSplat { .. }
+                | VecLoadLane { .. }
+                | VecStoreLane { .. }
+                | VecShiftImm { .. }
+                | VecShiftReg { .. }
+                | VecAnyTrue { .. }
+                | VecAllTrue { .. }
+                | VecBitmask { .. }
+        )
+    }
+}
+
 impl MachInst for Inst {
     fn visit_operands(&mut self, v: &mut dyn OperandVisitor) {
         use Inst::*;

@@ -64,7 +64,8 @@ pub struct EmitCounts {
     pub calls: u32,
     /// Instructions that operate on 128-bit vectors for v128 values (arithmetic, lane
     /// access, loads, stores, constants, tests); the allocator's moves, spills and reloads
-    /// of vector registers are not counted. Stays 0 on a target that does not lower v128.
+    /// of vector registers are not counted. AArch64 counts every word of such an
+    /// instruction's fixed sequence (an address formed in x16 and a constant's halves too).
     pub vector: u32,
 }
 

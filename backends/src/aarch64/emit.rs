@@ -18,8 +18,12 @@ use crate::aarch64::enc::logical::{self, LogicalImm, LogicalOp};
 use crate::aarch64::enc::neon::arith::{vec_fp_binary, vec_int_binary, vec_logical, VecLogicalOp};
 use crate::aarch64::enc::neon::imm::{vec_movi, VecImm};
 use crate::aarch64::enc::neon::lane::ins_general;
+use crate::aarch64::enc::neon::long::vec_mul_long;
 use crate::aarch64::enc::neon::mem::{ldst_q_reg, ldst_q_uimm, ldst_q_unscaled};
-use crate::aarch64::enc::neon::unary::{vec_fp_unary, vec_int_unary, VecIntUnOp};
+use crate::aarch64::enc::neon::shift::{vec_shift_long, vec_shll};
+use crate::aarch64::enc::neon::unary::{
+    vec_fp_unary, vec_fp_width, vec_int_unary, vec_narrow, vec_pairwise_long, VecIntUnOp,
+};
 use crate::aarch64::enc::neon::{Arr, Elem, VecLen};
 use crate::aarch64::enc::pair::{self, PairMode};
 use crate::aarch64::enc::shift::{self, ShiftOp};
@@ -729,6 +733,24 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             e.put(EncForm::VecLogical, vec_logical(VecLogicalOp::Bsl, VecLen::V128, V31, v(*a), v(*b)));
             e.vec_mov(v(*dst), V31);
         }
+        // part B: widen/convert/permute
+        VecWiden { signed, from, upper, dst, src } => {
+            e.put(EncForm::VecShiftLong, vec_shift_long(*signed, *from, *upper, v(*dst), v(*src), 0))
+        }
+        VecShll { from, dst, src } => e.put(EncForm::VecShll, vec_shll(*from, false, v(*dst), v(*src))),
+        VecNarrow { op, to, dst, lo, hi } => {
+            e.put(EncForm::VecNarrow, vec_narrow(*op, *to, false, v(*dst), v(*lo)));
+            if let Some(h) = hi {
+                e.put(EncForm::VecNarrow, vec_narrow(*op, *to, true, v(*dst), v(*h)));
+            }
+        }
+        VecMulLong { op, from, upper, dst, a, b } => {
+            e.put(EncForm::VecMulLong, vec_mul_long(*op, *from, *upper, v(*dst), v(*a), v(*b)))
+        }
+        VecPairwiseLong { signed, arr, dst, src } => {
+            e.put(EncForm::VecPairwiseLong, vec_pairwise_long(*signed, *arr, v(*dst), v(*src)))
+        }
+        VecFpWidth { dir, dst, src } => e.put(EncForm::VecFpWidth, vec_fp_width(*dir, false, v(*dst), v(*src))),
         FLoad { size, dst, addr } => {
             e.counts.loads += 1;
             let op = if *size == FpSize::S { FpMemOp::LdrS } else { FpMemOp::LdrD };

@@ -33,6 +33,7 @@ use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
 mod simd;
+mod simd_widen;
 
 use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, IntCC, Opcode, Type, Value, ValueDef};
 

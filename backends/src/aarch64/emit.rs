@@ -20,6 +20,7 @@ use crate::aarch64::enc::neon::imm::{vec_movi, VecImm};
 use crate::aarch64::enc::neon::lane::ins_general;
 use crate::aarch64::enc::neon::long::vec_mul_long;
 use crate::aarch64::enc::neon::mem::{ldst_q_reg, ldst_q_uimm, ldst_q_unscaled};
+use crate::aarch64::enc::neon::permute::vec_tbl;
 use crate::aarch64::enc::neon::shift::{vec_shift_long, vec_shll};
 use crate::aarch64::enc::neon::unary::{
     vec_fp_unary, vec_fp_width, vec_int_unary, vec_narrow, vec_pairwise_long, VecIntUnOp,
@@ -751,6 +752,9 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             e.put(EncForm::VecPairwiseLong, vec_pairwise_long(*signed, *arr, v(*dst), v(*src)))
         }
         VecFpWidth { dir, dst, src } => e.put(EncForm::VecFpWidth, vec_fp_width(*dir, false, v(*dst), v(*src))),
+        VecTbl { dst, table, idx } => {
+            e.put(EncForm::VecTbl, vec_tbl(false, VecLen::V128, v(*dst), v(*table), 1, v(*idx)))
+        }
         FLoad { size, dst, addr } => {
             e.counts.loads += 1;
             let op = if *size == FpSize::S { FpMemOp::LdrS } else { FpMemOp::LdrD };

@@ -312,6 +312,13 @@ pub enum Inst {
         dst: Reg,
         src: Reg,
     },
+    /// `tbl dst.16b, {table.16b}, idx.16b`: byte `i` of `dst` is `table[idx[i]]`, or 0 when
+    /// `idx[i] >= 16`.
+    VecTbl {
+        dst: Reg,
+        table: Reg,
+        idx: Reg,
+    },
     FLoad {
         size: FpSize,
         dst: Reg,
@@ -562,6 +569,11 @@ impl MachInst for Inst {
             VecMulLong { dst, a, b, .. } => {
                 v.reg_use(a);
                 v.reg_use(b);
+                v.reg_def(dst);
+            }
+            VecTbl { dst, table, idx } => {
+                v.reg_use(table);
+                v.reg_use(idx);
                 v.reg_def(dst);
             }
             Load { dst, addr, .. } | FLoad { dst, addr, .. } | VecLoad { dst, addr } => {

@@ -117,6 +117,7 @@ pub fn print_inst(i: &Inst) -> String {
             FpWidth::Narrow => format!("fcvtn.2s {}, {}", r(dst), r(src)),
             FpWidth::Widen => format!("fcvtl.2d {}, {}", r(dst), r(src)),
         },
+        VecTbl { dst, table, idx } => format!("tbl.16b {}, {{{}}}, {}", r(dst), r(table), r(idx)),
         FLoad { size, dst, addr } => format!("fload.{} {}, {}", fsz(*size), r(dst), am(addr)),
         FStore { size, src, addr } => format!("fstore.{} {}, {}", fsz(*size), r(src), am(addr)),
         Cmp { size, a, rhs } => match rhs {

@@ -7,14 +7,16 @@
 //! - conversions: `scvtf`/`ucvtf`, `fcvtzs`/`fcvtzu` (saturating, NaN to 0, as `trunc_sat`),
 //!   the `_zero` forms through a saturating narrow, `convert_low` through `sxtl`/`uxtl`,
 //!   `demote` (`fcvtn`, upper half zeroed) and `promote_low` (`fcvtl`);
-//! - `pmin`/`pmax` (`fcmgt` + bit select: wasm's `b < a ? b : a`, not `fmin`).
+//! - `pmin`/`pmax` (`fcmgt` + bit select: wasm's `b < a ? b : a`, not `fmin`);
+//! - `swizzle` (`tbl` with one table: an index above 15 gives 0, exactly wasm's rule) and
+//!   `shuffle` (two one-table `tbl`s on constant indices, then `orr`).
 //!
 //! The exact semantics are the interpreter's (`wlab_ir::interp::simd_numeric`). This file never
 //! encodes bytes, never names a physical register and never lowers part A's operators (lanes,
 //! memory, shifts, reductions).
 
 use super::Ctx;
-use crate::aarch64::enc::neon::arith::{VecFpOp, VecIntOp};
+use crate::aarch64::enc::neon::arith::{VecFpOp, VecIntOp, VecLogicalOp};
 use crate::aarch64::enc::neon::long::MulLongOp;
 use crate::aarch64::enc::neon::unary::{FpWidth, NarrowOp, VecFpUnOp, VecIntUnOp};
 use crate::aarch64::enc::neon::{Arr, Elem, FpArr};
@@ -23,7 +25,7 @@ use crate::machinst::LowerError;
 use crate::reg::Reg;
 use regalloc2::RegClass;
 use wlab_ir::simd::SimdOp;
-use wlab_ir::Inst as IrInst;
+use wlab_ir::{Imm, Inst as IrInst};
 
 /// `extend_{low,high}_*`: (signed, source lane width, upper half).
 fn extend(op: SimdOp) -> Option<(bool, Elem, bool)> {
@@ -182,6 +184,14 @@ impl Ctx<'_> {
                 self.b.push(Inst::VecFp { op: VecFpOp::Fcmgt, arr, dst: mask, a: x, b: y });
                 self.b.push(Inst::VecSelect { dst, mask, a: b, b: a });
             }
+            S::I8x16Swizzle => {
+                let (table, idx) = (self.get(d.args[0]), self.get(d.args[1]));
+                self.b.push(Inst::VecTbl { dst, table, idx });
+            }
+            S::I8x16Shuffle => {
+                let Imm::Shuffle(lanes) = d.imm else { return Err(self.malformed(i)) };
+                self.lower_shuffle(d.args[0], d.args[1], lanes, dst);
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -209,5 +219,32 @@ impl Ctx<'_> {
         let low = self.vtemp();
         self.b.push(Inst::VecMulLong { op: MulLongOp::Umull, from: Elem::S, upper: false, dst: low, a: a_lo, b: b_lo });
         self.b.push(Inst::VecInt { op: VecIntOp::Add, arr: Arr::D2, dst, a: high, b: low });
+    }
+
+    /// `i8x16.shuffle` with constant lane indices 0..32: the bytes of `a` by a `tbl` on indices
+    /// that are out of range (>= 16) where `b` is chosen, the bytes of `b` by a `tbl` on the
+    /// indices minus 16 (0xff where `a` is chosen), then `orr` of the two. One-register tables
+    /// need no consecutive register pair. When every index picks from one input, one `tbl`.
+    fn lower_shuffle(&mut self, a: wlab_ir::Value, b: wlab_ir::Value, lanes: [u8; 16], dst: Reg) {
+        let from_a: [u8; 16] = lanes.map(|x| if x < 16 { x } else { 0xff });
+        let from_b: [u8; 16] = lanes.map(|x| if x >= 16 { x - 16 } else { 0xff });
+        let (a, b) = (self.get(a), self.get(b));
+        if lanes.iter().all(|&x| x < 16) || lanes.iter().all(|&x| x >= 16) {
+            let (table, idx) = if lanes[0] < 16 { (a, from_a) } else { (b, from_b) };
+            let k = self.vtemp();
+            self.b.push(Inst::VecConst { dst: k, bits: u128::from_le_bytes(idx) });
+            self.b.push(Inst::VecTbl { dst, table, idx: k });
+            return;
+        }
+        let part = |cx: &mut Self, table: Reg, idx: [u8; 16]| {
+            let k = cx.vtemp();
+            cx.b.push(Inst::VecConst { dst: k, bits: u128::from_le_bytes(idx) });
+            let t = cx.vtemp();
+            cx.b.push(Inst::VecTbl { dst: t, table, idx: k });
+            t
+        };
+        let pa = part(self, a, from_a);
+        let pb = part(self, b, from_b);
+        self.b.push(Inst::VecLogic { op: VecLogicalOp::Orr, dst, a: pa, b: pb });
     }
 }

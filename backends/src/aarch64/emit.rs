@@ -17,7 +17,7 @@ use crate::aarch64::enc::loadstore::{self, FpMemOp, IndexExtend, MemOp};
 use crate::aarch64::enc::logical::{self, LogicalImm, LogicalOp};
 use crate::aarch64::enc::neon::arith::{vec_fp_binary, vec_int_binary, vec_logical, VecLogicalOp};
 use crate::aarch64::enc::neon::imm::{vec_movi, VecImm};
-use crate::aarch64::enc::neon::lane::ins_general;
+use crate::aarch64::enc::neon::lane::{dup_element, dup_general, ins_element, ins_general, smov, umov};
 use crate::aarch64::enc::neon::long::vec_mul_long;
 use crate::aarch64::enc::neon::mem::{ldst_q_reg, ldst_q_uimm, ldst_q_unscaled};
 use crate::aarch64::enc::neon::permute::vec_tbl;
@@ -754,6 +754,28 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         VecFpWidth { dir, dst, src } => e.put(EncForm::VecFpWidth, vec_fp_width(*dir, false, v(*dst), v(*src))),
         VecTbl { dst, table, idx } => {
             e.put(EncForm::VecTbl, vec_tbl(false, VecLen::V128, v(*dst), v(*table), 1, v(*idx)))
+        }
+        VecDupGp { arr, dst, src } => e.put(EncForm::DupGeneral, dup_general(*arr, v(*dst), x(*src))),
+        VecDupLane { arr, dst, src, lane } => e.put(EncForm::DupElement, dup_element(*arr, v(*dst), v(*src), *lane)),
+        VecExtract { elem, signed: false, dst, src, lane, .. } => {
+            e.put(EncForm::Umov, umov(*elem, x(*dst), v(*src), *lane))
+        }
+        VecExtract { elem, signed: true, size, dst, src, lane } => {
+            e.put(EncForm::Smov, smov(*size, *elem, x(*dst), v(*src), *lane))
+        }
+        VecInsertGp { elem, dst, src, val, lane } => {
+            debug_assert_eq!(dst, src, "ins reuses its source register");
+            e.put(EncForm::InsGeneral, ins_general(*elem, v(*dst), *lane, x(*val)))
+        }
+        VecInsertLane { elem, dst, src, val, lane } => {
+            debug_assert_eq!(dst, src, "ins reuses its source register");
+            e.put(EncForm::InsElement, ins_element(*elem, v(*dst), *lane, v(*val), 0))
+        }
+        VecCsel { cond, dst, t, f } => {
+            e.put(EncForm::Csetm, csel::csetm(Size::X, X16, *cond));
+            e.put(EncForm::DupGeneral, dup_general(Arr::D2, V31, X16));
+            e.put(EncForm::VecLogical, vec_logical(VecLogicalOp::Bsl, VecLen::V128, V31, v(*t), v(*f)));
+            e.vec_mov(v(*dst), V31);
         }
         FLoad { size, dst, addr } => {
             e.counts.loads += 1;

@@ -319,6 +319,55 @@ pub enum Inst {
         table: Reg,
         idx: Reg,
     },
+    // part A: lanes (splat, extract/replace_lane; see `lower/simd_lanes.rs`)
+    /// `dup vd.T, wn` (`xn` for `.2d`): every lane from the low bits of a general register.
+    VecDupGp {
+        arr: Arr,
+        dst: Reg,
+        src: Reg,
+    },
+    /// `dup vd.T, vn.<t>[lane]`: every lane from lane `lane` of `src` (so the low lane too:
+    /// a float extract_lane reads its scalar there).
+    VecDupLane {
+        arr: Arr,
+        dst: Reg,
+        src: Reg,
+        lane: u8,
+    },
+    /// `umov`, or `smov` into `size` when `signed`: lane `lane` of `src` into a general register.
+    VecExtract {
+        elem: Elem,
+        signed: bool,
+        size: Size,
+        dst: Reg,
+        src: Reg,
+        lane: u8,
+    },
+    /// `ins vd.<t>[lane], wn` (`xn` for `.d`): `dst` is `src` (same register) with lane `lane`
+    /// from a general register.
+    VecInsertGp {
+        elem: Elem,
+        dst: Reg,
+        src: Reg,
+        val: Reg,
+        lane: u8,
+    },
+    /// `ins vd.<t>[lane], vn.<t>[0]`: `dst` is `src` (same register) with lane `lane` from the
+    /// low lane of a float register.
+    VecInsertLane {
+        elem: Elem,
+        dst: Reg,
+        src: Reg,
+        val: Reg,
+        lane: u8,
+    },
+    /// `dst = cond ? t : f` on whole vectors (`csetm x16`, `dup v31.2d`, `bsl`, a move).
+    VecCsel {
+        cond: Cond,
+        dst: Reg,
+        t: Reg,
+        f: Reg,
+    },
     FLoad {
         size: FpSize,
         dst: Reg,
@@ -575,6 +624,20 @@ impl MachInst for Inst {
                 v.reg_use(table);
                 v.reg_use(idx);
                 v.reg_def(dst);
+            }
+            VecDupGp { dst, src, .. } | VecDupLane { dst, src, .. } | VecExtract { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_def(dst);
+            }
+            VecCsel { dst, t, f, .. } => {
+                v.reg_use(t);
+                v.reg_use(f);
+                v.reg_def(dst);
+            }
+            VecInsertGp { dst, src, val, .. } | VecInsertLane { dst, src, val, .. } => {
+                v.reg_use(src);
+                v.reg_use(val);
+                v.reg_reuse_def(dst, 0);
             }
             Load { dst, addr, .. } | FLoad { dst, addr, .. } | VecLoad { dst, addr } => {
                 addr.visit(v);

@@ -33,6 +33,7 @@ use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
 mod simd;
+mod simd_lanes;
 mod simd_widen;
 
 use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, IntCC, Opcode, Type, Value, ValueDef};
@@ -680,15 +681,13 @@ impl Ctx<'_> {
             }
             Opcode::Select => {
                 let vty = self.f.value_type(d.args[1]);
-                if vty == Type::V128 {
-                    return Err(self.not_yet("select of v128"));
-                }
                 let t = self.get(d.args[1]);
                 let f = self.get(d.args[2]);
                 let blk = self.cur_block;
                 let CondKind::Flags(cond) = self.condition(d.args[0], blk, false) else { unreachable!() };
                 let dst = out(self);
                 match class_of(vty) {
+                    RegClass::Float if vty == Type::V128 => self.b.push(Inst::VecCsel { cond, dst, t, f }),
                     RegClass::Float => self.b.push(Inst::FCsel { size: fsize_of(vty), cond, dst, t, f }),
                     _ => self.b.push(Inst::Csel { size: size_of(vty), cond, dst, t, f }),
                 }
@@ -897,9 +896,6 @@ impl Ctx<'_> {
             Opcode::DataDrop => self.runtime_call(i, LibCall::DataDrop)?,
             Opcode::GlobalGet => {
                 let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
-                if self.f.value_type(res.unwrap()) == Type::V128 {
-                    return Err(self.not_yet("global.get of a v128 global"));
-                }
                 let cell = self.b.vreg(RegClass::Int);
                 self.b.push(Inst::LoadVmctx { dst: cell, word: vmctx::GLOBALS + g as usize });
                 let dst = out(self);
@@ -909,9 +905,6 @@ impl Ctx<'_> {
             Opcode::GlobalSet => {
                 let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
                 let vty = self.f.value_type(d.args[0]);
-                if vty == Type::V128 {
-                    return Err(self.not_yet("global.set of a v128 global"));
-                }
                 let src = self.get(d.args[0]);
                 let cell = self.b.vreg(RegClass::Int);
                 self.b.push(Inst::LoadVmctx { dst: cell, word: vmctx::GLOBALS + g as usize });

@@ -86,6 +86,19 @@ pub fn print_inst(i: &Inst) -> String {
         }
         VecFpUn { op, arr, dst, src } => format!("{}.{} {}, {}", lower(format!("{op:?}")), arr.arr(), r(dst), r(src)),
         VecNot { dst, src } => format!("mvn.16b {}, {}", r(dst), r(src)),
+        VecDupGp { arr, dst, src } => format!("dup.{arr} {}, {}", r(dst), r(src)),
+        VecDupLane { arr, dst, src, lane } => format!("dup.{arr} {}, {}[{lane}]", r(dst), r(src)),
+        VecExtract { elem, signed, size, dst, src, lane } => {
+            let op = if *signed { "smov" } else { "umov" };
+            format!("{op}{} {}, {}.{}[{lane}]", sz(*size), r(dst), r(src), elem.letter())
+        }
+        VecInsertGp { elem, dst, src, val, lane } => {
+            format!("ins.{} {}[{lane}], {}, {}", elem.letter(), r(dst), r(src), r(val))
+        }
+        VecInsertLane { elem, dst, src, val, lane } => {
+            format!("ins.{} {}[{lane}], {}, {}[0]", elem.letter(), r(dst), r(src), r(val))
+        }
+        VecCsel { cond, dst, t, f } => format!("vcsel.{cond:?} {}, {}, {}", r(dst), r(t), r(f)),
         VecSelect { dst, mask, a, b } => format!("bitselect {}, {}, {}, {}", r(dst), r(mask), r(a), r(b)),
         // part B: widen/convert/permute
         VecWiden { signed, from, upper, dst, src } => format!(

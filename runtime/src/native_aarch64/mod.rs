@@ -49,7 +49,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use unicorn_engine::{Arch, HookType, Mode, Prot, RegisterARM64, Unicorn};
 use wlab_backends::aarch64::enc::branch;
-use wlab_backends::abi::{vmctx, LibCall};
+use wlab_backends::abi::{vmctx, LibCall, GLOBAL_CELL_BYTES};
 use wlab_backends::machinst::TrapSite;
 use wlab_backends::{compile_function, AllocOptions, BoundsChecks, CompileOptions, FunctionStats, Target};
 use wlab_ir::interp::{Trap, Val};
@@ -321,9 +321,13 @@ impl Core {
     }
 }
 
+/// Words of one global cell, in the store and in its guest copy (a `v128` uses both).
+const CELL_WORDS: usize = GLOBAL_CELL_BYTES / 8;
+
 /// The host side of one entry: what is mirrored into the guest and back.
 struct Mirror {
     instance: InstanceId,
+    /// The store's global cells, each [`CELL_WORDS`] words.
     cells: Vec<*mut u64>,
     vmctx: u64,
     globals: u64,
@@ -355,10 +359,13 @@ fn entry_bytes(entries: &[MirrorEntry]) -> Vec<u8> {
 impl Mirror {
     /// Host → guest: globals, and memory 0 mapped (remapped when it grew or is another one).
     fn sync_in(&self, store: &mut Store, core: &mut Core) {
-        // SAFETY: the cells are the store's boxed global cells, alive for the call; they are
-        // atomics (the timeout's watchdog may write the fuel counter's).
-        let vals: Vec<u64> =
-            self.cells.iter().map(|c| unsafe { AtomicU64::from_ptr(*c) }.load(Ordering::Relaxed)).collect();
+        // SAFETY: the cells are the store's boxed global cells of `CELL_WORDS` words, alive for
+        // the call; they are atomics (the timeout's watchdog may write the fuel counter's).
+        let vals: Vec<u64> = self
+            .cells
+            .iter()
+            .flat_map(|c| (0..CELL_WORDS).map(|k| unsafe { AtomicU64::from_ptr(c.add(k)) }.load(Ordering::Relaxed)))
+            .collect();
         core.write(self.globals, &vals);
         let Some(&m) = store.instance(self.instance).memories.first() else { return };
         let mem = &mut store.memory_mut(m).bytes;
@@ -403,9 +410,12 @@ impl Mirror {
     /// Guest → host: globals (memory is shared).
     fn sync_out(&self, _store: &mut Store, core: &mut Core) {
         if !self.cells.is_empty() {
-            for (c, v) in self.cells.iter().zip(core.read(self.globals, self.cells.len())) {
-                // SAFETY: as in `sync_in`.
-                unsafe { AtomicU64::from_ptr(*c) }.store(v, Ordering::Relaxed);
+            let words = core.read(self.globals, CELL_WORDS * self.cells.len());
+            for (c, cell) in self.cells.iter().zip(words.chunks_exact(CELL_WORDS)) {
+                for (k, w) in cell.iter().enumerate() {
+                    // SAFETY: as in `sync_in`.
+                    unsafe { AtomicU64::from_ptr(c.add(k)) }.store(*w, Ordering::Relaxed);
+                }
             }
         }
     }
@@ -502,8 +512,9 @@ impl PreparedModule for Aarch64Module {
             let outer_sp = core.frame_top != FRAMES;
             let frame = core.frame_top;
             // vmctx, global cells, value area, table header addresses, table headers.
-            let at = core.push_frame(8 * (words + globals.len() + n + 3 * tables.len()) as u64);
-            let (vm, gl, va) = (at, at + 8 * words as u64, at + 8 * (words + globals.len()) as u64);
+            let cell_words = CELL_WORDS * globals.len();
+            let at = core.push_frame(8 * (words + cell_words + n + 3 * tables.len()) as u64);
+            let (vm, gl, va) = (at, at + 8 * words as u64, at + 8 * (words + cell_words) as u64);
             let tb = va + 8 * n as u64;
             let headers: Vec<u64> = (0..tables.len()).map(|k| tb + 8 * (tables.len() + 2 * k) as u64).collect();
             let code_base = core.code_base(self);
@@ -518,7 +529,7 @@ impl PreparedModule for Aarch64Module {
                 guest[vmctx::LIBCALLS + l.index()] = libcall_addr(l);
             }
             for g in 0..globals.len() {
-                guest[vmctx::GLOBALS + g] = gl + 8 * g as u64;
+                guest[vmctx::GLOBALS + g] = gl + (GLOBAL_CELL_BYTES * g) as u64;
             }
             core.write(vm, &guest);
             core.write(tb, &headers);
@@ -580,7 +591,7 @@ impl PreparedModule for Aarch64Module {
                 let Some(lib) = LibCall::ALL.iter().copied().find(|l| libcall_addr(*l) == at) else {
                     match deadline {
                         Some((d, g)) if std::time::Instant::now() >= d => {
-                            core.write(mirror.globals + 8 * g as u64, &[0]);
+                            core.write(mirror.globals + (GLOBAL_CELL_BYTES * g as usize) as u64, &[0]);
                             return Ok(Some(Stop::Resume(at)));
                         }
                         _ => panic!("aarch64 engine: stopped at unexpected address {at:#x}"),

@@ -191,6 +191,9 @@ impl Ctx<'_> {
             let dst = out(cx);
             cx.b.push(Inst::VecLogic { op, dst, a, b });
         };
+        if self.lower_simd_lanes(i, op)? {
+            return Ok(());
+        }
         match op {
             S::V128Const => {
                 let Imm::V128(bytes) = d.imm else { return Err(self.malformed(i)) };

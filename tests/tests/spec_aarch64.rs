@@ -3,9 +3,8 @@
 //! registers per class (everything spills); allocation runs with regalloc2's checker on. One
 //! trial per configuration and non-SIMD script (`<config>/<script>`), failing with one line
 //! per failed check; the totals per configuration close the run. The 58 fixed-width SIMD
-//! scripts get one trial each too; a script the backend cannot run yet is an ignored trial
-//! whose name says why ([`simd_not_yet`]), never a silent skip, so progress shows script by
-//! script. The goal is that [`simd_not_yet`] gives no reason for any script.
+//! scripts get one trial each too, like every other script: AArch64 lowers all 236 operators
+//! (`backends/src/aarch64/lower/simd.rs`, `simd_lanes.rs`, `simd_widen.rs`).
 //!
 //! Needs the `unicorn` feature (Debian's libunicorn-dev):
 //! `cargo test -p wlab-tests --features unicorn --test spec_aarch64 -- aarch64-O2/i32`.
@@ -28,64 +27,6 @@ const CONFIGS: [(&str, AllocAlgorithm, Option<usize>, Option<&str>); 4] = [
     ("aarch64-regs4", AllocAlgorithm::Ion, Some(4), None),
 ];
 
-/// The SIMD scripts the AArch64 engine passes (the operators it lowers are listed in the module
-/// docs of `backends/src/aarch64/lower/simd.rs` and `simd_lanes.rs`).
-const SIMD_PASSING: [&str; 42] = [
-    "simd_address",
-    "simd_align",
-    "simd_bit_shift",
-    "simd_bitwise",
-    "simd_boolean",
-    "simd_const",
-    "simd_f32x4",
-    "simd_f32x4_arith",
-    "simd_f32x4_cmp",
-    "simd_f32x4_rounding",
-    "simd_f64x2",
-    "simd_f64x2_arith",
-    "simd_f64x2_cmp",
-    "simd_f64x2_rounding",
-    "simd_i16x8_arith",
-    "simd_i16x8_arith2",
-    "simd_i16x8_cmp",
-    "simd_i16x8_q15mulr_sat_s",
-    "simd_i16x8_sat_arith",
-    "simd_i32x4_arith",
-    "simd_i32x4_arith2",
-    "simd_i32x4_cmp",
-    "simd_i64x2_arith2",
-    "simd_i64x2_cmp",
-    "simd_i8x16_arith",
-    "simd_i8x16_arith2",
-    "simd_i8x16_cmp",
-    "simd_i8x16_sat_arith",
-    "simd_linking",
-    "simd_load16_lane",
-    "simd_load32_lane",
-    "simd_load64_lane",
-    "simd_load8_lane",
-    "simd_load_extend",
-    "simd_load_splat",
-    "simd_load_zero",
-    "simd_select",
-    "simd_store",
-    "simd_store16_lane",
-    "simd_store32_lane",
-    "simd_store64_lane",
-    "simd_store8_lane",
-];
-
-/// Why the AArch64 engine cannot run a SIMD script yet, or `None` when it can (then the script
-/// is a real trial). The other scripts use operators that AArch64 lowering refuses with a
-/// one-line error, so their modules do not load.
-fn simd_not_yet(script: &str) -> Option<&'static str> {
-    if SIMD_PASSING.contains(&script) {
-        None
-    } else {
-        Some("uses SIMD operators not lowered on AArch64 yet")
-    }
-}
-
 fn main() {
     let args = Arguments::from_args();
     let totals: Arc<Mutex<BTreeMap<&'static str, WastReport>>> = Arc::default();
@@ -94,14 +35,6 @@ fn main() {
         let scripts = wlab_tests::corpus::spec_scripts().into_iter().chain(wlab_tests::corpus::simd_scripts());
         for script in scripts {
             let name = script.stem().to_string();
-            let not_yet = if name.starts_with("simd_") { simd_not_yet(&name) } else { None };
-            if let Some(reason) = not_yet {
-                trials.push(
-                    Trial::test(format!("{config}/{name} (not yet supported on this engine: {reason})"), || Ok(()))
-                        .with_ignored_flag(true),
-                );
-                continue;
-            }
             let totals = totals.clone();
             trials.push(Trial::test(format!("{config}/{name}"), move || {
                 let inner = Box::new(Aarch64Engine {

@@ -18,10 +18,13 @@ use crate::aarch64::enc::logical::{self, LogicalImm, LogicalOp};
 use crate::aarch64::enc::neon::arith::{vec_fp_binary, vec_int_binary, vec_logical, VecIntOp, VecLogicalOp};
 use crate::aarch64::enc::neon::imm::{vec_movi, VecImm};
 use crate::aarch64::enc::neon::lane::{dup_element, dup_general, ins_element, ins_general, smov, umov};
+use crate::aarch64::enc::neon::long::vec_mul_long;
 use crate::aarch64::enc::neon::mem::{ld1_lane, ld1r, ldst_q_reg, ldst_q_uimm, ldst_q_unscaled, st1_lane};
-use crate::aarch64::enc::neon::permute::{vec_ext, vec_permute, PermuteOp};
-use crate::aarch64::enc::neon::shift::{vec_shift_imm, vec_shift_long, VecShiftOp};
-use crate::aarch64::enc::neon::unary::{vec_across, vec_fp_unary, vec_int_unary, AcrossOp, VecIntUnOp};
+use crate::aarch64::enc::neon::permute::{vec_ext, vec_permute, vec_tbl, PermuteOp};
+use crate::aarch64::enc::neon::shift::{vec_shift_imm, vec_shift_long, vec_shll, VecShiftOp};
+use crate::aarch64::enc::neon::unary::{
+    vec_across, vec_fp_unary, vec_fp_width, vec_int_unary, vec_narrow, vec_pairwise_long, AcrossOp, VecIntUnOp,
+};
 use crate::aarch64::enc::neon::{Arr, Elem, VecLen};
 use crate::aarch64::enc::pair::{self, PairMode};
 use crate::aarch64::enc::shift::{self, ShiftOp};
@@ -801,6 +804,27 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             e.vec_mov(V31, v(*mask));
             e.put(EncForm::VecLogical, vec_logical(VecLogicalOp::Bsl, VecLen::V128, V31, v(*a), v(*b)));
             e.vec_mov(v(*dst), V31);
+        }
+        // part B: widen/convert/permute
+        VecWiden { signed, from, upper, dst, src } => {
+            e.put(EncForm::VecShiftLong, vec_shift_long(*signed, *from, *upper, v(*dst), v(*src), 0))
+        }
+        VecShll { from, dst, src } => e.put(EncForm::VecShll, vec_shll(*from, false, v(*dst), v(*src))),
+        VecNarrow { op, to, dst, lo, hi } => {
+            e.put(EncForm::VecNarrow, vec_narrow(*op, *to, false, v(*dst), v(*lo)));
+            if let Some(h) = hi {
+                e.put(EncForm::VecNarrow, vec_narrow(*op, *to, true, v(*dst), v(*h)));
+            }
+        }
+        VecMulLong { op, from, upper, dst, a, b } => {
+            e.put(EncForm::VecMulLong, vec_mul_long(*op, *from, *upper, v(*dst), v(*a), v(*b)))
+        }
+        VecPairwiseLong { signed, arr, dst, src } => {
+            e.put(EncForm::VecPairwiseLong, vec_pairwise_long(*signed, *arr, v(*dst), v(*src)))
+        }
+        VecFpWidth { dir, dst, src } => e.put(EncForm::VecFpWidth, vec_fp_width(*dir, false, v(*dst), v(*src))),
+        VecTbl { dst, table, idx } => {
+            e.put(EncForm::VecTbl, vec_tbl(false, VecLen::V128, v(*dst), v(*table), 1, v(*idx)))
         }
         VecDupGp { arr, dst, src } => e.put(EncForm::DupGeneral, dup_general(*arr, v(*dst), x(*src))),
         VecDupLane { arr, dst, src, lane } => e.put(EncForm::DupElement, dup_element(*arr, v(*dst), v(*src), *lane)),

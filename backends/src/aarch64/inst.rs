@@ -10,8 +10,9 @@
 use crate::aarch64::enc::float::{FpBinOp, FpUnOp};
 use crate::aarch64::enc::loadstore::MemOp;
 use crate::aarch64::enc::neon::arith::{VecFpOp, VecIntOp, VecLogicalOp};
+use crate::aarch64::enc::neon::long::MulLongOp;
 use crate::aarch64::enc::neon::shift::VecShiftOp;
-use crate::aarch64::enc::neon::unary::{VecFpUnOp, VecIntUnOp};
+use crate::aarch64::enc::neon::unary::{FpWidth, NarrowOp, VecFpUnOp, VecIntUnOp};
 use crate::aarch64::enc::neon::{Arr, Elem, FpArr};
 use crate::aarch64::pregs;
 use crate::aarch64::regs::{Cond, FpSize, Size};
@@ -262,6 +263,62 @@ pub enum Inst {
         mask: Reg,
         a: Reg,
         b: Reg,
+    },
+    // part B: widen/convert/permute
+    /// `sxtl`/`uxtl` (`sshll`/`ushll #0`): the lanes of `src`'s low half (upper half with
+    /// `upper`, the `2` forms) sign- or zero-extended to twice their width.
+    VecWiden {
+        signed: bool,
+        from: Elem,
+        upper: bool,
+        dst: Reg,
+        src: Reg,
+    },
+    /// `shll vd.<2T>, vn.T, #esize`: the low half's lanes widened and shifted left by their width.
+    VecShll {
+        from: Elem,
+        dst: Reg,
+        src: Reg,
+    },
+    /// `op dst.<to>, lo`: the lanes of `lo` narrowed into the low half (upper half zeroed); with
+    /// `hi`, then `op2 dst.<to>, hi` narrows `hi` into the upper half. With `hi`, `dst` is an
+    /// early def (written before `hi` is read, so it never shares `hi`'s register).
+    VecNarrow {
+        op: NarrowOp,
+        to: Elem,
+        dst: Reg,
+        lo: Reg,
+        hi: Option<Reg>,
+    },
+    /// `smull`/`umull` (`2` forms with `upper`): products of the low (upper) half's lanes, twice
+    /// as wide.
+    VecMulLong {
+        op: MulLongOp,
+        from: Elem,
+        upper: bool,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// `saddlp`/`uaddlp`: sums of adjacent lane pairs of `src` (`arr`), twice as wide.
+    VecPairwiseLong {
+        signed: bool,
+        arr: Arr,
+        dst: Reg,
+        src: Reg,
+    },
+    /// `fcvtn vd.2s, vn.2d` (upper half zeroed) / `fcvtl vd.2d, vn.2s` (low half's lanes).
+    VecFpWidth {
+        dir: FpWidth,
+        dst: Reg,
+        src: Reg,
+    },
+    /// `tbl dst.16b, {table.16b}, idx.16b`: byte `i` of `dst` is `table[idx[i]]`, or 0 when
+    /// `idx[i] >= 16`.
+    VecTbl {
+        dst: Reg,
+        table: Reg,
+        idx: Reg,
     },
     // part A: lanes (splat, extract/replace_lane; see `lower/simd_lanes.rs`)
     /// `dup vd.T, wn` (`xn` for `.2d`): every lane from the low bits of a general register.
@@ -584,6 +641,13 @@ impl Inst {
                 | VecAnyTrue { .. }
                 | VecAllTrue { .. }
                 | VecBitmask { .. }
+                | VecWiden { .. }
+                | VecShll { .. }
+                | VecNarrow { .. }
+                | VecMulLong { .. }
+                | VecPairwiseLong { .. }
+                | VecFpWidth { .. }
+                | VecTbl { .. }
         )
     }
 }
@@ -645,6 +709,33 @@ impl MachInst for Inst {
                 v.reg_use(mask);
                 v.reg_use(a);
                 v.reg_use(b);
+                v.reg_def(dst);
+            }
+            VecWiden { dst, src, .. }
+            | VecShll { dst, src, .. }
+            | VecPairwiseLong { dst, src, .. }
+            | VecFpWidth { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_def(dst);
+            }
+            VecNarrow { dst, lo, hi, .. } => {
+                v.reg_use(lo);
+                match hi {
+                    Some(h) => {
+                        v.reg_use(h);
+                        v.reg_early_def(dst);
+                    }
+                    None => v.reg_def(dst),
+                }
+            }
+            VecMulLong { dst, a, b, .. } => {
+                v.reg_use(a);
+                v.reg_use(b);
+                v.reg_def(dst);
+            }
+            VecTbl { dst, table, idx } => {
+                v.reg_use(table);
+                v.reg_use(idx);
                 v.reg_def(dst);
             }
             VecDupGp { dst, src, .. } | VecDupLane { dst, src, .. } | VecExtract { dst, src, .. } => {

@@ -34,6 +34,7 @@ use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
 mod simd;
 mod simd_lanes;
+mod simd_widen;
 
 use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, IntCC, Opcode, Type, Value, ValueDef};
 

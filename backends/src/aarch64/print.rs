@@ -3,6 +3,7 @@
 //! 64-bit / `d` names or as virtual registers, sizes as a suffix. This file only prints; the
 //! disassembly of final code is `disasm.rs`.
 
+use crate::aarch64::enc::neon::unary::FpWidth;
 use crate::aarch64::inst::*;
 use crate::aarch64::pregs::preg_name;
 use crate::aarch64::regs::{FpSize, Size};
@@ -116,6 +117,37 @@ pub fn print_inst(i: &Inst) -> String {
         VecAllTrue { arr, dst, src } => format!("all_true.{arr} {}, {}", r(dst), r(src)),
         VecBitmask { arr, dst, src, tmp } => format!("bitmask.{arr} {}, {}, {}", r(dst), r(src), r(tmp)),
         VecSelect { dst, mask, a, b } => format!("bitselect {}, {}, {}, {}", r(dst), r(mask), r(a), r(b)),
+        // part B: widen/convert/permute
+        VecWiden { signed, from, upper, dst, src } => format!(
+            "{}xtl{}.{} {}, {}",
+            if *signed { "s" } else { "u" },
+            if *upper { "2" } else { "" },
+            from.letter(),
+            r(dst),
+            r(src)
+        ),
+        VecShll { from, dst, src } => format!("shll.{} {}, {}", from.letter(), r(dst), r(src)),
+        VecNarrow { op, to, dst, lo, hi } => match hi {
+            Some(h) => format!("{}.{}+2 {}, {}, {}", lower(format!("{op:?}")), to.letter(), r(dst), r(lo), r(h)),
+            None => format!("{}.{} {}, {}", lower(format!("{op:?}")), to.letter(), r(dst), r(lo)),
+        },
+        VecMulLong { op, from, upper, dst, a, b } => format!(
+            "{}{}.{} {}, {}, {}",
+            lower(format!("{op:?}")),
+            if *upper { "2" } else { "" },
+            from.letter(),
+            r(dst),
+            r(a),
+            r(b)
+        ),
+        VecPairwiseLong { signed, arr, dst, src } => {
+            format!("{}addlp.{arr} {}, {}", if *signed { "s" } else { "u" }, r(dst), r(src))
+        }
+        VecFpWidth { dir, dst, src } => match dir {
+            FpWidth::Narrow => format!("fcvtn.2s {}, {}", r(dst), r(src)),
+            FpWidth::Widen => format!("fcvtl.2d {}, {}", r(dst), r(src)),
+        },
+        VecTbl { dst, table, idx } => format!("tbl.16b {}, {{{}}}, {}", r(dst), r(table), r(idx)),
         FLoad { size, dst, addr } => format!("fload.{} {}, {}", fsz(*size), r(dst), am(addr)),
         FStore { size, src, addr } => format!("fstore.{} {}, {}", fsz(*size), r(src), am(addr)),
         Cmp { size, a, rhs } => match rhs {

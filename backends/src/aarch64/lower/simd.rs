@@ -4,8 +4,10 @@
 //! `and`, `andnot`, `or`, `xor`, `bitselect`), and the lane operations that are one NEON
 //! instruction (plus `mvn` for `ne`): integer add/sub/mul (not i64x2.mul), saturating
 //! add/sub, min/max, avgr_u, q15mulr_sat_s, abs, neg, popcnt, integer and float compares,
-//! float add/sub/mul/div/min/max, abs, neg, sqrt and the roundings. Every other operator is refused with a
-//! one-line error naming it, so the function is reported as not compiled, never miscompiled.
+//! float add/sub/mul/div/min/max, abs, neg, sqrt and the roundings. The widening, narrowing,
+//! converting and permuting operators are lowered in `simd_widen.rs`. Every other operator is
+//! refused with a one-line error naming it, so the function is reported as not compiled, never
+//! miscompiled.
 //!
 //! The exact semantics are the interpreter's (`wlab_ir::interp::simd_numeric`). This file
 //! never encodes bytes and never names a physical register.
@@ -262,7 +264,11 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::VecFpUn { op: vop, arr, dst, src });
             }
-            _ => return Err(self.not_yet(&format!("SIMD instruction {}", d.opcode))),
+            _ => {
+                if !self.lower_simd_widen(i, op)? {
+                    return Err(self.not_yet(&format!("SIMD instruction {}", d.opcode)));
+                }
+            }
         }
         Ok(())
     }

@@ -53,7 +53,8 @@ use wlab_runtime::Engine;
 pub struct DifftestOptions {
     /// Engine name (`wlab_runtime::engine_by_name`).
     pub engine: String,
-    /// `--regalloc`, `--regs`, `--bounds-checks` for a native engine.
+    /// `--regalloc`, `--regs`, `--bounds-checks`, `--ion-max-live`, `--cpu-features` for a
+    /// native engine.
     pub alloc: crate::cli::AllocArgs,
     /// Pipeline run on every function before `prepare` (`O2`, `dce,gvn`, ...).
     pub passes: Option<String>,
@@ -479,6 +480,7 @@ pub fn run(opts: &DifftestOptions) -> Result<DifftestReport, DifftestError> {
     results.sort_by_key(|(i, _)| *i);
     let mut report = DifftestReport {
         engine: opts.engine.clone(),
+        engine_options: opts.alloc.run_args(),
         passes: opts.passes.clone(),
         seed: opts.seed,
         gen: opts.gen,

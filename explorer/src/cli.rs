@@ -345,7 +345,8 @@ pub struct DifftestArgs {
     /// native engine refuses for their v128 code are reported as skipped.
     #[arg(long)]
     pub simd: bool,
-    /// Write the .wasm of every mismatching module into this directory.
+    /// Write the .wasm of every mismatching module, and of every reference suspect, into
+    /// this directory (`difftest-<seed>.wasm`).
     #[arg(long)]
     pub save: Option<PathBuf>,
     #[command(flatten)]

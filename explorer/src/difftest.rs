@@ -523,7 +523,8 @@ pub fn module_bytes(seed: u64, gen: &GenOptions) -> Option<Vec<u8>> {
 }
 
 /// `wlab difftest`: runs, prints the report (text or JSON), saves mismatching modules
-/// as `<dir>/difftest-<seed>.wasm` when asked; exit status 1 when anything mismatched.
+/// and reference suspects as `<dir>/difftest-<seed>.wasm` when asked; exit status 1
+/// when anything mismatched.
 pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> {
     let format = crate::output::plain(&args.output, "difftest")?;
     if let Some(program) = &args.program {
@@ -555,7 +556,7 @@ pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> 
     };
     let report = run(&opts).map_err(|e| crate::CliError::Other(e.to_string()))?;
     if let Some(dir) = &args.save {
-        for m in &report.mismatches {
+        for m in report.mismatches.iter().chain(&report.reference_suspects) {
             if let Some(bytes) = module_bytes(m.seed, &opts.gen) {
                 let path = dir.join(format!("difftest-{}.wasm", m.seed));
                 std::fs::write(&path, bytes)

@@ -3,7 +3,8 @@
 //! Options that several subcommands take are defined once, as groups flattened into
 //! each subcommand: [`PipelineArgs`] (`--passes`, `--rules`), [`EngineArgs`]
 //! (`--engine` + [`AllocArgs`]), [`TargetArgs`] (`--target` + [`AllocArgs`]),
-//! [`AllocArgs`] (`--regalloc`, `--regs`, `--bounds-checks`) and [`OutputArgs`]
+//! [`AllocArgs`] (`--regalloc`, `--regs`, `--bounds-checks`, `--ion-max-live`,
+//! `--cpu-features`) and [`OutputArgs`]
 //! (`--format`, `--json`, `-o/--output`). A subcommand whose default differs sets it with
 //! `#[command(mut_arg(..))]` on its variant. This file only declares; it never checks
 //! what the values mean (`engines.rs`, `pipeline.rs` and `cmd.rs` do).
@@ -344,7 +345,8 @@ pub struct DifftestArgs {
     /// native engine refuses for their v128 code are reported as skipped.
     #[arg(long)]
     pub simd: bool,
-    /// Write the .wasm of every mismatching module into this directory.
+    /// Write the .wasm of every mismatching module, and of every reference suspect, into
+    /// this directory (`difftest-<seed>.wasm`).
     #[arg(long)]
     pub save: Option<PathBuf>,
     #[command(flatten)]
@@ -396,7 +398,8 @@ pub struct TargetArgs {
     pub alloc: AllocArgs,
 }
 
-/// Register allocation and bounds-check options shared by every command that compiles.
+/// Register allocation, bounds-check and CPU-feature options shared by every command that
+/// compiles.
 #[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
 pub struct AllocArgs {
     /// Register allocator: `ion` (default) or `fastalloc`.
@@ -415,6 +418,11 @@ pub struct AllocArgs {
     /// (default 4000; `;; regalloc:` says when it happened).
     #[arg(long, value_name = "N")]
     pub ion_max_live: Option<usize>,
+    /// x86-64 instruction-set extensions the code may use: `native` (default: what this
+    /// machine has), `sse41` (the vector baseline: no SSE4.2, no AVX encodings) or `sse2`
+    /// (plain x86-64: no lzcnt/tzcnt/popcnt/roundss, and no v128 code).
+    #[arg(long, value_name = "SET")]
+    pub cpu_features: Option<String>,
 }
 
 impl AllocArgs {
@@ -435,6 +443,7 @@ impl AllocArgs {
         push("--regs", self.regs.map(|n| n.to_string()));
         push("--bounds-checks", self.bounds_checks.clone());
         push("--ion-max-live", self.ion_max_live.map(|n| n.to_string()));
+        push("--cpu-features", self.cpu_features.clone());
         a
     }
 
@@ -445,6 +454,7 @@ impl AllocArgs {
             ("--regs", self.regs.is_some()),
             ("--bounds-checks", self.bounds_checks.is_some()),
             ("--ion-max-live", self.ion_max_live.is_some()),
+            ("--cpu-features", self.cpu_features.is_some()),
         ];
         given.into_iter().filter(|(_, g)| *g).map(|(f, _)| f).collect()
     }

@@ -443,8 +443,8 @@ pub fn explore_report(
     })
 }
 
-/// How `explore --target` and `stats` compile: the allocator options checked against
-/// `target`, and `--syntax` (x86-64 only; Intel by default).
+/// How `explore --target`, `stats` and `compile` compile: the allocator, bounds-check and
+/// CPU-feature options checked against `target`, and `--syntax` (x86-64 only; Intel by default).
 fn codegen_options(target: Target, alloc: &AllocArgs, syntax: Option<&str>) -> Result<CodegenOptions, CliError> {
     Ok(CodegenOptions {
         target,
@@ -452,6 +452,7 @@ fn codegen_options(target: Target, alloc: &AllocArgs, syntax: Option<&str>) -> R
         syntax: crate::codegen::parse_syntax(syntax.unwrap_or("intel"))?,
         interleave: false,
         bounds: crate::engines::bounds_option(alloc.bounds_checks.as_deref())?,
+        features: crate::engines::cpu_features_option(alloc, target)?,
     })
 }
 

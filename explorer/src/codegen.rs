@@ -18,6 +18,22 @@ pub struct CodegenOptions {
     pub syntax: Syntax,
     pub interleave: bool,
     pub bounds: wlab_backends::BoundsChecks,
+    /// `--cpu-features` (x86-64; `None`: what this machine has).
+    pub features: Option<wlab_backends::x64::CpuFeatures>,
+}
+
+impl CodegenOptions {
+    /// The backend's options for a function of a module with `num_imported_funcs` imports.
+    pub fn compile_options(&self, num_imported_funcs: u32) -> CompileOptions {
+        let mut co = CompileOptions::new(num_imported_funcs);
+        co.target = self.target;
+        co.alloc = self.alloc;
+        co.bounds = self.bounds;
+        if let Some(f) = self.features {
+            co.features = f;
+        }
+        co
+    }
 }
 
 /// Parses `--target` (unknown names list the valid ones).
@@ -78,11 +94,8 @@ pub fn compile_report(
     num_imported_funcs: u32,
     opts: &CodegenOptions,
 ) -> Result<MachineReport, CliError> {
-    let mut co = CompileOptions::new(num_imported_funcs);
-    co.target = opts.target;
-    co.alloc = opts.alloc;
+    let mut co = opts.compile_options(num_imported_funcs);
     co.keep_text = true;
-    co.bounds = opts.bounds;
     let c = compile_function(func, &co).map_err(|e| CliError::Other(e.to_string()))?;
     let disasm = wlab_backends::compile::disassemble(opts.target, &c.code, opts.syntax);
     let mut interleaved = Vec::new();

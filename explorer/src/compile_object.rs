@@ -8,7 +8,7 @@ use crate::codegen::CodegenOptions;
 use crate::object_file::{write_object, ObjectFunction, ObjectSummary};
 use crate::CliError;
 use std::path::Path;
-use wlab_backends::{compile_function, CompileOptions};
+use wlab_backends::compile_function;
 
 /// What `wlab compile` reports.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -38,10 +38,7 @@ pub fn compile_to_object(
     let bytes = crate::input::read_module(module)?;
     let m = wlab_ir::translate::translate_module(&bytes)?;
     let first = m.info.num_imported_funcs();
-    let mut co = CompileOptions::new(first);
-    co.target = cg.target;
-    co.alloc = cg.alloc;
-    co.bounds = cg.bounds;
+    let co = cg.compile_options(first);
     use rayon::prelude::*;
     let compiled: Vec<_> = m
         .functions

@@ -53,7 +53,8 @@ use wlab_runtime::Engine;
 pub struct DifftestOptions {
     /// Engine name (`wlab_runtime::engine_by_name`).
     pub engine: String,
-    /// `--regalloc`, `--regs`, `--bounds-checks` for a native engine.
+    /// `--regalloc`, `--regs`, `--bounds-checks`, `--ion-max-live`, `--cpu-features` for a
+    /// native engine.
     pub alloc: crate::cli::AllocArgs,
     /// Pipeline run on every function before `prepare` (`O2`, `dce,gvn`, ...).
     pub passes: Option<String>,
@@ -479,6 +480,7 @@ pub fn run(opts: &DifftestOptions) -> Result<DifftestReport, DifftestError> {
     results.sort_by_key(|(i, _)| *i);
     let mut report = DifftestReport {
         engine: opts.engine.clone(),
+        engine_options: opts.alloc.run_args(),
         passes: opts.passes.clone(),
         seed: opts.seed,
         gen: opts.gen,
@@ -521,7 +523,8 @@ pub fn module_bytes(seed: u64, gen: &GenOptions) -> Option<Vec<u8>> {
 }
 
 /// `wlab difftest`: runs, prints the report (text or JSON), saves mismatching modules
-/// as `<dir>/difftest-<seed>.wasm` when asked; exit status 1 when anything mismatched.
+/// and reference suspects as `<dir>/difftest-<seed>.wasm` when asked; exit status 1
+/// when anything mismatched.
 pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> {
     let format = crate::output::plain(&args.output, "difftest")?;
     if let Some(program) = &args.program {
@@ -553,7 +556,7 @@ pub fn command(args: &crate::cli::DifftestArgs) -> Result<i32, crate::CliError> 
     };
     let report = run(&opts).map_err(|e| crate::CliError::Other(e.to_string()))?;
     if let Some(dir) = &args.save {
-        for m in &report.mismatches {
+        for m in report.mismatches.iter().chain(&report.reference_suspects) {
             if let Some(bytes) = module_bytes(m.seed, &opts.gen) {
                 let path = dir.join(format!("difftest-{}.wasm", m.seed));
                 std::fs::write(&path, bytes)

@@ -25,6 +25,23 @@ pub fn bounds_option(s: Option<&str>) -> Result<BoundsChecks, CliError> {
     }
 }
 
+/// `--cpu-features` for code compiled for `target`: `None` when not given (the engines
+/// and compilers then use what this machine has). Unknown names list the valid ones; the
+/// option applies to x86-64 only.
+pub fn cpu_features_option(
+    alloc: &AllocArgs,
+    target: Target,
+) -> Result<Option<wlab_backends::x64::CpuFeatures>, CliError> {
+    let Some(s) = alloc.cpu_features.as_deref() else { return Ok(None) };
+    if target != Target::X86_64 {
+        return Err(CliError::Other(format!("--cpu-features applies to x86_64, not {}", target.name())));
+    }
+    use wlab_backends::x64::CpuFeatures;
+    CpuFeatures::from_name(s).map(Some).ok_or_else(|| {
+        CliError::Other(format!("unknown CPU feature set `{s}`; valid: {}", CpuFeatures::NAMES.join(", ")))
+    })
+}
+
 /// Allocation options from `--regalloc` / `--regs` for code compiled for `target`
 /// (unknown names list the valid ones; a register count the target cannot allocate is
 /// an error naming what it can).
@@ -76,17 +93,16 @@ pub fn make_base_engine(engine: &str, alloc: &AllocArgs) -> Result<Box<dyn Engin
     let Some(target) = engine_target(engine) else {
         if alloc.any() {
             return Err(CliError::Other(format!(
-                "--regalloc, --regs, --bounds-checks and --ion-max-live apply to native engines, not {engine}"
+                "--regalloc, --regs, --bounds-checks, --ion-max-live and --cpu-features apply to native engines, not {engine}"
             )));
         }
         return Ok(named);
     };
     let opts = alloc_options(alloc, target)?;
     let bounds = bounds_option(alloc.bounds_checks.as_deref())?;
+    let features = cpu_features_option(alloc, target)?;
     Ok(match target {
-        Target::X86_64 => {
-            Box::new(wlab_runtime::native::NativeEngine { alloc: opts, features: None, bounds, threads: None })
-        }
+        Target::X86_64 => Box::new(wlab_runtime::native::NativeEngine { alloc: opts, features, bounds, threads: None }),
         #[cfg(feature = "unicorn")]
         Target::Aarch64 => Box::new(wlab_runtime::native_aarch64::Aarch64Engine {
             alloc: opts,

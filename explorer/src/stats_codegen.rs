@@ -13,7 +13,7 @@ use crate::codegen::CodegenOptions;
 use crate::CliError;
 use serde::Serialize;
 use std::fmt::Write;
-use wlab_backends::{compile_function, CompileOptions, FunctionStats};
+use wlab_backends::{compile_function, FunctionStats};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FunctionRow {
@@ -75,10 +75,7 @@ pub fn module_stats(
     let info = reader.info();
     let translate_ms = t0.elapsed().as_secs_f64() * 1e3;
     let first = info.num_imported_funcs();
-    let mut co = CompileOptions::new(first);
-    co.target = cg.target;
-    co.alloc = cg.alloc;
-    co.bounds = cg.bounds;
+    let co = cg.compile_options(first);
     let mut rows = Vec::new();
     let mut t = FunctionStats::default();
     let (mut pipeline_ms, mut backend_ms) = (0.0, 0.0);

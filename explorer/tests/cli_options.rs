@@ -311,3 +311,54 @@ fn scalar_functions_of_a_module_with_simd_are_explorable() {
     assert!(!text.contains("not compiled"), "{text}");
     assert!(text.contains(";; simd: 2 SIMD IR instructions"), "{text}");
 }
+
+/// `--cpu-features` is one shared option: `sse41` compiles v128 with legacy SSE
+/// encodings (no VEX, no SSE4.2 `pcmpgtq`), `sse2` refuses v128 with one line naming the
+/// reason, and `wlab run` / `wlab difftest` take it too (the difftest summary line
+/// repeats it). An unknown set, an engine that runs no machine code and the AArch64
+/// target are one-line errors.
+#[test]
+fn cpu_features_select_the_x86_64_instruction_sets() {
+    let module = tmp_file(
+        "cpu-features.wat",
+        br#"(module (func (export "gt") (param v128 v128) (result v128)
+              (i64x2.gt_s (i32x4.add (local.get 0) (local.get 1)) (local.get 1))))"#,
+    );
+    let m = module.to_str().unwrap();
+    let sse41 = wlab(&["explore", m, "--func", "gt", "--target", "x86_64", "--cpu-features", "sse41"]);
+    assert_eq!(sse41.status.code(), Some(0), "{}", stderr(&sse41));
+    let text = stdout(&sse41);
+    assert!(text.contains("paddd") && !text.contains("vpaddd") && !text.contains("pcmpgtq"), "{text}");
+    assert_one_line_error(
+        &wlab(&["explore", m, "--func", "gt", "--target", "x86_64", "--cpu-features", "sse2"]),
+        "v128 needs SSE4.1",
+    );
+    let run = wlab(&[
+        "run",
+        m,
+        "--cpu-features",
+        "sse41",
+        "--invoke",
+        "gt",
+        "--",
+        "0x00000000000000000000000000000001",
+        "0x00000000000000000000000000000000",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(stdout(&run).trim(), "v128:0x0000000000000000ffffffffffffffff");
+    let difftest = wlab(&["difftest", "--simd", "--engine", "x86_64", "--cpu-features", "sse41", "--count", "3"]);
+    assert_eq!(difftest.status.code(), Some(0), "{}", stderr(&difftest));
+    assert!(stdout(&difftest).starts_with("difftest --engine x86_64 --cpu-features sse41 "), "{}", stdout(&difftest));
+    assert_one_line_error(
+        &wlab(&["explore", m, "--func", "gt", "--target", "x86_64", "--cpu-features", "avx9"]),
+        "unknown CPU feature set `avx9`; valid: native, sse41, sse2",
+    );
+    assert_one_line_error(
+        &wlab(&["run", m, "--engine", "interp", "--cpu-features", "sse41"]),
+        "apply to native engines",
+    );
+    assert_one_line_error(
+        &wlab(&["explore", m, "--func", "gt", "--target", "aarch64", "--cpu-features", "sse41"]),
+        "--cpu-features applies to x86_64, not aarch64",
+    );
+}

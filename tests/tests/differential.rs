@@ -2,7 +2,8 @@
 //! on every registered engine (`wlab_runtime::ENGINE_NAMES`), as translated and after the
 //! O2 pipeline; every result, trap, exported memory, global and table must agree (see
 //! `wlab_explorer::difftest`). SIMD modules (`--simd`) are compared on the interpreter,
-//! and on native engines as far as they lower vectors (the rest is counted as skipped).
+//! on x86-64 (which lowers them all; also forced SSE4.1-only), and on native engines as
+//! far as they lower vectors (the rest is counted as skipped).
 //!
 //! Also checks that the harness can fail: an engine that gets one thing wrong is caught.
 //! Module counts and sizes are fixed here (not wall-clock budgets); the run prints its
@@ -11,7 +12,7 @@
 use std::sync::Arc;
 use wlab_explorer::difftest::generate::GenOptions;
 use wlab_explorer::difftest::report::DifftestReport;
-use wlab_explorer::difftest::{check_module, run, DifftestOptions, ModuleResult};
+use wlab_explorer::difftest::{check_module, run, DifftestOptions, ModuleResult, SkipReason};
 use wlab_ir::interp::{Trap, Val};
 use wlab_ir::Module;
 use wlab_runtime::{Engine, EngineError, InstanceId, InterpEngine, PreparedModule, Store};
@@ -25,9 +26,19 @@ fn problems(report: &DifftestReport) -> Vec<String> {
     let run = format!("engine {} passes {:?}", report.engine, report.passes);
     let mut out: Vec<String> = report.mismatches.iter().map(|m| format!("{run}: {}", m.line())).collect();
     // The run must have exercised something: nearly every module compared, and many
-    // calls that returned normally.
-    if report.compared * 100 < report.count * 95 {
-        out.push(format!("{run}: only {} of {} modules compared", report.compared, report.count));
+    // calls that returned normally. Modules wasmi 2.0 is known to crash on (SIMD
+    // store-lane with a large offset, `reference_crashes.rs`; 4 to 8% of SIMD modules)
+    // cannot be compared by anyone: they do not count, but may not be more than 10%.
+    let known_crash = report.skipped.get(SkipReason::ReferenceKnownCrash.describe()).copied().unwrap_or(0);
+    if known_crash * 10 > report.count {
+        out.push(format!("{run}: {known_crash} of {} modules skipped as a known reference crash", report.count));
+    }
+    if report.compared * 100 < (report.count - known_crash) * 95 {
+        out.push(format!(
+            "{run}: only {} of {} modules compared ({known_crash} known reference crashes not counted)",
+            report.compared,
+            report.count - known_crash
+        ));
     }
     if report.calls < report.count * 5 || report.calls - report.traps < report.count {
         out.push(format!("{run}: only {} calls, {} returned", report.calls, report.calls - report.traps));
@@ -110,6 +121,46 @@ fn simd_modules_on_the_interpreter_agree_with_wasmi() {
 #[test]
 fn simd_modules_on_the_interpreter_after_o2_agree_with_wasmi() {
     simd_on_interp(Some("O2"), 1_000_000);
+}
+
+/// `--simd` on x86-64 as the issue asks for it: after O2 with this machine's features
+/// (AVX encodings here), and SSE4.1 only (`--cpu-features sse41`) as translated and after
+/// O2. x86-64 lowers every fixed-width operator, so no module may be skipped for lack of
+/// SIMD.
+fn simd_on_x86_64(cpu_features: Option<&str>, passes: Option<&str>, seed: u64) {
+    let opts = DifftestOptions {
+        engine: "x86_64".into(),
+        alloc: wlab_explorer::cli::AllocArgs { cpu_features: cpu_features.map(str::to_string), ..Default::default() },
+        passes: passes.map(str::to_string),
+        seed,
+        count: SIMD_MODULES,
+        gen: GenOptions { simd: true, ..GenOptions::default() },
+        ..DifftestOptions::default()
+    };
+    let report = run(&opts).expect("options are valid");
+    let mut all = problems(&report);
+    if let Some(n) = report.skipped.get("engine does not support SIMD yet") {
+        all.push(format!("{n} modules skipped: x86_64 refused their SIMD code"));
+    }
+    if report.reference_suspects.len() as u64 * 20 > SIMD_MODULES {
+        all.push(format!("{} reference suspects outvoted only by the interpreter", report.reference_suspects.len()));
+    }
+    assert!(all.is_empty(), "{} problems:\n{}", all.len(), all.join("\n"));
+}
+
+#[test]
+fn simd_modules_on_x86_64_after_o2_agree_with_wasmi() {
+    simd_on_x86_64(None, Some("O2"), 2_000_000);
+}
+
+#[test]
+fn simd_modules_on_x86_64_sse41_only_agree_with_wasmi() {
+    simd_on_x86_64(Some("sse41"), None, 3_000_000);
+}
+
+#[test]
+fn simd_modules_on_x86_64_sse41_only_after_o2_agree_with_wasmi() {
+    simd_on_x86_64(Some("sse41"), Some("O2"), 4_000_000);
 }
 
 /// A native engine either runs a SIMD module (and must agree) or refuses its v128 code

@@ -67,6 +67,20 @@ impl CpuFeatures {
     pub fn sse41_only() -> CpuFeatures {
         CpuFeatures { sse41: true, sse42: false, avx: false, ..CpuFeatures::detect() }
     }
+
+    /// The names [`CpuFeatures::from_name`] takes (`--cpu-features`).
+    pub const NAMES: &'static [&'static str] = &["native", "sse41", "sse2"];
+
+    /// `native`: [`CpuFeatures::detect`]; `sse41`: [`CpuFeatures::sse41_only`];
+    /// `sse2`: [`CpuFeatures::baseline`].
+    pub fn from_name(s: &str) -> Option<CpuFeatures> {
+        match s {
+            "native" => Some(CpuFeatures::detect()),
+            "sse41" => Some(CpuFeatures::sse41_only()),
+            "sse2" => Some(CpuFeatures::baseline()),
+            _ => None,
+        }
+    }
 }
 
 fn size_of(ty: Type) -> Size {

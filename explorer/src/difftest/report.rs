@@ -97,6 +97,10 @@ impl Mismatch {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct DifftestReport {
     pub engine: String,
+    /// The native engine's options as command-line words (`--regalloc fastalloc`,
+    /// `--cpu-features sse41`, ...), so the summary line reproduces the run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub engine_options: Vec<String>,
     pub passes: Option<String>,
     pub seed: u64,
     /// Module shape (with the seed, this reproduces every module).
@@ -134,6 +138,7 @@ impl DifftestReport {
     pub fn render_text(&self) -> String {
         let mut s = String::new();
         let passes = self.passes.as_deref().map(|p| format!(" --passes {p}")).unwrap_or_default();
+        let engine_options: String = self.engine_options.iter().map(|w| format!(" {w}")).collect();
         let raw = match (self.gen.raw_nans, self.gen.simd) {
             (false, false) => "",
             (true, false) => " --raw-nans",
@@ -142,7 +147,7 @@ impl DifftestReport {
         };
         let _ = writeln!(
             s,
-            "difftest --engine {}{passes} --seed {} --count {} --arg-sets {} --max-funcs {} --max-instructions {}{raw}",
+            "difftest --engine {}{engine_options}{passes} --seed {} --count {} --arg-sets {} --max-funcs {} --max-instructions {}{raw}",
             self.engine, self.seed, self.count, self.arg_sets, self.gen.max_funcs, self.gen.max_instructions
         );
         let skipped: u64 = self.skipped.values().sum();

@@ -33,13 +33,14 @@ pub mod copy_prop;
 pub mod dce;
 pub mod egraph;
 pub mod gvn;
+pub mod inline;
 pub mod licm;
 pub mod load_elim;
 pub mod simplify_cfg;
 pub mod strength_reduce;
 
 pub use manager::{run_pipeline, ManagerError, ManagerOptions, PassRun, PipelineReport};
-pub use pass::{Changed, Pass, PassError, PassOutcome};
+pub use pass::{Changed, ModuleOutcome, ModulePass, Pass, PassError, PassOutcome};
 pub use pipeline::{Pipeline, PipelineError};
 pub use registry::{describe_passes, lookup, registry, PassInfo};
 pub use validate::{check_equivalent, Mismatch};

@@ -88,7 +88,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             let out = output.output.clone();
             warn_pipeline_flags(&pipeline, None)?;
             let p = crate::pipeline::from_args(&pipeline, None)?;
-            let (funcs, text) =
+            let (funcs, text, module_passes) =
                 crate::opt::optimized_ir(&module, func.as_deref(), pipeline.passes.as_deref(), p.as_ref())?;
             let Some(path) = out else {
                 if format == Plain::Json {
@@ -104,6 +104,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 functions: funcs.iter().map(|f| f.name.clone()).collect(),
                 ir_insts: funcs.iter().map(|f| f.num_layout_insts()).sum(),
                 bytes: text.len(),
+                module_passes,
             };
             match format {
                 Plain::Json => crate::output::print_json(&summary)?,
@@ -281,6 +282,9 @@ struct OptSummary {
     functions: Vec<String>,
     ir_insts: usize,
     bytes: usize,
+    /// What each module pass did (the `;` comment lines of the text).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    module_passes: Vec<wlab_passes::manager::ModulePassRun>,
 }
 
 /// `wlab wast --format json`: the counts over every script and each failure's line.

@@ -9,13 +9,14 @@ use crate::CliError;
 use std::path::Path;
 use wlab_ir::Function;
 
-/// The optimised IR of `module`'s functions (all, or the one `func` selects).
+/// The optimised IR of `module`'s functions (all, or the one `func` selects): the
+/// functions, their text, and what the module passes reported.
 pub fn optimized_ir(
     module: &Path,
     func: Option<&str>,
     passes: Option<&str>,
     pipeline: Option<&wlab_passes::Pipeline>,
-) -> Result<(Vec<Function>, String), CliError> {
+) -> Result<(Vec<Function>, String, Vec<wlab_passes::manager::ModulePassRun>), CliError> {
     let mut funcs: Vec<Function> = if crate::explore::is_ir_file(module) {
         let text = crate::input::read_text(module)?;
         let all = crate::explore::parse_ir(module, &text)?;
@@ -59,5 +60,5 @@ pub fn optimized_ir(
         text.push('\n');
         text.push_str(&wlab_ir::print_function(f));
     }
-    Ok((funcs, text))
+    Ok((funcs, text, module_runs))
 }

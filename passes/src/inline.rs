@@ -22,8 +22,15 @@
 //!   a function that failed to translate, not `call_indirect`);
 //! - the callee is in another component: recursive calls (to the function itself or to
 //!   any function of its cycle) are never inlined, so inlining always terminates;
-//! - the callee has at most `max-callee-insts` instructions (in its layout), and the
+//! - the callee's weighted size ([`inline_cost`]) is at most `max-callee-insts`, and the
 //!   caller stays at or below `max-caller-insts` instructions after the copy.
+//!
+//! Weighted size: an instruction counts 1, a direct call of a function with a body
+//! [`LOCAL_CALL_COST`], and a call that goes through the runtime (an import, a function
+//! without a body here, `call_indirect`) [`RUNTIME_CALL_COST`]: what the call costs in
+//! machine code. Measured on `../shared/bench` (notes/inline.md): inlining the small
+//! wrappers of libc around a WASI import copied the import's libcall sequence (about a
+//! dozen x86-64 instructions) into every caller.
 //!
 //! Only the call sites the caller had before the pass are candidates: calls inside a
 //! copied body were already decided when the callee was visited.
@@ -55,7 +62,8 @@ pub const INFO: PassInfo = PassInfo {
             name: "max-callee-insts",
             ty: ArgType::Int,
             default: "12",
-            doc: "inline a callee of at most this many IR instructions",
+            doc:
+                "inline a callee whose weighted size (IR instructions, calls counted as what they cost) is at most this",
         },
         ArgSpec {
             name: "max-caller-insts",
@@ -143,12 +151,12 @@ impl Inline {
                 out.count("skipped-recursive", 1);
                 continue;
             }
-            let callee_size = funcs[callee].num_layout_insts();
-            if callee_size > self.max_callee_insts {
+            if inline_cost(&funcs[callee], by_index) > self.max_callee_insts {
                 out.count("skipped-callee-too-big", 1);
                 continue;
             }
             // The copy adds the callee's instructions and a jump in place of the call.
+            let callee_size = funcs[callee].num_layout_insts();
             if size + callee_size > self.max_caller_insts {
                 out.count("skipped-caller-too-big", 1);
                 continue;
@@ -165,6 +173,25 @@ impl Inline {
         }
         inlined
     }
+}
+
+/// What a direct call of a function with a body counts in [`inline_cost`]: the call
+/// and the moves of its arguments and results.
+pub const LOCAL_CALL_COST: usize = 4;
+/// What a call through the runtime counts in [`inline_cost`] (an import or
+/// `call_indirect`: on x86-64 the arguments are stored, the libcall made, its trap
+/// status tested and the heap base reloaded).
+pub const RUNTIME_CALL_COST: usize = 12;
+
+/// The weighted size of `f` (see the module docs): the measure `max-callee-insts` bounds.
+pub fn inline_cost(f: &Function, by_index: &HashMap<u32, usize>) -> usize {
+    f.layout_insts()
+        .map(|(_, i)| match (f.inst(i).opcode, f.inst(i).imm) {
+            (Opcode::Call, Imm::Func(k)) if by_index.contains_key(&k) => LOCAL_CALL_COST,
+            (Opcode::Call, _) | (Opcode::CallIndirect, _) => RUNTIME_CALL_COST,
+            _ => 1,
+        })
+        .sum()
 }
 
 /// The positions in `funcs` of the functions `f` calls directly, each once, in order.

@@ -9,6 +9,10 @@
 //!                          validate::check_equivalent (IR interpreter), record IR
 //! ```
 //!
+//! A module pass ([`pass::ModulePass`], `inline`) sees every function at once;
+//! [`pipeline::Pipeline::segments`] cuts a pipeline at them and
+//! [`manager::run_module_pass`] runs and checks one.
+//!
 //! Adding a pass: its own file (with `pub const INFO`), one `pub mod` line below, one
 //! line in [`registry`], its file tests, and the reviewed snapshots (the full list is in
 //! [`registry`]'s module doc). This file only declares modules and re-exports.

@@ -88,7 +88,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             let out = output.output.clone();
             warn_pipeline_flags(&pipeline, None)?;
             let p = crate::pipeline::from_args(&pipeline, None)?;
-            let (funcs, text) =
+            let (funcs, text, module_passes) =
                 crate::opt::optimized_ir(&module, func.as_deref(), pipeline.passes.as_deref(), p.as_ref())?;
             let Some(path) = out else {
                 if format == Plain::Json {
@@ -104,6 +104,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                 functions: funcs.iter().map(|f| f.name.clone()).collect(),
                 ir_insts: funcs.iter().map(|f| f.num_layout_insts()).sum(),
                 bytes: text.len(),
+                module_passes,
             };
             match format {
                 Plain::Json => crate::output::print_json(&summary)?,
@@ -281,6 +282,9 @@ struct OptSummary {
     functions: Vec<String>,
     ir_insts: usize,
     bytes: usize,
+    /// What each module pass did (the `;` comment lines of the text).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    module_passes: Vec<wlab_passes::manager::ModulePassRun>,
 }
 
 /// `wlab wast --format json`: the counts over every script and each failure's line.
@@ -406,21 +410,31 @@ pub fn explore_report(
         egraph_dump,
         rules: pipeline.rules.map(|p| p.display().to_string()),
         states,
+        module_funcs: None,
     };
+    let module_pass =
+        opts.passes.as_deref().and_then(|p| wlab_passes::Pipeline::parse(p).ok()).is_some_and(|p| p.has_module_pass());
     let (func, wasm, opts) = if crate::explore::is_ir_file(&module) {
         if opts.states.is_some() {
             warn("--states has no effect on an .ir file (states belong to a module's functions)");
         }
         let text = crate::input::read_text(&module)?;
         let funcs = crate::explore::parse_ir(&module, &text)?;
-        (crate::explore::select_ir(&funcs, &func)?.clone(), Vec::new(), opts)
+        let selected = crate::explore::select_ir(&funcs, &func)?.clone();
+        let opts = ExploreOptions { module_funcs: module_pass.then(|| std::sync::Arc::new(funcs)), ..opts };
+        (selected, Vec::new(), opts)
     } else {
         let bytes = crate::input::read_module(&module)?;
         if let (Some(dir), true) = (&opts.states, opts.check && opts.passes.is_some()) {
             crate::states::check_module(dir, &bytes)?;
         }
         let m = wlab_ir::translate::read_module(&bytes)?;
-        crate::explore::translate_function(&bytes, &m, &func, &opts)?
+        let (func, wasm, mut opts) = crate::explore::translate_function(&bytes, &m, &func, &opts)?;
+        if module_pass {
+            // Module passes see every function that translates; the others are opaque.
+            opts.module_funcs = Some(std::sync::Arc::new(m.translate_each().into_iter().flatten().collect()));
+        }
+        (func, wasm, opts)
     };
     Ok(match format {
         Format::Text => {

@@ -36,21 +36,15 @@ pub fn compile_to_object(
         )));
     }
     let bytes = crate::input::read_module(module)?;
-    let m = wlab_ir::translate::translate_module(&bytes)?;
+    let mut m = wlab_ir::translate::translate_module(&bytes)?;
+    if let Some(p) = pipeline {
+        crate::pipeline::apply_module(&mut m.functions, p)?;
+    }
     let first = m.info.num_imported_funcs();
     let co = cg.compile_options(first);
     use rayon::prelude::*;
-    let compiled: Vec<_> = m
-        .functions
-        .par_iter()
-        .map(|f| {
-            let mut f = f.clone();
-            if let Some(p) = pipeline {
-                crate::pipeline::apply(&mut f, p)?;
-            }
-            compile_function(&f, &co).map_err(|e| CliError::Other(e.to_string()))
-        })
-        .collect();
+    let compiled: Vec<_> =
+        m.functions.par_iter().map(|f| compile_function(f, &co).map_err(|e| CliError::Other(e.to_string()))).collect();
     // The first failure in function order, whatever the thread timing.
     let compiled: Vec<_> = compiled.into_iter().collect::<Result<_, _>>()?;
     let funcs: Vec<ObjectFunction<'_>> = compiled

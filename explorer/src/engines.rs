@@ -148,21 +148,12 @@ impl Engine for PipelineEngine {
         // The caller usually hands the only reference over: then the IR is rewritten in
         // place instead of copied (a copy of every function held twice at the peak).
         let mut m = Arc::try_unwrap(module).unwrap_or_else(|shared| (*shared).clone());
-        // Functions are independent: the pipeline runs on them in parallel.
-        use rayon::prelude::*;
-        // The first failure in function order is reported, whatever the thread timing.
-        let failed = m
-            .functions
-            .par_iter_mut()
-            .map(|f| crate::pipeline::apply(f, &self.pipeline).err().map(|e| (f.name.clone(), e.to_string())))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .flatten()
-            .next();
-        if let Some((name, e)) = failed {
+        // Function steps run on the functions in parallel, module passes over all of them
+        // (`pipeline::apply_module`); the error names the function or the module pass.
+        if let Err(e) = crate::pipeline::apply_module(&mut m.functions, &self.pipeline) {
             return Err(EngineError::Unsupported {
                 engine: self.inner.name(),
-                reason: format!("pipeline failed on {name}: {e}"),
+                reason: format!("pipeline failed: {e}"),
             });
         }
         self.inner.prepare(Arc::new(m))

@@ -34,6 +34,9 @@ pub struct ExploreOptions {
     pub rules: Option<String>,
     /// A recording folder whose states of the function `check` replays too.
     pub states: Option<std::path::PathBuf>,
+    /// The module's functions (those that translate), which module passes (`inline`)
+    /// see; `None`: the explored function alone is the module.
+    pub module_funcs: Option<std::sync::Arc<Vec<Function>>>,
 }
 
 /// Everything `explore` knows about one function.
@@ -80,6 +83,9 @@ pub struct PassReport {
     /// Translation validation of this run (`--check`, passes that changed the function).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check: Option<wlab_passes::validate::ValidationReport>,
+    /// A module pass's notes over the whole module (what it did, what it skipped).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A check with no conclusive trial: exit status of `--check` when no pass mismatched
@@ -104,6 +110,12 @@ pub fn render_check(r: &FunctionReport) -> String {
     for p in checked {
         let Some(v) = &p.check else { continue };
         let _ = writeln!(s, ";; check {}: {} ({})", p.name, check_verdict(v), describe_validation(v));
+    }
+    // Translation validation stands in for callees, so it cannot compare a module pass's
+    // output (`inline` replaces calls by the callees' bodies): say so instead of staying silent.
+    for p in r.passes.iter().filter(|p| p.changed && p.check.is_none()) {
+        let _ =
+            writeln!(s, ";; check {}: not validated (a module pass; the spec suites and difftest check it)", p.name);
     }
     s
 }
@@ -210,15 +222,15 @@ pub fn report_function(
         passes: Vec::new(),
         machine: None,
     };
+    let mut optimised = None;
     if let Some(p) = &opts.passes {
-        report.passes = crate::pipeline::run_pipeline(func, p, opts)?;
+        let (passes, f) = crate::pipeline::run_pipeline_keep(func, p, opts)?;
+        report.passes = passes;
+        optimised = Some(f);
     }
     if let Some(cg) = &opts.codegen {
-        let mut f = func.clone();
-        if let Some(p) = &opts.passes {
-            let pipeline = crate::pipeline::build(p, opts.rules.as_deref(), Some(cg.target))?;
-            crate::pipeline::apply(&mut f, &pipeline)?;
-        }
+        // The pipeline above ran for this target (its e-graph costed for it).
+        let f = optimised.unwrap_or_else(|| func.clone());
         report.machine = Some(crate::codegen::compile_report(&f, opts.num_imported_funcs, cg)?);
     }
     Ok(report)
@@ -249,6 +261,9 @@ pub fn render_text(r: &FunctionReport, diff: bool) -> String {
             if counters.is_empty() { String::new() } else { format!(", {}", counters.join(" ")) },
             if diff { String::new() } else { format!(", {:.0} us", p.time_us) },
         );
+        for n in &p.notes {
+            let _ = writeln!(s, ";;   {n}");
+        }
         if diff {
             s.push_str(&p.diff);
         } else if p.changed {

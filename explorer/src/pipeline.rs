@@ -2,14 +2,19 @@
 //! function with verification (and translation validation with `--check`), and turns
 //! the manager's report into what the explorer shows (IR after each pass, unified
 //! diffs). It never runs a pass itself.
+//!
+//! A whole module goes through [`apply_module`]: module passes (`inline`) run once over
+//! every function where the pipeline names them, the function steps between them on each
+//! function (in parallel).
 
 use crate::cli::PipelineArgs;
 use crate::explore::{EgraphDump, ExploreOptions, PassReport};
 use crate::CliError;
 use wlab_backends::Target;
 use wlab_ir::{print_function, Function};
+use wlab_passes::manager::{run_module_pass, ModulePassRun};
 use wlab_passes::manager::{run_pipeline as run, run_pipeline_with_states, ManagerOptions};
-use wlab_passes::pipeline::{Pipeline, Step};
+use wlab_passes::pipeline::{Pipeline, Segment, Step};
 use wlab_passes::registry::ArgValue;
 
 /// Trials of translation validation per pass under `--check`.
@@ -140,13 +145,19 @@ pub fn run_pipeline_keep(
         _ => Vec::new(),
     };
     let mut f = func.clone();
-    let report = run_pipeline_with_states(&mut f, &p, &opts, &states)
-        .map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
+    let runs = match &eo.module_funcs {
+        Some(module) if p.has_module_pass() => runs_in_module(&mut f, module, &p, &opts, &states)?,
+        _ => {
+            run_pipeline_with_states(&mut f, &p, &opts, &states)
+                .map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?
+                .runs
+        }
+    };
     let mut before = print_function(func);
     let mut out = Vec::new();
     let mut before_func = func.clone();
     let mut insts_before = wlab_passes::manager::layout_srclocs(func);
-    for r in report.runs {
+    for r in runs {
         let egraph = if eo.egraph_dump && r.name == wlab_passes::egraph::INFO.name {
             let args = egraph_args(&r.args)?;
             let (text, dot) = wlab_passes::egraph::report::dump_function(&before_func, &args)
@@ -173,11 +184,76 @@ pub fn run_pipeline_keep(
             egraph,
             insts_after: insts_after.clone(),
             check: r.validation,
+            notes: r.notes,
         });
         before = after;
         insts_before = insts_after;
     }
     Ok((out, f))
+}
+
+/// The runs of `p` as `func` sees them when the pipeline runs over the whole `module`
+/// (`func` is the module's function with the same wasm index, or name): function steps
+/// run recorded on `func` and plainly on the others; a module pass runs once over all
+/// of them and is recorded as a run of `func` (with its notes on the whole module).
+fn runs_in_module(
+    func: &mut Function,
+    module: &[Function],
+    p: &Pipeline,
+    opts: &ManagerOptions,
+    states: &[wlab_ir::interp::state::RecordedState],
+) -> Result<Vec<wlab_passes::manager::PassRun>, CliError> {
+    let mut funcs = module.to_vec();
+    let at = funcs
+        .iter()
+        .position(|g| (g.wasm_index.is_some() && g.wasm_index == func.wasm_index) || g.name == func.name)
+        .ok_or_else(|| CliError::Other(format!("internal error: `{}` is not in its module", func.name)))?;
+    funcs[at] = func.clone();
+    let pipe_err = |e: wlab_passes::ManagerError| CliError::Pipeline(one_line(&e.to_string()));
+    let mut runs = Vec::new();
+    let mut first_step = 0;
+    for segment in p.segments() {
+        match segment {
+            Segment::Functions(sub) => {
+                for (k, g) in funcs.iter_mut().enumerate() {
+                    if k != at {
+                        apply(g, &sub)?;
+                    }
+                }
+                let report = run_pipeline_with_states(&mut funcs[at], &sub, opts, states).map_err(pipe_err)?;
+                for mut r in report.runs {
+                    // Positions count from the whole pipeline's first step.
+                    let (head, tail) = r.position.split_once('.').unwrap_or((r.position.as_str(), ""));
+                    let head = head.parse::<usize>().unwrap_or(0) + first_step;
+                    r.position = if tail.is_empty() { head.to_string() } else { format!("{head}.{tail}") };
+                    runs.push(r);
+                }
+                first_step += sub.steps.len();
+            }
+            Segment::Module(step) => {
+                let before = wlab_passes::fingerprint::fingerprint(&funcs[at]);
+                let run = run_module_pass(&mut funcs, &step, &first_step.to_string(), opts).map_err(pipe_err)?;
+                let g = &funcs[at];
+                let measured = wlab_passes::fingerprint::fingerprint(g) != before;
+                runs.push(wlab_passes::manager::PassRun {
+                    name: run.name,
+                    args: run.args,
+                    position: run.position,
+                    time: run.time,
+                    reported: if measured { wlab_passes::Changed::ControlFlow } else { wlab_passes::Changed::Nothing },
+                    measured,
+                    counters: run.counters,
+                    ir_after: Some(print_function(g)),
+                    insts_after: Some(wlab_passes::manager::layout_srclocs(g)),
+                    validation: None,
+                    notes: run.notes,
+                });
+                first_step += 1;
+            }
+        }
+    }
+    *func = funcs.swap_remove(at);
+    Ok(runs)
 }
 
 /// Runs a parsed pipeline on `func` in place and verifies the result once: broken IR
@@ -196,6 +272,55 @@ pub fn apply(func: &mut Function, pipeline: &Pipeline) -> Result<(), CliError> {
         ))
     })?;
     Ok(())
+}
+
+/// Runs a parsed pipeline over a module's defined functions (in module order) in place:
+/// each run of function steps on every function in parallel (then verified, as
+/// [`apply`] does), each module pass once over all of them. Returns what the module
+/// passes reported, and per function the microseconds its function steps took.
+pub fn apply_module(funcs: &mut [Function], pipeline: &Pipeline) -> Result<(Vec<ModulePassRun>, Vec<u64>), CliError> {
+    use rayon::prelude::*;
+    let opts = ManagerOptions { verify: true, validate_trials: 0, record_ir: false };
+    let mut runs = Vec::new();
+    let mut us = vec![0u64; funcs.len()];
+    let positions = module_pass_positions(pipeline);
+    let mut next_module = 0;
+    for segment in pipeline.segments() {
+        match segment {
+            Segment::Functions(p) => {
+                // The first failure in function order is reported, whatever the thread timing.
+                let results: Vec<Result<u64, CliError>> = funcs
+                    .par_iter_mut()
+                    .map(|f| {
+                        let start = std::time::Instant::now();
+                        apply(f, &p)?;
+                        Ok(start.elapsed().as_micros() as u64)
+                    })
+                    .collect();
+                for (k, r) in results.into_iter().enumerate() {
+                    us[k] += r?;
+                }
+            }
+            Segment::Module(step) => {
+                let position = positions.get(next_module).map(|p| p.to_string()).unwrap_or_default();
+                next_module += 1;
+                let run = run_module_pass(funcs, &step, &position, &opts)
+                    .map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
+                runs.push(run);
+            }
+        }
+    }
+    Ok((runs, us))
+}
+
+/// The top-level step index of every module pass of `p`, in order.
+fn module_pass_positions(p: &Pipeline) -> Vec<usize> {
+    p.steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(s, Step::Pass(p) if p.info.is_module_pass()))
+        .map(|(n, _)| n)
+        .collect()
 }
 
 /// The typed arguments of an `egraph` run as the manager recorded them (`iters=4`).

@@ -79,8 +79,31 @@ pub fn module_stats(
     let mut rows = Vec::new();
     let mut t = FunctionStats::default();
     let (mut pipeline_ms, mut backend_ms) = (0.0, 0.0);
+    // The pipeline runs over the module's translated functions at once (module passes
+    // see them all); a function that failed to translate is opaque to them.
+    let mut translated = translated;
+    let mut function_us = vec![0u64; translated.len()];
+    if let Some(p) = pipeline {
+        let start = std::time::Instant::now();
+        let mut ok: Vec<(usize, wlab_ir::Function)> = Vec::new();
+        for (k, t) in translated.iter_mut().enumerate() {
+            if let Ok(f) = t {
+                ok.push((k, std::mem::take(f)));
+            }
+        }
+        let (positions, mut funcs): (Vec<usize>, Vec<wlab_ir::Function>) = ok.into_iter().unzip();
+        let applied = crate::pipeline::apply_module(&mut funcs, p);
+        for (&k, f) in positions.iter().zip(funcs) {
+            translated[k] = Ok(f);
+        }
+        let (_, us) = applied?;
+        for (&k, u) in positions.iter().zip(us) {
+            function_us[k] = u;
+        }
+        pipeline_ms += start.elapsed().as_secs_f64() * 1e3;
+    }
     for (k, f) in translated.into_iter().enumerate() {
-        let mut f = match f {
+        let f = match f {
             Ok(f) => f,
             Err(e) => {
                 rows.push(FunctionRow {
@@ -95,12 +118,7 @@ pub fn module_stats(
                 continue;
             }
         };
-        let start = std::time::Instant::now();
-        if let Some(p) = pipeline {
-            crate::pipeline::apply(&mut f, p)?;
-        }
-        let pipeline_us = start.elapsed().as_micros() as u64;
-        pipeline_ms += start.elapsed().as_secs_f64() * 1e3;
+        let pipeline_us = function_us[k];
         let ir_simd_insts =
             f.layout_insts().filter(|&(_, i)| matches!(f.inst(i).opcode, wlab_ir::Opcode::Simd(_))).count();
         let b = std::time::Instant::now();

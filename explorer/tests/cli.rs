@@ -325,3 +325,28 @@ fn html_is_for_explore_only_and_several_targets_need_it() {
         "{html}"
     );
 }
+
+#[test]
+fn module_pass_runs_over_the_whole_module_and_opt_reports_it() {
+    let m = "tests/filetests/inline/bottom-up-callee-inlined-first.wat";
+    let out = wlab(&["opt", m, "--passes", "inline,O1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\n; inline: changed 2 functions; callers-grown=2 inlined=2\n"), "{text}");
+    // Every call was inlined, bottom-up: no function calls another any more.
+    assert!(!text.contains(" = call fn"), "{text}");
+    let ir = tmp_file("inline-out.ir", b"");
+    let out = wlab(&["opt", m, "--passes", "inline", "-o", ir.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["module_passes"][0]["counters"]["inlined"], 2);
+    assert_eq!(json["module_passes"][0]["changed_functions"], serde_json::json!(["mid", "top"]));
+    // The same module through an engine: inlining happens when the module is prepared.
+    let out = wlab(&["run", m, "--engine", "interp", "--passes", "inline,O2", "--invoke", "top", "0"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn module_pass_inside_fix_is_one_line() {
+    let out = wlab(&["opt", "tests/filetests/inline/bottom-up-callee-inlined-first.wat", "--passes", "fix(inline)"]);
+    assert_one_line_error(&out, "module pass `inline` cannot be inside `fix(...)`");
+}

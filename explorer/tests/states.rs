@@ -15,7 +15,7 @@ use wlab_ir::{Function, Opcode};
 use wlab_passes::manager::{run_pipeline_with_states, Failure, ManagerOptions};
 use wlab_passes::pass::{Changed, Pass, PassError, PassOutcome};
 use wlab_passes::pipeline::{PassStep, Pipeline, Step};
-use wlab_passes::registry::{PassArgs, PassInfo};
+use wlab_passes::registry::{Make, PassArgs, PassInfo};
 
 fn programs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/programs")
@@ -149,7 +149,7 @@ static SWAP_ISUB: PassInfo = PassInfo {
     name: "swap-isub",
     description: "test only: swap the operands of every isub",
     args: &[],
-    make: |_: &PassArgs| Ok(Box::new(SwapIsub)),
+    make: Make::Function(|_: &PassArgs| Ok(Box::new(SwapIsub))),
 };
 
 #[test]

@@ -23,7 +23,7 @@
 use crate::edit::{remove_insts, substitute_uses};
 use crate::fold::{fold, Const, Fold};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
-use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
+use crate::registry::{ArgSpec, ArgType, Make, PassArgs, PassInfo};
 use wlab_ir::{BlockCall, Function, Imm, Inst, Opcode, Value};
 
 pub const INFO: PassInfo = PassInfo {
@@ -35,7 +35,7 @@ pub const INFO: PassInfo = PassInfo {
         default: "true",
         doc: "also turn brif/br_table on a constant into jump",
     }],
-    make: |args: &PassArgs| Ok(Box::new(ConstFold { branches: args.bool("branches")? })),
+    make: Make::Function(|args: &PassArgs| Ok(Box::new(ConstFold { branches: args.bool("branches")? }))),
 };
 
 /// See the module docs.

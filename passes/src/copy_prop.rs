@@ -23,7 +23,7 @@
 
 use crate::edit::{incoming_edges, reachable_blocks, remove_block_params, remove_insts, substitute_uses};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
-use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
+use crate::registry::{ArgSpec, ArgType, Make, PassArgs, PassInfo};
 use wlab_ir::{Block, Function, Opcode, Value};
 
 pub const INFO: PassInfo = PassInfo {
@@ -35,7 +35,7 @@ pub const INFO: PassInfo = PassInfo {
         default: "true",
         doc: "also replace block parameters that always receive the same value",
     }],
-    make: |args: &PassArgs| Ok(Box::new(CopyProp { block_params: args.bool("block-params")? })),
+    make: Make::Function(|args: &PassArgs| Ok(Box::new(CopyProp { block_params: args.bool("block-params")? }))),
 };
 
 /// See the module docs.

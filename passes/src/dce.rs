@@ -23,7 +23,7 @@
 
 use crate::edit::{incoming_edges, reachable_blocks, remove_block_params, remove_insts};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
-use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
+use crate::registry::{ArgSpec, ArgType, Make, PassArgs, PassInfo};
 use wlab_ir::{Function, Value, ValueDef};
 
 pub const INFO: PassInfo = PassInfo {
@@ -35,7 +35,7 @@ pub const INFO: PassInfo = PassInfo {
         default: "true",
         doc: "also remove blocks not reachable from the entry",
     }],
-    make: |args: &PassArgs| Ok(Box::new(Dce { blocks: args.bool("blocks")? })),
+    make: Make::Function(|args: &PassArgs| Ok(Box::new(Dce { blocks: args.bool("blocks")? }))),
 };
 
 /// See the module docs.

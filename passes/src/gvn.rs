@@ -29,7 +29,7 @@
 
 use crate::edit::{remove_insts, substitute_uses};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
-use crate::registry::{PassArgs, PassInfo};
+use crate::registry::{Make, PassArgs, PassInfo};
 use crate::remat;
 use std::collections::HashMap;
 use wlab_ir::cfg::ControlFlowGraph;
@@ -40,7 +40,7 @@ pub const INFO: PassInfo = PassInfo {
     name: "gvn",
     description: "global value numbering: reuse a dominating identical pure instruction",
     args: &[],
-    make: |_: &PassArgs| Ok(Box::new(Gvn)),
+    make: Make::Function(|_: &PassArgs| Ok(Box::new(Gvn))),
 };
 
 /// See the module docs.

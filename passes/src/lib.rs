@@ -9,6 +9,10 @@
 //!                          validate::check_equivalent (IR interpreter), record IR
 //! ```
 //!
+//! A module pass ([`pass::ModulePass`], `inline`) sees every function at once;
+//! [`pipeline::Pipeline::segments`] cuts a pipeline at them and
+//! [`manager::run_module_pass`] runs and checks one.
+//!
 //! Adding a pass: its own file (with `pub const INFO`), one `pub mod` line below, one
 //! line in [`registry`], its file tests, and the reviewed snapshots (the full list is in
 //! [`registry`]'s module doc). This file only declares modules and re-exports.
@@ -33,13 +37,14 @@ pub mod copy_prop;
 pub mod dce;
 pub mod egraph;
 pub mod gvn;
+pub mod inline;
 pub mod licm;
 pub mod load_elim;
 pub mod simplify_cfg;
 pub mod strength_reduce;
 
 pub use manager::{run_pipeline, ManagerError, ManagerOptions, PassRun, PipelineReport};
-pub use pass::{Changed, Pass, PassError, PassOutcome};
+pub use pass::{Changed, ModuleOutcome, ModulePass, Pass, PassError, PassOutcome};
 pub use pipeline::{Pipeline, PipelineError};
 pub use registry::{describe_passes, lookup, registry, PassInfo};
 pub use validate::{check_equivalent, Mismatch};

@@ -40,7 +40,7 @@
 //! Counters: `hoisted`, `preheaders`, `rematerialised` (copies put back).
 
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
-use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
+use crate::registry::{ArgSpec, ArgType, Make, PassArgs, PassInfo};
 use crate::remat;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
@@ -57,7 +57,9 @@ pub const INFO: PassInfo = PassInfo {
         default: "0",
         doc: "only loops nested at most this deep (1 = outermost); 0 = every loop",
     }],
-    make: |args: &PassArgs| Ok(Box::new(Licm { max_depth: args.int_in("max-depth", 0, u32::MAX as i64)? as u32 })),
+    make: Make::Function(|args: &PassArgs| {
+        Ok(Box::new(Licm { max_depth: args.int_in("max-depth", 0, u32::MAX as i64)? as u32 }))
+    }),
 };
 
 /// See the module docs.

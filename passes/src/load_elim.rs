@@ -35,7 +35,7 @@
 
 use crate::edit::{remove_insts, substitute_uses};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
-use crate::registry::{PassArgs, PassInfo};
+use crate::registry::{Make, PassArgs, PassInfo};
 use std::collections::HashMap;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
@@ -45,7 +45,7 @@ pub const INFO: PassInfo = PassInfo {
     name: "load-elim",
     description: "remove redundant loads, forward stores to loads, remove stores overwritten before any read",
     args: &[],
-    make: |_: &PassArgs| Ok(Box::new(LoadElim)),
+    make: Make::Function(|_: &PassArgs| Ok(Box::new(LoadElim))),
 };
 
 /// See the module docs.

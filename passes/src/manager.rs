@@ -13,11 +13,21 @@
 //! ([`run_pipeline_with_states`]), are replayed in that validation too. `fix(...)`
 //! repeats its body until a round in which no pass changed the function (measured), at
 //! most its bound; whether it converged is
-//! recorded. This file never decides what a pass may do; it only runs and checks.
+//! recorded.
+//!
+//! Module passes: [`run_module_pass`] runs one over every function of a module and checks
+//! that the functions it says it changed are exactly those whose fingerprint changed,
+//! verifying each changed one. Translation validation does not apply to them (the
+//! validator stands in for callees, and a module pass such as `inline` replaces calls by
+//! the callees' bodies); the spec suites and difftest check them by running code. Inside
+//! a one-function pipeline ([`run_pipeline`]) a module pass sees that function alone as
+//! the module. This file never decides what a pass may do; it only runs and checks.
 
 use crate::fingerprint::fingerprint;
-use crate::pass::{Changed, PassError};
+use crate::pass::{Changed, ModuleOutcome, PassError, PassOutcome};
+use crate::pipeline::PassStep;
 use crate::pipeline::{Pipeline, Step};
+use crate::registry::AnyPass;
 use crate::validate::{validate_with_states, Mismatch, ValidationReport};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -91,6 +101,110 @@ pub struct PassRun {
     pub insts_after: Option<Vec<(u32, Option<u32>)>>,
     /// Translation validation of this run, when it ran.
     pub validation: Option<ValidationReport>,
+    /// A module pass's notes (what it skipped and why); empty for function passes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// One run of a module pass over every function of a module.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModulePassRun {
+    /// Registry name.
+    pub name: &'static str,
+    /// The arguments written in the pipeline, empty for defaults.
+    pub args: String,
+    /// The step's index in the top-level pipeline.
+    pub position: String,
+    #[serde(rename = "time_us", serialize_with = "ser_duration_us")]
+    pub time: Duration,
+    /// Names of the functions it changed (measured), in module order.
+    pub changed_functions: Vec<String>,
+    pub counters: BTreeMap<&'static str, u64>,
+    pub notes: Vec<String>,
+}
+
+impl fmt::Display for ModulePassRun {
+    /// `inline: changed 3 functions; inlined=5 ...`, then one indented line per note
+    /// (no time: the text is deterministic).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = if self.args.is_empty() { self.name.to_string() } else { format!("{}({})", self.name, self.args) };
+        write!(f, "{name}: changed {} functions;", self.changed_functions.len())?;
+        for (k, v) in &self.counters {
+            write!(f, " {k}={v}")?;
+        }
+        for n in &self.notes {
+            write!(f, "\n  {n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs the module pass of `step` once over `funcs` (a module's defined functions in
+/// order), checking what it says it changed against the functions' fingerprints and, with
+/// `opts.verify`, verifying every changed function. `position` is recorded as given.
+pub fn run_module_pass(
+    funcs: &mut [Function],
+    step: &PassStep,
+    position: &str,
+    opts: &ManagerOptions,
+) -> Result<ModulePassRun, ManagerError> {
+    let fail = |function: String, failure: Failure| ManagerError {
+        function,
+        pass: step.info.name,
+        position: position.to_string(),
+        failure: Box::new(failure),
+        completed: Vec::new(),
+    };
+    let module = "(module)".to_string();
+    let mut pass = match step.instantiate() {
+        Ok(AnyPass::Module(p)) => p,
+        Ok(AnyPass::Function(_)) => {
+            return Err(fail(
+                module,
+                Failure::Instantiate(PassError::Unsupported(format!("`{}` is not a module pass", step.info.name))),
+            ))
+        }
+        Err(e) => return Err(fail(module, Failure::Instantiate(e))),
+    };
+    let before: Vec<u64> = funcs.iter().map(fingerprint).collect();
+    let start = Instant::now();
+    let outcome = pass.run(funcs).map_err(|e| fail(module.clone(), Failure::Pass(e)))?;
+    let time = start.elapsed();
+    let mut changed_functions = Vec::new();
+    for (k, f) in funcs.iter().enumerate() {
+        let measured = fingerprint(f) != before[k];
+        let reported = outcome.changed.get(&k).copied().unwrap_or(Changed::Nothing);
+        if measured && reported == Changed::Nothing {
+            let diff_line = "(a module pass: `wlab opt` before and after shows the line)".to_string();
+            return Err(fail(f.name.clone(), Failure::ChangedNotReported { diff_line }));
+        }
+        if measured {
+            if opts.verify {
+                verify(f).map_err(|m| fail(f.name.clone(), Failure::Verify(m)))?;
+            }
+            changed_functions.push(f.name.clone());
+        }
+    }
+    let args = step.args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
+    Ok(ModulePassRun {
+        name: step.info.name,
+        args,
+        position: position.to_string(),
+        time,
+        changed_functions,
+        counters: outcome.counters,
+        notes: outcome.notes,
+    })
+}
+
+/// Runs a module pass inside a one-function pipeline: the function alone is the module.
+fn run_module_pass_on_one(
+    pass: &mut dyn crate::pass::ModulePass,
+    func: &mut Function,
+) -> Result<(PassOutcome, Vec<String>), PassError> {
+    let ModuleOutcome { changed, counters, notes } = pass.run(std::slice::from_mut(func))?;
+    let changed = changed.get(&0).copied().unwrap_or(Changed::Nothing);
+    Ok((PassOutcome { changed, counters }, notes))
 }
 
 /// Every layout instruction of `func` in print order: its index and the wasm offset it
@@ -247,9 +361,13 @@ impl Runner<'_> {
                     };
                     let before = (self.opts.validate_trials > 0).then(|| func.clone());
                     let start = Instant::now();
-                    let outcome = pass.run(func);
+                    let outcome = match &mut pass {
+                        AnyPass::Function(pass) => pass.run(func).map(|o| (o, Vec::new())),
+                        AnyPass::Module(pass) => run_module_pass_on_one(pass.as_mut(), func),
+                    };
                     let time = start.elapsed();
-                    let outcome = outcome.map_err(|e| self.fail(p.info.name, position.clone(), Failure::Pass(e)))?;
+                    let (outcome, notes) =
+                        outcome.map_err(|e| self.fail(p.info.name, position.clone(), Failure::Pass(e)))?;
                     let after_seen = Seen::of(func, text);
                     let measured = before_seen != after_seen;
                     if outcome.changed == Changed::Nothing && measured {
@@ -288,6 +406,7 @@ impl Runner<'_> {
                         ir_after,
                         insts_after,
                         validation,
+                        notes,
                     });
                     any |= measured;
                 }
@@ -359,7 +478,7 @@ mod tests {
     use super::*;
     use crate::pass::{Pass, PassOutcome};
     use crate::pipeline::PassStep;
-    use crate::registry::PassInfo;
+    use crate::registry::{Make, PassInfo};
     use crate::testing::B;
     use wlab_ir::Opcode;
     use wlab_ir::Type::I32;
@@ -405,7 +524,8 @@ mod tests {
             Ok(PassOutcome::unchanged())
         }
     }
-    static LIAR: PassInfo = PassInfo { name: "liar", description: "renames", args: &[], make: |_| Ok(Box::new(Liar)) };
+    static LIAR: PassInfo =
+        PassInfo { name: "liar", description: "renames", args: &[], make: Make::Function(|_| Ok(Box::new(Liar))) };
 
     #[test]
     fn a_pass_that_hides_a_change_is_named() {
@@ -432,7 +552,7 @@ mod tests {
             }
         }
         static BUMP: PassInfo =
-            PassInfo { name: "bump", description: "grows", args: &[], make: |_| Ok(Box::new(Bump)) };
+            PassInfo { name: "bump", description: "grows", args: &[], make: Make::Function(|_| Ok(Box::new(Bump))) };
         let mut f = sample();
         let p = Pipeline {
             steps: vec![Step::Fix { max_rounds: 3, body: vec![Step::Pass(PassStep { info: &BUMP, args: vec![] })] }],
@@ -448,7 +568,7 @@ mod validation_tests {
     use super::*;
     use crate::pass::{Pass, PassOutcome};
     use crate::pipeline::PassStep;
-    use crate::registry::PassInfo;
+    use crate::registry::{Make, PassInfo};
     use crate::testing::B;
     use wlab_ir::Opcode;
     use wlab_ir::Type::I32;
@@ -467,7 +587,7 @@ mod validation_tests {
         }
     }
     static WRONG: PassInfo =
-        PassInfo { name: "wrong", description: "breaks", args: &[], make: |_| Ok(Box::new(Wrong)) };
+        PassInfo { name: "wrong", description: "breaks", args: &[], make: Make::Function(|_| Ok(Box::new(Wrong))) };
 
     #[test]
     fn translation_validation_names_the_wrong_pass() {

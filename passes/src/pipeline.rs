@@ -12,10 +12,14 @@
 //! [`DEFAULT_FIX_ROUNDS`] rounds; `fix(max=4: copy-prop,dce)` sets the bound. Spaces
 //! between tokens are ignored. Errors name the byte column and list what is valid.
 //! Parsing checks everything (names, argument names, types and ranges) so a parsed
-//! [`Pipeline`] always instantiates. This file never runs a pass.
+//! [`Pipeline`] always instantiates. A module pass (`inline`) is written like any other
+//! pass but only at the top level, never inside `fix(...)`: it runs once over the whole
+//! module, after every function went through the steps before it and before any
+//! function goes through the steps after it ([`Pipeline::segments`]).
+//! This file never runs a pass.
 
-use crate::pass::{Pass, PassError};
-use crate::registry::{lookup, ArgValue, PassInfo};
+use crate::pass::PassError;
+use crate::registry::{lookup, AnyPass, ArgValue, PassInfo};
 use std::fmt;
 
 /// Rounds a `fix(...)` runs at most when no `max=` is given.
@@ -67,7 +71,8 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
 /// Shown by `wlab passes`.
 pub const SYNTAX_HELP: &str = "pipeline syntax: `a,b` runs a then b; `licm(max-depth=2)` sets an argument; \
 `fix(a,b)` repeats a,b until a round changes nothing (at most 10 rounds); `fix(max=4: a,b)` sets the bound; \
-O0, O1, O2 expand to the presets above";
+O0, O1, O2 expand to the presets above; a module pass runs once over all functions where it is written \
+(`inline,O2`: inline first, then O2 on every function) and may not appear inside `fix(...)`";
 
 /// A parse error: where (byte offset in the pipeline string) and what, listing what is
 /// valid.
@@ -100,7 +105,7 @@ pub struct PassStep {
 
 impl PassStep {
     /// A fresh instance of the pass.
-    pub fn instantiate(&self) -> Result<Box<dyn Pass>, PassError> {
+    pub fn instantiate(&self) -> Result<AnyPass, PassError> {
         self.info.instantiate(&self.args)
     }
 }
@@ -132,7 +137,7 @@ pub struct Pipeline {
 impl Pipeline {
     /// Parses a pipeline string.
     pub fn parse(text: &str) -> Result<Pipeline, PipelineError> {
-        let mut p = Parser { s: text.as_bytes(), text, pos: 0, depth: 0 };
+        let mut p = Parser { s: text.as_bytes(), text, pos: 0, depth: 0, in_fix: 0 };
         let steps = p.list()?;
         p.ws();
         if p.pos < p.s.len() {
@@ -153,6 +158,43 @@ impl Pipeline {
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
     }
+
+    /// Whether any step is a module pass.
+    pub fn has_module_pass(&self) -> bool {
+        self.steps.iter().any(|s| matches!(s, Step::Pass(p) if p.info.is_module_pass()))
+    }
+
+    /// The pipeline cut at its module passes, in order: runs of function steps (each a
+    /// pipeline of its own, run on every function) and module passes between them.
+    /// Empty runs are left out.
+    pub fn segments(&self) -> Vec<Segment> {
+        let mut out = Vec::new();
+        let mut run = Vec::new();
+        for s in &self.steps {
+            match s {
+                Step::Pass(p) if p.info.is_module_pass() => {
+                    if !run.is_empty() {
+                        out.push(Segment::Functions(Pipeline { steps: std::mem::take(&mut run) }));
+                    }
+                    out.push(Segment::Module(p.clone()));
+                }
+                other => run.push(other.clone()),
+            }
+        }
+        if !run.is_empty() {
+            out.push(Segment::Functions(Pipeline { steps: run }));
+        }
+        out
+    }
+}
+
+/// A part of a pipeline as [`Pipeline::segments`] cuts it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Segment {
+    /// Function steps: run on each function on its own.
+    Functions(Pipeline),
+    /// One module pass: run once over every function.
+    Module(PassStep),
 }
 
 fn write_steps(f: &mut fmt::Formatter<'_>, steps: &[Step]) -> fmt::Result {
@@ -206,6 +248,8 @@ struct Parser<'a> {
     pos: usize,
     /// Preset nesting, to report a preset that names itself.
     depth: u32,
+    /// `fix(` nesting, to refuse a module pass inside one.
+    in_fix: u32,
 }
 
 impl<'a> Parser<'a> {
@@ -290,7 +334,7 @@ impl<'a> Parser<'a> {
             if self.depth > 0 {
                 return Err(PipelineError::new(start, format!("preset `{name}` inside a preset")));
             }
-            let mut sub = Parser { s: body.as_bytes(), text: body, pos: 0, depth: self.depth + 1 };
+            let mut sub = Parser { s: body.as_bytes(), text: body, pos: 0, depth: self.depth + 1, in_fix: self.in_fix };
             let steps =
                 sub.list().map_err(|e| PipelineError::new(start, format!("in preset `{name}`: {}", e.message)))?;
             out.extend(steps);
@@ -298,6 +342,7 @@ impl<'a> Parser<'a> {
         }
         if name == "fix" {
             self.expect(b'(', "`(` after `fix`")?;
+            self.in_fix += 1;
             let mut max_rounds = DEFAULT_FIX_ROUNDS;
             let save = self.pos;
             if let Ok((_, "max")) = self.name() {
@@ -330,10 +375,17 @@ impl<'a> Parser<'a> {
                 return Err(PipelineError::new(body_start, "`fix(...)` needs at least one pass"));
             }
             self.expect(b')', "`,` or `)` to close `fix(`")?;
+            self.in_fix -= 1;
             out.push(Step::Fix { max_rounds, body });
             return Ok(());
         }
         let info = lookup(name).map_err(|e| PipelineError::new(start, e.message))?;
+        if info.is_module_pass() && self.in_fix > 0 {
+            return Err(PipelineError::new(
+                start,
+                format!("module pass `{name}` cannot be inside `fix(...)`: it runs once over the whole module"),
+            ));
+        }
         let mut args: Vec<(String, ArgValue)> = Vec::new();
         // `name()` (no arguments) is the same as `name`.
         if self.eat(b'(') && !self.eat(b')') {
@@ -396,6 +448,22 @@ mod tests {
         assert_eq!(round_trip("dce()"), "dce");
         assert_eq!(round_trip("O0"), "");
         assert_eq!(round_trip(""), "");
+    }
+
+    #[test]
+    fn module_passes_cut_the_pipeline_and_stay_out_of_fix() {
+        let p = Pipeline::parse("inline(max-callee-insts=4),O1,inline").unwrap();
+        assert!(p.has_module_pass());
+        let segs = p.segments();
+        assert_eq!(segs.len(), 3);
+        assert!(matches!(&segs[0], Segment::Module(s) if s.info.name == "inline" && s.args.len() == 1));
+        assert!(matches!(&segs[1], Segment::Functions(f) if f.to_string() == "copy-prop,const-fold,dce,simplify-cfg"));
+        assert!(matches!(&segs[2], Segment::Module(_)));
+        assert_eq!(round_trip("inline,dce"), "inline,dce");
+        assert!(!Pipeline::parse("O2").unwrap().has_module_pass());
+        let e = Pipeline::parse("fix(dce,inline)").unwrap_err();
+        assert_eq!(e.pos, 8);
+        assert!(e.message.contains("module pass `inline` cannot be inside `fix(...)`"), "{e}");
     }
 
     #[test]

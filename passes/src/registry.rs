@@ -11,10 +11,15 @@
 //!    wlab-explorer --test cli`, then `cargo insta review`: the new files' snapshots and the
 //!    pinned `wlab passes` listing (`explorer/tests/snapshots/wlab-passes.snap`), which now
 //!    shows the pass, are pending; read each and accept it only if it shows what you meant.
+//!
+//! A pass is of one of two kinds ([`Make`]): a function pass rewrites one function at a
+//! time; a module pass (`inline`) sees every function of the module and runs, where the
+//! pipeline names it, between the function passes before and after it. `wlab passes`
+//! marks module passes.
 //! This file must never hold pass logic, and the order of [`REGISTRY`] is only the order
 //! of the listing (pipelines say their own order).
 
-use crate::pass::{Pass, PassError};
+use crate::pass::{ModulePass, Pass, PassError};
 use crate::pipeline::PipelineError;
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
@@ -30,6 +35,7 @@ static REGISTRY: &[PassInfo] = &[
     crate::strength_reduce::INFO,
     crate::load_elim::INFO,
     crate::egraph::INFO,
+    crate::inline::INFO,
 ];
 
 /// The type of a pass argument.
@@ -103,8 +109,33 @@ pub struct PassInfo {
     /// One line, no trailing period.
     pub description: &'static str,
     pub args: &'static [ArgSpec],
-    /// Builds the pass from its arguments (defaults already filled in).
-    pub make: fn(&PassArgs) -> Result<Box<dyn Pass>, PassError>,
+    /// The pass's kind and its constructor.
+    pub make: Make,
+}
+
+/// What kind of pass a registry line declares, with the constructor that builds it from
+/// its arguments (defaults already filled in).
+#[derive(Clone, Copy)]
+pub enum Make {
+    /// Rewrites one function at a time.
+    Function(fn(&PassArgs) -> Result<Box<dyn Pass>, PassError>),
+    /// Sees and rewrites every function of the module at once.
+    Module(fn(&PassArgs) -> Result<Box<dyn ModulePass>, PassError>),
+}
+
+/// A built pass of either kind.
+pub enum AnyPass {
+    Function(Box<dyn Pass>),
+    Module(Box<dyn ModulePass>),
+}
+
+impl AnyPass {
+    pub fn name(&self) -> &'static str {
+        match self {
+            AnyPass::Function(p) => p.name(),
+            AnyPass::Module(p) => p.name(),
+        }
+    }
 }
 
 impl fmt::Debug for PassInfo {
@@ -114,6 +145,11 @@ impl fmt::Debug for PassInfo {
 }
 
 impl PassInfo {
+    /// Whether this is a module pass ([`Make::Module`]).
+    pub fn is_module_pass(&self) -> bool {
+        matches!(self.make, Make::Module(_))
+    }
+
     pub fn arg(&self, name: &str) -> Option<&'static ArgSpec> {
         self.args.iter().find(|a| a.name == name)
     }
@@ -147,8 +183,12 @@ impl PassInfo {
     }
 
     /// Builds the pass with the given arguments over the defaults.
-    pub fn instantiate(&self, given: &[(String, ArgValue)]) -> Result<Box<dyn Pass>, PassError> {
-        (self.make)(&self.args_with(given)?)
+    pub fn instantiate(&self, given: &[(String, ArgValue)]) -> Result<AnyPass, PassError> {
+        let args = self.args_with(given)?;
+        Ok(match self.make {
+            Make::Function(make) => AnyPass::Function(make(&args)?),
+            Make::Module(make) => AnyPass::Module(make(&args)?),
+        })
     }
 }
 
@@ -223,7 +263,8 @@ pub fn describe_passes() -> String {
     let width = REGISTRY.iter().map(|p| p.name.len()).max().unwrap_or(0);
     let _ = writeln!(s, "passes:");
     for p in REGISTRY {
-        let _ = writeln!(s, "  {:width$}  {}", p.name, p.description);
+        let kind = if p.is_module_pass() { " (module pass: sees every function)" } else { "" };
+        let _ = writeln!(s, "  {:width$}  {}{kind}", p.name, p.description);
         for a in p.args {
             let _ = writeln!(s, "  {:width$}    {}: {} = {}  {}", "", a.name, a.ty.name(), a.default, a.doc);
         }

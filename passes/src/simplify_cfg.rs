@@ -34,7 +34,7 @@
 
 use crate::edit::{reachable_blocks, substitute_uses};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
-use crate::registry::{PassArgs, PassInfo};
+use crate::registry::{Make, PassArgs, PassInfo};
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::{Block, Function, Imm, Opcode, Value, ValueDef};
 
@@ -42,7 +42,7 @@ pub const INFO: PassInfo = PassInfo {
     name: "simplify-cfg",
     description: "fold constant and same-target branches, thread empty jumps, merge straight-line blocks, drop unreachable blocks",
     args: &[],
-    make: |_: &PassArgs| Ok(Box::new(SimplifyCfg)),
+    make: Make::Function(|_: &PassArgs| Ok(Box::new(SimplifyCfg))),
 };
 
 /// See the module docs.

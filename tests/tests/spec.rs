@@ -2,7 +2,8 @@
 //! and native x86-64, each as translated (O0) and after the O2 pipeline, plus x86-64
 //! with the fast allocator, with only 4 registers per class (everything spills) and
 //! with SSE2 only (the fallbacks for lzcnt/tzcnt/popcnt/round), and with explicit
-//! bounds checks instead of guard regions.
+//! bounds checks instead of guard regions. `interp-inline-O2` and `x86_64-inline-O2` run
+//! the module pass `inline` before O2.
 //! Native code is allocated with regalloc2's checker on. One trial per configuration
 //! and script (`<config>/<script>`), failing with one line per failed check; the totals
 //! per configuration close the run.
@@ -79,8 +80,10 @@ fn configs() -> Vec<(&'static str, fn() -> Box<dyn Engine>, Option<&'static str>
     vec![
         ("interp", || Box::new(InterpEngine), None, Scripts::Core),
         ("interp-O2", || Box::new(InterpEngine), Some("O2"), Scripts::Core),
+        ("interp-inline-O2", || Box::new(InterpEngine), Some("inline,O2"), Scripts::Core),
         ("x86_64", || native(AllocAlgorithm::Ion, None), None, Scripts::Both),
         ("x86_64-O2", || native(AllocAlgorithm::Ion, None), Some("O2"), Scripts::Both),
+        ("x86_64-inline-O2", || native(AllocAlgorithm::Ion, None), Some("inline,O2"), Scripts::Both),
         ("x86_64-fastalloc-O2", || native(AllocAlgorithm::Fastalloc, None), Some("O2"), Scripts::Both),
         ("x86_64-regs4", || native(AllocAlgorithm::Ion, Some(4)), None, Scripts::Both),
         ("x86_64-sse2-only-O2", baseline, Some("O2"), Scripts::Both),
@@ -124,7 +127,7 @@ fn main() {
                 let engine: Box<dyn Engine> = match pipeline {
                     None => make(),
                     Some(p) => Box::new(PipelineEngine {
-                        pipeline: wlab_passes::Pipeline::parse(p).expect("preset parses"),
+                        pipeline: wlab_passes::Pipeline::parse(p).expect("pipeline parses"),
                         inner: make(),
                     }),
                 };

@@ -15,7 +15,6 @@ use std::fmt;
 use std::sync::Arc;
 use wlab_ir::interp::Val;
 use wlab_ir::Module;
-use wlab_passes::manager::{run_pipeline, ManagerOptions};
 use wlab_passes::Pipeline;
 use wlab_runtime::{instantiate, invoke, Engine, Extern, InstanceId, InstantiateError, InvokeError, Linker, Store};
 
@@ -71,10 +70,7 @@ pub fn instantiate_on(
     let mut module: Module =
         wlab_ir::translate::translate_module(wasm).map_err(|e| SubjectError::Translate(e.to_string()))?;
     if let Some(p) = pipeline {
-        let opts = ManagerOptions { verify: true, validate_trials: 0, record_ir: false };
-        for f in &mut module.functions {
-            run_pipeline(f, p, &opts).map_err(|e| SubjectError::Pipeline(e.to_string()))?;
-        }
+        crate::pipeline::apply_module(&mut module.functions, p).map_err(|e| SubjectError::Pipeline(e.to_string()))?;
     }
     let module = Arc::new(module);
     let prepared = engine.prepare(module.clone()).map_err(|e| match e.to_string() {

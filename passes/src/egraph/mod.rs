@@ -63,7 +63,7 @@ pub mod saturate;
 pub mod search;
 
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
-use crate::registry::{ArgSpec, ArgType, PassArgs, PassInfo};
+use crate::registry::{ArgSpec, ArgType, Make, PassArgs, PassInfo};
 use egg::Rewrite;
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,7 +97,7 @@ pub const INFO: PassInfo = PassInfo {
         ArgSpec { name: "shipped", ty: ArgType::Bool, default: "true", doc: "load the shipped rule files first" },
         ArgSpec { name: "cost", ty: ArgType::Str, default: "x86_64", doc: "cost model: x86_64 or aarch64" },
     ],
-    make: |args: &PassArgs| Ok(Box::new(Egraph::from_args(args)?)),
+    make: Make::Function(|args: &PassArgs| Ok(Box::new(Egraph::from_args(args)?))),
 };
 
 /// The saturation limits.

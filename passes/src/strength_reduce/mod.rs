@@ -58,7 +58,7 @@ mod constants;
 mod induction;
 
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
-use crate::registry::{PassArgs, PassInfo};
+use crate::registry::{Make, PassArgs, PassInfo};
 use constants::rewrite;
 use induction::reduce_ivs;
 use wlab_ir::{Function, Imm, Inst, InstData, Opcode, Type, Value};
@@ -69,7 +69,7 @@ pub const INFO: PassInfo = PassInfo {
     name: "strength-reduce",
     description: "multiply/divide/remainder by constants into shifts, masks and magic multiplies; base + i*k in loops into a new induction variable",
     args: &[],
-    make: |_: &PassArgs| Ok(Box::new(StrengthReduce)),
+    make: Make::Function(|_: &PassArgs| Ok(Box::new(StrengthReduce))),
 };
 
 /// See the module docs.

@@ -228,14 +228,22 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
         }
     }
     let mut progress = false;
+    // How often the terminator being looked at names each block: counted per
+    // terminator and reset after it, so a `br_table` with N targets costs N, not N².
+    let mut naming = vec![0u32; func.blocks.len()];
     for b in func.layout.clone() {
         let Some(t) = func.terminator(b) else {
             continue;
         };
         let mut changed = false;
         let mut dests = std::mem::take(&mut func.inst_mut(t).dests);
-        let naming = |b: Block| dests.iter().filter(|bc| bc.block == b).count();
-        let named_twice: Vec<bool> = dests.iter().map(|bc| naming(bc.block) > 1).collect();
+        for bc in &dests {
+            naming[bc.block.index()] += 1;
+        }
+        let named_twice: Vec<bool> = dests.iter().map(|bc| naming[bc.block.index()] > 1).collect();
+        for bc in &dests {
+            naming[bc.block.index()] = 0;
+        }
         for (bc, twice) in dests.iter_mut().zip(named_twice) {
             if let Route::To(fin, fin_args) = &route[bc.block.index()] {
                 let new_args = through(func, bc.block, fin_args, &bc.args);

@@ -4,8 +4,8 @@
 //! engine at O2 (`<module>/native_o2`), and on the interpreter those that take about a
 //! second or less (`<module>/interp`). The SIMD builds (`libsodium/`, [`SIMD_MODULES`])
 //! run on both engines as translated and after O2 (`interp_o0`, `interp`, `native_o0`,
-//! `native_o2`): a v128 miscompile or a wrong interpreter rule shows as a wrong output
-//! there. AArch64 is not a row yet: it still refuses some of their SIMD operators. The
+//! `native_o2`, and under Unicorn `aarch64_o0`, `aarch64_o2` when built with the `unicorn`
+//! feature): a v128 miscompile or a wrong interpreter rule shows as a wrong output there. The
 //! slow interpreter runs are ignored by default (run them with `cargo test --release -p
 //! wlab-explorer --test run_bench -- --ignored`); each row below gives its release-build time.
 //!
@@ -64,6 +64,8 @@ const NATIVE_O0: &[&str] = &["--engine", "x86_64", "--passes", "O0"];
 /// `wlab run`'s default pipeline (O2).
 const INTERP: &[&str] = &["--engine", "interp"];
 const INTERP_O0: &[&str] = &["--engine", "interp", "--passes", "O0"];
+const AARCH64_O0: &[&str] = &["--engine", "aarch64", "--passes", "O0"];
+const AARCH64_O2: &[&str] = &["--engine", "aarch64", "--passes", "O2"];
 
 /// (folder, stem, interpreter run time in a release build when it is too slow for the
 /// default suite, else `None`).
@@ -100,9 +102,12 @@ fn main() {
     let dir = bench_dir();
     let mut trials = Vec::new();
     for &(folder, stem) in SIMD_MODULES {
-        for (kind, engine) in
-            [("interp_o0", INTERP_O0), ("interp", INTERP), ("native_o0", NATIVE_O0), ("native_o2", NATIVE_O2)]
-        {
+        let mut engines =
+            vec![("interp_o0", INTERP_O0), ("interp", INTERP), ("native_o0", NATIVE_O0), ("native_o2", NATIVE_O2)];
+        if cfg!(feature = "unicorn") {
+            engines.extend([("aarch64_o0", AARCH64_O0), ("aarch64_o2", AARCH64_O2)]);
+        }
+        for (kind, engine) in engines {
             let dir = dir.clone();
             trials.push(Trial::ignorable_test(format!("{}/{kind}", stem.replace('-', "_")), move || match dir {
                 Ok(dir) => check(&dir, folder, stem, engine).map(|()| Completion::Completed),

@@ -211,10 +211,9 @@ fn runs_in_module(
     funcs[at] = func.clone();
     let pipe_err = |e: wlab_passes::ManagerError| CliError::Pipeline(one_line(&e.to_string()));
     let mut runs = Vec::new();
-    let mut first_step = 0;
     for segment in p.segments() {
         match segment {
-            Segment::Functions(sub) => {
+            Segment::Functions { first, steps: sub } => {
                 for (k, g) in funcs.iter_mut().enumerate() {
                     if k != at {
                         apply(g, &sub)?;
@@ -224,15 +223,14 @@ fn runs_in_module(
                 for mut r in report.runs {
                     // Positions count from the whole pipeline's first step.
                     let (head, tail) = r.position.split_once('.').unwrap_or((r.position.as_str(), ""));
-                    let head = head.parse::<usize>().unwrap_or(0) + first_step;
+                    let head = head.parse::<usize>().unwrap_or(0) + first;
                     r.position = if tail.is_empty() { head.to_string() } else { format!("{head}.{tail}") };
                     runs.push(r);
                 }
-                first_step += sub.steps.len();
             }
-            Segment::Module(step) => {
+            Segment::Module { position, step } => {
                 let before = wlab_passes::fingerprint::fingerprint(&funcs[at]);
-                let run = run_module_pass(&mut funcs, &step, &first_step.to_string(), opts).map_err(pipe_err)?;
+                let run = run_module_pass(&mut funcs, &step, &position.to_string(), opts).map_err(pipe_err)?;
                 let g = &funcs[at];
                 let measured = wlab_passes::fingerprint::fingerprint(g) != before;
                 runs.push(wlab_passes::manager::PassRun {
@@ -248,7 +246,6 @@ fn runs_in_module(
                     validation: None,
                     notes: run.notes,
                 });
-                first_step += 1;
             }
         }
     }
@@ -283,11 +280,9 @@ pub fn apply_module(funcs: &mut [Function], pipeline: &Pipeline) -> Result<(Vec<
     let opts = ManagerOptions { verify: true, validate_trials: 0, record_ir: false };
     let mut runs = Vec::new();
     let mut us = vec![0u64; funcs.len()];
-    let positions = module_pass_positions(pipeline);
-    let mut next_module = 0;
     for segment in pipeline.segments() {
         match segment {
-            Segment::Functions(p) => {
+            Segment::Functions { steps: p, .. } => {
                 // The first failure in function order is reported, whatever the thread timing.
                 let results: Vec<Result<u64, CliError>> = funcs
                     .par_iter_mut()
@@ -301,26 +296,14 @@ pub fn apply_module(funcs: &mut [Function], pipeline: &Pipeline) -> Result<(Vec<
                     us[k] += r?;
                 }
             }
-            Segment::Module(step) => {
-                let position = positions.get(next_module).map(|p| p.to_string()).unwrap_or_default();
-                next_module += 1;
-                let run = run_module_pass(funcs, &step, &position, &opts)
+            Segment::Module { position, step } => {
+                let run = run_module_pass(funcs, &step, &position.to_string(), &opts)
                     .map_err(|e| CliError::Pipeline(one_line(&e.to_string())))?;
                 runs.push(run);
             }
         }
     }
     Ok((runs, us))
-}
-
-/// The top-level step index of every module pass of `p`, in order.
-fn module_pass_positions(p: &Pipeline) -> Vec<usize> {
-    p.steps
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| matches!(s, Step::Pass(p) if p.info.is_module_pass()))
-        .map(|(n, _)| n)
-        .collect()
 }
 
 /// The typed arguments of an `egraph` run as the manager recorded them (`iters=4`).

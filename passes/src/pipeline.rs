@@ -165,24 +165,25 @@ impl Pipeline {
     }
 
     /// The pipeline cut at its module passes, in order: runs of function steps (each a
-    /// pipeline of its own, run on every function) and module passes between them.
-    /// Empty runs are left out.
+    /// pipeline of its own, run on every function) and module passes between them, each
+    /// with the index of its first top-level step. Empty runs are left out.
     pub fn segments(&self) -> Vec<Segment> {
         let mut out = Vec::new();
         let mut run = Vec::new();
-        for s in &self.steps {
+        for (n, s) in self.steps.iter().enumerate() {
             match s {
                 Step::Pass(p) if p.info.is_module_pass() => {
                     if !run.is_empty() {
-                        out.push(Segment::Functions(Pipeline { steps: std::mem::take(&mut run) }));
+                        let steps = Pipeline { steps: std::mem::take(&mut run) };
+                        out.push(Segment::Functions { first: n - steps.steps.len(), steps });
                     }
-                    out.push(Segment::Module(p.clone()));
+                    out.push(Segment::Module { position: n, step: p.clone() });
                 }
                 other => run.push(other.clone()),
             }
         }
         if !run.is_empty() {
-            out.push(Segment::Functions(Pipeline { steps: run }));
+            out.push(Segment::Functions { first: self.steps.len() - run.len(), steps: Pipeline { steps: run } });
         }
         out
     }
@@ -191,10 +192,10 @@ impl Pipeline {
 /// A part of a pipeline as [`Pipeline::segments`] cuts it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Segment {
-    /// Function steps: run on each function on its own.
-    Functions(Pipeline),
-    /// One module pass: run once over every function.
-    Module(PassStep),
+    /// Function steps, top-level steps `first..`: run on each function on its own.
+    Functions { first: usize, steps: Pipeline },
+    /// One module pass, top-level step `position`: run once over every function.
+    Module { position: usize, step: PassStep },
 }
 
 fn write_steps(f: &mut fmt::Formatter<'_>, steps: &[Step]) -> fmt::Result {
@@ -456,9 +457,13 @@ mod tests {
         assert!(p.has_module_pass());
         let segs = p.segments();
         assert_eq!(segs.len(), 3);
-        assert!(matches!(&segs[0], Segment::Module(s) if s.info.name == "inline" && s.args.len() == 1));
-        assert!(matches!(&segs[1], Segment::Functions(f) if f.to_string() == "copy-prop,const-fold,dce,simplify-cfg"));
-        assert!(matches!(&segs[2], Segment::Module(_)));
+        assert!(
+            matches!(&segs[0], Segment::Module { position: 0, step } if step.info.name == "inline" && step.args.len() == 1)
+        );
+        assert!(
+            matches!(&segs[1], Segment::Functions { first: 1, steps } if steps.to_string() == "copy-prop,const-fold,dce,simplify-cfg")
+        );
+        assert!(matches!(&segs[2], Segment::Module { position: 5, .. }));
         assert_eq!(round_trip("inline,dce"), "inline,dce");
         assert!(!Pipeline::parse("O2").unwrap().has_module_pass());
         let e = Pipeline::parse("fix(dce,inline)").unwrap_err();

@@ -8,7 +8,9 @@
 // only, and every function compiled inside `WebAssembly.compile`. Without the second
 // flag V8 compiles each function on its first call, inside the measured region (bz2:
 // "compile 2 ms, run 146 ms" instead of 244 ms and 14 ms), so the driver refuses to run
-// without both.
+// without both. With WLAB_BENCH_COMPILE_ONLY=1 in the environment (`wlab bench
+// --compile-only`) it stops after `WebAssembly.compile`: nothing is instantiated, so
+// modules that are not WASI commands can be timed too; exit status 0.
 import { WASI } from 'node:wasi';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +30,16 @@ const wasm = fs.readFileSync(file);
 record('compile_start');
 const module = await WebAssembly.compile(wasm);
 record('compile_end');
+const writeEvents = () => {
+  const times = process.env.BENCH_TIMES_FILE;
+  if (times) {
+    fs.appendFileSync(times, events.map(([n, t]) => `${n} ${t}\n`).join(''));
+  }
+};
+if (process.env.WLAB_BENCH_COMPILE_ONLY === '1') {
+  writeEvents();
+  process.exit(0);
+}
 
 record('instantiate_start');
 const wasi = new WASI({
@@ -44,8 +56,5 @@ const instance = await WebAssembly.instantiate(module, {
 record('instantiate_end');
 
 const code = wasi.start(instance);
-const times = process.env.BENCH_TIMES_FILE;
-if (times) {
-  fs.appendFileSync(times, events.map(([n, t]) => `${n} ${t}\n`).join(''));
-}
+writeEvents();
 process.exitCode = code;

@@ -7,6 +7,9 @@ current directory preopened as `.`, argv[0] the module's file name, stdio inheri
 `wasmtime.Module(engine, wasm)` compiles every function with Cranelift before it
 returns (wasmtime has no lazy compilation; the code cache is off unless configured),
 so compile time is compile time and the measured region runs finished code only.
+With WLAB_BENCH_COMPILE_ONLY=1 in the environment (`wlab bench --compile-only`) it stops
+after compiling: nothing is instantiated, so modules that are not WASI commands can be
+timed too; exit status 0.
 
 Used by `wlab bench` (embedded in the wlab binary); usage: python3 wasmtime_driver.py MOD [ARGS...]
 """
@@ -23,6 +26,14 @@ def record(name):
     events.append((name, time.clock_gettime_ns(time.CLOCK_MONOTONIC)))
 
 
+def write_events():
+    times = os.environ.get("BENCH_TIMES_FILE")
+    if times:
+        with open(times, "a") as f:
+            for name, ns in events:
+                f.write(f"{name} {ns}\n")
+
+
 def main():
     path = sys.argv[1]
     config = wasmtime.Config()
@@ -34,6 +45,9 @@ def main():
     record("compile_start")
     module = wasmtime.Module(engine, wasm)
     record("compile_end")
+    if os.environ.get("WLAB_BENCH_COMPILE_ONLY") == "1":
+        write_events()
+        os._exit(0)
 
     record("instantiate_start")
     linker = wasmtime.Linker(engine)
@@ -57,11 +71,7 @@ def main():
         instance.exports(store)["_start"](store)
     except wasmtime.ExitTrap as e:
         code = e.code
-    times = os.environ.get("BENCH_TIMES_FILE")
-    if times:
-        with open(times, "a") as f:
-            for name, ns in events:
-                f.write(f"{name} {ns}\n")
+    write_events()
     sys.stdout.flush()
     os._exit(code)
 

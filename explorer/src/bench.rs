@@ -12,6 +12,7 @@
 //!      spawn it from the module's folder with BENCH_TIMES_FILE  (interleaved, so machine
 //!      ─▶ stdout vs expected, events ─▶ Sample                   noise hits every runner
 //!                                                                alike; progress on stderr)
+//!  --compile-only: every runner stops after compiling; stdout unchecked; ratios of compile medians
 //!  --profile: per module one more run on the first --engine x86_64 configuration with
 //!      `--profile sample` ─▶ its hottest functions (bench/profile.rs)
 //!  per (module, runner): Cell (min / median / max of good runs) ─▶ ratios, geomeans
@@ -33,7 +34,7 @@ pub use args::BenchArgs;
 pub use modules::{display_name, expected_stdout, find_modules, BENCH_DIR_ENV, DEFAULT_BENCH_DIR};
 pub use profile::ModuleProfile;
 pub use render::render;
-pub use report::{BenchReport, Cell, Ratio, Row, RunnerInfo, Sample, Spread, MIN_RATIO_MS};
+pub use report::{BenchReport, Cell, Ratio, RatioOf, Row, RunnerInfo, Sample, Spread, MIN_RATIO_MS};
 
 use crate::output::Plain;
 use crate::CliError;
@@ -94,6 +95,14 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
         let (peers, absent) = runner::find_peers(&scratch.0)?;
         runners.extend(peers);
         absent_peers = absent;
+    }
+    if args.compile_only {
+        if args.profile {
+            return Err(CliError::Other("--profile samples a run; --compile-only runs nothing".to_string()));
+        }
+        for r in &mut runners {
+            r.compile_only = true;
+        }
     }
     for (i, r) in runners.iter().enumerate() {
         if runners[..i].iter().any(|s| s.label == r.label) {
@@ -174,7 +183,7 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
         .zip(&expected)
         .map(|((module, per_runner), want)| Row {
             module,
-            stdout_checked: want.is_some(),
+            stdout_checked: want.is_some() && !args.compile_only,
             cells: runners.iter().zip(per_runner).map(|(r, runs)| Cell::new(r.label.clone(), runs)).collect(),
         })
         .collect();
@@ -187,12 +196,14 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, CliError> {
         })
         .collect();
     let is_peer: Vec<bool> = runners.iter().map(runner::Runner::is_peer).collect();
-    let ratios = report::ratios(&rows, &infos, &report::ratio_pairs(&is_peer));
+    let of = if args.compile_only { RatioOf::Compile } else { RatioOf::Measured };
+    let ratios = report::ratios(&rows, &infos, &report::ratio_pairs(&is_peer), of);
     let failed_runs = rows.iter().flat_map(|r| &r.cells).map(|c| c.failed).sum();
     Ok(BenchReport {
         runners: infos,
         absent_peers,
         runs: args.runs,
+        compile_only: args.compile_only,
         rows,
         ratios,
         failed_runs,

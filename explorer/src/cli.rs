@@ -117,6 +117,11 @@ pub enum Command {
         /// Print compile, instantiate and measured-region (bench.start..bench.end) times on stderr.
         #[arg(long)]
         bench_report: bool,
+        /// Stop after compiling (reading, translating, the pipeline and code generation):
+        /// nothing is instantiated or run, so a module whose imports wlab does not provide
+        /// (not WASI) can be timed too; exit status 0 (`wlab bench --compile-only`).
+        #[arg(long)]
+        compile_only: bool,
         /// Profile the compiled code (x86_64 engine only): `perfmap` writes perf's map
         /// /tmp/perf-PID.map (for `perf record` + `perf report`); `jitdump` writes
         /// /tmp/jit-PID.dump (for `perf record -k mono` + `perf inject --jit`); `sample` samples the running

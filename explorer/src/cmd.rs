@@ -164,6 +164,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             env,
             invoke,
             bench_report,
+            compile_only,
             record,
             memory_hash,
             profile,
@@ -191,7 +192,21 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
                     warn(&format!("{flag} has no effect without --record"));
                 }
             }
+            if compile_only {
+                let runs_code = [
+                    ("--invoke", invoke.is_some()),
+                    ("--profile", profile.is_some()),
+                    ("--record", record.record.is_some()),
+                    ("--memory-hash", memory_hash.is_some()),
+                ];
+                if let Some((flag, _)) = runs_code.iter().find(|(_, given)| *given) {
+                    return Err(CliError::Other(format!(
+                        "--compile-only runs nothing: it cannot be combined with {flag}"
+                    )));
+                }
+            }
             crate::run::run(crate::run::RunOptions {
+                compile_only,
                 profile,
                 profile_out,
                 module,

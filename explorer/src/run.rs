@@ -3,6 +3,7 @@
 //!
 //! ```text
 //!  compile_start ─ read + translate ─ [--passes on every function] ─ Engine::prepare ─ compile_end
+//!  (--compile-only: exit status 0 here)
 //!  instantiate_start ─ store + linker (WASI, bench) ─ instantiate ─ instantiate_end
 //!  _start | --invoke NAME VALUES   (bench.start / bench.end recorded as the guest calls them)
 //!  exit status: 0 | proc_exit code | TRAP_EXIT_STATUS after a trap, in the start function too
@@ -55,6 +56,8 @@ pub struct RunOptions {
     /// `K=V` environment entries.
     pub env: Vec<String>,
     pub bench_report: bool,
+    /// `--compile-only`: return after `compile_end`, instantiating nothing.
+    pub compile_only: bool,
     /// `--profile` (checked against the engine already).
     pub profile: Option<crate::profile::ProfileMode>,
     /// `--profile-out`: where `--profile sample` writes its JSON (else stderr, as text).
@@ -155,6 +158,9 @@ fn run_on_this_thread(
         Ok(())
     };
     times.borrow_mut().record(BenchEvent::CompileEnd);
+    if opts.compile_only {
+        return Ok(0);
+    }
     let symbols = match opts.profile {
         None => None,
         Some(_) => Some(prepared.code_symbols().ok_or_else(|| {

@@ -2,8 +2,9 @@
 //! each runner's min / median / max; a run that fails (stdout differs from
 //! `<stem>.stdout.expected`, a trap, a timeout) shows its reason and makes the exit status 1;
 //! several configurations (one of them another wlab binary) run in one interleaved run
-//! with ratios; `--format json` carries every run; a configuration that cannot run, or
-//! no benchmark folder, is one line on stderr. Asserts what is reported, never timings.
+//! with ratios; `--format json` carries every run and its peak memory; `--compile-only`
+//! times modules that could not run; a configuration that cannot run, or no benchmark
+//! folder, is one line on stderr. Asserts what is reported, never timings.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -77,7 +78,7 @@ fn table_has_a_row_per_module_and_marks_wrong_output() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].contains("compile ms") && lines[0].contains("measured ms"), "{stdout}");
     assert!(
-        lines[1].split_whitespace().eq(["module", "runner", "min", "median", "max", "min", "median", "max"]),
+        lines[1].split_whitespace().eq(["module", "runner", "min", "median", "max", "min", "median", "max", "median"]),
         "{stdout}"
     );
     let bad = lines.iter().find(|l| l.starts_with("bad/hello")).expect(&stdout);
@@ -225,7 +226,7 @@ fn json_carries_every_run() {
     let cell = &v["rows"][0]["cells"][0];
     assert_eq!(cell["good"], 3, "no expected file: output unchecked, every run good");
     assert_eq!(cell["runs"].as_array().unwrap().len(), 3);
-    for what in ["measured_ms", "compile_ms"] {
+    for what in ["measured_ms", "compile_ms", "peak_rss_mb"] {
         let s = &cell[what];
         let (min, median, max) = (s["min"].as_f64(), s["median"].as_f64(), s["max"].as_f64());
         assert!(min <= median && median <= max && min.is_some(), "{what}: {cell}");
@@ -260,4 +261,57 @@ fn a_run_past_the_timeout_ends_with_the_timeout_trap_and_says_so() {
     // Given explicitly, the timeout reaches `wlab run`, which ends itself with the named
     // trap (killing it, 30 s later, is only the backstop).
     assert!(row.ends_with("FAIL (1 of 1 runs): exit status 134: wlab: trap: timeout in function 0"), "{row}");
+}
+
+/// `gojs.wasm`: imports a function no WASI host provides, as Go's `GOOS=js` builds do.
+const NOT_WASI: &str = r#"(module
+  (import "gojs" "runtime.wasmExit" (func $exit (param i32)))
+  (memory (export "mem") 1)
+  (func (export "run") (param i32) (result i32)
+    (i32.mul (local.get 0) (i32.const 3))))"#;
+
+#[test]
+fn compile_only_times_a_module_that_cannot_run_and_compares_compile_medians() {
+    let dir = scratch("compile-only");
+    std::fs::write(dir.join("gojs.wasm"), NOT_WASI).unwrap();
+    // Even an expected file that is wrong does not matter: nothing runs.
+    std::fs::write(dir.join("gojs.stdout.expected"), "never printed\n").unwrap();
+    let d = dir.to_str().unwrap();
+    let (code, stdout, stderr) = bench(&["--no-peers", "--runs", "1", d]);
+    assert_eq!(code, 1, "without --compile-only the module cannot run: {stdout}");
+    let configs = ["--config", "o2=--passes O2", "--config", "o0=--passes O0"];
+    let mut args = vec!["--no-peers", "--runs", "2", "--compile-only", "--format", "json", d];
+    args.extend(configs);
+    let (code, stdout, stderr2) = bench(&args);
+    assert_eq!(code, 0, "{stderr} / {stderr2}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["compile_only"], true);
+    assert_eq!(v["runners"][0]["command"], "wlab run --dir . --passes O2 --compile-only MODULE");
+    let cell = &v["rows"][0]["cells"][0];
+    assert_eq!((cell["good"].as_u64(), cell["failed"].as_u64()), (Some(2), Some(0)), "{cell}");
+    assert!(cell["compile_ms"]["median"].as_f64().is_some_and(|m| m > 0.0), "{cell}");
+    assert!(cell["measured_ms"].is_null(), "nothing ran: {cell}");
+    assert!(cell["peak_rss_mb"]["median"].as_f64().is_some_and(|m| m > 0.0), "{cell}");
+    assert_eq!(v["rows"][0]["stdout_checked"], false);
+    let ratio = &v["ratios"][0];
+    assert_eq!((ratio["runner"].as_str(), ratio["of"].as_str()), (Some("o0"), Some("compile")), "{ratio}");
+    assert!(ratio["per_module"][0].as_f64().is_some_and(|r| r > 0.0), "{ratio}");
+
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_wlab"))
+            .args(["run", "--compile-only"])
+            .args(extra)
+            .arg(dir.join("gojs.wasm"))
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    assert_eq!(run(&[]), (Some(0), String::new()), "wlab run --compile-only compiles and stops");
+    let (code, stderr) = run(&["--invoke", "run"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(stderr.trim_end(), "wlab: error: --compile-only runs nothing: it cannot be combined with --invoke");
+
+    let (code, _, stderr) = bench(&["--no-peers", "--compile-only", "--profile", d]);
+    assert_eq!((code, stderr.lines().count()), (1, 1), "{stderr}");
+    assert!(stderr.contains("--compile-only runs nothing"), "{stderr}");
 }

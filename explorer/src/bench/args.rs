@@ -42,6 +42,12 @@ pub struct BenchArgs {
     /// Do not run wasmtime or node even when they are present.
     #[arg(long)]
     pub no_peers: bool,
+    /// Time compilation only: every runner stops after compiling (`wlab run
+    /// --compile-only`; wasmtime after `Module()`, V8 after `WebAssembly.compile`), so any
+    /// module can be timed, WASI command or not; stdout is not checked and the ratios
+    /// compare compile medians.
+    #[arg(long)]
+    pub compile_only: bool,
     #[command(flatten)]
     pub output: crate::cli::OutputArgs,
 }

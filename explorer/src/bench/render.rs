@@ -1,15 +1,16 @@
 //! The text table of `wlab bench`: a line per module and runner with min / median / max
-//! of compile and measured-region times, the ratios of its measured median to other
-//! runners', a reason on every line with a failed run, geometric means, then a legend
-//! of what each runner ran. Formats a [`BenchReport`]; never computes a number.
+//! of compile and measured-region times, the median peak memory, the ratios of its
+//! measured median (compile median under `--compile-only`) to other runners', a reason on
+//! every line with a failed run, geometric means, then a legend of what each runner ran.
+//! Formats a [`BenchReport`]; never computes a number.
 //!
 //! ```text
-//!                              compile ms              measured ms              ratio to
-//! module           runner    min  median    max     min  median     max      o2  wasmtime
-//! shootout/matrix  o2       3.10    3.20   3.50    80.1    81.0    82.3          1.20x
-//!                  o0       1.10    1.15   1.20     160     162     170   2.00x   2.40x
+//!                              compile ms              measured ms  peak MB          ratio to
+//! module           runner    min  median    max     min  median     max   median      o2  wasmtime
+//! shootout/matrix  o2       3.10    3.20   3.50    80.1    81.0    82.3    19.10          1.20x
+//!                  o0       1.10    1.15   1.20     160     162     170    18.50   2.00x   2.40x
 //!                  wasmtime   ...
-//! geomean          o2                                                            1.20x (1)
+//! geomean          o2                                                                     1.20x (1)
 //! ```
 
 use super::report::{BenchReport, MIN_RATIO_MS};
@@ -35,7 +36,7 @@ pub fn render(report: &BenchReport) -> String {
     let ratio_at = |row: usize, runner: &str, against: &str| {
         report.ratios.iter().find(|q| q.runner == runner && q.against == against).map(|q| q.per_module[row])
     };
-    let mut header = vec!["module", "runner", "min", "median", "max", "min", "median", "max"];
+    let mut header = vec!["module", "runner", "min", "median", "max", "min", "median", "max", "median"];
     header.extend(columns.iter().copied());
     let mut lines = vec![Line { cells: header.into_iter().map(String::from).collect(), note: None }];
     for (i, row) in report.rows.iter().enumerate() {
@@ -53,6 +54,7 @@ pub fn render(report: &BenchReport) -> String {
                     None => cells.extend(["-", "-", "-"].map(String::from)),
                 }
             }
+            cells.push(c.peak_rss_mb.map_or("-".to_string(), |s| format!("{:.1}", s.median)));
             for a in &columns {
                 cells.push(match ratio_at(i, &c.runner, a) {
                     None => String::new(),
@@ -79,7 +81,7 @@ pub fn render(report: &BenchReport) -> String {
             continue;
         }
         let mut cells = vec![if first { "geomean".to_string() } else { String::new() }, r.label.clone()];
-        cells.extend(std::iter::repeat_n(String::new(), 6));
+        cells.extend(std::iter::repeat_n(String::new(), 7));
         cells.extend(means);
         lines.push(Line { cells, note: None });
         first = false;
@@ -89,9 +91,9 @@ pub fn render(report: &BenchReport) -> String {
     let mut widths: Vec<usize> =
         (0..ncols).map(|i| lines.iter().map(|l| l.cells.get(i).map_or(0, |s| s.len())).max().unwrap_or(0)).collect();
     // Group titles over the columns they name, widening a group's last column if needed.
-    let mut groups = vec![(2, 5, "compile ms"), (5, 8, "measured ms")];
-    if ncols > 8 {
-        groups.push((8, ncols, "ratio to"));
+    let mut groups = vec![(2, 5, "compile ms"), (5, 8, "measured ms"), (8, 9, "peak MB")];
+    if ncols > 9 {
+        groups.push((9, ncols, "ratio to"));
     }
     for &(a, b, title) in &groups {
         let span: usize = widths[a..b].iter().sum::<usize>() + 2 * (b - a - 1);
@@ -120,11 +122,16 @@ pub fn render(report: &BenchReport) -> String {
         out.push_str(text.join("  ").trim_end());
         out.push('\n');
     }
+    let of = if report.compile_only { "compile" } else { "measured" };
     out.push_str(&format!(
-        "times in ms: min, median and max over the good runs of {} interleaved rounds; ratio to: the row's measured \
-         median over the column's (below 1.00x: faster); geomean over the modules in parentheses (both at least {} ms)\n",
+        "times in ms: min, median and max over the good runs of {} interleaved rounds; peak MB: median of each \
+         run's peak resident memory (the whole process); ratio to: the row's {of} median over the column's (below \
+         1.00x: faster); geomean over the modules in parentheses (both at least {} ms)\n",
         report.runs, MIN_RATIO_MS
     ));
+    if report.compile_only {
+        out.push_str("--compile-only: every runner stopped after compiling; nothing ran and stdout was not checked\n");
+    }
     for r in &report.runners {
         out.push_str(&format!("  {}: {}\n", r.label, r.command));
     }
@@ -132,7 +139,7 @@ pub fn render(report: &BenchReport) -> String {
         out.push_str(&format!("  not run: {a}\n"));
     }
     let unchecked: Vec<&str> = report.rows.iter().filter(|r| !r.stdout_checked).map(|r| r.module.as_str()).collect();
-    if !unchecked.is_empty() {
+    if !unchecked.is_empty() && !report.compile_only {
         out.push_str(&format!("stdout not checked (no .stdout.expected): {}\n", unchecked.join(", ")));
     }
     if report.failed_runs > 0 {

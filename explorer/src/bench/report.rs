@@ -1,6 +1,7 @@
 //! The numbers of `wlab bench`: one run's [`Sample`], a cell's [`Spread`] (min, median
 //! and max over its good runs), a [`Row`] per module, and the [`Ratio`]s of measured
-//! medians between runners with their geometric means. Pure arithmetic over samples
+//! medians (of compile medians under `--compile-only`) between runners with their
+//! geometric means. Pure arithmetic over samples
 //! that already exist: never runs or times anything, and never counts a failed run.
 
 use serde::Serialize;
@@ -14,6 +15,8 @@ pub const MIN_RATIO_MS: f64 = 0.1;
 pub struct Sample {
     pub compile_ms: Option<f64>,
     pub measured_ms: Option<f64>,
+    /// Peak resident memory of the whole process (wlab, or Python / Node with the peer), MB.
+    pub peak_rss_mb: Option<f64>,
     /// `None` when the run was good; else why it does not count, in one line.
     pub failure: Option<String>,
 }
@@ -46,6 +49,7 @@ pub struct Cell {
     /// Over the good runs.
     pub compile_ms: Option<Spread>,
     pub measured_ms: Option<Spread>,
+    pub peak_rss_mb: Option<Spread>,
     pub good: usize,
     pub failed: usize,
     /// The first failed run's reason.
@@ -61,6 +65,7 @@ impl Cell {
             runner,
             compile_ms: Spread::of(good.iter().filter_map(|s| s.compile_ms).collect()),
             measured_ms: Spread::of(good.iter().filter_map(|s| s.measured_ms).collect()),
+            peak_rss_mb: Spread::of(good.iter().filter_map(|s| s.peak_rss_mb).collect()),
             good: good.len(),
             failed: runs.len() - good.len(),
             failure: runs.iter().find_map(|s| s.failure.clone()),
@@ -68,8 +73,12 @@ impl Cell {
         }
     }
 
-    fn measured_median(&self) -> Option<f64> {
-        self.measured_ms.map(|s| s.median)
+    /// The median a ratio compares: the measured region's, or compile time's.
+    fn median(&self, of: RatioOf) -> Option<f64> {
+        match of {
+            RatioOf::Measured => self.measured_ms.map(|s| s.median),
+            RatioOf::Compile => self.compile_ms.map(|s| s.median),
+        }
     }
 }
 
@@ -92,11 +101,22 @@ pub struct RunnerInfo {
     pub command: String,
 }
 
-/// Measured-region medians of `runner` over those of `against`.
+/// Which median the ratios compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatioOf {
+    /// The measured region (bench.start..bench.end): the default.
+    Measured,
+    /// Compile time (`--compile-only`, where nothing runs).
+    Compile,
+}
+
+/// Medians of `runner` over those of `against` (of the measured region, or of compile time).
 #[derive(Clone, Debug, Serialize)]
 pub struct Ratio {
     pub runner: String,
     pub against: String,
+    pub of: RatioOf,
     /// Geometric mean over the modules where both medians are at least [`MIN_RATIO_MS`].
     pub geomean: Option<f64>,
     pub modules: usize,
@@ -111,6 +131,8 @@ pub struct BenchReport {
     pub absent_peers: Vec<String>,
     /// Interleaved rounds.
     pub runs: usize,
+    /// `--compile-only`: nothing ran; the ratios compare compile medians.
+    pub compile_only: bool,
     pub rows: Vec<Row>,
     pub ratios: Vec<Ratio>,
     pub failed_runs: usize,
@@ -138,16 +160,17 @@ pub fn ratio_pairs(is_peer: &[bool]) -> Vec<(usize, usize)> {
 }
 
 /// The ratios for `pairs` over `rows`.
-pub fn ratios(rows: &[Row], runners: &[RunnerInfo], pairs: &[(usize, usize)]) -> Vec<Ratio> {
+pub fn ratios(rows: &[Row], runners: &[RunnerInfo], pairs: &[(usize, usize)], of: RatioOf) -> Vec<Ratio> {
     pairs
         .iter()
         .map(|&(r, a)| {
-            let per_module: Vec<Option<f64>> = rows.iter().map(|row| ratio(&row.cells[r], &row.cells[a])).collect();
+            let per_module: Vec<Option<f64>> = rows.iter().map(|row| ratio(&row.cells[r], &row.cells[a], of)).collect();
             let logs: Vec<f64> = per_module.iter().flatten().map(|x| x.ln()).collect();
             let geomean = (!logs.is_empty()).then(|| (logs.iter().sum::<f64>() / logs.len() as f64).exp());
             Ratio {
                 runner: runners[r].label.clone(),
                 against: runners[a].label.clone(),
+                of,
                 geomean,
                 modules: logs.len(),
                 per_module,
@@ -156,9 +179,9 @@ pub fn ratios(rows: &[Row], runners: &[RunnerInfo], pairs: &[(usize, usize)]) ->
         .collect()
 }
 
-/// Measured-median ratio of `a` to `b`, when both are at least [`MIN_RATIO_MS`].
-fn ratio(a: &Cell, b: &Cell) -> Option<f64> {
-    match (a.measured_median(), b.measured_median()) {
+/// Median ratio of `a` to `b`, when both are at least [`MIN_RATIO_MS`].
+fn ratio(a: &Cell, b: &Cell, of: RatioOf) -> Option<f64> {
+    match (a.median(of), b.median(of)) {
         (Some(x), Some(y)) if x >= MIN_RATIO_MS && y >= MIN_RATIO_MS => Some(x / y),
         _ => None,
     }

@@ -5,6 +5,9 @@
 //! own folder and turns the outcome into a [`Sample`]: the benchmark protocol's event
 //! times, or one line saying why the run does not count (the program's first line of
 //! stderr with its exit status, the first line where stdout differs, a timeout).
+//! The peak resident memory of the child process (`wait4`'s `ru_maxrss`) goes into the
+//! sample too. With [`Runner::compile_only`] every runner stops after compiling (`wlab run
+//! --compile-only`; the drivers read `WLAB_BENCH_COMPILE_ONLY=1`) and stdout is not checked.
 //! Never compares samples; never runs a peer that is not installed.
 
 use super::report::Sample;
@@ -46,11 +49,16 @@ pub struct Runner {
     pub kind: Kind,
     /// The peer's version, when it says.
     pub version: Option<String>,
+    /// Stop after compiling: nothing is instantiated or run (`wlab bench --compile-only`).
+    pub compile_only: bool,
 }
+
+/// The environment variable that makes the peer drivers stop after compiling.
+pub const COMPILE_ONLY_ENV: &str = "WLAB_BENCH_COMPILE_ONLY";
 
 impl Runner {
     pub fn new(label: String, kind: Kind) -> Runner {
-        Runner { label, kind, version: None }
+        Runner { label, kind, version: None, compile_only: false }
     }
 
     /// wasmtime and V8, not wlab.
@@ -66,7 +74,11 @@ impl Runner {
         match &self.kind {
             Kind::Wlab { binary, args, .. } => {
                 let mut c = Command::new(binary);
-                c.args(["run", "--dir", "."]).args(args).arg(file);
+                c.args(["run", "--dir", "."]).args(args);
+                if self.compile_only {
+                    c.arg("--compile-only");
+                }
+                c.arg(file);
                 c
             }
             Kind::Wasmtime { python, driver } => {
@@ -96,6 +108,9 @@ impl Runner {
                 let b = if *other { binary.display().to_string() } else { "wlab".to_string() };
                 let mut w = vec![b, "run".into(), "--dir".into(), ".".into()];
                 w.extend(args.iter().cloned());
+                if self.compile_only {
+                    w.push("--compile-only".into());
+                }
                 w
             }
             Kind::Wasmtime { python, .. } => vec![python.clone(), "wasmtime_driver.py".into()],
@@ -106,6 +121,9 @@ impl Runner {
                 w
             }
         };
+        if self.compile_only && self.is_peer() {
+            words.insert(0, format!("{COMPILE_ONLY_ENV}=1"));
+        }
         words.push("MODULE".into());
         let line: Vec<String> = words.iter().map(|w| if w == "MODULE" { w.clone() } else { quote(w) }).collect();
         match &self.version {
@@ -181,7 +199,7 @@ pub fn preflight(runner: &Runner, scratch: &Path, timeout: Duration) -> Result<(
 /// Runs `module` once on `runner` from the module's folder; `expected` is the stdout
 /// it must print (line by line), when known.
 pub fn run_once(runner: &Runner, module: &Path, expected: Option<&str>, timeout: Duration, scratch: &Path) -> Sample {
-    let fail = |why: String| Sample { compile_ms: None, measured_ms: None, failure: Some(why) };
+    let fail = |why: String| Sample { compile_ms: None, measured_ms: None, peak_rss_mb: None, failure: Some(why) };
     let folder = module.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file = module.file_name().map(PathBuf::from).unwrap_or_default();
     let times = scratch.join("times.txt");
@@ -193,14 +211,17 @@ pub fn run_once(runner: &Runner, module: &Path, expected: Option<&str>, timeout:
     };
     let mut cmd = runner.command(&file);
     cmd.current_dir(folder).env("BENCH_TIMES_FILE", &times).stdin(Stdio::null()).stdout(out).stderr(err);
+    if runner.compile_only {
+        cmd.env(COMPILE_ONLY_ENV, "1");
+    }
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => return fail(format!("cannot start {}: {e}", cmd.get_program().to_string_lossy())),
     };
     let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
+    let (status, peak_rss_mb) = loop {
+        match wait_with_peak_rss(&child) {
+            Ok(Some(done)) => break done,
             Ok(None) if start.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -227,7 +248,7 @@ pub fn run_once(runner: &Runner, module: &Path, expected: Option<&str>, timeout:
             None => format!("{how}, nothing on stderr"),
         });
     }
-    if let Some(want) = expected {
+    if let (Some(want), false) = (expected, runner.compile_only) {
         let got = std::fs::read(&out_path).unwrap_or_default();
         if let Some(why) = first_difference(want, &String::from_utf8_lossy(&got)) {
             return fail(why);
@@ -235,7 +256,22 @@ pub fn run_once(runner: &Runner, module: &Path, expected: Option<&str>, timeout:
     }
     let text = std::fs::read_to_string(&times).unwrap_or_default();
     let (compile_ms, measured_ms) = event_times(&text);
-    Sample { compile_ms, measured_ms, failure: None }
+    Sample { compile_ms, measured_ms, peak_rss_mb: Some(peak_rss_mb), failure: None }
+}
+
+/// Reaps `child` if it has ended (without blocking): its exit status and peak resident
+/// memory in MB (`ru_maxrss` of `wait4`, the child's own process). `Ok(None)` while it runs.
+fn wait_with_peak_rss(child: &std::process::Child) -> std::io::Result<Option<(std::process::ExitStatus, f64)>> {
+    use std::os::unix::process::ExitStatusExt;
+    let mut status: libc::c_int = 0;
+    // SAFETY: `rusage` is plain old data, and `wait4` only writes `status` and `usage`.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    match unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) } {
+        0 => Ok(None),
+        r if r == pid => Ok(Some((std::process::ExitStatus::from_raw(status), usage.ru_maxrss as f64 / 1024.0))),
+        _ => Err(std::io::Error::last_os_error()),
+    }
 }
 
 /// `stdout differs at line N: expected "...", got "..."`, or `None` when the lines agree.

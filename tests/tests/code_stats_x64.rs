@@ -1,6 +1,6 @@
 //! `x64::code_stats` (the counts `wlab stats --peer` puts beside Cranelift's) walks wlab's
 //! own x86-64 code exactly: over every function of a few modules (jump tables, 16-byte
-//! constants in the pool, traps, calls, spills), the instructions it decodes are the ones
+//! constants in the pool, traps, calls), the instructions it decodes are the ones
 //! the emitter counted, and instructions plus skipped data cover the code to its end.
 
 use wlab_backends::x64::code_stats::code_stats;

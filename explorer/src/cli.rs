@@ -52,6 +52,22 @@ pub enum Command {
         /// With `--check`: also replay the states `wlab run --record DIR` saved.
         #[arg(long, value_name = "DIR", requires = "check")]
         states: Option<PathBuf>,
+        /// Instead of wlab's own table: each function's x86-64 code side by side with
+        /// another compiler's for the same module (`cranelift`: wasmtime's, through the
+        /// `wasmtime` Python package importable with `$WLAB_PYTHON`), both read back and
+        /// counted alike (instructions, bytes, loads, stores, stack loads and stores, calls).
+        #[arg(long, value_enum, value_name = "COMPILER", conflicts_with = "check")]
+        peer: Option<crate::peer_code::Peer>,
+        /// With `--peer`: only these functions (comma-separated indices, export or
+        /// name-section names).
+        #[arg(long, value_name = "F,G,...", value_delimiter = ',', requires = "peer")]
+        funcs: Vec<String>,
+        /// With `--peer`: only the K functions with the most wlab instructions.
+        #[arg(long, value_name = "K", requires = "peer")]
+        top: Option<usize>,
+        /// With `--peer`: how long the peer may take to compile the module, in seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 600, requires = "peer")]
+        peer_timeout: u64,
         #[command(flatten)]
         output: OutputArgs,
     },

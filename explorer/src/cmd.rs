@@ -19,7 +19,7 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             emit(&args.output, &text)?;
             Ok(report.as_ref().map_or(0, crate::explore::check_status))
         }
-        Command::Stats { module, pipeline, target, check, states, output } => {
+        Command::Stats { module, pipeline, target, check, states, peer, funcs, top, peer_timeout, output } => {
             let format = plain(&output, "stats")?;
             let name = match target.target.as_slice() {
                 [] => Target::X86_64.name(),
@@ -31,7 +31,27 @@ pub fn run(cmd: Command) -> Result<i32, CliError> {
             warn_pipeline_flags(&pipeline, Some(t))?;
             let bytes = crate::input::read_module(&module)?;
             let p = crate::pipeline::from_args(&pipeline, Some(t))?;
-            let mut stats = crate::stats_codegen::module_stats(&bytes, pipeline.passes.as_deref(), p.as_ref(), &cg)?;
+            if let Some(peer) = peer {
+                if t != Target::X86_64 {
+                    return Err(CliError::Other("--peer compares x86-64 code: use --target x86_64".into()));
+                }
+                let info = wlab_ir::translate::read_module(&bytes)?.info().clone();
+                let mut sel = crate::peer_code::Selection { funcs: Vec::new(), top };
+                for f in &funcs {
+                    sel.funcs.push(crate::select::select_function(&info, f)?);
+                }
+                let stats =
+                    crate::stats_codegen::module_stats(&bytes, pipeline.passes.as_deref(), p.as_ref(), &cg, true)?;
+                let timeout = std::time::Duration::from_secs(peer_timeout);
+                let c = crate::peer_code::compare(&bytes, &stats, peer, &sel, timeout)?;
+                match format {
+                    Plain::Json => Sink::new(&output).json(&c)?,
+                    Plain::Text => emit(&output, &crate::peer_code::render(&c, &module))?,
+                }
+                return Ok(0);
+            }
+            let mut stats =
+                crate::stats_codegen::module_stats(&bytes, pipeline.passes.as_deref(), p.as_ref(), &cg, false)?;
             if check && p.is_none() {
                 warn("--check has no effect without --passes");
             }

@@ -32,6 +32,7 @@ pub mod object_file;
 pub mod opt;
 pub mod output;
 pub mod page;
+pub mod peer_code;
 pub mod pipeline;
 pub mod profile;
 pub mod rules_prove;

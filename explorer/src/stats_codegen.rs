@@ -13,7 +13,8 @@ use crate::codegen::CodegenOptions;
 use crate::CliError;
 use serde::Serialize;
 use std::fmt::Write;
-use wlab_backends::{compile_function, FunctionStats};
+use wlab_backends::x64::code_stats::{code_stats, CodeStats};
+use wlab_backends::{compile_function, FunctionStats, Target};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FunctionRow {
@@ -28,6 +29,11 @@ pub struct FunctionRow {
     /// target does not lower); its `stats` are then all zero and not in the totals.
     pub not_compiled: Option<String>,
     pub stats: FunctionStats,
+    /// The emitted x86-64 code read back and counted by
+    /// [`wlab_backends::x64::code_stats`] (the definition shared with other compilers'
+    /// code); only when asked for (`--peer`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_stats: Option<CodeStats>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -63,11 +69,13 @@ pub struct Throughput {
 
 /// Translates `bytes` and compiles every function after `pipeline` (from
 /// `pipeline::build`; `passes` is how it was written, for the report), timing each stage.
+/// With `decode` (x86-64 only), each row also has its code read back (`code_stats`).
 pub fn module_stats(
     bytes: &[u8],
     passes: Option<&str>,
     pipeline: Option<&wlab_passes::Pipeline>,
     cg: &CodegenOptions,
+    decode: bool,
 ) -> Result<ModuleStats, CliError> {
     let t0 = std::time::Instant::now();
     let reader = wlab_ir::translate::read_module(bytes)?;
@@ -114,6 +122,7 @@ pub fn module_stats(
                     pipeline_us: 0,
                     not_compiled: Some(e.to_string()),
                     stats: FunctionStats::default(),
+                    code_stats: None,
                 });
                 continue;
             }
@@ -139,12 +148,14 @@ pub fn module_stats(
                     pipeline_us,
                     not_compiled: Some(reason),
                     stats: FunctionStats::default(),
+                    code_stats: None,
                 });
                 continue;
             }
         };
         let s = c.stats;
         t.add(&s);
+        let decoded = (decode && cg.target == Target::X86_64).then(|| code_stats(&c.code));
         rows.push(FunctionRow {
             index: first + k as u32,
             name: info.func_display_name(first + k as u32),
@@ -153,6 +164,7 @@ pub fn module_stats(
             pipeline_us,
             not_compiled: None,
             stats: s,
+            code_stats: decoded,
         });
     }
     let total_ms = translate_ms + pipeline_ms + backend_ms;

@@ -5,6 +5,7 @@
 
 pub mod asm;
 pub mod backend;
+pub mod code_stats;
 pub mod disasm;
 pub mod emit;
 pub mod inst;

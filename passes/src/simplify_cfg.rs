@@ -64,15 +64,28 @@ impl Pass for SimplifyCfg {
 
     fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
         let mut c = Counts::default();
+        // Removing unreachable blocks again is a no-op unless a branch or the layout
+        // changed since the last removal, so a removal (a walk over the whole CFG) runs
+        // only after a step that changed something: the last round, which changes
+        // nothing, costs no walk, and neither does a round whose threading found nothing.
+        let mut cfg_changed = true;
         loop {
-            let mut progress = fold_branches(func, &mut c);
-            progress |= remove_unreachable(func, &mut c);
-            progress |= thread_jumps(func, &mut c);
-            progress |= remove_unreachable(func, &mut c);
-            progress |= merge_blocks(func, &mut c);
+            let folded = fold_branches(func, &mut c);
+            let mut progress = folded;
+            if cfg_changed || folded {
+                progress |= remove_unreachable(func, &mut c);
+            }
+            let threaded = thread_jumps(func, &mut c);
+            if threaded {
+                progress = true;
+                remove_unreachable(func, &mut c);
+            }
+            let merged = merge_blocks(func, &mut c);
+            progress |= merged;
             if !progress {
                 break;
             }
+            cfg_changed = merged;
         }
         let mut out = PassOutcome::unchanged();
         if c.folded + c.threaded + c.merged + c.removed > 0 {

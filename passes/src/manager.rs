@@ -2,11 +2,15 @@
 //! run, its time, its `changed` flag as reported and as measured, its counters and
 //! (optionally) the IR after it.
 //!
-//! `changed` is checked, not trusted: the manager compares the function before and
-//! after each pass — by its printed text when the IR is recorded
-//! ([`ManagerOptions::record_ir`]), else by its [`fingerprint`] (a hash, no printing);
-//! a pass that reports [`Changed::Nothing`] while the function differs is an error
-//! naming it. With [`ManagerOptions::verify`] the verifier runs after every pass
+//! `changed` is measured: the manager compares the function before and after each pass
+//! — by its printed text when the IR is recorded ([`ManagerOptions::record_ir`]), else
+//! by its [`fingerprint`] (a hash, no printing). When anything checks the run (verify,
+//! validation or recorded IR: [`ManagerOptions::checks_claims`]), every pass is measured
+//! and one that reports [`Changed::Nothing`] while the function differs is an error
+//! naming it. Otherwise (the compile path: `wlab run`, `wlab compile`) a report of
+//! [`Changed::Nothing`] is believed and that pass is not fingerprinted; a pass that
+//! reports a change is still measured, so `fix(...)` stops exactly where it would with
+//! checking. The tests run with checking on, so a false claim is caught there. With [`ManagerOptions::verify`] the verifier runs after every pass
 //! (and on the input), with [`ManagerOptions::validate_trials`] > 0 translation
 //! validation ([`crate::validate`]) compares each changed function with the one before;
 //! either failure names the pass; recorded program states of the function, when given
@@ -60,6 +64,12 @@ impl ManagerOptions {
     pub fn checked() -> Self {
         ManagerOptions { verify: true, validate_trials: 16, record_ir: true }
     }
+
+    /// Whether a pass's report of no change is checked (by measuring the function after
+    /// it) rather than believed: whenever the run verifies, validates or records the IR.
+    pub fn checks_claims(&self) -> bool {
+        self.verify || self.validate_trials > 0 || self.record_ir
+    }
 }
 
 fn ser_changed<S: serde::Serializer>(c: &Changed, s: S) -> Result<S::Ok, S::Error> {
@@ -89,7 +99,9 @@ pub struct PassRun {
     /// What the pass said.
     #[serde(serialize_with = "ser_changed")]
     pub reported: Changed,
-    /// Whether the function differs from before the pass (printed text or fingerprint).
+    /// Whether the function differs from before the pass (printed text or fingerprint);
+    /// false without measuring when the pass reported no change and the run does not
+    /// check claims ([`ManagerOptions::checks_claims`]).
     pub measured: bool,
     pub counters: BTreeMap<&'static str, u64>,
     /// The printed IR after the pass, when recorded.
@@ -368,17 +380,24 @@ impl Runner<'_> {
                     let time = start.elapsed();
                     let (outcome, notes) =
                         outcome.map_err(|e| self.fail(p.info.name, position.clone(), Failure::Pass(e)))?;
-                    let after_seen = Seen::of(func, text);
-                    let measured = before_seen != after_seen;
-                    if outcome.changed == Changed::Nothing && measured {
-                        let diff_line = match (&before_seen, &after_seen) {
-                            (Seen::Text(a), Seen::Text(b)) => first_differing_line(a, b),
-                            _ => {
-                                "(IR not recorded: its fingerprint changed; `wlab explore` shows the line)".to_string()
-                            }
-                        };
-                        return Err(self.fail(p.info.name, position, Failure::ChangedNotReported { diff_line }));
-                    }
+                    // A claim of no change is believed, not measured, when nothing checks it:
+                    // the function is then as it was, and so is what was seen of it.
+                    let believed = outcome.changed == Changed::Nothing && !self.opts.checks_claims();
+                    let (after_seen, measured) = if believed {
+                        (before_seen, false)
+                    } else {
+                        let after = Seen::of(func, text);
+                        let measured = before_seen != after;
+                        if outcome.changed == Changed::Nothing && measured {
+                            let diff_line = match (&before_seen, &after) {
+                                (Seen::Text(a), Seen::Text(b)) => first_differing_line(a, b),
+                                _ => "(IR not recorded: its fingerprint changed; `wlab explore` shows the line)"
+                                    .to_string(),
+                            };
+                            return Err(self.fail(p.info.name, position, Failure::ChangedNotReported { diff_line }));
+                        }
+                        (after, measured)
+                    };
                     if self.opts.verify && measured {
                         verify(func).map_err(|m| self.fail(p.info.name, position.clone(), Failure::Verify(m)))?;
                     }
@@ -537,6 +556,28 @@ mod tests {
         assert_eq!(e.completed.len(), 1);
         assert!(matches!(*e.failure, Failure::ChangedNotReported { .. }));
         assert!(e.to_string().contains("pass `liar` (step 1) reported no change"), "{e}");
+    }
+
+    #[test]
+    fn an_unchecked_run_believes_no_change_and_measures_the_rest() {
+        // Nothing checks the run: the liar's claim is believed (it is not fingerprinted),
+        // while every pass that reports a change is still measured, so `fix` stops in
+        // the same round as with checking.
+        let fast = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
+        assert!(!fast.checks_claims() && QUIET.checks_claims());
+        let mut f = sample();
+        let mut p = Pipeline::parse("copy-prop").unwrap();
+        p.steps.push(Step::Pass(PassStep { info: &LIAR, args: Vec::new() }));
+        let r = run_pipeline(&mut f, &p, &fast).unwrap();
+        assert!(r.runs[0].measured && !r.runs[1].measured);
+        let p = Pipeline::parse("fix(copy-prop,const-fold,dce),dce").unwrap();
+        let (mut a, mut b) = (sample(), sample());
+        let checked = run_pipeline(&mut a, &p, &QUIET).unwrap();
+        let unchecked = run_pipeline(&mut b, &p, &fast).unwrap();
+        let measured = |r: &PipelineReport| r.runs.iter().map(|r| (r.name, r.measured)).collect::<Vec<_>>();
+        assert_eq!(measured(&checked), measured(&unchecked));
+        assert_eq!(checked.fixes[0].rounds, unchecked.fixes[0].rounds);
+        assert_eq!(print_function(&a), print_function(&b));
     }
 
     #[test]

@@ -55,7 +55,8 @@ pub type FunctionTransform<'a> = dyn Fn(&mut Function) -> Result<(), EngineError
 
 /// A module ready to run on one engine.
 pub trait PreparedModule {
-    /// The module it was prepared from.
+    /// The module it was prepared from. Its info is always there; the x86-64 engine drops
+    /// the function bodies once compiled when it was handed the only reference.
     fn module(&self) -> &Arc<Module>;
     /// Runs defined function `func_index` (module index space) of `instance`, which is
     /// an instance of this module, on `args` (already checked against its signature).

@@ -2,7 +2,7 @@
 //! code in executable memory, and runs it through the entry trampoline.
 //!
 //! ```text
-//!  prepare: Module ──compile_function (each)──▶ code + call relocs + trap sites
+//!  prepare: Module ──[pipeline +] compile_function (each, one task, largest first)──▶ code + call relocs + trap sites
 //!           trampoline ++ functions ──link──▶ CodeMemory (read + execute)
 //!  call:    vmctx (per entry, see wlab_backends::abi) ──trampoline──▶ function
 //!           libcalls (libcalls.rs) ─▶ Store: memory.grow, tables, imports, call_indirect

@@ -9,6 +9,7 @@ use crate::object_file::{write_object, ObjectFunction, ObjectSummary};
 use crate::CliError;
 use std::path::Path;
 use wlab_backends::compile_function;
+use wlab_passes::pipeline::Segment;
 
 /// What `wlab compile` reports.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -37,14 +38,26 @@ pub fn compile_to_object(
     }
     let bytes = crate::input::read_module(module)?;
     let mut m = wlab_ir::translate::translate_module(&bytes)?;
-    if let Some(p) = pipeline {
-        crate::pipeline::apply_module(&mut m.functions, p)?;
-    }
+    // A pipeline of function steps only runs inside each function's compile task (as
+    // `wlab run` does); module passes need the whole module rewritten first.
+    let fused = match pipeline.map(|p| p.segments()).as_deref() {
+        None | Some([]) => None,
+        Some([Segment::Functions { steps, .. }]) => Some(steps.clone()),
+        Some(_) => {
+            crate::pipeline::apply_module(&mut m.functions, pipeline.expect("segments came from it"))?;
+            None
+        }
+    };
     let first = m.info.num_imported_funcs();
     let co = cg.compile_options(first);
-    use rayon::prelude::*;
-    let compiled: Vec<_> =
-        m.functions.par_iter().map(|f| compile_function(f, &co).map_err(|e| CliError::Other(e.to_string()))).collect();
+    let compile_one = |mut f: wlab_ir::Function| -> Result<_, CliError> {
+        if let Some(steps) = &fused {
+            crate::pipeline::apply(&mut f, steps)?;
+        }
+        compile_function(&f, &co).map_err(|e| CliError::Other(e.to_string()))
+    };
+    let functions = std::mem::take(&mut m.functions);
+    let compiled = wlab_runtime::largest_first::map_largest_first(functions, |f| f.insts.len(), compile_one);
     // The first failure in function order, whatever the thread timing.
     let compiled: Vec<_> = compiled.into_iter().collect::<Result<_, _>>()?;
     let funcs: Vec<ObjectFunction<'_>> = compiled

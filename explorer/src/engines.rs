@@ -11,8 +11,8 @@ use crate::cli::{AllocArgs, EngineArgs, PipelineArgs};
 use crate::CliError;
 use std::sync::Arc;
 use wlab_backends::{AllocAlgorithm, AllocOptions, BoundsChecks, Target};
-use wlab_ir::Module;
-use wlab_passes::pipeline::Pipeline;
+use wlab_ir::{Function, Module};
+use wlab_passes::pipeline::{Pipeline, Segment};
 use wlab_runtime::{Engine, EngineError, PreparedModule};
 
 /// `--bounds-checks` (unknown names list the valid ones).
@@ -133,7 +133,8 @@ pub fn make_engine(engine: &EngineArgs, pipeline: &PipelineArgs, metered: bool) 
 }
 
 /// An engine that runs a pass pipeline on every function before its inner engine
-/// prepares the module.
+/// compiles it: for a pipeline of function steps only, inside the engine's per-function
+/// task ([`Engine::prepare_transformed`]); with module passes, over the whole module first.
 pub struct PipelineEngine {
     pub pipeline: Pipeline,
     pub inner: Box<dyn Engine>,
@@ -145,17 +146,29 @@ impl Engine for PipelineEngine {
     }
 
     fn prepare(&self, module: Arc<Module>) -> Result<Arc<dyn PreparedModule>, EngineError> {
-        // The caller usually hands the only reference over: then the IR is rewritten in
-        // place instead of copied (a copy of every function held twice at the peak).
-        let mut m = Arc::try_unwrap(module).unwrap_or_else(|shared| (*shared).clone());
-        // Function steps run on the functions in parallel, module passes over all of them
-        // (`pipeline::apply_module`); the error names the function or the module pass.
-        if let Err(e) = crate::pipeline::apply_module(&mut m.functions, &self.pipeline) {
-            return Err(EngineError::Unsupported {
-                engine: self.inner.name(),
-                reason: format!("pipeline failed: {e}"),
-            });
+        let failed = |e: CliError| EngineError::Unsupported {
+            engine: self.inner.name(),
+            reason: format!("pipeline failed: {e}"),
+        };
+        let segments = self.pipeline.segments();
+        match segments.as_slice() {
+            [] => self.inner.prepare(module),
+            // Function steps only (O1, O2, ...): each function is rewritten where the
+            // engine compiles it, in the same task (`Engine::prepare_transformed`).
+            [Segment::Functions { steps, .. }] => {
+                let transform = |f: &mut Function| crate::pipeline::apply(f, steps).map_err(failed);
+                self.inner.prepare_transformed(module, &transform)
+            }
+            // Module passes need every function rewritten up to them: function steps run
+            // on the functions in parallel, module passes over all of them
+            // (`pipeline::apply_module`); the error names the function or the module pass.
+            _ => {
+                // The caller usually hands the only reference over: then the IR is
+                // rewritten in place instead of copied (every function held twice at the peak).
+                let mut m = Arc::try_unwrap(module).unwrap_or_else(|shared| (*shared).clone());
+                crate::pipeline::apply_module(&mut m.functions, &self.pipeline).map_err(failed)?;
+                self.inner.prepare(Arc::new(m))
+            }
         }
-        self.inner.prepare(Arc::new(m))
     }
 }

@@ -20,7 +20,7 @@ use crate::store::{InstanceId, Store};
 use std::fmt;
 use std::sync::Arc;
 use wlab_ir::interp::{Trap, Val};
-use wlab_ir::Module;
+use wlab_ir::{Function, Module};
 
 /// Something that can run wasm functions. `Sync` so the wast runner can hand it to
 /// its big-stack thread.
@@ -29,11 +29,34 @@ pub trait Engine: Sync {
     fn name(&self) -> &'static str;
     /// Readies a translated module for execution (compiling it, for native engines).
     fn prepare(&self, module: Arc<Module>) -> Result<Arc<dyn PreparedModule>, EngineError>;
+    /// [`Engine::prepare`] after `transform` (a pipeline of function passes) rewrote every
+    /// function. By default every function is rewritten first (in parallel), then the
+    /// module is prepared; an engine that compiles functions one by one (x86-64) instead
+    /// rewrites and compiles each function in one task and drops its IR right away. The
+    /// first failure in function order is returned.
+    fn prepare_transformed(
+        &self,
+        module: Arc<Module>,
+        transform: &FunctionTransform<'_>,
+    ) -> Result<Arc<dyn PreparedModule>, EngineError> {
+        use rayon::prelude::*;
+        // The caller usually hands the only reference over: then the IR is rewritten in
+        // place instead of copied (a copy of every function held twice at the peak).
+        let mut m = Arc::try_unwrap(module).unwrap_or_else(|shared| (*shared).clone());
+        let results: Vec<Result<(), EngineError>> = m.functions.par_iter_mut().map(transform).collect();
+        results.into_iter().collect::<Result<(), EngineError>>()?;
+        self.prepare(Arc::new(m))
+    }
 }
+
+/// A rewrite of one function that an engine runs before compiling it
+/// ([`Engine::prepare_transformed`]); its error is the engine's.
+pub type FunctionTransform<'a> = dyn Fn(&mut Function) -> Result<(), EngineError> + Sync + 'a;
 
 /// A module ready to run on one engine.
 pub trait PreparedModule {
-    /// The module it was prepared from.
+    /// The module it was prepared from. Its info is always there; the x86-64 engine drops
+    /// the function bodies once compiled when it was handed the only reference.
     fn module(&self) -> &Arc<Module>;
     /// Runs defined function `func_index` (module index space) of `instance`, which is
     /// an instance of this module, on `args` (already checked against its signature).

@@ -26,6 +26,7 @@ pub mod fuel;
 pub mod instance;
 pub mod interp_engine;
 pub mod invoke;
+pub mod largest_first;
 pub mod linear_memory;
 pub mod linker;
 pub mod native;
@@ -43,7 +44,7 @@ pub mod wasi;
 pub mod wast;
 pub mod watchdog;
 
-pub use engine::{engine_by_name, Engine, EngineError, PreparedModule, ENGINE_NAMES};
+pub use engine::{engine_by_name, Engine, EngineError, FunctionTransform, PreparedModule, ENGINE_NAMES};
 pub use fuel::MeteredEngine;
 pub use instance::{instantiate, instantiate_module, Instance, InstantiateError};
 pub use interp_engine::InterpEngine;

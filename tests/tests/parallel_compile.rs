@@ -1,5 +1,7 @@
 //! Parallel compilation is deterministic: a generated module and the largest benchmark
-//! modules compiled at O2 with 1 thread and with 4 threads give byte-identical machine code.
+//! modules compiled at O2 with 1 thread and with 4 threads give byte-identical machine code,
+//! and so does the fused path (O2 run inside each function's compile task, as `wlab run`
+//! does) with the IR handed over.
 //! The benchmark modules' trials are ignored, with the reason, where the benchmark folder is
 //! absent (see `wlab_tests::bench`).
 
@@ -17,13 +19,27 @@ fn code(bytes: &[u8], threads: usize) -> Vec<u8> {
     engine.compile(Arc::new(module)).expect("compiles").code().to_vec()
 }
 
+/// The code when O2 runs inside each function's compile task (`compile_with`).
+fn fused_code(bytes: &[u8], threads: usize) -> Vec<u8> {
+    let module = wlab_ir::translate::translate_module(bytes).expect("translates");
+    let o2 = wlab_passes::Pipeline::parse("O2").unwrap();
+    let transform = |f: &mut wlab_ir::Function| {
+        wlab_explorer::pipeline::apply(f, &o2)
+            .map_err(|e| wlab_runtime::EngineError::Unsupported { engine: "x86_64", reason: e.to_string() })
+    };
+    let engine = NativeEngine { threads: Some(threads), ..NativeEngine::default() };
+    engine.compile_with(Arc::new(module), Some(&transform)).expect("compiles").code().to_vec()
+}
+
 fn same_bytes(module: &[u8]) -> Result<(), Failed> {
     let one = code(module, 1);
     let four = code(module, 4);
-    match (one.is_empty(), one == four) {
-        (true, _) => Err("no code".into()),
-        (false, false) => Err("code differs between 1 and 4 threads".into()),
-        (false, true) => Ok(()),
+    let fused = fused_code(module, 2);
+    match (one.is_empty(), one == four, one == fused) {
+        (true, _, _) => Err("no code".into()),
+        (false, false, _) => Err("code differs between 1 and 4 threads".into()),
+        (false, true, false) => Err("code differs between the phased and the fused path".into()),
+        (false, true, true) => Ok(()),
     }
 }
 

@@ -2,7 +2,7 @@
 //! code in executable memory, and runs it through the entry trampoline.
 //!
 //! ```text
-//!  prepare: Module ──compile_function (each)──▶ code + call relocs + trap sites
+//!  prepare: Module ──[pipeline +] compile_function (each, one task, largest first)──▶ code + call relocs + trap sites
 //!           trampoline ++ functions ──link──▶ CodeMemory (read + execute)
 //!  call:    vmctx (per entry, see wlab_backends::abi) ──trampoline──▶ function
 //!           libcalls (libcalls.rs) ─▶ Store: memory.grow, tables, imports, call_indirect
@@ -21,18 +21,20 @@ pub(crate) mod libcalls;
 mod signals;
 pub(crate) mod stack_limit;
 
-use crate::engine::{Engine, EngineError, PreparedModule};
+use crate::engine::{Engine, EngineError, FunctionTransform, PreparedModule};
+use crate::largest_first::map_largest_first;
 use crate::profile::{CodeSymbol, ENTRY_TRAMPOLINE};
 use crate::raw::{area_words, vals_to_words, words_to_vals};
 use crate::store::{InstanceId, Store};
 use code_memory::CodeMemory;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use wlab_backends::abi::{vmctx, LibCall};
 use wlab_backends::machinst::TrapSite;
-use wlab_backends::{compile_function, AllocOptions, BoundsChecks, CompileOptions, FunctionStats};
+use wlab_backends::{compile_function, AllocOptions, BoundsChecks, CompileOptions, CompiledFunction, FunctionStats};
 use wlab_ir::interp::{Trap, Val};
-use wlab_ir::{Module, TrapCode};
+use wlab_ir::{Function, Module, TrapCode};
 
 /// The x86-64 engine, with its allocation options and the CPU features code may use
 /// (`None`: what this machine has; `Some(CpuFeatures::baseline())` tests the fallbacks).
@@ -60,11 +62,33 @@ impl Engine for NativeEngine {
     fn prepare(&self, module: Arc<Module>) -> Result<Arc<dyn PreparedModule>, EngineError> {
         Ok(self.compile(module)?)
     }
+
+    fn prepare_transformed(
+        &self,
+        module: Arc<Module>,
+        transform: &FunctionTransform<'_>,
+    ) -> Result<Arc<dyn PreparedModule>, EngineError> {
+        Ok(self.compile_with(module, Some(transform))?)
+    }
 }
 
 impl NativeEngine {
     /// Compiles and maps `module` (what `prepare` does, with the concrete type).
     pub fn compile(&self, module: Arc<Module>) -> Result<Arc<NativeModule>, EngineError> {
+        self.compile_with(module, None)
+    }
+
+    /// Compiles and maps `module`, each function first rewritten by `transform` when
+    /// given (what `prepare_transformed` does). Rewriting and compiling a function is one
+    /// task; the tasks run in parallel, largest function first. When the caller handed
+    /// over the only reference to `module`, each function's IR is dropped as soon as it
+    /// is compiled and the prepared module keeps the module's info without function
+    /// bodies (the machine code does not need them).
+    pub fn compile_with(
+        &self,
+        module: Arc<Module>,
+        transform: Option<&FunctionTransform<'_>>,
+    ) -> Result<Arc<NativeModule>, EngineError> {
         if !cfg!(target_arch = "x86_64") {
             return Err(EngineError::Unsupported { engine: "x86_64", reason: "this machine is not x86-64".into() });
         }
@@ -82,13 +106,34 @@ impl NativeEngine {
         let mut code = tramp.code.clone();
         let first = module.info.num_imported_funcs();
         let mut starts = Vec::new();
-        // Functions compile independently, in parallel; they are placed in index order.
-        // `threads: None`: the rayon pool this thread is in (the global one, started once
-        // per process and already running when a pipeline ran); a count: a pool of that
-        // size for this module.
+        // The IR by value when this is the only reference (dropped per function once
+        // compiled), else borrowed (copied only to be rewritten).
+        let (module, functions): (Arc<Module>, Vec<Cow<'_, Function>>) = match Arc::try_unwrap(module) {
+            Ok(mut m) => {
+                let functions = std::mem::take(&mut m.functions).into_iter().map(Cow::Owned).collect();
+                (Arc::new(m), functions)
+            }
+            Err(shared) => (shared, Vec::new()),
+        };
+        let functions =
+            if functions.is_empty() { module.functions.iter().map(Cow::Borrowed).collect() } else { functions };
+        let compile_one = |f: Cow<'_, Function>| -> Result<CompiledFunction, EngineError> {
+            let f = match transform {
+                None => f,
+                Some(t) => {
+                    let mut f = f.into_owned();
+                    t(&mut f)?;
+                    Cow::Owned(f)
+                }
+            };
+            compile_function(&f, &opts).map_err(|e| unsupported(e.to_string()))
+        };
+        // Functions compile independently, in parallel, largest first; they are placed in
+        // index order. `threads: None`: the rayon pool this thread is in (the global one,
+        // started once per process; a module of one function starts none); a count: a
+        // pool of that size for this module.
         let results: Vec<_> = {
-            use rayon::prelude::*;
-            let compile_all = || module.functions.par_iter().map(|f| compile_function(f, &opts)).collect();
+            let compile_all = || map_largest_first(functions, |f| f.insts.len(), compile_one);
             match self.threads {
                 None => compile_all(),
                 Some(n) => rayon::ThreadPoolBuilder::new()
@@ -101,7 +146,7 @@ impl NativeEngine {
         let mut compiled = Vec::new();
         let tramp_len = tramp.code.len() as u32;
         for c in results {
-            let c = c.map_err(|e| unsupported(e.to_string()))?;
+            let c = c?;
             while code.len() % 16 != 0 {
                 code.push(0xcc);
             }

@@ -40,11 +40,15 @@ pub mod spectest;
 pub mod stack;
 pub mod store;
 pub mod table_mirror;
+pub mod translate_each;
 pub mod wasi;
 pub mod wast;
 pub mod watchdog;
 
-pub use engine::{engine_by_name, Engine, EngineError, FunctionTransform, PreparedModule, ENGINE_NAMES};
+pub use engine::{
+    engine_by_name, translate_then_prepare, Engine, EngineError, FunctionTransform, PrepareError, PreparedModule,
+    ENGINE_NAMES,
+};
 pub use fuel::MeteredEngine;
 pub use instance::{instantiate, instantiate_module, Instance, InstantiateError};
 pub use interp_engine::InterpEngine;

@@ -135,7 +135,8 @@ pub fn make_engine(engine: &EngineArgs, pipeline: &PipelineArgs, metered: bool) 
 
 /// An engine that runs a pass pipeline on every function before its inner engine
 /// compiles it: for a pipeline of function steps only, inside the engine's per-function
-/// task ([`Engine::prepare_transformed`]); with module passes, over the whole module first.
+/// task ([`Engine::prepare_reader`], [`Engine::prepare_transformed`]; on x86-64 the task
+/// translates its function too); with module passes, over the whole module first.
 pub struct PipelineEngine {
     pub pipeline: Pipeline,
     pub inner: Box<dyn Engine>,

@@ -1,5 +1,6 @@
 //! `wlab compile MOD -o out.o`: translates a module, runs the pipeline on every function,
-//! compiles each for the target (in parallel; placed in index order) and writes an ELF
+//! compiles each for the target (in parallel, each function translated in its own task
+//! unless the pipeline has module passes; placed in index order) and writes an ELF
 //! relocatable object (`object_file.rs`). The code is what `wlab explore --target` shows
 //! for each function with the same options: x86-64 code uses the CPU features of this
 //! machine, as `wlab run` does. Returns a summary; never prints.
@@ -8,8 +9,10 @@ use crate::codegen::CodegenOptions;
 use crate::object_file::{write_object, ObjectFunction, ObjectSummary};
 use crate::CliError;
 use std::path::Path;
-use wlab_backends::compile_function;
+use wlab_backends::{compile_function, CompiledFunction};
 use wlab_passes::pipeline::Segment;
+use wlab_runtime::largest_first::map_largest_first;
+use wlab_runtime::translate_each::map_translated;
 
 /// What `wlab compile` reports.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -37,35 +40,47 @@ pub fn compile_to_object(
         )));
     }
     let bytes = crate::input::read_module(module)?;
-    let mut m = wlab_ir::translate::translate_module(&bytes)?;
-    // A pipeline of function steps only runs inside each function's compile task (as
-    // `wlab run` does); module passes need the whole module rewritten first.
-    let fused = match pipeline.map(|p| p.segments()).as_deref() {
-        None | Some([]) => None,
-        Some([Segment::Functions { steps, .. }]) => Some(steps.clone()),
-        Some(_) => {
-            crate::pipeline::apply_module(&mut m.functions, pipeline.expect("segments came from it"))?;
-            None
-        }
-    };
-    let first = m.info.num_imported_funcs();
+    let reader = wlab_ir::translate::read_module(&bytes)?;
+    let first = reader.info().num_imported_funcs();
     let co = cg.compile_options(first);
-    let compile_one = |mut f: wlab_ir::Function| -> Result<_, CliError> {
-        if let Some(steps) = &fused {
+    let compile_one = |f: &wlab_ir::Function| compile_function(f, &co).map_err(|e| CliError::Other(e.to_string()));
+    let compiled: Vec<_> = match pipeline.map(|p| p.segments()).as_deref() {
+        // No pipeline, or function steps only: each function is translated, rewritten and
+        // compiled in its own task (as `wlab run` does), so the module's IR never exists
+        // at once. The first failure in function order, whatever the thread timing.
+        None | Some([]) => map_translated(&reader, |f| compile_one(&f))?,
+        Some([Segment::Functions { steps, .. }]) => map_translated(&reader, |mut f| {
             crate::pipeline::apply(&mut f, steps)?;
+            compile_one(&f)
+        })?,
+        // Module passes need the whole module rewritten first.
+        Some(_) => {
+            let mut m = reader.into_module()?;
+            crate::pipeline::apply_module(&mut m.functions, pipeline.expect("segments came from it"))?;
+            let functions = std::mem::take(&mut m.functions);
+            let compiled = map_largest_first(functions, |f| f.insts.len(), |f| compile_one(&f));
+            return finish(module, out, passes, cg, &m.info, compiled.into_iter().collect::<Result<_, _>>()?);
         }
-        compile_function(&f, &co).map_err(|e| CliError::Other(e.to_string()))
     };
-    let functions = std::mem::take(&mut m.functions);
-    let compiled = wlab_runtime::largest_first::map_largest_first(functions, |f| f.insts.len(), compile_one);
-    // The first failure in function order, whatever the thread timing.
-    let compiled: Vec<_> = compiled.into_iter().collect::<Result<_, _>>()?;
+    finish(module, out, passes, cg, reader.info(), compiled)
+}
+
+/// Writes the object of `compiled` (every defined function of `info`'s module, in order).
+fn finish(
+    module: &Path,
+    out: &Path,
+    passes: Option<&str>,
+    cg: &CodegenOptions,
+    info: &wlab_ir::ModuleInfo,
+    compiled: Vec<CompiledFunction>,
+) -> Result<CompileReport, CliError> {
+    let first = info.num_imported_funcs();
     let funcs: Vec<ObjectFunction<'_>> = compiled
         .iter()
         .enumerate()
         .map(|(k, c)| {
             let index = first + k as u32;
-            ObjectFunction { index, name: m.info.func_display_name(index), code: c }
+            ObjectFunction { index, name: info.func_display_name(index), code: c }
         })
         .collect();
     let (data, object) = write_object(cg.target, &funcs)?;

@@ -11,9 +11,10 @@ use crate::cli::{AllocArgs, EngineArgs, PipelineArgs};
 use crate::CliError;
 use std::sync::Arc;
 use wlab_backends::{AllocAlgorithm, AllocOptions, BoundsChecks, Target};
+use wlab_ir::translate::ModuleReader;
 use wlab_ir::{Function, Module};
 use wlab_passes::pipeline::{Pipeline, Segment};
-use wlab_runtime::{Engine, EngineError, PreparedModule};
+use wlab_runtime::{Engine, EngineError, FunctionTransform, PrepareError, PreparedModule};
 
 /// `--bounds-checks` (unknown names list the valid ones).
 pub fn bounds_option(s: Option<&str>) -> Result<BoundsChecks, CliError> {
@@ -134,10 +135,16 @@ pub fn make_engine(engine: &EngineArgs, pipeline: &PipelineArgs, metered: bool) 
 
 /// An engine that runs a pass pipeline on every function before its inner engine
 /// compiles it: for a pipeline of function steps only, inside the engine's per-function
-/// task ([`Engine::prepare_transformed`]); with module passes, over the whole module first.
+/// task ([`Engine::prepare_reader`], [`Engine::prepare_transformed`]; on x86-64 the task
+/// translates its function too); with module passes, over the whole module first.
 pub struct PipelineEngine {
     pub pipeline: Pipeline,
     pub inner: Box<dyn Engine>,
+}
+
+/// A pipeline failure as the engine's error.
+fn pipeline_failed(engine: &'static str) -> impl Fn(CliError) -> EngineError {
+    move |e| EngineError::Unsupported { engine, reason: format!("pipeline failed: {e}") }
 }
 
 impl Engine for PipelineEngine {
@@ -145,18 +152,34 @@ impl Engine for PipelineEngine {
         self.inner.name()
     }
 
+    fn prepare_reader(
+        &self,
+        reader: ModuleReader<'_>,
+        transform: Option<&FunctionTransform<'_>>,
+    ) -> Result<Arc<dyn PreparedModule>, PrepareError> {
+        match (self.pipeline.segments().as_slice(), transform) {
+            ([], None) => self.inner.prepare_reader(reader, None),
+            // Function steps only (O1, O2, ...): each function is translated and rewritten
+            // where the engine compiles it (`Engine::prepare_reader`).
+            ([Segment::Functions { steps, .. }], None) => {
+                let failed = pipeline_failed(self.inner.name());
+                let transform = |f: &mut Function| crate::pipeline::apply(f, steps).map_err(&failed);
+                self.inner.prepare_reader(reader, Some(&transform))
+            }
+            // Module passes need the whole module translated first.
+            _ => wlab_runtime::translate_then_prepare(self, reader, transform),
+        }
+    }
+
     fn prepare(&self, module: Arc<Module>) -> Result<Arc<dyn PreparedModule>, EngineError> {
-        let failed = |e: CliError| EngineError::Unsupported {
-            engine: self.inner.name(),
-            reason: format!("pipeline failed: {e}"),
-        };
+        let failed = pipeline_failed(self.inner.name());
         let segments = self.pipeline.segments();
         match segments.as_slice() {
             [] => self.inner.prepare(module),
             // Function steps only (O1, O2, ...): each function is rewritten where the
             // engine compiles it, in the same task (`Engine::prepare_transformed`).
             [Segment::Functions { steps, .. }] => {
-                let transform = |f: &mut Function| crate::pipeline::apply(f, steps).map_err(failed);
+                let transform = |f: &mut Function| crate::pipeline::apply(f, steps).map_err(&failed);
                 self.inner.prepare_transformed(module, &transform)
             }
             // Module passes need every function rewritten up to them: function steps run

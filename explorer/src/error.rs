@@ -51,6 +51,23 @@ impl From<wlab_ir::translate::TranslateError> for CliError {
     }
 }
 
+/// An engine's error is one line naming the engine (`engine x86_64 cannot run this module: ...`).
+impl From<wlab_runtime::EngineError> for CliError {
+    fn from(e: wlab_runtime::EngineError) -> Self {
+        CliError::Other(e.to_string())
+    }
+}
+
+/// A function that did not translate, or what failed after translation.
+impl<E: Into<CliError>> From<wlab_runtime::translate_each::TranslatedError<E>> for CliError {
+    fn from(e: wlab_runtime::translate_each::TranslatedError<E>) -> Self {
+        match e {
+            wlab_runtime::translate_each::TranslatedError::Translate(e) => CliError::Translate(e),
+            wlab_runtime::translate_each::TranslatedError::Job(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::select::SelectError> for CliError {
     fn from(e: crate::select::SelectError) -> Self {
         CliError::Select(e)

@@ -2,7 +2,7 @@
 //! engine, with WASI preview1, the `bench.start`/`bench.end` protocol and event times.
 //!
 //! ```text
-//!  compile_start ─ read + translate ─ [--passes on every function] ─ Engine::prepare ─ compile_end
+//!  compile_start ─ read + validate ─ Engine::prepare_reader (translate, [--passes], compile each function) ─ compile_end
 //!  (--compile-only: exit status 0 here)
 //!  instantiate_start ─ store + linker (WASI, bench) ─ instantiate ─ instantiate_end
 //!  _start | --invoke NAME VALUES   (bench.start / bench.end recorded as the guest calls them)
@@ -121,8 +121,9 @@ fn run_on_this_thread(
 ) -> Result<i32, CliError> {
     times.borrow_mut().record(BenchEvent::CompileStart);
     let bytes = crate::input::read_module(&opts.module)?;
-    let module = wlab_ir::translate::translate_module(&bytes)?;
-    // The pipeline runs inside `prepare` (PipelineEngine), so it counts as compile time.
+    let reader = wlab_ir::translate::read_module(&bytes)?;
+    // Translation and the pipeline run inside `prepare_reader` (per function on x86-64;
+    // PipelineEngine), so they count as compile time.
     let recorder = match &opts.record.record {
         None => None,
         Some(_) if opts.limits.metered() => {
@@ -140,7 +141,7 @@ fn run_on_this_thread(
         Some(r) => Box::new(wlab_runtime::record::RecordingEngine { recorder: r.recorder.clone() }),
         None => crate::engines::make_engine(&opts.engine, &opts.pipeline, opts.limits.metered())?,
     };
-    let prepared = engine.prepare(Arc::new(module)).map_err(|e| CliError::Other(e.to_string()))?;
+    let prepared = engine.prepare_reader(reader, None)?;
     let finish = |store: Option<(&mut wlab_runtime::Store, wlab_runtime::InstanceId)>| -> Result<(), CliError> {
         if let (Some(path), Some((store, instance))) = (&opts.memory_hash, store) {
             let h = match store.instance(instance).memories.first() {

@@ -3,6 +3,8 @@
 //! ```text
 //!  Module (ModuleInfo + IR) ──Engine::prepare──▶ PreparedModule (interpreter: the IR;
 //!                                                  native engines: machine code)
+//!  ModuleReader (info + wasm bodies) ──Engine::prepare_reader──▶ PreparedModule
+//!                                   (x86-64: each function translated in its compile task)
 //!  instantiate(store, prepared, ...) ─▶ Instance { code: PreparedModule, ... }
 //!  Store::call(FuncRef) ─▶ Wasm { instance, index } ─▶ instance.code.call(store, instance, index, args)
 //! ```
@@ -17,9 +19,11 @@
 
 use crate::interp_engine::InterpEngine;
 use crate::store::{InstanceId, Store};
+use crate::translate_each::TranslatedError;
 use std::fmt;
 use std::sync::Arc;
 use wlab_ir::interp::{Trap, Val};
+use wlab_ir::translate::ModuleReader;
 use wlab_ir::{Function, Module};
 
 /// Something that can run wasm functions. `Sync` so the wast runner can hand it to
@@ -47,7 +51,42 @@ pub trait Engine: Sync {
         results.into_iter().collect::<Result<(), EngineError>>()?;
         self.prepare(Arc::new(m))
     }
+
+    /// Translates the module `reader` read and readies it, each function first rewritten by
+    /// `transform` when given. By default the whole module is translated first
+    /// ([`translate_then_prepare`]); the x86-64 engine instead translates each function in
+    /// the task that compiles it ([`crate::translate_each`]), so the IR of the whole module
+    /// never exists at once. Either way a function that does not translate is reported
+    /// before anything the engine would report.
+    fn prepare_reader(
+        &self,
+        reader: ModuleReader<'_>,
+        transform: Option<&FunctionTransform<'_>>,
+    ) -> Result<Arc<dyn PreparedModule>, PrepareError> {
+        translate_then_prepare(self, reader, transform)
+    }
 }
+
+/// What [`Engine::prepare_reader`] does by default: translates every function (the first
+/// that does not translate is the error), then [`Engine::prepare_transformed`] with
+/// `transform`, or [`Engine::prepare`] without.
+pub fn translate_then_prepare<E: Engine + ?Sized>(
+    engine: &E,
+    reader: ModuleReader<'_>,
+    transform: Option<&FunctionTransform<'_>>,
+) -> Result<Arc<dyn PreparedModule>, PrepareError> {
+    let module = Arc::new(reader.into_module().map_err(PrepareError::Translate)?);
+    match transform {
+        None => engine.prepare(module),
+        Some(t) => engine.prepare_transformed(module, t),
+    }
+    .map_err(PrepareError::Job)
+}
+
+/// Why [`Engine::prepare_reader`] failed: a function did not translate
+/// (`PrepareError::Translate`), or the engine could not prepare the module
+/// (`PrepareError::Job`).
+pub type PrepareError = TranslatedError<EngineError>;
 
 /// A rewrite of one function that an engine runs before compiling it
 /// ([`Engine::prepare_transformed`]); its error is the engine's.

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //!  wasm bytes ──translate──▶ Module ──Engine::prepare──▶ PreparedModule
+//!  wasm bytes ──read_module──▶ ModuleReader ──Engine::prepare_reader──▶ PreparedModule
 //!                                                            │
 //!  Linker (spectest, registered instances) ──▶ instantiate(store, prepared, linker) ─▶ InstanceId
 //!                                                            │
@@ -15,6 +16,8 @@
 //! operations and `call_indirect` checks shared by every engine), [`engine`] (the
 //! engine trait and the name registry), [`fuel`] (metering: fuel and timeout checks
 //! added to the IR), [`watchdog`] (the timeout's thread), [`interp_engine`] (the IR interpreter engine),
+//! [`largest_first`] (per-function tasks, largest first), [`translate_each`] (each function
+//! translated inside its task),
 //! [`profile`] (symbols of compiled code: perf maps
 //! and a SIGPROF sampler), [`spectest`] (host module), [`invoke`] (calls from outside), [`stack`] (the
 //! big-stack thread), [`wast`] (the spec-suite runner), [`wasi`] (WASI preview1 host
@@ -40,11 +43,15 @@ pub mod spectest;
 pub mod stack;
 pub mod store;
 pub mod table_mirror;
+pub mod translate_each;
 pub mod wasi;
 pub mod wast;
 pub mod watchdog;
 
-pub use engine::{engine_by_name, Engine, EngineError, FunctionTransform, PreparedModule, ENGINE_NAMES};
+pub use engine::{
+    engine_by_name, translate_then_prepare, Engine, EngineError, FunctionTransform, PrepareError, PreparedModule,
+    ENGINE_NAMES,
+};
 pub use fuel::MeteredEngine;
 pub use instance::{instantiate, instantiate_module, Instance, InstantiateError};
 pub use interp_engine::InterpEngine;

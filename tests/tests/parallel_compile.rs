@@ -1,7 +1,8 @@
 //! Parallel compilation is deterministic: a generated module and the largest benchmark
 //! modules compiled at O2 with 1 thread and with 4 threads give byte-identical machine code,
-//! and so does the fused path (O2 run inside each function's compile task, as `wlab run`
-//! does) with the IR handed over.
+//! and so does the fused path (O2 run inside each function's compile task) with the IR
+//! handed over, and with each function translated in its compile task too (as `wlab run`
+//! does).
 //! The benchmark modules' trials are ignored, with the reason, where the benchmark folder is
 //! absent (see `wlab_tests::bench`).
 
@@ -31,15 +32,32 @@ fn fused_code(bytes: &[u8], threads: usize) -> Vec<u8> {
     engine.compile_with(Arc::new(module), Some(&transform)).expect("compiles").code().to_vec()
 }
 
+/// The code when each function is also translated inside its compile task
+/// (`compile_reader`, what `wlab run` does).
+fn translated_in_task_code(bytes: &[u8], threads: usize) -> Vec<u8> {
+    let reader = wlab_ir::translate::read_module(bytes).expect("reads");
+    let o2 = wlab_passes::Pipeline::parse("O2").unwrap();
+    let transform = |f: &mut wlab_ir::Function| {
+        wlab_explorer::pipeline::apply(f, &o2)
+            .map_err(|e| wlab_runtime::EngineError::Unsupported { engine: "x86_64", reason: e.to_string() })
+    };
+    let engine = NativeEngine { threads: Some(threads), ..NativeEngine::default() };
+    engine.compile_reader(reader, Some(&transform)).expect("compiles").code().to_vec()
+}
+
 fn same_bytes(module: &[u8]) -> Result<(), Failed> {
     let one = code(module, 1);
     let four = code(module, 4);
     let fused = fused_code(module, 2);
-    match (one.is_empty(), one == four, one == fused) {
-        (true, _, _) => Err("no code".into()),
-        (false, false, _) => Err("code differs between 1 and 4 threads".into()),
-        (false, true, false) => Err("code differs between the phased and the fused path".into()),
-        (false, true, true) => Ok(()),
+    let translated_in_task = translated_in_task_code(module, 2);
+    match (one.is_empty(), one == four, one == fused, one == translated_in_task) {
+        (true, ..) => Err("no code".into()),
+        (false, false, ..) => Err("code differs between 1 and 4 threads".into()),
+        (false, true, false, _) => Err("code differs between the phased and the fused path".into()),
+        (false, true, true, false) => {
+            Err("code differs between the phased path and translating in each compile task".into())
+        }
+        (false, true, true, true) => Ok(()),
     }
 }
 

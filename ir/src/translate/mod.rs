@@ -13,7 +13,9 @@
 //! gives [`TranslateError::Unsupported`] naming the operator and the function.
 //! [`read_module`] validates a module and translates its functions one at a time
 //! ([`ModuleReader`]), so the other functions of such a module can still be translated;
-//! [`translate_module`] translates them all and fails on the first. The translator never
+//! [`translate_module`] translates them all and fails on the first. An engine that compiles
+//! functions one by one takes the reader itself and translates each function inside its
+//! compile task, so the IR of the whole module never exists at once. The translator never
 //! panics on any input; every problem is a [`TranslateError`].
 
 mod control;
@@ -72,13 +74,7 @@ fn is_simd_name(op: &str) -> bool {
 /// Validates `bytes` as a WebAssembly 2.0 module and translates it: module data plus one IR
 /// function per defined function, in index order.
 pub fn translate_module(bytes: &[u8]) -> Result<Module, TranslateError> {
-    let lazy = read_module(bytes)?;
-    let first = lazy.env.info.num_imported_funcs();
-    let mut functions = Vec::with_capacity(lazy.env.bodies.len());
-    for i in 0..lazy.env.bodies.len() {
-        functions.push(lazy.translate(first + i as u32)?);
-    }
-    Ok(Module { info: lazy.env.info, functions })
+    read_module(bytes)?.into_module()
 }
 
 /// A validated module whose functions are translated one at a time, when asked for: a
@@ -112,11 +108,41 @@ impl ModuleReader<'_> {
         &self.env.info
     }
 
+    /// The module's data, keeping nothing of the wasm bytes: what is left once every
+    /// function was translated where it is compiled.
+    pub fn into_info(self) -> crate::ModuleInfo {
+        self.env.info
+    }
+
+    /// Translates every defined function, in index order, and fails on the first
+    /// function that does not translate ([`translate_module`]).
+    pub fn into_module(self) -> Result<Module, TranslateError> {
+        let mut functions = Vec::with_capacity(self.env.bodies.len());
+        for i in self.defined_funcs() {
+            functions.push(self.translate(i)?);
+        }
+        Ok(Module { info: self.env.info, functions })
+    }
+
+    /// The wasm function indices of the defined functions, in order.
+    pub fn defined_funcs(&self) -> std::ops::Range<u32> {
+        let first = self.env.info.num_imported_funcs();
+        first..first + self.env.bodies.len() as u32
+    }
+
+    /// The length in bytes of defined function `index`'s body (locals and code), a
+    /// measure of what translating and compiling it costs. Panics like
+    /// [`ModuleReader::translate`].
+    pub fn body_len(&self, index: u32) -> usize {
+        let first = self.env.info.num_imported_funcs();
+        let range = self.env.bodies[(index - first) as usize].range();
+        (range.end - range.start) as usize
+    }
+
     /// Translates every defined function, in index order, each on its own: a function
     /// the IR cannot express is its own error, the others are translated anyway.
     pub fn translate_each(&self) -> Vec<Result<crate::Function, TranslateError>> {
-        let first = self.env.info.num_imported_funcs();
-        (0..self.env.bodies.len() as u32).map(|i| self.translate(first + i)).collect()
+        self.defined_funcs().map(|i| self.translate(i)).collect()
     }
 
     /// Translates defined function `index` (in the wasm function index space). Panics if

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //!  prepare: Module ──[pipeline +] compile_function (each, one task, largest first)──▶ code + call relocs + trap sites
+//!           (prepare_reader: the task translates its function from the wasm bytes first)
 //!           trampoline ++ functions ──link──▶ CodeMemory (read + execute)
 //!  call:    vmctx (per entry, see wlab_backends::abi) ──trampoline──▶ function
 //!           libcalls (libcalls.rs) ─▶ Store: memory.grow, tables, imports, call_indirect
@@ -21,20 +22,22 @@ pub(crate) mod libcalls;
 mod signals;
 pub(crate) mod stack_limit;
 
-use crate::engine::{Engine, EngineError, FunctionTransform, PreparedModule};
+use crate::engine::{Engine, EngineError, FunctionTransform, PrepareError, PreparedModule};
 use crate::largest_first::map_largest_first;
 use crate::profile::{CodeSymbol, ENTRY_TRAMPOLINE};
 use crate::raw::{area_words, vals_to_words, words_to_vals};
 use crate::store::{InstanceId, Store};
+use crate::translate_each::map_translated;
 use code_memory::CodeMemory;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use wlab_backends::abi::{vmctx, LibCall};
-use wlab_backends::machinst::TrapSite;
+use wlab_backends::machinst::{CallReloc, TrapSite};
 use wlab_backends::{compile_function, AllocOptions, BoundsChecks, CompileOptions, CompiledFunction, FunctionStats};
 use wlab_ir::interp::{Trap, Val};
-use wlab_ir::{Function, Module, TrapCode};
+use wlab_ir::translate::ModuleReader;
+use wlab_ir::{Function, Module, ModuleInfo, TrapCode};
 
 /// The x86-64 engine, with its allocation options and the CPU features code may use
 /// (`None`: what this machine has; `Some(CpuFeatures::baseline())` tests the fallbacks).
@@ -70,6 +73,14 @@ impl Engine for NativeEngine {
     ) -> Result<Arc<dyn PreparedModule>, EngineError> {
         Ok(self.compile_with(module, Some(transform))?)
     }
+
+    fn prepare_reader(
+        &self,
+        reader: ModuleReader<'_>,
+        transform: Option<&FunctionTransform<'_>>,
+    ) -> Result<Arc<dyn PreparedModule>, PrepareError> {
+        Ok(self.compile_reader(reader, transform)?)
+    }
 }
 
 impl NativeEngine {
@@ -89,23 +100,7 @@ impl NativeEngine {
         module: Arc<Module>,
         transform: Option<&FunctionTransform<'_>>,
     ) -> Result<Arc<NativeModule>, EngineError> {
-        if !cfg!(target_arch = "x86_64") {
-            return Err(EngineError::Unsupported { engine: "x86_64", reason: "this machine is not x86-64".into() });
-        }
-        let mut opts = CompileOptions::new(module.info.num_imported_funcs());
-        opts.alloc = self.alloc;
-        opts.bounds = self.bounds;
-        if let Some(f) = self.features {
-            opts.features = f;
-        }
-        let unsupported = |reason: String| EngineError::Unsupported { engine: "x86_64", reason };
-        if module.info.memories.len() > 1 {
-            return Err(unsupported("more than one memory".into()));
-        }
-        let tramp = wlab_backends::x64::trampoline::entry_trampoline();
-        let mut code = tramp.code.clone();
-        let first = module.info.num_imported_funcs();
-        let mut starts = Vec::new();
+        let opts = self.compile_options(&module.info)?;
         // The IR by value when this is the only reference (dropped per function once
         // compiled), else borrowed (copied only to be rewritten).
         let (module, functions): (Arc<Module>, Vec<Cow<'_, Function>>) = match Arc::try_unwrap(module) {
@@ -117,7 +112,7 @@ impl NativeEngine {
         };
         let functions =
             if functions.is_empty() { module.functions.iter().map(Cow::Borrowed).collect() } else { functions };
-        let compile_one = |f: Cow<'_, Function>| -> Result<CompiledFunction, EngineError> {
+        let compile_one = |f: Cow<'_, Function>| -> Result<Compiled, EngineError> {
             let f = match transform {
                 None => f,
                 Some(t) => {
@@ -126,72 +121,141 @@ impl NativeEngine {
                     Cow::Owned(f)
                 }
             };
-            compile_function(&f, &opts).map_err(|e| unsupported(e.to_string()))
+            compile_one(&f, &opts)
         };
-        // Functions compile independently, in parallel, largest first; they are placed in
-        // index order. `threads: None`: the rayon pool this thread is in (the global one,
-        // started once per process; a module of one function starts none); a count: a
-        // pool of that size for this module.
-        let results: Vec<_> = {
-            let compile_all = || map_largest_first(functions, |f| f.insts.len(), compile_one);
-            match self.threads {
-                None => compile_all(),
-                Some(n) => rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
-                    .build()
-                    .map_err(|e| unsupported(format!("cannot start compile threads: {e}")))?
-                    .install(compile_all),
-            }
-        };
-        let mut compiled = Vec::new();
-        let tramp_len = tramp.code.len() as u32;
-        for c in results {
-            let c = c?;
-            while code.len() % 16 != 0 {
-                code.push(0xcc);
-            }
-            starts.push(code.len() as u32);
-            code.extend_from_slice(&c.code);
-            compiled.push(c);
-        }
-        // Link calls between functions.
-        let mut traps = BTreeMap::new();
-        let mut stats = Vec::new();
-        for (k, c) in compiled.iter().enumerate() {
-            let base = starts[k];
-            for r in &c.calls {
-                let Some(&target) = r.func.checked_sub(first).and_then(|i| starts.get(i as usize)) else {
-                    return Err(unsupported(format!("call to function {} that is not defined here", r.func)));
-                };
-                let at = (base + r.offset) as usize;
-                let rel = target as i64 - (at as i64 + 4);
-                code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
-            }
-            for t in &c.traps {
-                traps.insert(base + t.offset, (first + k as u32, *t));
-            }
-            stats.push(c.stats);
-        }
-        let memory = CodeMemory::new(&code).map_err(|e| unsupported(format!("cannot map code: {e}")))?;
-        let faults = traps.iter().filter(|(_, (_, t))| t.fault).map(|(off, _)| *off).collect();
-        signals::register(memory.base() as usize, memory.base() as usize + code.len(), faults);
-        let code_len = code.len();
-        let mut func_addrs = vec![0u64; first as usize];
-        func_addrs.extend(starts.iter().map(|s| memory.base() as u64 + *s as u64));
-        Ok(Arc::new(NativeModule {
-            module,
-            first,
-            memory,
-            code_len,
-            func_addrs,
-            unwind_offset: tramp.unwind_offset,
-            tramp_len,
-            sizes: compiled.iter().map(|c| c.code.len() as u32).collect(),
-            starts,
-            traps,
-            stats,
-        }))
+        let results = self.on_compile_threads(|| map_largest_first(functions, |f| f.insts.len(), compile_one))?;
+        link(module, results.into_iter().collect::<Result<_, _>>()?)
     }
+
+    /// Translates, compiles and maps the module `reader` read, each function first
+    /// rewritten by `transform` when given (what `prepare_reader` does): translating,
+    /// rewriting and compiling a function is one task ([`map_translated`]), largest body
+    /// first, and its IR is dropped when the task ends. The prepared module keeps the
+    /// module's info without function bodies.
+    pub fn compile_reader(
+        &self,
+        reader: ModuleReader<'_>,
+        transform: Option<&FunctionTransform<'_>>,
+    ) -> Result<Arc<NativeModule>, PrepareError> {
+        let opts = self.compile_options(reader.info())?;
+        let compile_translated = |mut f: Function| -> Result<Compiled, EngineError> {
+            if let Some(t) = transform {
+                t(&mut f)?;
+            }
+            compile_one(&f, &opts)
+        };
+        let compiled = self.on_compile_threads(|| map_translated(&reader, compile_translated))??;
+        let module = Module { info: reader.into_info(), functions: Vec::new() };
+        Ok(link(Arc::new(module), compiled)?)
+    }
+
+    /// The backend's options for `info`'s functions, or why this engine cannot compile
+    /// the module at all.
+    fn compile_options(&self, info: &ModuleInfo) -> Result<CompileOptions, EngineError> {
+        if !cfg!(target_arch = "x86_64") {
+            return Err(unsupported("this machine is not x86-64".into()));
+        }
+        if info.memories.len() > 1 {
+            return Err(unsupported("more than one memory".into()));
+        }
+        let mut opts = CompileOptions::new(info.num_imported_funcs());
+        opts.alloc = self.alloc;
+        opts.bounds = self.bounds;
+        if let Some(f) = self.features {
+            opts.features = f;
+        }
+        Ok(opts)
+    }
+
+    /// Runs `compile_all` where the functions are compiled: `threads: None`, the rayon
+    /// pool this thread is in (the global one, started once per process; a module of one
+    /// function starts none); a count, a pool of that size for this module.
+    fn on_compile_threads<R: Send>(&self, compile_all: impl FnOnce() -> R + Send) -> Result<R, EngineError> {
+        match self.threads {
+            None => Ok(compile_all()),
+            Some(n) => Ok(rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| unsupported(format!("cannot start compile threads: {e}")))?
+                .install(compile_all)),
+        }
+    }
+}
+
+fn unsupported(reason: String) -> EngineError {
+    EngineError::Unsupported { engine: "x86_64", reason }
+}
+
+/// What linking needs of a compiled function. The rest of [`CompiledFunction`] (its
+/// source map, libcall sites) is dropped in the compile task, and the code's spare
+/// capacity is returned, so finished functions hold no more than they must until linked.
+struct Compiled {
+    code: Vec<u8>,
+    calls: Vec<CallReloc>,
+    traps: Vec<TrapSite>,
+    stats: FunctionStats,
+}
+
+/// Compiles one function for the engine.
+fn compile_one(f: &Function, opts: &CompileOptions) -> Result<Compiled, EngineError> {
+    let CompiledFunction { mut code, calls, traps, stats, .. } =
+        compile_function(f, opts).map_err(|e| unsupported(e.to_string()))?;
+    code.shrink_to_fit();
+    Ok(Compiled { code, calls, traps, stats })
+}
+
+/// Places the entry trampoline and then every function of `module` (`compiled`, in index
+/// order, each at a 16-byte boundary), links the calls between them and maps the code.
+fn link(module: Arc<Module>, compiled: Vec<Compiled>) -> Result<Arc<NativeModule>, EngineError> {
+    let tramp = wlab_backends::x64::trampoline::entry_trampoline();
+    let first = module.info.num_imported_funcs();
+    let mut code = tramp.code.clone();
+    let mut starts = Vec::new();
+    let tramp_len = tramp.code.len() as u32;
+    for c in &compiled {
+        while code.len() % 16 != 0 {
+            code.push(0xcc);
+        }
+        starts.push(code.len() as u32);
+        code.extend_from_slice(&c.code);
+    }
+    // Link calls between functions.
+    let mut traps = BTreeMap::new();
+    let mut stats = Vec::new();
+    for (k, c) in compiled.iter().enumerate() {
+        let base = starts[k];
+        for r in &c.calls {
+            let Some(&target) = r.func.checked_sub(first).and_then(|i| starts.get(i as usize)) else {
+                return Err(unsupported(format!("call to function {} that is not defined here", r.func)));
+            };
+            let at = (base + r.offset) as usize;
+            let rel = target as i64 - (at as i64 + 4);
+            code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
+        }
+        for t in &c.traps {
+            traps.insert(base + t.offset, (first + k as u32, *t));
+        }
+        stats.push(c.stats);
+    }
+    let memory = CodeMemory::new(&code).map_err(|e| unsupported(format!("cannot map code: {e}")))?;
+    let faults = traps.iter().filter(|(_, (_, t))| t.fault).map(|(off, _)| *off).collect();
+    signals::register(memory.base() as usize, memory.base() as usize + code.len(), faults);
+    let code_len = code.len();
+    let mut func_addrs = vec![0u64; first as usize];
+    func_addrs.extend(starts.iter().map(|s| memory.base() as u64 + *s as u64));
+    Ok(Arc::new(NativeModule {
+        module,
+        first,
+        memory,
+        code_len,
+        func_addrs,
+        unwind_offset: tramp.unwind_offset,
+        tramp_len,
+        sizes: compiled.iter().map(|c| c.code.len() as u32).collect(),
+        starts,
+        traps,
+        stats,
+    }))
 }
 
 /// A module compiled to x86-64 and mapped.

@@ -285,10 +285,8 @@ impl FuncTranslator<'_, '_> {
         let targets: Vec<Block> = dests.iter().map(|d| d.block).collect();
         data.dests = dests;
         let inst = self.func.append_inst(self.cur, data, &[]);
-        for (i, &t) in targets.iter().enumerate() {
-            if !targets[..i].contains(&t) {
-                self.ssa.declare_pred(t, self.cur, inst);
-            }
+        for t in distinct_in_order(&targets) {
+            self.ssa.declare_pred(t, self.cur, inst);
         }
         inst
     }
@@ -886,5 +884,40 @@ pub(super) fn mem_arg(m: &wasmparser::MemArg) -> Result<MemArg, TranslateError> 
         wasmparser::MemArgTarget::Array(_) => {
             Err(TranslateError::Invalid("a memory access on a GC array is not WebAssembly 2.0".into()))
         }
+    }
+}
+
+/// Each block of `targets` once, in the order of its first appearance. A `br_table` can
+/// name thousands of targets, so beyond a few the duplicate check uses a set (comparing
+/// each target with all earlier ones was quadratic: 8 million compares on a 4,096-target
+/// table).
+fn distinct_in_order(targets: &[Block]) -> Vec<Block> {
+    const LINEAR_UP_TO: usize = 16;
+    if targets.len() <= LINEAR_UP_TO {
+        let mut out: Vec<Block> = Vec::with_capacity(targets.len());
+        for &t in targets {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        return out;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(targets.len());
+    targets.iter().copied().filter(|t| seen.insert(*t)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinct_in_order;
+    use crate::entities::Block;
+
+    /// Both the short (linear) and the long (set) path keep first appearances in order.
+    #[test]
+    fn distinct_targets_keep_their_first_order() {
+        let b = |i: usize| Block::new(i);
+        assert_eq!(distinct_in_order(&[b(2), b(1), b(2), b(0), b(1)]), vec![b(2), b(1), b(0)]);
+        let long: Vec<Block> = (0..100).map(|i| b((i * 7) % 40)).collect();
+        let expected: Vec<Block> = (0..40).map(|i| b((i * 7) % 40)).collect();
+        assert_eq!(distinct_in_order(&long), expected);
     }
 }

@@ -231,7 +231,11 @@ impl<'a, F: Function> Env<'a, F> {
             }
         }
 
-        let mut inter_block_sources: FxHashMap<Block, Allocation> = FxHashMap::default();
+        // wlab patch 2 (see WLAB-PATCH.md): a table indexed by block, and the blocks set in
+        // it, instead of a hash map cleared for every vreg (a clear walks the map's whole
+        // capacity, which one vreg live across thousands of blocks leaves large).
+        let mut inter_block_sources: Vec<Allocation> = vec![Allocation::none(); self.func.num_blocks()];
+        let mut inter_block_sources_set: Vec<Block> = Vec::new();
         let mut inter_block_dests = Vec::with_capacity(self.func.num_blocks());
 
         #[derive(Hash, Eq, PartialEq)]
@@ -283,7 +287,9 @@ impl<'a, F: Function> Env<'a, F> {
                 continue;
             }
 
-            inter_block_sources.clear();
+            for block in inter_block_sources_set.drain(..) {
+                inter_block_sources[block.index()] = Allocation::none();
+            }
 
             // For each range in each vreg, insert moves or
             // half-moves.  We also scan over `blockparam_ins` and
@@ -387,17 +393,14 @@ impl<'a, F: Function> Env<'a, F> {
                     }
                     trace!("examining block with end in range: block{}", block.index());
 
-                    match inter_block_sources.entry(block) {
+                    let source = &mut inter_block_sources[block.index()];
+                    if source.is_none() {
+                        *source = alloc;
+                        inter_block_sources_set.push(block);
+                    } else if !source.is_reg() {
                         // If the entry is already present in the map, we'll try to prefer a
                         // register allocation.
-                        Entry::Occupied(mut entry) => {
-                            if !entry.get().is_reg() {
-                                entry.insert(alloc);
-                            }
-                        }
-                        Entry::Vacant(entry) => {
-                            entry.insert(alloc);
-                        }
+                        *source = alloc;
                     }
 
                     // Scan forward in `blockparam_outs`, adding all
@@ -630,7 +633,7 @@ impl<'a, F: Function> Env<'a, F> {
                 let vreg = self.vreg(vreg);
                 trace!("processing inter-block moves for {}", vreg);
                 for dest in inter_block_dests.drain(..) {
-                    let src = inter_block_sources[&dest.from];
+                    let src = inter_block_sources[dest.from.index()];
 
                     trace!(
                         " -> moving from {} to {} between {:?} and {:?}",

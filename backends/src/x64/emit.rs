@@ -523,6 +523,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         BitCount { size, op, dst, src, tmp, native } => emit_bitcount(e, *size, *op, *dst, *src, *tmp, *native),
         MovImm { size, dst, imm } => e.mov_imm(gr(*dst, *size), *size, *imm),
+        Zero { dst } => e.push(i2!(Code::Xor_r32_rm32, r32(*dst), r32(*dst))),
         MovRR { size, dst, src } => {
             e.push(i2!(pick(*size, Code::Mov_r32_rm32, Code::Mov_r64_rm64), gr(*dst, *size), gr(*src, *size)))
         }
@@ -565,6 +566,18 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 2 => i2!(Code::Mov_rm16_r16, m, r16(*src)),
                 4 => i2!(Code::Mov_rm32_r32, m, r32(*src)),
                 _ => i2!(Code::Mov_rm64_r64, m, r64(*src)),
+            };
+            e.push(i);
+        }
+        StoreImm { bytes, imm, addr } => {
+            e.counts.stores += 1;
+            e.note_heap_access(addr);
+            let m = amode(addr);
+            let i = match bytes {
+                1 => i2!(Code::Mov_rm8_imm8, m, *imm as u8 as u32),
+                4 => i2!(Code::Mov_rm32_imm32, m, *imm as u32),
+                8 => i2!(Code::Mov_rm64_imm32, m, *imm),
+                _ => unreachable!("lowering stores 2-byte constants from a register"),
             };
             e.push(i);
         }

@@ -255,6 +255,12 @@ pub enum Inst {
         dst: Reg,
         imm: u64,
     },
+    /// `dst = 0` as `xor r32, r32`: shorter than `mov r, 0` and a zeroing idiom the CPU
+    /// resolves at renaming, but it clobbers the flags (lowering emits it only where
+    /// none are live).
+    Zero {
+        dst: Reg,
+    },
     /// Register copy (32-bit copies zero-extend).
     MovRR {
         size: Size,
@@ -280,6 +286,13 @@ pub enum Inst {
     Store {
         bytes: u8,
         src: Reg,
+        addr: Amode,
+    },
+    /// Stores the low `bytes` (1, 4 or 8) of `imm` sign-extended to 64 bits
+    /// (`mov byte/dword/qword [addr], imm`).
+    StoreImm {
+        bytes: u8,
+        imm: i32,
         addr: Amode,
     },
     /// `dst = src shift amount`; a register amount is in `cl`.
@@ -537,7 +550,7 @@ impl MachInst for Inst {
                 v.reg_early_def(tmp);
                 v.reg_early_def(dst);
             }
-            MovImm { dst, .. } | LoadVmctx { dst, .. } | Setcc { dst, .. } => v.reg_def(dst),
+            MovImm { dst, .. } | Zero { dst } | LoadVmctx { dst, .. } | Setcc { dst, .. } => v.reg_def(dst),
             MovRR { dst, src, .. } | Ext { dst, src, .. } | XmmMov { dst, src } => {
                 v.reg_use(src);
                 v.reg_def(dst);
@@ -562,6 +575,7 @@ impl MachInst for Inst {
                 v.reg_use(src);
                 addr.visit(v);
             }
+            StoreImm { addr, .. } => addr.visit(v),
             ShiftImm { dst, src, .. } => {
                 v.reg_use(src);
                 v.reg_reuse_def(dst, 0);

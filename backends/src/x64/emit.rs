@@ -594,6 +594,11 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 e.push(i2!(c, gr(*dst, *size), *amount as u32));
             }
         }
+        ShiftDouble { size, dst, src_hi, src_lo, amount } => {
+            debug_assert_eq!(dst, src_hi);
+            let c = pick(*size, Code::Shld_rm32_r32_imm8, Code::Shld_rm64_r64_imm8);
+            e.push(i3!(c, gr(*dst, *size), gr(*src_lo, *size), *amount as u32));
+        }
         ShiftReg { size, op, dst, src, .. } => {
             debug_assert_eq!(dst, src);
             let c = match op {

@@ -310,6 +310,15 @@ pub enum Inst {
         src: Reg,
         amount: Reg,
     },
+    /// `dst = (src_hi << amount) | (src_lo >> (bits - amount))` (`shld`, two-address: dst
+    /// takes src_hi's register); `amount` is in 1..bits.
+    ShiftDouble {
+        size: Size,
+        dst: Reg,
+        src_hi: Reg,
+        src_lo: Reg,
+        amount: u8,
+    },
     /// Wasm division or remainder with its traps: `lhs` in rax, the result in rax
     /// (quotient) or rdx (remainder).
     Div {
@@ -578,6 +587,11 @@ impl MachInst for Inst {
             StoreImm { addr, .. } => addr.visit(v),
             ShiftImm { dst, src, .. } => {
                 v.reg_use(src);
+                v.reg_reuse_def(dst, 0);
+            }
+            ShiftDouble { dst, src_hi, src_lo, .. } => {
+                v.reg_use(src_hi);
+                v.reg_use(src_lo);
                 v.reg_reuse_def(dst, 0);
             }
             ShiftReg { dst, src, amount, .. } => {

@@ -4,7 +4,8 @@
 //! are rematerialised at each use (as immediates where the instruction takes one). What
 //! this lowering uses of the machine: immediates (also as the value of a store), `xor`
 //! for a zero where no flags are live, `lea` for three-operand adds, compares
-//! fused into the branch that is their only use, `test` for zero checks, `cmov`/`setcc`,
+//! fused into the branch that is their only use, `shld`/`rol` for an `or` of two constant
+//! shifts that are its only uses, `test` for zero checks, `cmov`/`setcc`,
 //! base + index + displacement for memory, and the CPU's lzcnt/tzcnt/popcnt/round when
 //! [`CpuFeatures`] says it has them.
 //! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
@@ -100,6 +101,15 @@ fn fsize_of(ty: Type) -> FSize {
 
 mod simd;
 
+/// A `bor` of two constant shifts that one `shld` computes (see `Ctx::double_shift`).
+struct DoubleShift {
+    hi: Value,
+    lo: Value,
+    amount: u8,
+    /// The `ishl` and `ushr`, lowered as part of the `bor`.
+    shifts: [IrInst; 2],
+}
+
 struct Ctx<'f> {
     f: &'f Function,
     b: VCodeBuilder<Inst>,
@@ -111,6 +121,8 @@ struct Ctx<'f> {
     fused: Vec<bool>,
     outgoing: u32,
     vblock: BTreeMap<Block, u32>,
+    /// The block of each IR instruction in the layout (by instruction index).
+    inst_block: Vec<Option<Block>>,
     /// Set while flags computed for a later instruction are live (between a branch's
     /// compare and its `jcc`, where the branch arguments are materialised): constants
     /// are then `mov`s, which keep the flags, instead of `xor`.
@@ -139,7 +151,11 @@ pub fn lower(
         outgoing: 0,
         vblock,
         flags_live: false,
+        inst_block: vec![None; f.insts.len()],
     };
+    for (blk, i) in f.layout_insts() {
+        cx.inst_block[i.index()] = Some(blk);
+    }
     if f.uses_v128() {
         if !features.sse41 {
             return Err(LowerError(format!("{}: v128 needs SSE4.1", f.name)));
@@ -347,6 +363,28 @@ impl Ctx<'_> {
         self.f.block_insts(block).contains(&i).then_some(i)
     }
 
+    /// `bor` instruction `i` as one double-precision shift: `(x << k) | (y >> (bits - k))`
+    /// (either operand order) with constant amounts, where both shifts are in `i`'s block
+    /// and `i` is their only use, so that they need not be computed on their own.
+    fn double_shift(&self, i: IrInst) -> Option<DoubleShift> {
+        let d = self.f.inst(i);
+        let bits = size_of(d.ty?).bits() as i64;
+        let blk = self.inst_block[i.index()];
+        let shift = |v: Value, op: Opcode| -> Option<(IrInst, Value, i64)> {
+            let s = self.def_inst(v)?;
+            let sd = self.f.inst(s);
+            let single_use_here = self.uses[v.index()] == 1 && self.inst_block[s.index()] == blk;
+            (sd.opcode == op && single_use_here).then_some(())?;
+            Some((s, sd.args[0], self.iconst(sd.args[1])?.rem_euclid(bits)))
+        };
+        let (a, b) = (d.args[0], d.args[1]);
+        let ((shl, hi, k), (shr, lo, k_lo)) = match (shift(a, Opcode::Ishl), shift(b, Opcode::Ushr)) {
+            (Some(l), Some(r)) => (l, r),
+            _ => (shift(b, Opcode::Ishl)?, shift(a, Opcode::Ushr)?),
+        };
+        (k > 0 && k + k_lo == bits).then_some(DoubleShift { hi, lo, amount: k as u8, shifts: [shl, shr] })
+    }
+
     /// Emits the flags for `cond != 0` and returns the condition that is true when the
     /// branch is taken.
     fn cond_flags(&mut self, cond: Value, block: Block) -> CC {
@@ -379,6 +417,16 @@ impl Ctx<'_> {
         let params = self.f.block_params(blk).iter().map(|p| self.vreg(*p).to_vreg().unwrap()).collect();
         self.b.start_block(id as usize, params);
         let insts = self.f.block_insts(blk).to_vec();
+        // Mark the shifts fused into double shifts.
+        for &i in &insts {
+            if self.f.inst(i).opcode == Opcode::Bor {
+                if let Some(ds) = self.double_shift(i) {
+                    for s in ds.shifts {
+                        self.fused[s.index()] = true;
+                    }
+                }
+            }
+        }
         // Mark the compare fused into this block's branch.
         if let Some(&t) = insts.last() {
             let d = self.f.inst(t);
@@ -661,7 +709,23 @@ impl Ctx<'_> {
                 }
                 _ => alu!(AluOp::And),
             },
-            Opcode::Bor => alu!(AluOp::Or),
+            Opcode::Bor => match self.double_shift(i) {
+                // The same value on both sides is a rotate (`rol`: one cycle, `shld`: three).
+                Some(DoubleShift { hi, lo, amount, .. }) if hi == lo => {
+                    let size = size_of(ty.unwrap());
+                    let src = self.get(hi);
+                    let dst = out(self);
+                    self.b.push(Inst::ShiftImm { size, op: ShiftOp::Rol, dst, src, amount });
+                }
+                Some(DoubleShift { hi, lo, amount, .. }) => {
+                    let size = size_of(ty.unwrap());
+                    let src_hi = self.get(hi);
+                    let src_lo = self.get(lo);
+                    let dst = out(self);
+                    self.b.push(Inst::ShiftDouble { size, dst, src_hi, src_lo, amount });
+                }
+                None => alu!(AluOp::Or),
+            },
             Opcode::Bxor => alu!(AluOp::Xor),
             Opcode::Sdiv | Opcode::Udiv | Opcode::Srem | Opcode::Urem => {
                 let size = size_of(ty.unwrap());

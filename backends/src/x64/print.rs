@@ -82,6 +82,9 @@ pub fn print_inst(i: &Inst) -> String {
         ShiftImm { size, op, dst, src, amount } => {
             format!("{}.{} {}, {}, {}", lower(op), sz(*size), r(dst), r(src), amount)
         }
+        ShiftDouble { size, dst, src_hi, src_lo, amount } => {
+            format!("shld.{} {}, {}, {}, {}", sz(*size), r(dst), r(src_hi), r(src_lo), amount)
+        }
         ShiftReg { size, op, dst, src, amount } => {
             format!("{}.{} {}, {}, {}", lower(op), sz(*size), r(dst), r(src), r(amount))
         }

@@ -523,6 +523,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         BitCount { size, op, dst, src, tmp, native } => emit_bitcount(e, *size, *op, *dst, *src, *tmp, *native),
         MovImm { size, dst, imm } => e.mov_imm(gr(*dst, *size), *size, *imm),
+        Zero { dst } => e.push(i2!(Code::Xor_r32_rm32, r32(*dst), r32(*dst))),
         MovRR { size, dst, src } => {
             e.push(i2!(pick(*size, Code::Mov_r32_rm32, Code::Mov_r64_rm64), gr(*dst, *size), gr(*src, *size)))
         }
@@ -568,6 +569,18 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             };
             e.push(i);
         }
+        StoreImm { bytes, imm, addr } => {
+            e.counts.stores += 1;
+            e.note_heap_access(addr);
+            let m = amode(addr);
+            let i = match bytes {
+                1 => i2!(Code::Mov_rm8_imm8, m, *imm as u8 as u32),
+                4 => i2!(Code::Mov_rm32_imm32, m, *imm as u32),
+                8 => i2!(Code::Mov_rm64_imm32, m, *imm),
+                _ => unreachable!("lowering stores 2-byte constants from a register"),
+            };
+            e.push(i);
+        }
         ShiftImm { size, op, dst, src, amount } => {
             debug_assert_eq!(dst, src);
             if *amount != 0 {
@@ -580,6 +593,11 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 };
                 e.push(i2!(c, gr(*dst, *size), *amount as u32));
             }
+        }
+        ShiftDouble { size, dst, src_hi, src_lo, amount } => {
+            debug_assert_eq!(dst, src_hi);
+            let c = pick(*size, Code::Shld_rm32_r32_imm8, Code::Shld_rm64_r64_imm8);
+            e.push(i3!(c, gr(*dst, *size), gr(*src_lo, *size), *amount as u32));
         }
         ShiftReg { size, op, dst, src, .. } => {
             debug_assert_eq!(dst, src);

@@ -255,6 +255,12 @@ pub enum Inst {
         dst: Reg,
         imm: u64,
     },
+    /// `dst = 0` as `xor r32, r32`: shorter than `mov r, 0` and a zeroing idiom the CPU
+    /// resolves at renaming, but it clobbers the flags (lowering emits it only where
+    /// none are live).
+    Zero {
+        dst: Reg,
+    },
     /// Register copy (32-bit copies zero-extend).
     MovRR {
         size: Size,
@@ -282,6 +288,13 @@ pub enum Inst {
         src: Reg,
         addr: Amode,
     },
+    /// Stores the low `bytes` (1, 4 or 8) of `imm` sign-extended to 64 bits
+    /// (`mov byte/dword/qword [addr], imm`).
+    StoreImm {
+        bytes: u8,
+        imm: i32,
+        addr: Amode,
+    },
     /// `dst = src shift amount`; a register amount is in `cl`.
     ShiftImm {
         size: Size,
@@ -296,6 +309,15 @@ pub enum Inst {
         dst: Reg,
         src: Reg,
         amount: Reg,
+    },
+    /// `dst = (src_hi << amount) | (src_lo >> (bits - amount))` (`shld`, two-address: dst
+    /// takes src_hi's register); `amount` is in 1..bits.
+    ShiftDouble {
+        size: Size,
+        dst: Reg,
+        src_hi: Reg,
+        src_lo: Reg,
+        amount: u8,
     },
     /// Wasm division or remainder with its traps: `lhs` in rax, the result in rax
     /// (quotient) or rdx (remainder).
@@ -537,7 +559,7 @@ impl MachInst for Inst {
                 v.reg_early_def(tmp);
                 v.reg_early_def(dst);
             }
-            MovImm { dst, .. } | LoadVmctx { dst, .. } | Setcc { dst, .. } => v.reg_def(dst),
+            MovImm { dst, .. } | Zero { dst } | LoadVmctx { dst, .. } | Setcc { dst, .. } => v.reg_def(dst),
             MovRR { dst, src, .. } | Ext { dst, src, .. } | XmmMov { dst, src } => {
                 v.reg_use(src);
                 v.reg_def(dst);
@@ -562,8 +584,14 @@ impl MachInst for Inst {
                 v.reg_use(src);
                 addr.visit(v);
             }
+            StoreImm { addr, .. } => addr.visit(v),
             ShiftImm { dst, src, .. } => {
                 v.reg_use(src);
+                v.reg_reuse_def(dst, 0);
+            }
+            ShiftDouble { dst, src_hi, src_lo, .. } => {
+                v.reg_use(src_hi);
+                v.reg_use(src_lo);
                 v.reg_reuse_def(dst, 0);
             }
             ShiftReg { dst, src, amount, .. } => {

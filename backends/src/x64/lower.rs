@@ -2,8 +2,10 @@
 //!
 //! One IR value is one virtual register (number = value index), except constants, which
 //! are rematerialised at each use (as immediates where the instruction takes one). What
-//! this lowering uses of the machine: immediates, `lea` for three-operand adds, compares
-//! fused into the branch that is their only use, `test` for zero checks, `cmov`/`setcc`,
+//! this lowering uses of the machine: immediates (also as the value of a store), `xor`
+//! for a zero where no flags are live, `lea` for three-operand adds, compares
+//! fused into the branch that is their only use, `shld`/`rol` for an `or` of two constant
+//! shifts that are its only uses, `test` for zero checks, `cmov`/`setcc`,
 //! base + index + displacement for memory, and the CPU's lzcnt/tzcnt/popcnt/round when
 //! [`CpuFeatures`] says it has them.
 //! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
@@ -99,6 +101,15 @@ fn fsize_of(ty: Type) -> FSize {
 
 mod simd;
 
+/// A `bor` of two constant shifts that one `shld` computes (see `Ctx::double_shift`).
+struct DoubleShift {
+    hi: Value,
+    lo: Value,
+    amount: u8,
+    /// The `ishl` and `ushr`, lowered as part of the `bor`.
+    shifts: [IrInst; 2],
+}
+
 struct Ctx<'f> {
     f: &'f Function,
     b: VCodeBuilder<Inst>,
@@ -110,6 +121,12 @@ struct Ctx<'f> {
     fused: Vec<bool>,
     outgoing: u32,
     vblock: BTreeMap<Block, u32>,
+    /// The block of each IR instruction in the layout (by instruction index).
+    inst_block: Vec<Option<Block>>,
+    /// Set while flags computed for a later instruction are live (between a branch's
+    /// compare and its `jcc`, where the branch arguments are materialised): constants
+    /// are then `mov`s, which keep the flags, instead of `xor`.
+    flags_live: bool,
 }
 
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls
@@ -133,7 +150,12 @@ pub fn lower(
         fused: vec![false; f.insts.len()],
         outgoing: 0,
         vblock,
+        flags_live: false,
+        inst_block: vec![None; f.insts.len()],
     };
+    for (blk, i) in f.layout_insts() {
+        cx.inst_block[i.index()] = Some(blk);
+    }
     if f.uses_v128() {
         if !features.sse41 {
             return Err(LowerError(format!("{}: v128 needs SSE4.1", f.name)));
@@ -200,7 +222,11 @@ impl Ctx<'_> {
                     let dst = self.b.vreg(RegClass::Int);
                     let size = size_of(ty);
                     let imm = if size == Size::S32 { x as u32 as u64 } else { x as u64 };
-                    self.b.push(Inst::MovImm { size, dst, imm });
+                    if imm == 0 && !self.flags_live {
+                        self.b.push(Inst::Zero { dst });
+                    } else {
+                        self.b.push(Inst::MovImm { size, dst, imm });
+                    }
                     return dst;
                 }
                 (Opcode::Fconst, Imm::F32(bits)) => return self.fconst(bits as u64, Size::S32),
@@ -209,6 +235,41 @@ impl Ctx<'_> {
             }
         }
         self.vreg(v)
+    }
+
+    /// The bits of `v` when it is an `iconst` or `fconst` (an i32 in the low 32 bits).
+    fn const_bits(&self, v: Value) -> Option<u64> {
+        let d = self.f.inst(self.def_inst(v)?);
+        match (d.opcode, d.imm) {
+            (Opcode::Iconst, Imm::I64(x)) if self.f.value_type(v) == Type::I32 => Some(x as u32 as u64),
+            (Opcode::Iconst, Imm::I64(x)) => Some(x as u64),
+            (Opcode::Fconst, Imm::F32(bits)) => Some(bits as u64),
+            (Opcode::Fconst, Imm::F64(bits)) => Some(bits),
+            _ => None,
+        }
+    }
+
+    /// Stores the low `bytes` of `v` at `addr`, as an immediate (`mov [m], imm`) when `v` is
+    /// a constant whose low `bytes` one can encode: 1 and 4 bytes always, 8 bytes when
+    /// the value is a sign-extended imm32. Two-byte constants go through a register:
+    /// `mov word [m], imm16` has a length-changing prefix that stalls Intel's decoders.
+    fn store(&mut self, v: Value, bytes: u8, addr: Amode) {
+        let imm = self.const_bits(v).and_then(|bits| match bytes {
+            1 => Some(bits as u8 as i8 as i32),
+            4 => Some(bits as u32 as i32),
+            8 => i32::try_from(bits as i64).ok(),
+            _ => None,
+        });
+        if let Some(imm) = imm {
+            self.b.push(Inst::StoreImm { bytes, imm, addr });
+            return;
+        }
+        let vty = self.f.value_type(v);
+        let src = self.get(v);
+        match vty {
+            Type::F32 | Type::F64 => self.b.push(Inst::XmmStore { size: fsize_of(vty), src, addr }),
+            _ => self.b.push(Inst::Store { bytes, src, addr }),
+        }
     }
 
     fn fconst(&mut self, bits: u64, size: Size) -> Reg {
@@ -302,6 +363,28 @@ impl Ctx<'_> {
         self.f.block_insts(block).contains(&i).then_some(i)
     }
 
+    /// `bor` instruction `i` as one double-precision shift: `(x << k) | (y >> (bits - k))`
+    /// (either operand order) with constant amounts, where both shifts are in `i`'s block
+    /// and `i` is their only use, so that they need not be computed on their own.
+    fn double_shift(&self, i: IrInst) -> Option<DoubleShift> {
+        let d = self.f.inst(i);
+        let bits = size_of(d.ty?).bits() as i64;
+        let blk = self.inst_block[i.index()];
+        let shift = |v: Value, op: Opcode| -> Option<(IrInst, Value, i64)> {
+            let s = self.def_inst(v)?;
+            let sd = self.f.inst(s);
+            let single_use_here = self.uses[v.index()] == 1 && self.inst_block[s.index()] == blk;
+            (sd.opcode == op && single_use_here).then_some(())?;
+            Some((s, sd.args[0], self.iconst(sd.args[1])?.rem_euclid(bits)))
+        };
+        let (a, b) = (d.args[0], d.args[1]);
+        let ((shl, hi, k), (shr, lo, k_lo)) = match (shift(a, Opcode::Ishl), shift(b, Opcode::Ushr)) {
+            (Some(l), Some(r)) => (l, r),
+            _ => (shift(b, Opcode::Ishl)?, shift(a, Opcode::Ushr)?),
+        };
+        (k > 0 && k + k_lo == bits).then_some(DoubleShift { hi, lo, amount: k as u8, shifts: [shl, shr] })
+    }
+
     /// Emits the flags for `cond != 0` and returns the condition that is true when the
     /// branch is taken.
     fn cond_flags(&mut self, cond: Value, block: Block) -> CC {
@@ -334,6 +417,16 @@ impl Ctx<'_> {
         let params = self.f.block_params(blk).iter().map(|p| self.vreg(*p).to_vreg().unwrap()).collect();
         self.b.start_block(id as usize, params);
         let insts = self.f.block_insts(blk).to_vec();
+        // Mark the shifts fused into double shifts.
+        for &i in &insts {
+            if self.f.inst(i).opcode == Opcode::Bor {
+                if let Some(ds) = self.double_shift(i) {
+                    for s in ds.shifts {
+                        self.fused[s.index()] = true;
+                    }
+                }
+            }
+        }
         // Mark the compare fused into this block's branch.
         if let Some(&t) = insts.last() {
             let d = self.f.inst(t);
@@ -386,8 +479,10 @@ impl Ctx<'_> {
             }
             Opcode::Brif => {
                 let cc = self.cond_flags(d.args[0], blk);
+                self.flags_live = true;
                 let (t0, a0) = self.edge(blk, 0, edge_blocks);
                 let (t1, a1) = self.edge(blk, 1, edge_blocks);
+                self.flags_live = false;
                 self.b.push(Inst::Jcc { cc, taken: t0, not_taken: t1 });
                 self.b.end_block(id as usize, vec![(t0 as usize, a0), (t1 as usize, a1)]);
             }
@@ -614,7 +709,23 @@ impl Ctx<'_> {
                 }
                 _ => alu!(AluOp::And),
             },
-            Opcode::Bor => alu!(AluOp::Or),
+            Opcode::Bor => match self.double_shift(i) {
+                // The same value on both sides is a rotate (`rol`: one cycle, `shld`: three).
+                Some(DoubleShift { hi, lo, amount, .. }) if hi == lo => {
+                    let size = size_of(ty.unwrap());
+                    let src = self.get(hi);
+                    let dst = out(self);
+                    self.b.push(Inst::ShiftImm { size, op: ShiftOp::Rol, dst, src, amount });
+                }
+                Some(DoubleShift { hi, lo, amount, .. }) => {
+                    let size = size_of(ty.unwrap());
+                    let src_hi = self.get(hi);
+                    let src_lo = self.get(lo);
+                    let dst = out(self);
+                    self.b.push(Inst::ShiftDouble { size, dst, src_hi, src_lo, amount });
+                }
+                None => alu!(AluOp::Or),
+            },
             Opcode::Bxor => alu!(AluOp::Xor),
             Opcode::Sdiv | Opcode::Udiv | Opcode::Srem | Opcode::Urem => {
                 let size = size_of(ty.unwrap());
@@ -816,12 +927,8 @@ impl Ctx<'_> {
                         _ => 8,
                     },
                 };
-                let src = self.get(d.args[1]);
                 let addr = self.mem_addr(d.args[0], m.offset, bytes);
-                match vty {
-                    Type::F32 | Type::F64 => self.b.push(Inst::XmmStore { size: fsize_of(vty), src, addr }),
-                    _ => self.b.push(Inst::Store { bytes: bytes as u8, src, addr }),
-                }
+                self.store(d.args[1], bytes as u8, addr);
             }
             Opcode::MemorySize => {
                 let dst = out(self);
@@ -844,12 +951,18 @@ impl Ctx<'_> {
             Opcode::GlobalSet => {
                 let Imm::Global(g) = d.imm else { return Err(self.malformed(i)) };
                 let vty = self.f.value_type(d.args[0]);
-                let src = self.get(d.args[0]);
                 let cell = self.b.vreg(RegClass::Int);
                 self.b.push(Inst::LoadVmctx { dst: cell, word: vmctx::GLOBALS + g as usize });
-                // Keep the whole 64-bit cell defined: i32 values are zero-extended in registers.
-                let sty = if vty == Type::I32 { Type::I64 } else { vty };
-                self.store_slot(src, sty, Amode::base_disp(cell, 0));
+                let addr = Amode::base_disp(cell, 0);
+                match vty {
+                    // Keep the whole 64-bit cell defined: i32 values are zero-extended in
+                    // registers, and `const_bits` gives an i32 constant zero-extended.
+                    Type::I32 | Type::I64 => self.store(d.args[0], 8, addr),
+                    _ => {
+                        let src = self.get(d.args[0]);
+                        self.store_slot(src, vty, addr);
+                    }
+                }
             }
             Opcode::TableGet => self.runtime_call(i, LibCall::TableGet)?,
             Opcode::TableSet => self.runtime_call(i, LibCall::TableSet)?,

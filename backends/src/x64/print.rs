@@ -72,13 +72,18 @@ pub fn print_inst(i: &Inst) -> String {
             r(tmp)
         ),
         MovImm { size, dst, imm } => format!("mov.{} {}, {:#x}", sz(*size), r(dst), imm),
+        Zero { dst } => format!("zero {}", r(dst)),
         MovRR { size, dst, src } => format!("mov.{} {}, {}", sz(*size), r(dst), r(src)),
         Ext { kind, dst, src } => format!("ext.{} {}, {}", lower(kind), r(dst), r(src)),
         Lea { size, dst, addr } => format!("lea.{} {}, {}", sz(*size), r(dst), am(addr)),
         Load { kind, dst, addr } => format!("load.{} {}, {}", lower(kind), r(dst), am(addr)),
         Store { bytes, src, addr } => format!("store.{} {}, {}", bytes * 8, am(addr), r(src)),
+        StoreImm { bytes, imm, addr } => format!("store.{} {}, {}", bytes * 8, am(addr), imm),
         ShiftImm { size, op, dst, src, amount } => {
             format!("{}.{} {}, {}, {}", lower(op), sz(*size), r(dst), r(src), amount)
+        }
+        ShiftDouble { size, dst, src_hi, src_lo, amount } => {
+            format!("shld.{} {}, {}, {}, {}", sz(*size), r(dst), r(src_hi), r(src_lo), amount)
         }
         ShiftReg { size, op, dst, src, amount } => {
             format!("{}.{} {}, {}, {}", lower(op), sz(*size), r(dst), r(src), r(amount))

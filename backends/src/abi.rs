@@ -28,7 +28,16 @@
 //! (i32/f32 in the low 32 bits of its word, upper bits unspecified; a `v128` takes two
 //! words, little-endian, 8-byte aligned only). [`value_offsets`] gives each value's byte
 //! offset; without `v128`, value `i` is at byte `8 * i`. A wasm-to-wasm call puts the area at the caller's stack pointer,
-//! so the callee finds it at `[frame pointer + 16]`. A call preserves the stack and
+//! so the callee finds it at `[frame pointer + 16]`.
+//!
+//! **Register values** (x86-64 only; AArch64 passes every value in the area): on a
+//! wasm-to-wasm call the first [`INT_PARAM_REGS`] integer-class parameters
+//! (i32/i64/funcref/externref) and the first [`FLOAT_PARAM_REGS`] f32/f64 parameters travel
+//! in registers, and so do the first integer and the first float result; [`value_homes`]
+//! says which. Every other value (v128, and those beyond the counts) stays in the area at
+//! its [`value_offsets`] offset; the slot of a register value is left unused. The
+//! target's files name the registers. The entry trampoline takes the homes as a
+//! [`RegisterSlots`] descriptor so that the host's value area keeps every value. A call preserves the stack and
 //! frame pointers, vmctx and the target's callee-saved registers (x86-64: rbx, r12,
 //! r13, and the pinned r14/r15; AArch64: only the pinned x27/x28); it
 //! clobbers every other register.
@@ -53,7 +62,7 @@
 //! **Libcalls** are System V functions `fn(vmctx, a, b, values) -> u64`: `a` and `b` are
 //! immediates named below, `values` a value area with the runtime operands; they return
 //! 0, or nonzero after recording a trap in vmctx (compiled code then unwinds).
-//! This file defines numbers only; it never contains code.
+//! This file defines numbers and layouts only; it never emits code.
 
 /// vmctx word indices.
 pub mod vmctx {
@@ -120,6 +129,75 @@ pub fn value_offsets(types: &[wlab_ir::Type]) -> (Vec<i32>, u32) {
         })
         .collect();
     (offsets, words)
+}
+
+/// Integer-class parameters a wasm-to-wasm call passes in registers (x86-64).
+pub const INT_PARAM_REGS: usize = 3;
+/// f32/f64 parameters a wasm-to-wasm call passes in registers (x86-64).
+pub const FLOAT_PARAM_REGS: usize = 3;
+
+/// Where one value of a wasm-to-wasm call travels (x86-64; see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueHome {
+    /// The `k`th integer register of the target's list (parameters or results).
+    IntReg(usize),
+    /// The `k`th float register of the target's list (parameters or results).
+    FloatReg(usize),
+    /// The value area at this byte offset.
+    Area(i32),
+}
+
+/// The home of each value of `types`: parameters (`results == false`) or results, and the
+/// value area's size in words (as [`value_offsets`], register values' slots included).
+pub fn value_homes(types: &[wlab_ir::Type], results: bool) -> (Vec<ValueHome>, u32) {
+    use wlab_ir::Type::*;
+    let (int_max, float_max) = if results { (1, 1) } else { (INT_PARAM_REGS, FLOAT_PARAM_REGS) };
+    let (offsets, words) = value_offsets(types);
+    let (mut ints, mut floats) = (0, 0);
+    let homes = types
+        .iter()
+        .zip(offsets)
+        .map(|(ty, off)| match ty {
+            I32 | I64 | FuncRef | ExternRef if ints < int_max => {
+                ints += 1;
+                ValueHome::IntReg(ints - 1)
+            }
+            F32 | F64 if floats < float_max => {
+                floats += 1;
+                ValueHome::FloatReg(floats - 1)
+            }
+            _ => ValueHome::Area(off),
+        })
+        .collect();
+    (homes, words)
+}
+
+/// The entry trampoline's register descriptor: for each parameter register (integer
+/// registers first, then float) and each result register (integer, then float), the byte
+/// offset in the value area of the value it carries, or -1 for none.
+pub type RegisterSlots = [i64; INT_PARAM_REGS + FLOAT_PARAM_REGS + 2];
+
+/// The [`RegisterSlots`] of a function of signature `params -> results`.
+pub fn register_slots(params: &[wlab_ir::Type], results: &[wlab_ir::Type]) -> RegisterSlots {
+    let mut slots = [-1i64; INT_PARAM_REGS + FLOAT_PARAM_REGS + 2];
+    let (offsets, _) = value_offsets(params);
+    for (home, off) in value_homes(params, false).0.into_iter().zip(offsets) {
+        match home {
+            ValueHome::IntReg(k) => slots[k] = off as i64,
+            ValueHome::FloatReg(k) => slots[INT_PARAM_REGS + k] = off as i64,
+            ValueHome::Area(_) => {}
+        }
+    }
+    let (offsets, _) = value_offsets(results);
+    let base = INT_PARAM_REGS + FLOAT_PARAM_REGS;
+    for (home, off) in value_homes(results, true).0.into_iter().zip(offsets) {
+        match home {
+            ValueHome::IntReg(k) => slots[base + k] = off as i64,
+            ValueHome::FloatReg(k) => slots[base + 1 + k] = off as i64,
+            ValueHome::Area(_) => {}
+        }
+    }
+    slots
 }
 
 /// Largest frame (bytes below the return address: saved frame pointer, saved registers,

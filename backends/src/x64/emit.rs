@@ -19,6 +19,7 @@ use crate::x64::inst::*;
 use crate::x64::regs::{self, r16, r32, r64, r8, rx};
 use crate::x64::vec_ops::{VecForm, VecOp};
 use iced_x86::{Code, Instruction, MemoryOperand, Register};
+use regalloc2::PReg;
 use regalloc2::{Allocation, Block as RBlock, Edit, InstOrEdit, Output, RegClass};
 use wlab_ir::{FloatCC, TrapCode};
 
@@ -213,6 +214,10 @@ struct IndirectSlow {
     table: u32,
     type_index: u32,
     srcloc: Option<u32>,
+    /// Register arguments to store at these area offsets before the libcall.
+    spill_args: Vec<(PReg, i32)>,
+    /// Register results to load from these area offsets after it.
+    reload_results: Vec<(PReg, i32)>,
 }
 
 impl Emitter {
@@ -800,7 +805,8 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 e.asm.rel32_data(l, table);
             }
         }
-        Ret => {
+        Args { .. } => {}
+        Ret { .. } => {
             if e.saved.is_empty() {
                 e.push(i2!(Code::Mov_r64_rm64, Register::RSP, Register::RBP));
             } else {
@@ -813,7 +819,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             e.push(i1(Code::Pop_r64, Register::RBP));
             e.push(Instruction::with(Code::Retnq));
         }
-        Call { target } => {
+        Call { target, .. } => {
             e.counts.calls += 1;
             match target {
                 CallTarget::Func(f) => {
@@ -836,37 +842,56 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 }
             }
         }
-        CallIndirect { index, table, type_index, sig_id, args } => {
+        CallIndirect { index, table, type_index, sig_id, args, spill_args, reload_results, .. } => {
+            // The index is in rax (a fixed use); the register arguments are in theirs.
+            // Only rax and r11 may be written before the call.
             use crate::abi::table as t;
+            debug_assert_eq!(index.to_preg().map(|p| p.hw_enc() as u8), Some(regs::RAX));
             e.counts.calls += 1;
             let slow = e.asm.label();
             let done = e.asm.label();
-            e.push(i2!(Code::Mov_r32_rm32, Register::R11D, gr(*index, Size::S32)));
+            e.push(i2!(Code::Mov_r32_rm32, Register::EAX, Register::EAX));
             e.counts.loads += 2;
-            e.push(i2!(Code::Mov_r64_rm64, Register::RAX, vmctx_mem(vmctx::TABLES)));
-            e.push(i2!(Code::Mov_r64_rm64, Register::RAX, mem(Register::RAX, None, 1, 8 * *table as i32)));
+            e.push(i2!(Code::Mov_r64_rm64, Register::R11, vmctx_mem(vmctx::TABLES)));
+            e.push(i2!(Code::Mov_r64_rm64, Register::R11, mem(Register::R11, None, 1, 8 * *table as i32)));
             e.counts.loads += 1;
-            e.push(i2!(Code::Cmp_r64_rm64, Register::R11, mem(Register::RAX, None, 1, t::HEADER_LEN)));
+            e.push(i2!(Code::Cmp_r64_rm64, Register::RAX, mem(Register::R11, None, 1, t::HEADER_LEN)));
             e.jcc(CC::AE, slow);
-            e.push(i2!(Code::Mov_r64_rm64, Register::RCX, Register::R11));
-            e.push(i2!(Code::Shl_rm64_imm8, Register::RCX, t::ENTRY_BYTES.trailing_zeros()));
+            // r11 = entries + 8 * index; the entry is at r11 + 8 * index (16-byte entries).
+            const _: () = assert!(t::ENTRY_BYTES == 16 && t::ENTRY_FUNC == t::ENTRY_INSTANCE + 4);
             e.counts.loads += 1;
-            e.push(i2!(Code::Add_r64_rm64, Register::RCX, mem(Register::RAX, None, 1, t::HEADER_BASE)));
+            e.push(i2!(Code::Mov_r64_rm64, Register::R11, mem(Register::R11, None, 1, t::HEADER_BASE)));
+            e.push(i2!(Code::Lea_r64_m, Register::R11, mem(Register::R11, Some(Register::RAX), 8, 0)));
             e.counts.loads += 1;
-            let sig = MemoryOperand::with_base_displ(Register::RCX, t::ENTRY_SIG as i64);
+            let sig = mem(Register::R11, Some(Register::RAX), 8, t::ENTRY_SIG);
             e.push(i2!(Code::Cmp_rm32_imm32, sig, *sig_id));
             e.jcc(CC::NE, slow);
+            // Instance (low half) and function index (high half) in one load.
             e.counts.loads += 2;
-            e.push(i2!(Code::Mov_r32_rm32, Register::EAX, mem(Register::RCX, None, 1, t::ENTRY_INSTANCE)));
-            e.push(i2!(Code::Cmp_r64_rm64, Register::RAX, vmctx_mem(vmctx::INSTANCE)));
+            e.push(i2!(
+                Code::Mov_r64_rm64,
+                Register::R11,
+                mem(Register::R11, Some(Register::RAX), 8, t::ENTRY_INSTANCE)
+            ));
+            e.push(i2!(Code::Cmp_r32_rm32, Register::R11D, vmctx_mem(vmctx::INSTANCE)));
             e.jcc(CC::NE, slow);
-            e.counts.loads += 3;
-            e.push(i2!(Code::Mov_r32_rm32, Register::EAX, mem(Register::RCX, None, 1, t::ENTRY_FUNC)));
-            e.push(i2!(Code::Mov_r64_rm64, Register::RCX, vmctx_mem(vmctx::FUNCS)));
-            e.push(i1(Code::Call_rm64, mem(Register::RCX, Some(Register::RAX), 8, 0)));
+            e.counts.loads += 2;
+            e.push(i2!(Code::Shr_rm64_imm8, Register::R11, 32u32));
+            e.push(i2!(Code::Mov_r64_rm64, Register::RAX, vmctx_mem(vmctx::FUNCS)));
+            e.push(i1(Code::Call_rm64, mem(Register::RAX, Some(Register::R11), 8, 0)));
             e.asm.bind(done);
             let (args, table, type_index, srcloc) = (*args, *table, *type_index, e.cur_srcloc);
-            e.indirect_slow.push(IndirectSlow { entry: slow, done, args, table, type_index, srcloc });
+            let (spill_args, reload_results) = (spill_args.clone(), reload_results.clone());
+            e.indirect_slow.push(IndirectSlow {
+                entry: slow,
+                done,
+                args,
+                table,
+                type_index,
+                srcloc,
+                spill_args,
+                reload_results,
+            });
         }
         Trap { code } => {
             let l = e.trap_label(Some(*code));
@@ -951,8 +976,16 @@ fn emit_vec(e: &mut Emitter, op: VecOp, avx: bool, dst: Reg, src1: Reg, src2: Op
 fn emit_indirect_slow(e: &mut Emitter, slow: &IndirectSlow) {
     e.asm.bind(slow.entry);
     e.cur_srcloc = slow.srcloc;
+    for (p, off) in &slow.spill_args {
+        e.counts.stores += 1;
+        let at = mem(Register::RSP, None, 1, *off);
+        match p.class() {
+            RegClass::Int => e.push(i2!(Code::Mov_rm64_r64, at, regs::gpr64_enc(p.hw_enc() as u8))),
+            _ => e.push(i2!(Code::Movq_rm64_xmm, at, regs::xmm_enc(p.hw_enc() as u8))),
+        }
+    }
     e.counts.stores += 1;
-    e.push(i2!(Code::Mov_rm64_r64, mem(Register::RSP, None, 1, 8 * slow.args as i32), Register::R11));
+    e.push(i2!(Code::Mov_rm64_r64, mem(Register::RSP, None, 1, 8 * slow.args as i32), Register::RAX));
     e.counts.calls += 1;
     e.push(i2!(Code::Mov_r64_rm64, Register::RDI, Register::R15));
     e.mov_imm(Register::RSI, Size::S64, slow.type_index as u64);
@@ -965,6 +998,14 @@ fn emit_indirect_slow(e: &mut Emitter, slow: &IndirectSlow) {
     e.push(i2!(Code::Test_rm64_r64, Register::RAX, Register::RAX));
     let l = e.trap_label(None);
     e.jcc(CC::NE, l);
+    for (p, off) in &slow.reload_results {
+        e.counts.loads += 1;
+        let at = mem(Register::RSP, None, 1, *off);
+        match p.class() {
+            RegClass::Int => e.push(i2!(Code::Mov_r64_rm64, regs::gpr64_enc(p.hw_enc() as u8), at)),
+            _ => e.push(i2!(Code::Movq_xmm_rm64, regs::xmm_enc(p.hw_enc() as u8), at)),
+        }
+    }
     e.jmp(slow.done);
 }
 

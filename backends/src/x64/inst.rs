@@ -11,7 +11,7 @@ use crate::machinst::{MachInst, OperandVisitor};
 use crate::reg::Reg;
 use crate::x64::regs;
 use crate::x64::vec_ops::{VecForm, VecOp};
-use regalloc2::PRegSet;
+use regalloc2::{PReg, PRegSet};
 use wlab_ir::{FloatCC, TrapCode};
 
 /// Integer operand size.
@@ -473,23 +473,41 @@ pub enum Inst {
         targets: Vec<u32>,
         default: u32,
     },
-    Ret,
-    /// Calls with the value area at the stack pointer (see `abi`).
+    /// The entry block's first instruction: defines the parameters that arrive in
+    /// registers (`abi::value_homes`), each in its fixed register. Emits nothing.
+    Args {
+        defs: Vec<(Reg, PReg)>,
+    },
+    /// Returns, with the results that travel in registers in their fixed registers (the
+    /// others already stored in the caller's value area).
+    Ret {
+        uses: Vec<(Reg, PReg)>,
+    },
+    /// Calls with the value area at the stack pointer (see `abi`). A wasm function takes
+    /// `uses` (its register arguments) and defines `defs` (its register results) in their
+    /// fixed registers; a libcall has neither.
     Call {
         target: CallTarget,
+        uses: Vec<(Reg, PReg)>,
+        defs: Vec<(Reg, PReg)>,
     },
-    /// `call_indirect` with the arguments already at `[rsp]` (words 0..`args` of the value
-    /// area, `abi::value_offsets`): calls
-    /// the function of element `index` of `table` directly when the table mirror shows it
-    /// in bounds, of signature `sig_id` and of the running instance (see `abi`);
-    /// otherwise puts the index in word `args` and calls the `CallIndirect` libcall with
-    /// `type_index` and `table`. Results at `[rsp]` either way.
+    /// `call_indirect` with the area arguments already at `[rsp]` (words 0..`args` of the
+    /// value area, `abi::value_offsets`), the register ones in `uses` and the index in
+    /// rax: calls the function of element `index` of `table` directly when the table
+    /// mirror shows it in bounds, of signature `sig_id` and of the running instance (see
+    /// `abi`); otherwise stores the register arguments at their `spill_args` offsets, puts
+    /// the index in word `args`, calls the `CallIndirect` libcall with `type_index` and
+    /// `table`, and loads the register results from their `reload_results` offsets.
     CallIndirect {
         index: Reg,
         table: u32,
         type_index: u32,
         sig_id: u32,
         args: u32,
+        uses: Vec<(Reg, PReg)>,
+        defs: Vec<(Reg, PReg)>,
+        spill_args: Vec<(PReg, i32)>,
+        reload_results: Vec<(PReg, i32)>,
     },
     Trap {
         code: TrapCode,
@@ -639,7 +657,33 @@ impl MachInst for Inst {
                 v.reg_use(index);
                 v.reg_early_def(tmp);
             }
-            CallIndirect { index, .. } => v.reg_use(index),
+            CallIndirect { index, uses, defs, .. } => {
+                v.reg_fixed_use(index, regs::gpr(regs::RAX));
+                for (r, p) in uses.iter_mut() {
+                    v.reg_fixed_use(r, *p);
+                }
+                for (r, p) in defs.iter_mut() {
+                    v.reg_fixed_def(r, *p);
+                }
+            }
+            Call { uses, defs, .. } => {
+                for (r, p) in uses.iter_mut() {
+                    v.reg_fixed_use(r, *p);
+                }
+                for (r, p) in defs.iter_mut() {
+                    v.reg_fixed_def(r, *p);
+                }
+            }
+            Args { defs } => {
+                for (r, p) in defs.iter_mut() {
+                    v.reg_fixed_def(r, *p);
+                }
+            }
+            Ret { uses } => {
+                for (r, p) in uses.iter_mut() {
+                    v.reg_fixed_use(r, *p);
+                }
+            }
             Vector { op, avx, dst, src1, src2, .. } => {
                 v.reg_use(src1);
                 if let Some(s2) = src2 {
@@ -665,13 +709,20 @@ impl MachInst for Inst {
                 v.reg_use(a);
                 v.reg_use(b);
             }
-            Jmp { .. } | Jcc { .. } | Ret | Call { .. } | Trap { .. } => {}
+            Jmp { .. } | Jcc { .. } | Trap { .. } => {}
         }
     }
 
     fn clobbers(&self) -> PRegSet {
         match self {
-            Inst::Call { .. } | Inst::CallIndirect { .. } => regs::call_clobbers(),
+            Inst::Call { defs, .. } | Inst::CallIndirect { defs, .. } => {
+                // A result register is a def, not a clobber.
+                let mut s = regs::call_clobbers();
+                for (_, p) in defs {
+                    s.remove(*p);
+                }
+                s
+            }
             Inst::Div { rem, .. } => {
                 // The register of rax/rdx that does not hold the result.
                 let mut s = PRegSet::empty();
@@ -687,7 +738,7 @@ impl MachInst for Inst {
     }
 
     fn is_ret(&self) -> bool {
-        matches!(self, Inst::Ret | Inst::Trap { .. })
+        matches!(self, Inst::Ret { .. } | Inst::Trap { .. })
     }
 
     fn pretty(&self) -> String {

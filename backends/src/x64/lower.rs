@@ -14,7 +14,7 @@
 //! physical register it names is either `rsp`/`rbp` (frame addressing) or a fixed
 //! constraint stated in `inst.rs`.
 
-use crate::abi::{value_offsets, vmctx, LibCall, RoundOp};
+use crate::abi::{value_homes, value_offsets, vmctx, LibCall, RoundOp, ValueHome};
 use crate::machinst::blocks::BlockLayout;
 use crate::machinst::runtime_calls::runtime_call;
 use crate::machinst::{class_of, LowerError, Lowered};
@@ -22,7 +22,7 @@ use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use crate::x64::inst::*;
 use crate::x64::regs;
-use regalloc2::{RegClass, VReg};
+use regalloc2::{PReg, RegClass, VReg};
 use std::collections::BTreeMap;
 use wlab_ir::{Block, Function, Imm, Inst as IrInst, Opcode, Type, Value, ValueDef};
 
@@ -162,14 +162,25 @@ pub fn lower(
         }
         cx.b.use_vector_slots();
     }
-    // Entry: parameters from the value area at [rbp + 16].
+    // Entry: register parameters from their registers, the others from the value area
+    // at [rbp + 16].
     cx.b.start_block(0, Vec::new());
     let mut args = Vec::new();
-    let (offsets, _) = value_offsets(&f.signature.params);
-    for (ty, off) in f.signature.params.iter().zip(offsets) {
+    let mut defs = Vec::new();
+    let mut loads = Vec::new();
+    let (homes, _) = value_homes(&f.signature.params, false);
+    for (ty, home) in f.signature.params.iter().zip(homes) {
         let t = cx.b.vreg(class_of(*ty));
-        cx.load_slot(t, *ty, Amode::base_disp(regs::rbp(), 16 + off));
+        match regs::home_reg(home, false) {
+            Some(p) => defs.push((t, p)),
+            None => loads.push((t, *ty, home)),
+        }
         args.push(t.to_vreg().unwrap());
+    }
+    cx.b.push(Inst::Args { defs });
+    for (t, ty, home) in loads {
+        let ValueHome::Area(off) = home else { unreachable!("only area homes are loaded") };
+        cx.load_slot(t, ty, Amode::base_disp(regs::rbp(), 16 + off));
     }
     let entry_v = cx.vblock[&entry];
     cx.b.push(Inst::Jmp { target: entry_v });
@@ -332,11 +343,84 @@ impl Ctx<'_> {
         words
     }
 
-    /// Stores `values` into the outgoing area, calls, and loads `results` back.
+    /// Stores `values` into the outgoing area, calls, and loads `results` back (a libcall).
     fn call(&mut self, target: CallTarget, inputs: &[(Value, Type)], results: &[(Value, Type)]) {
         let in_words = self.store_args(inputs);
-        self.b.push(Inst::Call { target });
+        self.b.push(Inst::Call { target, uses: Vec::new(), defs: Vec::new() });
         let out_words = self.load_results(results);
+        self.outgoing = self.outgoing.max(in_words).max(out_words);
+    }
+
+    /// The wasm-to-wasm convention's arguments (`abi::value_homes`): stores the area ones
+    /// and returns the register ones with their registers, the area offsets of those, and
+    /// the area's words. A value used twice gets a copy: one vreg, one fixed register.
+    fn wasm_args(
+        &mut self,
+        inputs: &[(Value, Type)],
+        taken: &mut Vec<Reg>,
+    ) -> (Vec<(Reg, PReg)>, Vec<(PReg, i32)>, u32) {
+        let types: Vec<Type> = inputs.iter().map(|(_, t)| *t).collect();
+        let (homes, words) = value_homes(&types, false);
+        let (offsets, _) = value_offsets(&types);
+        let (mut uses, mut spills) = (Vec::new(), Vec::new());
+        for (((v, ty), home), off) in inputs.iter().zip(homes).zip(offsets) {
+            let mut r = self.get(*v);
+            match regs::home_reg(home, false) {
+                Some(p) => {
+                    if taken.contains(&r) {
+                        r = self.copy(r, *ty);
+                    }
+                    taken.push(r);
+                    uses.push((r, p));
+                    spills.push((p, off));
+                }
+                None => self.store_slot(r, *ty, Self::out_slot(off)),
+            }
+        }
+        (uses, spills, words)
+    }
+
+    /// The wasm-to-wasm convention's results: loads the area ones after the call and
+    /// returns the register ones with their registers, their area offsets, and the words.
+    fn wasm_results(
+        &mut self,
+        results: &[(Value, Type)],
+    ) -> (Vec<(Reg, PReg)>, Vec<(PReg, i32)>, Vec<(Reg, Type, i32)>, u32) {
+        let types: Vec<Type> = results.iter().map(|(_, t)| *t).collect();
+        let (homes, words) = value_homes(&types, true);
+        let (offsets, _) = value_offsets(&types);
+        let (mut defs, mut reloads, mut loads) = (Vec::new(), Vec::new(), Vec::new());
+        for (((v, ty), home), off) in results.iter().zip(homes).zip(offsets) {
+            let dst = self.vreg(*v);
+            match regs::home_reg(home, true) {
+                Some(p) => {
+                    defs.push((dst, p));
+                    reloads.push((p, off));
+                }
+                None => loads.push((dst, *ty, off)),
+            }
+        }
+        (defs, reloads, loads, words)
+    }
+
+    /// A copy of `r` (of type `ty`) in a new vreg.
+    fn copy(&mut self, r: Reg, ty: Type) -> Reg {
+        let dst = self.b.vreg(class_of(ty));
+        match class_of(ty) {
+            RegClass::Int => self.b.push(Inst::MovRR { size: Size::S64, dst, src: r }),
+            _ => self.b.push(Inst::XmmMov { dst, src: r }),
+        }
+        dst
+    }
+
+    /// A direct wasm-to-wasm call with the register convention (`abi::value_homes`).
+    fn wasm_call(&mut self, func: u32, inputs: &[(Value, Type)], results: &[(Value, Type)]) {
+        let (uses, _, in_words) = self.wasm_args(inputs, &mut Vec::new());
+        let (defs, _, loads, out_words) = self.wasm_results(results);
+        self.b.push(Inst::Call { target: CallTarget::Func(func), uses, defs });
+        for (dst, ty, off) in loads {
+            self.load_slot(dst, ty, Self::out_slot(off));
+        }
         self.outgoing = self.outgoing.max(in_words).max(out_words);
     }
 
@@ -501,12 +585,17 @@ impl Ctx<'_> {
             }
             Opcode::Return => {
                 let types: Vec<Type> = d.args.iter().map(|a| self.f.value_type(*a)).collect();
-                let (offsets, _) = value_offsets(&types);
-                for ((a, ty), off) in d.args.iter().zip(types).zip(offsets) {
+                let (homes, _) = value_homes(&types, true);
+                let mut uses = Vec::new();
+                for ((a, ty), home) in d.args.iter().zip(types).zip(homes) {
                     let r = self.get(*a);
-                    self.store_slot(r, ty, Amode::base_disp(regs::rbp(), 16 + off));
+                    match (regs::home_reg(home, true), home) {
+                        (Some(p), _) => uses.push((r, p)),
+                        (None, ValueHome::Area(off)) => self.store_slot(r, ty, Amode::base_disp(regs::rbp(), 16 + off)),
+                        (None, _) => unreachable!("a register home has a register"),
+                    }
                 }
-                self.b.push(Inst::Ret);
+                self.b.push(Inst::Ret { uses });
                 self.b.end_block(id as usize, Vec::new());
             }
             Opcode::Trap => {
@@ -974,14 +1063,14 @@ impl Ctx<'_> {
             Opcode::ElemDrop => self.runtime_call(i, LibCall::ElemDrop)?,
             Opcode::Call => {
                 let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
-                let target = if fi < self.num_imported_funcs {
-                    CallTarget::Lib(LibCall::CallFunc, fi as u64, 0)
-                } else {
-                    CallTarget::Func(fi)
-                };
                 let ins: Vec<(Value, Type)> = d.args.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
-                self.call(target, &ins, &outs);
+                if fi < self.num_imported_funcs {
+                    // An import is a libcall: every value in the area.
+                    self.call(CallTarget::Lib(LibCall::CallFunc, fi as u64, 0), &ins, &outs);
+                } else {
+                    self.wasm_call(fi, &ins, &outs);
+                }
             }
             Opcode::CallIndirect => {
                 let Some(c) = crate::machinst::runtime_calls::inline_indirect(self.f, i) else {
@@ -989,12 +1078,29 @@ impl Ctx<'_> {
                     return self.runtime_call(i, LibCall::CallIndirect);
                 };
                 let ins: Vec<(Value, Type)> = c.args.iter().map(|v| (*v, self.f.value_type(*v))).collect();
-                let n = self.store_args(&ins);
-                let index = self.get(c.index);
+                let mut index = self.get(c.index);
+                let mut taken = Vec::new();
+                let (uses, spill_args, n) = self.wasm_args(&ins, &mut taken);
+                if taken.contains(&index) {
+                    index = self.copy(index, Type::I32);
+                }
                 let (table, type_index, sig_id) = (c.table, c.type_index, c.sig_id);
-                self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args: n });
                 let outs: Vec<(Value, Type)> = c.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
-                self.load_results(&outs);
+                let (defs, reload_results, loads, _) = self.wasm_results(&outs);
+                self.b.push(Inst::CallIndirect {
+                    index,
+                    table,
+                    type_index,
+                    sig_id,
+                    args: n,
+                    uses,
+                    defs,
+                    spill_args,
+                    reload_results,
+                });
+                for (dst, ty, off) in loads {
+                    self.load_slot(dst, ty, Self::out_slot(off));
+                }
                 self.outgoing = self.outgoing.max(c.outgoing_slots());
             }
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {

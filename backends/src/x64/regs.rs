@@ -52,8 +52,28 @@ pub fn register_lists() -> RegisterLists {
         float,
         int_scratch: gpr(R11),
         float_scratch: xmm(15),
-        must_keep: vec![gpr(RAX), gpr(RCX), gpr(RDX)],
+        must_keep: vec![gpr(RAX), gpr(RCX), gpr(RDX), gpr(RDI)],
         non_preferred: CALLEE_SAVED.iter().map(|e| gpr(*e)).collect(),
+    }
+}
+
+/// The registers of the wasm-to-wasm convention's register values (`abi::value_homes`):
+/// integer parameters, float parameters (xmm), the integer and the float result. All are
+/// fixed-constraint registers, kept by `--regs` (`must_keep`).
+pub const PARAM_GPRS: [u8; crate::abi::INT_PARAM_REGS] = [RDI, RDX, RCX];
+pub const PARAM_XMMS: [u8; crate::abi::FLOAT_PARAM_REGS] = [0, 1, 2];
+pub const RESULT_GPR: u8 = RAX;
+pub const RESULT_XMM: u8 = 0;
+
+/// The physical register of a register home (`abi::value_homes`) of a parameter or result.
+pub fn home_reg(home: crate::abi::ValueHome, result: bool) -> Option<PReg> {
+    use crate::abi::ValueHome;
+    match (home, result) {
+        (ValueHome::IntReg(_), true) => Some(gpr(RESULT_GPR)),
+        (ValueHome::FloatReg(_), true) => Some(xmm(RESULT_XMM)),
+        (ValueHome::IntReg(k), false) => Some(gpr(PARAM_GPRS[k])),
+        (ValueHome::FloatReg(k), false) => Some(xmm(PARAM_XMMS[k])),
+        (ValueHome::Area(_), _) => None,
     }
 }
 

@@ -309,7 +309,9 @@ pub(crate) struct CallCtx {
     pub native: *const NativeModule,
 }
 
-type EntryFn = unsafe extern "sysv64" fn(*mut u64, *const u8, *mut u64, u64) -> u64;
+/// The entry trampoline (`wlab_backends::x64::trampoline`): vmctx, function, value area,
+/// its words, and the function's `abi::RegisterSlots`.
+type EntryFn = unsafe extern "sysv64" fn(*mut u64, *const u8, *mut u64, u64, *const i64) -> u64;
 
 /// Builds the vmctx words for `instance` running `funcs` (vmctx `FUNCS`): the fixed words,
 /// the global cells' addresses, then the table headers' addresses (vmctx `TABLES` points
@@ -360,13 +362,14 @@ impl PreparedModule for NativeModule {
         let n = area_words(&sig.params).max(area_words(&sig.results));
         let mut values = vec![0u64; n];
         vals_to_words(args, &mut values);
+        let slots = wlab_backends::abi::register_slots(&sig.params, &sig.results);
         // SAFETY: the trampoline is the code at offset 0, built for this signature
         // convention; the function start is inside the mapping; vmctx and values
         // outlive the call. Compiled code only touches memory through vmctx.
         let status = unsafe {
             let entry: EntryFn = std::mem::transmute(base);
             let f = base.add(self.starts[k] as usize);
-            entry(w.as_mut_ptr(), f, values.as_mut_ptr(), n as u64)
+            entry(w.as_mut_ptr(), f, values.as_mut_ptr(), n as u64, slots.as_ptr())
         };
         if status == 0 {
             return Ok(words_to_vals(&values, &sig.results));
@@ -415,7 +418,9 @@ impl NativeModule {
     pub(crate) unsafe fn call_direct(&self, vmctx: *mut u64, func_index: u32, values: *mut u64, n: usize) -> u64 {
         let k = (func_index - self.first) as usize;
         let base = self.memory.base();
+        let sig = self.module.info.func_signature(func_index);
+        let slots = wlab_backends::abi::register_slots(&sig.params, &sig.results);
         let entry: EntryFn = std::mem::transmute(base);
-        entry(vmctx, base.add(self.starts[k] as usize), values, n as u64)
+        entry(vmctx, base.add(self.starts[k] as usize), values, n as u64, slots.as_ptr())
     }
 }

@@ -175,7 +175,7 @@ fn stats_reports_every_function_and_totals() {
     assert!(n >= 2);
     let sum: u64 = v["functions"].as_array().unwrap().iter().map(|f| f["stats"]["code_bytes"].as_u64().unwrap()).sum();
     assert_eq!(sum, v["totals"]["code_bytes"].as_u64().unwrap());
-    let spilled = wlab(&["stats", "examples/sum.wat", "--regs", "3", "--regalloc", "fastalloc"]);
+    let spilled = wlab(&["stats", "examples/sum.wat", "--regs", "4", "--regalloc", "fastalloc"]);
     assert!(spilled.status.success(), "{}", String::from_utf8_lossy(&spilled.stderr));
 }
 

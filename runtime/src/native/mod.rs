@@ -243,6 +243,12 @@ fn link(module: Arc<Module>, compiled: Vec<Compiled>) -> Result<Arc<NativeModule
     let code_len = code.len();
     let mut func_addrs = vec![0u64; first as usize];
     func_addrs.extend(starts.iter().map(|s| memory.base() as u64 + *s as u64));
+    let register_slots = (first..first + starts.len() as u32)
+        .map(|i| {
+            let sig = module.info.func_signature(i);
+            wlab_backends::abi::register_slots(&sig.params, &sig.results)
+        })
+        .collect();
     Ok(Arc::new(NativeModule {
         module,
         first,
@@ -252,6 +258,7 @@ fn link(module: Arc<Module>, compiled: Vec<Compiled>) -> Result<Arc<NativeModule
         unwind_offset: tramp.unwind_offset,
         tramp_len,
         sizes: compiled.iter().map(|c| c.code.len() as u32).collect(),
+        register_slots,
         starts,
         traps,
         stats,
@@ -274,6 +281,9 @@ pub struct NativeModule {
     starts: Vec<u32>,
     /// Code length of each defined function.
     sizes: Vec<u32>,
+    /// The entry trampoline's register descriptor of each defined function's signature,
+    /// computed once here so that entering compiled code computes and allocates nothing.
+    register_slots: Vec<wlab_backends::abi::RegisterSlots>,
     /// Trap stub offset → (wasm function index, site).
     traps: BTreeMap<u32, (u32, TrapSite)>,
     stats: Vec<FunctionStats>,
@@ -362,7 +372,7 @@ impl PreparedModule for NativeModule {
         let n = area_words(&sig.params).max(area_words(&sig.results));
         let mut values = vec![0u64; n];
         vals_to_words(args, &mut values);
-        let slots = wlab_backends::abi::register_slots(&sig.params, &sig.results);
+        let slots = &self.register_slots[k];
         // SAFETY: the trampoline is the code at offset 0, built for this signature
         // convention; the function start is inside the mapping; vmctx and values
         // outlive the call. Compiled code only touches memory through vmctx.
@@ -418,8 +428,7 @@ impl NativeModule {
     pub(crate) unsafe fn call_direct(&self, vmctx: *mut u64, func_index: u32, values: *mut u64, n: usize) -> u64 {
         let k = (func_index - self.first) as usize;
         let base = self.memory.base();
-        let sig = self.module.info.func_signature(func_index);
-        let slots = wlab_backends::abi::register_slots(&sig.params, &sig.results);
+        let slots = &self.register_slots[k];
         let entry: EntryFn = std::mem::transmute(base);
         entry(vmctx, base.add(self.starts[k] as usize), values, n as u64, slots.as_ptr())
     }

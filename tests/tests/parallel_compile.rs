@@ -20,14 +20,17 @@ fn code(bytes: &[u8], threads: usize) -> Vec<u8> {
     engine.compile(Arc::new(module)).expect("compiles").code().to_vec()
 }
 
+/// Runs `pipeline` on `f` as an engine's per-function transform does.
+fn apply_in_task(f: &mut wlab_ir::Function, pipeline: &wlab_passes::Pipeline) -> Result<(), wlab_runtime::EngineError> {
+    wlab_explorer::pipeline::apply(f, pipeline)
+        .map_err(|e| wlab_runtime::EngineError::Unsupported { engine: "x86_64", reason: e.to_string() })
+}
+
 /// The code when O2 runs inside each function's compile task (`compile_with`).
 fn fused_code(bytes: &[u8], threads: usize) -> Vec<u8> {
     let module = wlab_ir::translate::translate_module(bytes).expect("translates");
     let o2 = wlab_passes::Pipeline::parse("O2").unwrap();
-    let transform = |f: &mut wlab_ir::Function| {
-        wlab_explorer::pipeline::apply(f, &o2)
-            .map_err(|e| wlab_runtime::EngineError::Unsupported { engine: "x86_64", reason: e.to_string() })
-    };
+    let transform = |f: &mut wlab_ir::Function| apply_in_task(f, &o2);
     let engine = NativeEngine { threads: Some(threads), ..NativeEngine::default() };
     engine.compile_with(Arc::new(module), Some(&transform)).expect("compiles").code().to_vec()
 }
@@ -37,10 +40,7 @@ fn fused_code(bytes: &[u8], threads: usize) -> Vec<u8> {
 fn translated_in_task_code(bytes: &[u8], threads: usize) -> Vec<u8> {
     let reader = wlab_ir::translate::read_module(bytes).expect("reads");
     let o2 = wlab_passes::Pipeline::parse("O2").unwrap();
-    let transform = |f: &mut wlab_ir::Function| {
-        wlab_explorer::pipeline::apply(f, &o2)
-            .map_err(|e| wlab_runtime::EngineError::Unsupported { engine: "x86_64", reason: e.to_string() })
-    };
+    let transform = |f: &mut wlab_ir::Function| apply_in_task(f, &o2);
     let engine = NativeEngine { threads: Some(threads), ..NativeEngine::default() };
     engine.compile_reader(reader, Some(&transform)).expect("compiles").code().to_vec()
 }

@@ -8,9 +8,10 @@
 //! validation or recorded IR: [`ManagerOptions::checks_claims`]), every pass is measured
 //! and one that reports [`Changed::Nothing`] while the function differs is an error
 //! naming it. Otherwise (the compile path: `wlab run`, `wlab compile`) a report of
-//! [`Changed::Nothing`] is believed and that pass is not fingerprinted; a pass that
-//! reports a change is still measured, so `fix(...)` stops exactly where it would with
-//! checking. The tests run with checking on, so a false claim is caught there. With [`ManagerOptions::verify`] the verifier runs after every pass
+//! [`Changed::Nothing`] is believed and that pass is not fingerprinted; inside `fix(...)`
+//! a pass that reports a change is still measured, so `fix` stops exactly where it would
+//! with checking, while at the top level, where nothing reads the measurement, that
+//! report is believed too. The tests run with checking on, so a false claim is caught there. With [`ManagerOptions::verify`] the verifier runs after every pass
 //! (and on the input), with [`ManagerOptions::validate_trials`] > 0 translation
 //! validation ([`crate::validate`]) compares each changed function with the one before;
 //! either failure names the pass; recorded program states of the function, when given
@@ -100,8 +101,9 @@ pub struct PassRun {
     #[serde(serialize_with = "ser_changed")]
     pub reported: Changed,
     /// Whether the function differs from before the pass (printed text or fingerprint);
-    /// false without measuring when the pass reported no change and the run does not
-    /// check claims ([`ManagerOptions::checks_claims`]).
+    /// when the run does not check claims ([`ManagerOptions::checks_claims`]), the pass's
+    /// own report instead, unmeasured, for a report of no change and for any pass outside
+    /// `fix(...)`.
     pub measured: bool,
     pub counters: BTreeMap<&'static str, u64>,
     /// The printed IR after the pass, when recorded.
@@ -356,8 +358,10 @@ impl Runner<'_> {
         }
     }
 
-    /// Runs the steps; returns whether any pass changed the function (measured).
-    fn steps(&mut self, func: &mut Function, steps: &[Step], prefix: &str) -> Result<bool, ManagerError> {
+    /// Runs the steps; returns whether any pass changed the function (measured, or as
+    /// reported where nothing measures: see [`ManagerOptions::checks_claims`]). `in_fix`:
+    /// the steps are a `fix` body, whose rounds stop on a measured no-change.
+    fn steps(&mut self, func: &mut Function, steps: &[Step], prefix: &str, in_fix: bool) -> Result<bool, ManagerError> {
         let mut any = false;
         for (n, step) in steps.iter().enumerate() {
             let position = format!("{prefix}{n}");
@@ -367,9 +371,16 @@ impl Runner<'_> {
                         .instantiate()
                         .map_err(|e| self.fail(p.info.name, position.clone(), Failure::Instantiate(e)))?;
                     let text = self.opts.record_ir;
+                    // A change is measured when the run checks claims, or inside `fix`, which
+                    // stops on it. At the top level of an unchecked run (the compile path)
+                    // nothing reads the measurement: the pass's report is believed and the
+                    // function is not fingerprinted (perf: fingerprints were 2.8% of `wlab
+                    // run`'s compile samples on shootout-switch, half of them at the top level).
+                    let measure = self.opts.checks_claims() || in_fix;
                     let before_seen = match self.last.take() {
-                        Some(t) => t,
-                        None => Seen::of(func, text),
+                        Some(t) => Some(t),
+                        None if measure => Some(Seen::of(func, text)),
+                        None => None,
                     };
                     let before = (self.opts.validate_trials > 0).then(|| func.clone());
                     let start = Instant::now();
@@ -381,11 +392,16 @@ impl Runner<'_> {
                     let (outcome, notes) =
                         outcome.map_err(|e| self.fail(p.info.name, position.clone(), Failure::Pass(e)))?;
                     // A claim of no change is believed, not measured, when nothing checks it:
-                    // the function is then as it was, and so is what was seen of it.
-                    let believed = outcome.changed == Changed::Nothing && !self.opts.checks_claims();
+                    // the function is then as it was, and so is what was seen of it. Where
+                    // nothing measures, a claimed change is believed too, and what was seen
+                    // of the function is stale.
+                    let believed =
+                        !measure || (outcome.changed == Changed::Nothing && !self.opts.checks_claims());
                     let (after_seen, measured) = if believed {
-                        (before_seen, false)
+                        let unchanged = outcome.changed == Changed::Nothing;
+                        (if unchanged { before_seen } else { None }, !unchanged)
                     } else {
+                        let before_seen = before_seen.expect("a measured pass saw the function before it");
                         let after = Seen::of(func, text);
                         let measured = before_seen != after;
                         if outcome.changed == Changed::Nothing && measured {
@@ -396,7 +412,7 @@ impl Runner<'_> {
                             };
                             return Err(self.fail(p.info.name, position, Failure::ChangedNotReported { diff_line }));
                         }
-                        (after, measured)
+                        (Some(after), measured)
                     };
                     if self.opts.verify && measured {
                         verify(func).map_err(|m| self.fail(p.info.name, position.clone(), Failure::Verify(m)))?;
@@ -408,11 +424,11 @@ impl Runner<'_> {
                         validation = Some(r);
                     }
                     let ir_after = match &after_seen {
-                        Seen::Text(t) => Some(t.clone()),
-                        Seen::Fingerprint(_) => None,
+                        Some(Seen::Text(t)) => Some(t.clone()),
+                        Some(Seen::Fingerprint(_)) | None => None,
                     };
                     let insts_after = self.opts.record_ir.then(|| layout_srclocs(func));
-                    self.last = Some(after_seen);
+                    self.last = after_seen;
                     let args = p.args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
                     self.report.runs.push(PassRun {
                         name: p.info.name,
@@ -434,7 +450,7 @@ impl Runner<'_> {
                     let mut converged = false;
                     while rounds < *max_rounds {
                         rounds += 1;
-                        let changed = self.steps(func, body, &format!("{position}.{rounds}."))?;
+                        let changed = self.steps(func, body, &format!("{position}.{rounds}."), true)?;
                         any |= changed;
                         if !changed {
                             converged = true;
@@ -475,7 +491,7 @@ pub fn run_pipeline_with_states(
         verify(func).map_err(|m| runner.fail("input", String::new(), Failure::Verify(m)))?;
     }
     let start = Instant::now();
-    runner.steps(func, &pipeline.steps, "")?;
+    runner.steps(func, &pipeline.steps, "", false)?;
     runner.report.total_time = start.elapsed();
     Ok(runner.report)
 }
@@ -561,8 +577,8 @@ mod tests {
     #[test]
     fn an_unchecked_run_believes_no_change_and_measures_the_rest() {
         // Nothing checks the run: the liar's claim is believed (it is not fingerprinted),
-        // while every pass that reports a change is still measured, so `fix` stops in
-        // the same round as with checking.
+        // and so is every report outside `fix`; inside it a pass that reports a change is
+        // still measured, so `fix` stops in the same round as with checking.
         let fast = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
         assert!(!fast.checks_claims() && QUIET.checks_claims());
         let mut f = sample();
@@ -578,6 +594,32 @@ mod tests {
         assert_eq!(measured(&checked), measured(&unchecked));
         assert_eq!(checked.fixes[0].rounds, unchecked.fixes[0].rounds);
         assert_eq!(print_function(&a), print_function(&b));
+    }
+
+    #[test]
+    fn an_unchecked_run_believes_a_claimed_change_outside_fix_only() {
+        // A pass that claims a change and makes none: believed at the top level of an
+        // unchecked run (nothing reads the measurement there), measured inside `fix`,
+        // where believing it would run the rounds to their bound.
+        struct Boaster;
+        impl Pass for Boaster {
+            fn name(&self) -> &'static str {
+                "boaster"
+            }
+            fn run(&mut self, _: &mut Function) -> Result<PassOutcome, PassError> {
+                Ok(PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() })
+            }
+        }
+        static BOASTER: PassInfo =
+            PassInfo { name: "boaster", description: "claims", args: &[], make: Make::Function(|_| Ok(Box::new(Boaster))) };
+        let fast = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
+        let boast = || Step::Pass(PassStep { info: &BOASTER, args: vec![] });
+        let p = Pipeline { steps: vec![boast(), Step::Fix { max_rounds: 3, body: vec![boast()] }] };
+        let r = run_pipeline(&mut sample(), &p, &fast).unwrap();
+        assert_eq!(r.runs.iter().map(|r| r.measured).collect::<Vec<_>>(), [true, false]);
+        assert_eq!(r.fixes[0].rounds, 1);
+        let checked = run_pipeline(&mut sample(), &p, &QUIET).unwrap();
+        assert_eq!(checked.runs.iter().map(|r| r.measured).collect::<Vec<_>>(), [false, false]);
     }
 
     #[test]

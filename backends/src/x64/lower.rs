@@ -171,7 +171,7 @@ pub fn lower(
     let (homes, _) = value_homes(&f.signature.params, false);
     for (ty, home) in f.signature.params.iter().zip(homes) {
         let t = cx.b.vreg(class_of(*ty));
-        match regs::home_reg(home, false) {
+        match regs::CALL_REGS.home_reg(home, false) {
             Some(p) => defs.push((t, p)),
             None => loads.push((t, *ty, home)),
         }
@@ -365,7 +365,7 @@ impl Ctx<'_> {
         let (mut uses, mut spills) = (Vec::new(), Vec::new());
         for (((v, ty), home), off) in inputs.iter().zip(homes).zip(offsets) {
             let mut r = self.get(*v);
-            match regs::home_reg(home, false) {
+            match regs::CALL_REGS.home_reg(home, false) {
                 Some(p) => {
                     if taken.contains(&r) {
                         r = self.copy(r, *ty);
@@ -392,7 +392,7 @@ impl Ctx<'_> {
         let (mut defs, mut reloads, mut loads) = (Vec::new(), Vec::new(), Vec::new());
         for (((v, ty), home), off) in results.iter().zip(homes).zip(offsets) {
             let dst = self.vreg(*v);
-            match regs::home_reg(home, true) {
+            match regs::CALL_REGS.home_reg(home, true) {
                 Some(p) => {
                     defs.push((dst, p));
                     reloads.push((p, off));
@@ -589,7 +589,7 @@ impl Ctx<'_> {
                 let mut uses = Vec::new();
                 for ((a, ty), home) in d.args.iter().zip(types).zip(homes) {
                     let r = self.get(*a);
-                    match (regs::home_reg(home, true), home) {
+                    match (regs::CALL_REGS.home_reg(home, true), home) {
                         (Some(p), _) => uses.push((r, p)),
                         (None, ValueHome::Area(off)) => self.store_slot(r, ty, Amode::base_disp(regs::rbp(), 16 + off)),
                         (None, _) => unreachable!("a register home has a register"),

@@ -27,7 +27,7 @@ pub mod lowering;
 pub mod operands;
 pub mod runtime_calls;
 
-pub use call_regs::{CallRegs, Route};
+pub use call_regs::{CallRegs, CallValues, PlacedArgs, PlacedResults, Route};
 pub use disasm::{DisasmLine, Syntax};
 pub use emitted::{CallReloc, EmitCounts, Emitted, LibCallSite, SourceMapEntry, TrapSite};
 pub use lowering::{class_of, LowerError, Lowered};

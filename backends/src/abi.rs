@@ -30,17 +30,18 @@
 //! offset; without `v128`, value `i` is at byte `8 * i`. A wasm-to-wasm call puts the area at the caller's stack pointer,
 //! so the callee finds it at `[frame pointer + 16]`.
 //!
-//! **Register values** (x86-64 only; AArch64 passes every value in the area): on a
-//! wasm-to-wasm call the first [`INT_PARAM_REGS`] integer-class parameters
-//! (i32/i64/funcref/externref) and the first [`FLOAT_PARAM_REGS`] f32/f64 parameters travel
-//! in registers, and so do the first integer and the first float result; [`value_homes`]
-//! says which. Every other value (v128, and those beyond the counts) stays in the area at
-//! its [`value_offsets`] offset; the slot of a register value is left unused. The
-//! target's files name the registers. The entry trampoline takes the homes as a
-//! [`RegisterSlots`] descriptor so that the host's value area keeps every value. A call preserves the stack and
-//! frame pointers, vmctx and the target's callee-saved registers (x86-64: rbx, r12,
-//! r13, and the pinned r14/r15; AArch64: only the pinned x27/x28); it
-//! clobbers every other register.
+//! **Register values** (both targets): on a wasm-to-wasm call the first
+//! [`INT_PARAM_REGS`] integer-class parameters (i32/i64/funcref/externref) and the first
+//! [`FLOAT_PARAM_REGS`] f32/f64 parameters travel in registers, and so do the first integer
+//! and the first float result; [`value_homes`] says which. Every other value (v128, and
+//! those beyond the counts) stays in the area at its [`value_offsets`] offset; the slot of a
+//! register value is left unused. Each target names its registers once, as a
+//! `machinst::CallRegs` (x86-64: `x64::regs`, AArch64: `aarch64::pregs`). Each entry
+//! trampoline takes the homes as a [`RegisterSlots`] descriptor so that the host's value
+//! area keeps every value. A call preserves the stack and frame pointers, vmctx and the
+//! target's callee-saved registers (x86-64: rbx, r12, r13, and the pinned r14/r15;
+//! AArch64: only the pinned x27/x28); it clobbers every other register (except the
+//! register results it defines).
 //!
 //! **Tables** are mirrored for compiled code (layout in [`table`]): a header (entry array
 //! address, length) whose address never changes, and one 16-byte entry per element naming
@@ -131,12 +132,12 @@ pub fn value_offsets(types: &[wlab_ir::Type]) -> (Vec<i32>, u32) {
     (offsets, words)
 }
 
-/// Integer-class parameters a wasm-to-wasm call passes in registers (x86-64).
+/// Integer-class parameters a wasm-to-wasm call passes in registers.
 pub const INT_PARAM_REGS: usize = 3;
-/// f32/f64 parameters a wasm-to-wasm call passes in registers (x86-64).
+/// f32/f64 parameters a wasm-to-wasm call passes in registers.
 pub const FLOAT_PARAM_REGS: usize = 3;
 
-/// Where one value of a wasm-to-wasm call travels (x86-64; see the module docs).
+/// Where one value of a wasm-to-wasm call travels (see the module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueHome {
     /// The `k`th integer register of the target's list (parameters or results).

@@ -317,7 +317,7 @@ mod tests {
         let x64 = Target::X86_64.register_counts();
         assert_eq!((x64.int, x64.float, x64.min, x64.max()), (11, 15, 4, 11));
         let a64 = Target::Aarch64.register_counts();
-        assert_eq!((a64.int, a64.float, a64.min, a64.max()), (24, 31, 2, 24));
+        assert_eq!((a64.int, a64.float, a64.min, a64.max()), (24, 31, 3, 24));
         let lists = crate::x64::regs::register_lists();
         assert!(machine_env(&lists, Some(11)).is_ok());
         assert!(machine_env(&lists, None).is_ok());

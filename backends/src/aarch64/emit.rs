@@ -37,7 +37,7 @@ use crate::machinst::emit_loop::{emit_blocks, BlockEmitter, BlockText};
 use crate::machinst::{CallReloc, EmitCounts, Emitted, LibCallSite, SourceMapEntry, TrapSite};
 use crate::reg::Reg;
 use crate::vcode::VCode;
-use regalloc2::{Allocation, Output, RegClass};
+use regalloc2::{Allocation, Output, PReg, RegClass};
 use std::collections::BTreeSet;
 use wlab_ir::TrapCode;
 
@@ -140,6 +140,10 @@ struct IndirectSlow {
     table: u32,
     type_index: u32,
     srcloc: Option<u32>,
+    /// Register arguments to store at these area offsets before the libcall.
+    spill_args: Vec<(PReg, i32)>,
+    /// Register results to load from these area offsets after it.
+    reload_results: Vec<(PReg, i32)>,
 }
 
 impl Emitter {
@@ -1036,13 +1040,14 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 e.b(l);
             }
         }
-        Ret => {
+        Args { .. } => {}
+        Ret { .. } => {
             e.put(EncForm::AddImm, arith::add_imm(Size::X, SP, sp_form(Gpr::FP), 0, false));
             e.counts.loads += 1;
             e.put(EncForm::LdStPair, pair::ldst_pair(true, Size::X, PairMode::PostIndex, Gpr::FP, Gpr::LR, SP, 16));
             e.put(EncForm::Ret, branch::ret(Gpr::LR));
         }
-        Call { target } => {
+        Call { target, .. } => {
             e.counts.calls += 1;
             match target {
                 CallTarget::Func(f) => {
@@ -1064,10 +1069,11 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 }
             }
         }
-        CallIndirect { index, table, type_index, sig_id, args } => {
+        CallIndirect { index, table, type_index, sig_id, args, spill_args, reload_results, .. } => {
             use crate::abi::table as t;
             // x16 keeps the index for the slow path; x9..x11 are free (a call clobbers them,
-            // and the index is copied out first).
+            // and the index is copied out first). Nothing else is written before the call:
+            // the register arguments (`pregs::CALL_REGS`) are live in theirs.
             let (t0, t1, t2) = (Gpr::new(9), Gpr::new(10), Gpr::new(11));
             e.counts.calls += 1;
             let slow = e.label();
@@ -1099,7 +1105,17 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             e.put(EncForm::Blr, branch::blr(t0));
             e.bind(done);
             let (args, table, type_index, srcloc) = (*args, *table, *type_index, e.cur_srcloc);
-            e.indirect_slow.push(IndirectSlow { entry: slow, done, args, table, type_index, srcloc });
+            let (spill_args, reload_results) = (spill_args.clone(), reload_results.clone());
+            e.indirect_slow.push(IndirectSlow {
+                entry: slow,
+                done,
+                args,
+                table,
+                type_index,
+                srcloc,
+                spill_args,
+                reload_results,
+            });
         }
         Trap { code } => {
             let l = e.trap_label(Some(*code));
@@ -1109,11 +1125,19 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
 }
 
 /// The runtime's path of an inline `call_indirect`: the `CallIndirect` libcall finds the
-/// arguments where they are and the element index in the slot after them.
+/// arguments in the value area (the register ones stored into their slots first) and the
+/// element index in the slot after them; the register results are loaded from theirs.
 fn emit_indirect_slow(e: &mut Emitter, slow: &IndirectSlow) {
     use crate::abi::LibCall;
     e.bind(slow.entry);
     e.cur_srcloc = slow.srcloc;
+    for (p, off) in &slow.spill_args {
+        e.counts.stores += 1;
+        match p.class() {
+            RegClass::Int => e.ldst(MemOp::StrX, Gpr::new(p.hw_enc() as u8), SP, *off as i64),
+            _ => e.fp_ldst(FpMemOp::StrD, VReg::new(p.hw_enc() as u8), SP, *off as i64),
+        }
+    }
     e.counts.stores += 1;
     e.ldst(MemOp::StrX, X16, SP, 8 * slow.args as i64);
     e.counts.calls += 1;
@@ -1128,6 +1152,13 @@ fn emit_indirect_slow(e: &mut Emitter, slow: &IndirectSlow) {
     e.load_vmctx(HEAP_BASE, vmctx::MEM_BASE);
     let l = e.trap_label(None);
     e.cond_br(CondBr::Zero { nz: true, size: Size::X, rt: Gpr::new(0) }, l);
+    for (p, off) in &slow.reload_results {
+        e.counts.loads += 1;
+        match p.class() {
+            RegClass::Int => e.ldst(MemOp::LdrX, Gpr::new(p.hw_enc() as u8), SP, *off as i64),
+            _ => e.fp_ldst(FpMemOp::LdrD, VReg::new(p.hw_enc() as u8), SP, *off as i64),
+        }
+    }
     e.b(slow.done);
 }
 

@@ -19,7 +19,7 @@ use crate::aarch64::regs::{Cond, FpSize, Size};
 use crate::abi::LibCall;
 use crate::machinst::{MachInst, OperandVisitor};
 use crate::reg::Reg;
-use regalloc2::PRegSet;
+use regalloc2::{PReg, PRegSet};
 use wlab_ir::TrapCode;
 
 /// A memory operand.
@@ -587,22 +587,41 @@ pub enum Inst {
         targets: Vec<u32>,
         default: u32,
     },
-    Ret,
-    /// Calls with the value area at the stack pointer (see `abi`).
+    /// The entry block's first instruction: defines the parameters that arrive in
+    /// registers (`abi::value_homes`), each in its fixed register. Emits nothing.
+    Args {
+        defs: Vec<(Reg, PReg)>,
+    },
+    /// Returns, with the results that travel in registers in their fixed registers (the
+    /// others already stored in the caller's value area).
+    Ret {
+        uses: Vec<(Reg, PReg)>,
+    },
+    /// Calls with the value area at the stack pointer (see `abi`). A wasm function takes
+    /// `uses` (its register arguments) and defines `defs` (its register results) in their
+    /// fixed registers; a libcall has neither.
     Call {
         target: CallTarget,
+        uses: Vec<(Reg, PReg)>,
+        defs: Vec<(Reg, PReg)>,
     },
-    /// `call_indirect` inline (`abi`, *Tables*): calls the function of entry `index` of
-    /// `table` directly when the index is in bounds, the entry's signature id is `sig_id` and
-    /// its instance is the running one; otherwise (out of line) puts the index in slot
-    /// `args` and calls the `CallIndirect` libcall with `type_index` and `table`. Arguments
-    /// and results at `[sp]` either way.
+    /// `call_indirect` inline (`abi`, *Tables*), with the area arguments already at `[sp]`
+    /// and the register ones in `uses`: calls the function of entry `index` of `table`
+    /// directly when the index is in bounds, the entry's signature id is `sig_id` and its
+    /// instance is the running one; otherwise (out of line) stores the register arguments
+    /// at their `spill_args` offsets, puts the index in slot `args`, calls the
+    /// `CallIndirect` libcall with `type_index` and `table`, and loads the register results
+    /// from their `reload_results` offsets.
     CallIndirect {
         index: Reg,
         table: u32,
         type_index: u32,
         sig_id: u32,
         args: u32,
+        uses: Vec<(Reg, PReg)>,
+        defs: Vec<(Reg, PReg)>,
+        spill_args: Vec<(PReg, i32)>,
+        reload_results: Vec<(PReg, i32)>,
     },
     Trap {
         code: TrapCode,
@@ -809,14 +828,48 @@ impl MachInst for Inst {
                 v.reg_def(dst);
             }
             Cbz { reg, .. } | Tbz { reg, .. } => v.reg_use(reg),
-            JmpTable { index, .. } | CallIndirect { index, .. } => v.reg_use(index),
-            B { .. } | BCond { .. } | Ret | Call { .. } | Trap { .. } => {}
+            JmpTable { index, .. } => v.reg_use(index),
+            CallIndirect { index, uses, defs, .. } => {
+                v.reg_use(index);
+                for (r, p) in uses.iter_mut() {
+                    v.reg_fixed_use(r, *p);
+                }
+                for (r, p) in defs.iter_mut() {
+                    v.reg_fixed_def(r, *p);
+                }
+            }
+            Call { uses, defs, .. } => {
+                for (r, p) in uses.iter_mut() {
+                    v.reg_fixed_use(r, *p);
+                }
+                for (r, p) in defs.iter_mut() {
+                    v.reg_fixed_def(r, *p);
+                }
+            }
+            Args { defs } => {
+                for (r, p) in defs.iter_mut() {
+                    v.reg_fixed_def(r, *p);
+                }
+            }
+            Ret { uses } => {
+                for (r, p) in uses.iter_mut() {
+                    v.reg_fixed_use(r, *p);
+                }
+            }
+            B { .. } | BCond { .. } | Trap { .. } => {}
         }
     }
 
     fn clobbers(&self) -> PRegSet {
         match self {
-            Inst::Call { .. } | Inst::CallIndirect { .. } => pregs::all_allocatable(),
+            Inst::Call { defs, .. } | Inst::CallIndirect { defs, .. } => {
+                // A result register is a def, not a clobber.
+                let mut s = pregs::all_allocatable();
+                for (_, p) in defs {
+                    s.remove(*p);
+                }
+                s
+            }
             _ => PRegSet::empty(),
         }
     }
@@ -829,7 +882,7 @@ impl MachInst for Inst {
     }
 
     fn is_ret(&self) -> bool {
-        matches!(self, Inst::Ret | Inst::Trap { .. })
+        matches!(self, Inst::Ret { .. } | Inst::Trap { .. })
     }
 
     fn pretty(&self) -> String {

@@ -11,10 +11,13 @@
 //! have wasm's semantics.
 //! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
 //!
-//! The ABI is the one in `abi.rs`, shared with x86-64: parameters and results in the value
-//! area at `[x29 + 16]`, outgoing arguments at `[sp]`. This file never encodes bytes and never
-//! assumes a register assignment: the physical registers it names are `sp`, `x29` and the
-//! pinned heap base `x27` (`pregs::heap_base`).
+//! The ABI is the one in `abi.rs`, shared with x86-64: the first parameters and results in
+//! registers (`abi::value_homes`, named by `pregs::CALL_REGS`, as fixed-register operands
+//! of `Args`, `Call`, `CallIndirect` and `Ret`), the others in the value area at
+//! `[x29 + 16]`, outgoing ones at `[sp]`. Libcalls and imports keep the whole area. This
+//! file never encodes bytes and never assumes a register assignment: the physical registers
+//! it names are `sp`, `x29`, the pinned heap base `x27` (`pregs::heap_base`) and the
+//! convention's fixed registers.
 
 use crate::aarch64::enc::arith::split_imm12;
 use crate::aarch64::enc::float::{FpBinOp, FpUnOp};
@@ -27,7 +30,7 @@ use crate::abi::{value_offsets, vmctx, LibCall};
 use crate::compile::BoundsChecks;
 use crate::machinst::blocks::BlockLayout;
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::{class_of, LowerError, Lowered};
+use crate::machinst::{class_of, CallValues, LowerError, Lowered};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
@@ -131,13 +134,24 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
     if f.uses_v128() {
         cx.b.use_vector_slots();
     }
+    // Entry: register parameters from their registers, the others from the value area
+    // at [x29 + 16].
     cx.b.start_block(0, Vec::new());
     let mut args = Vec::new();
-    let (offsets, _) = value_offsets(&f.signature.params);
-    for (ty, off) in f.signature.params.iter().zip(offsets) {
+    let mut defs = Vec::new();
+    let mut loads = Vec::new();
+    let (routes, _) = pregs::CALL_REGS.routes(&f.signature.params, false);
+    for (ty, route) in f.signature.params.iter().zip(routes) {
         let t = cx.b.vreg(class_of(*ty));
-        cx.load_slot(t, *ty, Amode::RegOff { base: pregs::fp(), off: 16 + off as i64 });
+        match route.reg {
+            Some(p) => defs.push((t, p)),
+            None => loads.push((t, *ty, route.offset)),
+        }
         args.push(t.to_vreg().unwrap());
+    }
+    cx.b.push(Inst::Args { defs });
+    for (t, ty, off) in loads {
+        cx.load_slot(t, ty, Amode::RegOff { base: pregs::fp(), off: 16 + off as i64 });
     }
     let entry_v = cx.vblock[&entry];
     cx.b.push(Inst::B { target: entry_v });
@@ -147,6 +161,30 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
     }
     let outgoing = cx.outgoing;
     Ok(Lowered { vcode: cx.b.finish(), outgoing_slots: outgoing })
+}
+
+/// The shared placement of a wasm call's values (`machinst::call_regs`) lowers through these.
+impl CallValues for Ctx<'_> {
+    fn value_reg(&mut self, v: Value) -> Reg {
+        self.get(v)
+    }
+
+    fn result_reg(&self, v: Value) -> Reg {
+        self.vreg(v)
+    }
+
+    fn copy_reg(&mut self, r: Reg, ty: Type) -> Reg {
+        let dst = self.b.vreg(class_of(ty));
+        match class_of(ty) {
+            RegClass::Int => self.b.push(Inst::Mov { size: Size::X, dst, src: r }),
+            _ => self.b.push(Inst::FpuRR { op: FpUnOp::Fmov, size: FpSize::D, dst, src: r }),
+        }
+        dst
+    }
+
+    fn store_outgoing(&mut self, r: Reg, ty: Type, offset: i32) {
+        self.store_slot(r, ty, Self::out_slot(offset))
+    }
 }
 
 impl Ctx<'_> {
@@ -242,11 +280,22 @@ impl Ctx<'_> {
             self.store_slot(r, *ty, Self::out_slot(off));
         }
         self.outgoing = self.outgoing.max(in_words).max(out_words);
-        self.b.push(Inst::Call { target });
+        self.b.push(Inst::Call { target, uses: Vec::new(), defs: Vec::new() });
         for ((v, ty), off) in results.iter().zip(out_offsets) {
             let dst = self.vreg(*v);
             self.load_slot(dst, *ty, Self::out_slot(off));
         }
+    }
+
+    /// A direct wasm-to-wasm call with the register convention (`abi::value_homes`).
+    fn wasm_call(&mut self, func: u32, inputs: &[(Value, Type)], results: &[(Value, Type)]) {
+        let args = pregs::CALL_REGS.place_args(self, inputs, &mut Vec::new());
+        let res = pregs::CALL_REGS.place_results(self, results);
+        self.b.push(Inst::Call { target: CallTarget::Func(func), uses: args.uses, defs: res.defs });
+        for (dst, ty, off) in res.loads {
+            self.load_slot(dst, ty, Self::out_slot(off));
+        }
+        self.outgoing = self.outgoing.max(args.words).max(res.words);
     }
 
     fn libcall(&mut self, lib: LibCall, a: u64, b: u64, inputs: &[Value], results: &[Value]) {
@@ -449,12 +498,18 @@ impl Ctx<'_> {
             }
             Opcode::Return => {
                 let types: Vec<Type> = d.args.iter().map(|a| self.f.value_type(*a)).collect();
-                let (offsets, _) = value_offsets(&types);
-                for ((a, ty), off) in d.args.iter().zip(types).zip(offsets) {
+                let (routes, _) = pregs::CALL_REGS.routes(&types, true);
+                let mut uses = Vec::new();
+                for ((a, ty), route) in d.args.iter().zip(types).zip(routes) {
                     let r = self.get(*a);
-                    self.store_slot(r, ty, Amode::RegOff { base: pregs::fp(), off: 16 + off as i64 });
+                    match route.reg {
+                        Some(p) => uses.push((r, p)),
+                        None => {
+                            self.store_slot(r, ty, Amode::RegOff { base: pregs::fp(), off: 16 + route.offset as i64 })
+                        }
+                    }
                 }
-                self.b.push(Inst::Ret);
+                self.b.push(Inst::Ret { uses });
                 self.b.end_block(id as usize, Vec::new());
             }
             Opcode::Trap => {
@@ -922,34 +977,45 @@ impl Ctx<'_> {
             Opcode::ElemDrop => self.runtime_call(i, LibCall::ElemDrop)?,
             Opcode::Call => {
                 let Imm::Func(fi) = d.imm else { return Err(self.malformed(i)) };
-                let target = if fi < self.num_imported_funcs {
-                    CallTarget::Lib(LibCall::CallFunc, fi as u64, 0)
-                } else {
-                    CallTarget::Func(fi)
-                };
                 let ins: Vec<(Value, Type)> = d.args.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 let outs: Vec<(Value, Type)> = d.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
-                self.call(target, &ins, &outs);
+                if fi < self.num_imported_funcs {
+                    // An import is a libcall: every value in the area.
+                    self.call(CallTarget::Lib(LibCall::CallFunc, fi as u64, 0), &ins, &outs);
+                } else {
+                    self.wasm_call(fi, &ins, &outs);
+                }
             }
             Opcode::CallIndirect => {
                 let Some(c) = crate::machinst::runtime_calls::inline_indirect(self.f, i) else {
                     // No canonical id: the runtime's path only.
                     return self.runtime_call(i, LibCall::CallIndirect);
                 };
-                let in_types: Vec<Type> = c.args.iter().map(|v| self.f.value_type(*v)).collect();
-                for ((v, ty), off) in c.args.iter().zip(&in_types).zip(value_offsets(&in_types).0) {
-                    let r = self.get(*v);
-                    self.store_slot(r, *ty, Self::out_slot(off));
+                let ins: Vec<(Value, Type)> = c.args.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+                let mut index = self.get(c.index);
+                let mut taken = Vec::new();
+                let args = pregs::CALL_REGS.place_args(self, &ins, &mut taken);
+                if taken.contains(&index) {
+                    index = self.copy_reg(index, Type::I32);
+                }
+                let (table, type_index, sig_id) = (c.table, c.type_index, c.sig_id);
+                let outs: Vec<(Value, Type)> = c.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
+                let res = pregs::CALL_REGS.place_results(self, &outs);
+                self.b.push(Inst::CallIndirect {
+                    index,
+                    table,
+                    type_index,
+                    sig_id,
+                    args: args.words,
+                    uses: args.uses,
+                    defs: res.defs,
+                    spill_args: args.spill_args,
+                    reload_results: res.reload_results,
+                });
+                for (dst, ty, off) in res.loads {
+                    self.load_slot(dst, ty, Self::out_slot(off));
                 }
                 self.outgoing = self.outgoing.max(c.outgoing_slots());
-                let index = self.get(c.index);
-                let (table, type_index, sig_id, args) = (c.table, c.type_index, c.sig_id, c.arg_words);
-                self.b.push(Inst::CallIndirect { index, table, type_index, sig_id, args });
-                let out_types: Vec<Type> = c.results.iter().map(|v| self.f.value_type(*v)).collect();
-                for ((v, ty), off) in c.results.iter().zip(&out_types).zip(value_offsets(&out_types).0) {
-                    let dst = self.vreg(*v);
-                    self.load_slot(dst, *ty, Self::out_slot(off));
-                }
             }
             Opcode::Jump | Opcode::Brif | Opcode::BrTable | Opcode::Return | Opcode::Trap => {
                 return Err(self.malformed(i));

@@ -7,10 +7,20 @@
 //! `v31` are scratch (regalloc2 uses `x16`/`v31` for move cycles; instruction sequences use all
 //! three between allocator moves). `sp` is named by integer register number 31, which is never
 //! allocatable. Every other register is allocatable, and a call clobbers all of them (the
-//! wasm ABI of `abi.rs`: no callee-saved registers inside compiled code). This file never
-//! chooses or encodes instructions.
+//! wasm ABI of `abi.rs`: no callee-saved registers inside compiled code; a call's register
+//! results are its defs, not clobbers).
+//!
+//! The register values of a wasm-to-wasm call ([`CALL_REGS`], `abi::value_homes`) travel in
+//! `x0`..`x2` / `v0`..`v2` (parameters) and `x0` / `v0` (results), where AAPCS64 passes
+//! them. None of them is reserved or used by a fixed sequence while they carry values: the
+//! inline `call_indirect` writes only `x16` and `x9`..`x11` before its call, the entry
+//! trampoline keeps its own values in `x3`, `x4`, `x8`, `x9`, `x16` and `x17` while it loads
+//! them, and only a libcall (which carries no register value) sets `x0`..`x3`. They are
+//! fixed-constraint registers, which `--regs` keeps (`must_keep`), so `--regs` takes at
+//! least 3. This file never chooses or encodes instructions.
 
 use crate::aarch64::regs::{Gpr, GprSp, VReg};
+use crate::machinst::CallRegs;
 use crate::reg::Reg;
 use crate::regalloc::RegisterLists;
 use regalloc2::{PReg, PRegSet, RegClass};
@@ -48,6 +58,14 @@ pub fn heap_base() -> Reg {
     Reg::phys(gpr(HEAP_BASE))
 }
 
+/// The registers of the wasm-to-wasm convention's register values (see the module docs).
+pub const CALL_REGS: CallRegs = CallRegs {
+    int_params: [PReg::new(0, RegClass::Int), PReg::new(1, RegClass::Int), PReg::new(2, RegClass::Int)],
+    float_params: [PReg::new(0, RegClass::Float), PReg::new(1, RegClass::Float), PReg::new(2, RegClass::Float)],
+    int_result: PReg::new(0, RegClass::Int),
+    float_result: PReg::new(0, RegClass::Float),
+};
+
 /// The allocatable registers in preference order (caller-saved first), and the scratch ones.
 pub fn register_lists() -> RegisterLists {
     let int = (0..16u8).chain(19..HEAP_BASE).map(gpr).collect();
@@ -57,7 +75,8 @@ pub fn register_lists() -> RegisterLists {
         float,
         int_scratch: gpr(X16),
         float_scratch: fpr(V31),
-        must_keep: Vec::new(),
+        // The convention's registers: every fixed constraint names one of them.
+        must_keep: CALL_REGS.int_params.iter().chain(&CALL_REGS.float_params).copied().collect(),
         // No callee-saved registers inside compiled code: every one is clobbered by a call.
         non_preferred: Vec::new(),
     }

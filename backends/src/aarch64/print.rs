@@ -205,14 +205,34 @@ pub fn print_inst(i: &Inst) -> String {
             let t: Vec<String> = targets.iter().map(|t| format!("block{t}")).collect();
             format!("br_table {}, [{}], default block{default}", r(index), t.join(", "))
         }
-        Ret => "ret".to_string(),
-        Call { target } => match target {
-            CallTarget::Func(f) => format!("call func{f}"),
+        Args { defs } => format!("args{}", fixed(defs)),
+        Ret { uses } => format!("ret{}", fixed(uses)),
+        Call { target, uses, defs } => match target {
+            CallTarget::Func(f) => format!("call func{f}{}{}", fixed(uses), results(defs)),
             CallTarget::Lib(l, a, b) => format!("call_lib {}({a}, {b})", l.name()),
         },
-        CallIndirect { index, table, type_index, sig_id, args } => {
-            format!("call_indirect table{table}[{}], type{type_index} (sig {sig_id}), {args} args", r(index))
+        CallIndirect { index, table, type_index, sig_id, args, uses, defs, .. } => {
+            format!(
+                "call_indirect table{table}[{}], type{type_index} (sig {sig_id}), {args} area words{}{}",
+                r(index),
+                fixed(uses),
+                results(defs)
+            )
         }
         Trap { code } => format!("trap {code:?}"),
+    }
+}
+
+/// Register operands with their fixed registers: ` v3@x0, v4@d0` (empty when none).
+fn fixed(list: &[(Reg, regalloc2::PReg)]) -> String {
+    list.iter().map(|(v, p)| format!(" {}@{}", r(v), preg_name(*p))).collect::<Vec<_>>().join(",")
+}
+
+/// Register results of a call: ` -> v5@x0` (empty when none).
+fn results(list: &[(Reg, regalloc2::PReg)]) -> String {
+    if list.is_empty() {
+        String::new()
+    } else {
+        format!(" ->{}", fixed(list))
     }
 }

@@ -1,21 +1,27 @@
 //! The entry trampoline: how a host calls compiled AArch64 wasm code, and where a trap returns.
 //!
-//! `entry(vmctx, func, values, count) -> u64` (AAPCS64: x0..x3, result in x0) saves the
-//! host's callee-saved registers (x19..x28, d8..d15, and the frame record), pins vmctx in
-//! x28 and the heap base (vmctx `MEM_BASE`) in x27, copies `count` value slots onto its stack as the callee's value area, calls `func`,
-//! copies the slots back and returns 0. The *unwind* routine (vmctx `UNWIND`) is where trap
+//! `entry(vmctx, func, values, count, slots) -> u64` (AAPCS64: x0..x4, result in x0) saves
+//! the host's callee-saved registers (x19..x28, d8..d15, and the frame record), pins vmctx
+//! in x28 and the heap base (vmctx `MEM_BASE`) in x27, copies `count` value slots onto its
+//! stack as the callee's value area, loads the register parameters from the slots `slots`
+//! (an `abi::RegisterSlots` for `func`'s signature) names, calls `func`, copies the slots
+//! back, stores the register results into the slots `slots` names and returns 0. The
+//! registers are `pregs::CALL_REGS`: `func` moves to x17 first, since x1 carries a
+//! parameter. The *unwind* routine (vmctx `UNWIND`) is where trap
 //! stubs branch: it restores the trampoline's stack from vmctx `TRAP_SP` and returns 1 from
 //! `entry`. Every word comes from an `enc/` encoder. This file never runs code; the runtime
 //! maps it (under Unicorn) and enters it.
 
 use crate::aarch64::emit::{CondBr, Emitter};
 use crate::aarch64::enc::arith;
-use crate::aarch64::enc::loadstore::{self, IndexExtend, MemOp};
+use crate::aarch64::enc::loadstore::{self, FpMemOp, IndexExtend, MemOp};
 use crate::aarch64::enc::logical::{self, LogicalImm};
 use crate::aarch64::enc::pair::{self, PairMode};
 use crate::aarch64::enc::{branch, shift, EncForm};
+use crate::aarch64::pregs::CALL_REGS;
 use crate::aarch64::regs::{Cond, Extend, FpSize, Gpr, GprSp, Shift, Size, VReg};
-use crate::abi::vmctx;
+use crate::abi::{vmctx, FLOAT_PARAM_REGS, INT_PARAM_REGS};
+use regalloc2::{PReg, RegClass};
 use std::collections::BTreeSet;
 
 /// Trampoline code, the offset of its unwind routine, and the encoder forms it uses.
@@ -25,8 +31,13 @@ pub struct Trampoline {
     pub forms: BTreeSet<EncForm>,
 }
 
+/// Where the trampoline keeps its `values`/`count` arguments (x2, x3): below the frame
+/// pointer by this many bytes.
+const SAVED_AREA: i32 = 160;
+/// Where it keeps its `slots` argument (x4).
+const SAVED_SLOTS: i32 = 176;
 /// Bytes between the frame pointer and the trap stack pointer (the saved registers).
-const SAVED: i32 = 160;
+const SAVED: i32 = SAVED_SLOTS;
 
 fn g(n: u8) -> Gpr {
     Gpr::new(n)
@@ -47,6 +58,33 @@ fn copy_loop(e: &mut Emitter, from: GprSp, to: GprSp) {
     e.bind(done);
 }
 
+/// Loads (`load`) or stores `reg` at `area` plus the byte offset in entry `k` of the
+/// `abi::RegisterSlots` at x4, unless that offset is negative (no value). Uses x16.
+fn slot_transfer(e: &mut Emitter, k: usize, reg: PReg, area: GprSp, load: bool) {
+    let off = g(16);
+    e.ldst(MemOp::LdrX, off, GprSp::new(4), 8 * k as i64);
+    let skip = e.label();
+    e.cond_br(CondBr::Bit { nz: true, bit: 63, rt: off }, skip);
+    let n = reg.hw_enc() as u8;
+    match (reg.class(), load) {
+        (RegClass::Int, true) => {
+            e.put(EncForm::LdStReg, loadstore::ldst_reg(MemOp::LdrX, g(n), area, off, IndexExtend::Lsl, false))
+        }
+        (RegClass::Int, false) => {
+            e.put(EncForm::LdStReg, loadstore::ldst_reg(MemOp::StrX, g(n), area, off, IndexExtend::Lsl, false))
+        }
+        (_, true) => {
+            let op = FpMemOp::LdrD;
+            e.put(EncForm::FpLdStReg, loadstore::fp_ldst_reg(op, VReg::new(n), area, off, IndexExtend::Lsl, false))
+        }
+        (_, false) => {
+            let op = FpMemOp::StrD;
+            e.put(EncForm::FpLdStReg, loadstore::fp_ldst_reg(op, VReg::new(n), area, off, IndexExtend::Lsl, false))
+        }
+    }
+    e.bind(skip);
+}
+
 pub fn entry_trampoline() -> Trampoline {
     let mut e = Emitter::standalone();
     let sp = GprSp::SP;
@@ -63,6 +101,7 @@ pub fn entry_trampoline() -> Trampoline {
         e.put(EncForm::FpLdStPair, pair::fp_ldst_pair(false, FpSize::D, PairMode::PreIndex, a, b, sp, -16));
     }
     push(&mut e, g(2), g(3));
+    push(&mut e, g(4), Gpr::ZR);
     e.mov_rr(Size::X, g(28), g(0));
     e.load_vmctx(g(27), vmctx::MEM_BASE);
     e.put(EncForm::AddImm, arith::add_imm(Size::X, GprSp::new(16), sp, 0, false));
@@ -74,9 +113,22 @@ pub fn entry_trampoline() -> Trampoline {
     e.put(EncForm::AndImm, logical::and_imm(Size::X, GprSp::new(17), g(17), mask));
     e.put(EncForm::SubExt, arith::sub_ext(Size::X, sp, sp, g(17), Extend::Uxtx, 0));
     copy_loop(&mut e, GprSp::new(2), sp);
-    e.put(EncForm::Blr, branch::blr(g(1)));
-    e.put(EncForm::LdStPair, pair::ldst_pair(true, Size::X, PairMode::Offset, g(2), g(3), GprSp::new(29), -SAVED));
+    // Register parameters: each register whose slot offset is not negative.
+    e.mov_rr(Size::X, g(17), g(1));
+    let params = CALL_REGS.slot_regs().take(INT_PARAM_REGS + FLOAT_PARAM_REGS);
+    for (k, reg) in params.enumerate() {
+        slot_transfer(&mut e, k, reg, sp, true);
+    }
+    e.put(EncForm::Blr, branch::blr(g(17)));
+    let area = -SAVED_AREA;
+    e.put(EncForm::LdStPair, pair::ldst_pair(true, Size::X, PairMode::Offset, g(2), g(3), GprSp::new(29), area));
     copy_loop(&mut e, sp, GprSp::new(2));
+    // Register results, over their (unused) slots.
+    e.ldst(MemOp::LdrX, g(4), GprSp::new(29), -SAVED_SLOTS as i64);
+    let results = CALL_REGS.slot_regs().enumerate().skip(INT_PARAM_REGS + FLOAT_PARAM_REGS);
+    for (k, reg) in results {
+        slot_transfer(&mut e, k, reg, GprSp::new(2), false);
+    }
     e.mov_imm(Size::X, g(0), 0);
     let exit = e.label();
     e.bind(exit);

@@ -6,6 +6,8 @@
 //! lowering.rs  what lowering returns (Lowered, LowerError) and the IR type -> register class map
 //! blocks.rs    VCode block numbering: reachable IR blocks in layout order, split critical edges
 //! runtime_calls.rs  which IR instructions are libcalls, with which immediates and values
+//! call_regs.rs which register carries each register value of a wasm-to-wasm call (a
+//!              target's CallRegs), and the route of every value of a call or return
 //! operands.rs  MachInst: a target instruction's operands, walked once for regalloc2 and
 //!              once to apply its allocations
 //! emit_loop.rs the shared emit loop: blocks in the target's order, regalloc2's moves and
@@ -17,6 +19,7 @@
 
 pub mod backend;
 pub mod blocks;
+pub mod call_regs;
 pub mod disasm;
 pub mod emit_loop;
 pub mod emitted;
@@ -24,6 +27,7 @@ pub mod lowering;
 pub mod operands;
 pub mod runtime_calls;
 
+pub use call_regs::{CallRegs, CallValues, PlacedArgs, PlacedResults, Route};
 pub use disasm::{DisasmLine, Syntax};
 pub use emitted::{CallReloc, EmitCounts, Emitted, LibCallSite, SourceMapEntry, TrapSite};
 pub use lowering::{class_of, LowerError, Lowered};

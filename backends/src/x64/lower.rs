@@ -17,12 +17,12 @@
 use crate::abi::{value_homes, value_offsets, vmctx, LibCall, RoundOp, ValueHome};
 use crate::machinst::blocks::BlockLayout;
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::{class_of, LowerError, Lowered};
+use crate::machinst::{class_of, CallValues, LowerError, Lowered};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use crate::x64::inst::*;
 use crate::x64::regs;
-use regalloc2::{PReg, RegClass, VReg};
+use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
 use wlab_ir::{Block, Function, Imm, Inst as IrInst, Opcode, Type, Value, ValueDef};
 
@@ -171,7 +171,7 @@ pub fn lower(
     let (homes, _) = value_homes(&f.signature.params, false);
     for (ty, home) in f.signature.params.iter().zip(homes) {
         let t = cx.b.vreg(class_of(*ty));
-        match regs::home_reg(home, false) {
+        match regs::CALL_REGS.home_reg(home, false) {
             Some(p) => defs.push((t, p)),
             None => loads.push((t, *ty, home)),
         }
@@ -190,6 +190,30 @@ pub fn lower(
     }
     let outgoing = cx.outgoing;
     Ok(Lowered { vcode: cx.b.finish(), outgoing_slots: outgoing })
+}
+
+/// The shared placement of a wasm call's values (`machinst::call_regs`) lowers through these.
+impl CallValues for Ctx<'_> {
+    fn value_reg(&mut self, v: Value) -> Reg {
+        self.get(v)
+    }
+
+    fn result_reg(&self, v: Value) -> Reg {
+        self.vreg(v)
+    }
+
+    fn copy_reg(&mut self, r: Reg, ty: Type) -> Reg {
+        let dst = self.b.vreg(class_of(ty));
+        match class_of(ty) {
+            RegClass::Int => self.b.push(Inst::MovRR { size: Size::S64, dst, src: r }),
+            _ => self.b.push(Inst::XmmMov { dst, src: r }),
+        }
+        dst
+    }
+
+    fn store_outgoing(&mut self, r: Reg, ty: Type, offset: i32) {
+        self.store_slot(r, ty, Self::out_slot(offset))
+    }
 }
 
 impl Ctx<'_> {
@@ -351,77 +375,15 @@ impl Ctx<'_> {
         self.outgoing = self.outgoing.max(in_words).max(out_words);
     }
 
-    /// The wasm-to-wasm convention's arguments (`abi::value_homes`): stores the area ones
-    /// and returns the register ones with their registers, the area offsets of those, and
-    /// the area's words. A value used twice gets a copy: one vreg, one fixed register.
-    fn wasm_args(
-        &mut self,
-        inputs: &[(Value, Type)],
-        taken: &mut Vec<Reg>,
-    ) -> (Vec<(Reg, PReg)>, Vec<(PReg, i32)>, u32) {
-        let types: Vec<Type> = inputs.iter().map(|(_, t)| *t).collect();
-        let (homes, words) = value_homes(&types, false);
-        let (offsets, _) = value_offsets(&types);
-        let (mut uses, mut spills) = (Vec::new(), Vec::new());
-        for (((v, ty), home), off) in inputs.iter().zip(homes).zip(offsets) {
-            let mut r = self.get(*v);
-            match regs::home_reg(home, false) {
-                Some(p) => {
-                    if taken.contains(&r) {
-                        r = self.copy(r, *ty);
-                    }
-                    taken.push(r);
-                    uses.push((r, p));
-                    spills.push((p, off));
-                }
-                None => self.store_slot(r, *ty, Self::out_slot(off)),
-            }
-        }
-        (uses, spills, words)
-    }
-
-    /// The wasm-to-wasm convention's results: loads the area ones after the call and
-    /// returns the register ones with their registers, their area offsets, and the words.
-    fn wasm_results(
-        &mut self,
-        results: &[(Value, Type)],
-    ) -> (Vec<(Reg, PReg)>, Vec<(PReg, i32)>, Vec<(Reg, Type, i32)>, u32) {
-        let types: Vec<Type> = results.iter().map(|(_, t)| *t).collect();
-        let (homes, words) = value_homes(&types, true);
-        let (offsets, _) = value_offsets(&types);
-        let (mut defs, mut reloads, mut loads) = (Vec::new(), Vec::new(), Vec::new());
-        for (((v, ty), home), off) in results.iter().zip(homes).zip(offsets) {
-            let dst = self.vreg(*v);
-            match regs::home_reg(home, true) {
-                Some(p) => {
-                    defs.push((dst, p));
-                    reloads.push((p, off));
-                }
-                None => loads.push((dst, *ty, off)),
-            }
-        }
-        (defs, reloads, loads, words)
-    }
-
-    /// A copy of `r` (of type `ty`) in a new vreg.
-    fn copy(&mut self, r: Reg, ty: Type) -> Reg {
-        let dst = self.b.vreg(class_of(ty));
-        match class_of(ty) {
-            RegClass::Int => self.b.push(Inst::MovRR { size: Size::S64, dst, src: r }),
-            _ => self.b.push(Inst::XmmMov { dst, src: r }),
-        }
-        dst
-    }
-
     /// A direct wasm-to-wasm call with the register convention (`abi::value_homes`).
     fn wasm_call(&mut self, func: u32, inputs: &[(Value, Type)], results: &[(Value, Type)]) {
-        let (uses, _, in_words) = self.wasm_args(inputs, &mut Vec::new());
-        let (defs, _, loads, out_words) = self.wasm_results(results);
-        self.b.push(Inst::Call { target: CallTarget::Func(func), uses, defs });
-        for (dst, ty, off) in loads {
+        let args = regs::CALL_REGS.place_args(self, inputs, &mut Vec::new());
+        let res = regs::CALL_REGS.place_results(self, results);
+        self.b.push(Inst::Call { target: CallTarget::Func(func), uses: args.uses, defs: res.defs });
+        for (dst, ty, off) in res.loads {
             self.load_slot(dst, ty, Self::out_slot(off));
         }
-        self.outgoing = self.outgoing.max(in_words).max(out_words);
+        self.outgoing = self.outgoing.max(args.words).max(res.words);
     }
 
     fn libcall(&mut self, lib: LibCall, a: u64, b: u64, inputs: &[Value], results: &[Value]) {
@@ -589,7 +551,7 @@ impl Ctx<'_> {
                 let mut uses = Vec::new();
                 for ((a, ty), home) in d.args.iter().zip(types).zip(homes) {
                     let r = self.get(*a);
-                    match (regs::home_reg(home, true), home) {
+                    match (regs::CALL_REGS.home_reg(home, true), home) {
                         (Some(p), _) => uses.push((r, p)),
                         (None, ValueHome::Area(off)) => self.store_slot(r, ty, Amode::base_disp(regs::rbp(), 16 + off)),
                         (None, _) => unreachable!("a register home has a register"),
@@ -1080,25 +1042,25 @@ impl Ctx<'_> {
                 let ins: Vec<(Value, Type)> = c.args.iter().map(|v| (*v, self.f.value_type(*v))).collect();
                 let mut index = self.get(c.index);
                 let mut taken = Vec::new();
-                let (uses, spill_args, n) = self.wasm_args(&ins, &mut taken);
+                let args = regs::CALL_REGS.place_args(self, &ins, &mut taken);
                 if taken.contains(&index) {
-                    index = self.copy(index, Type::I32);
+                    index = self.copy_reg(index, Type::I32);
                 }
                 let (table, type_index, sig_id) = (c.table, c.type_index, c.sig_id);
                 let outs: Vec<(Value, Type)> = c.results.iter().map(|v| (*v, self.f.value_type(*v))).collect();
-                let (defs, reload_results, loads, _) = self.wasm_results(&outs);
+                let res = regs::CALL_REGS.place_results(self, &outs);
                 self.b.push(Inst::CallIndirect {
                     index,
                     table,
                     type_index,
                     sig_id,
-                    args: n,
-                    uses,
-                    defs,
-                    spill_args,
-                    reload_results,
+                    args: args.words,
+                    uses: args.uses,
+                    defs: res.defs,
+                    spill_args: args.spill_args,
+                    reload_results: res.reload_results,
                 });
-                for (dst, ty, off) in loads {
+                for (dst, ty, off) in res.loads {
                     self.load_slot(dst, ty, Self::out_slot(off));
                 }
                 self.outgoing = self.outgoing.max(c.outgoing_slots());

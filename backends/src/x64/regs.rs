@@ -65,17 +65,21 @@ pub const PARAM_XMMS: [u8; crate::abi::FLOAT_PARAM_REGS] = [0, 1, 2];
 pub const RESULT_GPR: u8 = RAX;
 pub const RESULT_XMM: u8 = 0;
 
-/// The physical register of a register home (`abi::value_homes`) of a parameter or result.
-pub fn home_reg(home: crate::abi::ValueHome, result: bool) -> Option<PReg> {
-    use crate::abi::ValueHome;
-    match (home, result) {
-        (ValueHome::IntReg(_), true) => Some(gpr(RESULT_GPR)),
-        (ValueHome::FloatReg(_), true) => Some(xmm(RESULT_XMM)),
-        (ValueHome::IntReg(k), false) => Some(gpr(PARAM_GPRS[k])),
-        (ValueHome::FloatReg(k), false) => Some(xmm(PARAM_XMMS[k])),
-        (ValueHome::Area(_), _) => None,
-    }
-}
+/// The same registers as the shared convention's machinery sees them.
+pub const CALL_REGS: crate::machinst::CallRegs = crate::machinst::CallRegs {
+    int_params: [
+        PReg::new(PARAM_GPRS[0] as usize, RegClass::Int),
+        PReg::new(PARAM_GPRS[1] as usize, RegClass::Int),
+        PReg::new(PARAM_GPRS[2] as usize, RegClass::Int),
+    ],
+    float_params: [
+        PReg::new(PARAM_XMMS[0] as usize, RegClass::Float),
+        PReg::new(PARAM_XMMS[1] as usize, RegClass::Float),
+        PReg::new(PARAM_XMMS[2] as usize, RegClass::Float),
+    ],
+    int_result: PReg::new(RESULT_GPR as usize, RegClass::Int),
+    float_result: PReg::new(RESULT_XMM as usize, RegClass::Float),
+};
 
 /// Registers a called function preserves (saving them if it uses them). Rust libcalls
 /// preserve them too (System V), so calls of every kind keep them.

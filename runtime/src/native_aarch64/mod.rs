@@ -19,7 +19,7 @@
 //! | `MAGIC` | the exit address (entry's link register) and one 4-byte slot per libcall; Unicorn stops there (exits) |
 //! | `TRAMP` | the entry trampoline and its unwind routine |
 //! | `STACK` | 16 MiB; vmctx `STACK_LIMIT` is its bottom plus a margin |
-//! | `FRAMES` | per active entry (a stack of them): vmctx words, global cells, the value area, the table mirrors |
+//! | `FRAMES` | per active entry (a stack of them): vmctx words, global cells, the value area, the table mirrors, the called function's `abi::RegisterSlots` (the trampoline's x4) |
 //! | `MEMORY` | memory 0 of the running instance: the store's own pages, mapped with `mem_map_ptr` |
 //! | `CODE` | each module's code followed by its vmctx `FUNCS` array (guest code address per module function), mapped on first use at an address never reused |
 //!
@@ -49,7 +49,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use unicorn_engine::{Arch, HookType, Mode, Prot, RegisterARM64, Unicorn};
 use wlab_backends::aarch64::enc::branch;
-use wlab_backends::abi::{vmctx, LibCall, GLOBAL_CELL_BYTES};
+use wlab_backends::abi::{vmctx, LibCall, RegisterSlots, GLOBAL_CELL_BYTES};
 use wlab_backends::machinst::TrapSite;
 use wlab_backends::{compile_function, AllocOptions, BoundsChecks, CompileOptions, FunctionStats, Target};
 use wlab_ir::interp::{Trap, Val};
@@ -146,8 +146,16 @@ impl Engine for Aarch64Engine {
             }
             stats.push(c.stats);
         }
+        // Each function's register descriptor, built once: an entry only copies it.
+        let register_slots = (first..first + starts.len() as u32)
+            .map(|fi| {
+                let sig = module.info.func_signature(fi);
+                wlab_backends::abi::register_slots(&sig.params, &sig.results)
+            })
+            .collect();
         let id = NEXT_MODULE.fetch_add(1, Ordering::Relaxed);
-        Ok(Arc::new(Aarch64Module { module, id, first, code, starts, traps, stats, bounds: self.bounds }))
+        let bounds = self.bounds;
+        Ok(Arc::new(Aarch64Module { module, id, first, code, starts, register_slots, traps, stats, bounds }))
     }
 }
 
@@ -159,6 +167,8 @@ pub struct Aarch64Module {
     first: u32,
     code: Vec<u8>,
     starts: Vec<u32>,
+    /// Each defined function's `abi::RegisterSlots`, the entry trampoline's 5th argument.
+    register_slots: Vec<RegisterSlots>,
     /// Trap stub offset in `code` → (wasm function index, site).
     traps: BTreeMap<u32, (u32, TrapSite)>,
     stats: Vec<FunctionStats>,
@@ -511,9 +521,11 @@ impl PreparedModule for Aarch64Module {
         let (frame, code_base, values, mirror, unwind) = with_core(|core| {
             let outer_sp = core.frame_top != FRAMES;
             let frame = core.frame_top;
-            // vmctx, global cells, value area, table header addresses, table headers.
+            // vmctx, global cells, value area, table header addresses, table headers, the
+            // function's register descriptor.
             let cell_words = CELL_WORDS * globals.len();
-            let at = core.push_frame(8 * (words + cell_words + n + 3 * tables.len()) as u64);
+            let slot_words = std::mem::size_of::<RegisterSlots>() / 8;
+            let at = core.push_frame(8 * (words + cell_words + n + 3 * tables.len() + slot_words) as u64);
             let (vm, gl, va) = (at, at + 8 * words as u64, at + 8 * (words + cell_words) as u64);
             let tb = va + 8 * n as u64;
             let headers: Vec<u64> = (0..tables.len()).map(|k| tb + 8 * (tables.len() + 2 * k) as u64).collect();
@@ -533,6 +545,9 @@ impl PreparedModule for Aarch64Module {
             }
             core.write(vm, &guest);
             core.write(tb, &headers);
+            let slots = tb + 8 * 3 * tables.len() as u64;
+            let descriptor: Vec<u64> = self.register_slots[k].iter().map(|o| *o as u64).collect();
+            core.write(slots, &descriptor);
             let guest_tables = tables
                 .iter()
                 .zip(&headers)
@@ -552,6 +567,7 @@ impl PreparedModule for Aarch64Module {
             core.set_reg(RegisterARM64::X1, code_base + self.starts[k] as u64);
             core.set_reg(RegisterARM64::X2, va);
             core.set_reg(RegisterARM64::X3, n as u64);
+            core.set_reg(RegisterARM64::X4, slots);
             core.set_reg(RegisterARM64::LR, EXIT);
             core.set_reg(RegisterARM64::SP, sp);
             (frame, code_base, va, mirror, core.unwind)

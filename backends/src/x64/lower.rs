@@ -3,7 +3,8 @@
 //! One IR value is one virtual register (number = value index), except constants, which
 //! are rematerialised at each use (as immediates where the instruction takes one). What
 //! this lowering uses of the machine: immediates (also as the value of a store), `xor`
-//! for a zero where no flags are live, `lea` for three-operand adds, compares (integer,
+//! for a zero where no flags are live, `lea` for three-operand adds (also of an index
+//! shifted by 1 to 3, as a scaled index), compares (integer,
 //! and float ones that one condition code decides) fused into the branch or `select`
 //! that is their only use, `shld`/`rol` for an `or` of two constant
 //! shifts that are its only uses, `test` for zero checks, `cmov`/`setcc`,
@@ -109,6 +110,16 @@ struct DoubleShift {
     amount: u8,
     /// The `ishl` and `ushr`, lowered as part of the `bor`.
     shifts: [IrInst; 2],
+}
+
+/// An `iadd` of a value and a constant left shift by 1, 2 or 3 that one `lea` with a
+/// scaled index computes (see `Ctx::scaled_add`).
+struct ScaledAdd {
+    base: Value,
+    index: Value,
+    scale: u8,
+    /// The `ishl`, lowered as part of the `iadd`.
+    shift: IrInst,
 }
 
 struct Ctx<'f> {
@@ -456,6 +467,29 @@ impl Ctx<'_> {
         self.f.block_insts(block).contains(&i).then_some(i)
     }
 
+    /// `iadd` instruction `i` as `base + index * scale`, when one operand is `index << k`
+    /// with a constant `k` of 1 to 3, in `i`'s block and used only by `i`: a `lea` with a
+    /// scaled index computes it (its 32-bit form wraps as an i32 `iadd` does).
+    fn scaled_add(&self, i: IrInst) -> Option<ScaledAdd> {
+        let d = self.f.inst(i);
+        let bits = size_of(d.ty?).bits() as i64;
+        let blk = self.inst_block[i.index()];
+        let shifted = |v: Value| -> Option<(IrInst, Value, u8)> {
+            let s = self.def_inst(v)?;
+            let sd = self.f.inst(s);
+            let single_use_here = self.uses[v.index()] == 1 && self.inst_block[s.index()] == blk;
+            (sd.opcode == Opcode::Ishl && single_use_here).then_some(())?;
+            let k = self.iconst(sd.args[1])?.rem_euclid(bits);
+            (1..=3).contains(&k).then_some((s, sd.args[0], 1 << k))
+        };
+        let (a, b) = (d.args[0], d.args[1]);
+        let ((shift, index, scale), base) = match shifted(b) {
+            Some(x) => (x, a),
+            None => (shifted(a)?, b),
+        };
+        Some(ScaledAdd { base, index, scale, shift })
+    }
+
     /// Marks the compares whose flags `cond_flags(cond, block)` uses in place of their
     /// value: the compare defining `cond` and, through each `eqz`, the one it negates.
     fn mark_fused_compares(&mut self, cond: Value, block: Block) {
@@ -542,14 +576,22 @@ impl Ctx<'_> {
         let params = self.f.block_params(blk).iter().map(|p| self.vreg(*p).to_vreg().unwrap()).collect();
         self.b.start_block(id as usize, params);
         let insts = self.f.block_insts(blk).to_vec();
-        // Mark the shifts fused into double shifts.
+        // Mark the shifts fused into double shifts and scaled-index adds.
         for &i in &insts {
-            if self.f.inst(i).opcode == Opcode::Bor {
-                if let Some(ds) = self.double_shift(i) {
-                    for s in ds.shifts {
-                        self.fused[s.index()] = true;
+            match self.f.inst(i).opcode {
+                Opcode::Bor => {
+                    if let Some(ds) = self.double_shift(i) {
+                        for s in ds.shifts {
+                            self.fused[s.index()] = true;
+                        }
                     }
                 }
+                Opcode::Iadd => {
+                    if let Some(sa) = self.scaled_add(i) {
+                        self.fused[sa.shift.index()] = true;
+                    }
+                }
+                _ => {}
             }
         }
         // Mark the compares fused into this block's branch and selects.
@@ -808,6 +850,12 @@ impl Ctx<'_> {
             Opcode::Iadd => {
                 let size = size_of(ty.unwrap());
                 let dst = out(self);
+                if let Some(sa) = self.scaled_add(i) {
+                    let (base, index) = (self.get(sa.base), self.get(sa.index));
+                    let addr = Amode { base, index: Some(index), scale: sa.scale, disp: 0 };
+                    self.b.push(Inst::Lea { size, dst, addr });
+                    return Ok(());
+                }
                 let a = self.get(d.args[0]);
                 let addr = match self.imm32(d.args[1], size) {
                     Some(k) => Amode::base_disp(a, k),

@@ -739,6 +739,9 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             Size::S32 => e.push(i2!(Code::Movd_rm32_xmm, r32(*dst), rx(*src))),
             Size::S64 => e.push(i2!(Code::Movq_rm64_xmm, r64(*dst), rx(*src))),
         },
+        FloatFlags { size, lhs, rhs } => {
+            e.push(i2!(fpick(*size, Code::Ucomiss_xmm_xmmm32, Code::Ucomisd_xmm_xmmm64), rx(*lhs), rx(*rhs)));
+        }
         FloatCmp { size, cc, dst, lhs, rhs } => {
             let ucomis = fpick(*size, Code::Ucomiss_xmm_xmmm32, Code::Ucomisd_xmm_xmmm64);
             let (l, r) = (rx(*lhs), rx(*rhs));

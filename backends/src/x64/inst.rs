@@ -427,6 +427,13 @@ pub enum Inst {
         dst: Reg,
         src: Reg,
     },
+    /// Sets flags from an unordered compare of `lhs` with `rhs` (`ucomiss`/`ucomisd`): `a`
+    /// (above) is `lhs > rhs` and `ae` is `lhs >= rhs`, both false when either is NaN.
+    FloatFlags {
+        size: FSize,
+        lhs: Reg,
+        rhs: Reg,
+    },
     /// `dst = lhs cc rhs` for floats (1/0), with wasm's unordered rules.
     FloatCmp {
         size: FSize,
@@ -642,6 +649,10 @@ impl MachInst for Inst {
                 v.reg_use(src2);
                 v.reg_early_def(tmp);
                 v.reg_reuse_def(dst, 0);
+            }
+            FloatFlags { lhs, rhs, .. } => {
+                v.reg_use(lhs);
+                v.reg_use(rhs);
             }
             FloatCmp { dst, lhs, rhs, .. } => {
                 v.reg_use(lhs);

@@ -3,8 +3,10 @@
 //! One IR value is one virtual register (number = value index), except constants, which
 //! are rematerialised at each use (as immediates where the instruction takes one). What
 //! this lowering uses of the machine: immediates (also as the value of a store), `xor`
-//! for a zero where no flags are live, `lea` for three-operand adds, compares
-//! fused into the branch that is their only use, `shld`/`rol` for an `or` of two constant
+//! for a zero where no flags are live, `lea` for three-operand adds (also of an index
+//! shifted by 1 to 3, as a scaled index), compares (integer,
+//! and float ones that one condition code decides) fused into the branch or `select`
+//! that is their only use, `shld`/`rol` for an `or` of two constant
 //! shifts that are its only uses, `test` for zero checks, `cmov`/`setcc`,
 //! base + index + displacement for memory, and the CPU's lzcnt/tzcnt/popcnt/round when
 //! [`CpuFeatures`] says it has them.
@@ -24,7 +26,7 @@ use crate::x64::inst::*;
 use crate::x64::regs;
 use regalloc2::{RegClass, VReg};
 use std::collections::BTreeMap;
-use wlab_ir::{Block, Function, Imm, Inst as IrInst, Opcode, Type, Value, ValueDef};
+use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, Opcode, Type, Value, ValueDef};
 
 /// CPU features lowering may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -108,6 +110,16 @@ struct DoubleShift {
     amount: u8,
     /// The `ishl` and `ushr`, lowered as part of the `bor`.
     shifts: [IrInst; 2],
+}
+
+/// An `iadd` of a value and a constant left shift by 1, 2 or 3 that one `lea` with a
+/// scaled index computes (see `Ctx::scaled_add`).
+struct ScaledAdd {
+    base: Value,
+    index: Value,
+    scale: u8,
+    /// The `ishl`, lowered as part of the `iadd`.
+    shift: IrInst,
 }
 
 struct Ctx<'f> {
@@ -399,14 +411,59 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    /// Whether the compare defining `cond` can be fused into `user`, its only use.
+    /// The compare defining `cond`, when it can be fused into its only use, a branch or
+    /// `select` in `block`: an integer compare, `eqz`, or a float compare that one
+    /// condition code decides (`gt`, `ge`, `lt`, `le`; `eq` and `ne` also need the parity
+    /// flag, so they keep their `setcc` sequence).
     fn fusable_compare(&self, cond: Value, block: Block) -> Option<IrInst> {
         let i = self.def_inst(cond)?;
         let d = self.f.inst(i);
-        if !matches!(d.opcode, Opcode::Icmp | Opcode::Eqz) || self.uses[cond.index()] != 1 {
+        let fusable = match (d.opcode, d.imm) {
+            (Opcode::Icmp | Opcode::Eqz, _) => true,
+            (Opcode::Fcmp, Imm::FloatCC(cc)) => !matches!(cc, FloatCC::Eq | FloatCC::Ne),
+            _ => false,
+        };
+        if !fusable || self.uses[cond.index()] != 1 {
             return None;
         }
         self.f.block_insts(block).contains(&i).then_some(i)
+    }
+
+    /// `iadd` instruction `i` as `base + index * scale`, when one operand is `index << k`
+    /// with a constant `k` of 1 to 3, in `i`'s block and used only by `i`: a `lea` with a
+    /// scaled index computes it (its 32-bit form wraps as an i32 `iadd` does).
+    fn scaled_add(&self, i: IrInst) -> Option<ScaledAdd> {
+        let d = self.f.inst(i);
+        let bits = size_of(d.ty?).bits() as i64;
+        let blk = self.inst_block[i.index()];
+        let shifted = |v: Value| -> Option<(IrInst, Value, u8)> {
+            let s = self.def_inst(v)?;
+            let sd = self.f.inst(s);
+            let single_use_here = self.uses[v.index()] == 1 && self.inst_block[s.index()] == blk;
+            (sd.opcode == Opcode::Ishl && single_use_here).then_some(())?;
+            let k = self.iconst(sd.args[1])?.rem_euclid(bits);
+            (1..=3).contains(&k).then_some((s, sd.args[0], 1 << k))
+        };
+        let (a, b) = (d.args[0], d.args[1]);
+        let ((shift, index, scale), base) = match shifted(b) {
+            Some(x) => (x, a),
+            None => (shifted(a)?, b),
+        };
+        Some(ScaledAdd { base, index, scale, shift })
+    }
+
+    /// Marks the compares whose flags `cond_flags(cond, block)` uses in place of their
+    /// value: the compare defining `cond` and, through each `eqz`, the one it negates.
+    fn mark_fused_compares(&mut self, cond: Value, block: Block) {
+        let mut c = cond;
+        while let Some(i) = self.fusable_compare(c, block) {
+            self.fused[i.index()] = true;
+            let d = self.f.inst(i);
+            if d.opcode != Opcode::Eqz {
+                break;
+            }
+            c = d.args[0];
+        }
     }
 
     /// `bor` instruction `i` as one double-precision shift: `(x << k) | (y >> (bits - k))`
@@ -431,8 +488,8 @@ impl Ctx<'_> {
         (k > 0 && k + k_lo == bits).then_some(DoubleShift { hi, lo, amount: k as u8, shifts: [shl, shr] })
     }
 
-    /// Emits the flags for `cond != 0` and returns the condition that is true when the
-    /// branch is taken.
+    /// Emits the flags for `cond != 0` and returns the condition that holds when it is
+    /// true (the branch is taken, the select picks its first value).
     fn cond_flags(&mut self, cond: Value, block: Block) -> CC {
         if let Some(i) = self.fusable_compare(cond, block) {
             let d = self.f.inst(i).clone();
@@ -446,9 +503,27 @@ impl Ctx<'_> {
                     return CC::from_intcc(cc);
                 }
                 (Opcode::Eqz, _) => {
+                    // `eqz` of a fusable compare is that compare's flags, condition inverted.
+                    if self.fusable_compare(d.args[0], block).is_some() {
+                        return self.cond_flags(d.args[0], block).invert();
+                    }
                     let x = self.get(d.args[0]);
                     self.b.push(Inst::Test { size, lhs: x, rhs: x });
                     return CC::E;
+                }
+                (Opcode::Fcmp, Imm::FloatCC(cc)) => {
+                    let (a, b) = (self.get(d.args[0]), self.get(d.args[1]));
+                    // `a` and `ae` are false on NaN, as wasm's gt/ge/lt/le are; lt/le
+                    // swap the operands to be gt/ge.
+                    let (lhs, rhs, cc) = match cc {
+                        FloatCC::Gt => (a, b, CC::A),
+                        FloatCC::Ge => (a, b, CC::AE),
+                        FloatCC::Lt => (b, a, CC::A),
+                        FloatCC::Le => (b, a, CC::AE),
+                        FloatCC::Eq | FloatCC::Ne => unreachable!("fusable_compare refuses eq and ne"),
+                    };
+                    self.b.push(Inst::FloatFlags { size: fsize_of(ty), lhs, rhs });
+                    return cc;
                 }
                 _ => {}
             }
@@ -463,23 +538,29 @@ impl Ctx<'_> {
         let params = self.f.block_params(blk).iter().map(|p| self.vreg(*p).to_vreg().unwrap()).collect();
         self.b.start_block(id as usize, params);
         let insts = self.f.block_insts(blk).to_vec();
-        // Mark the shifts fused into double shifts.
+        // Mark the shifts fused into double shifts and scaled-index adds.
         for &i in &insts {
-            if self.f.inst(i).opcode == Opcode::Bor {
-                if let Some(ds) = self.double_shift(i) {
-                    for s in ds.shifts {
-                        self.fused[s.index()] = true;
+            match self.f.inst(i).opcode {
+                Opcode::Bor => {
+                    if let Some(ds) = self.double_shift(i) {
+                        for s in ds.shifts {
+                            self.fused[s.index()] = true;
+                        }
                     }
                 }
+                Opcode::Iadd => {
+                    if let Some(sa) = self.scaled_add(i) {
+                        self.fused[sa.shift.index()] = true;
+                    }
+                }
+                _ => {}
             }
         }
-        // Mark the compare fused into this block's branch.
-        if let Some(&t) = insts.last() {
-            let d = self.f.inst(t);
-            if d.opcode == Opcode::Brif {
-                if let Some(c) = self.fusable_compare(d.args[0], blk) {
-                    self.fused[c.index()] = true;
-                }
+        // Mark the compares fused into this block's branch and selects.
+        for &i in &insts {
+            let d = self.f.inst(i);
+            if matches!(d.opcode, Opcode::Brif | Opcode::Select) {
+                self.mark_fused_compares(d.args[0], blk);
             }
         }
         for &i in &insts {
@@ -720,17 +801,23 @@ impl Ctx<'_> {
                 let vty = self.f.value_type(d.args[1]);
                 let src_true = self.get(d.args[1]);
                 let src_false = self.get(d.args[2]);
-                let c = self.get(d.args[0]);
-                self.b.push(Inst::Test { size: Size::S32, lhs: c, rhs: c });
+                let blk = self.inst_block[i.index()].expect("a lowered instruction is in a block");
+                let cc = self.cond_flags(d.args[0], blk);
                 let dst = out(self);
                 match class_of(vty) {
-                    RegClass::Float => self.b.push(Inst::XmmCmov { cc: CC::NE, dst, src_false, src_true }),
-                    _ => self.b.push(Inst::Cmov { size: size_of(vty), cc: CC::NE, dst, src_false, src_true }),
+                    RegClass::Float => self.b.push(Inst::XmmCmov { cc, dst, src_false, src_true }),
+                    _ => self.b.push(Inst::Cmov { size: size_of(vty), cc, dst, src_false, src_true }),
                 }
             }
             Opcode::Iadd => {
                 let size = size_of(ty.unwrap());
                 let dst = out(self);
+                if let Some(sa) = self.scaled_add(i) {
+                    let (base, index) = (self.get(sa.base), self.get(sa.index));
+                    let addr = Amode { base, index: Some(index), scale: sa.scale, disp: 0 };
+                    self.b.push(Inst::Lea { size, dst, addr });
+                    return Ok(());
+                }
                 let a = self.get(d.args[0]);
                 let addr = match self.imm32(d.args[1], size) {
                     Some(k) => Amode::base_disp(a, k),

@@ -129,6 +129,7 @@ pub fn print_inst(i: &Inst) -> String {
         XmmToGpr { size, dst, src } => {
             format!("mov{} {}, {}", if *size == Size::S32 { "d" } else { "q" }, r(dst), r(src))
         }
+        FloatFlags { size, lhs, rhs } => format!("ucomi{} {}, {}", fz(*size), r(lhs), r(rhs)),
         FloatCmp { size, cc, dst, lhs, rhs } => {
             format!("fcmp{}.{} {}, {}, {}", fz(*size), lower(cc), r(dst), r(lhs), r(rhs))
         }

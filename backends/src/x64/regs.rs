@@ -52,7 +52,18 @@ pub fn register_lists() -> RegisterLists {
         float,
         int_scratch: gpr(R11),
         float_scratch: xmm(15),
-        must_keep: vec![gpr(RAX), gpr(RCX), gpr(RDX), gpr(RDI)],
+        // rax, rcx, rdx: fixed operands of division, shifts and call_indirect; then every
+        // register of the call convention (rdi and xmm0..2 among them).
+        must_keep: [gpr(RAX), gpr(RCX), gpr(RDX)]
+            .into_iter()
+            .chain(CALL_REGS.int_params)
+            .chain(CALL_REGS.float_params)
+            .fold(Vec::new(), |mut keep, p| {
+                if !keep.contains(&p) {
+                    keep.push(p);
+                }
+                keep
+            }),
         non_preferred: CALLEE_SAVED.iter().map(|e| gpr(*e)).collect(),
     }
 }

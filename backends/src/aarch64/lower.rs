@@ -445,7 +445,14 @@ impl Ctx<'_> {
                 let default = succs[0].0 as u32;
                 let targets = succs[1..].iter().map(|s| s.0 as u32).collect();
                 self.b.push(Inst::JmpTable { index, targets, default });
-                self.b.end_block(id as usize, succs);
+                // Destinations sharing an edge block (`BlockLayout`) are one successor.
+                let mut distinct: Vec<(usize, Vec<VReg>)> = Vec::new();
+                for s in succs {
+                    if !distinct.iter().any(|d| d.0 == s.0) {
+                        distinct.push(s);
+                    }
+                }
+                self.b.end_block(id as usize, distinct);
             }
             Opcode::Return => {
                 let types: Vec<Type> = d.args.iter().map(|a| self.f.value_type(*a)).collect();
@@ -464,8 +471,13 @@ impl Ctx<'_> {
             }
             _ => return Err(self.malformed(i)),
         }
+        let mut lowered_edges = Vec::new();
         for k in 0..d.dests.len() {
             if let Some(&e) = edge_blocks.get(&(blk, k)) {
+                if lowered_edges.contains(&e) {
+                    continue; // a br_table edge block shared with an earlier destination
+                }
+                lowered_edges.push(e);
                 self.b.start_block(e as usize, Vec::new());
                 let bc = d.dests[k].clone();
                 let args = bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect();

@@ -6,7 +6,6 @@
 //! lowering.rs  what lowering returns (Lowered, LowerError) and the IR type -> register class map
 //! blocks.rs    VCode block numbering: reachable IR blocks in layout order, split critical edges
 //! runtime_calls.rs  which IR instructions are libcalls, with which immediates and values
-//! live_across_calls.rs  which entry parameters are still needed after a call
 //! operands.rs  MachInst: a target instruction's operands, walked once for regalloc2 and
 //!              once to apply its allocations
 //! emit_loop.rs the shared emit loop: blocks in the target's order, regalloc2's moves and
@@ -21,7 +20,6 @@ pub mod blocks;
 pub mod disasm;
 pub mod emit_loop;
 pub mod emitted;
-pub mod live_across_calls;
 pub mod lowering;
 pub mod operands;
 pub mod runtime_calls;

@@ -16,7 +16,6 @@
 
 use crate::abi::{value_homes, value_offsets, vmctx, LibCall, RoundOp, ValueHome};
 use crate::machinst::blocks::BlockLayout;
-use crate::machinst::live_across_calls::params_live_across_calls;
 use crate::machinst::runtime_calls::runtime_call;
 use crate::machinst::{class_of, LowerError, Lowered};
 use crate::reg::Reg;
@@ -164,42 +163,21 @@ pub fn lower(
         cx.b.use_vector_slots();
     }
     // Entry: register parameters from their registers, the others from the value area
-    // at [rbp + 16]. A register parameter live across a call is defined in its fixed
-    // register by `Args` and copied at once into a vreg without constraint. The argument
-    // registers are caller-saved, so such a parameter must leave its register anyway;
-    // with the copy the fixed register's live range ends at entry and the allocator
-    // places the long one as it would a loaded value (in a callee-saved register, or a
-    // slot), instead of starting it in the argument register and splitting it wherever
-    // that register is needed (on every edge of a `br_table` in minicsv's parse loop).
-    // Other parameters stay where they arrive: a copy would cost a `mov`, as regalloc2
-    // has no hint to give both vregs one register.
+    // at [rbp + 16].
     cx.b.start_block(0, Vec::new());
     let mut args = Vec::new();
     let mut defs = Vec::new();
-    let mut copies = Vec::new();
     let mut loads = Vec::new();
     let (homes, _) = value_homes(&f.signature.params, false);
-    let live_across_calls = params_live_across_calls(f, entry);
-    for ((ty, home), live_across_call) in f.signature.params.iter().zip(homes).zip(live_across_calls) {
+    for (ty, home) in f.signature.params.iter().zip(homes) {
         let t = cx.b.vreg(class_of(*ty));
         match regs::home_reg(home, false) {
-            Some(p) if live_across_call => {
-                let fixed = cx.b.vreg(class_of(*ty));
-                defs.push((fixed, p));
-                copies.push((t, fixed));
-            }
             Some(p) => defs.push((t, p)),
             None => loads.push((t, *ty, home)),
         }
         args.push(t.to_vreg().unwrap());
     }
     cx.b.push(Inst::Args { defs });
-    for (dst, src) in copies {
-        match dst.class() {
-            RegClass::Int => cx.b.push(Inst::MovRR { size: Size::S64, dst, src }),
-            _ => cx.b.push(Inst::XmmMov { dst, src }),
-        }
-    }
     for (t, ty, home) in loads {
         let ValueHome::Area(off) = home else { unreachable!("only area homes are loaded") };
         cx.load_slot(t, ty, Amode::base_disp(regs::rbp(), 16 + off));

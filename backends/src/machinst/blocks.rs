@@ -16,7 +16,7 @@
 //! one, an edge block once, and list a shared one once among the table's successors.
 
 use crate::machinst::LowerError;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use wlab_ir::{Block, BlockCall, Function, Opcode};
 
 /// The VCode block numbering of one function, and the use counts lowering needs for fusion.
@@ -76,17 +76,18 @@ impl BlockLayout {
                 // A branch with operands (br_table's index) may not pass arguments to a
                 // merge block either, so its edges are split like those of a two-way branch.
                 if d.dests.len() > 1 || d.opcode == Opcode::BrTable {
-                    let mut shared: Vec<(&BlockCall, u32)> = Vec::new();
+                    // Looked up only, never iterated: the numbering stays deterministic.
+                    let mut shared: HashMap<&BlockCall, u32> = HashMap::new();
                     for (k, dest) in d.dests.iter().enumerate() {
                         if in_edges[dest.block.index()] > 1 {
-                            let same = shared.iter().find(|(bc, _)| *bc == dest).map(|(_, e)| *e);
+                            let same = shared.get(dest).copied();
                             match same {
                                 Some(e) if d.opcode == Opcode::BrTable => {
                                     edge_blocks.insert((b, k), e);
                                 }
                                 _ => {
                                     edge_blocks.insert((b, k), next);
-                                    shared.push((dest, next));
+                                    shared.insert(dest, next);
                                     next += 1;
                                 }
                             }

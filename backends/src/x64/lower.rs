@@ -582,12 +582,8 @@ impl Ctx<'_> {
                 let targets = succs[1..].iter().map(|s| s.0 as u32).collect();
                 self.b.push(Inst::JmpTable { index, tmp, targets, default });
                 // Destinations sharing an edge block (`BlockLayout`) are one successor.
-                let mut distinct: Vec<(usize, Vec<VReg>)> = Vec::new();
-                for s in succs {
-                    if !distinct.iter().any(|d| d.0 == s.0) {
-                        distinct.push(s);
-                    }
-                }
+                let mut listed = std::collections::HashSet::new();
+                let distinct: Vec<(usize, Vec<VReg>)> = succs.into_iter().filter(|s| listed.insert(s.0)).collect();
                 self.b.end_block(id as usize, distinct);
             }
             Opcode::Return => {
@@ -613,13 +609,12 @@ impl Ctx<'_> {
             _ => return Err(self.malformed(i)),
         }
         // The split edges' blocks follow, each passing its edge's arguments.
-        let mut lowered_edges = Vec::new();
+        let mut lowered_edges = std::collections::HashSet::new();
         for k in 0..d.dests.len() {
             if let Some(&e) = edge_blocks.get(&(blk, k)) {
-                if lowered_edges.contains(&e) {
+                if !lowered_edges.insert(e) {
                     continue; // a br_table edge block shared with an earlier destination
                 }
-                lowered_edges.push(e);
                 self.b.start_block(e as usize, Vec::new());
                 let bc = d.dests[k].clone();
                 let args = bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect();

@@ -36,7 +36,10 @@
 //! `band`, `bor`, `bxor` with a constant operand) moves only when hoisted code reads it
 //! (an invariant load's address, say), and is then also copied back into each loop
 //! block that uses it. Constants are hoisted (they cost nothing: the backends
-//! materialise them at each use).
+//! materialise them at each use). A compare (`icmp`, `eqz`) whose one use is a `brif`
+//! condition stays with its branch unless hoisted code reads it: the backends fuse it
+//! into the branch (`cmp` + `jcc`), and hoisted it would become a flag value live across
+//! the loop, tested each iteration anyway.
 //! Counters: `hoisted`, `preheaders`, `rematerialised` (copies put back).
 
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
@@ -280,7 +283,8 @@ fn hoistable(
     let mut needed: std::collections::HashSet<Inst> = std::collections::HashSet::new();
     let mut kept = Vec::with_capacity(out.len());
     for &i in out.iter().rev() {
-        if remat::is_rematerialisable(func, i) && !needed.contains(&i) {
+        let stays = remat::is_rematerialisable(func, i) || is_branch_condition_only(func, i);
+        if stays && !needed.contains(&i) {
             hoisted_in[i.index()] = 0;
             continue;
         }
@@ -293,6 +297,24 @@ fn hoistable(
     }
     kept.reverse();
     kept
+}
+
+/// Whether `inst` is an `icmp` or `eqz` whose result has exactly one use, as the
+/// condition of a `brif`: the compare the backends fuse into that branch.
+fn is_branch_condition_only(func: &Function, inst: Inst) -> bool {
+    let d = func.inst(inst);
+    if !matches!(d.opcode, Opcode::Icmp | Opcode::Eqz) || d.results.len() != 1 {
+        return false;
+    }
+    let v = d.results[0];
+    let mut uses = func.layout_insts().flat_map(|(_, i)| func.inst_uses(i).filter(move |&u| u == v).map(move |_| i));
+    match (uses.next(), uses.next()) {
+        (Some(user), None) => {
+            let u = func.inst(user);
+            u.opcode == Opcode::Brif && u.args.first() == Some(&v)
+        }
+        _ => false,
+    }
 }
 
 /// The preheader of `l`, and whether it was made now (the caller places it in the
@@ -414,6 +436,34 @@ mod tests {
         assert!(lines.contains(&"v4 = load.i32 v1".to_string()));
         assert!(lines.contains(&"v7 = udiv.i32 v0, v1".to_string()));
         check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+
+    #[test]
+    fn invariant_compare_of_a_branch_in_the_loop_stays_with_its_branch() {
+        // h(i): c = icmp eq p1, 7; brif c, t, l   -- c is invariant but fused into its brif
+        let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (h, hp) = b.block(&[Type::I32]);
+        let (t, _) = b.block(&[]);
+        let (l, _) = b.block(&[]);
+        let (exit, _) = b.block(&[]);
+        b.jump(b0, h, &[p[0]]);
+        let seven = b.iconst(h, Type::I32, 7);
+        let c = b.icmp(h, IntCC::Eq, Type::I32, p[1], seven);
+        b.brif(h, c, (t, &[]), (l, &[]));
+        b.jump(t, l, &[]);
+        let one = b.iconst(l, Type::I32, 1);
+        let next = b.op(l, Opcode::Isub, Type::I32, &[hp[0], one]);
+        let zero = b.iconst(l, Type::I32, 0);
+        let g = b.icmp(l, IntCC::Sgt, Type::I32, next, zero);
+        b.brif(l, g, (h, &[next]), (exit, &[]));
+        b.ret(exit, &[next]);
+        let mut f = b.f;
+        let before = f.clone();
+        let (out, text) = run_checked(&mut Licm::default(), &mut f);
+        assert_eq!(out.counters["hoisted"], 3, "{text}"); // iconst 7, 1 and 0; not the icmp
+        assert!(f.block_insts(h).iter().any(|&i| f.inst(i).opcode == Opcode::Icmp), "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
     }
 
     #[test]

@@ -8,12 +8,16 @@
 //!
 //! An edge is split when its terminator has several destinations (or is a `br_table`,
 //! whose index operand forbids passing arguments on the branch itself) and its destination
-//! has several incoming edges: regalloc2 needs a critical-edge-free CFG. This file only
-//! numbers blocks; the targets lower each one.
+//! has several incoming edges: regalloc2 needs a critical-edge-free CFG. The edges of one
+//! `br_table` to the same block with the same arguments share one edge block (a `switch`
+//! whose many cases fall to one default has one, not one per case), so whatever moves the
+//! allocator puts on that edge are written once, and the table's successors stay
+//! distinct, as regalloc2 requires. This file only numbers blocks; the targets lower each
+//! one, an edge block once, and list a shared one once among the table's successors.
 
 use crate::machinst::LowerError;
-use std::collections::BTreeMap;
-use wlab_ir::{Block, Function, Opcode};
+use std::collections::{BTreeMap, HashMap};
+use wlab_ir::{Block, BlockCall, Function, Opcode};
 
 /// The VCode block numbering of one function, and the use counts lowering needs for fusion.
 pub struct BlockLayout {
@@ -24,6 +28,7 @@ pub struct BlockLayout {
     /// The VCode block of each reachable IR block.
     pub vblock: BTreeMap<Block, u32>,
     /// The VCode block of each split edge: (IR block, index of its terminator's destination).
+    /// Several destinations of one `br_table` may map to the same block.
     pub edge_blocks: BTreeMap<(Block, usize), u32>,
     /// VCode blocks in all (block 0, IR blocks, split edges).
     pub num_blocks: u32,
@@ -71,10 +76,21 @@ impl BlockLayout {
                 // A branch with operands (br_table's index) may not pass arguments to a
                 // merge block either, so its edges are split like those of a two-way branch.
                 if d.dests.len() > 1 || d.opcode == Opcode::BrTable {
-                    for (k, d) in d.dests.iter().enumerate() {
-                        if in_edges[d.block.index()] > 1 {
-                            edge_blocks.insert((b, k), next);
-                            next += 1;
+                    // Looked up only, never iterated: the numbering stays deterministic.
+                    let mut shared: HashMap<&BlockCall, u32> = HashMap::new();
+                    for (k, dest) in d.dests.iter().enumerate() {
+                        if in_edges[dest.block.index()] > 1 {
+                            let same = shared.get(dest).copied();
+                            match same {
+                                Some(e) if d.opcode == Opcode::BrTable => {
+                                    edge_blocks.insert((b, k), e);
+                                }
+                                _ => {
+                                    edge_blocks.insert((b, k), next);
+                                    shared.insert(dest, next);
+                                    next += 1;
+                                }
+                            }
                         }
                     }
                 }

@@ -529,6 +529,9 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         BitCount { size, op, dst, src, tmp, native } => emit_bitcount(e, *size, *op, *dst, *src, *tmp, *native),
         MovImm { size, dst, imm } => e.mov_imm(gr(*dst, *size), *size, *imm),
         Zero { dst } => e.push(i2!(Code::Xor_r32_rm32, r32(*dst), r32(*dst))),
+        // A 64-bit copy to its own register changes nothing (a 32-bit one clears the
+        // upper half, so it stays).
+        MovRR { size: Size::S64, dst, src } if dst == src => {}
         MovRR { size, dst, src } => {
             e.push(i2!(pick(*size, Code::Mov_r32_rm32, Code::Mov_r64_rm64), gr(*dst, *size), gr(*src, *size)))
         }

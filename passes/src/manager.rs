@@ -395,8 +395,7 @@ impl Runner<'_> {
                     // the function is then as it was, and so is what was seen of it. Where
                     // nothing measures, a claimed change is believed too, and what was seen
                     // of the function is stale.
-                    let believed =
-                        !measure || (outcome.changed == Changed::Nothing && !self.opts.checks_claims());
+                    let believed = !measure || (outcome.changed == Changed::Nothing && !self.opts.checks_claims());
                     let (after_seen, measured) = if believed {
                         let unchanged = outcome.changed == Changed::Nothing;
                         (if unchanged { before_seen } else { None }, !unchanged)
@@ -610,8 +609,12 @@ mod tests {
                 Ok(PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() })
             }
         }
-        static BOASTER: PassInfo =
-            PassInfo { name: "boaster", description: "claims", args: &[], make: Make::Function(|_| Ok(Box::new(Boaster))) };
+        static BOASTER: PassInfo = PassInfo {
+            name: "boaster",
+            description: "claims",
+            args: &[],
+            make: Make::Function(|_| Ok(Box::new(Boaster))),
+        };
         let fast = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
         let boast = || Step::Pass(PassStep { info: &BOASTER, args: vec![] });
         let p = Pipeline { steps: vec![boast(), Step::Fix { max_rounds: 3, body: vec![boast()] }] };

@@ -831,30 +831,18 @@ impl MachInst for Inst {
             JmpTable { index, .. } => v.reg_use(index),
             CallIndirect { index, uses, defs, .. } => {
                 v.reg_use(index);
-                for (r, p) in uses.iter_mut() {
-                    v.reg_fixed_use(r, *p);
-                }
-                for (r, p) in defs.iter_mut() {
-                    v.reg_fixed_def(r, *p);
-                }
+                v.reg_fixed_uses(uses);
+                v.reg_fixed_defs(defs);
             }
             Call { uses, defs, .. } => {
-                for (r, p) in uses.iter_mut() {
-                    v.reg_fixed_use(r, *p);
-                }
-                for (r, p) in defs.iter_mut() {
-                    v.reg_fixed_def(r, *p);
-                }
+                v.reg_fixed_uses(uses);
+                v.reg_fixed_defs(defs);
             }
             Args { defs } => {
-                for (r, p) in defs.iter_mut() {
-                    v.reg_fixed_def(r, *p);
-                }
+                v.reg_fixed_defs(defs);
             }
             Ret { uses } => {
-                for (r, p) in uses.iter_mut() {
-                    v.reg_fixed_use(r, *p);
-                }
+                v.reg_fixed_uses(uses);
             }
             B { .. } | BCond { .. } | Trap { .. } => {}
         }

@@ -25,6 +25,18 @@ pub trait OperandVisitor {
     fn reg_fixed_use(&mut self, r: &mut Reg, p: PReg);
     /// Written into the fixed physical register `p`.
     fn reg_fixed_def(&mut self, r: &mut Reg, p: PReg);
+    /// Each `(r, p)`: read from the fixed register `p` (a call's or return's register values).
+    fn reg_fixed_uses(&mut self, list: &mut [(Reg, PReg)]) {
+        for (r, p) in list.iter_mut() {
+            self.reg_fixed_use(r, *p);
+        }
+    }
+    /// Each `(r, p)`: written into the fixed register `p` (a call's or entry's register values).
+    fn reg_fixed_defs(&mut self, list: &mut [(Reg, PReg)]) {
+        for (r, p) in list.iter_mut() {
+            self.reg_fixed_def(r, *p);
+        }
+    }
 }
 
 /// A target's machine instruction.

@@ -670,30 +670,18 @@ impl MachInst for Inst {
             }
             CallIndirect { index, uses, defs, .. } => {
                 v.reg_fixed_use(index, regs::gpr(regs::RAX));
-                for (r, p) in uses.iter_mut() {
-                    v.reg_fixed_use(r, *p);
-                }
-                for (r, p) in defs.iter_mut() {
-                    v.reg_fixed_def(r, *p);
-                }
+                v.reg_fixed_uses(uses);
+                v.reg_fixed_defs(defs);
             }
             Call { uses, defs, .. } => {
-                for (r, p) in uses.iter_mut() {
-                    v.reg_fixed_use(r, *p);
-                }
-                for (r, p) in defs.iter_mut() {
-                    v.reg_fixed_def(r, *p);
-                }
+                v.reg_fixed_uses(uses);
+                v.reg_fixed_defs(defs);
             }
             Args { defs } => {
-                for (r, p) in defs.iter_mut() {
-                    v.reg_fixed_def(r, *p);
-                }
+                v.reg_fixed_defs(defs);
             }
             Ret { uses } => {
-                for (r, p) in uses.iter_mut() {
-                    v.reg_fixed_use(r, *p);
-                }
+                v.reg_fixed_uses(uses);
             }
             Vector { op, avx, dst, src1, src2, .. } => {
                 v.reg_use(src1);

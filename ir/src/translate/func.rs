@@ -282,11 +282,11 @@ impl FuncTranslator<'_, '_> {
     fn terminate(&mut self, opcode: Opcode, args: Vec<Value>, dests: Vec<BlockCall>) -> Inst {
         let mut data = InstData::new(opcode, None, args, Imm::None);
         data.srcloc = Some(self.srcloc);
-        let targets: Vec<Block> = dests.iter().map(|d| d.block).collect();
+        let by_target = dests_by_target(&dests);
         data.dests = dests;
         let inst = self.func.append_inst(self.cur, data, &[]);
-        for t in distinct_in_order(&targets) {
-            self.ssa.declare_pred(t, self.cur, inst);
+        for (t, indices) in by_target {
+            self.ssa.declare_pred(t, self.cur, inst, &indices);
         }
         inst
     }
@@ -395,7 +395,7 @@ impl FuncTranslator<'_, '_> {
         if let FrameKind::If { else_seen, .. } = &mut self.frames[n - 1].kind {
             *else_seen = true;
         }
-        self.ssa.declare_pred(else_block, branch_block, branch);
+        self.ssa.declare_pred(else_block, branch_block, branch, &[1]);
         self.ssa.seal(&mut self.func, else_block);
         self.switch_to(else_block);
         self.stack.truncate(base);
@@ -429,7 +429,7 @@ impl FuncTranslator<'_, '_> {
                 if let Some(dest) = self.func.inst_mut(branch).dests.get_mut(1) {
                     *dest = BlockCall::new(frame.end, params);
                 }
-                self.ssa.declare_pred(frame.end, branch_block, branch);
+                self.ssa.declare_pred(frame.end, branch_block, branch, &[1]);
                 end_reached = true;
             }
             FrameKind::Loop { header } => self.ssa.seal(&mut self.func, header),
@@ -507,7 +507,7 @@ impl FuncTranslator<'_, '_> {
                 data.srcloc = Some(self.srcloc);
                 data.dests = vec![BlockCall::new(then_block, Vec::new()), BlockCall::new(else_block, Vec::new())];
                 let branch = self.func.append_inst(branch_block, data, &[]);
-                self.ssa.declare_pred(then_block, branch_block, branch);
+                self.ssa.declare_pred(then_block, branch_block, branch, &[0]);
                 self.ssa.seal(&mut self.func, then_block);
                 self.switch_to(then_block);
                 let base = self.stack.len() - params.len();
@@ -887,37 +887,53 @@ pub(super) fn mem_arg(m: &wasmparser::MemArg) -> Result<MemArg, TranslateError> 
     }
 }
 
-/// Each block of `targets` once, in the order of its first appearance. A `br_table` can
-/// name thousands of targets, so beyond a few the duplicate check uses a set (comparing
-/// each target with all earlier ones was quadratic: 8 million compares on a 4,096-target
-/// table).
-fn distinct_in_order(targets: &[Block]) -> Vec<Block> {
+/// Each block the destinations go to, in the order of its first appearance, with the
+/// indices of the destinations that go to it (ascending): what the SSA builder needs to
+/// reach an edge's arguments without scanning the branch's other destinations. A
+/// `br_table` can name thousands of targets, so beyond a few the grouping uses a map
+/// (comparing each target with all earlier ones was quadratic: 8 million compares on a
+/// 4,096-target table).
+fn dests_by_target(dests: &[BlockCall]) -> Vec<(Block, Vec<u32>)> {
     const LINEAR_UP_TO: usize = 16;
-    if targets.len() <= LINEAR_UP_TO {
-        let mut out: Vec<Block> = Vec::with_capacity(targets.len());
-        for &t in targets {
-            if !out.contains(&t) {
-                out.push(t);
+    let mut out: Vec<(Block, Vec<u32>)> = Vec::new();
+    if dests.len() <= LINEAR_UP_TO {
+        for (i, d) in dests.iter().enumerate() {
+            match out.iter_mut().find(|(b, _)| *b == d.block) {
+                Some((_, indices)) => indices.push(i as u32),
+                None => out.push((d.block, vec![i as u32])),
             }
         }
         return out;
     }
-    let mut seen = std::collections::HashSet::with_capacity(targets.len());
-    targets.iter().copied().filter(|t| seen.insert(*t)).collect()
+    let mut slot: std::collections::HashMap<Block, usize, crate::fxhash::FxBuild> = Default::default();
+    for (i, d) in dests.iter().enumerate() {
+        let k = *slot.entry(d.block).or_insert_with(|| {
+            out.push((d.block, Vec::new()));
+            out.len() - 1
+        });
+        out[k].1.push(i as u32);
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::distinct_in_order;
+    use super::dests_by_target;
     use crate::entities::Block;
+    use crate::instructions::BlockCall;
 
-    /// Both the short (linear) and the long (set) path keep first appearances in order.
+    /// Both the short (linear) and the long (map) path keep first appearances in order
+    /// and list every destination index of a target.
     #[test]
-    fn distinct_targets_keep_their_first_order() {
+    fn dests_group_by_target_in_first_order() {
         let b = |i: usize| Block::new(i);
-        assert_eq!(distinct_in_order(&[b(2), b(1), b(2), b(0), b(1)]), vec![b(2), b(1), b(0)]);
+        let calls = |bs: &[Block]| bs.iter().map(|&t| BlockCall::new(t, Vec::new())).collect::<Vec<_>>();
+        let short = dests_by_target(&calls(&[b(2), b(1), b(2), b(0), b(1)]));
+        assert_eq!(short, vec![(b(2), vec![0, 2]), (b(1), vec![1, 4]), (b(0), vec![3])]);
         let long: Vec<Block> = (0..100).map(|i| b((i * 7) % 40)).collect();
-        let expected: Vec<Block> = (0..40).map(|i| b((i * 7) % 40)).collect();
-        assert_eq!(distinct_in_order(&long), expected);
+        let grouped = dests_by_target(&calls(&long));
+        let expected: Vec<(Block, Vec<u32>)> =
+            (0..40).map(|i| (b((i * 7) % 40), (0..100).filter(|j| j % 40 == i).map(|j| j as u32).collect())).collect();
+        assert_eq!(grouped, expected);
     }
 }

@@ -36,11 +36,21 @@ use std::collections::HashMap;
 /// `(block, variable)` keys: looked up, never iterated.
 type FxMap<K, V> = HashMap<K, V, crate::fxhash::FxBuild>;
 
-/// An edge into a block: the branch instruction and the block it ends.
+/// An edge into a block: the branch instruction, the block it ends, and where in
+/// [`SsaBuilder::pred_dests`] the indices of the branch's destinations that go to the
+/// block are (a `br_table` may name the block many times among thousands of
+/// destinations: an edge's arguments are reached without scanning the others).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Pred {
     block: Block,
     inst: Inst,
+    dests_start: u32,
+    dests_len: u32,
+}
+
+/// The indices of `pred`'s destinations that go to its block.
+fn dests_of<'a>(pool: &'a [u32], pred: &Pred) -> &'a [u32] {
+    &pool[pred.dests_start as usize..(pred.dests_start + pred.dests_len) as usize]
 }
 
 struct SsaBlock {
@@ -103,6 +113,8 @@ pub(crate) struct SsaBuilder {
     srcloc: u32,
     defs: FxMap<(u32, u32), Value>,
     blocks: Vec<SsaBlock>,
+    /// The destination indices of every [`Pred`], one run per edge.
+    pred_dests: Vec<u32>,
     aliases: FxMap<Value, Value>,
     tasks: Vec<Task>,
     results: Vec<Value>,
@@ -125,6 +137,7 @@ impl SsaBuilder {
             srcloc,
             defs: FxMap::default(),
             blocks: Vec::new(),
+            pred_dests: Vec::new(),
             aliases: FxMap::default(),
             tasks: Vec::new(),
             results: Vec::new(),
@@ -145,9 +158,13 @@ impl SsaBuilder {
         &mut self.blocks[b.index()]
     }
 
-    /// Records that `inst`, which ends `from`, branches to `target`. Call once per
-    /// (instruction, target) pair, before `target` is sealed.
-    pub fn declare_pred(&mut self, target: Block, from: Block, inst: Inst) {
+    /// Records that `inst`, which ends `from`, branches to `target` through its
+    /// destinations `dests` (indices into its `dests`, each going to `target`). Call once
+    /// per (instruction, target) pair, with every destination going there, before
+    /// `target` is sealed; the destinations' blocks must not change afterwards.
+    pub fn declare_pred(&mut self, target: Block, from: Block, inst: Inst, dests: &[u32]) {
+        let dests_start = self.pred_dests.len() as u32;
+        self.pred_dests.extend_from_slice(dests);
         let seq = self.seq;
         let outer = self.open_loops.first().copied();
         let fb = self.block(from);
@@ -157,7 +174,7 @@ impl SsaBuilder {
         }
         let sb = self.block(target);
         debug_assert!(!sb.sealed, "{target} gained a predecessor after being sealed");
-        sb.preds.push(Pred { block: from, inst });
+        sb.preds.push(Pred { block: from, inst, dests_start, dests_len: dests.len() as u32 });
     }
 
     /// Number of variables (wasm locals, parameters first).
@@ -301,10 +318,10 @@ impl SsaBuilder {
                     let args = self.results.split_off(self.results.len() - n);
                     for (i, arg) in args.into_iter().enumerate() {
                         let pred = self.blocks[block.index()].preds[i];
-                        for dest in func.inst_mut(pred.inst).dests.iter_mut() {
-                            if dest.block == block {
-                                dest.args.push(arg);
-                            }
+                        let dests = &mut func.inst_mut(pred.inst).dests;
+                        for &d in dests_of(&self.pred_dests, &pred) {
+                            debug_assert_eq!(dests[d as usize].block, block);
+                            dests[d as usize].args.push(arg);
                         }
                     }
                     let out = match self.trivial_value(func, block, param) {
@@ -424,10 +441,9 @@ impl SsaBuilder {
         };
         let mut same = None;
         for pred in &self.blocks.get(b.index())?.preds {
-            for dest in &func.inst(pred.inst).dests {
-                if dest.block != b {
-                    continue;
-                }
+            let dests = &func.inst(pred.inst).dests;
+            for &d in dests_of(&self.pred_dests, pred) {
+                let dest = &dests[d as usize];
                 let arg = resolve_compress(&mut self.aliases, *dest.args.get(idx as usize)?);
                 if arg == param || Some(arg) == same {
                     continue;
@@ -454,8 +470,10 @@ impl SsaBuilder {
         }
         if let Some(sb) = self.blocks.get(b.index()) {
             for pred in &sb.preds {
-                for dest in func.inst_mut(pred.inst).dests.iter_mut() {
-                    if dest.block == b && idx < dest.args.len() {
+                let dests = &mut func.inst_mut(pred.inst).dests;
+                for &d in dests_of(&self.pred_dests, pred) {
+                    let dest = &mut dests[d as usize];
+                    if idx < dest.args.len() {
                         dest.args.remove(idx);
                     }
                 }
@@ -487,10 +505,9 @@ impl SsaBuilder {
             work.extend(func.blocks[b.index()].params.iter().rev().copied());
             let Some(sb) = self.blocks.get(b.index()) else { continue };
             for pred in &sb.preds {
-                for dest in &func.inst(pred.inst).dests {
-                    if dest.block != b {
-                        continue;
-                    }
+                let dests = &func.inst(pred.inst).dests;
+                for &d in dests_of(&self.pred_dests, pred) {
+                    let dest = &dests[d as usize];
                     for (&arg, &param) in dest.args.iter().zip(&func.blocks[b.index()].params) {
                         users.entry(resolve_in(&self.aliases, arg)).or_default().push(param);
                     }
@@ -550,8 +567,10 @@ impl SsaBuilder {
         func.blocks[b.index()].params = params;
         if let Some(sb) = self.blocks.get(b.index()) {
             for pred in &sb.preds {
-                for dest in func.inst_mut(pred.inst).dests.iter_mut() {
-                    if dest.block == b && dest.args.len() == keep.len() {
+                let dests = &mut func.inst_mut(pred.inst).dests;
+                for &d in dests_of(&self.pred_dests, pred) {
+                    let dest = &mut dests[d as usize];
+                    if dest.args.len() == keep.len() {
                         let mut i = 0;
                         dest.args.retain(|_| {
                             let k = keep[i];

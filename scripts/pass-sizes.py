@@ -6,7 +6,7 @@ passes of the O2 preset, each alone) and prints, per pipeline, the module totals
 (instructions, loads, stores, spills, reloads, moves) and their difference to O0,
 then the modules where O2 has more instructions than O0.
 
-    scripts/pass-sizes.py [--wlab target/release/wlab] [--bench /work/shared/bench]
+    scripts/pass-sizes.py [--wlab target/release/wlab] [--bench DIR (default $WLAB_BENCH_DIR, else ../shared/bench)]
                           [--out /tmp/pass-sizes.csv]
 
 The sweep keeps cells already in --out, so a rerun with the same file is cheap;
@@ -14,6 +14,7 @@ delete the file after rebuilding wlab.
 """
 import argparse
 import csv
+import os
 import subprocess
 from collections import defaultdict
 
@@ -25,7 +26,7 @@ COLS = ["insts", "loads", "stores", "spills", "reloads", "moves"]
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wlab", default="target/release/wlab")
-    ap.add_argument("--bench", default="/work/shared/bench")
+    ap.add_argument("--bench", default=os.environ.get("WLAB_BENCH_DIR", "../shared/bench"))
     ap.add_argument("--out", default="/tmp/pass-sizes.csv")
     args = ap.parse_args()
     pipelines = ["O0"] + PASSES + ["O2"]

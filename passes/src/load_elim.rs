@@ -188,15 +188,10 @@ impl Pass for LoadElim {
 /// call, unless `summaries` and the callee is marked `no_memory_writes`.
 fn clobbers(func: &Function, d: &InstData, summaries: bool) -> bool {
     let e = d.opcode.effects();
-    if e.writes_memory {
-        return true;
-    }
-    if !e.call {
-        return false;
-    }
     match (d.opcode, d.imm) {
-        (Opcode::Call, Imm::Func(f)) => !(summaries && func.no_memory_writes.contains(&f)),
-        _ => true,
+        // A call's effects say it writes memory: any callee may.
+        (Opcode::Call, Imm::Func(f)) if summaries && func.no_memory_writes.contains(&f) => false,
+        _ => e.writes_memory || e.call,
     }
 }
 

@@ -11,7 +11,7 @@ use crate::entities::{Block, Inst, Value};
 use crate::instructions::{BlockCall, Imm, InstData};
 use crate::opcode::Opcode;
 use crate::types::{Signature, Type};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -45,6 +45,11 @@ pub struct Function {
     pub signature: Signature,
     /// Signatures of the functions this one calls (`call fnN`), by wasm function index.
     pub callees: BTreeMap<u32, Signature>,
+    /// The callees (each declared in `callees`) that provably never write linear memory,
+    /// themselves or through anything they call ([`crate::translate::FuncEffects`]):
+    /// printed `fnN = sig no_memory_writes`. A fact about the module's function, true
+    /// whatever passes do to either body.
+    pub no_memory_writes: BTreeSet<u32>,
     /// Signatures of the types used by `call_indirect typeN`, by wasm type index.
     pub types: BTreeMap<u32, Signature>,
     pub values: Vec<ValueData>,

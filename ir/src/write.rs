@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! function fn3 "fac"(i64) -> i64 {
-//!     fn3 = (i64) -> i64
+//!     fn3 = (i64) -> i64 no_memory_writes
 //!     type0 = (i32) -> i32
 //!
 //! block0(v0: i64):
@@ -52,7 +52,8 @@ pub fn write_function(w: &mut dyn Write, func: &Function) -> fmt::Result {
     }
     writeln!(w, "{:?}{} {{", func.name, func.signature)?;
     for (idx, sig) in &func.callees {
-        writeln!(w, "    fn{idx} = {sig}")?;
+        let mark = if func.no_memory_writes.contains(idx) { " no_memory_writes" } else { "" };
+        writeln!(w, "    fn{idx} = {sig}{mark}")?;
     }
     for (idx, sig) in &func.types {
         writeln!(w, "    type{idx} = {sig}")?;

@@ -21,6 +21,7 @@ pub fn fingerprint(func: &Function) -> u64 {
     func.wasm_index.hash(&mut h);
     func.signature.hash(&mut h);
     func.callees.hash(&mut h);
+    func.no_memory_writes.hash(&mut h);
     func.types.hash(&mut h);
     func.layout.len().hash(&mut h);
     for &b in &func.layout {

@@ -353,7 +353,12 @@ pub fn inline_call(f: &mut Function, call: Inst, callee: &Function) {
     f.layout.insert(at_layout, cont);
 
     for (&k, sig) in &callee.callees {
-        f.callees.entry(k).or_insert_with(|| sig.clone());
+        if let std::collections::btree_map::Entry::Vacant(e) = f.callees.entry(k) {
+            e.insert(sig.clone());
+            if callee.no_memory_writes.contains(&k) {
+                f.no_memory_writes.insert(k);
+            }
+        }
     }
     for (&k, sig) in &callee.types {
         f.types.entry(k).or_insert_with(|| sig.clone());
@@ -373,6 +378,7 @@ fn drop_declarations_of_inlined_callees(f: &mut Function, inlined: &[u32]) {
     for k in inlined {
         if !named.contains(k) {
             f.callees.remove(k);
+            f.no_memory_writes.remove(k);
         }
     }
 }

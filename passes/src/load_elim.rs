@@ -18,7 +18,10 @@
 //! its single predecessor; a block with several predecessors (every merge point and
 //! every loop header) starts with nothing. Any instruction that `writes_memory` or
 //! `call`s ([`wlab_ir::Opcode::effects`]) forgets everything; a store then records what
-//! it wrote. A load with the same opcode, type, address value, offset and memory as an
+//! it wrote. A direct call to a callee the function declares `no_memory_writes` (the
+//! module's effect summary, [`wlab_ir::translate::FuncEffects`]) forgets nothing: the
+//! callee may read memory and trap, but a load after it, if reached, reads what it read
+//! before (`load-elim(summaries=false)` forgets at every call). A load with the same opcode, type, address value, offset and memory as an
 //! available one is removed (`loads-removed`). A load after a store of the same place:
 //! `load.T` after `store.T` takes the stored value; a narrow load after a narrow store
 //! of the same width and type becomes `band` (unsigned: `uload8/16/32` → mask) or
@@ -35,7 +38,7 @@
 
 use crate::edit::{remove_insts, substitute_uses};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
-use crate::registry::{Make, PassArgs, PassInfo};
+use crate::registry::{ArgSpec, ArgType, Make, PassArgs, PassInfo};
 use std::collections::HashMap;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
@@ -44,13 +47,27 @@ use wlab_ir::{Block, Function, Imm, Inst, InstData, MemArg, Opcode, Type, Value}
 pub const INFO: PassInfo = PassInfo {
     name: "load-elim",
     description: "remove redundant loads, forward stores to loads, remove stores overwritten before any read",
-    args: &[],
-    make: Make::Function(|_: &PassArgs| Ok(Box::new(LoadElim))),
+    args: &[ArgSpec {
+        name: "summaries",
+        ty: ArgType::Bool,
+        default: "true",
+        doc: "keep what is known across calls to callees marked no_memory_writes",
+    }],
+    make: Make::Function(|args: &PassArgs| Ok(Box::new(LoadElim { summaries: args.bool("summaries")? }))),
 };
 
 /// See the module docs.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct LoadElim;
+#[derive(Clone, Copy, Debug)]
+pub struct LoadElim {
+    /// Trust `no_memory_writes` marks on callees (the `summaries` argument).
+    pub summaries: bool,
+}
+
+impl Default for LoadElim {
+    fn default() -> Self {
+        LoadElim { summaries: true }
+    }
+}
 
 /// What a load reads: the same key reads the same value while memory is unchanged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -155,7 +172,7 @@ impl Pass for LoadElim {
 
     fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
         let mut out = PassOutcome::unchanged();
-        let (removed, forwarded) = forward(func);
+        let (removed, forwarded) = forward(func, self.summaries);
         let dead = dead_stores(func);
         for (name, n) in [("loads-removed", removed), ("stores-forwarded", forwarded), ("stores-removed", dead)] {
             if n > 0 {
@@ -167,8 +184,19 @@ impl Pass for LoadElim {
     }
 }
 
+/// Whether `d` may change what a load reads: a store or any other memory write, or a
+/// call, unless `summaries` and the callee is marked `no_memory_writes`.
+fn clobbers(func: &Function, d: &InstData, summaries: bool) -> bool {
+    let e = d.opcode.effects();
+    match (d.opcode, d.imm) {
+        // A call's effects say it writes memory: any callee may.
+        (Opcode::Call, Imm::Func(f)) if summaries && func.no_memory_writes.contains(&f) => false,
+        _ => e.writes_memory || e.call,
+    }
+}
+
 /// Redundant loads and store-to-load forwarding; returns (loads removed, forwarded).
-fn forward(func: &mut Function) -> (u64, u64) {
+fn forward(func: &mut Function, summaries: bool) -> (u64, u64) {
     let cfg = ControlFlowGraph::new(func);
     let dom = DomTree::new(func, &cfg);
     let Some(entry) = func.entry() else {
@@ -201,7 +229,6 @@ fn forward(func: &mut Function) -> (u64, u64) {
         }
         for &i in func.block_insts(b) {
             let d = func.inst(i);
-            let e = d.opcode.effects();
             if d.opcode.is_load() {
                 let (Some(m), Some(ty)) = (mem_arg(d), d.ty) else {
                     continue;
@@ -229,7 +256,7 @@ fn forward(func: &mut Function) -> (u64, u64) {
                 }
                 continue;
             }
-            if e.writes_memory || e.call {
+            if clobbers(func, d, summaries) {
                 table.clear();
             }
             if d.opcode.is_store() {
@@ -376,7 +403,7 @@ mod tests {
         let s = b.op(b0, Opcode::Iadd, Type::I32, &[s, v6]);
         b.ret(b0, &[s]);
         let before = b.f.clone();
-        let (out, text) = run_checked(&mut LoadElim, &mut b.f);
+        let (out, text) = run_checked(&mut LoadElim::default(), &mut b.f);
         assert_eq!(out.counters["loads-removed"], 1, "{text}");
         assert_eq!(out.counters["stores-forwarded"], 3, "{text}");
         assert_eq!(out.counters["stores-removed"], 1, "{text}");
@@ -416,8 +443,35 @@ mod tests {
         let z = load(&mut b, b3, Opcode::Load, Type::I32, p[0], 0);
         let s = b.op(b3, Opcode::Iadd, Type::I32, &[x, z]);
         b.ret(b3, &[s]);
-        let (out, _) = run_checked(&mut LoadElim, &mut b.f);
+        let (out, _) = run_checked(&mut LoadElim::default(), &mut b.f);
         assert_eq!(out.changed, Changed::Nothing);
+    }
+
+    /// `v0` loaded, `call fn3`, loaded again: one load when `fn3` is marked and trusted.
+    fn load_call_load(marked: bool, summaries: bool) -> u64 {
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        b.f.callees.insert(3, wlab_ir::Signature::new(vec![], vec![]));
+        if marked {
+            b.f.no_memory_writes.insert(3);
+        }
+        let b0 = b.b(0);
+        let x = load(&mut b, b0, Opcode::Load, Type::I32, p[0], 0);
+        b.f.append_inst(b0, InstData::new(Opcode::Call, None, vec![], Imm::Func(3)), &[]);
+        let y = load(&mut b, b0, Opcode::Load, Type::I32, p[0], 0);
+        let s = b.op(b0, Opcode::Iadd, Type::I32, &[x, y]);
+        b.ret(b0, &[s]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut LoadElim { summaries }, &mut b.f);
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+        assert!(text.contains("call fn3"), "{text}");
+        out.counters.get("loads-removed").copied().unwrap_or(0)
+    }
+
+    #[test]
+    fn a_call_to_a_no_memory_writes_callee_keeps_loads_unless_summaries_are_off() {
+        assert_eq!(load_call_load(true, true), 1);
+        assert_eq!(load_call_load(true, false), 0);
+        assert_eq!(load_call_load(false, true), 0);
     }
 
     #[test]
@@ -436,7 +490,7 @@ mod tests {
         let w = load(&mut b, b2, Opcode::Uload32, Type::I64, p[0], 0);
         b.ret(b2, &[w]);
         let before = b.f.clone();
-        let (out, text) = run_checked(&mut LoadElim, &mut b.f);
+        let (out, text) = run_checked(&mut LoadElim::default(), &mut b.f);
         // the first store is read by nothing but separated by a load: kept
         assert_eq!(out.counters.get("stores-removed"), None, "{text}");
         assert_eq!(out.counters["stores-forwarded"], 1, "{text}");

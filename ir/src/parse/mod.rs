@@ -5,6 +5,7 @@
 //! ; comments run from `;` to the end of the line
 //! function fn3 "fac"(i64) -> i64 {       ; `fnN` (the wasm index) is optional
 //!     fn3 = (i64) -> i64                 ; callee and call_indirect type declarations
+//!     fn4 = () -> () no_memory_writes    ; a callee that never writes memory
 //!     type0 = (i32) -> i32
 //!
 //! block0(v0: i64):                       ; the first block is the entry
@@ -55,6 +56,9 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+/// The mark after a callee's signature: [`Function::no_memory_writes`].
+const NO_MEMORY_WRITES: &str = "no_memory_writes";
 
 /// The largest value or block number accepted (a bound on the tables a text can make).
 pub const MAX_ENTITY_NUMBER: u32 = 1 << 24;
@@ -316,7 +320,7 @@ impl<'a> Parser<'a> {
         self.finish(b)
     }
 
-    /// `fnN = sig` or `typeN = sig`, before the first block.
+    /// `fnN = sig`, `fnN = sig no_memory_writes` or `typeN = sig`, before the first block.
     fn declaration(&mut self, b: &mut Builder) -> Result<(), ParseError> {
         let at = self.here();
         let (w, _) = self.word("a declaration")?;
@@ -325,12 +329,20 @@ impl<'a> Parser<'a> {
         }
         self.expect(&Tok::Equals)?;
         let sig = self.signature()?;
+        let mark_at = self.here();
+        let marked = self.eat(&Tok::Word(NO_MEMORY_WRITES));
         let (map, idx) = match index_of(w, "fn") {
             Some(i) => (&mut b.func.callees, i),
+            None if marked => {
+                return Err(self.error_at(mark_at, format!("`{NO_MEMORY_WRITES}` marks only `fnN` declarations")))
+            }
             None => (&mut b.func.types, index_of(w, "type").unwrap_or(0)),
         };
         if map.insert(idx, sig).is_some() {
             return Err(self.error_at(at, format!("`{w}` is declared twice")));
+        }
+        if marked {
+            b.func.no_memory_writes.insert(idx);
         }
         self.end_of_line()
     }

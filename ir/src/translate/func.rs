@@ -594,6 +594,9 @@ impl FuncTranslator<'_, '_> {
                 let inst = self.ins(Op::Call, None, args, Imm::Func(function_index), &sig.results);
                 self.stack.extend(self.func.inst_results(inst).to_vec());
                 self.func.callees.insert(function_index, sig);
+                if self.env.effects.get(function_index as usize).is_some_and(|e| !e.writes_memory) {
+                    self.func.no_memory_writes.insert(function_index);
+                }
             }
             O::CallIndirect { type_index, table_index } => {
                 let sig = self.signature_of_type(type_index, offset)?;

@@ -19,6 +19,7 @@
 //! panics on any input; every problem is a [`TranslateError`].
 
 mod control;
+mod effects;
 mod func;
 mod module_env;
 mod simd;
@@ -26,6 +27,8 @@ mod ssa;
 
 #[cfg(test)]
 mod tests;
+
+pub use effects::FuncEffects;
 
 use crate::module::Module;
 use std::fmt;
@@ -106,6 +109,12 @@ impl ModuleReader<'_> {
     /// The module's data (types, functions, memories, exports, names, ...).
     pub fn info(&self) -> &crate::ModuleInfo {
         &self.env.info
+    }
+
+    /// What every function may do (imports first, in the wasm function index space),
+    /// summarized over the call graph when the module was read.
+    pub fn effects(&self) -> &[FuncEffects] {
+        &self.env.effects
     }
 
     /// The module's data, keeping nothing of the wasm bytes: what is left once every

@@ -1,10 +1,12 @@
 //! Reads the sections of a wasm module into [`ModuleInfo`] and collects the function
-//! bodies for [`super::func`] to translate.
+//! bodies for [`super::func`] to translate, and what each body does
+//! ([`super::effects`], gathered in the same read of its operators).
 //!
 //! Every binary-reader error met here is [`TranslateError::Malformed`]. This file reads;
 //! it never validates (the validator runs separately) and never translates code. A
 //! malformed name section is ignored, as the spec asks of custom sections.
 
+use super::effects::{summarize, FuncEffects, LocalEffects};
 use super::TranslateError;
 use crate::module::{
     ConstExpr, DataMode, DataSegment, ElemMode, ElemSegment, Export, ExportKind, FuncInfo, GlobalInfo, Import,
@@ -20,6 +22,8 @@ pub(crate) struct ModuleEnv<'a> {
     pub simd_types: Vec<bool>,
     /// The body of every defined function, in order.
     pub bodies: Vec<wasmparser::FunctionBody<'a>>,
+    /// The effects of every function, imports first ([`super::effects`]).
+    pub effects: Vec<FuncEffects>,
 }
 
 fn malformed(e: wasmparser::BinaryReaderError) -> TranslateError {
@@ -33,8 +37,10 @@ fn unsupported_type(what: &str, ty: impl std::fmt::Debug, offset: usize) -> Tran
 
 /// Reads every section of `bytes`.
 pub(crate) fn read_module(bytes: &[u8]) -> Result<ModuleEnv<'_>, TranslateError> {
-    let mut env = ModuleEnv { info: ModuleInfo::default(), simd_types: Vec::new(), bodies: Vec::new() };
+    let mut env =
+        ModuleEnv { info: ModuleInfo::default(), simd_types: Vec::new(), bodies: Vec::new(), effects: Vec::new() };
     let mut name_section = None;
+    let mut local_effects = Vec::new();
     for payload in Parser::new(0).parse_all(bytes) {
         match payload.map_err(malformed)? {
             Payload::TypeSection(reader) => {
@@ -146,9 +152,11 @@ pub(crate) fn read_module(bytes: &[u8]) -> Result<ModuleEnv<'_>, TranslateError>
                     locals.read().map_err(malformed)?;
                 }
                 let mut ops = body.get_operators_reader().map_err(malformed)?;
+                let mut effects = LocalEffects::default();
                 while !ops.eof() {
-                    ops.read().map_err(malformed)?;
+                    effects.add(&ops.read().map_err(malformed)?);
                 }
+                local_effects.push(effects);
                 ops.finish().map_err(malformed)?;
                 env.bodies.push(body);
             }
@@ -163,6 +171,7 @@ pub(crate) fn read_module(bytes: &[u8]) -> Result<ModuleEnv<'_>, TranslateError>
     if let Some(names) = name_section {
         read_names(&mut env.info, names);
     }
+    env.effects = summarize(&env.info, local_effects);
     Ok(env)
 }
 

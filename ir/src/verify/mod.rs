@@ -25,7 +25,8 @@
 //!    targets, `jump` one, `br_table` at least one, `return` and `trap` none.
 //! 8. **Calls and returns**: `call fnN` and `call_indirect typeN` name a declared callee or
 //!    type and pass arguments of its parameter types (`call_indirect` then the `i32`
-//!    table index); `return` passes values of the signature's result types.
+//!    table index); `return` passes values of the signature's result types; every callee
+//!    marked `no_memory_writes` is declared.
 //! 9. **Dominance**: every use is dominated by its definition (an instruction result by a
 //!    strictly earlier instruction, a parameter by its block). Uses in unreachable blocks
 //!    are not checked for dominance, but a value defined in an unreachable block must not
@@ -204,6 +205,12 @@ impl Verifier<'_> {
             }
         }
         self.in_layout = block_seen;
+        // 8. (declarations) a `no_memory_writes` mark is on a declared callee.
+        for &f in &func.no_memory_writes {
+            if !func.callees.contains_key(&f) {
+                self.err(Location::Function, format!("fn{f} is marked no_memory_writes but not declared"));
+            }
+        }
         let mut inst_seen = vec![false; ni];
         // Instructions of each checked layout block that exist and are placed once.
         let mut block_insts: Vec<(Block, Vec<Inst>)> = Vec::with_capacity(layout.len());

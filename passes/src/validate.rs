@@ -462,10 +462,9 @@ impl<'s> TestEnv<'s> {
         h
     }
 
-    /// A call to something outside the function: logged; results from the arguments
-    /// and the visible state; writes 8 bytes of memory 0; traps once in 32.
-    /// A stand-in callee: logs the call, then traps now and then, or writes a few bytes of
-    /// memory 0 (unless `writes_memory` is false) and returns seeded results.
+    /// A call to something outside the function: logged; traps once in 32; otherwise
+    /// writes 8 bytes of memory 0 (unless `writes_memory` is false: a callee marked
+    /// `no_memory_writes`) and returns results from the arguments and the visible state.
     fn outside_call(
         &mut self,
         target: String,

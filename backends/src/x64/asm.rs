@@ -5,7 +5,9 @@
 //! `movdqu` only), reached RIP-relative.
 //!
 //! Branch relaxation starts with every branch short and lengthens those that do not
-//! reach until nothing changes (sizes only grow, so it ends). This file knows nothing of
+//! reach until nothing changes (sizes only grow, so it ends). An instruction that names
+//! no label does not depend on where it lands, so it is encoded once, when it is added;
+//! only branches and label references are encoded at layout. This file knows nothing of
 //! wasm or VCode.
 
 use crate::machinst::CallReloc;
@@ -17,7 +19,12 @@ pub struct Label(pub u32);
 
 #[derive(Clone, Debug)]
 enum Item {
-    Inst(Instruction),
+    /// An instruction that names no label, already encoded: `len` bytes of
+    /// `Asm::encoded` from `start`.
+    Inst {
+        start: u32,
+        len: u32,
+    },
     /// `jmp` (cc = None) or `jcc` to a label.
     Branch {
         cc: Option<Code>,
@@ -47,12 +54,16 @@ enum Item {
     },
 }
 
-#[derive(Default)]
 pub struct Asm {
     items: Vec<Item>,
     labels: Vec<Option<usize>>,
     /// The constant pool: each constant and the label it will be bound to.
     consts: Vec<(u128, Label)>,
+    /// Encodes the instructions that name no label, as they are added; its buffer holds
+    /// their bytes back to back.
+    encoded: Encoder,
+    /// Bytes in `encoded`'s buffer so far.
+    encoded_len: u32,
 }
 
 fn jcc_codes(cc: u8) -> (Code, Code) {
@@ -98,7 +109,7 @@ fn jcc_codes(cc: u8) -> (Code, Code) {
 
 impl Asm {
     pub fn new() -> Asm {
-        Asm::default()
+        Asm { items: Vec::new(), labels: Vec::new(), consts: Vec::new(), encoded: Encoder::new(64), encoded_len: 0 }
     }
 
     pub fn label(&mut self) -> Label {
@@ -113,7 +124,10 @@ impl Asm {
     }
 
     pub fn inst(&mut self, i: Instruction) {
-        self.items.push(Item::Inst(i));
+        let start = self.encoded_len;
+        let len = self.encoded.encode(&i, 0).expect("encodable instruction") as u32;
+        self.encoded_len += len;
+        self.items.push(Item::Inst { start, len });
     }
 
     /// Number of items so far (a position for source maps).
@@ -160,10 +174,7 @@ impl Asm {
 
     fn size(&self, item: &Item) -> u64 {
         match item {
-            Item::Inst(i) => {
-                let mut e = Encoder::new(64);
-                e.encode(i, 0).expect("encodable instruction") as u64
-            }
+            Item::Inst { len, .. } => *len as u64,
             Item::Branch { cc, long, .. } => match (cc.is_some(), long) {
                 (_, false) => 2,
                 (false, true) => 5,
@@ -189,7 +200,7 @@ impl Asm {
         for (bits, l) in std::mem::take(&mut self.consts) {
             self.bind(l);
             let data = Instruction::with_declare_byte(&bits.to_le_bytes()).expect("16 bytes");
-            self.items.push(Item::Inst(data));
+            self.inst(data);
         }
         for (i, l) in self.labels.iter().enumerate() {
             assert!(l.is_some(), "label {i} never bound");
@@ -223,13 +234,18 @@ impl Asm {
             }
         }
         let label_off = |l: Label| offsets[self.labels[l.0 as usize].unwrap()];
+        let encoded = self.encoded.take_buffer();
         let mut enc = Encoder::new(64);
+        enc.set_buffer(Vec::with_capacity(offsets[self.items.len()] as usize));
         let mut relocs = Vec::new();
         for (k, item) in self.items.iter().enumerate() {
             let ip = offsets[k];
             match item {
-                Item::Inst(i) => {
-                    enc.encode(i, ip).expect("encodable instruction");
+                Item::Inst { start, len } => {
+                    // The encoder appends to its buffer: add the bytes there, in order.
+                    let mut code = enc.take_buffer();
+                    code.extend_from_slice(&encoded[*start as usize..(*start + *len) as usize]);
+                    enc.set_buffer(code);
                 }
                 Item::Branch { cc, cc_long, target, long } => {
                     let code = match (cc, long) {

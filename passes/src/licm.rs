@@ -36,10 +36,13 @@
 //! `band`, `bor`, `bxor` with a constant operand) moves only when hoisted code reads it
 //! (an invariant load's address, say), and is then also copied back into each loop
 //! block that uses it. Constants are hoisted (they cost nothing: the backends
-//! materialise them at each use). A compare (`icmp`, `eqz`) whose one use is a `brif`
-//! condition stays with its branch unless hoisted code reads it: the backends fuse it
-//! into the branch (`cmp` + `jcc`), and hoisted it would become a flag value live across
-//! the loop, tested each iteration anyway.
+//! materialise them at each use). An instruction the backends fold into its one user
+//! stays with that user unless hoisted code reads it ([`fused_into_user`]): a compare
+//! whose one use is the condition of a `brif` or `select` (`cmp` + `jcc` / `cmov`;
+//! hoisted it would become a flag value live across the loop, tested each iteration
+//! anyway), and a shift by 1 to 3 whose one use is an `iadd` (on x86-64 the scaled
+//! index of one `lea`; hoisted it would be one more value live across the loop for no
+//! instruction saved. AArch64 does not fold it yet: there it costs a shift per iteration).
 //! Counters: `hoisted`, `preheaders`, `rematerialised` (copies put back).
 
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
@@ -48,7 +51,7 @@ use crate::remat;
 use wlab_ir::cfg::ControlFlowGraph;
 use wlab_ir::dominators::DomTree;
 use wlab_ir::loops::{Loop, LoopAnalysis};
-use wlab_ir::{Block, BlockCall, Function, Imm, Inst, InstData, Opcode, Value, ValueDef};
+use wlab_ir::{Block, BlockCall, FloatCC, Function, Imm, Inst, InstData, Opcode, Value, ValueDef};
 
 pub const INFO: PassInfo = PassInfo {
     name: "licm",
@@ -138,8 +141,8 @@ impl Pass for Licm {
         // (one array for all loops, so each loop costs only its own size).
         let mut hoisted_in: Vec<u32> = vec![0; func.insts.len()];
         // Computed before anything moves: no later edit (a move, a preheader, a
-        // rematerialised copy) gives a compare a use it did not have.
-        let branch_condition_only = branch_conditions_only(func);
+        // rematerialised copy) gives an instruction a use it did not have.
+        let fused = fused_into_user(func);
         let mut stamp = 0u32;
         let mut hoisted_total = 0u64;
         let mut preheaders = 0u64;
@@ -151,7 +154,7 @@ impl Pass for Licm {
                 continue;
             }
             stamp += 1;
-            let hoist = hoistable(func, &an, l, &inst_block, &mut hoisted_in, stamp, &branch_condition_only);
+            let hoist = hoistable(func, &an, l, &inst_block, &mut hoisted_in, stamp, &fused);
             if hoist.is_empty() {
                 continue;
             }
@@ -223,7 +226,7 @@ fn hoistable(
     inst_block: &[Option<Block>],
     hoisted_in: &mut [u32],
     stamp: u32,
-    branch_condition_only: &[bool],
+    fused: &[bool],
 ) -> Vec<Inst> {
     let la = &an.loops;
     let header = la.header(l);
@@ -282,12 +285,13 @@ fn hoistable(
             }
         }
     }
-    // A rematerialisable instruction moves only when hoisted code reads it (users come
-    // after their operands in `out`, so one backward sweep sees every user first).
+    // A rematerialisable instruction, or one fused into its user, moves only when hoisted
+    // code reads it (users come after their operands in `out`, so one backward sweep sees
+    // every user first).
     let mut needed: std::collections::HashSet<Inst> = std::collections::HashSet::new();
     let mut kept = Vec::with_capacity(out.len());
     for &i in out.iter().rev() {
-        let stays = remat::is_rematerialisable(func, i) || branch_condition_only[i.index()];
+        let stays = remat::is_rematerialisable(func, i) || fused[i.index()];
         if stays && !needed.contains(&i) {
             hoisted_in[i.index()] = 0;
             continue;
@@ -303,30 +307,53 @@ fn hoistable(
     kept
 }
 
-/// For each instruction (by index), whether it is an `icmp` or `eqz` whose result has
-/// exactly one use, as the condition of a `brif`: the compare the backends fuse into that
-/// branch. One walk over the function per run: asking per compare would walk it once per
-/// candidate (quadratic: 4.5 s of licm on a 112,529-instruction function of lightningcss).
-fn branch_conditions_only(func: &Function) -> Vec<bool> {
-    // Per value: how many uses, and whether one of them is a brif's condition.
-    let mut uses: std::collections::HashMap<Value, (u32, bool)> = std::collections::HashMap::new();
+/// For each instruction (by index), whether the backends lower it as part of its one
+/// user, so that it costs nothing where it is:
+/// - an `icmp`, `eqz` or `fcmp` whose result has exactly one use, the condition of a
+///   `brif` or a `select`, or the operand of an `eqz` (which then tests its flags);
+/// - an `ishl` by a constant 1 to 3 whose result has exactly one use, an operand of an
+///   `iadd` (a `lea` with a scaled index on x86-64).
+///
+/// One walk over the function per run: asking per candidate would walk it once each
+/// (quadratic: 4.5 s of licm on a 112,529-instruction function of lightningcss).
+fn fused_into_user(func: &Function) -> Vec<bool> {
+    // Per value: how many uses, and the opcode of a use that folds it (see above).
+    let mut uses: std::collections::HashMap<Value, (u32, Option<Opcode>)> = std::collections::HashMap::new();
     for (_, i) in func.layout_insts() {
         let d = func.inst(i);
-        let cond = if d.opcode == Opcode::Brif { d.args.first().copied() } else { None };
-        for u in func.inst_uses(i) {
-            let e = uses.entry(u).or_insert((0, false));
+        for (k, u) in func.inst_uses(i).enumerate() {
+            let folds = match d.opcode {
+                Opcode::Brif | Opcode::Select | Opcode::Eqz => k == 0,
+                Opcode::Iadd => true,
+                _ => false,
+            };
+            let e = uses.entry(u).or_insert((0, None));
             e.0 += 1;
-            e.1 |= cond == Some(u);
+            if folds {
+                e.1 = Some(d.opcode);
+            }
         }
     }
-    let mut only = vec![false; func.insts.len()];
+    let mut out = vec![false; func.insts.len()];
     for (_, i) in func.layout_insts() {
         let d = func.inst(i);
-        if matches!(d.opcode, Opcode::Icmp | Opcode::Eqz) && d.results.len() == 1 {
-            only[i.index()] = uses.get(&d.results[0]) == Some(&(1, true));
-        }
+        let [r] = d.results[..] else { continue };
+        let Some(&(1, Some(user))) = uses.get(&r) else { continue };
+        out[i.index()] = match (d.opcode, d.imm) {
+            (Opcode::Icmp | Opcode::Eqz, _) => matches!(user, Opcode::Brif | Opcode::Select | Opcode::Eqz),
+            // `eq` and `ne` also need the parity flag: the backends compute them apart.
+            (Opcode::Fcmp, Imm::FloatCC(cc)) => {
+                !matches!(cc, FloatCC::Eq | FloatCC::Ne) && matches!(user, Opcode::Brif | Opcode::Select | Opcode::Eqz)
+            }
+            (Opcode::Ishl, _) => {
+                let bits = func.value_type(r).bits() as i64;
+                let k = func.iconst_value(d.args[1]).map(|k| k.rem_euclid(bits));
+                matches!(k, Some(1..=3)) && user == Opcode::Iadd
+            }
+            _ => false,
+        };
     }
-    only
+    out
 }
 
 /// The preheader of `l`, and whether it was made now (the caller places it in the
@@ -476,6 +503,42 @@ mod tests {
         assert_eq!(out.counters["hoisted"], 3, "{text}"); // iconst 7, 1 and 0; not the icmp
         assert!(f.block_insts(h).iter().any(|&i| f.inst(i).opcode == Opcode::Icmp), "{text}");
         check_equivalent(&before, &f, 64).expect("same behaviour");
+    }
+
+    #[test]
+    fn compare_of_a_select_and_scaled_index_shift_stay_with_their_user() {
+        // c = icmp eq p1, 7; x = select c, i, p0   -- invariant compare fused into the select
+        // s = ishl p1, 2; a = iadd i, s            -- invariant shift fused into a scaled lea
+        let mut f = counted_loop(
+            |b, h, i, p| {
+                let seven = b.iconst(h, Type::I32, 7);
+                let c = b.icmp(h, IntCC::Eq, Type::I32, p[1], seven);
+                let x = b.op(h, Opcode::Select, Type::I32, &[c, i, p[0]]);
+                let two = b.iconst(h, Type::I32, 2);
+                let s = b.op(h, Opcode::Ishl, Type::I32, &[p[1], two]);
+                let a = b.op(h, Opcode::Iadd, Type::I32, &[i, s]);
+                b.op(h, Opcode::Iadd, Type::I32, &[x, a])
+            },
+            false,
+        );
+        let before = f.clone();
+        let (out, text) = run_checked(&mut Licm::default(), &mut f);
+        assert_eq!(out.counters["hoisted"], 3, "{text}"); // iconst 7, 2 and 1 only
+        let h = f.layout[2];
+        let ops: Vec<Opcode> = f.block_insts(h).iter().map(|&i| f.inst(i).opcode).collect();
+        assert!(ops.contains(&Opcode::Icmp) && ops.contains(&Opcode::Ishl), "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
+        // A shift by 5 is no scaled index: it moves.
+        let mut f = counted_loop(
+            |b, h, i, p| {
+                let five = b.iconst(h, Type::I32, 5);
+                let s = b.op(h, Opcode::Ishl, Type::I32, &[p[1], five]);
+                b.op(h, Opcode::Iadd, Type::I32, &[i, s])
+            },
+            false,
+        );
+        let (out, text) = run_checked(&mut Licm::default(), &mut f);
+        assert_eq!(out.counters["hoisted"], 3, "{text}"); // iconst 5, ishl, iconst 1
     }
 
     #[test]

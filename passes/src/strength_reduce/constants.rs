@@ -40,16 +40,13 @@ pub(super) fn rewrite(func: &mut Function, i: Inst, pre: &mut Vec<Inst>) -> Opti
                 replace(e.f, i, Opcode::Ishl, &[x, s]);
                 return Some("mul-shift");
             }
-            if let Some(k) = log2_exact(cu.wrapping_sub(1)).filter(|&k| k >= 1) {
+            // 2^k+1 only while the shift and add are one `lea` (index scaled by 2, 4 or 8):
+            // otherwise they are a copy, a shift and an add where `imul` is one
+            // instruction (two with a 64-bit constant), and 2^k-1 never folds.
+            if let Some(k) = log2_exact(cu.wrapping_sub(1)).filter(|&k| (1..=3).contains(&k)) {
                 let s = e.iconst(ty, k as i64);
                 let t = e.op(Opcode::Ishl, ty, &[x, s]);
                 replace(e.f, i, Opcode::Iadd, &[t, x]);
-                return Some("mul-shift-add");
-            }
-            if let Some(k) = log2_exact(cu.wrapping_add(1)).filter(|&k| k >= 2 && k < w) {
-                let s = e.iconst(ty, k as i64);
-                let t = e.op(Opcode::Ishl, ty, &[x, s]);
-                replace(e.f, i, Opcode::Isub, &[t, x]);
                 return Some("mul-shift-add");
             }
             None
@@ -310,6 +307,22 @@ mod tests {
         // i64 by a non-power of two: no mulhi, left alone
         let mut f = binop(Opcode::Udiv, Type::I64, 10);
         assert_eq!(run_checked(&mut StrengthReduce, &mut f).0.changed, Changed::Nothing);
+    }
+
+    #[test]
+    fn mul_by_two_to_the_k_plus_one_only_where_it_is_one_lea() {
+        // 3, 5, 9: a shift by 1 to 3 and an add, one scaled-index `lea`.
+        for c in [3, 5, 9] {
+            let mut f = binop(Opcode::Imul, Type::I32, c);
+            let (out, text) = run_checked(&mut StrengthReduce, &mut f);
+            assert_eq!(out.counters.get("mul-shift-add"), Some(&1), "{c}: {text}");
+        }
+        // 17, 7, 2^32+1 (i64): three instructions where the multiply is one or two.
+        for (ty, c) in [(Type::I32, 17), (Type::I32, 7), (Type::I32, 0x7fff_ffff), (Type::I64, (1 << 32) + 1)] {
+            let mut f = binop(Opcode::Imul, ty, c);
+            let (out, text) = run_checked(&mut StrengthReduce, &mut f);
+            assert_eq!(out.changed, Changed::Nothing, "{c}: {text}");
+        }
     }
 
     #[test]

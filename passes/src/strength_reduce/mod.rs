@@ -32,8 +32,10 @@
 //! does. Inner loops go first. Loops with an unreachable predecessor are skipped.
 //!
 //! Constants (then, over every instruction):
-//! - `imul x, 2^k` → `ishl x, k`; `imul x, 2^k+1` → `iadd (ishl x, k), x`;
-//!   `imul x, 2^k-1` → `isub (ishl x, k), x`.
+//! - `imul x, 2^k` → `ishl x, k`; `imul x, 2^k+1` with k of 1 to 3 (3, 5, 9) →
+//!   `iadd (ishl x, k), x`, one `lea` with a scaled index on x86-64. Other constants
+//!   stay multiplies: `imul` by a constant is one instruction (two when the constant
+//!   needs 64 bits), a shift and an add or subtract of the same value three.
 //! - `udiv x, 2^k` → `ushr x, k`; `urem x, 2^k` → `band x, 2^k-1`.
 //! - `sdiv x, 2^k` (k ≥ 1) → `sshr (iadd x, ushr (sshr x, w-1), w-k), k` (rounds toward
 //!   zero); `srem x, 2^k` → `isub x, band (that sum), -2^k`.
@@ -89,7 +91,7 @@ impl Pass for StrengthReduce {
         }
         for b in func.layout.clone() {
             // Until nothing changes: a magic multiply or `q*d` emitted here may itself
-            // be a multiply by 2^k±1 (so a second run finds nothing to do).
+            // be a multiply by 2^k or 2^k+1 (so a second run finds nothing to do).
             loop {
                 let old = func.blocks[b.index()].insts.clone();
                 let mut new = Vec::with_capacity(old.len());

@@ -42,7 +42,7 @@ def main():
             for c in COLS:
                 totals[p][c] += int(row[c] or 0)
             per_module[row["module"]][p] = int(row["insts"] or 0)
-    base = totals.get("O0") or totals.get("")
+    base = totals["O0"]
     print(f"{'pipeline':16}" + "".join(f"{c:>16}" for c in COLS))
     for p in sorted(totals, key=lambda k: pipelines.index(k) if k in pipelines else 99):
         cells = "".join(f"{totals[p][c]:>9} {totals[p][c] - base[c]:+6d}" for c in COLS)

@@ -184,7 +184,6 @@ pub(crate) fn summarize(info: &ModuleInfo, mut locals: Vec<LocalEffects>) -> Vec
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     fn summary(wat: &str) -> Vec<bool> {
         let bytes = wat::parse_str(wat).expect("valid wat");

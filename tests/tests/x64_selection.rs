@@ -6,10 +6,9 @@
 //! checks the values, which the spec suite rarely reaches for these shapes.
 
 use wlab_backends::{AllocAlgorithm, AllocOptions};
-use wlab_explorer::engines::PipelineEngine;
 use wlab_runtime::native::NativeEngine;
-use wlab_runtime::wast::run_wast_text;
 use wlab_runtime::Engine;
+use wlab_tests::selection::run_script;
 
 const SCRIPT: &str = include_str!("../programs/x64-selection.wast");
 
@@ -21,14 +20,7 @@ fn native(regs: Option<usize>) -> Box<dyn Engine> {
 }
 
 fn run(engine: Box<dyn Engine>, pipeline: Option<&str>) {
-    let engine: Box<dyn Engine> = match pipeline {
-        None => engine,
-        Some(p) => Box::new(PipelineEngine { pipeline: wlab_passes::Pipeline::parse(p).unwrap(), inner: engine }),
-    };
-    let report = run_wast_text("x64-selection.wast", SCRIPT, engine.as_ref()).expect("script runs");
-    assert_eq!(report.failed, 0, "{}", report.failures.join("\n"));
-    assert_eq!(report.skipped, 0, "{}", report.skips.join("\n"));
-    assert!(report.passed > 300, "{report}");
+    run_script("x64-selection.wast", SCRIPT, engine, pipeline, 300);
 }
 
 #[test]

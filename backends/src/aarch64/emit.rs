@@ -748,6 +748,14 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             e.put(EncForm::SubShifted, arith::sub_shifted(*size, X16, Gpr::ZR, x(*amount), Shift::Lsl, 0));
             e.put(EncForm::ShiftReg, shift::shift_reg(ShiftOp::Rorv, *size, x(*dst), x(*src), X16));
         }
+        AddSubShifted { sub, size, dst, a, b, amount } => {
+            let (d, a, b, k) = (x(*dst), x(*a), x(*b), *amount as u32);
+            if *sub {
+                e.put(EncForm::SubShifted, arith::sub_shifted(*size, d, a, b, Shift::Lsl, k));
+            } else {
+                e.put(EncForm::AddShifted, arith::add_shifted(*size, d, a, b, Shift::Lsl, k));
+            }
+        }
         Madd { sub, size, dst, a, b, acc } => {
             let c = acc.map(x).unwrap_or(Gpr::ZR);
             if *sub {

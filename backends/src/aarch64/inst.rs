@@ -152,6 +152,15 @@ pub enum Inst {
         src: Reg,
         amount: Reg,
     },
+    /// `dst = a +/- (b << amount)`: `add`/`sub` with a shifted register operand.
+    AddSubShifted {
+        sub: bool,
+        size: Size,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+        amount: u8,
+    },
     /// `dst = acc +/- a * b` (`acc` absent: the zero register, i.e. `mul`/`mneg`).
     Madd {
         sub: bool,
@@ -675,7 +684,10 @@ impl MachInst for Inst {
     fn visit_operands(&mut self, v: &mut dyn OperandVisitor) {
         use Inst::*;
         match self {
-            Alu { dst, a, b, .. } | FpuRRR { dst, a, b, .. } | FCopysign { dst, a, b, .. } => {
+            Alu { dst, a, b, .. }
+            | AddSubShifted { dst, a, b, .. }
+            | FpuRRR { dst, a, b, .. }
+            | FCopysign { dst, a, b, .. } => {
                 v.reg_use(a);
                 v.reg_use(b);
                 v.reg_def(dst);

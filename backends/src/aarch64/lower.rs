@@ -5,6 +5,7 @@
 //! lowering uses of the machine: three-register forms (no copies for two-address operands),
 //! add/sub 12-bit immediates (shifted or not, `cmn` for negative compares), bitmask immediates
 //! for and/orr/eor, `madd`/`msub` for a multiply whose only use is an add or subtract,
+//! an add/sub with a shifted register operand for a shift by a constant used only there,
 //! compares fused into the branch or select that is their only use (`cbz`/`cbnz` against zero,
 //! `tbz`/`tbnz` for a single-bit test, `b.cond`, `csel`/`fcsel`), base + index register
 //! addressing for wasm memory, and the machine's own `fmin`/`fmax`/`frint*`, which already
@@ -321,6 +322,13 @@ impl Ctx<'_> {
         self.f.block_insts(block).contains(&i).then_some(i)
     }
 
+    /// The `ishl` by a constant defining `v`, when it can be the shifted register operand
+    /// of its only user in `block`, an `iadd` or `isub`.
+    fn shift_by_const(&self, v: Value, block: Block) -> Option<IrInst> {
+        let i = self.fusable(v, block, &[Opcode::Ishl])?;
+        self.iconst(self.f.inst(i).args[1]).map(|_| i)
+    }
+
     /// A single-bit mask `band x, 1 << k` (k < 32) fused into a branch: `(x, k)`.
     fn single_bit(&self, i: IrInst) -> Option<(Value, u8)> {
         let d = self.f.inst(i);
@@ -410,9 +418,12 @@ impl Ctx<'_> {
             } else if d.opcode == Opcode::Select {
                 self.fusable(d.args[0], blk, &cond_ops[..3])
             } else if d.opcode == Opcode::Iadd {
-                self.fusable(d.args[1], blk, &[Opcode::Imul]).or_else(|| self.fusable(d.args[0], blk, &[Opcode::Imul]))
-            } else if d.opcode == Opcode::Isub {
                 self.fusable(d.args[1], blk, &[Opcode::Imul])
+                    .or_else(|| self.fusable(d.args[0], blk, &[Opcode::Imul]))
+                    .or_else(|| self.shift_by_const(d.args[1], blk))
+                    .or_else(|| self.shift_by_const(d.args[0], blk))
+            } else if d.opcode == Opcode::Isub {
+                self.fusable(d.args[1], blk, &[Opcode::Imul]).or_else(|| self.shift_by_const(d.args[1], blk))
             } else {
                 None
             };
@@ -583,7 +594,8 @@ impl Ctx<'_> {
         // Fused multiply: acc +/- x * y.
         let mul_of = |cx: &Self, v: Value| -> Option<(Value, Value)> {
             let mi = cx.def_inst(v)?;
-            cx.fused[mi.index()].then(|| (cx.f.inst(mi).args[0], cx.f.inst(mi).args[1]))
+            let md = cx.f.inst(mi);
+            (cx.fused[mi.index()] && md.opcode == Opcode::Imul).then(|| (md.args[0], md.args[1]))
         };
         let fused = match (mul_of(self, d.args[1]), sub) {
             (Some(m), _) => Some((m, d.args[0])),
@@ -593,6 +605,26 @@ impl Ctx<'_> {
         if let Some(((x, y), acc)) = fused {
             let (a, b, c) = (self.get(x), self.get(y), self.get(acc));
             self.b.push(Inst::Madd { sub, size, dst, a, b, acc: Some(c) });
+            return;
+        }
+        // Fused shift: a +/- (x << k), the amount taken modulo the width as wasm does.
+        let shift_of = |cx: &Self, v: Value| -> Option<(Value, u8)> {
+            let si = cx.def_inst(v)?;
+            let sd = cx.f.inst(si);
+            if !cx.fused[si.index()] || sd.opcode != Opcode::Ishl {
+                return None;
+            }
+            let k = cx.iconst(sd.args[1])?;
+            Some((sd.args[0], k.rem_euclid(size.bits() as i64) as u8))
+        };
+        let shifted = match (shift_of(self, d.args[1]), sub) {
+            (Some(s), _) => Some((s, d.args[0])),
+            (None, false) => shift_of(self, d.args[0]).map(|s| (s, d.args[1])),
+            (None, true) => None,
+        };
+        if let Some(((x, amount), other)) = shifted {
+            let (a, b) = (self.get(other), self.get(x));
+            self.b.push(Inst::AddSubShifted { sub, size, dst, a, b, amount });
             return;
         }
         if let Some(k) = self.iconst_sized(d.args[1], size) {

@@ -60,6 +60,9 @@ pub fn print_inst(i: &Inst) -> String {
             format!("{}{} {}, {}, #{amount}", lower(format!("{op:?}")), sz(*size), r(dst), r(src))
         }
         RotlReg { size, dst, src, amount } => format!("rotl{} {}, {}, {}", sz(*size), r(dst), r(src), r(amount)),
+        AddSubShifted { sub, size, dst, a, b, amount } => {
+            format!("{}{} {}, {}, {}, lsl #{amount}", if *sub { "sub" } else { "add" }, sz(*size), r(dst), r(a), r(b))
+        }
         Madd { sub, size, dst, a, b, acc } => match acc {
             Some(c) => {
                 format!("{}{} {}, {}, {}, {}", if *sub { "msub" } else { "madd" }, sz(*size), r(dst), r(a), r(b), r(c))

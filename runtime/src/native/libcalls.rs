@@ -1,7 +1,8 @@
 //! The runtime services compiled code calls (see `wlab_backends::abi::LibCall`): each
 //! reads its operands from the value area, does the work through the store (the same
 //! `ops` the interpreter uses), writes results back, refreshes vmctx's memory words,
-//! and returns 0, or 1 after recording the trap. Nothing here unwinds: compiled code
+//! and returns 0, or 1 after recording the trap (`memory.copy` and `memory.fill` within
+//! memory 0 first try a fast path that needs none of that: [`memory0`]). Nothing here unwinds: compiled code
 //! does, after the libcall returns.
 //!
 //! Every libcall is `unsafe extern "sysv64" fn(vmctx, a, b, values) -> status`, reached
@@ -68,6 +69,24 @@ unsafe fn with_ctx(
             1
         }
     }
+}
+
+/// Memory 0 as vmctx describes it to compiled code: its base address and length in
+/// bytes. A linear memory never moves and never shrinks, so even a length not yet
+/// refreshed after a grow is only too small. A libcall that cannot change the memory's
+/// size (`memory.copy`, `memory.fill`) works on it directly in the common case, without
+/// reaching the store and with nothing to refresh afterwards; anything else (another
+/// memory, an access past that length, which must be checked against the store and may
+/// have to record its trap) goes through [`with_ctx`]. A vmctx that does not describe
+/// memory 0 (the AArch64 emulator's host vmctx: its memory lives in the emulator and is
+/// mirrored into the store around each libcall) has a null base, and then the fast
+/// path is never taken.
+///
+/// # Safety
+/// The entry contract (module docs): vmctx's memory words describe memory 0 of the
+/// running instance, and `base .. base + len` is its accessible part.
+unsafe fn memory0(vmctx: *mut u64) -> (*mut u8, usize) {
+    (*vmctx.add(vmctx::MEM_BASE) as *mut u8, *vmctx.add(vmctx::MEM_LEN) as usize)
 }
 
 unsafe fn slot(values: *mut u64, i: usize) -> u64 {
@@ -189,6 +208,14 @@ unsafe extern "sysv64" fn memory_grow(vmctx: *mut u64, a: u64, _b: u64, values: 
 /// The entry contract (module docs), and: `a` is a memory index of the instance, and
 /// `values` has 3 slots (dst, value, len).
 unsafe extern "sysv64" fn memory_fill(vmctx: *mut u64, a: u64, _b: u64, values: *mut u64) -> u64 {
+    if a == 0 {
+        let (base, size) = memory0(vmctx);
+        let (dst, val, len) = (u32_at(values, 0) as usize, u32_at(values, 1) as u8, u32_at(values, 2) as usize);
+        if !base.is_null() && dst + len <= size {
+            std::ptr::write_bytes(base.add(dst), val, len);
+            return 0;
+        }
+    }
     with_ctx(vmctx, |store, inst| {
         let m = store.instance(inst).memories[a as usize];
         let (dst, val, len) = (u32_at(values, 0) as usize, u32_at(values, 1) as u8, u32_at(values, 2) as usize);
@@ -207,6 +234,14 @@ unsafe extern "sysv64" fn memory_fill(vmctx: *mut u64, a: u64, _b: u64, values: 
 /// The entry contract (module docs), and: `a` (destination) and `b` (source) are memory
 /// indices of the instance, and `values` has 3 slots (dst, src, len).
 unsafe extern "sysv64" fn memory_copy(vmctx: *mut u64, a: u64, b: u64, values: *mut u64) -> u64 {
+    if a == 0 && b == 0 {
+        let (base, size) = memory0(vmctx);
+        let (dst, src, len) = (u32_at(values, 0) as usize, u32_at(values, 1) as usize, u32_at(values, 2) as usize);
+        if !base.is_null() && dst + len <= size && src + len <= size {
+            std::ptr::copy(base.add(src), base.add(dst), len);
+            return 0;
+        }
+    }
     with_ctx(vmctx, |store, inst| {
         let (md, ms) = (store.instance(inst).memories[a as usize], store.instance(inst).memories[b as usize]);
         let (dst, src, len) = (u32_at(values, 0) as usize, u32_at(values, 1) as usize, u32_at(values, 2) as usize);

@@ -1,7 +1,10 @@
 //! Instruction selection: IR function → x86-64 VCode.
 //!
 //! One IR value is one virtual register (number = value index), except constants, which
-//! are rematerialised at each use (as immediates where the instruction takes one). What
+//! are rematerialised at each use (as immediates where the instruction takes one), and
+//! the `uextend` of an i32, which is its operand's register (i32 values are kept
+//! zero-extended). A commutative operation with a constant that is no imm32 ties its
+//! destination to that constant's register rather than to its other operand. What
 //! this lowering uses of the machine: immediates (also as the value of a store), `xor`
 //! for a zero where no flags are live, `lea` for three-operand adds (also of an index
 //! shifted by 1 to 3, as a scaled index), compares (integer,
@@ -278,6 +281,10 @@ impl Ctx<'_> {
                 }
                 (Opcode::Fconst, Imm::F32(bits)) => return self.fconst(bits as u64, Size::S32),
                 (Opcode::Fconst, Imm::F64(bits)) => return self.fconst(bits, Size::S64),
+                // i32 values are zero-extended in their 64-bit registers (every 32-bit
+                // write zero-extends; `ireduce` clears the upper half; the runtime passes
+                // i32 values zero-extended), so `uextend` of one is the same register.
+                (Opcode::Uextend, _) => return self.get(d.args[0]),
                 _ => {}
             }
         }
@@ -713,8 +720,15 @@ impl Ctx<'_> {
             ($op:expr) => {{
                 let op = $op;
                 let size = size_of(ty.unwrap());
-                let src1 = self.get(d.args[0]);
-                let src2 = self.reg_or_imm(d.args[1], size);
+                // The destination is tied to `src1`. A constant that is no imm32 is put in
+                // a register of its own here, which dies here: as `src1` of a commutative
+                // operation it saves the copy the allocator makes of a first operand that
+                // stays live (`mov rdi, rcx; imul rdi, rax` becomes `imul rax, rcx`).
+                let commutative = matches!(op, AluOp::Add | AluOp::And | AluOp::Or | AluOp::Xor | AluOp::Imul);
+                let wide_const = self.iconst(d.args[1]).is_some() && self.imm32(d.args[1], size).is_none();
+                let (a, b) = if commutative && wide_const { (d.args[1], d.args[0]) } else { (d.args[0], d.args[1]) };
+                let src1 = self.get(a);
+                let src2 = self.reg_or_imm(b, size);
                 let dst = out(self);
                 self.b.push(Inst::Alu { size, op, dst, src1, src2 });
             }};
@@ -948,7 +962,10 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::FloatCmp { size, cc, dst, lhs, rhs });
             }
-            Opcode::Ireduce | Opcode::Uextend => {
+            // Nothing to compute: `get` gives its operand's register (see there).
+            Opcode::Uextend => {}
+            // The upper half of an i64 must be cleared (a 32-bit `mov`).
+            Opcode::Ireduce => {
                 let src = self.get(d.args[0]);
                 let dst = out(self);
                 self.b.push(Inst::MovRR { size: Size::S32, dst, src });

@@ -120,25 +120,58 @@ fn finish_div_or_rem(e: &mut Emit<'_>, i: Inst, div: bool, x: Value, q64: Value,
     "rem-magic"
 }
 
-/// Granlund–Montgomery, round-up variant, for an i32 divisor `d` ≥ 3 that is not a
-/// power of two: `l = ceil(log2 d)`, `m = floor(2^(32+l) / d) + 1 - 2^32` (fits in 32
-/// bits), `q = ((n*m >> 32) + n) >> l`, all in exact (non-overflowing) i64 arithmetic.
-pub fn udiv32_magic(d: u32) -> (u64, u32) {
+/// How an i32 unsigned division by a constant `d` (≥ 3, not a power of two) is computed
+/// with a multiply, in exact (non-overflowing) i64 arithmetic on the zero-extended
+/// dividend `n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UdivMagic {
+    /// `q = (n * m) >> s` with `m < 2^32` (so the product fits in 64 bits) and `s ≥ 32`.
+    Mul { m: u64, s: u32 },
+    /// `q = ((n * m >> 32) + n) >> l`: Granlund–Montgomery's round-up variant,
+    /// `l = ceil(log2 d)`, `m = floor(2^(32+l) / d) + 1 - 2^32`, for the divisors that
+    /// have no [`UdivMagic::Mul`] (7, say).
+    MulAdd { m: u64, l: u32 },
+}
+
+/// The cheapest [`UdivMagic`] for `d`: the smallest `s` with `m = ceil(2^s / d) < 2^32`
+/// and `2^s <= m*d <= 2^s + 2^(s-32)`, which makes `(n * m) >> s` exact for every
+/// `n < 2^32` (Granlund and Montgomery, "Division by invariant integers using
+/// multiplication", theorem 4.2); otherwise the round-up variant.
+pub fn udiv32_magic(d: u32) -> UdivMagic {
+    let d128 = d as u128;
+    for s in 32..64u32 {
+        let m = (1u128 << s).div_ceil(d128);
+        if m >= 1 << 32 {
+            break; // m only grows with s
+        }
+        if m * d128 - (1u128 << s) <= 1u128 << (s - 32) {
+            return UdivMagic::Mul { m: m as u64, s };
+        }
+    }
     let l = 32 - (d - 1).leading_zeros();
-    let m = (1u128 << (32 + l)) / d as u128 + 1 - (1u128 << 32);
-    (m as u64, l)
+    let m = (1u128 << (32 + l)) / d128 + 1 - (1u128 << 32);
+    UdivMagic::MulAdd { m: m as u64, l }
 }
 
 fn emit_udiv32_magic(e: &mut Emit<'_>, n: Value, d: u32) -> Value {
-    let (m, l) = udiv32_magic(d);
     let n64 = e.op(Opcode::Uextend, Type::I64, &[n]);
-    let mc = e.iconst(Type::I64, m as i64);
-    let p = e.op(Opcode::Imul, Type::I64, &[n64, mc]);
-    let c32 = e.iconst(Type::I64, 32);
-    let t1 = e.op(Opcode::Ushr, Type::I64, &[p, c32]);
-    let s = e.op(Opcode::Iadd, Type::I64, &[t1, n64]);
-    let cl = e.iconst(Type::I64, l as i64);
-    e.op(Opcode::Ushr, Type::I64, &[s, cl])
+    match udiv32_magic(d) {
+        UdivMagic::Mul { m, s } => {
+            let mc = e.iconst(Type::I64, m as i64);
+            let p = e.op(Opcode::Imul, Type::I64, &[n64, mc]);
+            let cs = e.iconst(Type::I64, s as i64);
+            e.op(Opcode::Ushr, Type::I64, &[p, cs])
+        }
+        UdivMagic::MulAdd { m, l } => {
+            let mc = e.iconst(Type::I64, m as i64);
+            let p = e.op(Opcode::Imul, Type::I64, &[n64, mc]);
+            let c32 = e.iconst(Type::I64, 32);
+            let t1 = e.op(Opcode::Ushr, Type::I64, &[p, c32]);
+            let s = e.op(Opcode::Iadd, Type::I64, &[t1, n64]);
+            let cl = e.iconst(Type::I64, l as i64);
+            e.op(Opcode::Ushr, Type::I64, &[s, cl])
+        }
+    }
 }
 
 /// Hacker's Delight (figure 10-1): magic multiplier and shift for an i32 divisor with
@@ -209,9 +242,19 @@ mod tests {
     use crate::validate::check_equivalent;
 
     fn eval_udiv(n: u32, d: u32) -> u32 {
-        let (m, l) = udiv32_magic(d);
         let n = n as u64;
-        ((((n.wrapping_mul(m)) >> 32) + n) >> l) as u32
+        match udiv32_magic(d) {
+            UdivMagic::Mul { m, s } => (n.checked_mul(m).expect("fits in 64 bits") >> s) as u32,
+            UdivMagic::MulAdd { m, l } => ((((n.wrapping_mul(m)) >> 32) + n) >> l) as u32,
+        }
+    }
+
+    #[test]
+    fn udiv_magic_needs_the_add_only_without_a_32_bit_multiplier() {
+        // 139968 = 2^6 * 2187 (shootout-random's modulus): (n * 0x1df75681) >> 46.
+        assert_eq!(udiv32_magic(139_968), UdivMagic::Mul { m: 0x1df7_5681, s: 46 });
+        assert_eq!(udiv32_magic(10), UdivMagic::Mul { m: 0xcccc_cccd, s: 35 });
+        assert!(matches!(udiv32_magic(7), UdivMagic::MulAdd { l: 3, .. }));
     }
 
     fn eval_sdiv(n: i32, d: i32) -> i32 {

@@ -39,8 +39,10 @@
 //! - `udiv x, 2^k` → `ushr x, k`; `urem x, 2^k` → `band x, 2^k-1`.
 //! - `sdiv x, 2^k` (k ≥ 1) → `sshr (iadd x, ushr (sshr x, w-1), w-k), k` (rounds toward
 //!   zero); `srem x, 2^k` → `isub x, band (that sum), -2^k`.
-//! - i32 `udiv`/`urem` by any other constant ≥ 3: Granlund–Montgomery's round-up
-//!   multiply computed in i64 (`uextend`, `imul.i64`, `ushr`, `iadd`, `ireduce`); i32
+//! - i32 `udiv`/`urem` by any other constant ≥ 3: a multiply computed in i64,
+//!   `(n * m) >> s` with a 32-bit `m` where one exists (`uextend`, `imul.i64`, `ushr`,
+//!   `ireduce`), else Granlund–Montgomery's round-up form, one `iadd` more
+//!   ([`UdivMagic`]); i32
 //!   `sdiv`/`srem` by a constant d with |d| ≥ 3 that is not ± a power of two: Hacker's
 //!   Delight's signed magic number (`sextend`, `imul.i64`, `sshr`, sign correction).
 //!   A remainder is `x - q*d`.
@@ -65,7 +67,7 @@ use constants::rewrite;
 use induction::reduce_ivs;
 use wlab_ir::{Function, Imm, Inst, InstData, Opcode, Type, Value};
 
-pub use constants::{sdiv32_magic, udiv32_magic};
+pub use constants::{sdiv32_magic, udiv32_magic, UdivMagic};
 
 pub const INFO: PassInfo = PassInfo {
     name: "strength-reduce",

@@ -464,6 +464,10 @@ impl BlockEmitter for Emitter {
 fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
     use Inst::*;
     match inst {
+        Alu { size, op: AluOp::Imul, dst, src1, src2: RegImm::Imm(k) } => {
+            let code = pick(*size, Code::Imul_r32_rm32_imm32, Code::Imul_r64_rm64_imm32);
+            e.push(i3!(code, gr(*dst, *size), gr(*src1, *size), *k))
+        }
         Alu { size, op, dst, src1, src2 } => {
             debug_assert_eq!(dst, src1);
             let d = gr(*dst, *size);
@@ -471,9 +475,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 (AluOp::Imul, RegImm::Reg(s)) => {
                     e.push(i2!(pick(*size, Code::Imul_r32_rm32, Code::Imul_r64_rm64), d, gr(*s, *size)))
                 }
-                (AluOp::Imul, RegImm::Imm(k)) => {
-                    e.push(i3!(pick(*size, Code::Imul_r32_rm32_imm32, Code::Imul_r64_rm64_imm32), d, d, *k))
-                }
+                (AluOp::Imul, RegImm::Imm(_)) => unreachable!("the three-operand form above"),
                 (_, RegImm::Reg(s)) => {
                     let c = match op {
                         AluOp::Add => pick(*size, Code::Add_r32_rm32, Code::Add_r64_rm64),

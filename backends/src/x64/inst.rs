@@ -215,7 +215,8 @@ pub enum RoundMode {
 
 #[derive(Clone, Debug)]
 pub enum Inst {
-    /// `dst = src1 op src2` (two-address: dst takes src1's register).
+    /// `dst = src1 op src2` (two-address: dst takes src1's register; except `imul` by an
+    /// immediate, which x86-64 has in a three-operand form).
     Alu {
         size: Size,
         op: AluOp,
@@ -562,6 +563,10 @@ impl MachInst for Inst {
     fn visit_operands(&mut self, v: &mut dyn OperandVisitor) {
         use Inst::*;
         match self {
+            Alu { op: AluOp::Imul, dst, src1, src2: RegImm::Imm(_), .. } => {
+                v.reg_use(src1);
+                v.reg_def(dst);
+            }
             Alu { dst, src1, src2, .. } => {
                 v.reg_use(src1);
                 visit_ri(src2, v);

@@ -3,7 +3,7 @@
 //! One IR value is one virtual register (number = value index), except constants, which
 //! are rematerialised at each use (as immediates where the instruction takes one), and
 //! the `uextend` of an i32, which is its operand's register (i32 values are kept
-//! zero-extended). A commutative operation with a constant that is no imm32 ties its
+//! zero-extended), as is the `ireduce` of an i64 known to be below 2^32. A commutative operation with a constant that is no imm32 ties its
 //! destination to that constant's register rather than to its other operand. What
 //! this lowering uses of the machine: immediates (also as the value of a store), `xor`
 //! for a zero where no flags are live, `lea` for three-operand adds (also of an index
@@ -262,6 +262,14 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether the i64 `v` is known to be below 2^32: a `ushr` by a constant 32 to 63
+    /// (the quotient of a magic-number division, for one).
+    fn upper_half_zero(&self, v: Value) -> bool {
+        let Some(i) = self.def_inst(v) else { return false };
+        let d = self.f.inst(i);
+        d.opcode == Opcode::Ushr && matches!(self.iconst(d.args[1]).map(|k| k & 63), Some(32..=63))
+    }
+
     /// A register holding `v` (constants are materialised here, at the use).
     fn get(&mut self, v: Value) -> Reg {
         if let Some(i) = self.def_inst(v) {
@@ -285,6 +293,8 @@ impl Ctx<'_> {
                 // write zero-extends; `ireduce` clears the upper half; the runtime passes
                 // i32 values zero-extended), so `uextend` of one is the same register.
                 (Opcode::Uextend, _) => return self.get(d.args[0]),
+                // Likewise an `ireduce` whose operand's upper half is known to be zero.
+                (Opcode::Ireduce, _) if self.upper_half_zero(d.args[0]) => return self.get(d.args[0]),
                 _ => {}
             }
         }
@@ -965,6 +975,7 @@ impl Ctx<'_> {
             // Nothing to compute: `get` gives its operand's register (see there).
             Opcode::Uextend => {}
             // The upper half of an i64 must be cleared (a 32-bit `mov`).
+            Opcode::Ireduce if self.upper_half_zero(d.args[0]) => {}
             Opcode::Ireduce => {
                 let src = self.get(d.args[0]);
                 let dst = out(self);

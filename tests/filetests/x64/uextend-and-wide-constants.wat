@@ -5,7 +5,10 @@
 ;; 64-bit registers, so no instruction (and no copy when the i32 stays live). `ireduce`
 ;; clears the upper half with a 32-bit `mov`. A commutative operation with a constant
 ;; that is no imm32 ties its destination to the constant's register, so the operand that
-;; stays live is not copied first (the magic multiply of an unsigned remainder).
+;; stays live is not copied first; an `imul` by an immediate has a three-operand form.
+;; An unsigned remainder by 139968 is a multiply by a 32-bit magic number and a shift
+;; by 46 (no add), whose `ireduce` needs no instruction (the shift leaves the upper half
+;; zero).
 (module
   (func (export "widen_and_keep") (param i32) (result i64)
     (i64.add (i64.extend_i32_u (local.get 0)) (i64.extend_i32_u (i32.add (local.get 0) (i32.const 1)))))

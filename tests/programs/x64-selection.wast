@@ -432,9 +432,9 @@
 (assert_trap (invoke "store_i64_imm" (i32.const 65529)) "out of bounds memory access")
 (assert_trap (invoke "store_widths" (i32.const -1)) "out of bounds memory access")
 
-;; `uextend` of an i32 is its operand's register (i32 values are zero-extended in
-;; registers), also while the i32 stays live; commutative operations with a constant that
-;; is no imm32 tie their destination to the constant's register.
+;; `uextend` of an i32 (i32 values are zero-extended in registers), used only there or
+;; staying live; `ireduce` of a magic-number quotient; commutative operations with a
+;; constant that is no imm32, and `imul` by an immediate (three-operand form).
 (module
   (func (export "widen_and_keep") (param i32) (result i64)
     (i64.add (i64.extend_i32_u (local.get 0))

@@ -1,5 +1,6 @@
 //! What the AArch64 instruction selection's pattern matches compute: the script
-//! `programs/aarch64-selection.wast` (adds and subtracts of a shifted register) on
+//! `programs/aarch64-selection.wast` (adds and subtracts of a shifted register, zero
+//! extensions, magic-number division, wide constants) on
 //! emulated AArch64 as translated, after O2 and with only 4 registers per class, with
 //! regalloc2's checker on. The code these patterns become is pinned by the file test
 //! `filetests/aarch64/shifted-add.wat`; this test checks the values.
@@ -19,7 +20,7 @@ fn aarch64(regs: Option<usize>) -> Box<dyn Engine> {
 }
 
 fn run(engine: Box<dyn Engine>, pipeline: Option<&str>) {
-    run_script("aarch64-selection.wast", SCRIPT, engine, pipeline, 120);
+    run_script("aarch64-selection.wast", SCRIPT, engine, pipeline, 180);
 }
 
 #[test]

@@ -20,7 +20,7 @@ fn native(regs: Option<usize>) -> Box<dyn Engine> {
 }
 
 fn run(engine: Box<dyn Engine>, pipeline: Option<&str>) {
-    run_script("x64-selection.wast", SCRIPT, engine, pipeline, 300);
+    run_script("x64-selection.wast", SCRIPT, engine, pipeline, 400);
 }
 
 #[test]

@@ -1,7 +1,10 @@
 //! Instruction selection: IR function → AArch64 VCode.
 //!
 //! One IR value is one virtual register (number = value index), except constants, which are
-//! rematerialised at each use (as immediates where the instruction takes one). What this
+//! rematerialised at each use (as immediates where the instruction takes one), and the
+//! `uextend` of an i32 used only there and the `ireduce` of an i64 below 2^32, which are
+//! their operand's register (i32 values are kept zero-extended; any other `uextend` is a
+//! plain X copy). What this
 //! lowering uses of the machine: three-register forms (no copies for two-address operands),
 //! add/sub 12-bit immediates (shifted or not, `cmn` for negative compares), bitmask immediates
 //! for and/orr/eor, `madd`/`msub` for a multiply whose only use is an add or subtract,
@@ -219,11 +222,26 @@ impl Ctx<'_> {
         })
     }
 
+    /// Whether the i64 `v` is known to be below 2^32: a `ushr` by a constant 32 to 63
+    /// (the quotient of a magic-number division, for one).
+    fn upper_half_zero(&self, v: Value) -> bool {
+        let Some(i) = self.def_inst(v) else { return false };
+        let d = self.f.inst(i);
+        d.opcode == Opcode::Ushr && matches!(self.iconst(d.args[1]).map(|k| k & 63), Some(32..=63))
+    }
+
     /// A register holding `v` (constants are materialised here, at the use).
     fn get(&mut self, v: Value) -> Reg {
         if let Some(i) = self.def_inst(v) {
             let d = self.f.inst(i);
             match (d.opcode, d.imm) {
+                // i32 values are zero-extended in their X registers (every W write
+                // zero-extends; memory addressing relies on it). So the `uextend` of an
+                // i32 used nowhere else is that i32's register (its copy, below,
+                // otherwise), and the `ireduce` of an i64 whose upper half is zero is
+                // that i64's register.
+                (Opcode::Uextend, _) if self.uses[d.args[0].index()] == 1 => return self.get(d.args[0]),
+                (Opcode::Ireduce, _) if self.upper_half_zero(d.args[0]) => return self.get(d.args[0]),
                 (Opcode::Iconst, Imm::I64(x)) => {
                     let size = size_of(self.f.value_type(v));
                     let dst = self.b.vreg(RegClass::Int);
@@ -858,7 +876,17 @@ impl Ctx<'_> {
             Opcode::Ffloor => fp_un!(FpUnOp::Frintm),
             Opcode::Ftrunc => fp_un!(FpUnOp::Frintz),
             Opcode::Fnearest => fp_un!(FpUnOp::Frintn),
-            Opcode::Ireduce | Opcode::Uextend => {
+            // The only use of its operand: nothing to compute (see `get`).
+            Opcode::Uextend if self.uses[d.args[0].index()] == 1 => {}
+            // A plain copy (see `get`), dropped by emission when the allocator gives both
+            // values one register.
+            Opcode::Uextend => {
+                let src = self.get(d.args[0]);
+                let dst = out(self);
+                self.b.push(Inst::Mov { size: Size::X, dst, src });
+            }
+            Opcode::Ireduce if self.upper_half_zero(d.args[0]) => {}
+            Opcode::Ireduce => {
                 let src = self.get(d.args[0]);
                 let dst = out(self);
                 self.b.push(Inst::Mov { size: Size::W, dst, src });

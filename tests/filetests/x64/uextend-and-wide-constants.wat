@@ -1,9 +1,9 @@
 ;; test: compile
 ;; target: x86_64
 ;; passes: strength-reduce
-;; `uextend` of an i32 is its operand's register: i32 values are zero-extended in their
-;; 64-bit registers, so no instruction (and no copy when the i32 stays live). `ireduce`
-;; clears the upper half with a 32-bit `mov`. A commutative operation with a constant
+;; i32 values are zero-extended in their 64-bit registers: `uextend` of an i32 used only
+;; there is that i32's register (no instruction); of one that stays live, a plain 64-bit
+;; copy. `ireduce` clears the upper half with a 32-bit `mov`. A commutative operation with a constant
 ;; that is no imm32 ties its destination to the constant's register, so the operand that
 ;; stays live is not copied first; an `imul` by an immediate has a three-operand form.
 ;; An unsigned remainder by 139968 is a multiply by a 32-bit magic number and a shift

@@ -34,7 +34,7 @@ use crate::abi::{value_offsets, vmctx, LibCall};
 use crate::compile::BoundsChecks;
 use crate::machinst::blocks::BlockLayout;
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::{class_of, CallValues, LowerError, Lowered};
+use crate::machinst::{class_of, upper_half_zero, CallValues, LowerError, Lowered};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
@@ -222,14 +222,6 @@ impl Ctx<'_> {
         })
     }
 
-    /// Whether the i64 `v` is known to be below 2^32: a `ushr` by a constant 32 to 63
-    /// (the quotient of a magic-number division, for one).
-    fn upper_half_zero(&self, v: Value) -> bool {
-        let Some(i) = self.def_inst(v) else { return false };
-        let d = self.f.inst(i);
-        d.opcode == Opcode::Ushr && matches!(self.iconst(d.args[1]).map(|k| k & 63), Some(32..=63))
-    }
-
     /// A register holding `v` (constants are materialised here, at the use).
     fn get(&mut self, v: Value) -> Reg {
         if let Some(i) = self.def_inst(v) {
@@ -241,7 +233,7 @@ impl Ctx<'_> {
                 // otherwise), and the `ireduce` of an i64 whose upper half is zero is
                 // that i64's register.
                 (Opcode::Uextend, _) if self.uses[d.args[0].index()] == 1 => return self.get(d.args[0]),
-                (Opcode::Ireduce, _) if self.upper_half_zero(d.args[0]) => return self.get(d.args[0]),
+                (Opcode::Ireduce, _) if upper_half_zero(self.f, d.args[0]) => return self.get(d.args[0]),
                 (Opcode::Iconst, Imm::I64(x)) => {
                     let size = size_of(self.f.value_type(v));
                     let dst = self.b.vreg(RegClass::Int);
@@ -885,7 +877,7 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::Mov { size: Size::X, dst, src });
             }
-            Opcode::Ireduce if self.upper_half_zero(d.args[0]) => {}
+            Opcode::Ireduce if upper_half_zero(self.f, d.args[0]) => {}
             Opcode::Ireduce => {
                 let src = self.get(d.args[0]);
                 let dst = out(self);

@@ -1,11 +1,11 @@
 //! What every target's lowering returns and shares: the lowered function ([`Lowered`]), its
-//! error ([`LowerError`]) and the register class of an IR type. This file never chooses an
-//! instruction.
+//! error ([`LowerError`]), the register class of an IR type and what is known of a value's
+//! upper half ([`upper_half_zero`]). This file never chooses an instruction.
 
 use crate::vcode::VCode;
 use regalloc2::RegClass;
 use std::fmt;
-use wlab_ir::Type;
+use wlab_ir::{Function, Opcode, Type, Value, ValueDef};
 
 /// Why a function cannot be lowered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,4 +31,13 @@ pub fn class_of(ty: Type) -> RegClass {
         Type::F32 | Type::F64 | Type::V128 => RegClass::Float,
         Type::I32 | Type::I64 | Type::FuncRef | Type::ExternRef => RegClass::Int,
     }
+}
+
+/// Whether the i64 `v` is known to be below 2^32, so that its register already holds it
+/// as a zero-extended i32 would be held: a `ushr` by a constant 32 to 63 (the quotient of
+/// a magic-number division, for one).
+pub fn upper_half_zero(f: &Function, v: Value) -> bool {
+    let ValueDef::Result(i, _) = f.value_def(v) else { return false };
+    let d = f.inst(i);
+    d.opcode == Opcode::Ushr && matches!(f.iconst_value(d.args[1]).map(|k| k & 63), Some(32..=63))
 }

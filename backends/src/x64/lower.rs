@@ -23,7 +23,7 @@
 use crate::abi::{value_homes, value_offsets, vmctx, LibCall, RoundOp, ValueHome};
 use crate::machinst::blocks::BlockLayout;
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::{class_of, CallValues, LowerError, Lowered};
+use crate::machinst::{class_of, upper_half_zero, CallValues, LowerError, Lowered};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use crate::x64::inst::*;
@@ -263,14 +263,6 @@ impl Ctx<'_> {
         }
     }
 
-    /// Whether the i64 `v` is known to be below 2^32: a `ushr` by a constant 32 to 63
-    /// (the quotient of a magic-number division, for one).
-    fn upper_half_zero(&self, v: Value) -> bool {
-        let Some(i) = self.def_inst(v) else { return false };
-        let d = self.f.inst(i);
-        d.opcode == Opcode::Ushr && matches!(self.iconst(d.args[1]).map(|k| k & 63), Some(32..=63))
-    }
-
     /// A register holding `v` (constants are materialised here, at the use).
     fn get(&mut self, v: Value) -> Reg {
         if let Some(i) = self.def_inst(v) {
@@ -296,7 +288,7 @@ impl Ctx<'_> {
                 // is that i32's register (its copy, below, otherwise), and an `ireduce`
                 // whose operand's upper half is known to be zero is that operand's.
                 (Opcode::Uextend, _) if self.uses[d.args[0].index()] == 1 => return self.get(d.args[0]),
-                (Opcode::Ireduce, _) if self.upper_half_zero(d.args[0]) => return self.get(d.args[0]),
+                (Opcode::Ireduce, _) if upper_half_zero(self.f, d.args[0]) => return self.get(d.args[0]),
                 _ => {}
             }
         }
@@ -985,7 +977,7 @@ impl Ctx<'_> {
                 self.b.push(Inst::MovRR { size: Size::S64, dst, src });
             }
             // The upper half of an i64 must be cleared (a 32-bit `mov`).
-            Opcode::Ireduce if self.upper_half_zero(d.args[0]) => {}
+            Opcode::Ireduce if upper_half_zero(self.f, d.args[0]) => {}
             Opcode::Ireduce => {
                 let src = self.get(d.args[0]);
                 let dst = out(self);

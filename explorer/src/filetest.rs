@@ -11,6 +11,7 @@
 //! ;; passes: licm,dce        the pipeline (needed by `test: passes`, optional for `compile`)
 //! ;; func: loop_sum          optional: index, export or name; default every function
 //! ;; target: x86_64          for `test: compile`: also lower, allocate and disassemble
+//!                           (x86_64 for the x86-64-v3 CPU features, whatever this machine has)
 //! ;; regs: 4                 optional, for `test: compile`: allocatable registers per class
 //! ;; bounds: explicit        optional, for `test: compile`: guard (default) or explicit
 //! ;; rules: custom.rules      optional: a rule file (next to the test) for every egraph
@@ -167,6 +168,10 @@ fn command_line(h: &Header, path: &str, selector: &str) -> Vec<String> {
     }
     if let (Some(t), "compile") = (&h.target, h.test.as_str()) {
         w.extend(["--target".into(), t.clone()]);
+        if t == "x86_64" {
+            // Printed code must not depend on the machine's CPU (nothing here runs it).
+            w.extend(["--cpu-features".into(), "x86-64-v3".into()]);
+        }
         if let Some(n) = h.regs {
             w.extend(["--regs".into(), n.to_string()]);
         }

@@ -351,7 +351,7 @@ fn cpu_features_select_the_x86_64_instruction_sets() {
     assert!(stdout(&difftest).starts_with("difftest --engine x86_64 --cpu-features sse41 "), "{}", stdout(&difftest));
     assert_one_line_error(
         &wlab(&["explore", m, "--func", "gt", "--target", "x86_64", "--cpu-features", "avx9"]),
-        "unknown CPU feature set `avx9`; valid: native, sse41, sse2",
+        "unknown CPU feature set `avx9`; valid: native, x86-64-v3, sse41, sse2",
     );
     assert_one_line_error(
         &wlab(&["run", m, "--engine", "interp", "--cpu-features", "sse41"]),
@@ -361,4 +361,17 @@ fn cpu_features_select_the_x86_64_instruction_sets() {
         &wlab(&["explore", m, "--func", "gt", "--target", "aarch64", "--cpu-features", "sse41"]),
         "--cpu-features applies to x86_64, not aarch64",
     );
+    // A rotate by a constant: BMI2's `rorx` (its own destination) in x86-64-v3, `rol`
+    // (tied to its source) in plain x86-64.
+    let rot = tmp_file(
+        "cpu-features-rotate.wat",
+        br#"(module (func (export "rot") (param i64) (result i64)
+              (i64.xor (i64.rotl (local.get 0) (i64.const 7)) (local.get 0))))"#,
+    );
+    let r = rot.to_str().unwrap();
+    let v3 = wlab(&["explore", r, "--func", "rot", "--target", "x86_64", "--cpu-features", "x86-64-v3"]);
+    assert_eq!(v3.status.code(), Some(0), "{}", stderr(&v3));
+    assert!(stdout(&v3).contains("rorx"), "{}", stdout(&v3));
+    let sse2 = wlab(&["explore", r, "--func", "rot", "--target", "x86_64", "--cpu-features", "sse2"]);
+    assert!(stdout(&sse2).contains("rol ") && !stdout(&sse2).contains("rorx"), "{}", stdout(&sse2));
 }

@@ -591,6 +591,10 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             };
             e.push(i);
         }
+        Rorx { size, dst, src, amount } => {
+            let c = pick(*size, Code::VEX_Rorx_r32_rm32_imm8, Code::VEX_Rorx_r64_rm64_imm8);
+            e.push(i3!(c, gr(*dst, *size), gr(*src, *size), *amount as u32));
+        }
         ShiftImm { size, op, dst, src, amount } => {
             debug_assert_eq!(dst, src);
             if *amount != 0 {

@@ -296,6 +296,13 @@ pub enum Inst {
         imm: i32,
         addr: Amode,
     },
+    /// `dst = src rotated right by amount` (BMI2 `rorx`: three-operand, flags untouched).
+    Rorx {
+        size: Size,
+        dst: Reg,
+        src: Reg,
+        amount: u8,
+    },
     /// `dst = src shift amount`; a register amount is in `cl`.
     ShiftImm {
         size: Size,
@@ -618,6 +625,10 @@ impl MachInst for Inst {
             ShiftImm { dst, src, .. } => {
                 v.reg_use(src);
                 v.reg_reuse_def(dst, 0);
+            }
+            Rorx { dst, src, .. } => {
+                v.reg_use(src);
+                v.reg_def(dst);
             }
             ShiftDouble { dst, src_hi, src_lo, .. } => {
                 v.reg_use(src_hi);

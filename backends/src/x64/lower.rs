@@ -12,7 +12,7 @@
 //! and float ones that one condition code decides) fused into the branch or `select`
 //! that is their only use, `shld`/`rol` for an `or` of two constant
 //! shifts that are its only uses, `test` for zero checks, `cmov`/`setcc`,
-//! base + index + displacement for memory, and the CPU's lzcnt/tzcnt/popcnt/round when
+//! base + index + displacement for memory, and the CPU's lzcnt/tzcnt/popcnt/round/rorx when
 //! [`CpuFeatures`] says it has them.
 //! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
 //!
@@ -37,6 +37,8 @@ use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, Opcode, Type, Value
 pub struct CpuFeatures {
     pub lzcnt: bool,
     pub bmi1: bool,
+    /// `rorx`: a rotate by a constant with a destination of its own.
+    pub bmi2: bool,
     pub popcnt: bool,
     pub sse41: bool,
     /// `pcmpgtq` (without it, 64-bit lane compares take a longer SSE4.1 sequence).
@@ -53,6 +55,7 @@ impl CpuFeatures {
             CpuFeatures {
                 lzcnt: std::is_x86_feature_detected!("lzcnt"),
                 bmi1: std::is_x86_feature_detected!("bmi1"),
+                bmi2: std::is_x86_feature_detected!("bmi2"),
                 popcnt: std::is_x86_feature_detected!("popcnt"),
                 sse41: std::is_x86_feature_detected!("sse4.1"),
                 sse42: std::is_x86_feature_detected!("sse4.2"),
@@ -67,7 +70,7 @@ impl CpuFeatures {
 
     /// Plain x86-64 (SSE2 only): no vector code (it needs SSE4.1).
     pub fn baseline() -> CpuFeatures {
-        CpuFeatures { lzcnt: false, bmi1: false, popcnt: false, sse41: false, sse42: false, avx: false }
+        CpuFeatures { lzcnt: false, bmi1: false, bmi2: false, popcnt: false, sse41: false, sse42: false, avx: false }
     }
 
     /// The vector baseline: SSE4.1 and nothing later (no SSE4.2, no AVX), with this
@@ -76,14 +79,22 @@ impl CpuFeatures {
         CpuFeatures { sse41: true, sse42: false, avx: false, ..CpuFeatures::detect() }
     }
 
-    /// The names [`CpuFeatures::from_name`] takes (`--cpu-features`).
-    pub const NAMES: &'static [&'static str] = &["native", "sse41", "sse2"];
+    /// The x86-64-v3 microarchitecture level (Haswell and later, Zen): every extension
+    /// this backend uses. The same on every machine, unlike [`CpuFeatures::detect`], so
+    /// that printed code does not depend on where it was compiled (the file tests).
+    pub fn x86_64_v3() -> CpuFeatures {
+        CpuFeatures { lzcnt: true, bmi1: true, bmi2: true, popcnt: true, sse41: true, sse42: true, avx: true }
+    }
 
-    /// `native`: [`CpuFeatures::detect`]; `sse41`: [`CpuFeatures::sse41_only`];
-    /// `sse2`: [`CpuFeatures::baseline`].
+    /// The names [`CpuFeatures::from_name`] takes (`--cpu-features`).
+    pub const NAMES: &'static [&'static str] = &["native", "x86-64-v3", "sse41", "sse2"];
+
+    /// `native`: [`CpuFeatures::detect`]; `x86-64-v3`: [`CpuFeatures::x86_64_v3`];
+    /// `sse41`: [`CpuFeatures::sse41_only`]; `sse2`: [`CpuFeatures::baseline`].
     pub fn from_name(s: &str) -> Option<CpuFeatures> {
         match s {
             "native" => Some(CpuFeatures::detect()),
+            "x86-64-v3" => Some(CpuFeatures::x86_64_v3()),
             "sse41" => Some(CpuFeatures::sse41_only()),
             "sse2" => Some(CpuFeatures::baseline()),
             _ => None,
@@ -260,6 +271,22 @@ impl Ctx<'_> {
         match size {
             Size::S32 => Some(x as i32),
             Size::S64 => i32::try_from(x).ok(),
+        }
+    }
+
+    /// `dst = src shift amount` (amount below the width): a rotate is `rorx` where the CPU
+    /// has BMI2, whose destination is not tied to its source, so a value that stays live
+    /// is not copied first (`rol k` is `rorx bits - k`).
+    fn shift_imm(&mut self, size: Size, op: ShiftOp, dst: Reg, src: Reg, amount: u8) {
+        let bits = size.bits() as u8;
+        let right = match op {
+            ShiftOp::Rol => Some((bits - amount) % bits),
+            ShiftOp::Ror => Some(amount),
+            _ => None,
+        };
+        match right {
+            Some(amount) if self.features.bmi2 => self.b.push(Inst::Rorx { size, dst, src, amount }),
+            _ => self.b.push(Inst::ShiftImm { size, op, dst, src, amount }),
         }
     }
 
@@ -748,7 +775,7 @@ impl Ctx<'_> {
                 match self.iconst(d.args[1]) {
                     Some(k) => {
                         let amount = (k as u64 % size.bits() as u64) as u8;
-                        self.b.push(Inst::ShiftImm { size, op, dst, src, amount });
+                        self.shift_imm(size, op, dst, src, amount);
                     }
                     None => {
                         let amount = self.get(d.args[1]);
@@ -878,7 +905,7 @@ impl Ctx<'_> {
                     let size = size_of(ty.unwrap());
                     let src = self.get(hi);
                     let dst = out(self);
-                    self.b.push(Inst::ShiftImm { size, op: ShiftOp::Rol, dst, src, amount });
+                    self.shift_imm(size, ShiftOp::Rol, dst, src, amount);
                 }
                 Some(DoubleShift { hi, lo, amount, .. }) => {
                     let size = size_of(ty.unwrap());

@@ -79,6 +79,7 @@ pub fn print_inst(i: &Inst) -> String {
         Load { kind, dst, addr } => format!("load.{} {}, {}", lower(kind), r(dst), am(addr)),
         Store { bytes, src, addr } => format!("store.{} {}, {}", bytes * 8, am(addr), r(src)),
         StoreImm { bytes, imm, addr } => format!("store.{} {}, {}", bytes * 8, am(addr), imm),
+        Rorx { size, dst, src, amount } => format!("rorx.{} {}, {}, {}", sz(*size), r(dst), r(src), amount),
         ShiftImm { size, op, dst, src, amount } => {
             format!("{}.{} {}, {}, {}", lower(op), sz(*size), r(dst), r(src), amount)
         }

@@ -2,7 +2,8 @@
 ;; target: x86_64
 ;; passes: O2
 ;; `(x << k) | (y >> (bits - k))` with constant amounts (either operand order, amounts
-;; taken modulo the width) is one `shld`, and a rotate when x and y are the same value.
+;; taken modulo the width) is one `shld`, and a rotate when x and y are the same value
+;; (`rorx`, whose destination is its own, with the x86-64-v3 features the tests use).
 ;; A shift with another use, or amounts that do not add up to the width, stay
 ;; `shl; shr; or`.
 (module

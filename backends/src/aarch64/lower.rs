@@ -2,9 +2,9 @@
 //!
 //! One IR value is one virtual register (number = value index), except constants, which are
 //! rematerialised at each use (as immediates where the instruction takes one), and the
-//! `uextend` of an i32 used only there and the `ireduce` of an i64 below 2^32, which are
-//! their operand's register (i32 values are kept zero-extended; any other `uextend` is a
-//! plain X copy). What this
+//! width changes that are their operand's register
+//! ([`crate::machinst::same_register_as_operand`]; any other `uextend` is a plain X copy).
+//! What this
 //! lowering uses of the machine: three-register forms (no copies for two-address operands),
 //! add/sub 12-bit immediates (shifted or not, `cmn` for negative compares), bitmask immediates
 //! for and/orr/eor, `madd`/`msub` for a multiply whose only use is an add or subtract,
@@ -34,7 +34,7 @@ use crate::abi::{value_offsets, vmctx, LibCall};
 use crate::compile::BoundsChecks;
 use crate::machinst::blocks::BlockLayout;
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::{class_of, upper_half_zero, CallValues, LowerError, Lowered};
+use crate::machinst::{class_of, same_register_as_operand, CallValues, LowerError, Lowered};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
@@ -227,13 +227,9 @@ impl Ctx<'_> {
         if let Some(i) = self.def_inst(v) {
             let d = self.f.inst(i);
             match (d.opcode, d.imm) {
-                // i32 values are zero-extended in their X registers (every W write
-                // zero-extends; memory addressing relies on it). So the `uextend` of an
-                // i32 used nowhere else is that i32's register (its copy, below,
-                // otherwise), and the `ireduce` of an i64 whose upper half is zero is
-                // that i64's register.
-                (Opcode::Uextend, _) if self.uses[d.args[0].index()] == 1 => return self.get(d.args[0]),
-                (Opcode::Ireduce, _) if upper_half_zero(self.f, d.args[0]) => return self.get(d.args[0]),
+                (Opcode::Uextend | Opcode::Ireduce, _) if same_register_as_operand(self.f, &self.uses, i) => {
+                    return self.get(d.args[0]);
+                }
                 (Opcode::Iconst, Imm::I64(x)) => {
                     let size = size_of(self.f.value_type(v));
                     let dst = self.b.vreg(RegClass::Int);
@@ -868,16 +864,15 @@ impl Ctx<'_> {
             Opcode::Ffloor => fp_un!(FpUnOp::Frintm),
             Opcode::Ftrunc => fp_un!(FpUnOp::Frintz),
             Opcode::Fnearest => fp_un!(FpUnOp::Frintn),
-            // The only use of its operand: nothing to compute (see `get`).
-            Opcode::Uextend if self.uses[d.args[0].index()] == 1 => {}
-            // A plain copy (see `get`), dropped by emission when the allocator gives both
-            // values one register.
+            // Nothing to compute: `get` gives the operand's register.
+            Opcode::Uextend | Opcode::Ireduce if same_register_as_operand(self.f, &self.uses, i) => {}
+            // A plain copy (i32 values are kept zero-extended in X registers), dropped by
+            // emission when the allocator gives both values one register.
             Opcode::Uextend => {
                 let src = self.get(d.args[0]);
                 let dst = out(self);
                 self.b.push(Inst::Mov { size: Size::X, dst, src });
             }
-            Opcode::Ireduce if upper_half_zero(self.f, d.args[0]) => {}
             Opcode::Ireduce => {
                 let src = self.get(d.args[0]);
                 let dst = out(self);

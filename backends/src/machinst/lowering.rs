@@ -1,11 +1,12 @@
 //! What every target's lowering returns and shares: the lowered function ([`Lowered`]), its
-//! error ([`LowerError`]), the register class of an IR type and what is known of a value's
-//! upper half ([`upper_half_zero`]). This file never chooses an instruction.
+//! error ([`LowerError`]), the register class of an IR type, what is known of a value's
+//! upper half ([`upper_half_zero`]) and which width changes need no instruction
+//! ([`same_register_as_operand`]). This file never chooses an instruction.
 
 use crate::vcode::VCode;
 use regalloc2::RegClass;
 use std::fmt;
-use wlab_ir::{Function, Opcode, Type, Value, ValueDef};
+use wlab_ir::{Function, Inst, Opcode, Type, Value, ValueDef};
 
 /// Why a function cannot be lowered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,4 +41,20 @@ pub fn upper_half_zero(f: &Function, v: Value) -> bool {
     let ValueDef::Result(i, _) = f.value_def(v) else { return false };
     let d = f.inst(i);
     d.opcode == Opcode::Ushr && matches!(f.iconst_value(d.args[1]).map(|k| k & 63), Some(32..=63))
+}
+
+/// Whether `inst`'s result is its operand's register, with no instruction: both targets
+/// keep i32 values zero-extended in their 64-bit registers (every 32-bit write does it,
+/// `ireduce` clears the upper half, the runtime passes i32 values zero-extended, memory
+/// addressing relies on it). So a `uextend` of an i32 that `uses` (use counts by value)
+/// says is used only there, and an `ireduce` of an i64 with [`upper_half_zero`], are that
+/// operand. A `uextend` of an i32 that stays live is a copy instead: sharing the register
+/// would join the two live ranges (seqhash 4% slower).
+pub fn same_register_as_operand(f: &Function, uses: &[u32], inst: Inst) -> bool {
+    let d = f.inst(inst);
+    match d.opcode {
+        Opcode::Uextend => uses[d.args[0].index()] == 1,
+        Opcode::Ireduce => upper_half_zero(f, d.args[0]),
+        _ => false,
+    }
 }

@@ -2,10 +2,10 @@
 //!
 //! One IR value is one virtual register (number = value index), except constants, which
 //! are rematerialised at each use (as immediates where the instruction takes one), and
-//! the `uextend` of an i32 used only there and the `ireduce` of an i64 known to be below
-//! 2^32, which are their operand's register (i32 values are kept zero-extended; any other
-//! `uextend` is a plain 64-bit copy). A commutative operation with a constant that is no imm32 ties its
-//! destination to that constant's register rather than to its other operand. What
+//! the width changes that are their operand's register
+//! ([`crate::machinst::same_register_as_operand`]; any other `uextend` is a plain 64-bit
+//! copy). A commutative operation with a constant that is no imm32 ties its destination
+//! to that constant's register rather than to its other operand. What
 //! this lowering uses of the machine: immediates (also as the value of a store), `xor`
 //! for a zero where no flags are live, `lea` for three-operand adds (also of an index
 //! shifted by 1 to 3, as a scaled index), compares (integer,
@@ -23,7 +23,7 @@
 use crate::abi::{value_homes, value_offsets, vmctx, LibCall, RoundOp, ValueHome};
 use crate::machinst::blocks::BlockLayout;
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::{class_of, upper_half_zero, CallValues, LowerError, Lowered};
+use crate::machinst::{class_of, same_register_as_operand, CallValues, LowerError, Lowered};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use crate::x64::inst::*;
@@ -309,13 +309,9 @@ impl Ctx<'_> {
                 }
                 (Opcode::Fconst, Imm::F32(bits)) => return self.fconst(bits as u64, Size::S32),
                 (Opcode::Fconst, Imm::F64(bits)) => return self.fconst(bits, Size::S64),
-                // i32 values are zero-extended in their 64-bit registers (every 32-bit
-                // write zero-extends; `ireduce` clears the upper half; the runtime passes
-                // i32 values zero-extended). So the `uextend` of an i32 used nowhere else
-                // is that i32's register (its copy, below, otherwise), and an `ireduce`
-                // whose operand's upper half is known to be zero is that operand's.
-                (Opcode::Uextend, _) if self.uses[d.args[0].index()] == 1 => return self.get(d.args[0]),
-                (Opcode::Ireduce, _) if upper_half_zero(self.f, d.args[0]) => return self.get(d.args[0]),
+                (Opcode::Uextend | Opcode::Ireduce, _) if same_register_as_operand(self.f, &self.uses, i) => {
+                    return self.get(d.args[0]);
+                }
                 _ => {}
             }
         }
@@ -993,18 +989,16 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::FloatCmp { size, cc, dst, lhs, rhs });
             }
-            // The only use of its operand: nothing to compute (see `get`).
-            Opcode::Uextend if self.uses[d.args[0].index()] == 1 => {}
-            // A plain copy (see `get`), which emission drops when the allocator gives
-            // both values one register. (Making it the operand's register joins the two
-            // live ranges, and the i32 is live on: 4% slower on seqhash.)
+            // Nothing to compute: `get` gives the operand's register.
+            Opcode::Uextend | Opcode::Ireduce if same_register_as_operand(self.f, &self.uses, i) => {}
+            // A plain copy (i32 values are kept zero-extended), which emission drops when
+            // the allocator gives both values one register.
             Opcode::Uextend => {
                 let src = self.get(d.args[0]);
                 let dst = out(self);
                 self.b.push(Inst::MovRR { size: Size::S64, dst, src });
             }
             // The upper half of an i64 must be cleared (a 32-bit `mov`).
-            Opcode::Ireduce if upper_half_zero(self.f, d.args[0]) => {}
             Opcode::Ireduce => {
                 let src = self.get(d.args[0]);
                 let dst = out(self);

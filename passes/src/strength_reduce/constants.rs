@@ -154,17 +154,17 @@ pub fn udiv32_magic(d: u32) -> UdivMagic {
 }
 
 fn emit_udiv32_magic(e: &mut Emit<'_>, n: Value, d: u32) -> Value {
+    let magic = udiv32_magic(d);
+    let (UdivMagic::Mul { m, .. } | UdivMagic::MulAdd { m, .. }) = magic;
     let n64 = e.op(Opcode::Uextend, Type::I64, &[n]);
-    match udiv32_magic(d) {
-        UdivMagic::Mul { m, s } => {
-            let mc = e.iconst(Type::I64, m as i64);
-            let p = e.op(Opcode::Imul, Type::I64, &[n64, mc]);
+    let mc = e.iconst(Type::I64, m as i64);
+    let p = e.op(Opcode::Imul, Type::I64, &[n64, mc]);
+    match magic {
+        UdivMagic::Mul { s, .. } => {
             let cs = e.iconst(Type::I64, s as i64);
             e.op(Opcode::Ushr, Type::I64, &[p, cs])
         }
-        UdivMagic::MulAdd { m, l } => {
-            let mc = e.iconst(Type::I64, m as i64);
-            let p = e.op(Opcode::Imul, Type::I64, &[n64, mc]);
+        UdivMagic::MulAdd { l, .. } => {
             let c32 = e.iconst(Type::I64, 32);
             let t1 = e.op(Opcode::Ushr, Type::I64, &[p, c32]);
             let s = e.op(Opcode::Iadd, Type::I64, &[t1, n64]);

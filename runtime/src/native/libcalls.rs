@@ -2,8 +2,8 @@
 //! reads its operands from the value area, does the work through the store (the same
 //! `ops` the interpreter uses), writes results back, refreshes vmctx's memory words,
 //! and returns 0, or 1 after recording the trap (`memory.copy` and `memory.fill` within
-//! memory 0 first try a fast path that needs none of that: [`memory0`]). Nothing here unwinds: compiled code
-//! does, after the libcall returns.
+//! memory 0 first try a fast path that needs none of that: [`memory0`]). Nothing here
+//! unwinds: compiled code does, after the libcall returns.
 //!
 //! Every libcall is `unsafe extern "sysv64" fn(vmctx, a, b, values) -> status`, reached
 //! through vmctx's libcall table, and trusts its caller (generated code, or [`call`]) for

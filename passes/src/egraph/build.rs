@@ -11,8 +11,9 @@
 //!
 //! Blocks are visited in reverse post-order, so every operand's class exists before its
 //! use. Unreachable blocks are not looked at and stay as they are; a pure instruction
-//! whose result they use stays in place too (it is "pinned"). This file never changes
-//! the function.
+//! whose result they use stays in place too (it is "pinned"), and so does a constant
+//! that only instructions kept in place read (a store's value, a branch argument): it
+//! gets no class at all. This file never changes the function.
 
 use super::analysis::{ConstFold, EG};
 use super::language::{in_egraph, leaf, value_arity, Args, Cc, Node};
@@ -112,6 +113,21 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
             }
         }
     }
+    // A constant that no e-graph node and no branch test reads stays in place too, with
+    // no class: no rule can match it, and elaboration never re-points an operand of an
+    // instruction kept in place, so in the e-graph it would only cost time (a 4,000-case
+    // `br_table` passes 4,000 constants as branch arguments).
+    let mut read_by_graph = vec![false; nv];
+    for &b in &func.layout {
+        for &i in func.block_insts(b) {
+            let d = func.inst(i);
+            if (in_egraph(d.opcode) && d.ty != Some(Type::V128)) || d.opcode == Opcode::Brif {
+                for &a in &d.args {
+                    read_by_graph[a.index()] = true;
+                }
+            }
+        }
+    }
     // The condition `ne` and the constant 0 of every brif test, added at the first one.
     let mut ne_zero: Option<(Id, Id)> = None;
     // The class of each constant an instruction has added: a function repeats a few
@@ -135,6 +151,11 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
                     pure_insts += 1;
                     continue;
                 }
+            }
+            if single && matches!(d.opcode, Opcode::Iconst | Opcode::Fconst) && !read_by_graph[d.results[0].index()] {
+                // In place, without a class: nothing in the e-graph refers to it.
+                skeleton[b.index()].push(i);
+                continue;
             }
             // Vector code stays out of the e-graph for now: SIMD rows are skeleton by
             // their column, and a `v128` `select` (a scalar row) is kept out here.

@@ -32,13 +32,14 @@ use crate::aarch64::pregs;
 use crate::aarch64::regs::{Cond, FpSize, Size};
 use crate::abi::{value_offsets, vmctx, LibCall};
 use crate::compile::BoundsChecks;
-use crate::machinst::blocks::BlockLayout;
+use crate::machinst::blocks::{BlockLayout, EdgeBlocks, VBlocks};
 use crate::machinst::runtime_calls::runtime_call;
 use crate::machinst::{class_of, same_register_as_operand, CallValues, LowerError, Lowered};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
-use std::collections::BTreeMap;
+use std::collections::HashSet;
+use wlab_ir::fxhash::FxBuild;
 mod simd;
 mod simd_lanes;
 mod simd_widen;
@@ -113,7 +114,7 @@ struct Ctx<'f> {
     /// IR instructions lowered together with their only user.
     fused: Vec<bool>,
     outgoing: u32,
-    vblock: BTreeMap<Block, u32>,
+    vblock: VBlocks,
     /// The IR block being lowered.
     cur_block: Block,
 }
@@ -157,7 +158,7 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
     for (t, ty, off) in loads {
         cx.load_slot(t, ty, Amode::RegOff { base: pregs::fp(), off: 16 + off as i64 });
     }
-    let entry_v = cx.vblock[&entry];
+    let entry_v = cx.vblock.of(entry);
     cx.b.push(Inst::B { target: entry_v });
     cx.b.end_block(0, vec![(entry_v as usize, args)]);
     for &blk in &order {
@@ -441,8 +442,8 @@ impl Ctx<'_> {
         }
     }
 
-    fn lower_block(&mut self, blk: Block, edge_blocks: &BTreeMap<(Block, usize), u32>) -> Result<(), LowerError> {
-        let id = self.vblock[&blk];
+    fn lower_block(&mut self, blk: Block, edge_blocks: &EdgeBlocks) -> Result<(), LowerError> {
+        let id = self.vblock.of(blk);
         let params = self.f.block_params(blk).iter().map(|p| self.vreg(*p).to_vreg().unwrap()).collect();
         self.b.start_block(id as usize, params);
         let insts = self.f.block_insts(blk).to_vec();
@@ -465,24 +466,19 @@ impl Ctx<'_> {
 
     /// Target of edge `k` of `blk`'s terminator: the edge block if split, with the arguments it
     /// passes directly (none when split).
-    fn edge(&mut self, blk: Block, k: usize, edge_blocks: &BTreeMap<(Block, usize), u32>) -> (u32, Vec<VReg>) {
-        if let Some(&e) = edge_blocks.get(&(blk, k)) {
+    fn edge(&mut self, blk: Block, k: usize, edge_blocks: &EdgeBlocks) -> (u32, Vec<VReg>) {
+        if let Some(e) = edge_blocks.get(blk, k) {
             return (e, Vec::new());
         }
-        let t = self.f.terminator(blk).unwrap();
-        let bc = self.f.inst(t).dests[k].clone();
+        let f = self.f;
+        let bc = &f.inst(f.terminator(blk).unwrap()).dests[k];
         let args = bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect();
-        (self.vblock[&bc.block], args)
+        (self.vblock.of(bc.block), args)
     }
 
-    fn lower_terminator(
-        &mut self,
-        blk: Block,
-        id: u32,
-        i: IrInst,
-        edge_blocks: &BTreeMap<(Block, usize), u32>,
-    ) -> Result<(), LowerError> {
-        let d = self.f.inst(i).clone();
+    fn lower_terminator(&mut self, blk: Block, id: u32, i: IrInst, edge_blocks: &EdgeBlocks) -> Result<(), LowerError> {
+        let f = self.f;
+        let d = f.inst(i);
         match d.opcode {
             Opcode::Jump => {
                 let (t, args) = self.edge(blk, 0, edge_blocks);
@@ -512,7 +508,7 @@ impl Ctx<'_> {
                 let targets = succs[1..].iter().map(|s| s.0 as u32).collect();
                 self.b.push(Inst::JmpTable { index, targets, default });
                 // Destinations sharing an edge block (`BlockLayout`) are one successor.
-                let mut listed = std::collections::HashSet::new();
+                let mut listed: HashSet<usize, FxBuild> = HashSet::default();
                 let distinct: Vec<(usize, Vec<VReg>)> = succs.into_iter().filter(|s| listed.insert(s.0)).collect();
                 self.b.end_block(id as usize, distinct);
             }
@@ -539,16 +535,16 @@ impl Ctx<'_> {
             }
             _ => return Err(self.malformed(i)),
         }
-        let mut lowered_edges = std::collections::HashSet::new();
+        let mut lowered_edges: HashSet<u32, FxBuild> = HashSet::default();
         for k in 0..d.dests.len() {
-            if let Some(&e) = edge_blocks.get(&(blk, k)) {
+            if let Some(e) = edge_blocks.get(blk, k) {
                 if !lowered_edges.insert(e) {
                     continue; // a br_table edge block shared with an earlier destination
                 }
                 self.b.start_block(e as usize, Vec::new());
-                let bc = d.dests[k].clone();
+                let bc = &d.dests[k];
                 let args = bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect();
-                let t = self.vblock[&bc.block];
+                let t = self.vblock.of(bc.block);
                 self.b.push(Inst::B { target: t });
                 self.b.end_block(e as usize, vec![(t as usize, args)]);
             }

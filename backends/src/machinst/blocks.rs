@@ -16,8 +16,44 @@
 //! one, an edge block once, and list a shared one once among the table's successors.
 
 use crate::machinst::LowerError;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use wlab_ir::fxhash::FxBuild;
 use wlab_ir::{Block, BlockCall, Function, Opcode};
+
+/// No block: an unreachable IR block, or an edge that is not split.
+const NONE: u32 = u32::MAX;
+
+/// The VCode block of each reachable IR block, by block index.
+pub struct VBlocks(Vec<u32>);
+
+impl VBlocks {
+    /// The VCode block of reachable IR block `b`.
+    pub fn of(&self, b: Block) -> u32 {
+        let v = self.0[b.index()];
+        assert_ne!(v, NONE, "{b} is not reachable");
+        v
+    }
+}
+
+/// The VCode block of each split edge: (IR block, index of its terminator's
+/// destination). Several destinations of one `br_table` may map to the same block.
+pub struct EdgeBlocks {
+    /// Per IR block, where its destinations start in `ids` (NONE: no edge split).
+    start: Vec<u32>,
+    /// Per destination of those blocks, its edge block (NONE: not split).
+    ids: Vec<u32>,
+}
+
+impl EdgeBlocks {
+    /// The edge block of destination `k` of `b`'s terminator, if that edge is split.
+    pub fn get(&self, b: Block, k: usize) -> Option<u32> {
+        let s = self.start[b.index()];
+        if s == NONE {
+            return None;
+        }
+        Some(self.ids[s as usize + k]).filter(|&e| e != NONE)
+    }
+}
 
 /// The VCode block numbering of one function, and the use counts lowering needs for fusion.
 pub struct BlockLayout {
@@ -26,10 +62,9 @@ pub struct BlockLayout {
     /// Reachable IR blocks, in layout order.
     pub order: Vec<Block>,
     /// The VCode block of each reachable IR block.
-    pub vblock: BTreeMap<Block, u32>,
-    /// The VCode block of each split edge: (IR block, index of its terminator's destination).
-    /// Several destinations of one `br_table` may map to the same block.
-    pub edge_blocks: BTreeMap<(Block, usize), u32>,
+    pub vblock: VBlocks,
+    /// The VCode block of each split edge.
+    pub edge_blocks: EdgeBlocks,
     /// VCode blocks in all (block 0, IR blocks, split edges).
     pub num_blocks: u32,
     /// How often each IR value is used in reachable blocks.
@@ -65,31 +100,31 @@ impl BlockLayout {
         }
         // Block numbering: 0 is the entry that loads parameters; each IR block is followed
         // by the edge blocks its terminator needs.
-        let mut vblock = BTreeMap::new();
+        let mut vblock = vec![NONE; f.blocks.len()];
         let mut next = 1u32;
-        let mut edge_blocks: BTreeMap<(Block, usize), u32> = BTreeMap::new();
+        let mut edges = EdgeBlocks { start: vec![NONE; f.blocks.len()], ids: Vec::new() };
         for &b in &order {
-            vblock.insert(b, next);
+            vblock[b.index()] = next;
             next += 1;
             if let Some(t) = f.terminator(b) {
                 let d = f.inst(t);
                 // A branch with operands (br_table's index) may not pass arguments to a
                 // merge block either, so its edges are split like those of a two-way branch.
                 if d.dests.len() > 1 || d.opcode == Opcode::BrTable {
+                    edges.start[b.index()] = edges.ids.len() as u32;
                     // Looked up only, never iterated: the numbering stays deterministic.
-                    let mut shared: HashMap<&BlockCall, u32> = HashMap::new();
-                    for (k, dest) in d.dests.iter().enumerate() {
-                        if in_edges[dest.block.index()] > 1 {
-                            let same = shared.get(dest).copied();
-                            match same {
-                                Some(e) if d.opcode == Opcode::BrTable => {
-                                    edge_blocks.insert((b, k), e);
-                                }
-                                _ => {
-                                    edge_blocks.insert((b, k), next);
-                                    shared.insert(dest, next);
-                                    next += 1;
-                                }
+                    let mut shared: HashMap<&BlockCall, u32, FxBuild> = HashMap::default();
+                    for dest in &d.dests {
+                        if in_edges[dest.block.index()] <= 1 {
+                            edges.ids.push(NONE);
+                            continue;
+                        }
+                        match shared.get(dest).copied() {
+                            Some(e) if d.opcode == Opcode::BrTable => edges.ids.push(e),
+                            _ => {
+                                edges.ids.push(next);
+                                shared.insert(dest, next);
+                                next += 1;
                             }
                         }
                     }
@@ -104,6 +139,6 @@ impl BlockLayout {
                 }
             }
         }
-        Ok(BlockLayout { entry, order, vblock, edge_blocks, num_blocks: next, uses })
+        Ok(BlockLayout { entry, order, vblock: VBlocks(vblock), edge_blocks: edges, num_blocks: next, uses })
     }
 }

@@ -442,7 +442,7 @@ pub struct AllocArgs {
     /// x86-64 instruction-set extensions the code may use: `native` (default: what this
     /// machine has), `x86-64-v3` (Haswell and later: the same code on every machine),
     /// `sse41` (the vector baseline: no SSE4.2, no AVX encodings) or `sse2` (plain x86-64:
-    /// no lzcnt/tzcnt/popcnt/roundss/rorx, and no v128 code).
+    /// no lzcnt/tzcnt/popcnt/roundss, no BMI rorx/andn/shlx, and no v128 code).
     #[arg(long, value_name = "SET")]
     pub cpu_features: Option<String>,
 }

@@ -595,6 +595,19 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             let c = pick(*size, Code::VEX_Rorx_r32_rm32_imm8, Code::VEX_Rorx_r64_rm64_imm8);
             e.push(i3!(c, gr(*dst, *size), gr(*src, *size), *amount as u32));
         }
+        ShiftX { size, op, dst, src, amount } => {
+            let c = match op {
+                ShiftOp::Shl => pick(*size, Code::VEX_Shlx_r32_rm32_r32, Code::VEX_Shlx_r64_rm64_r64),
+                ShiftOp::Shr => pick(*size, Code::VEX_Shrx_r32_rm32_r32, Code::VEX_Shrx_r64_rm64_r64),
+                ShiftOp::Sar => pick(*size, Code::VEX_Sarx_r32_rm32_r32, Code::VEX_Sarx_r64_rm64_r64),
+                ShiftOp::Rol | ShiftOp::Ror => unreachable!("BMI2 has no rotate by a register"),
+            };
+            e.push(i3!(c, gr(*dst, *size), gr(*src, *size), gr(*amount, *size)));
+        }
+        Andn { size, dst, src1, src2 } => {
+            let c = pick(*size, Code::VEX_Andn_r32_r32_rm32, Code::VEX_Andn_r64_r64_rm64);
+            e.push(i3!(c, gr(*dst, *size), gr(*src1, *size), gr(*src2, *size)));
+        }
         ShiftImm { size, op, dst, src, amount } => {
             debug_assert_eq!(dst, src);
             if *amount != 0 {

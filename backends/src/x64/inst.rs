@@ -303,6 +303,23 @@ pub enum Inst {
         src: Reg,
         amount: u8,
     },
+    /// `dst = src shift amount` by a register (BMI2 `shlx`/`shrx`/`sarx`: three-operand,
+    /// the amount in any register rather than `cl`, flags untouched); `op` is `Shl`, `Shr`
+    /// or `Sar`.
+    ShiftX {
+        size: Size,
+        op: ShiftOp,
+        dst: Reg,
+        src: Reg,
+        amount: Reg,
+    },
+    /// `dst = !src1 & src2` (BMI1 `andn`: three-operand).
+    Andn {
+        size: Size,
+        dst: Reg,
+        src1: Reg,
+        src2: Reg,
+    },
     /// `dst = src shift amount`; a register amount is in `cl`.
     ShiftImm {
         size: Size,
@@ -628,6 +645,16 @@ impl MachInst for Inst {
             }
             Rorx { dst, src, .. } => {
                 v.reg_use(src);
+                v.reg_def(dst);
+            }
+            ShiftX { dst, src, amount, .. } => {
+                v.reg_use(src);
+                v.reg_use(amount);
+                v.reg_def(dst);
+            }
+            Andn { dst, src1, src2, .. } => {
+                v.reg_use(src1);
+                v.reg_use(src2);
                 v.reg_def(dst);
             }
             ShiftDouble { dst, src_hi, src_lo, .. } => {

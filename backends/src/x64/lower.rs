@@ -37,8 +37,10 @@ use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, Opcode, Type, Value
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CpuFeatures {
     pub lzcnt: bool,
+    /// `tzcnt`, and `andn` (`x & !y` in one instruction).
     pub bmi1: bool,
-    /// `rorx`: a rotate by a constant with a destination of its own.
+    /// `rorx` (a rotate by a constant) and `shlx`/`shrx`/`sarx` (a shift by any register,
+    /// not only `cl`), each with a destination of its own.
     pub bmi2: bool,
     pub popcnt: bool,
     pub sse41: bool,
@@ -136,6 +138,15 @@ struct ScaledAdd {
     scale: u8,
     /// The `ishl`, lowered as part of the `iadd`.
     shift: IrInst,
+}
+
+/// A `band` of a value and the complement of another that one BMI1 `andn` computes (see
+/// `Ctx::and_not`).
+struct AndNot {
+    negated: Value,
+    other: Value,
+    /// The `bxor negated, -1`, lowered as part of the `band`.
+    not: IrInst,
 }
 
 struct Ctx<'f> {
@@ -487,6 +498,40 @@ impl Ctx<'_> {
         Some(ScaledAdd { base, index, scale, shift })
     }
 
+    /// `band` instruction `i` as `!negated & other`, when the CPU has BMI1 and one operand
+    /// is `bxor negated, -1` in `i`'s block and used only by `i`: one `andn` computes it.
+    fn and_not(&self, i: IrInst) -> Option<AndNot> {
+        if !self.features.bmi1 {
+            return None;
+        }
+        let d = self.f.inst(i);
+        if !matches!(d.ty, Some(Type::I32 | Type::I64)) || d.args.len() != 2 {
+            return None;
+        }
+        let blk = self.inst_block[i.index()];
+        let not_of = |v: Value| -> Option<(IrInst, Value)> {
+            let n = self.def_inst(v)?;
+            let nd = self.f.inst(n);
+            if nd.opcode != Opcode::Bxor || nd.args.len() != 2 {
+                return None;
+            }
+            let single_use_here = self.uses[v.index()] == 1 && self.inst_block[n.index()] == blk;
+            let all_ones = match (nd.ty, self.iconst(nd.args[1])) {
+                (Some(Type::I32), Some(k)) => k as u32 == u32::MAX,
+                (Some(Type::I64), Some(k)) => k == -1,
+                _ => false,
+            };
+            (single_use_here && all_ones).then_some(())?;
+            Some((n, nd.args[0]))
+        };
+        let (a, b) = (d.args[0], d.args[1]);
+        let ((not, negated), other) = match not_of(a) {
+            Some(x) => (x, b),
+            None => (not_of(b)?, a),
+        };
+        Some(AndNot { negated, other, not })
+    }
+
     /// Marks the compares whose flags `cond_flags(cond, block)` uses in place of their
     /// value: the compare defining `cond` and, through each `eqz`, the one it negates.
     fn mark_fused_compares(&mut self, cond: Value, block: Block) {
@@ -586,6 +631,11 @@ impl Ctx<'_> {
                 Opcode::Iadd => {
                     if let Some(sa) = self.scaled_add(i) {
                         self.fused[sa.shift.index()] = true;
+                    }
+                }
+                Opcode::Band => {
+                    if let Some(an) = self.and_not(i) {
+                        self.fused[an.not.index()] = true;
                     }
                 }
                 _ => {}
@@ -771,7 +821,11 @@ impl Ctx<'_> {
                     }
                     None => {
                         let amount = self.get(d.args[1]);
-                        self.b.push(Inst::ShiftReg { size, op, dst, src, amount });
+                        if self.features.bmi2 && matches!(op, ShiftOp::Shl | ShiftOp::Shr | ShiftOp::Sar) {
+                            self.b.push(Inst::ShiftX { size, op, dst, src, amount });
+                        } else {
+                            self.b.push(Inst::ShiftReg { size, op, dst, src, amount });
+                        }
                     }
                 }
             }};
@@ -874,6 +928,14 @@ impl Ctx<'_> {
             }
             Opcode::Isub => alu!(AluOp::Sub),
             Opcode::Imul => alu!(AluOp::Imul),
+            Opcode::Band if self.and_not(i).is_some() => {
+                let AndNot { negated, other, .. } = self.and_not(i).expect("checked");
+                let size = size_of(ty.unwrap());
+                let src1 = self.get(negated);
+                let src2 = self.get(other);
+                let dst = out(self);
+                self.b.push(Inst::Andn { size, dst, src1, src2 });
+            }
             Opcode::Band => match (size_of(ty.unwrap()), self.iconst(d.args[1])) {
                 // `x & 0xFFFFFFFF` on i64 is a zero-extension: a 32-bit `mov`. Any other mask
                 // below 2^32 that is no sign-extended imm32 is a 32-bit `and` (which clears

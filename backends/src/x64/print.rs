@@ -83,6 +83,10 @@ pub fn print_inst(i: &Inst) -> String {
         ShiftImm { size, op, dst, src, amount } => {
             format!("{}.{} {}, {}, {}", lower(op), sz(*size), r(dst), r(src), amount)
         }
+        ShiftX { size, op, dst, src, amount } => {
+            format!("{}x.{} {}, {}, {}", lower(op), sz(*size), r(dst), r(src), r(amount))
+        }
+        Andn { size, dst, src1, src2 } => format!("andn.{} {}, {}, {}", sz(*size), r(dst), r(src1), r(src2)),
         ShiftDouble { size, dst, src_hi, src_lo, amount } => {
             format!("shld.{} {}, {}, {}, {}", sz(*size), r(dst), r(src_hi), r(src_lo), amount)
         }

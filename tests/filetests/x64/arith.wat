@@ -1,7 +1,8 @@
 ;; test: compile
 ;; target: x86_64
 ;; Three-operand adds become lea; constants become immediates; shifts by a constant
-;; use the immediate form and by a variable use cl.
+;; use the immediate form, and by a variable BMI2's `shlx`, whose amount may be in any
+;; register (the file tests compile for x86-64-v3; without BMI2 the amount goes to cl).
 (module
   (func (export "arith") (param i32 i32 i32) (result i32)
     (i32.add (local.get 0) (local.get 1))

@@ -711,6 +711,15 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 AluOp::Eor => {
                     (EncForm::LogicalShifted, logical::logical_shifted(LogicalOp::Eor, *size, d, a, b, Shift::Lsl, 0))
                 }
+                AluOp::Bic => {
+                    (EncForm::LogicalShifted, logical::logical_shifted(LogicalOp::Bic, *size, d, a, b, Shift::Lsl, 0))
+                }
+                AluOp::Orn => {
+                    (EncForm::LogicalShifted, logical::logical_shifted(LogicalOp::Orn, *size, d, a, b, Shift::Lsl, 0))
+                }
+                AluOp::Eon => {
+                    (EncForm::LogicalShifted, logical::logical_shifted(LogicalOp::Eon, *size, d, a, b, Shift::Lsl, 0))
+                }
                 AluOp::Lsl => (EncForm::ShiftReg, shift::shift_reg(ShiftOp::Lslv, *size, d, a, b)),
                 AluOp::Lsr => (EncForm::ShiftReg, shift::shift_reg(ShiftOp::Lsrv, *size, d, a, b)),
                 AluOp::Asr => (EncForm::ShiftReg, shift::shift_reg(ShiftOp::Asrv, *size, d, a, b)),

@@ -52,6 +52,12 @@ pub enum AluOp {
     And,
     Orr,
     Eor,
+    /// `a & !b`
+    Bic,
+    /// `a | !b`
+    Orn,
+    /// `a ^ !b`
+    Eon,
     Lsl,
     Lsr,
     Asr,

@@ -34,7 +34,7 @@ use crate::abi::{value_offsets, vmctx, LibCall};
 use crate::compile::BoundsChecks;
 use crate::machinst::blocks::{BlockLayout, EdgeBlocks, VBlocks};
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::{class_of, same_register_as_operand, CallValues, LowerError, Lowered};
+use crate::machinst::{class_of, same_register_as_operand, single_use_complement, CallValues, LowerError, Lowered};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
@@ -117,6 +117,8 @@ struct Ctx<'f> {
     vblock: VBlocks,
     /// The IR block being lowered.
     cur_block: Block,
+    /// The block of each IR instruction in the layout (by instruction index).
+    inst_block: Vec<Option<Block>>,
 }
 
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls to
@@ -135,7 +137,11 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
         outgoing: 0,
         vblock,
         cur_block: entry,
+        inst_block: vec![None; f.insts.len()],
     };
+    for (blk, i) in f.layout_insts() {
+        cx.inst_block[i.index()] = Some(blk);
+    }
     if f.uses_v128() {
         cx.b.use_vector_slots();
     }
@@ -326,7 +332,7 @@ impl Ctx<'_> {
         if !ops.contains(&d.opcode) || self.uses[v.index()] != 1 {
             return None;
         }
-        self.f.block_insts(block).contains(&i).then_some(i)
+        (self.inst_block[i.index()] == Some(block)).then_some(i)
     }
 
     /// The `ishl` by a constant defining `v`, when it can be the shifted register operand
@@ -334,6 +340,23 @@ impl Ctx<'_> {
     fn shift_by_const(&self, v: Value, block: Block) -> Option<IrInst> {
         let i = self.fusable(v, block, &[Opcode::Ishl])?;
         self.iconst(self.f.inst(i).args[1]).map(|_| i)
+    }
+
+    /// For a `band`, `bor` or `bxor` in `block` with an operand that is the complement
+    /// of `x` (`bxor x, -1`) defined in `block` and used only here: that `bxor`, `x` and
+    /// the other operand. One `bic`, `orn` or `eon` computes the whole.
+    fn complement_operand(&self, i: IrInst, block: Block) -> Option<(IrInst, Value, Value)> {
+        let d = self.f.inst(i);
+        if !matches!(d.ty, Some(Type::I32 | Type::I64)) || d.args.len() != 2 {
+            return None;
+        }
+        let here = |v: Value| {
+            single_use_complement(self.f, &self.uses, v).filter(|&(n, _)| self.inst_block[n.index()] == Some(block))
+        };
+        match here(d.args[1]) {
+            Some((n, x)) => Some((n, x, d.args[0])),
+            None => here(d.args[0]).map(|(n, x)| (n, x, d.args[1])),
+        }
     }
 
     /// A single-bit mask `band x, 1 << k` (k < 32) fused into a branch: `(x, k)`.
@@ -429,6 +452,8 @@ impl Ctx<'_> {
                     .or_else(|| self.fusable(d.args[0], blk, &[Opcode::Imul]))
                     .or_else(|| self.shift_by_const(d.args[1], blk))
                     .or_else(|| self.shift_by_const(d.args[0], blk))
+            } else if matches!(d.opcode, Opcode::Band | Opcode::Bor | Opcode::Bxor) {
+                self.complement_operand(i, blk).map(|(n, _, _)| n)
             } else if d.opcode == Opcode::Isub {
                 self.fusable(d.args[1], blk, &[Opcode::Imul]).or_else(|| self.shift_by_const(d.args[1], blk))
             } else {
@@ -651,9 +676,16 @@ impl Ctx<'_> {
         // `logic!`: the lowering shared by `band`, `bor`, `bxor`; each arm
         // passes its operation, so the match over opcodes stays exhaustive.
         macro_rules! logic {
-            ($op:expr, $lop:expr) => {{
+            ($op:expr, $lop:expr, $not_op:expr) => {{
                 let size = size_of(ty.unwrap());
                 let (op, lop) = ($op, $lop);
+                if let Some((_, x, other)) = self.complement_operand(i, self.cur_block) {
+                    let a = self.get(other);
+                    let b = self.get(x);
+                    let dst = out(self);
+                    self.b.push(Inst::Alu { op: $not_op, size, dst, a, b });
+                    return Ok(());
+                }
                 let a = self.get(d.args[0]);
                 let dst = out(self);
                 let imm = self.iconst(d.args[1]).map(|k| if size == Size::W { k as u32 as u64 } else { k as u64 });
@@ -797,9 +829,9 @@ impl Ctx<'_> {
                 let dst = out(self);
                 self.b.push(Inst::Madd { sub: false, size, dst, a, b, acc: None });
             }
-            Opcode::Band => logic!(AluOp::And, LogicOp::And),
-            Opcode::Bor => logic!(AluOp::Orr, LogicOp::Orr),
-            Opcode::Bxor => logic!(AluOp::Eor, LogicOp::Eor),
+            Opcode::Band => logic!(AluOp::And, LogicOp::And, AluOp::Bic),
+            Opcode::Bor => logic!(AluOp::Orr, LogicOp::Orr, AluOp::Orn),
+            Opcode::Bxor => logic!(AluOp::Eor, LogicOp::Eor, AluOp::Eon),
             Opcode::Sdiv | Opcode::Udiv | Opcode::Srem | Opcode::Urem => {
                 let size = size_of(ty.unwrap());
                 let lhs = self.get(d.args[0]);

@@ -1,7 +1,8 @@
 //! What every target's lowering returns and shares: the lowered function ([`Lowered`]), its
 //! error ([`LowerError`]), the register class of an IR type, what is known of a value's
-//! upper half ([`upper_half_zero`]) and which width changes need no instruction
-//! ([`same_register_as_operand`]). This file never chooses an instruction.
+//! upper half ([`upper_half_zero`]), which width changes need no instruction
+//! ([`same_register_as_operand`]) and which complements an and/or/xor can take in
+//! ([`single_use_complement`]). This file never chooses an instruction.
 
 use crate::vcode::VCode;
 use regalloc2::RegClass;
@@ -57,4 +58,30 @@ pub fn same_register_as_operand(f: &Function, uses: &[u32], inst: Inst) -> bool 
         Opcode::Ireduce => upper_half_zero(f, d.args[0]),
         _ => false,
     }
+}
+
+/// When `v` is `bxor x, -1` (i32 or i64) that `uses` says is used only once: that
+/// instruction and `x`. Both targets have a logical operation that complements an operand
+/// itself (x86-64 BMI1 `andn`; AArch64 `bic`, `orn`, `eon`), so the one user computes the
+/// complement and no instruction of its own is needed. The caller checks that the `bxor`
+/// is in the user's block (lowered there, `x` is live there anyway). Not when `x` is such
+/// a complement itself: `~~y` folds `~y` into the outer `bxor` (an AArch64 `eon`), and
+/// a user folding the outer one would then read `~y`, which nothing computes.
+pub fn single_use_complement(f: &Function, uses: &[u32], v: Value) -> Option<(Inst, Value)> {
+    let (n, x) = complement(f, uses, v)?;
+    complement(f, uses, x).is_none().then_some((n, x))
+}
+
+fn complement(f: &Function, uses: &[u32], v: Value) -> Option<(Inst, Value)> {
+    let ValueDef::Result(n, 0) = f.value_def(v) else { return None };
+    let d = f.inst(n);
+    if d.opcode != Opcode::Bxor || d.args.len() != 2 || uses[v.index()] != 1 {
+        return None;
+    }
+    let all_ones = match (d.ty, f.iconst_value(d.args[1])) {
+        (Some(Type::I32), Some(k)) => k as u32 == u32::MAX,
+        (Some(Type::I64), Some(k)) => k == -1,
+        _ => false,
+    };
+    all_ones.then_some((n, d.args[0]))
 }

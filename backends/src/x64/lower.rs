@@ -23,7 +23,7 @@
 use crate::abi::{value_homes, value_offsets, vmctx, LibCall, RoundOp, ValueHome};
 use crate::machinst::blocks::{BlockLayout, EdgeBlocks, VBlocks};
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::{class_of, same_register_as_operand, CallValues, LowerError, Lowered};
+use crate::machinst::{class_of, same_register_as_operand, single_use_complement, CallValues, LowerError, Lowered};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use crate::x64::inst::*;
@@ -472,7 +472,7 @@ impl Ctx<'_> {
         if !fusable || self.uses[cond.index()] != 1 {
             return None;
         }
-        self.f.block_insts(block).contains(&i).then_some(i)
+        (self.inst_block[i.index()] == Some(block)).then_some(i)
     }
 
     /// `iadd` instruction `i` as `base + index * scale`, when one operand is `index << k`
@@ -510,19 +510,7 @@ impl Ctx<'_> {
         }
         let blk = self.inst_block[i.index()];
         let not_of = |v: Value| -> Option<(IrInst, Value)> {
-            let n = self.def_inst(v)?;
-            let nd = self.f.inst(n);
-            if nd.opcode != Opcode::Bxor || nd.args.len() != 2 {
-                return None;
-            }
-            let single_use_here = self.uses[v.index()] == 1 && self.inst_block[n.index()] == blk;
-            let all_ones = match (nd.ty, self.iconst(nd.args[1])) {
-                (Some(Type::I32), Some(k)) => k as u32 == u32::MAX,
-                (Some(Type::I64), Some(k)) => k == -1,
-                _ => false,
-            };
-            (single_use_here && all_ones).then_some(())?;
-            Some((n, nd.args[0]))
+            single_use_complement(self.f, &self.uses, v).filter(|&(n, _)| self.inst_block[n.index()] == blk)
         };
         let (a, b) = (d.args[0], d.args[1]);
         let ((not, negated), other) = match not_of(a) {

@@ -517,9 +517,14 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 e.push(i2!(c, gr(*lhs, *size), *k));
             }
         },
-        Test { size, lhs, rhs } => {
-            e.push(i2!(pick(*size, Code::Test_rm32_r32, Code::Test_rm64_r64), gr(*lhs, *size), gr(*rhs, *size)))
-        }
+        Test { size, lhs, rhs } => match rhs {
+            RegImm::Reg(r) => {
+                e.push(i2!(pick(*size, Code::Test_rm32_r32, Code::Test_rm64_r64), gr(*lhs, *size), gr(*r, *size)))
+            }
+            RegImm::Imm(k) => {
+                e.push(i2!(pick(*size, Code::Test_rm32_imm32, Code::Test_rm64_imm32), gr(*lhs, *size), *k))
+            }
+        },
         Unary { size, op, dst, src } => {
             debug_assert_eq!(dst, src);
             let c = match op {

@@ -231,10 +231,11 @@ pub enum Inst {
         rhs: RegImm,
     },
     /// Sets flags from `lhs & rhs`.
+    /// Sets the flags of `lhs & rhs` (ZF: the `and` is zero), writing no register.
     Test {
         size: Size,
         lhs: Reg,
-        rhs: Reg,
+        rhs: RegImm,
     },
     Unary {
         size: Size,
@@ -602,7 +603,9 @@ impl MachInst for Inst {
             }
             Test { lhs, rhs, .. } => {
                 v.reg_use(lhs);
-                v.reg_use(rhs);
+                if let RegImm::Reg(r) = rhs {
+                    v.reg_use(r);
+                }
             }
             Unary { dst, src, .. } => {
                 v.reg_use(src);

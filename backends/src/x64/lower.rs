@@ -467,6 +467,9 @@ impl Ctx<'_> {
         let fusable = match (d.opcode, d.imm) {
             (Opcode::Icmp | Opcode::Eqz, _) => true,
             (Opcode::Fcmp, Imm::FloatCC(cc)) => !matches!(cc, FloatCC::Eq | FloatCC::Ne),
+            // Tested for zero, an `and` is a `test` (an `andn` stays one: it has its own flags
+            // but its complement is not an operand a `test` could read).
+            (Opcode::Band, _) => matches!(d.ty, Some(Type::I32 | Type::I64)) && self.and_not(i).is_none(),
             _ => false,
         };
         if !fusable || self.uses[cond.index()] != 1 {
@@ -570,13 +573,20 @@ impl Ctx<'_> {
                     self.b.push(Inst::Cmp { size, lhs, rhs });
                     return CC::from_intcc(cc);
                 }
+                (Opcode::Band, _) => {
+                    // Nonzero `a & b`: `test a, b` sets ZF as the `and` would, keeping both.
+                    let lhs = self.get(d.args[0]);
+                    let rhs = self.reg_or_imm(d.args[1], size);
+                    self.b.push(Inst::Test { size, lhs, rhs });
+                    return CC::NE;
+                }
                 (Opcode::Eqz, _) => {
                     // `eqz` of a fusable compare is that compare's flags, condition inverted.
                     if self.fusable_compare(d.args[0], block).is_some() {
                         return self.cond_flags(d.args[0], block).invert();
                     }
                     let x = self.get(d.args[0]);
-                    self.b.push(Inst::Test { size, lhs: x, rhs: x });
+                    self.b.push(Inst::Test { size, lhs: x, rhs: RegImm::Reg(x) });
                     return CC::E;
                 }
                 (Opcode::Fcmp, Imm::FloatCC(cc)) => {
@@ -597,7 +607,7 @@ impl Ctx<'_> {
             }
         }
         let c = self.get(cond);
-        self.b.push(Inst::Test { size: Size::S32, lhs: c, rhs: c });
+        self.b.push(Inst::Test { size: Size::S32, lhs: c, rhs: RegImm::Reg(c) });
         CC::NE
     }
 
@@ -871,7 +881,7 @@ impl Ctx<'_> {
             Opcode::RefFunc => self.runtime_call(i, LibCall::RefFunc)?,
             Opcode::RefIsNull => {
                 let x = self.get(d.args[0]);
-                self.b.push(Inst::Test { size: Size::S64, lhs: x, rhs: x });
+                self.b.push(Inst::Test { size: Size::S64, lhs: x, rhs: RegImm::Reg(x) });
                 let dst = out(self);
                 self.b.push(Inst::Setcc { cc: CC::E, dst });
             }
@@ -979,7 +989,7 @@ impl Ctx<'_> {
             Opcode::Eqz => {
                 let size = size_of(arg_ty.unwrap());
                 let x = self.get(d.args[0]);
-                self.b.push(Inst::Test { size, lhs: x, rhs: x });
+                self.b.push(Inst::Test { size, lhs: x, rhs: RegImm::Reg(x) });
                 let dst = out(self);
                 self.b.push(Inst::Setcc { cc: CC::E, dst });
             }

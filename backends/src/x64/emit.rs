@@ -504,6 +504,20 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 }
             }
         }
+        AluMem { size, op, dst, src1, addr } => {
+            debug_assert_eq!(dst, src1);
+            e.counts.loads += 1;
+            e.note_heap_access(addr);
+            let c = match op {
+                AluOp::Add => pick(*size, Code::Add_r32_rm32, Code::Add_r64_rm64),
+                AluOp::Sub => pick(*size, Code::Sub_r32_rm32, Code::Sub_r64_rm64),
+                AluOp::And => pick(*size, Code::And_r32_rm32, Code::And_r64_rm64),
+                AluOp::Or => pick(*size, Code::Or_r32_rm32, Code::Or_r64_rm64),
+                AluOp::Xor => pick(*size, Code::Xor_r32_rm32, Code::Xor_r64_rm64),
+                AluOp::Imul => pick(*size, Code::Imul_r32_rm32, Code::Imul_r64_rm64),
+            };
+            e.push(i2!(c, gr(*dst, *size), amode(addr)));
+        }
         Cmp { size, lhs, rhs } => match rhs {
             RegImm::Reg(r) => {
                 e.push(i2!(pick(*size, Code::Cmp_r32_rm32, Code::Cmp_r64_rm64), gr(*lhs, *size), gr(*r, *size)))

@@ -224,6 +224,15 @@ pub enum Inst {
         src1: Reg,
         src2: RegImm,
     },
+    /// `dst = src1 op [addr]` (two-address: `dst` takes `src1`'s register; `op` is not
+    /// `Imul`'s immediate form): a load used only here, read by its user.
+    AluMem {
+        size: Size,
+        op: AluOp,
+        dst: Reg,
+        src1: Reg,
+        addr: Amode,
+    },
     /// Sets flags from `lhs - rhs`.
     Cmp {
         size: Size,
@@ -595,6 +604,11 @@ impl MachInst for Inst {
             Alu { dst, src1, src2, .. } => {
                 v.reg_use(src1);
                 visit_ri(src2, v);
+                v.reg_reuse_def(dst, 0);
+            }
+            AluMem { dst, src1, addr, .. } => {
+                v.reg_use(src1);
+                addr.visit(v);
                 v.reg_reuse_def(dst, 0);
             }
             Cmp { lhs, rhs, .. } => {

@@ -162,6 +162,9 @@ struct Ctx<'f> {
     vblock: VBlocks,
     /// The block of each IR instruction in the layout (by instruction index).
     inst_block: Vec<Option<Block>>,
+    /// For each instruction of the block being lowered: the last instruction before it in
+    /// the block that is not pure (by instruction index; see `alu_load_operand`).
+    last_effect: Vec<Option<IrInst>>,
     /// Set while flags computed for a later instruction are live (between a branch's
     /// compare and its `jcc`, where the branch arguments are materialised): constants
     /// are then `mov`s, which keep the flags, instead of `xor`.
@@ -191,6 +194,7 @@ pub fn lower(
         vblock,
         flags_live: false,
         inst_block: vec![None; f.insts.len()],
+        last_effect: vec![None; f.insts.len()],
     };
     for (blk, i) in f.layout_insts() {
         cx.inst_block[i.index()] = Some(blk);
@@ -501,6 +505,64 @@ impl Ctx<'_> {
         Some(ScaledAdd { base, index, scale, shift })
     }
 
+    /// For an `iadd`, `isub`, `imul`, `band`, `bor` or `bxor` lowered as a two-address ALU
+    /// instruction: an operand that is a full-width `load` of its type (i32: 4 bytes, i64:
+    /// 8), used only there, in its block, with no instruction that is not pure between
+    /// them, and the other operand. The ALU instruction then reads the memory itself, as
+    /// the load would have: no store can change what it reads in between, and no trap or
+    /// call happens before it that did not before. (For `isub` only the second operand.)
+    fn alu_load_operand(&self, i: IrInst) -> Option<(IrInst, Value)> {
+        let d = self.f.inst(i);
+        let commutative = match d.opcode {
+            Opcode::Iadd | Opcode::Imul | Opcode::Band | Opcode::Bor | Opcode::Bxor => true,
+            Opcode::Isub => false,
+            _ => return None,
+        };
+        if !matches!(d.ty, Some(Type::I32 | Type::I64)) || d.args.len() != 2 || self.fused[i.index()] {
+            return None;
+        }
+        // The other ways these are lowered.
+        let lowered_otherwise = match d.opcode {
+            Opcode::Iadd => self.scaled_add(i).is_some(),
+            Opcode::Band => self.and_not(i).is_some(),
+            Opcode::Bor => self.double_shift(i).is_some(),
+            _ => false,
+        };
+        if lowered_otherwise {
+            return None;
+        }
+        let load = |v: Value| -> Option<IrInst> {
+            let l = self.def_inst(v)?;
+            let ld = self.f.inst(l);
+            let full = ld.opcode == Opcode::Load && ld.ty == d.ty && matches!(ld.imm, Imm::Mem(_));
+            (full && self.uses[v.index()] == 1 && self.last_effect[i.index()] == Some(l)).then_some(l)
+        };
+        match load(d.args[1]) {
+            Some(l) => Some((l, d.args[0])),
+            None if commutative => load(d.args[0]).map(|l| (l, d.args[1])),
+            None => None,
+        }
+    }
+
+    /// The `AluMem` for `i` with its folded load (see `alu_load_operand`): the address is
+    /// computed here, and the instruction carries the load's source position (a trap in it
+    /// is the load's).
+    fn alu_mem(&mut self, i: IrInst, op: AluOp, load: IrInst, other: Value) -> Result<(), LowerError> {
+        let d = self.f.inst(i);
+        let size = size_of(d.ty.expect("checked"));
+        let r = d.results[0];
+        let (user_src, ld) = (d.srcloc, self.f.inst(load));
+        let Imm::Mem(m) = ld.imm else { return Err(self.malformed(load)) };
+        let bytes = if size == Size::S64 { 8 } else { 4 };
+        let src1 = self.get(other);
+        let addr = self.mem_addr(ld.args[0], m.offset, bytes);
+        let dst = self.vreg(r);
+        self.b.set_source(Some(load.index() as u32), ld.srcloc);
+        self.b.push(Inst::AluMem { size, op, dst, src1, addr });
+        self.b.set_source(Some(i.index() as u32), user_src);
+        Ok(())
+    }
+
     /// `band` instruction `i` as `!negated & other`, when the CPU has BMI1 and one operand
     /// is `bxor negated, -1` in `i`'s block and used only by `i`: one `andn` computes it.
     fn and_not(&self, i: IrInst) -> Option<AndNot> {
@@ -644,6 +706,21 @@ impl Ctx<'_> {
             let d = self.f.inst(i);
             if matches!(d.opcode, Opcode::Brif | Opcode::Select) {
                 self.mark_fused_compares(d.args[0], blk);
+            }
+        }
+        // Mark the loads their one user reads from memory (after the other fusions, which
+        // decide how those users are lowered). `last_effect`: the last instruction with an
+        // effect before each one.
+        let mut last = None;
+        for &i in &insts {
+            self.last_effect[i.index()] = last;
+            if !self.f.inst(i).opcode.effects().is_pure() {
+                last = Some(i);
+            }
+        }
+        for &i in &insts {
+            if let Some((load, _)) = self.alu_load_operand(i) {
+                self.fused[load.index()] = true;
             }
         }
         for &i in &insts {
@@ -869,6 +946,17 @@ impl Ctx<'_> {
                     self.libcall(LibCall::FloatRound, op as u64, is64, &[d.args[0]], &[res.unwrap()]);
                 }
             }};
+        }
+        if let Some((load, other)) = self.alu_load_operand(i) {
+            let op = match d.opcode {
+                Opcode::Iadd => AluOp::Add,
+                Opcode::Isub => AluOp::Sub,
+                Opcode::Imul => AluOp::Imul,
+                Opcode::Band => AluOp::And,
+                Opcode::Bor => AluOp::Or,
+                _ => AluOp::Xor,
+            };
+            return self.alu_mem(i, op, load, other);
         }
         match d.opcode {
             Opcode::Simd(op) => self.lower_simd(i, op)?,

@@ -60,6 +60,9 @@ pub fn print_inst(i: &Inst) -> String {
             format!("{}.{} {}, {}, {}", lower(op), sz(*size), r(dst), r(src1), ri(src2))
         }
         Cmp { size, lhs, rhs } => format!("cmp.{} {}, {}", sz(*size), r(lhs), ri(rhs)),
+        AluMem { size, op, dst, src1, addr } => {
+            format!("{}.{} {}, {}, {}", lower(op), sz(*size), r(dst), r(src1), am(addr))
+        }
         Test { size, lhs, rhs } => format!("test.{} {}, {}", sz(*size), r(lhs), ri(rhs)),
         Unary { size, op, dst, src } => format!("{}.{} {}, {}", lower(op), sz(*size), r(dst), r(src)),
         BitCount { size, op, dst, src, tmp, native } => format!(

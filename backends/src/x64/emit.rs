@@ -518,19 +518,6 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             };
             e.push(i2!(c, gr(*dst, *size), amode(addr)));
         }
-        CmpMem { size, addr, rhs } => {
-            e.counts.loads += 1;
-            e.note_heap_access(addr);
-            let m = amode(addr);
-            let i = match rhs {
-                RegImm::Reg(r) => i2!(pick(*size, Code::Cmp_rm32_r32, Code::Cmp_rm64_r64), m, gr(*r, *size)),
-                RegImm::Imm(k) if i8::try_from(*k).is_ok() => {
-                    i2!(pick(*size, Code::Cmp_rm32_imm8, Code::Cmp_rm64_imm8), m, *k)
-                }
-                RegImm::Imm(k) => i2!(pick(*size, Code::Cmp_rm32_imm32, Code::Cmp_rm64_imm32), m, *k),
-            };
-            e.push(i);
-        }
         Cmp { size, lhs, rhs } => match rhs {
             RegImm::Reg(r) => {
                 e.push(i2!(pick(*size, Code::Cmp_r32_rm32, Code::Cmp_r64_rm64), gr(*lhs, *size), gr(*r, *size)))

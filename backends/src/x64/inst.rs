@@ -233,12 +233,6 @@ pub enum Inst {
         src1: Reg,
         addr: Amode,
     },
-    /// Sets flags from `[addr] - rhs`: a load used only by the compare, read by it.
-    CmpMem {
-        size: Size,
-        addr: Amode,
-        rhs: RegImm,
-    },
     /// Sets flags from `lhs - rhs`.
     Cmp {
         size: Size,
@@ -619,10 +613,6 @@ impl MachInst for Inst {
             }
             Cmp { lhs, rhs, .. } => {
                 v.reg_use(lhs);
-                visit_ri(rhs, v);
-            }
-            CmpMem { addr, rhs, .. } => {
-                addr.visit(v);
                 visit_ri(rhs, v);
             }
             Test { lhs, rhs, .. } => {

@@ -162,8 +162,6 @@ struct Ctx<'f> {
     vblock: VBlocks,
     /// The block of each IR instruction in the layout (by instruction index).
     inst_block: Vec<Option<Block>>,
-    /// The instruction being lowered (a fused compare is lowered at its user's place).
-    lowering: Option<IrInst>,
     /// For each instruction of the block being lowered: the last instruction before it in
     /// the block that is not pure (by instruction index; see `alu_load_operand`).
     last_effect: Vec<Option<IrInst>>,
@@ -197,7 +195,6 @@ pub fn lower(
         flags_live: false,
         inst_block: vec![None; f.insts.len()],
         last_effect: vec![None; f.insts.len()],
-        lowering: None,
     };
     for (blk, i) in f.layout_insts() {
         cx.inst_block[i.index()] = Some(blk);
@@ -547,47 +544,6 @@ impl Ctx<'_> {
         }
     }
 
-    /// The `icmp` whose flags a branch or `select` in `block` on `cond` uses (through any
-    /// `eqz`s), when it is fused into it.
-    fn fused_icmp(&self, cond: Value, block: Block) -> Option<IrInst> {
-        let mut c = cond;
-        while let Some(i) = self.fusable_compare(c, block) {
-            let d = self.f.inst(i);
-            match d.opcode {
-                Opcode::Eqz => c = d.args[0],
-                Opcode::Icmp => return Some(i),
-                _ => return None,
-            }
-        }
-        None
-    }
-
-    /// For an `icmp` fused into `user` (a branch or `select`): an operand that is a
-    /// full-width load of its type used only there, with nothing but pure instructions
-    /// between the load and `user` (where the compare is lowered; see `alu_load_operand`),
-    /// the other operand, and whether the load is the second operand (the condition is
-    /// then swapped: the compare reads memory as its first operand).
-    fn cmp_load_operand(&self, icmp: IrInst, user: IrInst) -> Option<(IrInst, Value, bool)> {
-        let d = self.f.inst(icmp);
-        if d.args.len() != 2 {
-            return None;
-        }
-        let ty = self.f.value_type(d.args[0]);
-        if !matches!(ty, Type::I32 | Type::I64) {
-            return None;
-        }
-        let load = |v: Value| -> Option<IrInst> {
-            let l = self.def_inst(v)?;
-            let ld = self.f.inst(l);
-            let full = ld.opcode == Opcode::Load && ld.ty == Some(ty) && matches!(ld.imm, Imm::Mem(_));
-            (full && self.uses[v.index()] == 1 && self.last_effect[user.index()] == Some(l)).then_some(l)
-        };
-        match load(d.args[0]) {
-            Some(l) => Some((l, d.args[1], false)),
-            None => load(d.args[1]).map(|l| (l, d.args[0], true)),
-        }
-    }
-
     /// The `AluMem` for `i` with its folded load (see `alu_load_operand`): the address is
     /// computed here, and the instruction carries the load's source position (a trap in it
     /// is the load's).
@@ -674,18 +630,6 @@ impl Ctx<'_> {
             let size = size_of(ty);
             match (d.opcode, d.imm) {
                 (Opcode::Icmp, Imm::IntCC(cc)) => {
-                    let folded = self.lowering.and_then(|user| self.cmp_load_operand(i, user));
-                    if let Some((load, other, swapped)) = folded.filter(|(l, ..)| self.fused[l.index()]) {
-                        let ld = self.f.inst(load);
-                        let Imm::Mem(m) = ld.imm else { unreachable!("cmp_load_operand checked") };
-                        let rhs = self.reg_or_imm(other, size);
-                        let addr = self.mem_addr(ld.args[0], m.offset, if size == Size::S64 { 8 } else { 4 });
-                        let (lsrc, usrc) = (ld.srcloc, self.lowering.map(|u| self.f.inst(u).srcloc).flatten());
-                        self.b.set_source(Some(load.index() as u32), lsrc);
-                        self.b.push(Inst::CmpMem { size, addr, rhs });
-                        self.b.set_source(self.lowering.map(|u| u.index() as u32), usrc);
-                        return CC::from_intcc(if swapped { cc.swapped() } else { cc });
-                    }
                     let lhs = self.get(d.args[0]);
                     let rhs = self.reg_or_imm(d.args[1], size);
                     self.b.push(Inst::Cmp { size, lhs, rhs });
@@ -778,12 +722,6 @@ impl Ctx<'_> {
             if let Some((load, _)) = self.alu_load_operand(i) {
                 self.fused[load.index()] = true;
             }
-            let d = self.f.inst(i);
-            if matches!(d.opcode, Opcode::Brif | Opcode::Select) {
-                if let Some((load, ..)) = self.fused_icmp(d.args[0], blk).and_then(|c| self.cmp_load_operand(c, i)) {
-                    self.fused[load.index()] = true;
-                }
-            }
         }
         for &i in &insts {
             let d = self.f.inst(i);
@@ -791,7 +729,6 @@ impl Ctx<'_> {
             if self.fused[i.index()] {
                 continue;
             }
-            self.lowering = Some(i);
             if d.opcode.is_terminator() {
                 self.lower_terminator(blk, id, i, edge_blocks)?;
             } else {

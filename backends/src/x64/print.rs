@@ -63,7 +63,6 @@ pub fn print_inst(i: &Inst) -> String {
         AluMem { size, op, dst, src1, addr } => {
             format!("{}.{} {}, {}, {}", lower(op), sz(*size), r(dst), r(src1), am(addr))
         }
-        CmpMem { size, addr, rhs } => format!("cmp.{} {}, {}", sz(*size), am(addr), ri(rhs)),
         Test { size, lhs, rhs } => format!("test.{} {}, {}", sz(*size), r(lhs), ri(rhs)),
         Unary { size, op, dst, src } => format!("{}.{} {}, {}", lower(op), sz(*size), r(dst), r(src)),
         BitCount { size, op, dst, src, tmp, native } => format!(

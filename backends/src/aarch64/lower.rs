@@ -7,7 +7,8 @@
 //! What this
 //! lowering uses of the machine: three-register forms (no copies for two-address operands),
 //! add/sub 12-bit immediates (shifted or not, `cmn` for negative compares), bitmask immediates
-//! for and/orr/eor, `madd`/`msub` for a multiply whose only use is an add or subtract,
+//! for and/orr/eor, `bic`/`orn`/`eon` for an and/or/xor with a complement used only there,
+//! `madd`/`msub` for a multiply whose only use is an add or subtract,
 //! an add/sub with a shifted register operand for a shift by a constant used only there,
 //! compares fused into the branch or select that is their only use (`cbz`/`cbnz` against zero,
 //! `tbz`/`tbnz` for a single-bit test, `b.cond`, `csel`/`fcsel`), base + index register

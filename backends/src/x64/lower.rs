@@ -11,8 +11,11 @@
 //! shifted by 1 to 3, as a scaled index), compares (integer,
 //! and float ones that one condition code decides) fused into the branch or `select`
 //! that is their only use, `shld`/`rol` for an `or` of two constant
-//! shifts that are its only uses, `test` for zero checks, `cmov`/`setcc`,
-//! base + index + displacement for memory, and the CPU's lzcnt/tzcnt/popcnt/round/rorx when
+//! shifts that are its only uses, `test` for zero checks (also of an `and` whose only use
+//! is the condition), `cmov`/`setcc`, base + index + displacement for memory, a load as
+//! the memory operand of the add/sub/imul/and/or/xor that is its only use when nothing
+//! with an effect comes between them, and the CPU's lzcnt/tzcnt/popcnt/round, BMI1 `andn`
+//! (an `and` with a single-use complement) and BMI2 `rorx`/`shlx`/`shrx`/`sarx` when
 //! [`CpuFeatures`] says it has them.
 //! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
 //!

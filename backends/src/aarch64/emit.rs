@@ -702,23 +702,16 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             let (form, word) = match op {
                 AluOp::Add => (EncForm::AddShifted, arith::add_shifted(*size, d, a, b, Shift::Lsl, 0)),
                 AluOp::Sub => (EncForm::SubShifted, arith::sub_shifted(*size, d, a, b, Shift::Lsl, 0)),
-                AluOp::And => {
-                    (EncForm::LogicalShifted, logical::logical_shifted(LogicalOp::And, *size, d, a, b, Shift::Lsl, 0))
-                }
-                AluOp::Orr => {
-                    (EncForm::LogicalShifted, logical::logical_shifted(LogicalOp::Orr, *size, d, a, b, Shift::Lsl, 0))
-                }
-                AluOp::Eor => {
-                    (EncForm::LogicalShifted, logical::logical_shifted(LogicalOp::Eor, *size, d, a, b, Shift::Lsl, 0))
-                }
-                AluOp::Bic => {
-                    (EncForm::LogicalShifted, logical::logical_shifted(LogicalOp::Bic, *size, d, a, b, Shift::Lsl, 0))
-                }
-                AluOp::Orn => {
-                    (EncForm::LogicalShifted, logical::logical_shifted(LogicalOp::Orn, *size, d, a, b, Shift::Lsl, 0))
-                }
-                AluOp::Eon => {
-                    (EncForm::LogicalShifted, logical::logical_shifted(LogicalOp::Eon, *size, d, a, b, Shift::Lsl, 0))
+                AluOp::And | AluOp::Orr | AluOp::Eor | AluOp::Bic | AluOp::Orn | AluOp::Eon => {
+                    let lop = match op {
+                        AluOp::And => LogicalOp::And,
+                        AluOp::Orr => LogicalOp::Orr,
+                        AluOp::Eor => LogicalOp::Eor,
+                        AluOp::Bic => LogicalOp::Bic,
+                        AluOp::Orn => LogicalOp::Orn,
+                        _ => LogicalOp::Eon,
+                    };
+                    (EncForm::LogicalShifted, logical::logical_shifted(lop, *size, d, a, b, Shift::Lsl, 0))
                 }
                 AluOp::Lsl => (EncForm::ShiftReg, shift::shift_reg(ShiftOp::Lslv, *size, d, a, b)),
                 AluOp::Lsr => (EncForm::ShiftReg, shift::shift_reg(ShiftOp::Lsrv, *size, d, a, b)),

@@ -170,6 +170,19 @@ fn gr(r: Reg, size: Size) -> Register {
 }
 
 /// Per-size code pairs.
+/// `op reg, reg/mem` (the destination is the first operand), for a register or a memory
+/// second operand.
+fn alu_r_rm(op: AluOp, size: Size) -> Code {
+    match op {
+        AluOp::Add => pick(size, Code::Add_r32_rm32, Code::Add_r64_rm64),
+        AluOp::Sub => pick(size, Code::Sub_r32_rm32, Code::Sub_r64_rm64),
+        AluOp::And => pick(size, Code::And_r32_rm32, Code::And_r64_rm64),
+        AluOp::Or => pick(size, Code::Or_r32_rm32, Code::Or_r64_rm64),
+        AluOp::Xor => pick(size, Code::Xor_r32_rm32, Code::Xor_r64_rm64),
+        AluOp::Imul => pick(size, Code::Imul_r32_rm32, Code::Imul_r64_rm64),
+    }
+}
+
 fn pick(size: Size, c32: Code, c64: Code) -> Code {
     match size {
         Size::S32 => c32,
@@ -472,20 +485,8 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             debug_assert_eq!(dst, src1);
             let d = gr(*dst, *size);
             match (op, src2) {
-                (AluOp::Imul, RegImm::Reg(s)) => {
-                    e.push(i2!(pick(*size, Code::Imul_r32_rm32, Code::Imul_r64_rm64), d, gr(*s, *size)))
-                }
                 (AluOp::Imul, RegImm::Imm(_)) => unreachable!("the three-operand form above"),
-                (_, RegImm::Reg(s)) => {
-                    let c = match op {
-                        AluOp::Add => pick(*size, Code::Add_r32_rm32, Code::Add_r64_rm64),
-                        AluOp::Sub => pick(*size, Code::Sub_r32_rm32, Code::Sub_r64_rm64),
-                        AluOp::And => pick(*size, Code::And_r32_rm32, Code::And_r64_rm64),
-                        AluOp::Or => pick(*size, Code::Or_r32_rm32, Code::Or_r64_rm64),
-                        _ => pick(*size, Code::Xor_r32_rm32, Code::Xor_r64_rm64),
-                    };
-                    e.push(i2!(c, d, gr(*s, *size)));
-                }
+                (_, RegImm::Reg(s)) => e.push(i2!(alu_r_rm(*op, *size), d, gr(*s, *size))),
                 (_, RegImm::Imm(k)) => {
                     let short = i8::try_from(*k).is_ok();
                     let c = match (op, short) {
@@ -508,15 +509,7 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             debug_assert_eq!(dst, src1);
             e.counts.loads += 1;
             e.note_heap_access(addr);
-            let c = match op {
-                AluOp::Add => pick(*size, Code::Add_r32_rm32, Code::Add_r64_rm64),
-                AluOp::Sub => pick(*size, Code::Sub_r32_rm32, Code::Sub_r64_rm64),
-                AluOp::And => pick(*size, Code::And_r32_rm32, Code::And_r64_rm64),
-                AluOp::Or => pick(*size, Code::Or_r32_rm32, Code::Or_r64_rm64),
-                AluOp::Xor => pick(*size, Code::Xor_r32_rm32, Code::Xor_r64_rm64),
-                AluOp::Imul => pick(*size, Code::Imul_r32_rm32, Code::Imul_r64_rm64),
-            };
-            e.push(i2!(c, gr(*dst, *size), amode(addr)));
+            e.push(i2!(alu_r_rm(*op, *size), gr(*dst, *size), amode(addr)));
         }
         Cmp { size, lhs, rhs } => match rhs {
             RegImm::Reg(r) => {

@@ -35,7 +35,9 @@ use crate::abi::{value_offsets, vmctx, LibCall};
 use crate::compile::BoundsChecks;
 use crate::machinst::blocks::{BlockLayout, EdgeBlocks, VBlocks};
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::{class_of, same_register_as_operand, single_use_complement, CallValues, LowerError, Lowered};
+use crate::machinst::{
+    class_of, complement_operands, same_register_as_operand, CallValues, ComplementOperand, LowerError, Lowered,
+};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
@@ -343,21 +345,11 @@ impl Ctx<'_> {
         self.iconst(self.f.inst(i).args[1]).map(|_| i)
     }
 
-    /// For a `band`, `bor` or `bxor` in `block` with an operand that is the complement
-    /// of `x` (`bxor x, -1`) defined in `block` and used only here: that `bxor`, `x` and
-    /// the other operand. One `bic`, `orn` or `eon` computes the whole.
-    fn complement_operand(&self, i: IrInst, block: Block) -> Option<(IrInst, Value, Value)> {
-        let d = self.f.inst(i);
-        if !matches!(d.ty, Some(Type::I32 | Type::I64)) || d.args.len() != 2 {
-            return None;
-        }
-        let here = |v: Value| {
-            single_use_complement(self.f, &self.uses, v).filter(|&(n, _)| self.inst_block[n.index()] == Some(block))
-        };
-        match here(d.args[1]) {
-            Some((n, x)) => Some((n, x, d.args[0])),
-            None => here(d.args[0]).map(|(n, x)| (n, x, d.args[1])),
-        }
+    /// For a `band`, `bor` or `bxor`: an operand that is a complement only it uses
+    /// (`machinst::complement_operands`), computed by one `bic`, `orn` or `eon`.
+    fn complement_operand(&self, i: IrInst) -> Option<ComplementOperand> {
+        let [first, second] = complement_operands(self.f, &self.uses, &self.inst_block, i);
+        second.or(first)
     }
 
     /// A single-bit mask `band x, 1 << k` (k < 32) fused into a branch: `(x, k)`.
@@ -454,7 +446,7 @@ impl Ctx<'_> {
                     .or_else(|| self.shift_by_const(d.args[1], blk))
                     .or_else(|| self.shift_by_const(d.args[0], blk))
             } else if matches!(d.opcode, Opcode::Band | Opcode::Bor | Opcode::Bxor) {
-                self.complement_operand(i, blk).map(|(n, _, _)| n)
+                self.complement_operand(i).map(|c| c.not)
             } else if d.opcode == Opcode::Isub {
                 self.fusable(d.args[1], blk, &[Opcode::Imul]).or_else(|| self.shift_by_const(d.args[1], blk))
             } else {
@@ -680,9 +672,9 @@ impl Ctx<'_> {
             ($op:expr, $lop:expr, $not_op:expr) => {{
                 let size = size_of(ty.unwrap());
                 let (op, lop) = ($op, $lop);
-                if let Some((_, x, other)) = self.complement_operand(i, self.cur_block) {
+                if let Some(ComplementOperand { negated, other, .. }) = self.complement_operand(i) {
                     let a = self.get(other);
-                    let b = self.get(x);
+                    let b = self.get(negated);
                     let dst = out(self);
                     self.b.push(Inst::Alu { op: $not_op, size, dst, a, b });
                     return Ok(());

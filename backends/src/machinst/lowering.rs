@@ -2,12 +2,12 @@
 //! error ([`LowerError`]), the register class of an IR type, what is known of a value's
 //! upper half ([`upper_half_zero`]), which width changes need no instruction
 //! ([`same_register_as_operand`]) and which complements an and/or/xor can take in
-//! ([`single_use_complement`]). This file never chooses an instruction.
+//! ([`complement_operands`]). This file never chooses an instruction.
 
 use crate::vcode::VCode;
 use regalloc2::RegClass;
 use std::fmt;
-use wlab_ir::{Function, Inst, Opcode, Type, Value, ValueDef};
+use wlab_ir::{Block, Function, Inst, Opcode, Type, Value, ValueDef};
 
 /// Why a function cannot be lowered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,18 +60,47 @@ pub fn same_register_as_operand(f: &Function, uses: &[u32], inst: Inst) -> bool 
     }
 }
 
-/// When `v` is `bxor x, -1` (i32 or i64) that `uses` says is used only once: that
-/// instruction and `x`. Both targets have a logical operation that complements an operand
-/// itself (x86-64 BMI1 `andn`; AArch64 `bic`, `orn`, `eon`), so the one user computes the
-/// complement and no instruction of its own is needed. The caller checks that the `bxor`
-/// is in the user's block (lowered there, `x` is live there anyway). Not when `x` is such
-/// a complement itself: `~~y` folds `~y` into the outer `bxor` (an AArch64 `eon`), and
-/// a user folding the outer one would then read `~y`, which nothing computes.
-pub fn single_use_complement(f: &Function, uses: &[u32], v: Value) -> Option<(Inst, Value)> {
-    let (n, x) = complement(f, uses, v)?;
-    complement(f, uses, x).is_none().then_some((n, x))
+/// An operand of an and/or/xor that is the complement of another value, computed by the
+/// operation itself (see [`complement_operands`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ComplementOperand {
+    /// The `bxor negated, -1`, lowered as part of its user.
+    pub not: Inst,
+    /// The value complemented.
+    pub negated: Value,
+    /// The user's other operand.
+    pub other: Value,
 }
 
+/// For a two-operand i32/i64 instruction `i`, per operand position: that operand as a
+/// complement, when it is `bxor x, -1` used only by `i` and defined in `i`'s block
+/// (`inst_block`: each instruction's block). Both targets have a logical operation that
+/// complements an operand itself (x86-64 BMI1 `andn`; AArch64 `bic`, `orn`, `eon`), so
+/// the user computes the complement and no instruction of its own is needed; lowered
+/// there, `x` is live anyway. When both operands are complements, each target takes the
+/// one its instruction's operand order suggests (`andn` complements its first source,
+/// `bic`/`orn`/`eon` their second). Not when `x` is such a complement itself: `~~y` folds
+/// `~y` into the outer `bxor` (an AArch64 `eon`), and a user folding the outer one would
+/// then read `~y`, which nothing computes.
+pub fn complement_operands(
+    f: &Function,
+    uses: &[u32],
+    inst_block: &[Option<Block>],
+    i: Inst,
+) -> [Option<ComplementOperand>; 2] {
+    let d = f.inst(i);
+    if !matches!(d.ty, Some(Type::I32 | Type::I64)) || d.args.len() != 2 {
+        return [None, None];
+    }
+    let at = |k: usize| {
+        let (not, negated) = complement(f, uses, d.args[k])?;
+        let ok = complement(f, uses, negated).is_none() && inst_block[not.index()] == inst_block[i.index()];
+        ok.then_some(ComplementOperand { not, negated, other: d.args[1 - k] })
+    };
+    [at(0), at(1)]
+}
+
+/// When `v` is `bxor x, -1` (i32 or i64) used only once: that instruction and `x`.
 fn complement(f: &Function, uses: &[u32], v: Value) -> Option<(Inst, Value)> {
     let ValueDef::Result(n, 0) = f.value_def(v) else { return None };
     let d = f.inst(n);

@@ -30,5 +30,5 @@ pub mod runtime_calls;
 pub use call_regs::{CallRegs, CallValues, PlacedArgs, PlacedResults, Route};
 pub use disasm::{DisasmLine, Syntax};
 pub use emitted::{CallReloc, EmitCounts, Emitted, LibCallSite, SourceMapEntry, TrapSite};
-pub use lowering::{class_of, same_register_as_operand, single_use_complement, LowerError, Lowered};
+pub use lowering::{class_of, complement_operands, same_register_as_operand, ComplementOperand, LowerError, Lowered};
 pub use operands::{AllocApplier, MachInst, OperandCollector, OperandVisitor};

@@ -26,7 +26,9 @@
 use crate::abi::{value_homes, value_offsets, vmctx, LibCall, RoundOp, ValueHome};
 use crate::machinst::blocks::{BlockLayout, EdgeBlocks, VBlocks};
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::{class_of, same_register_as_operand, single_use_complement, CallValues, LowerError, Lowered};
+use crate::machinst::{
+    class_of, complement_operands, same_register_as_operand, CallValues, ComplementOperand, LowerError, Lowered,
+};
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use crate::x64::inst::*;
@@ -141,15 +143,6 @@ struct ScaledAdd {
     scale: u8,
     /// The `ishl`, lowered as part of the `iadd`.
     shift: IrInst,
-}
-
-/// A `band` of a value and the complement of another that one BMI1 `andn` computes (see
-/// `Ctx::and_not`).
-struct AndNot {
-    negated: Value,
-    other: Value,
-    /// The `bxor negated, -1`, lowered as part of the `band`.
-    not: IrInst,
 }
 
 struct Ctx<'f> {
@@ -509,16 +502,20 @@ impl Ctx<'_> {
     }
 
     /// For an `iadd`, `isub`, `imul`, `band`, `bor` or `bxor` lowered as a two-address ALU
-    /// instruction: an operand that is a full-width `load` of its type (i32: 4 bytes, i64:
+    /// instruction: its operation, an operand that is a full-width `load` of its type (i32: 4 bytes, i64:
     /// 8), used only there, in its block, with no instruction that is not pure between
     /// them, and the other operand. The ALU instruction then reads the memory itself, as
     /// the load would have: no store can change what it reads in between, and no trap or
     /// call happens before it that did not before. (For `isub` only the second operand.)
-    fn alu_load_operand(&self, i: IrInst) -> Option<(IrInst, Value)> {
+    fn alu_load_operand(&self, i: IrInst) -> Option<(AluOp, IrInst, Value)> {
         let d = self.f.inst(i);
-        let commutative = match d.opcode {
-            Opcode::Iadd | Opcode::Imul | Opcode::Band | Opcode::Bor | Opcode::Bxor => true,
-            Opcode::Isub => false,
+        let (op, commutative) = match d.opcode {
+            Opcode::Iadd => (AluOp::Add, true),
+            Opcode::Isub => (AluOp::Sub, false),
+            Opcode::Imul => (AluOp::Imul, true),
+            Opcode::Band => (AluOp::And, true),
+            Opcode::Bor => (AluOp::Or, true),
+            Opcode::Bxor => (AluOp::Xor, true),
             _ => return None,
         };
         if !matches!(d.ty, Some(Type::I32 | Type::I64)) || d.args.len() != 2 || self.fused[i.index()] {
@@ -541,8 +538,8 @@ impl Ctx<'_> {
             (full && self.uses[v.index()] == 1 && self.last_effect[i.index()] == Some(l)).then_some(l)
         };
         match load(d.args[1]) {
-            Some(l) => Some((l, d.args[0])),
-            None if commutative => load(d.args[0]).map(|l| (l, d.args[1])),
+            Some(l) => Some((op, l, d.args[0])),
+            None if commutative => load(d.args[0]).map(|l| (op, l, d.args[1])),
             None => None,
         }
     }
@@ -566,26 +563,15 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    /// `band` instruction `i` as `!negated & other`, when the CPU has BMI1 and one operand
-    /// is `bxor negated, -1` in `i`'s block and used only by `i`: one `andn` computes it.
-    fn and_not(&self, i: IrInst) -> Option<AndNot> {
-        if !self.features.bmi1 {
+    /// `band` instruction `i` as `!negated & other`, when the CPU has BMI1 and an operand
+    /// is a complement only `i` uses (`machinst::complement_operands`): one `andn`.
+    fn and_not(&self, i: IrInst) -> Option<ComplementOperand> {
+        let band = self.features.bmi1 && self.f.inst(i).opcode == Opcode::Band;
+        if !band {
             return None;
         }
-        let d = self.f.inst(i);
-        if !matches!(d.ty, Some(Type::I32 | Type::I64)) || d.args.len() != 2 {
-            return None;
-        }
-        let blk = self.inst_block[i.index()];
-        let not_of = |v: Value| -> Option<(IrInst, Value)> {
-            single_use_complement(self.f, &self.uses, v).filter(|&(n, _)| self.inst_block[n.index()] == blk)
-        };
-        let (a, b) = (d.args[0], d.args[1]);
-        let ((not, negated), other) = match not_of(a) {
-            Some(x) => (x, b),
-            None => (not_of(b)?, a),
-        };
-        Some(AndNot { negated, other, not })
+        let [first, second] = complement_operands(self.f, &self.uses, &self.inst_block, i);
+        first.or(second)
     }
 
     /// Marks the compares whose flags `cond_flags(cond, block)` uses in place of their
@@ -722,7 +708,7 @@ impl Ctx<'_> {
             }
         }
         for &i in &insts {
-            if let Some((load, _)) = self.alu_load_operand(i) {
+            if let Some((_, load, _)) = self.alu_load_operand(i) {
                 self.fused[load.index()] = true;
             }
         }
@@ -950,15 +936,7 @@ impl Ctx<'_> {
                 }
             }};
         }
-        if let Some((load, other)) = self.alu_load_operand(i) {
-            let op = match d.opcode {
-                Opcode::Iadd => AluOp::Add,
-                Opcode::Isub => AluOp::Sub,
-                Opcode::Imul => AluOp::Imul,
-                Opcode::Band => AluOp::And,
-                Opcode::Bor => AluOp::Or,
-                _ => AluOp::Xor,
-            };
+        if let Some((op, load, other)) = self.alu_load_operand(i) {
             return self.alu_mem(i, op, load, other);
         }
         match d.opcode {
@@ -1017,24 +995,22 @@ impl Ctx<'_> {
             }
             Opcode::Isub => alu!(AluOp::Sub),
             Opcode::Imul => alu!(AluOp::Imul),
-            Opcode::Band if self.and_not(i).is_some() => {
-                let AndNot { negated, other, .. } = self.and_not(i).expect("checked");
-                let size = size_of(ty.unwrap());
-                let src1 = self.get(negated);
-                let src2 = self.get(other);
-                let dst = out(self);
-                self.b.push(Inst::Andn { size, dst, src1, src2 });
-            }
-            Opcode::Band => match (size_of(ty.unwrap()), self.iconst(d.args[1])) {
+            Opcode::Band => match (self.and_not(i), size_of(ty.unwrap()), self.iconst(d.args[1])) {
+                (Some(ComplementOperand { negated, other, .. }), size, _) => {
+                    let src1 = self.get(negated);
+                    let src2 = self.get(other);
+                    let dst = out(self);
+                    self.b.push(Inst::Andn { size, dst, src1, src2 });
+                }
                 // `x & 0xFFFFFFFF` on i64 is a zero-extension: a 32-bit `mov`. Any other mask
                 // below 2^32 that is no sign-extended imm32 is a 32-bit `and` (which clears
                 // the upper half), instead of a 64-bit constant in a register.
-                (Size::S64, Some(k)) if k == u32::MAX as i64 => {
+                (None, Size::S64, Some(k)) if k == u32::MAX as i64 => {
                     let src = self.get(d.args[0]);
                     let dst = out(self);
                     self.b.push(Inst::MovRR { size: Size::S32, dst, src });
                 }
-                (Size::S64, Some(k)) if k > i32::MAX as i64 && k <= u32::MAX as i64 => {
+                (None, Size::S64, Some(k)) if k > i32::MAX as i64 && k <= u32::MAX as i64 => {
                     let src1 = self.get(d.args[0]);
                     let dst = out(self);
                     let src2 = RegImm::Imm(k as u32 as i32);

@@ -18,10 +18,13 @@
 //! - `brif` on an `iconst` condition, `brif` whose two targets are the same block with
 //!   the same arguments, and `br_table` whose targets are all equal become `jump`.
 //! - Blocks unreachable from the entry are removed from the layout.
-//! - A block whose only instruction is `jump T(args)` (T another block) is threaded:
-//!   every branch to it goes to T directly, with the block's parameters in `args`
-//!   replaced by the arguments of that branch. Not done when the block's parameters are
-//!   used anywhere but its own jump. A chain of such blocks is followed to its end in
+//! - A block whose only instructions are constants and `jump T(args)` (T another block)
+//!   is threaded: every branch to it goes to T directly, with the block's parameters in
+//!   `args` replaced by the arguments of that branch, and each of its constants in `args`
+//!   copied into the branching block, before its terminator (a `switch` whose cases only
+//!   pick a value becomes one `br_table` passing constants, which the backends lower as a
+//!   lookup table). Not done when the block's parameters or constants are used anywhere
+//!   but its own jump. A chain of such blocks is followed to its end in
 //!   one step; in a cycle of them (an infinite empty loop) one block stays and the
 //!   others thread to it, so the loop stays a loop (a block jumping to itself). A
 //!   branch that names the forwarder more than once (`br_table`) is not threaded when
@@ -30,13 +33,16 @@
 //!   predecessor (its parameters replaced by the jump's arguments).
 //!
 //! The entry block is never removed, threaded or merged away and stays first.
-//! Counters: `branches-folded`, `jumps-threaded`, `blocks-merged`, `blocks-removed`.
+//! Counters: `branches-folded`, `jumps-threaded`, `constants-copied`, `blocks-merged`,
+//! `blocks-removed`.
 
 use crate::edit::{reachable_blocks, substitute_uses};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{Make, PassArgs, PassInfo};
+use std::collections::HashMap;
 use wlab_ir::cfg::ControlFlowGraph;
-use wlab_ir::{Block, Function, Imm, Opcode, Value, ValueDef};
+use wlab_ir::fxhash::FxBuild;
+use wlab_ir::{Block, Function, Imm, Inst, Opcode, Value, ValueDef};
 
 pub const INFO: PassInfo = PassInfo {
     name: "simplify-cfg",
@@ -53,6 +59,7 @@ pub struct SimplifyCfg;
 struct Counts {
     folded: u64,
     threaded: u64,
+    copied: u64,
     merged: u64,
     removed: u64,
 }
@@ -94,6 +101,7 @@ impl Pass for SimplifyCfg {
         for (name, n) in [
             ("branches-folded", c.folded),
             ("jumps-threaded", c.threaded),
+            ("constants-copied", c.copied),
             ("blocks-merged", c.merged),
             ("blocks-removed", c.removed),
         ] {
@@ -146,17 +154,21 @@ fn remove_unreachable(func: &mut Function, c: &mut Counts) -> bool {
     n > 0
 }
 
-/// `Some((target, args))` when `b` holds nothing but `jump target(args)`.
+/// `Some((target, args))` when `b` holds nothing but constants and `jump target(args)`.
 fn forwarder(func: &Function, b: Block) -> Option<(Block, Vec<Value>)> {
-    let insts = func.block_insts(b);
-    if insts.len() != 1 {
+    let (&jump, consts) = func.block_insts(b).split_last()?;
+    if !consts.iter().all(|&i| is_constant(func, i)) {
         return None;
     }
-    let d = func.inst(insts[0]);
+    let d = func.inst(jump);
     if d.opcode != Opcode::Jump || d.dests.len() != 1 || d.dests[0].block == b {
         return None;
     }
     Some((d.dests[0].block, d.dests[0].args.clone()))
+}
+
+fn is_constant(func: &Function, i: Inst) -> bool {
+    matches!(func.inst(i).opcode, Opcode::Iconst | Opcode::Fconst)
 }
 
 /// Where a branch to a block ends up after threading: `Stay` for a block that is not
@@ -192,8 +204,8 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
         }
     }
     let entry = func.entry();
-    // A forwarder can be bypassed when its parameters are used only by its own jump
-    // (elsewhere they would lose their definition).
+    // A forwarder can be bypassed when its parameters and constants are used only by its
+    // own jump (elsewhere they would lose their definition).
     let threadable = |func: &Function, e: Block| -> Option<(Block, Vec<Value>)> {
         if Some(e) == entry {
             return None;
@@ -201,6 +213,11 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
         let (target, args) = forwarder(func, e)?;
         let own_uses = |p: Value| args.iter().filter(|&&a| a == p).count() as u32;
         if func.block_params(e).iter().any(|&p| uses[p.index()] != own_uses(p)) {
+            return None;
+        }
+        // Its constants too: a use elsewhere (dominated by it) would lose its definition.
+        let consts = func.block_insts(e).iter().flat_map(|&i| func.inst_results(i));
+        if consts.clone().any(|&r| uses[r.index()] != own_uses(r)) {
             return None;
         }
         Some((target, args))
@@ -240,10 +257,24 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
             route[e.index()] = r;
         }
     }
+    // The constants of the forwarders that get threaded: a branch threaded past one gets
+    // its own copy of each it passes on (the forwarder's do not dominate the branch).
+    let mut forwarded_const = vec![false; func.values.len()];
+    for &b in &func.layout {
+        if let Route::To(..) = route[b.index()] {
+            for &i in func.block_insts(b).iter().filter(|&&i| is_constant(func, i)) {
+                for &r in func.inst_results(i) {
+                    forwarded_const[r.index()] = true;
+                }
+            }
+        }
+    }
     let mut progress = false;
     // How often the terminator being looked at names each block: counted per
     // terminator and reset after it, so a `br_table` with N targets costs N, not N².
     let mut naming = vec![0u32; func.blocks.len()];
+    // The copies made for the terminator being looked at (reset after it).
+    let mut copies: HashMap<Value, Value, FxBuild> = HashMap::default();
     for b in func.layout.clone() {
         let Some(t) = func.terminator(b) else {
             continue;
@@ -267,9 +298,22 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
                 }
                 bc.block = *fin;
                 bc.args = new_args;
+                for a in bc.args.iter_mut().filter(|a| forwarded_const[a.index()]) {
+                    *a = *copies.entry(*a).or_insert_with(|| {
+                        let ValueDef::Result(def, _) = func.value_def(*a) else { unreachable!("a constant's result") };
+                        let data = func.inst(def).clone();
+                        let ty = func.value_type(*a);
+                        let copy = func.make_inst(data, &[ty]);
+                        let insts = &mut func.blocks[b.index()].insts;
+                        insts.insert(insts.len() - 1, copy);
+                        c.copied += 1;
+                        func.inst_results(copy)[0]
+                    });
+                }
                 changed = true;
             }
         }
+        copies.clear();
         func.inst_mut(t).dests = dests;
         if changed {
             c.threaded += 1;

@@ -380,3 +380,64 @@
 (assert_return (invoke "test_eqz" (i32.const -2147483648) (i32.const -2147483648)) (i32.const 2))
 (assert_return (invoke "test_select" (i32.const -2147483648) (i32.const -2147483648)) (i32.const 10))
 (assert_return (invoke "and_used_twice" (i32.const -2147483648) (i32.const -2147483648)) (i32.const -2147483647))
+;; A switch whose cases only pick values (`machinst::value_table`): after O2's
+;; simplify-cfg, one br_table passing constants, lowered as a lookup table; entries that go
+;; to the default are holes; the index is checked against the table's end.
+(module
+  (func (export "pick32") (param i32) (result i32)
+    (local i32)
+    (block $end
+      (block $default
+        (block $c3 (block $c2 (block $c1 (block $c0
+          (br_table $c0 $c1 $c2 $c3 $default (local.get 0)))
+          (local.set 1 (i32.const 10)) (br $end))
+          (local.set 1 (i32.const -20)) (br $end))
+          (local.set 1 (i32.const 30)) (br $end))
+          (local.set 1 (i32.const 0x7fffffff)) (br $end))
+      (local.set 1 (i32.const 99)))
+    (local.get 1))
+  (func (export "holes") (param i32) (result i32)
+    (local i32)
+    (block $end
+      (block $default
+        (block $c2 (block $c1 (block $c0
+          (br_table $c0 $default $c1 $default $c2 $default (local.get 0)))
+          (local.set 1 (i32.const 5)) (br $end))
+          (local.set 1 (i32.const 6)) (br $end))
+          (local.set 1 (i32.const 7)) (br $end))
+      (local.set 1 (i32.const -1)))
+    (local.get 1))
+  (func (export "pick64_and_keep") (param i32 i64 i32) (result i64)
+    (if (i32.eqz (local.get 2)) (then (local.set 2 (i32.const 77))))
+    (block $end
+      (block $default
+        (block $c2 (block $c1 (block $c0
+          (br_table $c0 $c1 $c2 $default (local.get 0)))
+          (local.set 1 (i64.const 0x123456789abcdef0)) (br $end))
+          (local.set 1 (i64.const -2)) (br $end))
+          (local.set 1 (i64.const 4)) (br $end))
+      (local.set 1 (i64.const 8)) (local.set 2 (i32.const 5)))
+    (i64.add (local.get 1) (i64.extend_i32_u (local.get 2))))
+)
+(assert_return (invoke "pick32" (i32.const 0)) (i32.const 10))
+(assert_return (invoke "pick32" (i32.const 1)) (i32.const -20))
+(assert_return (invoke "pick32" (i32.const 2)) (i32.const 30))
+(assert_return (invoke "pick32" (i32.const 3)) (i32.const 0x7fffffff))
+(assert_return (invoke "pick32" (i32.const 4)) (i32.const 99))
+(assert_return (invoke "pick32" (i32.const 5)) (i32.const 99))
+(assert_return (invoke "pick32" (i32.const -1)) (i32.const 99))
+(assert_return (invoke "pick32" (i32.const 0x80000000)) (i32.const 99))
+(assert_return (invoke "holes" (i32.const 0)) (i32.const 5))
+(assert_return (invoke "holes" (i32.const 1)) (i32.const -1))
+(assert_return (invoke "holes" (i32.const 2)) (i32.const 6))
+(assert_return (invoke "holes" (i32.const 3)) (i32.const -1))
+(assert_return (invoke "holes" (i32.const 4)) (i32.const 7))
+(assert_return (invoke "holes" (i32.const 5)) (i32.const -1))
+(assert_return (invoke "holes" (i32.const 6)) (i32.const -1))
+(assert_return (invoke "holes" (i32.const -1)) (i32.const -1))
+(assert_return (invoke "pick64_and_keep" (i32.const 0) (i64.const 1) (i32.const 3)) (i64.const 0x123456789abcdef3))
+(assert_return (invoke "pick64_and_keep" (i32.const 0) (i64.const 1) (i32.const 0)) (i64.const 0x123456789abcdf3d))
+(assert_return (invoke "pick64_and_keep" (i32.const 1) (i64.const 1) (i32.const 3)) (i64.const 1))
+(assert_return (invoke "pick64_and_keep" (i32.const 2) (i64.const 1) (i32.const -1)) (i64.const 4294967299))
+(assert_return (invoke "pick64_and_keep" (i32.const 3) (i64.const 1) (i32.const 3)) (i64.const 13))
+(assert_return (invoke "pick64_and_keep" (i32.const -7) (i64.const 1) (i32.const 0)) (i64.const 13))

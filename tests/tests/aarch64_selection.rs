@@ -1,9 +1,10 @@
 //! What the AArch64 instruction selection's pattern matches compute: the script
 //! `programs/aarch64-selection.wast` (adds and subtracts of a shifted register, zero
-//! extensions, magic-number division, wide constants, `bic`/`orn`/`eon`) on emulated
-//! AArch64 as translated, after O2 and with only 4 registers per class, with regalloc2's
-//! checker on. The code these patterns become is pinned by the file tests
-//! `filetests/aarch64/shifted-add.wat` and `logic-not.wat`; this test checks the values.
+//! extensions, magic-number division, wide constants, `bic`/`orn`/`eon`, switches lowered
+//! as lookup tables) on emulated AArch64 as translated, after O2 and with only 4 registers
+//! per class, with regalloc2's checker on. The code these patterns become is pinned by the
+//! file tests `filetests/aarch64/shifted-add.wat`, `logic-not.wat` and `switch-table.wat`;
+//! this test checks the values.
 
 use wlab_backends::{AllocAlgorithm, AllocOptions};
 use wlab_runtime::native_aarch64::Aarch64Engine;

@@ -129,6 +129,9 @@ pub(crate) struct Emitter {
     long_branches: bool,
     /// Out-of-line runtime paths of inline `call_indirect`s.
     indirect_slow: Vec<IndirectSlow>,
+    /// Tables of data (`Inst::TableLoad`), placed after the code: label, 8-byte
+    /// alignment wanted, words.
+    tables: Vec<(Label, bool, Vec<u32>)>,
 }
 
 /// The runtime's path of one inline `call_indirect` (see `Inst::CallIndirect`): entered
@@ -165,6 +168,7 @@ impl Emitter {
             counts: EmitCounts::default(),
             long_branches: false,
             indirect_slow: Vec::new(),
+            tables: Vec::new(),
         }
     }
 
@@ -475,6 +479,7 @@ fn emit_with(
         counts: EmitCounts::default(),
         long_branches,
         indirect_slow: Vec::new(),
+        tables: Vec::new(),
     };
     e.block_labels = (0..vcode.blocks.len()).map(|_| e.label()).collect();
     let frame = ((outgoing_slots as u64 + out.num_spillslots as u64) * 8).div_ceil(16) * 16;
@@ -518,6 +523,14 @@ fn emit_with(
         e.store_vmctx(X16, vmctx::TRAP_PC);
         e.load_vmctx(X16, vmctx::UNWIND);
         e.put(EncForm::Br, branch::br(X16));
+    }
+    // Data tables, after every instruction (words, not instructions: not counted).
+    for (label, align8, words) in std::mem::take(&mut e.tables) {
+        if align8 && e.words.len() % 2 == 1 {
+            e.words.push(0);
+        }
+        e.bind(label);
+        e.words.extend(words);
     }
     let code = e.finish()?;
     let srcmap = srcmap_pos
@@ -1027,6 +1040,35 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         Tbz { nz, bit, reg, taken, not_taken } => {
             cond_branch(e, CondBr::Bit { nz: *nz, bit: *bit, rt: x(*reg) }, *taken, *not_taken, next_block)
+        }
+        TableHoleLoad { dst, index, holes } => {
+            // x17 = min(index, last); dst = holes[x17].
+            e.mov_imm(Size::W, X17, (holes.len() - 1) as u64);
+            e.put(EncForm::SubsShifted, arith::subs_shifted(Size::W, Gpr::ZR, x(*index), X17, Shift::Lsl, 0));
+            e.put(EncForm::Csel, csel::csel(Size::W, X17, x(*index), X17, Cond::Lo));
+            let table = e.label();
+            e.put_fix(table, Fix::Adr(X16));
+            e.counts.loads += 1;
+            e.put(
+                EncForm::LdStReg,
+                loadstore::ldst_reg(MemOp::Ldrb, x(*dst), sp_form(X16), X17, IndexExtend::Lsl, false),
+            );
+            e.tables.push((
+                table,
+                false,
+                holes.chunks(4).map(|c| c.iter().rev().fold(0u32, |w, b| w << 8 | *b as u32)).collect(),
+            ));
+        }
+        TableLoad { size, dst, index, values } => {
+            let table = e.label();
+            e.put_fix(table, Fix::Adr(X16));
+            let (op, words): (MemOp, Vec<u32>) = match size {
+                Size::W => (MemOp::LdrW, values.iter().map(|v| *v as u32).collect()),
+                Size::X => (MemOp::LdrX, values.iter().flat_map(|v| [*v as u32, (*v >> 32) as u32]).collect()),
+            };
+            e.counts.loads += 1;
+            e.put(EncForm::LdStReg, loadstore::ldst_reg(op, x(*dst), sp_form(X16), x(*index), IndexExtend::Lsl, true));
+            e.tables.push((table, *size == Size::X, words));
         }
         JmpTable { index, targets, default } => {
             let idx = x(*index);

@@ -597,6 +597,22 @@ pub enum Inst {
         not_taken: u32,
     },
     /// Jumps to `targets[index]`, or `default` when out of range (a table of `b`s).
+    /// `dst = holes[min(index, holes.len() - 1)]`, a byte from a table placed after the
+    /// code (`machinst::value_table`: 1 where a lookup table's entry goes to the default,
+    /// and in its last byte, which every index out of range reads).
+    TableHoleLoad {
+        dst: Reg,
+        index: Reg,
+        holes: Vec<u8>,
+    },
+    /// `dst = values[index]`, read from a table of constants placed after the code
+    /// (`machinst::value_table`); `index` is in range (a bounds check branched away).
+    TableLoad {
+        size: Size,
+        dst: Reg,
+        index: Reg,
+        values: Vec<u64>,
+    },
     JmpTable {
         index: Reg,
         targets: Vec<u32>,
@@ -847,6 +863,10 @@ impl MachInst for Inst {
             }
             Cbz { reg, .. } | Tbz { reg, .. } => v.reg_use(reg),
             JmpTable { index, .. } => v.reg_use(index),
+            TableLoad { dst, index, .. } | TableHoleLoad { dst, index, .. } => {
+                v.reg_use(index);
+                v.reg_def(dst);
+            }
             CallIndirect { index, uses, defs, .. } => {
                 v.reg_use(index);
                 v.reg_fixed_uses(uses);

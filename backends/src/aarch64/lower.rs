@@ -35,13 +35,14 @@ use crate::abi::{value_offsets, vmctx, LibCall};
 use crate::compile::BoundsChecks;
 use crate::machinst::blocks::{BlockLayout, EdgeBlocks, VBlocks};
 use crate::machinst::runtime_calls::runtime_call;
+use crate::machinst::value_table::{entry_args, TableLoads, ValueTable};
 use crate::machinst::{
     class_of, complement_operands, same_register_as_operand, CallValues, ComplementOperand, LowerError, Lowered,
 };
 use crate::reg::Reg;
 use crate::vcode::VCodeBuilder;
 use regalloc2::{RegClass, VReg};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use wlab_ir::fxhash::FxBuild;
 mod simd;
 mod simd_lanes;
@@ -122,12 +123,14 @@ struct Ctx<'f> {
     cur_block: Block,
     /// The block of each IR instruction in the layout (by instruction index).
     inst_block: Vec<Option<Block>>,
+    /// The blocks whose `br_table` only selects values (`BlockLayout`).
+    value_tables: HashMap<Block, ValueTable, FxBuild>,
 }
 
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls to
 /// imports (which go through the runtime); `bounds` says how memory accesses stay in bounds.
 pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Result<Lowered<Inst>, LowerError> {
-    let BlockLayout { entry, order, vblock, edge_blocks, num_blocks, uses } = BlockLayout::compute(f)?;
+    let BlockLayout { entry, order, vblock, edge_blocks, num_blocks, uses, value_tables } = BlockLayout::compute(f)?;
     let mut b = VCodeBuilder::new(num_blocks as usize);
     b.reserve_vregs(f.values.len());
     let mut cx = Ctx {
@@ -141,6 +144,7 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
         vblock,
         cur_block: entry,
         inst_block: vec![None; f.insts.len()],
+        value_tables,
     };
     for (blk, i) in f.layout_insts() {
         cx.inst_block[i.index()] = Some(blk);
@@ -175,6 +179,16 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
     }
     let outgoing = cx.outgoing;
     Ok(Lowered { vcode: cx.b.finish(), outgoing_slots: outgoing })
+}
+
+/// A varying argument of a lookup table's entries (`machinst::value_table`).
+impl TableLoads for Ctx<'_> {
+    fn table_load(&mut self, ty: Type, index: Reg, values: Vec<u64>) -> Reg {
+        let dst = self.b.vreg(RegClass::Int);
+        let size = if ty == Type::I64 { Size::X } else { Size::W };
+        self.b.push(Inst::TableLoad { size, dst, index, values });
+        dst
+    }
 }
 
 /// The shared placement of a wasm call's values (`machinst::call_regs`) lowers through these.
@@ -515,6 +529,34 @@ impl Ctx<'_> {
                 self.b.push(inst);
                 self.b.end_block(id as usize, vec![(t0 as usize, a0), (t1 as usize, a1)]);
             }
+            Opcode::BrTable if self.value_tables.contains_key(&blk) => {
+                // Out of range or at a hole, the default; else the entries' one edge
+                // block, which loads their arguments.
+                let index = self.get(d.args[0]);
+                let (t0, a0) = self.edge(blk, 0, edge_blocks);
+                let (t1, _) = self.edge(blk, 1, edge_blocks);
+                let entries = (d.dests.len() - 1) as u64;
+                match self.value_tables.get_mut(&blk).and_then(|t| t.holes.take()) {
+                    None => {
+                        let rhs = match split_imm12(entries) {
+                            Some((imm12, lsl12)) => CmpRhs::Imm { imm12, lsl12, neg: false },
+                            None => {
+                                let n = self.b.vreg(RegClass::Int);
+                                self.b.push(Inst::MovImm { size: Size::W, dst: n, imm: entries });
+                                CmpRhs::Reg(n)
+                            }
+                        };
+                        self.b.push(Inst::Cmp { size: Size::W, a: index, rhs });
+                        self.b.push(Inst::BCond { cond: Cond::Hs, taken: t0, not_taken: t1 });
+                    }
+                    Some(holes) => {
+                        let hole = self.b.vreg(RegClass::Int);
+                        self.b.push(Inst::TableHoleLoad { dst: hole, index, holes });
+                        self.b.push(Inst::Cbz { nz: true, size: Size::W, reg: hole, taken: t0, not_taken: t1 });
+                    }
+                }
+                self.b.end_block(id as usize, vec![(t0 as usize, a0), (t1 as usize, Vec::new())]);
+            }
             Opcode::BrTable => {
                 let index = self.get(d.args[0]);
                 let mut succs = Vec::new();
@@ -561,8 +603,13 @@ impl Ctx<'_> {
                 }
                 self.b.start_block(e as usize, Vec::new());
                 let bc = &d.dests[k];
-                let args = bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect();
-                let t = self.vblock.of(bc.block);
+                // A value table's entries share one edge block (k > 0), the default not.
+                let table = if k > 0 { self.value_tables.remove(&blk) } else { None };
+                let (to, args) = match table {
+                    Some(table) => (table.target, entry_args(self, d.args[0], table)),
+                    None => (bc.block, bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect()),
+                };
+                let t = self.vblock.of(to);
                 self.b.push(Inst::B { target: t });
                 self.b.end_block(e as usize, vec![(t as usize, args)]);
             }

@@ -204,6 +204,12 @@ pub fn print_inst(i: &Inst) -> String {
         Tbz { nz, bit, reg, taken, not_taken } => {
             format!("{} {}, #{bit}, block{taken}; else block{not_taken}", if *nz { "tbnz" } else { "tbz" }, r(reg))
         }
+        TableHoleLoad { dst, index, holes } => {
+            format!("table_hole_load {}, holes[min({}, {})]", r(dst), r(index), holes.len() - 1)
+        }
+        TableLoad { size, dst, index, values } => {
+            format!("table_load{} {}, table[{}] ; {} entries", sz(*size), r(dst), r(index), values.len())
+        }
         JmpTable { index, targets, default } => {
             let t: Vec<String> = targets.iter().map(|t| format!("block{t}")).collect();
             format!("br_table {}, [{}], default block{default}", r(index), t.join(", "))

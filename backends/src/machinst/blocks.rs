@@ -12,9 +12,12 @@
 //! `br_table` to the same block with the same arguments share one edge block (a `switch`
 //! whose many cases fall to one default has one, not one per case), so whatever moves the
 //! allocator puts on that edge are written once, and the table's successors stay
-//! distinct, as regalloc2 requires. This file only numbers blocks; the targets lower each
+//! distinct, as regalloc2 requires. A `br_table` that only selects values
+//! (`value_table`) has one edge block for all its entries, which loads their arguments.
+//! This file only numbers blocks; the targets lower each
 //! one, an edge block once, and list a shared one once among the table's successors.
 
+use crate::machinst::value_table::{value_table, ValueTable};
 use crate::machinst::LowerError;
 use std::collections::HashMap;
 use wlab_ir::fxhash::FxBuild;
@@ -69,6 +72,8 @@ pub struct BlockLayout {
     pub num_blocks: u32,
     /// How often each IR value is used in reachable blocks.
     pub uses: Vec<u32>,
+    /// The blocks ending in a `br_table` that only selects values, and its table.
+    pub value_tables: HashMap<Block, ValueTable, FxBuild>,
 }
 
 impl BlockLayout {
@@ -103,14 +108,26 @@ impl BlockLayout {
         let mut vblock = vec![NONE; f.blocks.len()];
         let mut next = 1u32;
         let mut edges = EdgeBlocks { start: vec![NONE; f.blocks.len()], ids: Vec::new() };
+        let mut value_tables = HashMap::default();
         for &b in &order {
             vblock[b.index()] = next;
             next += 1;
             if let Some(t) = f.terminator(b) {
                 let d = f.inst(t);
-                // A branch with operands (br_table's index) may not pass arguments to a
-                // merge block either, so its edges are split like those of a two-way branch.
-                if d.dests.len() > 1 || d.opcode == Opcode::BrTable {
+                if let Some(table) = value_table(f, t) {
+                    // The default's edge as below; every table entry takes one edge block,
+                    // where the entry's arguments are loaded (looked up only, never
+                    // iterated, as `shared` below).
+                    value_tables.insert(b, table);
+                    edges.start[b.index()] = edges.ids.len() as u32;
+                    let default = &d.dests[0];
+                    edges.ids.push(if in_edges[default.block.index()] <= 1 { NONE } else { next });
+                    next += (in_edges[default.block.index()] > 1) as u32;
+                    edges.ids.extend(std::iter::repeat_n(next, d.dests.len() - 1));
+                    next += 1;
+                } else if d.dests.len() > 1 || d.opcode == Opcode::BrTable {
+                    // A branch with operands (br_table's index) may not pass arguments to a
+                    // merge block either, so its edges are split like those of a two-way branch.
                     edges.start[b.index()] = edges.ids.len() as u32;
                     // Looked up only, never iterated: the numbering stays deterministic.
                     let mut shared: HashMap<&BlockCall, u32, FxBuild> = HashMap::default();
@@ -139,6 +156,14 @@ impl BlockLayout {
                 }
             }
         }
-        Ok(BlockLayout { entry, order, vblock: VBlocks(vblock), edge_blocks: edges, num_blocks: next, uses })
+        Ok(BlockLayout {
+            entry,
+            order,
+            vblock: VBlocks(vblock),
+            edge_blocks: edges,
+            num_blocks: next,
+            uses,
+            value_tables,
+        })
     }
 }

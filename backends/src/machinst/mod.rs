@@ -6,6 +6,7 @@
 //! lowering.rs  what lowering returns (Lowered, LowerError) and the IR type -> register class map
 //! blocks.rs    VCode block numbering: reachable IR blocks in layout order, split critical edges
 //! runtime_calls.rs  which IR instructions are libcalls, with which immediates and values
+//! value_table.rs a `br_table` that only selects values: lowered as a lookup table
 //! call_regs.rs which register carries each register value of a wasm-to-wasm call (a
 //!              target's CallRegs), and the route of every value of a call or return
 //! operands.rs  MachInst: a target instruction's operands, walked once for regalloc2 and
@@ -26,6 +27,7 @@ pub mod emitted;
 pub mod lowering;
 pub mod operands;
 pub mod runtime_calls;
+pub mod value_table;
 
 pub use call_regs::{CallRegs, CallValues, PlacedArgs, PlacedResults, Route};
 pub use disasm::{DisasmLine, Syntax};

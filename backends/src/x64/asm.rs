@@ -2,7 +2,7 @@
 //! short wherever they reach (relaxation), calls to other functions left for the linker,
 //! `lea` of a label, 32-bit label-difference data (jump tables), and a constant pool:
 //! 16-byte constants placed after the code (deduplicated, unaligned: read them with
-//! `movdqu` only), reached RIP-relative.
+//! `movdqu` only), reached RIP-relative, and tables of data after them.
 //!
 //! Branch relaxation starts with every branch short and lengthens those that do not
 //! reach until nothing changes (sizes only grow, so it ends). An instruction that names
@@ -59,6 +59,8 @@ pub struct Asm {
     labels: Vec<Option<usize>>,
     /// The constant pool: each constant and the label it will be bound to.
     consts: Vec<(u128, Label)>,
+    /// Tables of data placed after the pool, each with its label.
+    tables: Vec<(Vec<u8>, Label)>,
     /// Encodes the instructions that name no label, as they are added; its buffer holds
     /// their bytes back to back.
     encoded: Encoder,
@@ -109,7 +111,14 @@ fn jcc_codes(cc: u8) -> (Code, Code) {
 
 impl Asm {
     pub fn new() -> Asm {
-        Asm { items: Vec::new(), labels: Vec::new(), consts: Vec::new(), encoded: Encoder::new(64), encoded_len: 0 }
+        Asm {
+            items: Vec::new(),
+            labels: Vec::new(),
+            consts: Vec::new(),
+            tables: Vec::new(),
+            encoded: Encoder::new(64),
+            encoded_len: 0,
+        }
     }
 
     pub fn label(&mut self) -> Label {
@@ -167,6 +176,13 @@ impl Asm {
         l
     }
 
+    /// The label of a table of `bytes`, placed after the constant pool (unaligned).
+    pub fn table(&mut self, bytes: Vec<u8>) -> Label {
+        let l = self.label();
+        self.tables.push((bytes, l));
+        l
+    }
+
     /// `inst`, whose memory operand (built on `Register::RIP`) is made to address `target`.
     pub fn inst_rip(&mut self, inst: Instruction, target: Label) {
         self.items.push(Item::RipInst { inst, target });
@@ -201,6 +217,12 @@ impl Asm {
             self.bind(l);
             let data = Instruction::with_declare_byte(&bits.to_le_bytes()).expect("16 bytes");
             self.inst(data);
+        }
+        for (bytes, l) in std::mem::take(&mut self.tables) {
+            self.bind(l);
+            for chunk in bytes.chunks(16) {
+                self.inst(Instruction::with_declare_byte(chunk).expect("1 to 16 bytes"));
+            }
         }
         for (i, l) in self.labels.iter().enumerate() {
             assert!(l.is_some(), "label {i} never bound");

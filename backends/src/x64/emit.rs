@@ -842,6 +842,34 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                 e.asm.rel32_data(l, table);
             }
         }
+        TableLoad { size, dst, index, values } => {
+            let bytes: Vec<u8> = match size {
+                Size::S32 => values.iter().flat_map(|v| (*v as u32).to_le_bytes()).collect(),
+                Size::S64 => values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            };
+            let table = e.asm.table(bytes);
+            e.asm.lea_rip(Register::R11, table);
+            e.counts.insts += 1;
+            let (dst, scale) = match size {
+                Size::S32 => (r32(*dst), 4),
+                Size::S64 => (r64(*dst), 8),
+            };
+            let code = if *size == Size::S32 { Code::Mov_r32_rm32 } else { Code::Mov_r64_rm64 };
+            e.counts.loads += 1;
+            e.push(i2!(code, dst, mem(Register::R11, Some(r64(*index)), scale, 0)));
+        }
+        TableHoleLoad { dst, index, holes } => {
+            // r11 = min(index, last); dst = holes[r11].
+            let last = (holes.len() - 1) as u32;
+            e.mov_imm(Register::R11D, Size::S32, last as u64);
+            e.push(i2!(Code::Cmp_r32_rm32, r32(*index), Register::R11D));
+            e.push(i2!(Code::Cmovb_r32_rm32, Register::R11D, r32(*index)));
+            let table = e.asm.table(holes.clone());
+            e.asm.lea_rip(r64(*dst), table);
+            e.counts.insts += 1;
+            e.counts.loads += 1;
+            e.push(i2!(Code::Movzx_r32_rm8, r32(*dst), mem(r64(*dst), Some(Register::R11), 1, 0)));
+        }
         Args { .. } => {}
         Ret { .. } => {
             if e.saved.is_empty() {

@@ -508,6 +508,22 @@ pub enum Inst {
         taken: u32,
         not_taken: u32,
     },
+    /// `dst = values[index]`, read from a table of constants placed after the code
+    /// (`machinst::value_table`); `index` is in range (a bounds check branched away).
+    TableLoad {
+        size: Size,
+        dst: Reg,
+        index: Reg,
+        values: Vec<u64>,
+    },
+    /// `dst = holes[min(index, holes.len() - 1)]`, a byte from a table placed after the
+    /// code (`machinst::value_table`: 1 where a lookup table's entry goes to the default,
+    /// and in its last byte, which every index out of range reads).
+    TableHoleLoad {
+        dst: Reg,
+        index: Reg,
+        holes: Vec<u8>,
+    },
     /// Jumps to `targets[index]`, or `default` when out of range.
     JmpTable {
         index: Reg,
@@ -727,6 +743,10 @@ impl MachInst for Inst {
             JmpTable { index, tmp, .. } => {
                 v.reg_use(index);
                 v.reg_early_def(tmp);
+            }
+            TableLoad { dst, index, .. } | TableHoleLoad { dst, index, .. } => {
+                v.reg_use(index);
+                v.reg_def(dst);
             }
             CallIndirect { index, uses, defs, .. } => {
                 v.reg_fixed_use(index, regs::gpr(regs::RAX));

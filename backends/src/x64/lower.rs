@@ -26,6 +26,7 @@
 use crate::abi::{value_homes, value_offsets, vmctx, LibCall, RoundOp, ValueHome};
 use crate::machinst::blocks::{BlockLayout, EdgeBlocks, VBlocks};
 use crate::machinst::runtime_calls::runtime_call;
+use crate::machinst::value_table::{entry_args, TableLoads, ValueTable};
 use crate::machinst::{
     class_of, complement_operands, same_register_as_operand, CallValues, ComplementOperand, LowerError, Lowered,
 };
@@ -34,7 +35,7 @@ use crate::vcode::VCodeBuilder;
 use crate::x64::inst::*;
 use crate::x64::regs;
 use regalloc2::{RegClass, VReg};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use wlab_ir::fxhash::FxBuild;
 use wlab_ir::{Block, FloatCC, Function, Imm, Inst as IrInst, Opcode, Type, Value, ValueDef};
 
@@ -165,6 +166,8 @@ struct Ctx<'f> {
     /// compare and its `jcc`, where the branch arguments are materialised): constants
     /// are then `mov`s, which keep the flags, instead of `xor`.
     flags_live: bool,
+    /// The blocks whose `br_table` only selects values (`BlockLayout`).
+    value_tables: HashMap<Block, ValueTable, FxBuild>,
 }
 
 /// Lowers `f`. `num_imported_funcs` tells direct calls to defined functions from calls
@@ -175,7 +178,7 @@ pub fn lower(
     num_imported_funcs: u32,
     bounds: crate::compile::BoundsChecks,
 ) -> Result<Lowered<Inst>, LowerError> {
-    let BlockLayout { entry, order, vblock, edge_blocks, num_blocks, uses } = BlockLayout::compute(f)?;
+    let BlockLayout { entry, order, vblock, edge_blocks, num_blocks, uses, value_tables } = BlockLayout::compute(f)?;
     let mut b = VCodeBuilder::new(num_blocks as usize);
     b.reserve_vregs(f.values.len());
     let mut cx = Ctx {
@@ -191,6 +194,7 @@ pub fn lower(
         flags_live: false,
         inst_block: vec![None; f.insts.len()],
         last_effect: vec![None; f.insts.len()],
+        value_tables,
     };
     for (blk, i) in f.layout_insts() {
         cx.inst_block[i.index()] = Some(blk);
@@ -229,6 +233,15 @@ pub fn lower(
     }
     let outgoing = cx.outgoing;
     Ok(Lowered { vcode: cx.b.finish(), outgoing_slots: outgoing })
+}
+
+/// A varying argument of a lookup table's entries (`machinst::value_table`).
+impl TableLoads for Ctx<'_> {
+    fn table_load(&mut self, ty: Type, index: Reg, values: Vec<u64>) -> Reg {
+        let dst = self.b.vreg(RegClass::Int);
+        self.b.push(Inst::TableLoad { size: size_of(ty), dst, index, values });
+        dst
+    }
 }
 
 /// The shared placement of a wasm call's values (`machinst::call_regs`) lowers through these.
@@ -757,6 +770,28 @@ impl Ctx<'_> {
                 self.b.push(Inst::Jcc { cc, taken: t0, not_taken: t1 });
                 self.b.end_block(id as usize, vec![(t0 as usize, a0), (t1 as usize, a1)]);
             }
+            Opcode::BrTable if self.value_tables.contains_key(&blk) => {
+                // Out of range or at a hole, the default; else the entries' one edge
+                // block, which loads their arguments.
+                let index = self.get(d.args[0]);
+                let (t0, a0) = self.edge(blk, 0, edge_blocks);
+                let (t1, _) = self.edge(blk, 1, edge_blocks);
+                let entries = (d.dests.len() - 1) as i32;
+                let cc = match self.value_tables.get_mut(&blk).and_then(|t| t.holes.take()) {
+                    None => {
+                        self.b.push(Inst::Cmp { size: Size::S32, lhs: index, rhs: RegImm::Imm(entries) });
+                        CC::AE
+                    }
+                    Some(holes) => {
+                        let hole = self.b.vreg(RegClass::Int);
+                        self.b.push(Inst::TableHoleLoad { dst: hole, index, holes });
+                        self.b.push(Inst::Test { size: Size::S32, lhs: hole, rhs: RegImm::Reg(hole) });
+                        CC::NE
+                    }
+                };
+                self.b.push(Inst::Jcc { cc, taken: t0, not_taken: t1 });
+                self.b.end_block(id as usize, vec![(t0 as usize, a0), (t1 as usize, Vec::new())]);
+            }
             Opcode::BrTable => {
                 let index = self.get(d.args[0]);
                 let mut succs = Vec::new();
@@ -804,8 +839,13 @@ impl Ctx<'_> {
                 }
                 self.b.start_block(e as usize, Vec::new());
                 let bc = &d.dests[k];
-                let args = bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect();
-                let t = self.vblock.of(bc.block);
+                // A value table's entries share one edge block (k > 0), the default not.
+                let table = if k > 0 { self.value_tables.remove(&blk) } else { None };
+                let (to, args) = match table {
+                    Some(table) => (table.target, entry_args(self, d.args[0], table)),
+                    None => (bc.block, bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect()),
+                };
+                let t = self.vblock.of(to);
                 self.b.push(Inst::Jmp { target: t });
                 self.b.end_block(e as usize, vec![(t as usize, args)]);
             }

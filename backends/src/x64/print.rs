@@ -169,6 +169,12 @@ pub fn print_inst(i: &Inst) -> String {
             let t: Vec<String> = targets.iter().map(|b| format!("block{b}")).collect();
             format!("jmp_table {} [{}], default block{default} ; tmp {}", r(index), t.join(", "), r(tmp))
         }
+        TableLoad { size, dst, index, values } => {
+            format!("table_load.{} {}, table[{}] ; {} entries", sz(*size), r(dst), r(index), values.len())
+        }
+        TableHoleLoad { dst, index, holes } => {
+            format!("table_hole_load {}, holes[min({}, {})]", r(dst), r(index), holes.len() - 1)
+        }
         Args { defs } => format!("args{}", fixed(defs)),
         Ret { uses } => format!("ret{}", fixed(uses)),
         Call { target, uses, defs } => match target {

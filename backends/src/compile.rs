@@ -152,6 +152,8 @@ impl FunctionStats {
 #[derive(Clone, Debug)]
 pub struct CompiledFunction {
     pub code: Vec<u8>,
+    /// Where the data after the instructions starts (`Emitted::data_start`).
+    pub data_start: u32,
     pub calls: Vec<CallReloc>,
     pub libcalls: Vec<LibCallSite>,
     pub traps: Vec<TrapSite>,
@@ -233,6 +235,7 @@ pub fn compile_with<B: Backend>(
     };
     let compiled = CompiledFunction {
         code: emitted.code,
+        data_start: emitted.data_start,
         calls: emitted.calls,
         libcalls: emitted.libcalls,
         traps: emitted.traps,

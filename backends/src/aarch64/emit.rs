@@ -525,6 +525,7 @@ fn emit_with(
         e.put(EncForm::Br, branch::br(X16));
     }
     // Data tables, after every instruction (words, not instructions: not counted).
+    let data_start = 4 * e.words.len() as u32;
     for (label, align8, words) in std::mem::take(&mut e.tables) {
         if align8 && e.words.len() % 2 == 1 {
             e.words.push(0);
@@ -543,6 +544,7 @@ fn emit_with(
     traps.extend(e.faults.iter().map(|(w, srcloc)| TrapSite::heap_fault(w * 4, *srcloc)));
     let emitted = Emitted {
         code,
+        data_start,
         calls: std::mem::take(&mut e.calls),
         libcalls: std::mem::take(&mut e.libcalls),
         traps,

@@ -73,6 +73,9 @@ pub struct EmitCounts {
 /// need to know about it.
 pub struct Emitted {
     pub code: Vec<u8>,
+    /// Where the data the code reads (constants, lookup tables) starts in `code`: the
+    /// bytes before are instructions, those from here on are not (`code.len()` when none).
+    pub data_start: u32,
     pub calls: Vec<CallReloc>,
     pub libcalls: Vec<LibCallSite>,
     pub traps: Vec<TrapSite>,

@@ -211,8 +211,9 @@ impl Asm {
     }
 
     /// Lays out and encodes. Returns the code, the offset of every item (for source
-    /// maps) and the calls to patch.
-    pub fn finish(mut self) -> (Vec<u8>, Vec<u32>, Vec<CallReloc>) {
+    /// maps), the calls to patch and where the data (pool and tables) starts.
+    pub fn finish(mut self) -> (Vec<u8>, Vec<u32>, Vec<CallReloc>, u32) {
+        let data_item = self.items.len();
         for (bits, l) in std::mem::take(&mut self.consts) {
             self.bind(l);
             let data = Instruction::with_declare_byte(&bits.to_le_bytes()).expect("16 bytes");
@@ -311,6 +312,7 @@ impl Asm {
                 code[at..at + 4].copy_from_slice(&v.to_le_bytes());
             }
         }
-        (code, offsets.iter().map(|o| *o as u32).collect(), relocs)
+        let data_start = offsets[data_item] as u32;
+        (code, offsets.iter().map(|o| *o as u32).collect(), relocs, data_start)
     }
 }

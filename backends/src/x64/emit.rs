@@ -436,7 +436,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32, keep_text: b
     let counts = e.counts;
     let heap_sites = std::mem::take(&mut e.heap_sites);
     let libcall_pos = std::mem::take(&mut e.libcalls);
-    let (code, offsets, calls) = e.asm.finish();
+    let (code, offsets, calls, data_start) = e.asm.finish();
     let libcalls = libcall_pos.iter().map(|(p, lib)| LibCallSite { offset: offsets[*p], lib: *lib }).collect();
     let srcmap = srcmap_pos
         .iter()
@@ -445,7 +445,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32, keep_text: b
     let mut traps: Vec<TrapSite> =
         stub_pos.iter().map(|(p, code, srcloc)| TrapSite::stub(offsets[*p], *code, *srcloc)).collect();
     traps.extend(heap_sites.iter().map(|(p, srcloc)| TrapSite::heap_fault(offsets[*p], *srcloc)));
-    Emitted { code, calls, libcalls, traps, srcmap, allocated_text: text, counts }
+    Emitted { code, data_start, calls, libcalls, traps, srcmap, allocated_text: text, counts }
 }
 
 impl BlockEmitter for Emitter {

@@ -119,6 +119,6 @@ pub fn entry_trampoline() -> Trampoline {
     a.inst(Instruction::with2(Code::Lea_r64_m, RBP, m(RSP, Register::None, 1, 80)).unwrap());
     a.inst(Instruction::with2(Code::Mov_r32_imm32, EAX, 1u32).unwrap());
     a.jmp(exit);
-    let (code, offsets, _) = a.finish();
+    let (code, offsets, _, _) = a.finish();
     Trampoline { code, unwind_offset: offsets[unwind_pos] }
 }

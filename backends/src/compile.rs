@@ -187,12 +187,19 @@ pub fn compile_function(f: &Function, opts: &CompileOptions) -> Result<CompiledF
 }
 
 /// Disassembles code compiled for `target`, one line per instruction (`syntax` only matters
-/// for x86-64).
-pub fn disassemble(target: Target, code: &[u8], syntax: Syntax) -> Vec<DisasmLine> {
-    match target {
-        Target::X86_64 => X64Backend.disassemble(code, syntax),
-        Target::Aarch64 => Aarch64Backend.disassemble(code, syntax),
+/// for x86-64), then its data from `data_start` on (`CompiledFunction::data_start`), 16
+/// bytes per `.data` line.
+pub fn disassemble(target: Target, code: &[u8], data_start: u32, syntax: Syntax) -> Vec<DisasmLine> {
+    let (insts, data) = code.split_at(data_start as usize);
+    let mut lines = match target {
+        Target::X86_64 => X64Backend.disassemble(insts, syntax),
+        Target::Aarch64 => Aarch64Backend.disassemble(insts, syntax),
+    };
+    for (k, row) in data.chunks(16).enumerate() {
+        let bytes: String = row.iter().map(|b| format!("{b:02x}")).collect();
+        lines.push(DisasmLine { offset: data_start + 16 * k as u32, bytes, text: ".data".to_string() });
     }
+    lines
 }
 
 /// Compiles `f` with `backend` (whatever `opts.target` says), returning what its emission

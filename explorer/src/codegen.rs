@@ -97,7 +97,7 @@ pub fn compile_report(
     let mut co = opts.compile_options(num_imported_funcs);
     co.keep_text = true;
     let c = compile_function(func, &co).map_err(|e| CliError::Other(e.to_string()))?;
-    let disasm = wlab_backends::compile::disassemble(opts.target, &c.code, opts.syntax);
+    let disasm = wlab_backends::compile::disassemble(opts.target, &c.code, c.data_start, opts.syntax);
     let mut interleaved = Vec::new();
     if opts.interleave {
         let mut marks = c.srcmap.iter().peekable();

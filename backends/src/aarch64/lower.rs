@@ -13,7 +13,10 @@
 //! compares fused into the branch or select that is their only use (`cbz`/`cbnz` against zero,
 //! `tbz`/`tbnz` for a single-bit test, `b.cond`, `csel`/`fcsel`), base + index register
 //! addressing for wasm memory, and the machine's own `fmin`/`fmax`/`frint*`, which already
-//! have wasm's semantics.
+//! have wasm's semantics. A `br_table` that only selects values
+//! ([`crate::machinst::value_table`]) is a lookup table (`cmp`+`b.hs`, or a byte of holes
+//! read at a `csel`-clamped index and `cbnz`, then an `adr`+`ldr` per varying argument
+//! and one jump); any other `br_table` is a table of branches.
 //! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
 //!
 //! The ABI is the one in `abi.rs`, shared with x86-64: the first parameters and results in

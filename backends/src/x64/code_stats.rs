@@ -18,7 +18,9 @@
 //! Data inside a function is skipped, not decoded as instructions: a jump table (32-bit
 //! offsets placed right after the `jmp reg` that uses it and reached by a RIP-relative
 //! `lea`, as both wlab and Cranelift emit them) and a constant pool after the code
-//! (reached by RIP-relative operands; decoding stops at the first such target).
+//! (reached by RIP-relative operands; decoding stops at the first such target), and a
+//! lookup table after the code (reached by a RIP-relative `lea`: decoding stops when it
+//! reaches the target of an earlier `lea` other than a jump table).
 //! Only reads code; never modifies or runs it.
 
 use iced_x86::{
@@ -74,6 +76,9 @@ pub fn code_stats(code: &[u8]) -> CodeStats {
     // Targets of RIP-relative `lea`s: where a jump table may begin.
     let mut lea_targets = BTreeSet::new();
     while dec.can_decode() && dec.ip() < data_start {
+        if lea_targets.contains(&dec.ip()) {
+            break; // a lookup table after the code, reached in sequence (a jump table is skipped)
+        }
         dec.decode_out(&mut inst);
         s.insts += 1;
         s.code_bytes += inst.len() as u32;
@@ -189,5 +194,14 @@ mod tests {
         assert_eq!(s.data_bytes, 16);
         assert_eq!(s.code_bytes + s.data_bytes, code.len() as u32);
         assert_eq!(s.loads, 2);
+    }
+
+    #[test]
+    fn stops_at_a_lookup_table_after_the_code() {
+        // lea r11, [rip+5]; mov eax, [r11+rdi*4]; ret; a table of two 32-bit values.
+        let mut code = vec![0x4c, 0x8d, 0x1d, 5, 0, 0, 0, 0x41, 0x8b, 0x04, 0xbb, 0xc3];
+        code.extend_from_slice(&[0x90; 8]);
+        let s = code_stats(&code);
+        assert_eq!((s.insts, s.data_bytes, s.loads), (3, 8, 1), "{s:?}");
     }
 }

@@ -16,7 +16,10 @@
 //! the memory operand of the add/sub/imul/and/or/xor that is its only use when nothing
 //! with an effect comes between them, and the CPU's lzcnt/tzcnt/popcnt/round, BMI1 `andn`
 //! (an `and` with a single-use complement) and BMI2 `rorx`/`shlx`/`shrx`/`sarx` when
-//! [`CpuFeatures`] says it has them.
+//! [`CpuFeatures`] says it has them. A `br_table` that only selects values
+//! ([`crate::machinst::value_table`]) is a lookup table (`cmp`+`jae`, or a byte of holes
+//! read at a `cmov`-clamped index, then a load per varying argument and one jump); any
+//! other `br_table` is a jump table.
 //! Critical edges are split at the blocks `machinst::blocks` numbers (regalloc2 needs it).
 //!
 //! This file never encodes bytes and never assumes a register assignment: every

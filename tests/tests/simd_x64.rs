@@ -18,7 +18,7 @@ fn compile(features: CpuFeatures, func: usize) -> Result<String, String> {
     let mut opts = CompileOptions::new(0);
     opts.features = features;
     let c = compile_function(&module.functions[func], &opts).map_err(|e| e.to_string())?;
-    let lines = disassemble(Target::X86_64, &c.code, Syntax::Intel);
+    let lines = disassemble(Target::X86_64, &c.code, c.data_start, Syntax::Intel);
     Ok(lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>().join("\n"))
 }
 

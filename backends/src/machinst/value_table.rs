@@ -35,6 +35,10 @@ pub struct ValueTable {
     pub holes: Option<Vec<u8>>,
 }
 
+/// The most bytes of tables one `br_table` may place after the code. AArch64 reaches them
+/// with `adr` (±1 MiB from the instruction); a larger switch keeps its jump table.
+pub const MAX_TABLE_BYTES: usize = 256 * 1024;
+
 /// The integer constant `v` is, if it is one.
 fn iconst(f: &Function, v: Value) -> Option<u64> {
     let ValueDef::Result(i, _) = f.value_def(v) else { return None };
@@ -48,7 +52,7 @@ fn iconst(f: &Function, v: Value) -> Option<u64> {
 /// `i` as a value table: a `br_table` with at least two entries (destinations after the
 /// default), each either the default's destination (block and arguments) or a jump to
 /// one other block, whose arguments at each position are either one value or all
-/// integer constants.
+/// integer constants, with at most [`MAX_TABLE_BYTES`] of tables.
 pub fn value_table(f: &Function, i: Inst) -> Option<ValueTable> {
     let d = f.inst(i);
     if d.opcode != Opcode::BrTable || d.dests.len() < 3 {
@@ -79,7 +83,15 @@ pub fn value_table(f: &Function, i: Inst) -> Option<ValueTable> {
             .collect::<Option<Vec<u64>>>()?;
         args.push(TableArg::Table { ty, values });
     }
-    let holes = is_hole.contains(&true).then(|| is_hole.iter().map(|h| *h as u8).chain([1]).collect());
+    let holes: Option<Vec<u8>> = is_hole.contains(&true).then(|| is_hole.iter().map(|h| *h as u8).chain([1]).collect());
+    let width = |ty: &Type| if *ty == Type::I64 { 8 } else { 4 };
+    let table_bytes = args.iter().map(|a| match a {
+        TableArg::Table { ty, values } => width(ty) * values.len(),
+        TableArg::Same(_) => 0,
+    });
+    if table_bytes.sum::<usize>() + holes.as_ref().map_or(0, Vec::len) > MAX_TABLE_BYTES {
+        return None;
+    }
     Some(ValueTable { target: first.block, args, holes })
 }
 
@@ -145,6 +157,22 @@ mod tests {
         .expect("a value table");
         assert_eq!(t.args, vec![TableArg::Table { ty: Type::I32, values: vec![5, 0, 6] }]);
         assert_eq!(t.holes, Some(vec![0, 1, 0, 1]));
+    }
+
+    #[test]
+    fn not_when_the_tables_would_be_too_large() {
+        // n entries, two varying i64 arguments: 16 * n bytes of tables.
+        let switch = |n: usize| {
+            let mut text = String::from("function fn0 \"f\"(i32) -> i64 {\nblock0(v0: i32):\n");
+            for k in 0..n {
+                text += &format!("    v{} = iconst.i64 {k}\n", k + 1);
+            }
+            let entries: Vec<String> = (0..n).map(|k| format!("block1(v{}, v{})", k + 1, n - k)).collect();
+            text += &format!("    br_table v0, block1(v1, v1), [{}]\n", entries.join(", "));
+            text + "block1(v900000: i64, v900001: i64):\n    return v900000\n}\n"
+        };
+        assert!(table_of(&switch(MAX_TABLE_BYTES / 16)).is_some());
+        assert_eq!(table_of(&switch(MAX_TABLE_BYTES / 16 + 1)), None);
     }
 
     #[test]

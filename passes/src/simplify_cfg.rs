@@ -216,8 +216,8 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
             return None;
         }
         // Its constants too: a use elsewhere (dominated by it) would lose its definition.
-        let consts = func.block_insts(e).iter().flat_map(|&i| func.inst_results(i));
-        if consts.clone().any(|&r| uses[r.index()] != own_uses(r)) {
+        let mut consts = func.block_insts(e).iter().flat_map(|&i| func.inst_results(i));
+        if consts.any(|&r| uses[r.index()] != own_uses(r)) {
             return None;
         }
         Some((target, args))

@@ -188,8 +188,7 @@ pub fn lower(f: &Function, num_imported_funcs: u32, bounds: BoundsChecks) -> Res
 impl TableLoads for Ctx<'_> {
     fn table_load(&mut self, ty: Type, index: Reg, values: Vec<u64>) -> Reg {
         let dst = self.b.vreg(RegClass::Int);
-        let size = if ty == Type::I64 { Size::X } else { Size::W };
-        self.b.push(Inst::TableLoad { size, dst, index, values });
+        self.b.push(Inst::TableLoad { size: size_of(ty), dst, index, values });
         dst
     }
 }

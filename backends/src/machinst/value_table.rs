@@ -12,7 +12,7 @@
 use crate::machinst::CallValues;
 use crate::reg::Reg;
 use regalloc2::VReg;
-use wlab_ir::{Block, Function, Imm, Inst, Opcode, Type, Value, ValueDef};
+use wlab_ir::{Block, Function, Inst, Opcode, Type, Value};
 
 /// One argument position of the jump the entries make.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,16 +38,6 @@ pub struct ValueTable {
 /// The most bytes of tables one `br_table` may place after the code. AArch64 reaches them
 /// with `adr` (±1 MiB from the instruction); a larger switch keeps its jump table.
 pub const MAX_TABLE_BYTES: usize = 256 * 1024;
-
-/// The integer constant `v` is, if it is one.
-fn iconst(f: &Function, v: Value) -> Option<u64> {
-    let ValueDef::Result(i, _) = f.value_def(v) else { return None };
-    match (f.inst(i).opcode, f.inst(i).imm) {
-        (Opcode::Iconst, Imm::I64(x)) if f.value_type(v) == Type::I32 => Some(x as u32 as u64),
-        (Opcode::Iconst, Imm::I64(x)) => Some(x as u64),
-        _ => None,
-    }
-}
 
 /// `i` as a value table: a `br_table` with at least two entries (destinations after the
 /// default), each either the default's destination (block and arguments) or a jump to
@@ -76,10 +66,12 @@ pub fn value_table(f: &Function, i: Inst) -> Option<ValueTable> {
         if !matches!(ty, Type::I32 | Type::I64) {
             return None;
         }
+        // An i32's bits in the low 32 (`iconst_value` sign-extends).
+        let bits = |x: i64| if ty == Type::I32 { x as u32 as u64 } else { x as u64 };
         let values = entries
             .iter()
             .zip(&is_hole)
-            .map(|(e, h)| if *h { Some(0) } else { iconst(f, e.args[p]) })
+            .map(|(e, h)| if *h { Some(0) } else { f.iconst_value(e.args[p]).map(bits) })
             .collect::<Option<Vec<u64>>>()?;
         args.push(TableArg::Table { ty, values });
     }
@@ -109,7 +101,7 @@ pub fn entry_args(cx: &mut impl TableLoads, index: Value, table: ValueTable) -> 
         TableArg::Same(v) => cx.value_reg(v),
         TableArg::Table { ty, values } => cx.table_load(ty, index, values),
     });
-    regs.map(|r| r.to_vreg().expect("a virtual register")).collect::<Vec<_>>()
+    regs.map(|r| r.to_vreg().expect("a virtual register")).collect()
 }
 
 #[cfg(test)]

@@ -169,7 +169,6 @@ fn gr(r: Reg, size: Size) -> Register {
     }
 }
 
-/// Per-size code pairs.
 /// `op reg, reg/mem` (the destination is the first operand), for a register or a memory
 /// second operand.
 fn alu_r_rm(op: AluOp, size: Size) -> Code {
@@ -183,6 +182,7 @@ fn alu_r_rm(op: AluOp, size: Size) -> Code {
     }
 }
 
+/// Per-size code pairs.
 fn pick(size: Size, c32: Code, c64: Code) -> Code {
     match size {
         Size::S32 => c32,
@@ -843,18 +843,15 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
             }
         }
         TableLoad { size, dst, index, values } => {
-            let bytes: Vec<u8> = match size {
-                Size::S32 => values.iter().flat_map(|v| (*v as u32).to_le_bytes()).collect(),
-                Size::S64 => values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            let (bytes, code, dst, scale): (Vec<u8>, _, _, _) = match size {
+                Size::S32 => {
+                    (values.iter().flat_map(|v| (*v as u32).to_le_bytes()).collect(), Code::Mov_r32_rm32, r32(*dst), 4)
+                }
+                Size::S64 => (values.iter().flat_map(|v| v.to_le_bytes()).collect(), Code::Mov_r64_rm64, r64(*dst), 8),
             };
             let table = e.asm.table(bytes);
             e.asm.lea_rip(Register::R11, table);
             e.counts.insts += 1;
-            let (dst, scale) = match size {
-                Size::S32 => (r32(*dst), 4),
-                Size::S64 => (r64(*dst), 8),
-            };
-            let code = if *size == Size::S32 { Code::Mov_r32_rm32 } else { Code::Mov_r64_rm64 };
             e.counts.loads += 1;
             e.push(i2!(code, dst, mem(Register::R11, Some(r64(*index)), scale, 0)));
         }

@@ -234,7 +234,8 @@ impl<'a, F: Function> Env<'a, F> {
         // wlab patch 2 (see WLAB-PATCH.md): a table indexed by block, and the blocks set in
         // it, instead of a hash map cleared for every vreg (a clear walks the map's whole
         // capacity, which one vreg live across thousands of blocks leaves large).
-        let mut inter_block_sources: Vec<Allocation> = vec![Allocation::none(); self.func.num_blocks()];
+        let mut inter_block_sources: Vec<Allocation> =
+            vec![Allocation::none(); self.func.num_blocks()];
         let mut inter_block_sources_set: Vec<Block> = Vec::new();
         let mut inter_block_dests = Vec::with_capacity(self.func.num_blocks());
 
@@ -487,6 +488,9 @@ impl<'a, F: Function> Env<'a, F> {
                         prev.prev_ins_idx,
                     );
                     let mut idx = prev.blockparam_ins_idx();
+                    // wlab patch 3 (see WLAB-PATCH.md): whether the vreg is a parameter of
+                    // this block.
+                    let mut is_param = false;
                     while idx < self.blockparam_ins.len() {
                         let BlockparamIn {
                             from_block,
@@ -497,6 +501,7 @@ impl<'a, F: Function> Env<'a, F> {
                             break;
                         }
                         if (to_vreg, to_block) == (vreg, block) {
+                            is_param = true;
                             block_param_dests.push(BlockparamDest {
                                 from_block,
                                 to_block,
@@ -529,7 +534,18 @@ impl<'a, F: Function> Env<'a, F> {
 
                     prev.update_blockparam_ins_idx(idx);
 
-                    if !self.is_live_in(block, vreg) {
+                    // wlab patch 3 (see WLAB-PATCH.md): when the range starts before this
+                    // block's entry and covers it, the vreg is live into the block unless
+                    // it is one of its parameters; only the block where the range starts
+                    // needs the live-in set (a hash lookup per block).
+                    let live_in =
+                        if self.cfginfo.block_entry[block.index()] > range.from && !is_param {
+                            debug_assert!(self.is_live_in(block, vreg));
+                            true
+                        } else {
+                            self.is_live_in(block, vreg)
+                        };
+                    if !live_in {
                         block = block.next();
                         continue;
                     }

@@ -150,6 +150,7 @@ static SWAP_ISUB: PassInfo = PassInfo {
     description: "test only: swap the operands of every isub",
     args: &[],
     make: Make::Function(|_: &PassArgs| Ok(Box::new(SwapIsub))),
+    idempotent: false,
 };
 
 #[test]

@@ -36,6 +36,7 @@ pub const INFO: PassInfo = PassInfo {
         doc: "also turn brif/br_table on a constant into jump",
     }],
     make: Make::Function(|args: &PassArgs| Ok(Box::new(ConstFold { branches: args.bool("branches")? }))),
+    idempotent: true,
 };
 
 /// See the module docs.

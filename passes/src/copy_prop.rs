@@ -36,6 +36,7 @@ pub const INFO: PassInfo = PassInfo {
         doc: "also replace block parameters that always receive the same value",
     }],
     make: Make::Function(|args: &PassArgs| Ok(Box::new(CopyProp { block_params: args.bool("block-params")? }))),
+    idempotent: true,
 };
 
 /// See the module docs.

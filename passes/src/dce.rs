@@ -36,6 +36,7 @@ pub const INFO: PassInfo = PassInfo {
         doc: "also remove blocks not reachable from the entry",
     }],
     make: Make::Function(|args: &PassArgs| Ok(Box::new(Dce { blocks: args.bool("blocks")? }))),
+    idempotent: true,
 };
 
 /// See the module docs.

@@ -41,6 +41,7 @@ pub const INFO: PassInfo = PassInfo {
     description: "global value numbering: reuse a dominating identical pure instruction",
     args: &[],
     make: Make::Function(|_: &PassArgs| Ok(Box::new(Gvn))),
+    idempotent: false,
 };
 
 /// See the module docs.

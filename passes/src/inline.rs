@@ -78,6 +78,7 @@ pub const INFO: PassInfo = PassInfo {
             max_caller_insts: args.int_in("max-caller-insts", 0, 10_000_000)? as usize,
         }))
     }),
+    idempotent: false,
 };
 
 /// See the module docs.

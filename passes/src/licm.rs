@@ -66,6 +66,7 @@ pub const INFO: PassInfo = PassInfo {
     make: Make::Function(|args: &PassArgs| {
         Ok(Box::new(Licm { max_depth: args.int_in("max-depth", 0, u32::MAX as i64)? as u32 }))
     }),
+    idempotent: false,
 };
 
 /// See the module docs.

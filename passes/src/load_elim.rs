@@ -54,6 +54,7 @@ pub const INFO: PassInfo = PassInfo {
         doc: "keep what is known across calls to callees marked no_memory_writes",
     }],
     make: Make::Function(|args: &PassArgs| Ok(Box::new(LoadElim { summaries: args.bool("summaries")? }))),
+    idempotent: false,
 };
 
 /// See the module docs.

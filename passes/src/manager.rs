@@ -16,9 +16,11 @@
 //! validation ([`crate::validate`]) compares each changed function with the one before;
 //! either failure names the pass; recorded program states of the function, when given
 //! ([`run_pipeline_with_states`]), are replayed in that validation too. `fix(...)`
-//! repeats its body until a round in which no pass changed the function (measured), at
-//! most its bound; whether it converged is
-//! recorded.
+//! repeats its body until every pass of it has run since the last change (measured),
+//! leaving out the pass that made it when that pass is declared idempotent (a run that
+//! checks claims runs it once more on a copy and fails if it changes anything), at most
+//! its bound; whether it converged is recorded. A body with a nested `fix` repeats until
+//! a whole round changes nothing.
 //!
 //! Module passes: [`run_module_pass`] runs one over every function of a module and checks
 //! that the functions it says it changed are exactly those whose fingerprint changed,
@@ -233,7 +235,8 @@ pub struct FixRun {
     pub position: String,
     pub rounds: u32,
     pub max_rounds: u32,
-    /// True when the last round changed nothing; false when the bound stopped it.
+    /// True when nothing was left to change (see the module doc); false when the bound
+    /// stopped it.
     pub converged: bool,
 }
 
@@ -268,6 +271,8 @@ pub enum Failure {
     Mismatch(Mismatch),
     /// The pipeline could not instantiate a pass.
     Instantiate(PassError),
+    /// A pass declared [`PassInfo::idempotent`] changed the function when run again.
+    NotIdempotent { diff_line: String },
 }
 
 /// A failed pipeline: which pass, what went wrong, and the runs completed before it.
@@ -297,6 +302,10 @@ impl fmt::Display for ManagerError {
                 write!(f, "{at} reported no change but the IR changed (first differing line: `{diff_line}`)")
             }
             Failure::Mismatch(m) => write!(f, "{at} changed behaviour: {m}"),
+            Failure::NotIdempotent { diff_line } => write!(
+                f,
+                "{at} is declared idempotent but changed the function when run again (first differing line: `{diff_line}`)"
+            ),
         }
     }
 }
@@ -366,101 +375,166 @@ impl Runner<'_> {
         for (n, step) in steps.iter().enumerate() {
             let position = format!("{prefix}{n}");
             match step {
-                Step::Pass(p) => {
-                    let mut pass = p
-                        .instantiate()
-                        .map_err(|e| self.fail(p.info.name, position.clone(), Failure::Instantiate(e)))?;
-                    let text = self.opts.record_ir;
-                    // A change is measured when the run checks claims, or inside `fix`, which
-                    // stops on it. At the top level of an unchecked run (the compile path)
-                    // nothing reads the measurement: the pass's report is believed and the
-                    // function is not fingerprinted (perf: fingerprints were 2.8% of `wlab
-                    // run`'s compile samples on shootout-switch, half of them at the top level).
-                    let measure = self.opts.checks_claims() || in_fix;
-                    let before_seen = match self.last.take() {
-                        Some(t) => Some(t),
-                        None if measure => Some(Seen::of(func, text)),
-                        None => None,
-                    };
-                    let before = (self.opts.validate_trials > 0).then(|| func.clone());
-                    let start = Instant::now();
-                    let outcome = match &mut pass {
-                        AnyPass::Function(pass) => pass.run(func).map(|o| (o, Vec::new())),
-                        AnyPass::Module(pass) => run_module_pass_on_one(pass.as_mut(), func),
-                    };
-                    let time = start.elapsed();
-                    let (outcome, notes) =
-                        outcome.map_err(|e| self.fail(p.info.name, position.clone(), Failure::Pass(e)))?;
-                    // A claim of no change is believed, not measured, when nothing checks it:
-                    // the function is then as it was, and so is what was seen of it. Where
-                    // nothing measures, a claimed change is believed too, and what was seen
-                    // of the function is stale.
-                    let believed = !measure || (outcome.changed == Changed::Nothing && !self.opts.checks_claims());
-                    let (after_seen, measured) = if believed {
-                        let unchanged = outcome.changed == Changed::Nothing;
-                        (if unchanged { before_seen } else { None }, !unchanged)
-                    } else {
-                        let before_seen = before_seen.expect("a measured pass saw the function before it");
-                        let after = Seen::of(func, text);
-                        let measured = before_seen != after;
-                        if outcome.changed == Changed::Nothing && measured {
-                            let diff_line = match (&before_seen, &after) {
-                                (Seen::Text(a), Seen::Text(b)) => first_differing_line(a, b),
-                                _ => "(IR not recorded: its fingerprint changed; `wlab explore` shows the line)"
-                                    .to_string(),
-                            };
-                            return Err(self.fail(p.info.name, position, Failure::ChangedNotReported { diff_line }));
-                        }
-                        (Some(after), measured)
-                    };
-                    if self.opts.verify && measured {
-                        verify(func).map_err(|m| self.fail(p.info.name, position.clone(), Failure::Verify(m)))?;
-                    }
-                    let mut validation = None;
-                    if let (Some(before), true) = (before, measured) {
-                        let r = validate_with_states(&before, func, self.opts.validate_trials, self.states)
-                            .map_err(|m| self.fail(p.info.name, position.clone(), Failure::Mismatch(m)))?;
-                        validation = Some(r);
-                    }
-                    let ir_after = match &after_seen {
-                        Some(Seen::Text(t)) => Some(t.clone()),
-                        Some(Seen::Fingerprint(_)) | None => None,
-                    };
-                    let insts_after = self.opts.record_ir.then(|| layout_srclocs(func));
-                    self.last = after_seen;
-                    let args = p.args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
-                    self.report.runs.push(PassRun {
-                        name: p.info.name,
-                        args,
-                        position,
-                        time,
-                        reported: outcome.changed,
-                        measured,
-                        counters: outcome.counters,
-                        ir_after,
-                        insts_after,
-                        validation,
-                        notes,
-                    });
-                    any |= measured;
-                }
-                Step::Fix { max_rounds, body } => {
-                    let mut rounds = 0;
-                    let mut converged = false;
-                    while rounds < *max_rounds {
-                        rounds += 1;
-                        let changed = self.steps(func, body, &format!("{position}.{rounds}."), true)?;
-                        any |= changed;
-                        if !changed {
-                            converged = true;
-                            break;
-                        }
-                    }
-                    self.report.fixes.push(FixRun { position, rounds, max_rounds: *max_rounds, converged });
-                }
+                Step::Pass(p) => any |= self.pass(func, p, position, in_fix)?,
+                Step::Fix { max_rounds, body } => any |= self.fix(func, body, *max_rounds, position)?,
             }
         }
         Ok(any)
+    }
+
+    /// Runs a `fix(...)`: its body again and again until every pass of it has run since
+    /// the last change (the pass that made it left out when it is
+    /// [`PassInfo::idempotent`]; with a nested `fix`, until a whole round changes
+    /// nothing), at most `max_rounds` rounds. Returns whether anything changed.
+    fn fix(
+        &mut self,
+        func: &mut Function,
+        body: &[Step],
+        max_rounds: u32,
+        position: String,
+    ) -> Result<bool, ManagerError> {
+        let passes: Option<Vec<&PassStep>> =
+            body.iter().map(|s| if let Step::Pass(p) = s { Some(p) } else { None }).collect();
+        let mut any = false;
+        let mut rounds = 0;
+        let mut converged = false;
+        // Passes run in a row without a change, how many of them end the loop, and the
+        // idempotent pass whose change started the count (not run again).
+        let mut unchanged = 0;
+        let mut needed = body.len();
+        let mut skipped: Option<&PassStep> = None;
+        'rounds: while rounds < max_rounds {
+            rounds += 1;
+            let prefix = format!("{position}.{rounds}.");
+            let Some(passes) = &passes else {
+                let changed = self.steps(func, body, &prefix, true)?;
+                any |= changed;
+                if !changed {
+                    converged = true;
+                    break;
+                }
+                continue;
+            };
+            for (k, p) in passes.iter().enumerate() {
+                if self.pass(func, p, format!("{prefix}{k}"), true)? {
+                    any = true;
+                    unchanged = 0;
+                    needed = body.len() - usize::from(p.info.idempotent);
+                    skipped = p.info.idempotent.then_some(*p);
+                } else {
+                    unchanged += 1;
+                }
+                if unchanged >= needed {
+                    converged = true;
+                    break 'rounds;
+                }
+            }
+        }
+        if let (true, Some(p)) = (converged && self.opts.checks_claims(), skipped) {
+            self.check_idempotent(func, p, &position)?;
+        }
+        self.report.fixes.push(FixRun { position, rounds, max_rounds, converged });
+        Ok(any)
+    }
+
+    /// In a run that checks claims: runs `p`, which `fix` left out as idempotent, on a copy
+    /// of `func` and fails if it changes anything.
+    fn check_idempotent(&mut self, func: &Function, p: &PassStep, position: &str) -> Result<(), ManagerError> {
+        let mut pass =
+            p.instantiate().map_err(|e| self.fail(p.info.name, position.to_string(), Failure::Instantiate(e)))?;
+        let AnyPass::Function(pass) = &mut pass else { return Ok(()) };
+        let mut copy = func.clone();
+        pass.run(&mut copy).map_err(|e| self.fail(p.info.name, position.to_string(), Failure::Pass(e)))?;
+        let (before, after) = (print_function(func), print_function(&copy));
+        if before != after {
+            let diff_line = first_differing_line(&before, &after);
+            return Err(self.fail(p.info.name, position.to_string(), Failure::NotIdempotent { diff_line }));
+        }
+        Ok(())
+    }
+
+    /// Runs one pass step; returns whether it changed the function (measured, or as
+    /// reported where nothing measures).
+    fn pass(
+        &mut self,
+        func: &mut Function,
+        p: &PassStep,
+        position: String,
+        in_fix: bool,
+    ) -> Result<bool, ManagerError> {
+        let mut pass =
+            p.instantiate().map_err(|e| self.fail(p.info.name, position.clone(), Failure::Instantiate(e)))?;
+        let text = self.opts.record_ir;
+        // A change is measured when the run checks claims, or inside `fix`, which
+        // stops on it. At the top level of an unchecked run (the compile path)
+        // nothing reads the measurement: the pass's report is believed and the
+        // function is not fingerprinted (perf: fingerprints were 2.8% of `wlab
+        // run`'s compile samples on shootout-switch, half of them at the top level).
+        let measure = self.opts.checks_claims() || in_fix;
+        let before_seen = match self.last.take() {
+            Some(t) => Some(t),
+            None if measure => Some(Seen::of(func, text)),
+            None => None,
+        };
+        let before = (self.opts.validate_trials > 0).then(|| func.clone());
+        let start = Instant::now();
+        let outcome = match &mut pass {
+            AnyPass::Function(pass) => pass.run(func).map(|o| (o, Vec::new())),
+            AnyPass::Module(pass) => run_module_pass_on_one(pass.as_mut(), func),
+        };
+        let time = start.elapsed();
+        let (outcome, notes) = outcome.map_err(|e| self.fail(p.info.name, position.clone(), Failure::Pass(e)))?;
+        // A claim of no change is believed, not measured, when nothing checks it:
+        // the function is then as it was, and so is what was seen of it. Where
+        // nothing measures, a claimed change is believed too, and what was seen
+        // of the function is stale.
+        let believed = !measure || (outcome.changed == Changed::Nothing && !self.opts.checks_claims());
+        let (after_seen, measured) = if believed {
+            let unchanged = outcome.changed == Changed::Nothing;
+            (if unchanged { before_seen } else { None }, !unchanged)
+        } else {
+            let before_seen = before_seen.expect("a measured pass saw the function before it");
+            let after = Seen::of(func, text);
+            let measured = before_seen != after;
+            if outcome.changed == Changed::Nothing && measured {
+                let diff_line = match (&before_seen, &after) {
+                    (Seen::Text(a), Seen::Text(b)) => first_differing_line(a, b),
+                    _ => "(IR not recorded: its fingerprint changed; `wlab explore` shows the line)".to_string(),
+                };
+                return Err(self.fail(p.info.name, position, Failure::ChangedNotReported { diff_line }));
+            }
+            (Some(after), measured)
+        };
+        if self.opts.verify && measured {
+            verify(func).map_err(|m| self.fail(p.info.name, position.clone(), Failure::Verify(m)))?;
+        }
+        let mut validation = None;
+        if let (Some(before), true) = (before, measured) {
+            let r = validate_with_states(&before, func, self.opts.validate_trials, self.states)
+                .map_err(|m| self.fail(p.info.name, position.clone(), Failure::Mismatch(m)))?;
+            validation = Some(r);
+        }
+        let ir_after = match &after_seen {
+            Some(Seen::Text(t)) => Some(t.clone()),
+            Some(Seen::Fingerprint(_)) | None => None,
+        };
+        let insts_after = self.opts.record_ir.then(|| layout_srclocs(func));
+        self.last = after_seen;
+        let args = p.args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
+        self.report.runs.push(PassRun {
+            name: p.info.name,
+            args,
+            position,
+            time,
+            reported: outcome.changed,
+            measured,
+            counters: outcome.counters,
+            ir_after,
+            insts_after,
+            validation,
+            notes,
+        });
+        Ok(measured)
     }
 }
 
@@ -537,9 +611,11 @@ mod tests {
         let p = Pipeline::parse("fix(copy-prop,const-fold,dce),dce").unwrap();
         let r = run_pipeline(&mut f, &p, &QUIET).unwrap();
         let names: Vec<&str> = r.runs.iter().map(|r| r.name).collect();
-        assert_eq!(names, ["copy-prop", "const-fold", "dce", "copy-prop", "const-fold", "dce", "dce"]);
+        // Round 1 changes the function in all three; dce, which made the last change, is
+        // idempotent, so round 2 ends when the other two have run without a change.
+        assert_eq!(names, ["copy-prop", "const-fold", "dce", "copy-prop", "const-fold", "dce"]);
         assert_eq!(r.runs[0].position, "0.1.0");
-        assert_eq!(r.runs[6].position, "1");
+        assert_eq!(r.runs[5].position, "1");
         assert!(r.runs[0].measured && !r.runs[3].measured);
         assert_eq!(r.fixes.len(), 1);
         assert!(r.fixes[0].converged && r.fixes[0].rounds == 2);
@@ -558,8 +634,13 @@ mod tests {
             Ok(PassOutcome::unchanged())
         }
     }
-    static LIAR: PassInfo =
-        PassInfo { name: "liar", description: "renames", args: &[], make: Make::Function(|_| Ok(Box::new(Liar))) };
+    static LIAR: PassInfo = PassInfo {
+        name: "liar",
+        description: "renames",
+        args: &[],
+        make: Make::Function(|_| Ok(Box::new(Liar))),
+        idempotent: false,
+    };
 
     #[test]
     fn a_pass_that_hides_a_change_is_named() {
@@ -614,6 +695,7 @@ mod tests {
             description: "claims",
             args: &[],
             make: Make::Function(|_| Ok(Box::new(Boaster))),
+            idempotent: false,
         };
         let fast = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
         let boast = || Step::Pass(PassStep { info: &BOASTER, args: vec![] });
@@ -637,8 +719,13 @@ mod tests {
                 Ok(PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() })
             }
         }
-        static BUMP: PassInfo =
-            PassInfo { name: "bump", description: "grows", args: &[], make: Make::Function(|_| Ok(Box::new(Bump))) };
+        static BUMP: PassInfo = PassInfo {
+            name: "bump",
+            description: "grows",
+            args: &[],
+            make: Make::Function(|_| Ok(Box::new(Bump))),
+            idempotent: false,
+        };
         let mut f = sample();
         let p = Pipeline {
             steps: vec![Step::Fix { max_rounds: 3, body: vec![Step::Pass(PassStep { info: &BUMP, args: vec![] })] }],
@@ -646,6 +733,51 @@ mod tests {
         let r = run_pipeline(&mut f, &p, &QUIET).unwrap();
         assert_eq!(r.runs.len(), 3);
         assert!(!r.fixes[0].converged);
+        // Declared idempotent, it is not run again after its change: an unchecked run
+        // believes the declaration, a checked one runs it once more and names the lie.
+        static BUMP_IDEMPOTENT: PassInfo = PassInfo { idempotent: true, ..BUMP };
+        let p = Pipeline {
+            steps: vec![Step::Fix {
+                max_rounds: 3,
+                body: vec![Step::Pass(PassStep { info: &BUMP_IDEMPOTENT, args: vec![] })],
+            }],
+        };
+        let fast = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
+        let r = run_pipeline(&mut sample(), &p, &fast).unwrap();
+        assert_eq!((r.runs.len(), r.fixes[0].rounds, r.fixes[0].converged), (1, 1, true));
+        let e = run_pipeline(&mut sample(), &p, &QUIET).unwrap_err();
+        assert!(matches!(*e.failure, Failure::NotIdempotent { .. }), "{e}");
+        assert!(e.to_string().contains("declared idempotent"), "{e}");
+    }
+
+    #[test]
+    fn fix_confirms_a_change_by_a_pass_not_declared_idempotent() {
+        // One change, then none: a pass that is not idempotent runs once more to confirm.
+        struct Once;
+        impl Pass for Once {
+            fn name(&self) -> &'static str {
+                "once"
+            }
+            fn run(&mut self, func: &mut Function) -> Result<PassOutcome, PassError> {
+                if func.name.ends_with('+') {
+                    return Ok(PassOutcome::unchanged());
+                }
+                func.name.push('+');
+                Ok(PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() })
+            }
+        }
+        static ONCE: PassInfo = PassInfo {
+            name: "once",
+            description: "grows once",
+            args: &[],
+            make: Make::Function(|_| Ok(Box::new(Once))),
+            idempotent: false,
+        };
+        let p = Pipeline {
+            steps: vec![Step::Fix { max_rounds: 5, body: vec![Step::Pass(PassStep { info: &ONCE, args: vec![] })] }],
+        };
+        let r = run_pipeline(&mut sample(), &p, &QUIET).unwrap();
+        assert_eq!((r.runs.len(), r.fixes[0].rounds, r.fixes[0].converged), (2, 2, true));
     }
 }
 
@@ -672,8 +804,13 @@ mod validation_tests {
             Ok(PassOutcome { changed: Changed::Instructions, ..PassOutcome::unchanged() })
         }
     }
-    static WRONG: PassInfo =
-        PassInfo { name: "wrong", description: "breaks", args: &[], make: Make::Function(|_| Ok(Box::new(Wrong))) };
+    static WRONG: PassInfo = PassInfo {
+        name: "wrong",
+        description: "breaks",
+        args: &[],
+        make: Make::Function(|_| Ok(Box::new(Wrong))),
+        idempotent: false,
+    };
 
     #[test]
     fn translation_validation_names_the_wrong_pass() {

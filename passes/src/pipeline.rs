@@ -8,8 +8,9 @@
 //! ```
 //!
 //! Examples: `copy-prop,dce`; `licm(max-depth=2)`; `O2`;
-//! `fix(copy-prop,dce)` repeats its body until a whole round changes nothing, at most
-//! [`DEFAULT_FIX_ROUNDS`] rounds; `fix(max=4: copy-prop,dce)` sets the bound. Spaces
+//! `fix(copy-prop,dce)` repeats its body until every pass of it has run since the last
+//! change (the pass that made it is not run again when it is
+//! [`crate::registry::PassInfo::idempotent`]), at most [`DEFAULT_FIX_ROUNDS`] rounds; `fix(max=4: copy-prop,dce)` sets the bound. Spaces
 //! between tokens are ignored. Errors name the byte column and list what is valid.
 //! Parsing checks everything (names, argument names, types and ranges) so a parsed
 //! [`Pipeline`] always instantiates. A module pass (`inline`) is written like any other
@@ -70,7 +71,7 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
 
 /// Shown by `wlab passes`.
 pub const SYNTAX_HELP: &str = "pipeline syntax: `a,b` runs a then b; `licm(max-depth=2)` sets an argument; \
-`fix(a,b)` repeats a,b until a round changes nothing (at most 10 rounds); `fix(max=4: a,b)` sets the bound; \
+`fix(a,b)` repeats a,b until each has run since the last change (an idempotent pass that made it is not rerun; at most 10 rounds); `fix(max=4: a,b)` sets the bound; \
 O0, O1, O2 expand to the presets above; a module pass runs once over all functions where it is written \
 (`inline,O2`: inline first, then O2 on every function) and may not appear inside `fix(...)`";
 
@@ -120,8 +121,8 @@ impl PartialEq for PassStep {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
     Pass(PassStep),
-    /// Repeat `body` until a round in which no pass reports a change, at most
-    /// `max_rounds` rounds.
+    /// Repeat `body` until every pass of it has run since the last change (see
+    /// [`crate::manager`]), at most `max_rounds` rounds.
     Fix {
         max_rounds: u32,
         body: Vec<Step>,

@@ -111,6 +111,12 @@ pub struct PassInfo {
     pub args: &'static [ArgSpec],
     /// The pass's kind and its constructor.
     pub make: Make,
+    /// A second run right after a run never changes the function. `fix(...)` relies on
+    /// it: after this pass changes the function, the loop ends once every other pass of
+    /// its body has run without a change, without running this one again to confirm.
+    /// Runs that check claims ([`crate::manager::ManagerOptions::checks_claims`], as the
+    /// tests do) run it again anyway and fail when it changes something.
+    pub idempotent: bool,
 }
 
 /// What kind of pass a registry line declares, with the constructor that builds it from
@@ -263,7 +269,11 @@ pub fn describe_passes() -> String {
     let width = REGISTRY.iter().map(|p| p.name.len()).max().unwrap_or(0);
     let _ = writeln!(s, "passes:");
     for p in REGISTRY {
-        let kind = if p.is_module_pass() { " (module pass: sees every function)" } else { "" };
+        let kind = match (p.is_module_pass(), p.idempotent) {
+            (true, _) => " (module pass: sees every function)",
+            (false, true) => " (idempotent)",
+            (false, false) => "",
+        };
         let _ = writeln!(s, "  {:width$}  {}{kind}", p.name, p.description);
         for a in p.args {
             let _ = writeln!(s, "  {:width$}    {}: {} = {}  {}", "", a.name, a.ty.name(), a.default, a.doc);

@@ -49,6 +49,7 @@ pub const INFO: PassInfo = PassInfo {
     description: "fold constant and same-target branches, thread empty jumps, merge straight-line blocks, drop unreachable blocks",
     args: &[],
     make: Make::Function(|_: &PassArgs| Ok(Box::new(SimplifyCfg))),
+    idempotent: true,
 };
 
 /// See the module docs.

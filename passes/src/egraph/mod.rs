@@ -98,6 +98,7 @@ pub const INFO: PassInfo = PassInfo {
         ArgSpec { name: "cost", ty: ArgType::Str, default: "x86_64", doc: "cost model: x86_64 or aarch64" },
     ],
     make: Make::Function(|args: &PassArgs| Ok(Box::new(Egraph::from_args(args)?))),
+    idempotent: false,
 };
 
 /// The saturation limits.

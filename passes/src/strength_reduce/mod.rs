@@ -74,6 +74,7 @@ pub const INFO: PassInfo = PassInfo {
     description: "multiply/divide/remainder by constants into shifts, masks and magic multiplies; base + i*k in loops into a new induction variable",
     args: &[],
     make: Make::Function(|_: &PassArgs| Ok(Box::new(StrengthReduce))),
+    idempotent: false,
 };
 
 /// See the module docs.

@@ -141,11 +141,12 @@ impl Function {
     }
 
     /// Successor blocks of `b`, in the order of its terminator's targets (may repeat).
-    pub fn successors(&self, b: Block) -> Vec<Block> {
-        match self.terminator(b) {
-            Some(t) => self.insts[t.index()].dests.iter().map(|d| d.block).collect(),
-            None => Vec::new(),
-        }
+    pub fn successors(&self, b: Block) -> impl Iterator<Item = Block> + '_ {
+        let dests = match self.terminator(b) {
+            Some(t) => &self.insts[t.index()].dests[..],
+            None => &[],
+        };
+        dests.iter().map(|d| d.block)
     }
 
     // ---- instructions --------------------------------------------------------------

@@ -107,7 +107,7 @@ fn loop_gets_block_params_only_where_values_merge() {
     assert_eq!(params, vec![1, 2, 0, 0], "{text}");
     // No block with a single predecessor has parameters, and every block is terminated once.
     for &b in &f.layout[1..] {
-        let preds = f.layout.iter().filter(|&&p| f.successors(p).contains(&b)).count();
+        let preds = f.layout.iter().filter(|&&p| f.successors(p).any(|s| s == b)).count();
         assert!(preds > 0, "{b} has no predecessor:\n{text}");
         if preds == 1 {
             assert!(f.block_params(b).is_empty(), "{b}:\n{text}");

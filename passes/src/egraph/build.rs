@@ -9,6 +9,11 @@
 //!     brif v6, ...
 //! ```
 //!
+//! The `brif` test node is not added for a comparison that a rule of the set says is its
+//! own test against 0 (`ne-zero-of-icmp-32` and its kin:
+//! [`super::rules::RuleSet::truth_comparisons`]): the comparison's own class is the test,
+//! as that rule would make it in the first iteration.
+//!
 //! Blocks are visited in reverse post-order, so every operand's class exists before its
 //! use. Unreachable blocks are not looked at and stay as they are; a pure instruction
 //! whose result they use stays in place too (it is "pinned"), and so does a constant
@@ -34,7 +39,8 @@ pub struct Built {
     pub orig: Vec<Option<Inst>>,
     /// The instructions kept in place, per reachable block, in order.
     pub skeleton: Vec<Vec<Inst>>,
-    /// For each `brif`: the class of `(icmp.i32 ne cond (iconst.i32 0))`.
+    /// For each `brif`: the class of `(icmp.i32 ne cond (iconst.i32 0))`, or the
+    /// condition's own class when it is a comparison.
     pub truth: Vec<(Inst, Id)>,
     /// Pure instructions of reachable blocks that went into the e-graph.
     pub pure_insts: usize,
@@ -94,7 +100,7 @@ fn arg_classes(class_of: &[Option<Id>], op: Opcode, args: &[Value]) -> Option<Ar
 }
 
 /// Builds the e-graph of `func`.
-pub fn build(func: &Function, dom: &DomTree) -> Built {
+pub fn build(func: &Function, dom: &DomTree, truths: &[(Opcode, Type)]) -> Built {
     let value_types = func.values.iter().map(|v| v.ty).collect();
     let mut eg: EG = EGraph::new(ConstFold { value_types, ..ConstFold::default() });
     let nv = func.values.len();
@@ -202,6 +208,15 @@ pub fn build(func: &Function, dom: &DomTree) -> Built {
                     }
                     if d.opcode == Opcode::Brif {
                         if let Some(c) = d.args.first().and_then(|c| class_of[c.index()]) {
+                            // A comparison is 0 or 1: where a rule says that testing it
+                            // against 0 is itself (`truths`), its own class is the truth
+                            // class, as that rule would make it in the first iteration
+                            // (the `ne` node cost a match and a merge per branch).
+                            let own_test = |n: &Node| matches!(n, Node::Op { op, ty, .. } if truths.contains(&(*op, *ty)));
+                            if eg[c].nodes.iter().any(own_test) {
+                                truth.push((i, c));
+                                continue;
+                            }
                             // egg canonicalizes the children of an added node, so ids
                             // kept from an earlier brif are as good as fresh look-ups.
                             let (ne, zero) = match ne_zero {

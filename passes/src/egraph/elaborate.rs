@@ -571,7 +571,7 @@ pub fn elaborate<'a, 'x>(
 }
 
 /// The condition of a `brif` whose condition is `c` and truth class `t`
-/// (`icmp ne c, 0`): any `x` with `(icmp.i32 ne x 0)` in `t`, or `t` itself, when it is
+/// (`icmp ne c, 0`, or `c`'s own class when `c` is a comparison): any `x` with `(icmp.i32 ne x 0)` in `t`, or `t` itself, when it is
 /// strictly cheaper than `c` as it is and than `c`'s best tree; materialised before the
 /// branch. `None`: keep `c` (replaced like any other use, if it was).
 fn branch_cond(

@@ -127,6 +127,9 @@ pub struct Egraph {
     rewrites: Arc<[Rewrite<language::Node, analysis::ConstFold>]>,
     /// [`rules::RuleSet::root_ops`] of `rules`: what the pre-scan looks for.
     roots: Option<Vec<Opcode>>,
+    /// [`rules::RuleSet::truth_comparisons`] of `rules`: the `brif` conditions that need
+    /// no test node.
+    truths: Vec<(Opcode, wlab_ir::Type)>,
     pub cost: Box<dyn cost::CostModel>,
 }
 
@@ -135,7 +138,8 @@ impl Egraph {
     pub fn new(rules: rules::RuleSet, limits: Limits, cost: Box<dyn cost::CostModel>) -> Self {
         let rewrites = rules.rewrites().into();
         let roots = rules.root_ops();
-        Egraph { limits, rules: Arc::new(rules), rewrites, roots, cost }
+        let truths = rules.truth_comparisons();
+        Egraph { limits, rules: Arc::new(rules), rewrites, roots, truths, cost }
     }
 
     fn from_args(args: &PassArgs) -> Result<Self, PassError> {
@@ -152,6 +156,7 @@ impl Egraph {
             return Ok(Egraph {
                 limits,
                 roots: shipped_roots(),
+                truths: shipped_truths(),
                 rules: rules::RuleSet::shipped_shared(),
                 rewrites: rules::RuleSet::shipped_rewrites(),
                 cost,
@@ -166,7 +171,9 @@ impl Egraph {
 
     /// Builds and saturates the e-graph of `func` (reachable code).
     pub fn saturate(&self, func: &Function, dom: &DomTree) -> (build::Built, saturate::Saturation) {
-        let mut built = build::build(func, dom);
+        // Without an iteration the truth rules never fire: every brif gets its test node.
+        let truths = if self.limits.iters > 0 { &self.truths[..] } else { &[] };
+        let mut built = build::build(func, dom, truths);
         let egraph = std::mem::take(&mut built.egraph);
         let initial = egraph.total_size();
         // The backoff scheduler (egg's, in [`search::Scheduler`]) bans a rule for a few
@@ -185,6 +192,12 @@ impl Egraph {
     }
 }
 
+/// The truth comparisons of the shipped rules (computed once per process).
+fn shipped_truths() -> Vec<(Opcode, wlab_ir::Type)> {
+    static TRUTHS: std::sync::OnceLock<Vec<(Opcode, wlab_ir::Type)>> = std::sync::OnceLock::new();
+    TRUTHS.get_or_init(|| rules::RuleSet::shipped_shared().truth_comparisons()).clone()
+}
+
 /// The root opcodes of the shipped rules (computed once per process).
 fn shipped_roots() -> Option<Vec<Opcode>> {
     static ROOTS: std::sync::OnceLock<Option<Vec<Opcode>>> = std::sync::OnceLock::new();
@@ -195,7 +208,7 @@ impl Egraph {
     /// The pre-scan: whether anything can change `func`. Elaboration replaces a value
     /// only by a cheaper form, and a cheaper form only comes from a rule or from the
     /// analysis folding constants. A rule matches only at a node with its root opcode
-    /// (a `brif` adds an `icmp` node for its condition); the analysis folds only a node
+    /// (a `brif` adds an `icmp` node for a condition that is not a comparison); the analysis folds only a node
     /// whose operands are all constants. A function with neither is left as it is
     /// without building the e-graph (counter `skipped`).
     fn may_change(&self, func: &Function) -> bool {
@@ -286,6 +299,7 @@ impl Default for Egraph {
             rules: rules::RuleSet::shipped_shared(),
             rewrites: rules::RuleSet::shipped_rewrites(),
             roots: shipped_roots(),
+            truths: shipped_truths(),
             cost: Box::new(cost::X86_64),
         }
     }

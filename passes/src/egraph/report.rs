@@ -242,7 +242,7 @@ mod tests {
         b.ret(b0, &[y]);
         let cfg = wlab_ir::cfg::ControlFlowGraph::new(&b.f);
         let dom = wlab_ir::dominators::DomTree::new(&b.f, &cfg);
-        let built = crate::egraph::build::build(&b.f, &dom);
+        let built = crate::egraph::build::build(&b.f, &dom, &[]);
         let mut set = RuleSet::default();
         set.add_text("t", "add-zero: (iadd.i32 ?x (iconst.i32 0)) => ?x").unwrap();
         let runner = egg::Runner::default()

@@ -460,6 +460,54 @@ impl RuleSet {
     /// The opcodes at the roots of the rules' left sides, sorted: a rule can only match
     /// at a class holding a node with one of them. `None` when some left side is not an
     /// operation at its root (a bare variable matches any class).
+    /// The comparisons `(op, type)` (each 0 or 1) for which a rule without conditions says
+    /// that testing one against 0 is the comparison itself:
+    /// `(icmp.i32 ne (op.type ?v..) (iconst.i32 0)) => (op.type ?v..)` with distinct
+    /// variables (`ne-zero-of-icmp-32` and its kin in `branch.rules`). A `brif` on such a
+    /// comparison needs no `ne` test node: the rule would merge it into the comparison's
+    /// class in the first iteration ([`super::build`]).
+    pub fn truth_comparisons(&self) -> Vec<(wlab_ir::Opcode, wlab_ir::Type)> {
+        use egg::ENodeOrVar::{ENode, Var};
+        use wlab_ir::{IntCC, Opcode, Type};
+        let mut out = Vec::new();
+        for r in &self.rules {
+            if !r.conds.0.is_empty() {
+                continue;
+            }
+            let lhs = r.lhs.ast.as_ref();
+            let at = |id: egg::Id| &lhs[usize::from(id)];
+            let Some(ENode(Node::Op { op: Opcode::Icmp, ty: Type::I32, args })) = lhs.last() else { continue };
+            let [cc, x, zero] = args[..] else { continue };
+            let ne = matches!(at(cc), ENode(Node::Cond(c)) if *c == super::language::Cc::of_int(IntCC::Ne));
+            let is_zero = match at(zero) {
+                ENode(Node::Op { op: Opcode::Iconst, ty: Type::I32, args }) => {
+                    matches!(args[..], [l] if matches!(at(l), ENode(Node::Lit(0))))
+                }
+                _ => false,
+            };
+            let ENode(Node::Op { op, ty, args: inner }) = at(x) else { continue };
+            let comparison = matches!(op, Opcode::Icmp | Opcode::Fcmp | Opcode::Eqz);
+            let vars: Vec<egg::Var> =
+                inner.iter().filter_map(|&c| if let Var(v) = at(c) { Some(*v) } else { None }).collect();
+            let distinct = vars.len() == inner.len() && (1..vars.len()).all(|k| !vars[..k].contains(&vars[k]));
+            // The right side: the same node over the same variables, in the same order.
+            let rhs = r.rhs_ast.as_ref();
+            let same = match rhs.last() {
+                Some(ENode(Node::Op { op: rop, ty: rty, args: rargs })) => {
+                    rop == op
+                        && rty == ty
+                        && rargs.len() == vars.len()
+                        && rargs.iter().zip(&vars).all(|(&a, v)| matches!(&rhs[usize::from(a)], Var(w) if w == v))
+                }
+                _ => false,
+            };
+            if ne && is_zero && comparison && distinct && same && !out.contains(&(*op, *ty)) {
+                out.push((*op, *ty));
+            }
+        }
+        out
+    }
+
     pub fn root_ops(&self) -> Option<Vec<wlab_ir::Opcode>> {
         let mut ops = Vec::new();
         for r in &self.rules {
@@ -699,6 +747,27 @@ mod tests {
     fn shipped_rules_load() {
         let set = RuleSet::shipped();
         assert!(set.rules.len() > 20, "{}", set.rules.len());
+    }
+
+    #[test]
+    fn truth_comparisons_are_the_ne_zero_rules_of_every_comparison() {
+        use wlab_ir::{Opcode::*, Type::*};
+        let mut found = RuleSet::shipped().truth_comparisons();
+        found.sort();
+        let mut want = vec![(Icmp, I32), (Icmp, I64), (Fcmp, F32), (Fcmp, F64), (Eqz, I32), (Eqz, I64)];
+        want.sort();
+        assert_eq!(found, want);
+        // A condition, another right side, a repeated variable or a test against 1 is not one.
+        let mut set = RuleSet::default();
+        set.add_text(
+            "t.rules",
+            "a: (icmp.i32 ne (eqz.i32 ?x) (iconst.i32 0)) => (eqz.i32 ?x) if const(?x)\n\
+             b: (icmp.i32 ne (icmp.i32 ?cc ?a ?b) (iconst.i32 0)) => (icmp.i32 ?cc ?b ?a)\n\
+             c: (icmp.i32 ne (icmp.i64 ?cc ?a ?a) (iconst.i32 0)) => (icmp.i64 ?cc ?a ?a)\n\
+             d: (icmp.i32 ne (fcmp.f32 ?cc ?a ?b) (iconst.i32 1)) => (fcmp.f32 ?cc ?a ?b)\n",
+        )
+        .unwrap();
+        assert_eq!(set.truth_comparisons(), vec![]);
     }
 
     #[test]

@@ -759,7 +759,7 @@ mod tests {
                 .collect()
         };
         let run = |ours: bool, limit: usize| {
-            let built = crate::egraph::build::build(&b.f, &dom);
+            let built = crate::egraph::build::build(&b.f, &dom, &[]);
             let initial = built.egraph.total_size();
             let limits = crate::egraph::saturate::RunLimits {
                 iters: pass.limits.iters,

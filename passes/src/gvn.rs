@@ -22,7 +22,7 @@
 //!
 //! Register pressure: a value cheaper to recompute than to keep live
 //! ([`crate::remat::is_rematerialisable`]: `iadd`, `isub`, `band`, `bor`, `bxor` with a
-//! constant operand) is merged only with an equal one of its own block with no call in
+//! constant operand, shifts by a constant, `const.v128`) is merged only with an equal one of its own block with no call in
 //! between; reusing one from a dominating block, or across a call (which clobbers every
 //! register that could hold it), would stretch its live range and cost a spill.
 //! Counter: `removed`.

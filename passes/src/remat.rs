@@ -13,24 +13,39 @@
 //!
 //! A value hoisted out of a loop or shared across blocks is live from its definition to
 //! its last use; when registers run out it is spilled and reloaded at every use, which
-//! costs more than the one instruction it saved. Following Cranelift's `remat.isle`,
-//! the rematerialisable instructions are `iadd`, `isub`, `band`, `bor` and `bxor` with
-//! an `iconst` operand: one machine instruction, whose other operand (often the shadow
-//! stack pointer) stays live anyway. Constants themselves are not listed: both backends
-//! already materialise an `iconst`/`fconst` at each use, wherever it is defined.
+//! costs more than the one instruction it saved. The rematerialisable instructions
+//! are `iadd`, `isub`, `band`, `bor` and `bxor` with an `iconst` operand (as in
+//! Cranelift's `remat.isle`), the shifts `ishl`, `ushr` and `sshr` by an `iconst`, and
+//! `const.v128`: one machine instruction (a `const.v128` is a load from the constant
+//! pool), whose other operand (often the shadow stack pointer) stays live anyway.
+//! Scalar constants are not listed: both backends already materialise an
+//! `iconst`/`fconst` at each use, wherever it is defined; a `const.v128` is
+//! materialised where it is defined.
 //!
 //! Used by the passes that move or share values across blocks (`licm`, `gvn`) so that
 //! they never stretch such a value's live range. This file never decides what to hoist
 //! or merge, and never removes an instruction that still has a use.
 
+use wlab_ir::simd::SimdOp;
 use wlab_ir::{Block, Function, Inst, Opcode, ValueDef};
 
 /// Whether `inst` is cheaper to recompute in each block that uses it than to keep live
 /// across blocks (see the module docs).
 pub fn is_rematerialisable(func: &Function, inst: Inst) -> bool {
     let d = func.inst(inst);
-    let cheap_op = matches!(d.opcode, Opcode::Iadd | Opcode::Isub | Opcode::Band | Opcode::Bor | Opcode::Bxor);
-    cheap_op && d.results.len() == 1 && d.args.len() == 2 && d.args.iter().any(|&a| func.iconst_value(a).is_some())
+    if d.opcode == Opcode::Simd(SimdOp::V128Const) {
+        return true;
+    }
+    if d.results.len() != 1 || d.args.len() != 2 {
+        return false;
+    }
+    match d.opcode {
+        Opcode::Iadd | Opcode::Isub | Opcode::Band | Opcode::Bor | Opcode::Bxor => {
+            d.args.iter().any(|&a| func.iconst_value(a).is_some())
+        }
+        Opcode::Ishl | Opcode::Ushr | Opcode::Sshr => func.iconst_value(d.args[1]).is_some(),
+        _ => false,
+    }
 }
 
 /// What [`into_using_blocks`] did.
@@ -164,15 +179,22 @@ mod tests {
     }
 
     #[test]
-    fn only_cheap_ops_with_a_constant_operand() {
+    fn only_cheap_ops_with_a_constant_operand_and_vector_constants() {
         let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
         let b0 = b.b(0);
         let k = b.iconst(b0, Type::I32, 3);
         let mul = b.op(b0, Opcode::Imul, Type::I32, &[p[0], k]);
         let add = b.op(b0, Opcode::Iadd, Type::I32, &[p[0], p[1]]);
+        // A shift by a constant is one; a shift of a constant by a value is not.
+        let shl = b.op(b0, Opcode::Ishl, Type::I32, &[p[0], k]);
+        let shl_of_k = b.op(b0, Opcode::Ishl, Type::I32, &[k, p[1]]);
+        let v = b.f.ins1(b0, Opcode::Simd(SimdOp::V128Const), Type::V128, vec![], Imm::V128([7; 16]));
         b.ret(b0, &[mul]);
         assert!(!is_rematerialisable(&b.f, def(&b.f, mul)));
         assert!(!is_rematerialisable(&b.f, def(&b.f, add)));
         assert!(!is_rematerialisable(&b.f, def(&b.f, k)));
+        assert!(is_rematerialisable(&b.f, def(&b.f, shl)));
+        assert!(!is_rematerialisable(&b.f, def(&b.f, shl_of_k)));
+        assert!(is_rematerialisable(&b.f, def(&b.f, v)));
     }
 }

@@ -46,6 +46,16 @@ impl IvState {
         }
     }
 
+    /// Records that `a`'s uses become `p`'s. `a` may be newer than the state: the
+    /// address an inner loop's new parameter starts at, made on the edge into that loop,
+    /// is a candidate of the loop around it.
+    fn replace(&mut self, a: Value, p: Value) {
+        if self.repl.len() <= a.index() {
+            self.repl.resize(a.index() + 1, None);
+        }
+        self.repl[a.index()] = Some(p);
+    }
+
     /// Marks `i` removed: its operands lose a use.
     fn kill(&mut self, func: &Function, i: Inst) {
         if self.dead.len() <= i.index() {
@@ -283,7 +293,7 @@ fn reduce_loop(func: &mut Function, la: &LoopAnalysis, l: Loop, preds: &[Block],
         };
         let a = func.inst(a_inst).results[0];
         // `a`'s uses become `p`'s (a header parameter: never a candidate's `t`).
-        st.repl[a.index()] = Some(p);
+        st.replace(a, p);
         st.kill(func, a_inst);
         count += 1;
         if st.uses.get(t.index()) == Some(&0) {
@@ -357,6 +367,43 @@ mod tests {
         let before = b.f.clone();
         let (out, text) = run_checked(&mut StrengthReduce, &mut b.f);
         assert_eq!(out.counters["ivs-reduced"], 1, "{text}");
+        assert!(!text.contains("imul"), "{text}");
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+
+    #[test]
+    fn triangular_nest_reduces_the_address_the_inner_loop_starts_at() {
+        // for (j = 0; j != n; j++) for (i = j; i != n; i++) sum += load(base + i*4):
+        // reducing the inner loop makes `base + j*4` on the edge into it, and the outer
+        // loop reduces that new instruction too (it once indexed past the pass's tables)
+        let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
+        let (base, n) = (p[0], p[1]);
+        let b0 = b.b(0);
+        let (outer, op) = b.block(&[Type::I32, Type::I32]);
+        let (inner, ip) = b.block(&[Type::I32, Type::I32]);
+        let (latch, _) = b.block(&[]);
+        let (exit, _) = b.block(&[]);
+        let zero = b.iconst(b0, Type::I32, 0);
+        b.jump(b0, outer, &[zero, zero]);
+        b.jump(outer, inner, &[op[0], op[1]]);
+        let (i, sum) = (ip[0], ip[1]);
+        let four = b.iconst(inner, Type::I32, 4);
+        let t = b.op(inner, Opcode::Imul, Type::I32, &[i, four]);
+        let a = b.op(inner, Opcode::Iadd, Type::I32, &[base, t]);
+        let x = b.f.ins1(inner, Opcode::Load, Type::I32, vec![a], Imm::Mem(MemArg { offset: 0, align: 2, memory: 0 }));
+        let s2 = b.op(inner, Opcode::Iadd, Type::I32, &[sum, x]);
+        let one = b.iconst(inner, Type::I32, 1);
+        let i2 = b.op(inner, Opcode::Iadd, Type::I32, &[i, one]);
+        let more = b.icmp(inner, IntCC::Ne, Type::I32, i2, n);
+        b.brif(inner, more, (inner, &[i2, s2]), (latch, &[]));
+        let one_more = b.iconst(latch, Type::I32, 1);
+        let j2 = b.op(latch, Opcode::Iadd, Type::I32, &[op[0], one_more]);
+        let again = b.icmp(latch, IntCC::Ne, Type::I32, j2, n);
+        b.brif(latch, again, (outer, &[j2, s2]), (exit, &[]));
+        b.ret(exit, &[s2]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut StrengthReduce, &mut b.f);
+        assert_eq!(out.counters["ivs-reduced"], 2, "{text}");
         assert!(!text.contains("imul"), "{text}");
         check_equivalent(&before, &b.f, 64).expect("same behaviour");
     }

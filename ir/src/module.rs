@@ -130,8 +130,12 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// How many functions are imported: imports come first in wasm's function index
+    /// space, so this is also the index of the first defined function. A binary search:
+    /// it is asked once per function, and counting would make compiling a module
+    /// quadratic in its number of functions.
     pub fn num_imported_funcs(&self) -> u32 {
-        self.funcs.iter().filter(|f| f.import.is_some()).count() as u32
+        self.funcs.partition_point(|f| f.import.is_some()) as u32
     }
 
     pub fn func_signature(&self, func_index: u32) -> &Signature {

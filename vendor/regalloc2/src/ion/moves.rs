@@ -538,13 +538,26 @@ impl<'a, F: Function> Env<'a, F> {
                     // block's entry and covers it, the vreg is live into the block unless
                     // it is one of its parameters; only the block where the range starts
                     // needs the live-in set (a hash lookup per block).
-                    let live_in =
-                        if self.cfginfo.block_entry[block.index()] > range.from && !is_param {
-                            debug_assert!(self.is_live_in(block, vreg));
-                            true
-                        } else {
-                            self.is_live_in(block, vreg)
-                        };
+                    // wlab patch 4: a range that starts exactly at the entry of a block
+                    // other than the function's entry is live into it too, unless the
+                    // vreg is one of its parameters or an early def of its first
+                    // instruction (the only other things that start there).
+                    let entry = self.cfginfo.block_entry[block.index()];
+                    let live_in = if entry > range.from && !is_param {
+                        debug_assert!(self.is_live_in(block, vreg));
+                        true
+                    } else if entry == range.from
+                        && !is_param
+                        && block != self.func.entry_block()
+                        && !self.func.inst_operands(entry.inst()).iter().any(|op| {
+                            op.kind() == OperandKind::Def && op.vreg().vreg() == vreg.index()
+                        })
+                    {
+                        debug_assert!(self.is_live_in(block, vreg));
+                        true
+                    } else {
+                        self.is_live_in(block, vreg)
+                    };
                     if !live_in {
                         block = block.next();
                         continue;

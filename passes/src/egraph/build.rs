@@ -212,7 +212,8 @@ pub fn build(func: &Function, dom: &DomTree, truths: &[(Opcode, Type)]) -> Built
                             // against 0 is itself (`truths`), its own class is the truth
                             // class, as that rule would make it in the first iteration
                             // (the `ne` node cost a match and a merge per branch).
-                            let own_test = |n: &Node| matches!(n, Node::Op { op, ty, .. } if truths.contains(&(*op, *ty)));
+                            let own_test =
+                                |n: &Node| matches!(n, Node::Op { op, ty, .. } if truths.contains(&(*op, *ty)));
                             if eg[c].nodes.iter().any(own_test) {
                                 truth.push((i, c));
                                 continue;

@@ -534,25 +534,20 @@ impl<'a, F: Function> Env<'a, F> {
 
                     prev.update_blockparam_ins_idx(idx);
 
-                    // wlab patch 3 (see WLAB-PATCH.md): when the range starts before this
-                    // block's entry and covers it, the vreg is live into the block unless
-                    // it is one of its parameters; only the block where the range starts
-                    // needs the live-in set (a hash lookup per block).
-                    // wlab patch 4: a range that starts exactly at the entry of a block
-                    // other than the function's entry is live into it too, unless the
-                    // vreg is one of its parameters or an early def of its first
-                    // instruction (the only other things that start there).
+                    // wlab patches 3 and 4 (see WLAB-PATCH.md): a range that covers this
+                    // block's entry means the vreg is live into the block, unless it is
+                    // one of the block's parameters or, for a range starting exactly at
+                    // the entry, the block is the function's entry or its first
+                    // instruction defines the vreg. Only those cases ask the live-in set
+                    // (a hash lookup per block).
                     let entry = self.cfginfo.block_entry[block.index()];
-                    let live_in = if entry > range.from && !is_param {
-                        debug_assert!(self.is_live_in(block, vreg));
-                        true
-                    } else if entry == range.from
-                        && !is_param
-                        && block != self.func.entry_block()
-                        && !self.func.inst_operands(entry.inst()).iter().any(|op| {
-                            op.kind() == OperandKind::Def && op.vreg().vreg() == vreg.index()
-                        })
-                    {
+                    let covered = entry > range.from
+                        || (entry == range.from
+                            && block != self.func.entry_block()
+                            && !self.func.inst_operands(entry.inst()).iter().any(|op| {
+                                op.kind() == OperandKind::Def && op.vreg().vreg() == vreg.index()
+                            }));
+                    let live_in = if covered && !is_param {
                         debug_assert!(self.is_live_in(block, vreg));
                         true
                     } else {

@@ -204,3 +204,75 @@ fn egraph_without_rules_is_the_identity() {
     assert!(functions > 0);
     assert!(failures.is_empty(), "{} functions changed (first ones above)", failures.len());
 }
+
+/// Every function the pre-scan clears (counter `skipped`) is one the e-graph leaves as
+/// it is: built anyway (`prescan=false`), it must not change. Over the spec corpus and,
+/// when the bench folder is there, every benchmark module; each function as translated
+/// and as O2's passes before the e-graph leave it, under both cost models.
+#[test]
+fn the_prescan_clears_only_what_the_egraph_leaves_as_it_is() {
+    let opts = ManagerOptions { verify: false, validate_trials: 0, record_ir: false };
+    let prep = Pipeline::parse("copy-prop,const-fold,simplify-cfg").expect("parses");
+    let mut modules: Vec<(String, Vec<u8>)> =
+        wlab_tests::corpus::spec_modules().into_iter().map(|m| (format!("{}:{}", m.script, m.line), m.bytes)).collect();
+    match wlab_tests::bench::bench_dir() {
+        Ok(dir) => {
+            let mut stack = vec![dir];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())).flatten() {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if p.extension().is_some_and(|x| x == "wasm") {
+                        let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                        modules.push((p.display().to_string(), bytes));
+                    }
+                }
+            }
+        }
+        Err(why) => println!("bench modules skipped: {why}"),
+    }
+    let mut funcs: Vec<(String, Function)> = Vec::new();
+    for (label, bytes) in &modules {
+        let module = wlab_ir::translate::translate_module(bytes).unwrap_or_else(|e| panic!("{label}: {e}"));
+        for f in module.functions {
+            let mut prepared = f.clone();
+            run_pipeline(&mut prepared, &prep, &opts).unwrap_or_else(|e| panic!("{label}: {e}"));
+            funcs.push((format!("{label} {}", f.name), f));
+            funcs.push((format!("{label} {} after {prep}", prepared.name), prepared));
+        }
+    }
+    let (mut skipped, mut built, mut built_unchanged, mut failures) = (0, 0, 0, Vec::new());
+    for cost in ["x86_64", "aarch64"] {
+        let scan = Pipeline::parse(&format!("egraph(cost={cost})")).expect("parses");
+        let full = Pipeline::parse(&format!("egraph(cost={cost},prescan=false)")).expect("parses");
+        for (label, f) in &funcs {
+            let mut g = f.clone();
+            let r = run_pipeline(&mut g, &scan, &opts).unwrap_or_else(|e| panic!("{label}: {e}"));
+            if r.runs[0].counters.get("skipped").copied().unwrap_or(0) == 0 {
+                built += 1;
+                built_unchanged += usize::from(!r.changed());
+                continue;
+            }
+            skipped += 1;
+            let mut h = f.clone();
+            let before = wlab_ir::print_function(&h);
+            let r = run_pipeline(&mut h, &full, &opts).unwrap_or_else(|e| panic!("{label}: {e}"));
+            let after = wlab_ir::print_function(&h);
+            if r.changed() || before != after {
+                let line =
+                    before.lines().zip(after.lines()).find(|(a, b)| a != b).map(|(a, b)| format!("`{a}` -> `{b}`"));
+                failures.push(format!("{cost} {label}: {}", line.unwrap_or_default()));
+            }
+        }
+    }
+    println!(
+        "pre-scan: {} functions x 2 cost models: {skipped} cleared, {built} built ({built_unchanged} of them left unchanged)",
+        funcs.len()
+    );
+    for f in failures.iter().take(30) {
+        println!("CHANGED {f}");
+    }
+    assert!(skipped > 0 && built > 0);
+    assert!(failures.is_empty(), "{} cleared functions the e-graph changes (first ones above)", failures.len());
+}

@@ -55,7 +55,7 @@ pub fn add_const(eg: &mut EG, c: Const) -> Id {
 
 /// The literal bits of an `iconst`/`fconst` of type `ty` (as [`Const::of_inst`] reads
 /// the instruction; `None` for a malformed one, which stays in place).
-fn const_bits(op: Opcode, ty: Type, imm: &Imm) -> Option<u64> {
+pub(super) fn const_bits(op: Opcode, ty: Type, imm: &Imm) -> Option<u64> {
     let c = match (op, ty, *imm) {
         (Opcode::Iconst, Type::I32, Imm::I64(x)) => Const::I32(x as u32),
         (Opcode::Iconst, Type::I64, Imm::I64(x)) => Const::I64(x as u64),

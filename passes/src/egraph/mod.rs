@@ -21,7 +21,8 @@
 //! ```
 //!
 //! One concept per file: [`language`] (typed e-nodes), [`analysis`] (types and constant
-//! folding), [`build`] (IR → e-graph), [`rules`] (rule files), [`search`] (rule
+//! folding), [`prescan`] (whether anything can change), [`build`] (IR → e-graph),
+//! [`rules`] (rule files), [`search`] (rule
 //! matching), [`saturate`] (the loop), [`cost`] (cost models), [`extract`] (cheapest nodes),
 //! [`elaborate`] (e-graph → IR), [`report`] (counters and dumps), and [`prove`] (rules
 //! proved with the SMT solver z3; never used by the pass itself).
@@ -31,10 +32,11 @@
 //! a soft limit), `time-ms` (a safety net: snapshots never depend on it), `rules`
 //! (rule files, `:`-separated, added to the shipped ones; a rule with a shipped rule's
 //! name replaces it), `shipped` (false: only the given files), `cost` (`x86_64` or
-//! `aarch64`). Counters: see [`report`]; elaboration adds `replaced` (values given a
-//! cheaper form), `created`, `removed`, `fallbacks` and `branch-conds`; `skipped` is 1
-//! when the pre-scan found nothing any rule or the constant folder could change (then
-//! no e-graph is built). The pass never moves, removes or adds an
+//! `aarch64`), `prescan` (false: build every function's graph). Counters: see
+//! [`report`]; elaboration adds `replaced` (values given a cheaper form), `created`,
+//! `removed`, `fallbacks` and `branch-conds`; `skipped` is 1 when the pre-scan
+//! ([`prescan`]) found that nothing could change (then no e-graph is built). The pass
+//! never moves, removes or adds an
 //! instruction with an effect, and never folds a trapping operation.
 //!
 //! Compile time: `wlab egraph-budget [MODULES or FOLDERS]` prints, for the largest
@@ -56,6 +58,7 @@ pub mod cost;
 pub mod elaborate;
 pub mod extract;
 pub mod language;
+pub mod prescan;
 pub mod prove;
 pub mod report;
 pub mod rules;
@@ -96,6 +99,12 @@ pub const INFO: PassInfo = PassInfo {
         ArgSpec { name: "rules", ty: ArgType::Str, default: "", doc: "rule files to add, `:`-separated" },
         ArgSpec { name: "shipped", ty: ArgType::Bool, default: "true", doc: "load the shipped rule files first" },
         ArgSpec { name: "cost", ty: ArgType::Str, default: "x86_64", doc: "cost model: x86_64 or aarch64" },
+        ArgSpec {
+            name: "prescan",
+            ty: ArgType::Bool,
+            default: "true",
+            doc: "skip a function the pre-scan finds nothing to change in (false: build every graph)",
+        },
     ],
     make: Make::Function(|args: &PassArgs| Ok(Box::new(Egraph::from_args(args)?))),
     idempotent: false,
@@ -125,8 +134,10 @@ pub struct Egraph {
     /// Shared: the shipped set is one per process, not one copy per function.
     pub rules: Arc<rules::RuleSet>,
     rewrites: Arc<[Rewrite<language::Node, analysis::ConstFold>]>,
-    /// [`rules::RuleSet::root_ops`] of `rules`: what the pre-scan looks for.
-    roots: Option<Vec<Opcode>>,
+    /// The pre-scan of `rules` ([`prescan`]; `None`: every function may change), and
+    /// whether it runs.
+    scan: Option<Arc<prescan::Prescan>>,
+    pub prescan: bool,
     /// [`rules::RuleSet::truth_comparisons`] of `rules`: the `brif` conditions that need
     /// no test node.
     truths: Vec<(Opcode, wlab_ir::Type)>,
@@ -137,9 +148,9 @@ impl Egraph {
     /// The pass with shipped rules, default limits and the x86-64 cost model.
     pub fn new(rules: rules::RuleSet, limits: Limits, cost: Box<dyn cost::CostModel>) -> Self {
         let rewrites = rules.rewrites().into();
-        let roots = rules.root_ops();
+        let scan = prescan::Prescan::new(&rules).map(Arc::new);
         let truths = rules.truth_comparisons();
-        Egraph { limits, rules: Arc::new(rules), rewrites, roots, truths, cost }
+        Egraph { limits, rules: Arc::new(rules), rewrites, scan, prescan: true, truths, cost }
     }
 
     fn from_args(args: &PassArgs) -> Result<Self, PassError> {
@@ -151,11 +162,13 @@ impl Egraph {
         let shipped = args.bool("shipped")?;
         let files: Vec<&str> = args.string("rules")?.split(':').filter(|p| !p.is_empty()).collect();
         let cost = cost::by_name(args.string("cost")?).map_err(|e| PassError::BadArgument(format!("egraph: {e}")))?;
+        let prescan = args.bool("prescan")?;
         if shipped && files.is_empty() {
             // The common case, once per function in a pipeline: no re-parsing, no copy.
             return Ok(Egraph {
                 limits,
-                roots: shipped_roots(),
+                scan: shipped_scan(),
+                prescan,
                 truths: shipped_truths(),
                 rules: rules::RuleSet::shipped_shared(),
                 rewrites: rules::RuleSet::shipped_rewrites(),
@@ -166,7 +179,7 @@ impl Egraph {
         for path in &files {
             set.add_file(path).map_err(|e| PassError::BadArgument(format!("egraph: {e}")))?;
         }
-        Ok(Egraph::new(set, limits, cost))
+        Ok(Egraph { prescan, ..Egraph::new(set, limits, cost) })
     }
 
     /// Builds and saturates the e-graph of `func` (reachable code).
@@ -198,49 +211,19 @@ fn shipped_truths() -> Vec<(Opcode, wlab_ir::Type)> {
     TRUTHS.get_or_init(|| rules::RuleSet::shipped_shared().truth_comparisons()).clone()
 }
 
-/// The root opcodes of the shipped rules (computed once per process).
-fn shipped_roots() -> Option<Vec<Opcode>> {
-    static ROOTS: std::sync::OnceLock<Option<Vec<Opcode>>> = std::sync::OnceLock::new();
-    ROOTS.get_or_init(|| rules::RuleSet::shipped_shared().root_ops()).clone()
+/// The pre-scan of the shipped rules (made once per process).
+fn shipped_scan() -> Option<Arc<prescan::Prescan>> {
+    static SCAN: std::sync::OnceLock<Option<Arc<prescan::Prescan>>> = std::sync::OnceLock::new();
+    SCAN.get_or_init(|| prescan::Prescan::new(&rules::RuleSet::shipped_shared()).map(Arc::new)).clone()
 }
 
 impl Egraph {
-    /// The pre-scan: whether anything can change `func`. Elaboration replaces a value
-    /// only by a cheaper form, and a cheaper form only comes from a rule or from the
-    /// analysis folding constants. A rule matches only at a node with its root opcode
-    /// (a `brif` adds an `icmp` node for a condition that is not a comparison); the analysis folds only a node
-    /// whose operands are all constants. A function with neither is left as it is
-    /// without building the e-graph (counter `skipped`).
+    /// Whether anything can change `func` ([`prescan`]).
     fn may_change(&self, func: &Function) -> bool {
-        let Some(roots) = &self.roots else { return true };
-        let has_root = |op: Opcode| roots.binary_search(&op).is_ok();
-        let is_const = |mut v: wlab_ir::Value| loop {
-            match func.value_def(v) {
-                wlab_ir::ValueDef::Result(i, _) => match func.inst(i).opcode {
-                    Opcode::Iconst | Opcode::Fconst => return true,
-                    Opcode::Copy => match func.inst(i).args.first() {
-                        Some(&a) => v = a,
-                        None => return false,
-                    },
-                    _ => return false,
-                },
-                wlab_ir::ValueDef::Param(..) => return false,
-            }
-        };
-        for (_, i) in func.layout_insts() {
-            let d = func.inst(i);
-            let op = d.opcode;
-            if op == Opcode::Brif && has_root(Opcode::Icmp) {
-                return true;
-            }
-            if !language::in_egraph(op) || matches!(op, Opcode::Iconst | Opcode::Fconst | Opcode::Copy) {
-                continue;
-            }
-            if has_root(op) || (!d.args.is_empty() && d.args.iter().all(|&a| is_const(a))) {
-                return true;
-            }
-        }
-        false
+        let Some(scan) = self.scan.as_ref().filter(|_| self.prescan) else { return true };
+        // Without an iteration no rule fires, and every brif gets its test node.
+        let fire = self.limits.iters > 0;
+        scan.may_change(func, self.cost.as_ref(), if fire { &self.truths } else { &[] }, fire)
     }
 }
 
@@ -298,7 +281,8 @@ impl Default for Egraph {
             limits: Limits::default(),
             rules: rules::RuleSet::shipped_shared(),
             rewrites: rules::RuleSet::shipped_rewrites(),
-            roots: shipped_roots(),
+            scan: shipped_scan(),
+            prescan: true,
             truths: shipped_truths(),
             cost: Box::new(cost::X86_64),
         }

@@ -507,19 +507,6 @@ impl RuleSet {
         }
         out
     }
-
-    pub fn root_ops(&self) -> Option<Vec<wlab_ir::Opcode>> {
-        let mut ops = Vec::new();
-        for r in &self.rules {
-            match r.lhs.ast.as_ref().last() {
-                Some(egg::ENodeOrVar::ENode(Node::Op { op, .. })) => ops.push(*op),
-                _ => return None,
-            }
-        }
-        ops.sort();
-        ops.dedup();
-        Some(ops)
-    }
 }
 
 /// Parses a whole rule file.

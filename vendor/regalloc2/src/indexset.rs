@@ -6,178 +6,21 @@
 //! Index sets: sets of integers that represent indices into a space.
 
 use alloc::vec::Vec;
-
-use crate::FxHashMap;
+use smallvec::SmallVec;
 
 const SMALL_ELEMS: usize = 12;
 
-/// A hybrid large/small-mode sparse mapping from integer indices to
-/// elements.
-#[derive(Clone, Debug)]
-enum AdaptiveMap {
-    Small {
-        len: u32,
-        keys: [u32; SMALL_ELEMS],
-        values: [u64; SMALL_ELEMS],
-    },
-    Large(FxHashMap<u32, u64>),
-}
-
-const INVALID: u32 = 0xffff_ffff;
-
-impl AdaptiveMap {
-    fn new() -> Self {
-        Self::Small {
-            len: 0,
-            keys: [INVALID; SMALL_ELEMS],
-            values: [0; SMALL_ELEMS],
-        }
-    }
-
-    #[inline(always)]
-    fn get_or_insert<'a>(&'a mut self, key: u32) -> &'a mut u64 {
-        // Check whether the key is present and we are in small mode;
-        // if no to both, we need to expand first.
-        let small_mode_idx = match self {
-            &mut Self::Small {
-                len,
-                ref mut keys,
-                ref values,
-            } => {
-                // Perform this scan but do not return right away;
-                // doing so runs into overlapping-borrow issues
-                // because the current non-lexical lifetimes
-                // implementation is not able to see that the `self`
-                // mutable borrow on return is only on the
-                // early-return path.
-                if let Some(i) = keys[..len as usize].iter().position(|&k| k == key) {
-                    Some(i)
-                } else if len != SMALL_ELEMS as u32 {
-                    debug_assert!(len < SMALL_ELEMS as u32);
-                    None
-                } else if let Some(i) = values.iter().position(|&v| v == 0) {
-                    // If an existing value is zero, reuse that slot.
-                    keys[i] = key;
-                    Some(i)
-                } else {
-                    *self = Self::Large(keys.iter().copied().zip(values.iter().copied()).collect());
-                    None
-                }
-            }
-            _ => None,
-        };
-
-        match self {
-            Self::Small { len, keys, values } => {
-                // If we found the key already while checking whether
-                // we need to expand above, use that index to return
-                // early.
-                if let Some(i) = small_mode_idx {
-                    return &mut values[i];
-                }
-                // Otherwise, the key must not be present; add a new
-                // entry.
-                debug_assert!(*len < SMALL_ELEMS as u32);
-                let idx = *len as usize;
-                *len += 1;
-                keys[idx] = key;
-                values[idx] = 0;
-                &mut values[idx]
-            }
-            Self::Large(map) => map.entry(key).or_insert(0),
-        }
-    }
-
-    #[inline(always)]
-    fn get_mut(&mut self, key: u32) -> Option<&mut u64> {
-        match self {
-            &mut Self::Small {
-                len,
-                ref keys,
-                ref mut values,
-            } => {
-                for i in 0..len {
-                    if keys[i as usize] == key {
-                        return Some(&mut values[i as usize]);
-                    }
-                }
-                None
-            }
-            &mut Self::Large(ref mut map) => map.get_mut(&key),
-        }
-    }
-    #[inline(always)]
-    fn get(&self, key: u32) -> Option<u64> {
-        match self {
-            &Self::Small {
-                len,
-                ref keys,
-                ref values,
-            } => {
-                for i in 0..len {
-                    if keys[i as usize] == key {
-                        let value = values[i as usize];
-                        return Some(value);
-                    }
-                }
-                None
-            }
-            &Self::Large(ref map) => {
-                let value = map.get(&key).cloned();
-                value
-            }
-        }
-    }
-    fn iter<'a>(&'a self) -> AdaptiveMapIter<'a> {
-        match self {
-            &Self::Small {
-                len,
-                ref keys,
-                ref values,
-            } => AdaptiveMapIter::Small(&keys[0..len as usize], &values[0..len as usize]),
-            &Self::Large(ref map) => AdaptiveMapIter::Large(map.iter()),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        match self {
-            AdaptiveMap::Small { values, .. } => values.iter().all(|&value| value == 0),
-            AdaptiveMap::Large(m) => m.values().all(|&value| value == 0),
-        }
-    }
-}
-
-enum AdaptiveMapIter<'a> {
-    Small(&'a [u32], &'a [u64]),
-    Large(hashbrown::hash_map::Iter<'a, u32, u64>),
-}
-
-impl<'a> core::iter::Iterator for AdaptiveMapIter<'a> {
-    type Item = (u32, u64);
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        match self {
-            &mut Self::Small(ref mut keys, ref mut values) => {
-                if keys.is_empty() {
-                    None
-                } else {
-                    let (k, v) = ((*keys)[0], (*values)[0]);
-                    *keys = &(*keys)[1..];
-                    *values = &(*values)[1..];
-                    Some((k, v))
-                }
-            }
-            &mut Self::Large(ref mut it) => it.next().map(|(&k, &v)| (k, v)),
-        }
-    }
-}
+// wlab patch 5 (see WLAB-PATCH.md): the set is its words sorted by index, not a hash
+// map of words. Union, the liveness fixpoint's main operation, is then one merge of two
+// sorted lists instead of a hash lookup per word, and iteration is in index order.
 
 /// A conceptually infinite-length set of indices that allows union
 /// and efficient iteration over elements.
 #[derive(Clone)]
 pub struct IndexSet {
-    elems: AdaptiveMap,
+    /// `(word index, bits)`, sorted by word index; a word stays once one of its bits
+    /// was set (it may be zero after a clear).
+    words: SmallVec<[(u32, u64); SMALL_ELEMS]>,
 }
 
 const BITS_PER_WORD: usize = 64;
@@ -185,85 +28,107 @@ const BITS_PER_WORD: usize = 64;
 impl IndexSet {
     pub fn new() -> Self {
         Self {
-            elems: AdaptiveMap::new(),
+            words: SmallVec::new(),
         }
     }
 
     #[inline(always)]
-    fn elem(&mut self, bit_index: usize) -> &mut u64 {
-        let word_index = (bit_index / BITS_PER_WORD) as u32;
-        self.elems.get_or_insert(word_index)
-    }
-
-    #[inline(always)]
-    fn maybe_elem_mut(&mut self, bit_index: usize) -> Option<&mut u64> {
-        let word_index = (bit_index / BITS_PER_WORD) as u32;
-        self.elems.get_mut(word_index)
-    }
-
-    #[inline(always)]
-    fn maybe_elem(&self, bit_index: usize) -> Option<u64> {
-        let word_index = (bit_index / BITS_PER_WORD) as u32;
-        self.elems.get(word_index)
+    fn find(&self, word: u32) -> Result<usize, usize> {
+        self.words.binary_search_by_key(&word, |&(w, _)| w)
     }
 
     #[inline(always)]
     pub fn set(&mut self, idx: usize, val: bool) {
-        let bit = idx % BITS_PER_WORD;
-        if val {
-            *self.elem(idx) |= 1 << bit;
-        } else if let Some(word) = self.maybe_elem_mut(idx) {
-            *word &= !(1 << bit);
+        let word = (idx / BITS_PER_WORD) as u32;
+        let bit = 1u64 << (idx % BITS_PER_WORD);
+        match (self.find(word), val) {
+            (Ok(i), true) => self.words[i].1 |= bit,
+            (Err(i), true) => self.words.insert(i, (word, bit)),
+            (Ok(i), false) => self.words[i].1 &= !bit,
+            (Err(_), false) => {}
         }
     }
 
     pub fn assign(&mut self, other: &Self) {
-        self.elems = other.elems.clone();
+        self.words.clone_from(&other.words);
     }
 
     #[inline(always)]
     pub fn get(&self, idx: usize) -> bool {
-        let bit = idx % BITS_PER_WORD;
-        if let Some(word) = self.maybe_elem(idx) {
-            (word & (1 << bit)) != 0
-        } else {
-            false
+        let word = (idx / BITS_PER_WORD) as u32;
+        match self.find(word) {
+            Ok(i) => self.words[i].1 & (1u64 << (idx % BITS_PER_WORD)) != 0,
+            Err(_) => false,
         }
     }
 
     pub fn union_with(&mut self, other: &Self) -> bool {
+        // In place while every nonzero word of `other` is already here.
         let mut changed = 0;
-        for (word_idx, bits) in other.elems.iter() {
+        let mut i = 0;
+        for (k, &(word, bits)) in other.words.iter().enumerate() {
             if bits == 0 {
                 continue;
             }
-            let word_idx = word_idx as usize;
-            let self_word = self.elem(word_idx * BITS_PER_WORD);
-            changed |= bits & !*self_word;
-            *self_word |= bits;
+            while i < self.words.len() && self.words[i].0 < word {
+                i += 1;
+            }
+            if i < self.words.len() && self.words[i].0 == word {
+                changed |= bits & !self.words[i].1;
+                self.words[i].1 |= bits;
+            } else {
+                self.merge_from(&other.words[k..]);
+                return true;
+            }
         }
         changed != 0
     }
 
+    /// Merges `rest` (sorted) into the words: both lists in one pass.
+    fn merge_from(&mut self, rest: &[(u32, u64)]) {
+        let mut out: SmallVec<[(u32, u64); SMALL_ELEMS]> = SmallVec::with_capacity(self.words.len() + rest.len());
+        let (mut a, mut b) = (self.words.iter().peekable(), rest.iter().filter(|w| w.1 != 0).peekable());
+        loop {
+            match (a.peek(), b.peek()) {
+                (Some(&&x), Some(&&y)) if x.0 == y.0 => {
+                    out.push((x.0, x.1 | y.1));
+                    a.next();
+                    b.next();
+                }
+                (Some(&&x), Some(&&y)) if x.0 < y.0 => {
+                    out.push(x);
+                    a.next();
+                }
+                (_, Some(&&y)) => {
+                    out.push(y);
+                    b.next();
+                }
+                (Some(&&x), None) => {
+                    out.push(x);
+                    a.next();
+                }
+                (None, None) => break,
+            }
+        }
+        self.words = out;
+    }
+
     pub fn iter<'a>(&'a self) -> impl Iterator<Item = usize> + 'a {
-        self.elems.iter().flat_map(|(word_idx, bits)| {
-            let word_idx = word_idx as usize;
-            SetBitsIter(bits).map(move |i| BITS_PER_WORD * word_idx + i)
+        self.words.iter().flat_map(|&(word, bits)| {
+            let word = word as usize;
+            SetBitsIter(bits).map(move |i| BITS_PER_WORD * word + i)
         })
     }
 
-    /// Is the adaptive data structure in "small" mode? This is meant
-    /// for testing assertions only.
+    /// Is the set held inline (no heap allocation)? This is meant for
+    /// testing assertions only.
     pub(crate) fn is_small(&self) -> bool {
-        match &self.elems {
-            &AdaptiveMap::Small { .. } => true,
-            _ => false,
-        }
+        !self.words.spilled()
     }
 
     /// Is the set empty?
     pub(crate) fn is_empty(&self) -> bool {
-        self.elems.is_empty()
+        self.words.iter().all(|&(_, bits)| bits == 0)
     }
 }
 
@@ -317,16 +182,21 @@ mod test {
     }
 
     #[test]
-    fn test_expand_remove_zero_elems() {
-        let mut vec = IndexSet::new();
-        // Set 12 different words (this is the max small-mode size).
+    fn test_union_and_clear() {
+        // wlab patch 5: words merge in index order, and a cleared bit leaves its word.
+        let mut a = IndexSet::new();
+        let mut b = IndexSet::new();
         for i in 0..12 {
-            vec.set(64 * i, true);
+            a.set(64 * (2 * i), true);
+            b.set(64 * (2 * i + 1) + 3, true);
         }
-        // Now clear a bit, and set a bit in a different word. We
-        // should still be in small mode.
-        vec.set(64 * 5, false);
-        vec.set(64 * 100, true);
-        debug_assert!(vec.is_small());
+        debug_assert!(a.is_small());
+        a.set(64 * 4, false);
+        debug_assert!(!a.get(64 * 4));
+        debug_assert!(a.union_with(&b));
+        debug_assert!(!a.union_with(&b));
+        debug_assert_eq!(a.iter().count(), 23);
+        debug_assert!(a.iter().zip(a.iter().skip(1)).all(|(x, y)| x < y));
+        debug_assert!(b.iter().all(|i| a.get(i)));
     }
 }

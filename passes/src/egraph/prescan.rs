@@ -13,14 +13,20 @@
 //! every counting rule against each value's instruction *and* its neutral forms.
 //!
 //! ```text
-//! v1 = isub.i32 v0, v9 (v9 = iconst 16)    sub-const is neutral; no rule matches v1 or
-//! v2 = load.i32 v1                          its form (iadd v0 (iconst -16)): skipped
-//! v3 = iadd.i32 v1, v8 (v8 = iconst 4)      add-offset matches through v1's form: built
+//! v1 = isub.i32 v0, v9 (v9 = iconst 16)    sub-const is neutral, and no rule matches v1
+//! v2 = load.i32 v1                          or its form (iadd v0 (iconst -16)): skipped
+//!
+//! v3 = iadd.i32 v1, v8 (v8 = iconst 4)      with this too, add-offset matches through
+//!                                           v1's form: the graph is built
 //! ```
 //!
-//! The scan over-approximates the e-graph: what it cannot tell (two operands that might be
-//! one class, a condition on a number it does not know) counts as a match, and a neutral
-//! form equal to an instruction of the function (the graph would merge the two classes)
+//! A rule that rewrites an operation into itself (`shl-amount-mod-32`) adds no form where
+//! its literal stays the same. A `brif` is matched through the test node the graph gives
+//! it (`icmp.i32 ne c, 0`) unless its condition is a comparison, and a `brif` on
+//! `icmp.i32 ne x, 0` counts as a change (elaboration branches on `x`). The scan
+//! over-approximates the e-graph: what it cannot tell (two operands that might be one
+//! class, a condition on a number it does not know) counts as a match, and a neutral form
+//! equal to an instruction of the function (the graph would merge the two classes)
 //! counts as a change. `egraph(prescan=false)` builds every graph, so that tests can check
 //! that each function the scan clears is one the e-graph leaves as it is. This file never
 //! changes the function.

@@ -67,6 +67,13 @@ struct Neutral {
     k: Var,
 }
 
+impl Neutral {
+    /// Whether the rule is neutral under `model`: both operations priced alike.
+    fn under(&self, model: &dyn CostModel) -> bool {
+        model.op_cost(self.from, self.ty) == model.op_cost(self.to, self.ty)
+    }
+}
+
 impl Prescan {
     /// The scan for `rules`; `None` when a rule's left side is not rooted at an
     /// operation (then any function may change).
@@ -110,12 +117,8 @@ impl Prescan {
         truths: &[(Opcode, Type)],
         rules_fire: bool,
     ) -> bool {
-        let neutral: Vec<&Neutral> = self
-            .rules
-            .iter()
-            .filter_map(|l| l.neutral.as_ref())
-            .filter(|n| model.op_cost(n.from, n.ty) == model.op_cost(n.to, n.ty))
-            .collect();
+        let neutral: Vec<&Neutral> =
+            self.rules.iter().filter_map(|l| l.neutral.as_ref()).filter(|n| n.under(model)).collect();
         let scan = Scan { func, neutral };
         // Folding: an operation over constants only (a `brif` test too).
         for (_, i) in func.layout_insts() {
@@ -169,10 +172,7 @@ impl Prescan {
                     if l.root_ty != ty {
                         continue;
                     }
-                    let counts = match &l.neutral {
-                        Some(n) => !scan.neutral.iter().any(|m| m.from == n.from && m.to == n.to && m.ty == n.ty),
-                        None => true,
-                    };
+                    let counts = !l.neutral.as_ref().is_some_and(|n| n.under(model));
                     if counts && scan.rule_matches(l, &term) {
                         return true;
                     }

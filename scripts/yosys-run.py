@@ -126,11 +126,13 @@ def main():
             wall = 1000 * (time.perf_counter() - t0)
             if p.returncode != 0:
                 sys.exit(f"yosys-run.py: {label} failed (exit {p.returncode}): {p.stderr.strip()[-300:]}")
+            pattern = r"compile ([\d.]+) ms, " + ("run" if cmd is None else "instantiate") + r" ([\d.]+) ms"
+            m = re.search(pattern, p.stderr)
+            if not m:
+                sys.exit(f"yosys-run.py: {label} printed no timing line: {p.stderr.strip()[-300:]}")
             if cmd is None:
-                m = re.search(r"compile ([\d.]+) ms, run ([\d.]+) ms", p.stderr)
                 compile_ms, run_ms = float(m.group(1)), float(m.group(2))
             else:
-                m = re.search(r"compile ([\d.]+) ms, instantiate ([\d.]+) ms", p.stderr)
                 compile_ms = float(m.group(1))
                 run_ms = wall - compile_ms - float(m.group(2))
             out = "\n".join(l for l in p.stdout.splitlines() if "CPU: user" not in l and "Time spent" not in l)

@@ -86,8 +86,12 @@ impl IndexSet {
 
     /// Merges `rest` (sorted) into the words: both lists in one pass.
     fn merge_from(&mut self, rest: &[(u32, u64)]) {
-        let mut out: SmallVec<[(u32, u64); SMALL_ELEMS]> = SmallVec::with_capacity(self.words.len() + rest.len());
-        let (mut a, mut b) = (self.words.iter().peekable(), rest.iter().filter(|w| w.1 != 0).peekable());
+        let mut out: SmallVec<[(u32, u64); SMALL_ELEMS]> =
+            SmallVec::with_capacity(self.words.len() + rest.len());
+        let (mut a, mut b) = (
+            self.words.iter().peekable(),
+            rest.iter().filter(|w| w.1 != 0).peekable(),
+        );
         loop {
             match (a.peek(), b.peek()) {
                 (Some(&&x), Some(&&y)) if x.0 == y.0 => {

@@ -539,7 +539,7 @@ impl<'a, F: Function> Env<'a, F> {
                     // one of the block's parameters or, for a range starting exactly at
                     // the entry, the block is the function's entry or its first
                     // instruction defines the vreg. Only those cases ask the live-in set
-                    // (a hash lookup per block).
+                    // (a lookup per block).
                     let entry = self.cfginfo.block_entry[block.index()];
                     let covered = entry > range.from
                         || (entry == range.from

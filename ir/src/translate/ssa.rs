@@ -21,9 +21,11 @@
 //! the point asked about (an early exit from a loop must see later assignments).
 //!
 //! Lookups run on an explicit task stack, never by recursion: a chain of 50,000 blocks
-//! cannot overflow the native stack. Definitions are kept in a hash map keyed by
-//! (block, variable), never in a dense locals × blocks table. Nothing here iterates a hash
-//! map, so the output is deterministic. This file never decides control flow: the
+//! cannot overflow the native stack. Definitions are kept per block (a short list, or a
+//! hash map in a block that gathers many), never in a dense locals × blocks table nor in
+//! one table keyed by (block, variable): a function's blocks far outnumber what a cache
+//! holds, and a lookup mostly asks the block it just looked at. Nothing here iterates a
+//! hash map, so the output is deterministic. This file never decides control flow: the
 //! translator declares blocks, predecessors and seals.
 
 use crate::entities::{Block, Inst, Value};
@@ -33,8 +35,85 @@ use crate::opcode::Opcode;
 use crate::types::Type;
 use std::collections::HashMap;
 
-/// `(block, variable)` keys: looked up, never iterated.
+/// Looked up, never iterated.
 type FxMap<K, V> = HashMap<K, V, crate::fxhash::FxBuild>;
+
+/// The values of variables known at one block (assigned there, or found by a lookup that
+/// passed through it). Most blocks know a few, kept in a list searched from the end; one
+/// that gathers more than [`VarValues::LIST_MAX`] (the entry block's zeros, a loop header in
+/// a function with thousands of locals) switches to a hash map, so no block costs a scan
+/// of thousands.
+enum VarValues {
+    List(Vec<(u32, Value)>),
+    Map(FxMap<u32, Value>),
+}
+
+impl VarValues {
+    const LIST_MAX: usize = 16;
+
+    fn get(&self, var: u32) -> Option<Value> {
+        match self {
+            VarValues::List(l) => l.iter().rev().find(|e| e.0 == var).map(|e| e.1),
+            VarValues::Map(m) => m.get(&var).copied(),
+        }
+    }
+
+    fn insert(&mut self, var: u32, value: Value) {
+        match self {
+            VarValues::List(l) => {
+                if let Some(e) = l.iter_mut().find(|e| e.0 == var) {
+                    e.1 = value;
+                } else if l.len() < Self::LIST_MAX {
+                    l.push((var, value));
+                } else {
+                    let mut m: FxMap<u32, Value> = l.iter().copied().collect();
+                    m.insert(var, value);
+                    *self = VarValues::Map(m);
+                }
+            }
+            VarValues::Map(m) => {
+                m.insert(var, value);
+            }
+        }
+    }
+}
+
+/// What each parameter removed as trivial became, indexed by value: dense, because every
+/// use in the function is resolved through it at the end.
+#[derive(Default)]
+struct Aliases {
+    to: Vec<u32>,
+    len: usize,
+}
+
+impl Aliases {
+    const NONE: u32 = u32::MAX;
+
+    fn get(&self, v: Value) -> Option<Value> {
+        match self.to.get(v.index()) {
+            Some(&t) if t != Self::NONE => Some(Value(t)),
+            _ => None,
+        }
+    }
+
+    fn contains(&self, v: Value) -> bool {
+        self.get(v).is_some()
+    }
+
+    fn insert(&mut self, v: Value, to: Value) {
+        if self.to.len() <= v.index() {
+            self.to.resize(v.index() + 1, Self::NONE);
+        }
+        if self.to[v.index()] == Self::NONE {
+            self.len += 1;
+        }
+        self.to[v.index()] = to.0;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
 
 /// An edge into a block: the branch instruction, the block it ends, and where in
 /// [`SsaBuilder::pred_dests`] the indices of the branch's destinations that go to the
@@ -55,6 +134,8 @@ fn dests_of<'a>(pool: &'a [u32], pred: &Pred) -> &'a [u32] {
 
 struct SsaBlock {
     sealed: bool,
+    /// The variables' values known at this block.
+    defs: VarValues,
     preds: Vec<Pred>,
     /// Parameters added while the block was not sealed, with their variable.
     incomplete: Vec<(u32, Value)>,
@@ -80,6 +161,7 @@ impl Default for SsaBlock {
     fn default() -> Self {
         SsaBlock {
             sealed: false,
+            defs: VarValues::List(Vec::new()),
             preds: Vec::new(),
             incomplete: Vec::new(),
             parent: None,
@@ -111,11 +193,10 @@ pub(crate) struct SsaBuilder {
     entry_consts: usize,
     /// Source offset given to the zero constants of locals.
     srcloc: u32,
-    defs: FxMap<(u32, u32), Value>,
     blocks: Vec<SsaBlock>,
     /// The destination indices of every [`Pred`], one run per edge.
     pred_dests: Vec<u32>,
-    aliases: FxMap<Value, Value>,
+    aliases: Aliases,
     tasks: Vec<Task>,
     results: Vec<Value>,
     visited: Vec<Block>,
@@ -135,10 +216,9 @@ impl SsaBuilder {
             entry,
             entry_consts: 0,
             srcloc,
-            defs: FxMap::default(),
             blocks: Vec::new(),
             pred_dests: Vec::new(),
-            aliases: FxMap::default(),
+            aliases: Aliases::default(),
             tasks: Vec::new(),
             results: Vec::new(),
             visited: Vec::new(),
@@ -193,7 +273,7 @@ impl SsaBuilder {
 
     /// Records a value found by a lookup (not an assignment).
     fn memo(&mut self, var: u32, block: Block, value: Value) {
-        self.defs.insert((block.0, var), value);
+        self.block(block).defs.insert(var, value);
     }
 
     /// The assignment counter now; pass it to [`SsaBuilder::set_dom_parent`].
@@ -340,14 +420,18 @@ impl SsaBuilder {
     /// The count at `var`'s last assignment made no later than `at` (0: none).
     fn last_def_at(&self, var: u32, at: u64) -> u64 {
         match self.def_seqs.get(var as usize) {
-            Some(seqs) => {
-                let n = seqs.partition_point(|&s| s <= at);
-                if n == 0 {
-                    0
-                } else {
-                    seqs[n - 1]
+            // Mostly asked about the current point, after the last assignment.
+            Some(seqs) => match seqs.last() {
+                Some(&last) if last <= at => last,
+                _ => {
+                    let n = seqs.partition_point(|&s| s <= at);
+                    if n == 0 {
+                        0
+                    } else {
+                        seqs[n - 1]
+                    }
                 }
-            }
+            },
             None => u64::MAX,
         }
     }
@@ -361,7 +445,7 @@ impl SsaBuilder {
         let l = self.last_def_at(var, at).max(barrier);
         let mut cur = start;
         let found = loop {
-            if let Some(&v) = self.defs.get(&(cur.0, var)) {
+            if let Some(v) = self.blocks.get(cur.index()).and_then(|sb| sb.defs.get(var)) {
                 break self.resolve(v);
             }
             if self.blocks.get(cur.index()).is_some_and(|sb| sb.sealed) {
@@ -493,9 +577,9 @@ impl SsaBuilder {
     /// every block drops its marked parameters and edge arguments in one sweep, so no
     /// vector is shifted once per removal.
     pub fn finish(&mut self, func: &mut Function) {
-        // `users[a]`: parameters that receive `a` (resolved) on some edge. When `a` is
-        // removed its users move to the value it became, smaller list into larger.
-        let mut users: FxMap<Value, Vec<Value>> = FxMap::default();
+        // The parameters that receive `a` (resolved) on some edge. When `a` is removed its
+        // users move to the value it became.
+        let mut users = UserLists::new(func.values.len());
         let mut work: Vec<Value> = Vec::new();
         for li in (1..func.layout.len()).rev() {
             let b = func.layout[li];
@@ -509,28 +593,22 @@ impl SsaBuilder {
                 for &d in dests_of(&self.pred_dests, pred) {
                     let dest = &dests[d as usize];
                     for (&arg, &param) in dest.args.iter().zip(&func.blocks[b.index()].params) {
-                        users.entry(resolve_in(&self.aliases, arg)).or_default().push(param);
+                        users.push(resolve_in(&self.aliases, arg), param);
                     }
                 }
             }
         }
         let mut removed_in: Vec<Block> = Vec::new();
         while let Some(p) = work.pop() {
-            if self.aliases.contains_key(&p) {
+            if self.aliases.contains(p) {
                 continue;
             }
             let ValueDef::Param(b, _) = func.value_def(p) else { continue };
             let Some(v) = self.trivial_value(func, b, p) else { continue };
             self.aliases.insert(p, v);
             removed_in.push(b);
-            if let Some(mut moved) = users.remove(&p) {
-                work.extend(moved.iter().copied());
-                let into = users.entry(v).or_default();
-                if into.len() < moved.len() {
-                    std::mem::swap(into, &mut moved);
-                }
-                into.extend(moved);
-            }
+            users.extend_with(p, &mut work);
+            users.move_to(p, v);
         }
         removed_in.sort_unstable();
         removed_in.dedup();
@@ -553,7 +631,7 @@ impl SsaBuilder {
     /// Drops the parameters of `b` that are aliases now, and their arguments on every
     /// edge into `b`, in one sweep.
     fn drop_marked_params(&mut self, func: &mut Function, b: Block) {
-        let keep: Vec<bool> = func.blocks[b.index()].params.iter().map(|p| !self.aliases.contains_key(p)).collect();
+        let keep: Vec<bool> = func.blocks[b.index()].params.iter().map(|&p| !self.aliases.contains(p)).collect();
         let mut kept = 0u32;
         let mut params = std::mem::take(&mut func.blocks[b.index()].params);
         params.retain(|_| {
@@ -584,9 +662,64 @@ impl SsaBuilder {
     }
 }
 
+/// For each value, the parameters it is passed to: one singly linked list per value, its
+/// nodes in one vector, so moving all of one value's users to another is two stores.
+struct UserLists {
+    head: Vec<u32>,
+    tail: Vec<u32>,
+    /// `(parameter, next node)`.
+    nodes: Vec<(Value, u32)>,
+}
+
+impl UserLists {
+    const NONE: u32 = u32::MAX;
+
+    /// Empty lists for the values below `num_values` (every value of the function).
+    fn new(num_values: usize) -> Self {
+        UserLists { head: vec![Self::NONE; num_values], tail: vec![Self::NONE; num_values], nodes: Vec::new() }
+    }
+
+    /// Records that `param` receives `arg`.
+    fn push(&mut self, arg: Value, param: Value) {
+        let n = u32::try_from(self.nodes.len()).expect("fewer than 2^32 block arguments");
+        self.nodes.push((param, Self::NONE));
+        match self.tail[arg.index()] {
+            Self::NONE => self.head[arg.index()] = n,
+            t => self.nodes[t as usize].1 = n,
+        }
+        self.tail[arg.index()] = n;
+    }
+
+    /// Appends the users of `v` to `out`.
+    fn extend_with(&self, v: Value, out: &mut Vec<Value>) {
+        let mut n = self.head[v.index()];
+        while n != Self::NONE {
+            let (param, next) = self.nodes[n as usize];
+            out.push(param);
+            n = next;
+        }
+    }
+
+    /// Makes the users of `from` users of `to` (appended to its list).
+    fn move_to(&mut self, from: Value, to: Value) {
+        let h = self.head[from.index()];
+        if h == Self::NONE {
+            return;
+        }
+        let t = self.tail[from.index()];
+        self.head[from.index()] = Self::NONE;
+        self.tail[from.index()] = Self::NONE;
+        match self.tail[to.index()] {
+            Self::NONE => self.head[to.index()] = h,
+            tt => self.nodes[tt as usize].1 = h,
+        }
+        self.tail[to.index()] = t;
+    }
+}
+
 /// The alias-free value `v` stands for (no compression: for shared borrows).
-fn resolve_in(aliases: &FxMap<Value, Value>, mut v: Value) -> Value {
-    while let Some(&to) = aliases.get(&v) {
+fn resolve_in(aliases: &Aliases, mut v: Value) -> Value {
+    while let Some(to) = aliases.get(v) {
         v = to;
     }
     v
@@ -594,12 +727,11 @@ fn resolve_in(aliases: &FxMap<Value, Value>, mut v: Value) -> Value {
 
 /// The alias-free value `v` stands for; every alias on the way is pointed straight at it,
 /// so a long chain (one link per nesting level) is walked once, not once per use.
-fn resolve_compress(aliases: &mut FxMap<Value, Value>, v: Value) -> Value {
+fn resolve_compress(aliases: &mut Aliases, v: Value) -> Value {
     let root = resolve_in(aliases, v);
     let mut cur = v;
-    while let Some(to) = aliases.get_mut(&cur) {
-        let next = *to;
-        *to = root;
+    while let Some(next) = aliases.get(cur) {
+        aliases.to[cur.index()] = root.0;
         cur = next;
         if cur == root {
             break;

@@ -25,7 +25,8 @@
 //! available one is removed (`loads-removed`). A load after a store of the same place:
 //! `load.T` after `store.T` takes the stored value; a narrow load after a narrow store
 //! of the same width and type becomes `band` (unsigned: `uload8/16/32` → mask) or
-//! `sext8/16/32` (signed) of the stored value (`stores-forwarded`). Any other mix of
+//! `sext8/16/32` (signed) of the stored value, or the constant that gives when a
+//! constant was stored (`stores-forwarded`). Any other mix of
 //! widths or types is left alone. The removed load would not have trapped: the access
 //! before it, to the same bytes, did not.
 //!
@@ -37,6 +38,7 @@
 //! effect.
 
 use crate::edit::{remove_insts, substitute_uses};
+use crate::fold::{fold, Const, Fold};
 use crate::pass::{Changed, Pass, PassError, PassOutcome};
 use crate::registry::{ArgSpec, ArgType, Make, PassArgs, PassInfo};
 use std::collections::HashMap;
@@ -296,9 +298,21 @@ fn forward(func: &mut Function, summaries: bool) -> (u64, u64) {
             }
         };
         let v = resolve(&repl, v);
+        let mask = ((1u64 << bits) - 1) as i64;
+        // A stored constant: the load becomes the constant it reads.
+        if let Some(k) = Const::of_value(func, v) {
+            let folded = match (op, ty) {
+                (Opcode::Band, Type::I32) => fold(op, Some(ty), &Imm::None, &[k, Const::I32(mask as u32)]),
+                (Opcode::Band, _) => fold(op, Some(ty), &Imm::None, &[k, Const::I64(mask as u64)]),
+                _ => fold(op, Some(ty), &Imm::None, &[k]),
+            };
+            if let Fold::Value(c) = folded {
+                c.write_into(func, i);
+                continue;
+            }
+        }
         let mut args = vec![v];
         if op == Opcode::Band {
-            let mask = ((1u64 << bits) - 1) as i64;
             let c = func.make_inst(InstData::new(Opcode::Iconst, Some(ty), vec![], Imm::I64(mask)), &[ty]);
             let cv = func.inst_results(c)[0];
             let b = dom.inst_block(i).expect("a rewritten load is placed");
@@ -424,6 +438,25 @@ mod tests {
             ],
             "{text}"
         );
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+
+    #[test]
+    fn a_narrow_load_of_a_stored_constant_is_that_constant() {
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let k = b.f.ins1(b0, Opcode::Iconst, Type::I32, vec![], Imm::I64(0x1ff));
+        store(&mut b, b0, Opcode::Istore8, Type::I32, p[0], 4, k);
+        let u = load(&mut b, b0, Opcode::Uload8, Type::I32, p[0], 4);
+        let s = load(&mut b, b0, Opcode::Sload8, Type::I32, p[0], 4);
+        let sum = b.op(b0, Opcode::Iadd, Type::I32, &[u, s]);
+        b.ret(b0, &[sum]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut LoadElim::default(), &mut b.f);
+        assert_eq!(out.counters["stores-forwarded"], 2, "{text}");
+        // 0x1ff stored as a byte reads back as 255 unsigned and -1 signed.
+        assert!(body(&text).contains(&"v2 = iconst.i32 255".to_string()), "{text}");
+        assert!(body(&text).contains(&"v3 = iconst.i32 -1".to_string()), "{text}");
         check_equivalent(&before, &b.f, 64).expect("same behaviour");
     }
 

@@ -29,6 +29,9 @@
 //!   others thread to it, so the loop stays a loop (a block jumping to itself). A
 //!   branch that names the forwarder more than once (`br_table`) is not threaded when
 //!   the final target takes arguments: each of its edges would need its own moves.
+//!   Nor is a `brif` threaded past a forwarder that passes arguments and that other
+//!   branches also reach: the backends split a `brif` edge with arguments into a block
+//!   of moves and a jump, so each `brif` would get its own copy of the forwarder.
 //! - A block whose only predecessor ends in `jump` to it is appended to that
 //!   predecessor (its parameters replaced by the jump's arguments).
 //!
@@ -270,6 +273,13 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
             }
         }
     }
+    // How many branch targets name each block, over the layout.
+    let mut edges_in = vec![0u32; func.blocks.len()];
+    for &b in &func.layout {
+        for s in func.successors(b) {
+            edges_in[s.index()] += 1;
+        }
+    }
     let mut progress = false;
     // How often the terminator being looked at names each block: counted per
     // terminator and reset after it, so a `br_table` with N targets costs N, not N².
@@ -289,12 +299,19 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
         for bc in &dests {
             naming[bc.block.index()] = 0;
         }
+        let is_brif = func.inst(t).opcode == Opcode::Brif;
         for (bc, twice) in dests.iter_mut().zip(named_twice) {
             if let Route::To(fin, fin_args) = &route[bc.block.index()] {
                 let new_args = through(func, bc.block, fin_args, &bc.args);
                 // A forwarder that a `br_table` names several times does its moves once;
                 // threaded, each of those edges would need its own copy of them.
                 if twice && !new_args.is_empty() {
+                    continue;
+                }
+                // The backends split a `brif` edge that passes arguments into a block of
+                // moves and a jump: threaded past a forwarder other edges also reach, each
+                // such `brif` would get its own copy of the forwarder's moves.
+                if is_brif && !new_args.is_empty() && edges_in[bc.block.index()] > 1 {
                     continue;
                 }
                 bc.block = *fin;
@@ -391,6 +408,41 @@ mod tests {
     use crate::testing::{body, run_checked, B};
     use crate::validate::check_equivalent;
     use wlab_ir::{TrapCode, Type};
+
+    #[test]
+    fn brifs_sharing_a_forwarder_that_passes_arguments_keep_it() {
+        // block3 passes arguments and two brifs reach it: threaded, each brif edge would
+        // be split into its own block of the same moves. block4 is reached once: threaded.
+        let text = "function \"t\"(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    brif v0, block3, block1
+
+block1:
+    brif v1, block3, block2
+
+block2:
+    brif v1, block4, block5(v1, v0)
+
+block3:
+    jump block5(v0, v1)
+
+block4:
+    jump block5(v1, v1)
+
+block5(v2: i32, v3: i32):
+    v4 = isub.i32 v2, v3
+    return v4
+}
+";
+        let mut f = wlab_ir::parse::parse_function(text).expect("parses");
+        let before = f.clone();
+        let (_, text) = run_checked(&mut SimplifyCfg, &mut f);
+        let body = body(&text);
+        assert!(body.contains(&"brif v0, block3, block1".to_string()), "{text}");
+        assert!(body.contains(&"brif v1, block3, block2".to_string()), "{text}");
+        assert!(body.contains(&"brif v1, block5(v1, v1), block5(v1, v0)".to_string()), "{text}");
+        check_equivalent(&before, &f, 64).expect("same behaviour");
+    }
 
     #[test]
     fn br_table_naming_a_forwarder_twice_keeps_it_when_it_passes_arguments() {

@@ -409,6 +409,15 @@ mod tests {
     use crate::validate::check_equivalent;
     use wlab_ir::{TrapCode, Type};
 
+    /// The function in `text` after the pass (checked to behave as before), as text.
+    fn simplified(text: &str) -> String {
+        let mut f = wlab_ir::parse::parse_function(text).expect("parses");
+        let before = f.clone();
+        let (_, out) = run_checked(&mut SimplifyCfg, &mut f);
+        check_equivalent(&before, &f, 64).expect("same behaviour");
+        out
+    }
+
     #[test]
     fn brifs_sharing_a_forwarder_that_passes_arguments_keep_it() {
         // block3 passes arguments and two brifs reach it: threaded, each brif edge would
@@ -434,14 +443,11 @@ block5(v2: i32, v3: i32):
     return v4
 }
 ";
-        let mut f = wlab_ir::parse::parse_function(text).expect("parses");
-        let before = f.clone();
-        let (_, text) = run_checked(&mut SimplifyCfg, &mut f);
+        let text = simplified(text);
         let body = body(&text);
         assert!(body.contains(&"brif v0, block3, block1".to_string()), "{text}");
         assert!(body.contains(&"brif v1, block3, block2".to_string()), "{text}");
         assert!(body.contains(&"brif v1, block5(v1, v1), block5(v1, v0)".to_string()), "{text}");
-        check_equivalent(&before, &f, 64).expect("same behaviour");
     }
 
     #[test]
@@ -461,12 +467,9 @@ block3(v2: i32, v3: i32):
     return v4
 }
 ";
-        let mut f = wlab_ir::parse::parse_function(text).expect("parses");
-        let before = f.clone();
-        let (_, text) = run_checked(&mut SimplifyCfg, &mut f);
+        let text = simplified(text);
         // block2 is named once: threaded; block1 (named three times) does its moves once.
         assert!(body(&text).contains(&"br_table v0, block1, [block1, block3(v1, v0), block1]".to_string()), "{text}");
-        check_equivalent(&before, &f, 64).expect("same behaviour");
     }
 
     #[test]

@@ -79,11 +79,11 @@ impl VarValues {
 }
 
 /// What each parameter removed as trivial became, indexed by value: dense, because every
-/// use in the function is resolved through it at the end.
+/// use in the function is resolved through it at the end. `to` grows only when an alias
+/// is recorded, so it is empty exactly when none is.
 #[derive(Default)]
 struct Aliases {
     to: Vec<u32>,
-    len: usize,
 }
 
 impl Aliases {
@@ -104,14 +104,11 @@ impl Aliases {
         if self.to.len() <= v.index() {
             self.to.resize(v.index() + 1, Self::NONE);
         }
-        if self.to[v.index()] == Self::NONE {
-            self.len += 1;
-        }
         self.to[v.index()] = to.0;
     }
 
     fn is_empty(&self) -> bool {
-        self.len == 0
+        self.to.is_empty()
     }
 }
 

@@ -439,6 +439,12 @@ pub struct AllocArgs {
     /// (default 4000; `;; regalloc:` says when it happened).
     #[arg(long, value_name = "N")]
     pub ion_max_live: Option<usize>,
+    /// Ion merges a block parameter with its inputs (and a reused input with its output)
+    /// into one bundle of up to N live ranges, so that they share a register and the
+    /// branch needs no move; larger N, fewer moves and more allocation time (default 4096;
+    /// 0: regalloc2's own rule, which gives up after comparing 200 ranges).
+    #[arg(long, value_name = "N")]
+    pub ion_merge_max_ranges: Option<usize>,
     /// x86-64 instruction-set extensions the code may use: `native` (default: what this
     /// machine has), `x86-64-v3` (Haswell and later: the same code on every machine),
     /// `sse41` (the vector baseline: no SSE4.2, no AVX encodings) or `sse2` (plain x86-64:
@@ -465,6 +471,7 @@ impl AllocArgs {
         push("--regs", self.regs.map(|n| n.to_string()));
         push("--bounds-checks", self.bounds_checks.clone());
         push("--ion-max-live", self.ion_max_live.map(|n| n.to_string()));
+        push("--ion-merge-max-ranges", self.ion_merge_max_ranges.map(|n| n.to_string()));
         push("--cpu-features", self.cpu_features.clone());
         a
     }
@@ -476,6 +483,7 @@ impl AllocArgs {
             ("--regs", self.regs.is_some()),
             ("--bounds-checks", self.bounds_checks.is_some()),
             ("--ion-max-live", self.ion_max_live.is_some()),
+            ("--ion-merge-max-ranges", self.ion_merge_max_ranges.is_some()),
             ("--cpu-features", self.cpu_features.is_some()),
         ];
         given.into_iter().filter(|(_, g)| *g).map(|(f, _)| f).collect()

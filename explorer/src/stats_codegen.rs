@@ -44,6 +44,8 @@ pub struct ModuleStats {
     /// Above this many values live at once, Ion gives way to Fastalloc (a function's
     /// `stats.regalloc` says which ran).
     pub ion_max_live: usize,
+    /// Ion's bundle-merge limit (`--ion-merge-max-ranges`; 0: regalloc2's own rule).
+    pub ion_merge_max_ranges: usize,
     pub regs: Option<usize>,
     pub functions: Vec<FunctionRow>,
     pub totals: FunctionStats,
@@ -183,6 +185,7 @@ pub fn module_stats(
         pipeline: passes.map(str::to_string),
         regalloc: cg.alloc.algorithm.name(),
         ion_max_live: cg.alloc.ion_max_live,
+        ion_merge_max_ranges: cg.alloc.ion_merge_max_ranges,
         regs: cg.alloc.regs,
         functions: rows,
         totals: t,

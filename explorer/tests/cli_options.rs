@@ -252,6 +252,46 @@ fn ion_max_live_chooses_the_allocator_and_says_so() {
     );
 }
 
+/// `--ion-merge-max-ranges N` is how large Ion lets a merged bundle grow: a `br_table` of
+/// 300 cases that each pass a constant to one block parameter gets moves on some edges
+/// under regalloc2's own rule (0), which gives up after comparing 200 ranges, and none
+/// under the default, which merges every case's constant with the parameter. The code
+/// computes the same either way.
+#[test]
+fn ion_merge_max_ranges_merges_far_apart_block_parameter_inputs() {
+    let n = 300;
+    let mut w =
+        String::from("(module (func (export \"f\") (param i32) (result i32) (local i32)\nblock $exit\nblock $d\n");
+    for i in (0..n).rev() {
+        w += &format!("block $c{i}\n");
+    }
+    w += "local.get 0\nbr_table";
+    for i in 0..n {
+        w += &format!(" $c{i}");
+    }
+    w += " $d\n";
+    for i in 0..n {
+        w += &format!("end\ni32.const {}\nlocal.set 1\nbr $exit\n", i * 7 + 1);
+    }
+    w += "end\ni32.const -1\nlocal.set 1\nend\nlocal.get 1))\n";
+    let module = tmp_file("merge-cases-300.wat", w.as_bytes());
+    let m = module.to_str().unwrap();
+    let moves = |limit: &[&str]| {
+        let out = wlab(&[&["stats", m, "--passes", "O0", "--json"], limit].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        v["totals"]["moves"].as_u64().expect("totals.moves")
+    };
+    assert!(moves(&["--ion-merge-max-ranges", "0"]) > 0, "regalloc2's own rule leaves moves");
+    assert_eq!(moves(&[]), 0, "the default merges every case's constant with the parameter");
+    for limit in ["0", "4096"] {
+        for (arg, want) in [("5", "i32:36"), ("299", "i32:2094"), ("1000", "i32:-1")] {
+            let out = wlab(&["run", m, "--passes", "O0", "--ion-merge-max-ranges", limit, "--invoke", "f", arg]);
+            assert_eq!(stdout(&out).trim(), want, "limit {limit}, f({arg}): {}", stderr(&out));
+        }
+    }
+}
+
 /// `wlab explore` reads `.ir` files: a function by name or position; a name the file does
 /// not have is one error listing the names it has.
 #[test]

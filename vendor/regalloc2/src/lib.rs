@@ -1708,7 +1708,11 @@ pub fn run_with_ctx<'a, F: Function>(
     ctx: &'a mut Ctx,
 ) -> Result<&'a Output, RegAllocError> {
     match options.algorithm {
-        Algorithm::Ion => ion::run(func, env, ctx, options.verbose_log, options.validate_ssa)?,
+        Algorithm::Ion => {
+            // wlab patch 6.
+            ctx.merge_max_ranges = options.merge_max_ranges;
+            ion::run(func, env, ctx, options.verbose_log, options.validate_ssa)?
+        }
         Algorithm::Fastalloc => {
             ctx.output = fastalloc::run(func, env, options.verbose_log, options.validate_ssa)?
         }
@@ -1734,6 +1738,12 @@ pub struct RegallocOptions {
 
     /// The register allocation algorithm to be used.
     pub algorithm: Algorithm,
+
+    /// wlab patch 6: when not 0, Ion merges bundles (a block parameter with its inputs, a
+    /// reused input with its output) up to this many live ranges in the merged bundle,
+    /// however far apart they are; 0 keeps regalloc2's own rule (give up after comparing
+    /// 200 ranges, those before the bundles meet included).
+    pub merge_max_ranges: usize,
 }
 
 pub(crate) trait VecExt<T> {

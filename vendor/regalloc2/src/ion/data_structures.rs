@@ -547,6 +547,8 @@ pub struct Ctx {
     // ProgPoint to insert into the final allocated program listing.
     pub(crate) debug_annotations: FxHashMap<ProgPoint, Vec<String>>,
     pub(crate) annotations_enabled: bool,
+    // wlab patch 6: `RegallocOptions::merge_max_ranges`.
+    pub(crate) merge_max_ranges: usize,
 
     // Cached allocation for `try_to_allocate_bundle_to_reg` to avoid allocating
     // a new HashSet on every call.
@@ -618,6 +620,7 @@ impl Default for Ctx {
             allocated_bundle_count: Default::default(),
             debug_annotations: Default::default(),
             annotations_enabled: Default::default(),
+            merge_max_ranges: Default::default(),
             conflict_set: Default::default(),
             output: Default::default(),
             scratch_conflicts: Default::default(),

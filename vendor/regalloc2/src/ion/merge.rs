@@ -98,6 +98,14 @@ impl<'a, F: Function> Env<'a, F> {
         let ranges_to = &self.bundles[to].ranges[..];
         let mut idx_from = 0;
         let mut idx_to = 0;
+        // wlab patch 6 (`merge_max_ranges`, 0: regalloc2's own rule): a merge may make a
+        // bundle of at most that many ranges, and the scan below steps over whole runs of
+        // ranges that cannot overlap.
+        let max_ranges = self.merge_max_ranges;
+        if max_ranges != 0 && ranges_from.len() + ranges_to.len() > max_ranges {
+            trace!(" -> merged bundle would exceed {} ranges", max_ranges);
+            return false;
+        }
         let mut range_count = 0;
         while idx_from < ranges_from.len() && idx_to < ranges_to.len() {
             range_count += 1;
@@ -110,12 +118,25 @@ impl<'a, F: Function> Env<'a, F> {
                 return false;
             }
 
-            if adjust_range_start(from, ranges_from[idx_from].range) >= ranges_to[idx_to].range.to {
-                idx_to += 1;
-            } else if adjust_range_start(to, ranges_to[idx_to].range)
-                >= ranges_from[idx_from].range.to
-            {
-                idx_from += 1;
+            // wlab patch 6: with `merge_max_ranges` set, step over all the ranges of one
+            // bundle that end before the other's current range starts at once (ranges are
+            // sorted and disjoint), so that the limit above counts the places where the
+            // bundles meet, not every range of a long bundle in between: without it, two
+            // bundles far apart in a function were never merged.
+            let from_start = adjust_range_start(from, ranges_from[idx_from].range);
+            let to_start = adjust_range_start(to, ranges_to[idx_to].range);
+            if from_start >= ranges_to[idx_to].range.to {
+                idx_to += if max_ranges == 0 {
+                    1
+                } else {
+                    ranges_to[idx_to..].partition_point(|r| from_start >= r.range.to)
+                };
+            } else if to_start >= ranges_from[idx_from].range.to {
+                idx_from += if max_ranges == 0 {
+                    1
+                } else {
+                    ranges_from[idx_from..].partition_point(|r| to_start >= r.range.to)
+                };
             } else {
                 // Overlap -- cannot merge.
                 trace!(
@@ -205,12 +226,33 @@ impl<'a, F: Function> Env<'a, F> {
                 .unwrap_or_else(|pos| pos);
             self.bundles[to].ranges.insert(pos, single_entry);
         } else {
-            // Two non-empty lists of LiveRanges: concatenate and sort. This is
-            // faster than a mergesort-like merge into a new list, empirically.
-            self.bundles[to].ranges.extend_from_slice(&from_list[..]);
-            self.bundles[to]
-                .ranges
-                .sort_unstable_by_key(|entry| entry.range.from);
+            // wlab patch 6: two sorted lists, the shorter merged into the longer in place,
+            // from the back. Sorting the concatenation cost n log n per merge into a
+            // long bundle, and copying a long `from` list into `to` every time a merged
+            // bundle merged again filled the bump arena (which frees nothing until the
+            // allocation ends) with dead copies: 255 MB for one of esbuild's functions.
+            // The ranges of one bundle never share a start, so the order is the same.
+            let empty_vec = LiveRangeList::new_in(self.ctx.bump());
+            let mut long = core::mem::replace(&mut self.bundles[to].ranges, empty_vec);
+            let mut short = from_list;
+            if short.len() > long.len() {
+                core::mem::swap(&mut long, &mut short);
+            }
+            let mut i = long.len();
+            let mut j = short.len();
+            long.extend_from_slice(&short[..]);
+            let mut k = long.len();
+            while j > 0 {
+                k -= 1;
+                if i > 0 && long[i - 1].range.from > short[j - 1].range.from {
+                    i -= 1;
+                    long[k] = long[i];
+                } else {
+                    j -= 1;
+                    long[k] = short[j];
+                }
+            }
+            self.bundles[to].ranges = long;
         }
 
         if self.annotations_enabled {

@@ -22,7 +22,8 @@
 //!
 //! Register pressure: a value cheaper to recompute than to keep live
 //! ([`crate::remat::is_rematerialisable`]: `iadd`, `isub`, `band`, `bor`, `bxor` with a
-//! constant operand, shifts by a constant, `const.v128`) is merged only with an equal one of its own block with no call in
+//! constant operand, shifts by a constant, `icmp` against a constant, `eqz`,
+//! `const.v128`) is merged only with an equal one of its own block with no call in
 //! between; reusing one from a dominating block, or across a call (which clobbers every
 //! register that could hold it), would stretch its live range and cost a spill.
 //! Counter: `removed`.
@@ -196,6 +197,25 @@ mod tests {
         let (out, text) = run_checked(&mut Gvn, &mut b.f);
         assert_eq!(out.counters["removed"], 1, "{text}");
         assert_eq!(body(&text).iter().filter(|l| l.contains("iadd.i32 v0, v1")).count(), 2, "{text}");
+        check_equivalent(&before, &b.f, 64).expect("same behaviour");
+    }
+
+    #[test]
+    fn a_test_is_recomputed_in_a_dominated_block_not_kept_live() {
+        let (mut b, p) = B::new(&[Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let (b1, _) = b.block(&[]);
+        let t = b.op(b0, Opcode::Eqz, Type::I32, &[p[0]]);
+        b.jump(b0, b1, &[]);
+        // The same test again: as a branch condition it is the flags of one compare,
+        // kept from block0 it would be a 0/1 value in a register.
+        let t2 = b.op(b1, Opcode::Eqz, Type::I32, &[p[0]]);
+        let r = b.op(b1, Opcode::Iadd, Type::I32, &[t, t2]);
+        b.ret(b1, &[r]);
+        let before = b.f.clone();
+        let (out, text) = run_checked(&mut Gvn, &mut b.f);
+        assert_eq!(out.changed, Changed::Nothing, "{text}");
+        assert_eq!(body(&text).iter().filter(|l| l.contains("eqz.i32 v0")).count(), 2, "{text}");
         check_equivalent(&before, &b.f, 64).expect("same behaviour");
     }
 

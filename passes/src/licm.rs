@@ -33,7 +33,8 @@
 //!
 //! Register pressure: a hoisted value is live across the whole loop. An instruction that
 //! is cheaper to recompute ([`crate::remat::is_rematerialisable`]: `iadd`, `isub`,
-//! `band`, `bor`, `bxor` with a constant operand, shifts by a constant, `const.v128`)
+//! `band`, `bor`, `bxor` with a constant operand, shifts by a constant, `icmp` against a
+//! constant, `eqz`, `const.v128`)
 //! moves only when hoisted code reads it
 //! (an invariant load's address, say), and is then also copied back into each loop
 //! block that uses it. Scalar constants are hoisted (they cost nothing: the

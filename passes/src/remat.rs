@@ -15,9 +15,12 @@
 //! its last use; when registers run out it is spilled and reloaded at every use, which
 //! costs more than the one instruction it saved. The rematerialisable instructions
 //! are `iadd`, `isub`, `band`, `bor` and `bxor` with an `iconst` operand (as in
-//! Cranelift's `remat.isle`), the shifts `ishl`, `ushr` and `sshr` by an `iconst`, and
-//! `const.v128`: one machine instruction (a `const.v128` is a load from the constant
-//! pool), whose other operand (often the shadow stack pointer) stays live anyway.
+//! Cranelift's `remat.isle`), the shifts `ishl`, `ushr` and `sshr` by an `iconst`, the
+//! tests `icmp` against an `iconst` and `eqz`, and `const.v128`: one machine instruction
+//! (a `const.v128` is a load from the constant pool), whose other operand (often the
+//! shadow stack pointer) stays live anyway. A test recomputed next to the branch that
+//! reads it is not even that: it becomes the flags of that branch's compare, while a
+//! shared one is a 0/1 value kept in a register (or a spill slot across a call).
 //! Scalar constants are not listed: both backends already materialise an
 //! `iconst`/`fconst` at each use, wherever it is defined; a `const.v128` is
 //! materialised where it is defined.
@@ -36,10 +39,14 @@ pub fn is_rematerialisable(func: &Function, inst: Inst) -> bool {
     if d.opcode == Opcode::Simd(SimdOp::V128Const) {
         return true;
     }
+    if d.opcode == Opcode::Eqz {
+        return true;
+    }
     if d.results.len() != 1 || d.args.len() != 2 {
         return false;
     }
     match d.opcode {
+        Opcode::Icmp => d.args.iter().any(|&a| func.iconst_value(a).is_some()),
         Opcode::Iadd | Opcode::Isub | Opcode::Band | Opcode::Bor | Opcode::Bxor => {
             d.args.iter().any(|&a| func.iconst_value(a).is_some())
         }
@@ -143,7 +150,7 @@ mod tests {
     use super::*;
     use crate::testing::B;
     use crate::validate::check_equivalent;
-    use wlab_ir::{Imm, MemArg, Type, Value};
+    use wlab_ir::{Imm, IntCC, MemArg, Type, Value};
 
     fn def(f: &Function, v: Value) -> Inst {
         match f.value_def(v) {
@@ -196,5 +203,19 @@ mod tests {
         assert!(is_rematerialisable(&b.f, def(&b.f, shl)));
         assert!(!is_rematerialisable(&b.f, def(&b.f, shl_of_k)));
         assert!(is_rematerialisable(&b.f, def(&b.f, v)));
+    }
+
+    #[test]
+    fn tests_against_a_constant_and_eqz_but_not_compares_of_two_values() {
+        let (mut b, p) = B::new(&[Type::I32, Type::I32], &[Type::I32]);
+        let b0 = b.b(0);
+        let k = b.iconst(b0, Type::I32, 8);
+        let against_k = b.icmp(b0, IntCC::Ne, Type::I32, p[0], k);
+        let of_two = b.icmp(b0, IntCC::Ne, Type::I32, p[0], p[1]);
+        let zero = b.op(b0, Opcode::Eqz, Type::I32, &[p[0]]);
+        b.ret(b0, &[zero]);
+        assert!(is_rematerialisable(&b.f, def(&b.f, against_k)));
+        assert!(!is_rematerialisable(&b.f, def(&b.f, of_two)));
+        assert!(is_rematerialisable(&b.f, def(&b.f, zero)));
     }
 }

@@ -36,18 +36,14 @@ use wlab_ir::{Block, Function, Inst, Opcode, ValueDef};
 /// across blocks (see the module docs).
 pub fn is_rematerialisable(func: &Function, inst: Inst) -> bool {
     let d = func.inst(inst);
-    if d.opcode == Opcode::Simd(SimdOp::V128Const) {
-        return true;
-    }
-    if d.opcode == Opcode::Eqz {
+    if matches!(d.opcode, Opcode::Simd(SimdOp::V128Const) | Opcode::Eqz) {
         return true;
     }
     if d.results.len() != 1 || d.args.len() != 2 {
         return false;
     }
     match d.opcode {
-        Opcode::Icmp => d.args.iter().any(|&a| func.iconst_value(a).is_some()),
-        Opcode::Iadd | Opcode::Isub | Opcode::Band | Opcode::Bor | Opcode::Bxor => {
+        Opcode::Iadd | Opcode::Isub | Opcode::Band | Opcode::Bor | Opcode::Bxor | Opcode::Icmp => {
             d.args.iter().any(|&a| func.iconst_value(a).is_some())
         }
         Opcode::Ishl | Opcode::Ushr | Opcode::Sshr => func.iconst_value(d.args[1]).is_some(),

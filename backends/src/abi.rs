@@ -35,7 +35,9 @@
 //! [`FLOAT_PARAM_REGS`] f32/f64 parameters travel in registers, and so do the first integer
 //! and the first float result; [`value_homes`] says which. Every other value (v128, and
 //! those beyond the counts) stays in the area at its [`value_offsets`] offset; the slot of a
-//! register value is left unused. Each target names its registers once, as a
+//! register value is left unused, so a function whose direct calls pass and return every
+//! value in registers reserves no outgoing area (`machinst::call_regs`' `direct_words`), and
+//! without spill slots either it has no frame below its saved registers. Each target names its registers once, as a
 //! `machinst::CallRegs` (x86-64: `x64::regs`, AArch64: `aarch64::pregs`). Each entry
 //! trampoline takes the homes as a [`RegisterSlots`] descriptor so that the host's value
 //! area keeps every value. A call preserves the stack and frame pointers, vmctx and the

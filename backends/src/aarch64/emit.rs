@@ -123,6 +123,8 @@ pub(crate) struct Emitter {
     faults: Vec<(u32, Option<u32>)>,
     cur_srcloc: Option<u32>,
     outgoing: u32,
+    /// Bytes the prologue reserves below the frame record (spill slots, outgoing area).
+    frame: u64,
     /// Float-class registers hold whole vectors: moves and spills copy 128 bits.
     vector_slots: bool,
     counts: EmitCounts,
@@ -164,6 +166,7 @@ impl Emitter {
             faults: Vec::new(),
             cur_srcloc: None,
             outgoing: 0,
+            frame: 0,
             vector_slots: false,
             counts: EmitCounts::default(),
             long_branches: false,
@@ -475,6 +478,7 @@ fn emit_with(
         faults: Vec::new(),
         cur_srcloc: None,
         outgoing: outgoing_slots,
+        frame: 0,
         vector_slots: vcode.vector_slots,
         counts: EmitCounts::default(),
         long_branches,
@@ -483,6 +487,7 @@ fn emit_with(
     };
     e.block_labels = (0..vcode.blocks.len()).map(|_| e.label()).collect();
     let frame = ((outgoing_slots as u64 + out.num_spillslots as u64) * 8).div_ceil(16) * 16;
+    e.frame = frame;
     // Prologue: frame record, stack check, frame.
     e.counts.stores += 1;
     e.put(EncForm::LdStPair, pair::ldst_pair(false, Size::X, PairMode::PreIndex, Gpr::FP, Gpr::LR, SP, -16));
@@ -1096,7 +1101,10 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         Args { .. } => {}
         Ret { .. } => {
-            e.put(EncForm::AddImm, arith::add_imm(Size::X, SP, sp_form(Gpr::FP), 0, false));
+            // Only the prologue moves sp: without a frame it is still at the frame record.
+            if e.frame > 0 {
+                e.put(EncForm::AddImm, arith::add_imm(Size::X, SP, sp_form(Gpr::FP), 0, false));
+            }
             e.counts.loads += 1;
             e.put(EncForm::LdStPair, pair::ldst_pair(true, Size::X, PairMode::PostIndex, Gpr::FP, Gpr::LR, SP, 16));
             e.put(EncForm::Ret, branch::ret(Gpr::LR));

@@ -57,6 +57,9 @@ pub struct PlacedArgs {
     pub spill_args: Vec<(PReg, i32)>,
     /// The arguments' value-area words (register values' slots included).
     pub words: u32,
+    /// The outgoing words a direct call needs for its arguments: none when every one
+    /// travels in a register (the callee never reads their slots, `abi`), else `words`.
+    pub direct_words: u32,
 }
 
 /// A wasm-to-wasm call's results, placed: the register ones as fixed defs, and their area
@@ -68,6 +71,9 @@ pub struct PlacedResults {
     pub loads: Vec<(Reg, Type, i32)>,
     /// The results' value-area words (register values' slots included).
     pub words: u32,
+    /// The outgoing words a direct call needs for its results: none when every one comes
+    /// back in a register, else `words`.
+    pub direct_words: u32,
 }
 
 impl CallRegs {
@@ -123,7 +129,8 @@ impl CallRegs {
                 None => cx.store_outgoing(r, *ty, route.offset),
             }
         }
-        PlacedArgs { uses, spill_args, words }
+        let direct_words = if uses.len() == inputs.len() { 0 } else { words };
+        PlacedArgs { uses, spill_args, words, direct_words }
     }
 
     /// Places `results`, a wasm-to-wasm call's results (see [`PlacedResults`]).
@@ -141,7 +148,8 @@ impl CallRegs {
                 None => loads.push((dst, *ty, route.offset)),
             }
         }
-        PlacedResults { defs, reload_results, loads, words }
+        let direct_words = if loads.is_empty() { 0 } else { words };
+        PlacedResults { defs, reload_results, loads, words, direct_words }
     }
 }
 

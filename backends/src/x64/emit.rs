@@ -208,6 +208,8 @@ struct Emitter {
     cur_srcloc: Option<u32>,
     /// Callee-saved registers pushed by the prologue, in push order.
     saved: Vec<u8>,
+    /// Bytes the prologue reserves below them (spill slots, outgoing value area).
+    frame: usize,
     /// Where a branch to each block really goes (past blocks that only jump).
     final_block: Vec<usize>,
     outgoing: u32,
@@ -343,6 +345,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32, keep_text: b
         cur_srcloc: None,
         final_block: Vec::new(),
         saved: Vec::new(),
+        frame: 0,
         outgoing: outgoing_slots,
         counts: EmitCounts::default(),
         indirect_slow: Vec::new(),
@@ -361,6 +364,7 @@ pub fn emit(vcode: &VCode<Inst>, out: &Output, outgoing_slots: u32, keep_text: b
     let pushed = 8 * saved.len();
     let frame = ((outgoing_slots as usize + out.num_spillslots) * 8 + pushed).div_ceil(16) * 16 - pushed;
     e.saved = saved.clone();
+    e.frame = frame;
     // Prologue: frame pointer, stack check, frame.
     e.push(i1(Code::Push_r64, Register::RBP));
     e.push(i2!(Code::Mov_r64_rm64, Register::RBP, Register::RSP));
@@ -869,14 +873,18 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
         }
         Args { .. } => {}
         Ret { .. } => {
-            if e.saved.is_empty() {
-                e.push(i2!(Code::Mov_r64_rm64, Register::RSP, Register::RBP));
-            } else {
-                let below = -(8 * e.saved.len() as i32);
-                e.push(i2!(Code::Lea_r64_m, Register::RSP, mem(Register::RBP, None, 1, below)));
-                for r in e.saved.clone().iter().rev() {
-                    e.push(i1(Code::Pop_r64, regs::gpr64_enc(*r)));
+            // Only the prologue moves rsp: without a frame it is already where the pops
+            // start.
+            if e.frame > 0 {
+                if e.saved.is_empty() {
+                    e.push(i2!(Code::Mov_r64_rm64, Register::RSP, Register::RBP));
+                } else {
+                    let below = -(8 * e.saved.len() as i32);
+                    e.push(i2!(Code::Lea_r64_m, Register::RSP, mem(Register::RBP, None, 1, below)));
                 }
+            }
+            for r in e.saved.clone().iter().rev() {
+                e.push(i1(Code::Pop_r64, regs::gpr64_enc(*r)));
             }
             e.push(i1(Code::Pop_r64, Register::RBP));
             e.push(Instruction::with(Code::Retnq));

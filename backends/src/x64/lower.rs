@@ -457,7 +457,7 @@ impl Ctx<'_> {
         for (dst, ty, off) in res.loads {
             self.load_slot(dst, ty, Self::out_slot(off));
         }
-        self.outgoing = self.outgoing.max(args.words).max(res.words);
+        self.outgoing = self.outgoing.max(args.direct_words).max(res.direct_words);
     }
 
     fn libcall(&mut self, lib: LibCall, a: u64, b: u64, inputs: &[Value], results: &[Value]) {

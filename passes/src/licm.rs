@@ -143,6 +143,9 @@ impl Pass for Licm {
         // hoisted_in[i] == stamp: instruction i was chosen for the loop being looked at
         // (one array for all loops, so each loop costs only its own size).
         let mut hoisted_in: Vec<u32> = vec![0; func.insts.len()];
+        // needed_in[i] == stamp: hoisted code of the loop being looked at reads instruction
+        // i's result (stamped like `hoisted_in`, for the same reason).
+        let mut needed_in: Vec<u32> = vec![0; func.insts.len()];
         // Computed before anything moves: no later edit (a move, a preheader, a
         // rematerialised copy) gives an instruction a use it did not have.
         let fused = fused_into_user(func);
@@ -157,7 +160,8 @@ impl Pass for Licm {
                 continue;
             }
             stamp += 1;
-            let hoist = hoistable(func, &an, l, &inst_block, &mut hoisted_in, stamp, &fused);
+            let marks = Marks { hoisted_in: &mut hoisted_in, needed_in: &mut needed_in, stamp };
+            let hoist = hoistable(func, &an, l, &inst_block, marks, &fused);
             if hoist.is_empty() {
                 continue;
             }
@@ -220,6 +224,15 @@ impl Pass for Licm {
     }
 }
 
+/// Per-instruction marks shared by all loops of one run, each valid only where it equals
+/// the current loop's `stamp`: clearing a function-sized array per loop would make the
+/// pass quadratic in functions with many loops.
+struct Marks<'a> {
+    hoisted_in: &'a mut [u32],
+    needed_in: &'a mut [u32],
+    stamp: u32,
+}
+
 /// The instructions of loop `l` that may move to its preheader, in an order where
 /// every operand is hoisted before its users; marks them `hoisted_in[i] = stamp`.
 fn hoistable(
@@ -227,10 +240,10 @@ fn hoistable(
     an: &Analyses,
     l: Loop,
     inst_block: &[Option<Block>],
-    hoisted_in: &mut [u32],
-    stamp: u32,
+    marks: Marks<'_>,
     fused: &[bool],
 ) -> Vec<Inst> {
+    let Marks { hoisted_in, needed_in, stamp } = marks;
     let la = &an.loops;
     let header = la.header(l);
     let in_loop = |b: Block| an.contains(l, b);
@@ -291,17 +304,16 @@ fn hoistable(
     // A rematerialisable instruction, or one fused into its user, moves only when hoisted
     // code reads it (users come after their operands in `out`, so one backward sweep sees
     // every user first).
-    let mut needed = vec![false; func.insts.len()];
     let mut kept = Vec::with_capacity(out.len());
     for &i in out.iter().rev() {
         let stays = remat::is_rematerialisable(func, i) || fused[i.index()];
-        if stays && !needed[i.index()] {
+        if stays && needed_in[i.index()] != stamp {
             hoisted_in[i.index()] = 0;
             continue;
         }
         for &a in &func.inst(i).args {
             if let ValueDef::Result(d, _) = func.value_def(a) {
-                needed[d.index()] = true;
+                needed_in[d.index()] = stamp;
             }
         }
         kept.push(i);

@@ -364,10 +364,15 @@ pub fn render(rows: &[ScalingRow]) -> String {
         let _ = writeln!(s, ";; shape {}", r.shape.name());
     }
     s.push_str(
-        "factor  levels  wasm-insts  locals  ir-insts  blocks  block-args  cpu-ms  translate-ms  ns/inst  pipeline-ms  insts-after  compile-ms  lower-ms  regalloc-ms  emit-ms\n",
+        "factor  levels  wasm-insts  locals  ir-insts  blocks  block-args  cpu-ms  translate-ms  ns/inst  pipeline-ms  ns/ir-inst  insts-after  compile-ms  lower-ms  regalloc-ms  emit-ms\n",
     );
     for r in rows {
         let pipeline = r.pipeline_ms.map(|p| format!("{p:.1}")).unwrap_or_else(|| "-".into());
+        // Per IR instruction of the translated function: flat when the pipeline scales linearly.
+        let pipeline_per_inst = match r.pipeline_ms {
+            Some(p) if r.ir_instructions > 0 => format!("{:.0}", p * 1e6 / r.ir_instructions as f64),
+            _ => "-".into(),
+        };
         let after = r.ir_instructions_after.map(|n| n.to_string()).unwrap_or_else(|| "-".into());
         let compile = match (r.compile_ms, r.regalloc) {
             (Some(ms), Some(wlab_backends::AllocAlgorithm::Fastalloc)) => format!("{ms:.1} (fastalloc)"),
@@ -377,7 +382,7 @@ pub fn render(rows: &[ScalingRow]) -> String {
         let phase = |ms: Option<f64>| ms.map(|m| format!("{m:.1}")).unwrap_or_else(|| "-".into());
         let _ = writeln!(
             s,
-            "{:>6}  {:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>10}  {:>6.0}  {:>12.1}  {:>7.0}  {:>11}  {:>11}  {:>10}  {:>8}  {:>11}  {:>7}",
+            "{:>6}  {:>6}  {:>10}  {:>6}  {:>8}  {:>6}  {:>10}  {:>6.0}  {:>12.1}  {:>7.0}  {:>11}  {:>10}  {:>11}  {:>10}  {:>8}  {:>11}  {:>7}",
             r.factor,
             r.levels,
             r.wasm_instructions,
@@ -389,6 +394,7 @@ pub fn render(rows: &[ScalingRow]) -> String {
             r.translate_ms,
             r.translate_ms * 1e6 / r.wasm_instructions as f64,
             pipeline,
+            pipeline_per_inst,
             after,
             compile,
             phase(r.lower_ms),
@@ -449,7 +455,15 @@ mod tests {
             names,
             ["copy-prop", "const-fold", "simplify-cfg", "egraph", "gvn", "load-elim", "licm", "strength-reduce", "dce"]
         );
-        assert!(render(&rows).contains("strength-reduce"));
+        let text = render(&rows);
+        assert!(text.contains("strength-reduce"));
+        // Every row has a value (or `-`) under each heading, the pipeline's time per IR
+        // instruction included.
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].split_whitespace().any(|h| h == "ns/ir-inst"));
+        for row in &lines[2..4] {
+            assert_eq!(row.split_whitespace().count(), lines[1].split_whitespace().count(), "{row}");
+        }
     }
 
     #[test]

@@ -434,9 +434,9 @@ pub struct AllocArgs {
     /// (a compare before every access).
     #[arg(long)]
     pub bounds_checks: Option<String>,
-    /// Ion's time grows with the square of the values live at once: a function with more
-    /// than N of them (estimated from the VCode) is allocated with fastalloc instead
-    /// (default 4000; `;; regalloc:` says when it happened).
+    /// A function with more than N values live at once (estimated from the VCode) is
+    /// allocated with fastalloc instead of Ion (default 4000; `;; regalloc:` says when it
+    /// happened). Under `--ion-max-conflicts 0` Ion's time grows with their square.
     #[arg(long, value_name = "N")]
     pub ion_max_live: Option<usize>,
     /// Ion merges a block parameter with its inputs (and a reused input with its output)
@@ -445,6 +445,12 @@ pub struct AllocArgs {
     /// 0: regalloc2's own rule, which gives up after comparing 200 ranges).
     #[arg(long, value_name = "N")]
     pub ion_merge_max_ranges: Option<usize>,
+    /// Ion tries a value in a register by collecting the values already there that it
+    /// overlaps, to evict them; after N of them it stops and only splits the value there
+    /// (default 64; 0: regalloc2's own rule, which collects all of them, a cost that grows
+    /// faster than the function for values live across long functions).
+    #[arg(long, value_name = "N")]
+    pub ion_max_conflicts: Option<usize>,
     /// x86-64 instruction-set extensions the code may use: `native` (default: what this
     /// machine has), `x86-64-v3` (Haswell and later: the same code on every machine),
     /// `sse41` (the vector baseline: no SSE4.2, no AVX encodings) or `sse2` (plain x86-64:
@@ -472,6 +478,7 @@ impl AllocArgs {
         push("--bounds-checks", self.bounds_checks.clone());
         push("--ion-max-live", self.ion_max_live.map(|n| n.to_string()));
         push("--ion-merge-max-ranges", self.ion_merge_max_ranges.map(|n| n.to_string()));
+        push("--ion-max-conflicts", self.ion_max_conflicts.map(|n| n.to_string()));
         push("--cpu-features", self.cpu_features.clone());
         a
     }
@@ -484,6 +491,7 @@ impl AllocArgs {
             ("--bounds-checks", self.bounds_checks.is_some()),
             ("--ion-max-live", self.ion_max_live.is_some()),
             ("--ion-merge-max-ranges", self.ion_merge_max_ranges.is_some()),
+            ("--ion-max-conflicts", self.ion_max_conflicts.is_some()),
             ("--cpu-features", self.cpu_features.is_some()),
         ];
         given.into_iter().filter(|(_, g)| *g).map(|(f, _)| f).collect()

@@ -74,7 +74,15 @@ pub fn alloc_options(alloc: &AllocArgs, target: Target) -> Result<AllocOptions, 
     }
     let ion_max_live = alloc.ion_max_live.unwrap_or(wlab_backends::regalloc::ION_MAX_LIVE);
     let ion_merge_max_ranges = alloc.ion_merge_max_ranges.unwrap_or(wlab_backends::regalloc::ION_MERGE_MAX_RANGES);
-    Ok(AllocOptions { algorithm, regs: alloc.regs, check: false, ion_max_live, ion_merge_max_ranges })
+    let ion_max_conflicts = alloc.ion_max_conflicts.unwrap_or(wlab_backends::regalloc::ION_MAX_CONFLICTS);
+    Ok(AllocOptions {
+        algorithm,
+        regs: alloc.regs,
+        check: false,
+        ion_max_live,
+        ion_merge_max_ranges,
+        ion_max_conflicts,
+    })
 }
 
 /// The target whose code an engine runs; `None` for engines that run no machine code

@@ -46,6 +46,8 @@ pub struct ModuleStats {
     pub ion_max_live: usize,
     /// Ion's bundle-merge limit (`--ion-merge-max-ranges`; 0: regalloc2's own rule).
     pub ion_merge_max_ranges: usize,
+    /// Ion's conflict limit per register tried (`--ion-max-conflicts`; 0: regalloc2's own rule).
+    pub ion_max_conflicts: usize,
     pub regs: Option<usize>,
     pub functions: Vec<FunctionRow>,
     pub totals: FunctionStats,
@@ -186,6 +188,7 @@ pub fn module_stats(
         regalloc: cg.alloc.algorithm.name(),
         ion_max_live: cg.alloc.ion_max_live,
         ion_merge_max_ranges: cg.alloc.ion_merge_max_ranges,
+        ion_max_conflicts: cg.alloc.ion_max_conflicts,
         regs: cg.alloc.regs,
         functions: rows,
         totals: t,

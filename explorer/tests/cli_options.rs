@@ -292,6 +292,32 @@ fn ion_merge_max_ranges_merges_far_apart_block_parameter_inputs() {
     }
 }
 
+/// `--ion-max-conflicts N`: Ion stops collecting the bundles a value conflicts with in a
+/// register after N of them and only splits the value there (0: regalloc2's own rule, all
+/// of them). On `wlab scaling`'s generated function, whose values live across long
+/// stretches, the default (64) gives the same code as 0; 1 (split wherever two bundles
+/// conflict) gives other code that computes the same. `stats --json` reports the limit.
+#[test]
+fn ion_max_conflicts_bounds_the_conflict_scan() {
+    let module = tmp_file("conflicts.wat", wlab_explorer::scaling::generate_module(5_000, 200).as_bytes());
+    let m = module.to_str().unwrap();
+    let stats = |limit: &[&str]| {
+        let out = wlab(&[&["stats", m, "--passes", "O2", "--json"], limit].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
+    };
+    let default = stats(&[]);
+    assert_eq!(default["ion_max_conflicts"], 64);
+    assert_eq!(stats(&["--ion-max-conflicts", "0"])["totals"]["insts"], default["totals"]["insts"]);
+    assert_ne!(stats(&["--ion-max-conflicts", "1"])["totals"]["insts"], default["totals"]["insts"]);
+    let run = |limit: &str| {
+        let out = wlab(&["run", m, "--passes", "O2", "--ion-max-conflicts", limit, "--invoke", "big", "5", "7"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    assert_eq!(run("1"), run("0"));
+}
+
 /// `wlab explore` reads `.ir` files: a function by name or position; a name the file does
 /// not have is one error listing the names it has.
 #[test]

@@ -1709,8 +1709,9 @@ pub fn run_with_ctx<'a, F: Function>(
 ) -> Result<&'a Output, RegAllocError> {
     match options.algorithm {
         Algorithm::Ion => {
-            // wlab patch 6.
+            // wlab patches 6 and 7.
             ctx.merge_max_ranges = options.merge_max_ranges;
+            ctx.max_conflicts = options.max_conflicts;
             ion::run(func, env, ctx, options.verbose_log, options.validate_ssa)?
         }
         Algorithm::Fastalloc => {
@@ -1744,6 +1745,14 @@ pub struct RegallocOptions {
     /// however far apart they are; 0 keeps regalloc2's own rule (give up after comparing
     /// 200 ranges, those before the bundles meet included).
     pub merge_max_ranges: usize,
+
+    /// wlab patch 7: when not 0, trying a bundle in a register stops once this many
+    /// allocated bundles conflict with it there; the register is then a place to split the
+    /// bundle (at its first conflict), never one to evict for. 0 keeps regalloc2's own
+    /// rule: every conflict over the bundle's whole span is collected, which for a value
+    /// live across a long function is a visit to every value allocated to that register
+    /// meanwhile, repeated for each register tried.
+    pub max_conflicts: usize,
 }
 
 pub(crate) trait VecExt<T> {

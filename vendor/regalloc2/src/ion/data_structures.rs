@@ -549,6 +549,8 @@ pub struct Ctx {
     pub(crate) annotations_enabled: bool,
     // wlab patch 6: `RegallocOptions::merge_max_ranges`.
     pub(crate) merge_max_ranges: usize,
+    // wlab patch 7: `RegallocOptions::max_conflicts`.
+    pub(crate) max_conflicts: usize,
 
     // Cached allocation for `try_to_allocate_bundle_to_reg` to avoid allocating
     // a new HashSet on every call.
@@ -621,6 +623,7 @@ impl Default for Ctx {
             debug_annotations: Default::default(),
             annotations_enabled: Default::default(),
             merge_max_ranges: Default::default(),
+            max_conflicts: Default::default(),
             conflict_set: Default::default(),
             output: Default::default(),
             scratch_conflicts: Default::default(),

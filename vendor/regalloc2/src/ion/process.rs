@@ -170,6 +170,14 @@ impl<'a, F: Function> Env<'a, F> {
                             trace!("   -> reached high cost, retrying early");
                             return AllocRegResult::ConflictHighCost;
                         }
+                        // wlab patch 7: too many conflicts to evict them all; offer this
+                        // register only as a place to split, at the first conflict.
+                        if self.ctx.max_conflicts != 0 && conflicts.len() > self.ctx.max_conflicts {
+                            let first = first_conflict.unwrap_or_else(|| {
+                                ProgPoint::from_index(core::cmp::max(preg_key.from, key.from))
+                            });
+                            return AllocRegResult::ConflictWithFixed(max_conflict_weight, first);
+                        }
                     }
 
                     if first_conflict.is_none() {

@@ -40,8 +40,8 @@
 //! without spill slots either it has no frame below its saved registers. Each target names
 //! its registers once, as a `machinst::CallRegs` (x86-64: `x64::regs`, AArch64:
 //! `aarch64::pregs`). Each entry trampoline takes the homes as a [`RegisterSlots`]
-//! descriptor so that the host's value area keeps every value. A call preserves the stack and frame pointers, vmctx and the
-//! target's callee-saved registers (x86-64: rbx, r12, r13, and the pinned r14/r15;
+//! descriptor so that the host's value area keeps every value. A call preserves the stack
+//! and frame pointers, vmctx and the target's callee-saved registers (x86-64: rbx, r12, r13, and the pinned r14/r15;
 //! AArch64: only the pinned x27/x28); it clobbers every other register (except the
 //! register results it defines).
 //!

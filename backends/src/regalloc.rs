@@ -67,10 +67,10 @@ pub struct AllocOptions {
 /// on each register (`try_to_allocate_bundle_to_reg`). Measured on x86-64 with a function
 /// that sets N locals and then sums them (no passes): N = 1,000 took 0.01 s in Ion, 6,000
 /// 0.5 s, 15,000 6.9 s, 49,000 70 s; Fastalloc takes 0.06 s at 49,000. With
-/// [`ION_MAX_CONFLICTS`] (the default) 6,000 take 0.05 s, 15,000 0.16 s and 49,000 0.5 s,
-/// for the same code, so this limit is now a safeguard more than a necessity; it stays
-/// because no function of the benchmark modules or the spec suite comes near it, at O0 or
-/// O2, so their code does not change either way.
+/// [`ION_MAX_CONFLICTS`] (the default) 6,000 take 0.05 s, 15,000 0.16 s (the same code as
+/// without it at both) and 49,000 0.5 s, so this limit is now a safeguard more than a
+/// necessity. It stays because no function of the benchmark modules or the spec suite
+/// comes near it, at O0 or O2, so their code does not change either way.
 pub const ION_MAX_LIVE: usize = 4_000;
 
 /// Default of [`AllocOptions::ion_merge_max_ranges`] (patch 6 in
@@ -90,8 +90,8 @@ pub const ION_MERGE_MAX_RANGES: usize = 4_096;
 /// could evict them all. For a value live across a long function that is every temporary
 /// allocated to the register meanwhile, for each register tried: the allocator's time grew
 /// faster than the function (`wlab scaling --target`). Evicting that many bundles for one
-/// never wins in practice; stopping at this many and splitting instead left the code of
-/// every benchmark module and real program measured byte-identical (numbers in
+/// never won where it was measured: stopping at this many and splitting instead left the
+/// code of every benchmark module and real program measured byte-identical (numbers in
 /// WLAB-PATCH.md).
 pub const ION_MAX_CONFLICTS: usize = 64;
 

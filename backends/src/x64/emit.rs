@@ -883,8 +883,9 @@ fn emit_inst(e: &mut Emitter, inst: &Inst, next_block: usize) {
                     e.push(i2!(Code::Lea_r64_m, Register::RSP, mem(Register::RBP, None, 1, below)));
                 }
             }
-            for r in e.saved.clone().iter().rev() {
-                e.push(i1(Code::Pop_r64, regs::gpr64_enc(*r)));
+            for k in (0..e.saved.len()).rev() {
+                let r = regs::gpr64_enc(e.saved[k]);
+                e.push(i1(Code::Pop_r64, r));
             }
             e.push(i1(Code::Pop_r64, Register::RBP));
             e.push(Instruction::with(Code::Retnq));

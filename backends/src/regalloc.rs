@@ -67,7 +67,7 @@ pub struct AllocOptions {
 /// on each register (`try_to_allocate_bundle_to_reg`). Measured on x86-64 with a function
 /// that sets N locals and then sums them (no passes): N = 1,000 took 0.01 s in Ion, 6,000
 /// 0.5 s, 15,000 6.9 s, 49,000 70 s; Fastalloc takes 0.06 s at 49,000. With
-/// [`ION_MAX_CONFLICTS`] (the default) 6,000 take 0.05 s, 15,000 0.16 s (the same code as
+/// [`ION_MAX_CONFLICTS`] (the default) 6,000 take 0.05 s, 15,000 0.13 s (the same code as
 /// without it at both) and 49,000 0.5 s, so this limit is now a safeguard more than a
 /// necessity. It stays because no function of the benchmark modules or the spec suite
 /// comes near it, at O0 or O2, so their code does not change either way.

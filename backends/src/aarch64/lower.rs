@@ -597,24 +597,18 @@ impl Ctx<'_> {
             }
             _ => return Err(self.malformed(i)),
         }
-        let mut lowered_edges: HashSet<u32, FxBuild> = HashSet::default();
-        for k in 0..d.dests.len() {
-            if let Some(e) = edge_blocks.get(blk, k) {
-                if !lowered_edges.insert(e) {
-                    continue; // a br_table edge block shared with an earlier destination
-                }
-                self.b.start_block(e as usize, Vec::new());
-                let bc = &d.dests[k];
-                // A value table's entries share one edge block (k > 0), the default not.
-                let table = if k > 0 { self.value_tables.remove(&blk) } else { None };
-                let (to, args) = match table {
-                    Some(table) => (table.target, entry_args(self, d.args[0], table)),
-                    None => (bc.block, bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect()),
-                };
-                let t = self.vblock.of(to);
-                self.b.push(Inst::B { target: t });
-                self.b.end_block(e as usize, vec![(t as usize, args)]);
-            }
+        for (e, k) in edge_blocks.in_order(blk, d.dests.len()) {
+            self.b.start_block(e as usize, Vec::new());
+            let bc = &d.dests[k];
+            // A value table's entries share one edge block (k > 0), the default not.
+            let table = if k > 0 { self.value_tables.remove(&blk) } else { None };
+            let (to, args) = match table {
+                Some(table) => (table.target, entry_args(self, d.args[0], table)),
+                None => (bc.block, bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect()),
+            };
+            let t = self.vblock.of(to);
+            self.b.push(Inst::B { target: t });
+            self.b.end_block(e as usize, vec![(t as usize, args)]);
         }
         Ok(())
     }

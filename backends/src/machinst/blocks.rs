@@ -56,6 +56,16 @@ impl EdgeBlocks {
         }
         Some(self.ids[s as usize + k]).filter(|&e| e != NONE)
     }
+
+    /// The edge blocks of `b`'s terminator (with `dests` destinations), each once, in
+    /// numbering order (the order they must be lowered in), with the first destination
+    /// index that leads through it.
+    pub fn in_order(&self, b: Block, dests: usize) -> Vec<(u32, usize)> {
+        let mut out: Vec<(u32, usize)> = (0..dests).filter_map(|k| self.get(b, k).map(|e| (e, k))).collect();
+        out.sort_unstable();
+        out.dedup_by_key(|&mut (e, _)| e);
+        out
+    }
 }
 
 /// The VCode block numbering of one function, and the use counts lowering needs for fusion.
@@ -109,7 +119,7 @@ impl BlockLayout {
         let mut next = 1u32;
         let mut edges = EdgeBlocks { start: vec![NONE; f.blocks.len()], ids: Vec::new() };
         let mut value_tables = HashMap::default();
-        for &b in &order {
+        for (pos, &b) in order.iter().enumerate() {
             vblock[b.index()] = next;
             next += 1;
             if let Some(t) = f.terminator(b) {
@@ -128,20 +138,26 @@ impl BlockLayout {
                 } else if d.dests.len() > 1 || d.opcode == Opcode::BrTable {
                     // A branch with operands (br_table's index) may not pass arguments to a
                     // merge block either, so its edges are split like those of a two-way branch.
-                    edges.start[b.index()] = edges.ids.len() as u32;
+                    let base = edges.ids.len();
+                    edges.start[b.index()] = base as u32;
+                    edges.ids.resize(base + d.dests.len(), NONE);
+                    // The edge blocks into the next IR block come last, so that the last
+                    // one falls through into it (emitted in numbering order).
+                    let falls_into = order.get(pos + 1).copied();
                     // Looked up only, never iterated: the numbering stays deterministic.
                     let mut shared: HashMap<&BlockCall, u32, FxBuild> = HashMap::default();
-                    for dest in &d.dests {
-                        if in_edges[dest.block.index()] <= 1 {
-                            edges.ids.push(NONE);
-                            continue;
-                        }
-                        match shared.get(dest).copied() {
-                            Some(e) if d.opcode == Opcode::BrTable => edges.ids.push(e),
-                            _ => {
-                                edges.ids.push(next);
-                                shared.insert(dest, next);
-                                next += 1;
+                    for last in [false, true] {
+                        for (k, dest) in d.dests.iter().enumerate() {
+                            if (Some(dest.block) == falls_into) != last || in_edges[dest.block.index()] <= 1 {
+                                continue;
+                            }
+                            match shared.get(dest).copied() {
+                                Some(e) if d.opcode == Opcode::BrTable => edges.ids[base + k] = e,
+                                _ => {
+                                    edges.ids[base + k] = next;
+                                    shared.insert(dest, next);
+                                    next += 1;
+                                }
                             }
                         }
                     }

@@ -475,6 +475,9 @@ impl<'a, F: Function> Env<'a, F> {
                 if self.cfginfo.block_entry[block.index()] < range.from {
                     block = block.next();
                 }
+                // wlab patch 8 (see WLAB-PATCH.md): where the scan of `blockparam_ins`
+                // starts for the next block of this range.
+                let mut scan_from = prev.blockparam_ins_idx();
                 while block.is_valid() && block.index() < self.func.num_blocks() {
                     if self.cfginfo.block_entry[block.index()] >= range.to {
                         break;
@@ -487,7 +490,7 @@ impl<'a, F: Function> Env<'a, F> {
                         block.index(),
                         prev.prev_ins_idx,
                     );
-                    let mut idx = prev.blockparam_ins_idx();
+                    let mut idx = scan_from;
                     // wlab patch 3 (see WLAB-PATCH.md): whether the vreg is a parameter of
                     // this block.
                     let mut is_param = false;
@@ -532,6 +535,9 @@ impl<'a, F: Function> Env<'a, F> {
                         idx += 1;
                     }
 
+                    // wlab patch 8: the entries passed are at most (vreg, block), so below
+                    // every later block of this range; the next block's scan starts here.
+                    scan_from = idx;
                     prev.update_blockparam_ins_idx(idx);
 
                     // wlab patches 3 and 4 (see WLAB-PATCH.md): a range that covers this

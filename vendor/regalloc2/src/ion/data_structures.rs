@@ -551,6 +551,9 @@ pub struct Ctx {
     pub(crate) merge_max_ranges: usize,
     // wlab patch 7: `RegallocOptions::max_conflicts`.
     pub(crate) max_conflicts: usize,
+    // wlab patch 9: while bundles are merged, each bundle's requirement once computed
+    // (`Err(())`: its own uses conflict); empty outside `merge_vreg_bundles`.
+    pub(crate) merge_reqs: Vec<Option<Result<crate::ion::requirement::Requirement, ()>>>,
 
     // Cached allocation for `try_to_allocate_bundle_to_reg` to avoid allocating
     // a new HashSet on every call.
@@ -624,6 +627,7 @@ impl Default for Ctx {
             annotations_enabled: Default::default(),
             merge_max_ranges: Default::default(),
             max_conflicts: Default::default(),
+            merge_reqs: Default::default(),
             conflict_set: Default::default(),
             output: Default::default(),
             scratch_conflicts: Default::default(),

@@ -148,6 +148,11 @@ impl<'a, F: Function> Env<'a, F> {
             }
         }
 
+        // wlab patch 9: the merged bundle's requirement, when computed here (which needs
+        // `self` mutably, so the range lists are not borrowed past this point).
+        let (from_empty, to_empty) = (ranges_from.is_empty(), ranges_to.is_empty());
+        let mut merged_req = None;
+
         // Check for a requirements conflict.
         if self.bundles[from].cached_stack()
             || self.bundles[from].cached_fixed()
@@ -156,24 +161,32 @@ impl<'a, F: Function> Env<'a, F> {
             || self.bundles[to].cached_fixed()
             || self.bundles[to].limit.is_some()
         {
-            if self.merge_bundle_requirements(from, to).is_err() {
-                trace!(" -> conflicting requirements; aborting merge");
-                return false;
+            match self.merge_bundle_requirements(from, to) {
+                Ok(req) => merged_req = Some(Ok(req)),
+                Err(_) => {
+                    trace!(" -> conflicting requirements; aborting merge");
+                    return false;
+                }
             }
         }
 
         trace!(" -> committing to merge");
+        // wlab patch 9: `to` now holds both bundles' uses, `from` none.
+        if !self.merge_reqs.is_empty() {
+            self.merge_reqs[to.index()] = merged_req;
+            self.merge_reqs[from.index()] = None;
+        }
 
         // If we reach here, then the bundles do not overlap -- merge
         // them!  We do this with a merge-sort-like scan over both
         // lists, building a new range list and replacing the list on
         // `to` when we're done.
-        if ranges_from.is_empty() {
+        if from_empty {
             // `from` bundle is empty -- trivial merge.
             trace!(" -> from bundle{} is empty; trivial merge", from.index());
             return true;
         }
-        if ranges_to.is_empty() {
+        if to_empty {
             // `to` bundle is empty -- just move the list over from
             // `from` and set `bundle` up-link on all ranges.
             trace!(" -> to bundle{} is empty; trivial merge", to.index());
@@ -202,8 +215,8 @@ impl<'a, F: Function> Env<'a, F> {
 
         trace!(
             "merging: ranges_from = {:?} ranges_to = {:?}",
-            ranges_from,
-            ranges_to
+            self.bundles[from].ranges,
+            self.bundles[to].ranges
         );
 
         let empty_vec = LiveRangeList::new_in(self.ctx.bump());
@@ -379,6 +392,11 @@ impl<'a, F: Function> Env<'a, F> {
             self.bundles[bundle].spillset = ssidx;
         }
 
+        // wlab patch 9: no requirement known yet.
+        let bundles = self.bundles.len();
+        self.merge_reqs.clear();
+        self.merge_reqs.resize(bundles, None);
+
         for inst in 0..self.func.num_insts() {
             let inst = Inst::new(inst);
 
@@ -425,6 +443,9 @@ impl<'a, F: Function> Env<'a, F> {
             self.merge_bundles(from_bundle, to_bundle);
         }
 
+        // wlab patch 9: later phases split bundles, which the remembered requirements
+        // would not follow.
+        self.merge_reqs.clear();
         trace!("done merging bundles");
     }
 

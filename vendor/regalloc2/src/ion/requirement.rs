@@ -167,16 +167,32 @@ impl<'a, F: Function> Env<'a, F> {
     }
 
     pub fn merge_bundle_requirements(
-        &self,
+        &mut self,
         a: LiveBundleIndex,
         b: LiveBundleIndex,
     ) -> Result<Requirement, RequirementConflict> {
         let req_a = self
-            .compute_requirement(a)
+            .requirement_while_merging(a)
             .map_err(|_| RequirementConflict)?;
         let req_b = self
-            .compute_requirement(b)
+            .requirement_while_merging(b)
             .map_err(|_| RequirementConflict)?;
         req_a.merge(req_b)
+    }
+
+    /// wlab patch 9 (see WLAB-PATCH.md): `compute_requirement`, remembered in
+    /// `merge_reqs` while bundles are merged. A bundle that grew by many merges was
+    /// otherwise scanned in full, every use, at each later merge. Merging requirements
+    /// intersects the sets of locations they allow, so the requirement of a merged bundle
+    /// is the merge of its parts' (`merge_bundles` records it).
+    fn requirement_while_merging(&mut self, bundle: LiveBundleIndex) -> Result<Requirement, ()> {
+        if let Some(Some(req)) = self.merge_reqs.get(bundle.index()) {
+            return *req;
+        }
+        let req = self.compute_requirement(bundle).map_err(|_| ());
+        if let Some(slot) = self.merge_reqs.get_mut(bundle.index()) {
+            *slot = Some(req);
+        }
+        req
     }
 }

@@ -32,6 +32,8 @@
 //!   Nor is a `brif` threaded past a forwarder that passes arguments and that other
 //!   branches also reach: the backends split a `brif` edge with arguments into a block
 //!   of moves and a jump, so each `brif` would get its own copy of the forwarder.
+//!   A forwarder that heads a loop stays: threaded into an inner loop's header, it
+//!   would merge the two loops into one.
 //! - A block whose only predecessor ends in `jump` to it is appended to that
 //!   predecessor (its parameters replaced by the jump's arguments).
 //!
@@ -199,6 +201,46 @@ fn through(func: &Function, b: Block, args: &[Value], incoming: &[Value]) -> Vec
         .collect()
 }
 
+/// Which blocks head a loop: the target of a retreating edge of a depth-first walk from
+/// the entry (an edge to a block still on the walk's path; in a reducible CFG exactly
+/// the back edges, whose target dominates their source). A forwarder that heads a loop
+/// stays: threaded, its loop's back edges would go straight to the block it jumps to,
+/// which, when that block heads an inner loop, makes the two loops one (the outer
+/// loop's iterations become a second way round the inner one, and licm and the register
+/// allocator's loop depths no longer see the nest).
+fn loop_headers(func: &Function) -> Vec<bool> {
+    let mut headers = vec![false; func.blocks.len()];
+    let Some(entry) = func.entry() else { return headers };
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![0u8; func.blocks.len()];
+    // The walk's path: each block with the index of its next destination to follow.
+    let mut path: Vec<(Block, usize)> = vec![(entry, 0)];
+    state[entry.index()] = ON_PATH;
+    while let Some((b, k)) = path.last_mut() {
+        let dests = func.terminator(*b).map(|t| &func.inst(t).dests[..]).unwrap_or(&[]);
+        match dests.get(*k) {
+            Some(d) => {
+                *k += 1;
+                let s = d.block;
+                match state[s.index()] {
+                    0 => {
+                        state[s.index()] = ON_PATH;
+                        path.push((s, 0));
+                    }
+                    ON_PATH => headers[s.index()] = true,
+                    _ => {}
+                }
+            }
+            None => {
+                state[b.index()] = DONE;
+                path.pop();
+            }
+        }
+    }
+    headers
+}
+
 fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
     // How often each value is used, over the layout.
     let mut uses = vec![0u32; func.values.len()];
@@ -208,10 +250,11 @@ fn thread_jumps(func: &mut Function, c: &mut Counts) -> bool {
         }
     }
     let entry = func.entry();
+    let headers = loop_headers(func);
     // A forwarder can be bypassed when its parameters and constants are used only by its
-    // own jump (elsewhere they would lose their definition).
+    // own jump (elsewhere they would lose their definition), and when it heads no loop.
     let threadable = |func: &Function, e: Block| -> Option<(Block, Vec<Value>)> {
-        if Some(e) == entry {
+        if Some(e) == entry || headers[e.index()] {
             return None;
         }
         let (target, args) = forwarder(func, e)?;
@@ -551,6 +594,41 @@ block3(v2: i32, v3: i32):
         let (_, text) = run_checked(&mut SimplifyCfg, &mut b.f);
         assert_eq!(body(&text), ["block0(v0: i32):", "v5 = clz.i32 v0", "return v5"], "{text}");
         check_equivalent(&before, &b.f, 32).expect("same behaviour");
+    }
+
+    #[test]
+    fn keeps_an_outer_loop_header_that_only_jumps_to_the_inner_one() {
+        // block1 heads the outer loop (block3 branches back to it) and only jumps to
+        // block2, the inner loop's header. Threaded, block3's back edge would go to block2
+        // and the two loops would be one: block1 stays.
+        let text = simplified(
+            "function \"nest\"(i32) -> i32 {
+block0(v0: i32):
+    v1 = iconst.i32 31
+    v2 = band.i32 v0, v1
+    v3 = iconst.i32 0
+    jump block1(v2, v3)
+
+block1(v4: i32, v5: i32):
+    jump block2(v4, v5)
+
+block2(v6: i32, v7: i32):
+    v8 = iadd.i32 v7, v6
+    v9 = iconst.i32 1
+    v10 = isub.i32 v6, v9
+    v11 = iconst.i32 3
+    v12 = band.i32 v10, v11
+    brif v12, block2(v10, v8), block3
+
+block3:
+    brif v10, block1(v10, v8), block4
+
+block4:
+    return v8
+}",
+        );
+        assert!(text.contains("block1(v4: i32, v5: i32):\n    jump block2(v4, v5)"), "{text}");
+        assert!(text.contains("brif v10, block1(v10, v8), block4"), "{text}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Which VCode blocks a function lowers to, the same for every target: the IR blocks
 //! reachable from the entry, in layout order, each followed by the blocks of its split
-//! edges, after a synthetic entry block 0 that loads the parameters.
+//! edges, after a synthetic entry block 0 that loads the parameters. The edge blocks into
+//! the next IR block come last among them, so that the last one falls through into it.
 //!
 //! ```text
 //!   block0 (params) -> block1 = entry, [edge blocks of entry's terminator], block_k = next IR block, ...
@@ -14,8 +15,9 @@
 //! allocator puts on that edge are written once, and the table's successors stay
 //! distinct, as regalloc2 requires. A `br_table` that only selects values
 //! (`value_table`) has one edge block for all its entries, which loads their arguments.
-//! This file only numbers blocks; the targets lower each
-//! one, an edge block once, and list a shared one once among the table's successors.
+//! This file only numbers blocks; the targets lower each one, an edge block once and in
+//! numbering order ([`EdgeBlocks::in_order`]), and list a shared one once among the
+//! table's successors.
 
 use crate::machinst::value_table::{value_table, ValueTable};
 use crate::machinst::LowerError;

@@ -5,6 +5,7 @@
 //! backend.rs   Backend: the one trait a target implements (lower, registers, emit, disassemble)
 //! lowering.rs  what lowering returns (Lowered, LowerError) and the IR type -> register class map
 //! blocks.rs    VCode block numbering: reachable IR blocks in layout order, split critical edges
+//! edge_lowering.rs  the split edges' blocks of a terminator: a jump passing the edge's arguments
 //! runtime_calls.rs  which IR instructions are libcalls, with which immediates and values
 //! value_table.rs a `br_table` that only selects values: lowered as a lookup table
 //! call_regs.rs which register carries each register value of a wasm-to-wasm call (a
@@ -22,6 +23,7 @@ pub mod backend;
 pub mod blocks;
 pub mod call_regs;
 pub mod disasm;
+pub mod edge_lowering;
 pub mod emit_loop;
 pub mod emitted;
 pub mod lowering;

@@ -28,8 +28,9 @@
 
 use crate::abi::{value_homes, value_offsets, vmctx, LibCall, RoundOp, ValueHome};
 use crate::machinst::blocks::{BlockLayout, EdgeBlocks, VBlocks};
+use crate::machinst::edge_lowering::{lower_edge_blocks, EdgeLowering};
 use crate::machinst::runtime_calls::runtime_call;
-use crate::machinst::value_table::{entry_args, TableLoads, ValueTable};
+use crate::machinst::value_table::{TableLoads, ValueTable};
 use crate::machinst::{
     class_of, complement_operands, same_register_as_operand, CallValues, ComplementOperand, LowerError, Lowered,
 };
@@ -244,6 +245,26 @@ impl TableLoads for Ctx<'_> {
         let dst = self.b.vreg(RegClass::Int);
         self.b.push(Inst::TableLoad { size: size_of(ty), dst, index, values });
         dst
+    }
+}
+
+/// The shared lowering of split edges' blocks (`machinst::edge_lowering`) lowers through these.
+impl EdgeLowering for Ctx<'_> {
+    fn start_edge_block(&mut self, b: u32) {
+        self.b.start_block(b as usize, Vec::new());
+    }
+
+    fn end_edge_block(&mut self, b: u32, target: u32, args: Vec<VReg>) {
+        self.b.push(Inst::Jmp { target });
+        self.b.end_block(b as usize, vec![(target as usize, args)]);
+    }
+
+    fn take_value_table(&mut self, blk: Block) -> Option<ValueTable> {
+        self.value_tables.remove(&blk)
+    }
+
+    fn vblock_of(&self, b: Block) -> u32 {
+        self.vblock.of(b)
     }
 }
 
@@ -834,19 +855,7 @@ impl Ctx<'_> {
             _ => return Err(self.malformed(i)),
         }
         // The split edges' blocks follow, each passing its edge's arguments.
-        for (e, k) in edge_blocks.in_order(blk, d.dests.len()) {
-            self.b.start_block(e as usize, Vec::new());
-            let bc = &d.dests[k];
-            // A value table's entries share one edge block (k > 0), the default not.
-            let table = if k > 0 { self.value_tables.remove(&blk) } else { None };
-            let (to, args) = match table {
-                Some(table) => (table.target, entry_args(self, d.args[0], table)),
-                None => (bc.block, bc.args.iter().map(|a| self.get(*a).to_vreg().unwrap()).collect()),
-            };
-            let t = self.vblock.of(to);
-            self.b.push(Inst::Jmp { target: t });
-            self.b.end_block(e as usize, vec![(t as usize, args)]);
-        }
+        lower_edge_blocks(self, edge_blocks, blk, d);
         Ok(())
     }
 

@@ -41,9 +41,9 @@
 //! its registers once, as a `machinst::CallRegs` (x86-64: `x64::regs`, AArch64:
 //! `aarch64::pregs`). Each entry trampoline takes the homes as a [`RegisterSlots`]
 //! descriptor so that the host's value area keeps every value. A call preserves the stack
-//! and frame pointers, vmctx and the target's callee-saved registers (x86-64: rbx, r12, r13, and the pinned r14/r15;
-//! AArch64: only the pinned x27/x28); it clobbers every other register (except the
-//! register results it defines).
+//! and frame pointers, vmctx and the target's callee-saved registers (x86-64: rbx, r12,
+//! r13, and the pinned r14/r15; AArch64: only the pinned x27/x28); it clobbers every other
+//! register (except the register results it defines).
 //!
 //! **Tables** are mirrored for compiled code (layout in [`table`]): a header (entry array
 //! address, length) whose address never changes, and one 16-byte entry per element naming

@@ -15,9 +15,9 @@
 //! allocator puts on that edge are written once, and the table's successors stay
 //! distinct, as regalloc2 requires. A `br_table` that only selects values
 //! (`value_table`) has one edge block for all its entries, which loads their arguments.
-//! This file only numbers blocks; the targets lower each one, an edge block once and in
-//! numbering order ([`EdgeBlocks::in_order`]), and list a shared one once among the
-//! table's successors.
+//! This file only numbers blocks. The targets lower the IR blocks and list a shared edge
+//! block once among a table's successors; `edge_lowering` lowers each edge block once, in
+//! numbering order ([`EdgeBlocks::in_order`]).
 
 use crate::machinst::value_table::{value_table, ValueTable};
 use crate::machinst::LowerError;
